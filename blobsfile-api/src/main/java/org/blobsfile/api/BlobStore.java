@@ -1,0 +1,118 @@
+package org.blobsfile.api;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * An append-only, content-addressed blob store: blobs are addressed by the BLAKE2b-256 hash of
+ * their bytes, appended to pack files and found through an index that can always be rebuilt
+ * from the packs.
+ *
+ * <p>Implementations are thread-safe: any number of threads may put, get and enumerate at once.
+ * Every read checks the blob's hash; damaged bytes are reported, never returned. After
+ * {@link #close()}, every other call throws {@link StoreClosedException}.
+ *
+ * <pre>{@code
+ * try (BlobStore store = BlobStore.builder(dir).codec("snappy").index("rocksdb").open()) {
+ *     BlobRef ref = store.put(bytes);
+ *     byte[] back = store.get(ref);
+ * }
+ * }</pre>
+ */
+public interface BlobStore extends AutoCloseable {
+    /**
+     * Starts the options of a store in {@code directory}; finish with
+     * {@link BlobStoreOptions.Builder#open()}.
+     *
+     * @param directory where the packs and the index live; created if missing
+     * @return a builder with the defaults
+     */
+    static BlobStoreOptions.Builder builder(Path directory) {
+        return BlobStoreOptions.builder(directory);
+    }
+
+    /**
+     * Stores a blob; storing one that is already there does nothing.
+     *
+     * @param data the blob's bytes, not modified and not kept
+     * @return its reference
+     * @throws BlobTooLargeException if it cannot fit in a pack
+     */
+    BlobRef put(byte[] data);
+
+    /**
+     * Stores a blob whose reference the caller already knows, after checking it.
+     *
+     * @param ref  the expected BLAKE2b-256 of {@code data}
+     * @param data the blob's bytes
+     * @throws HashMismatchException if {@code data} does not hash to {@code ref}; nothing is stored
+     */
+    void put(BlobRef ref, byte[] data);
+
+    /**
+     * Stores several blobs with one append and one force.
+     *
+     * @param blobs the blobs' bytes
+     * @return their references, in the same order
+     */
+    List<BlobRef> putAll(List<byte[]> blobs);
+
+    /**
+     * Reads a blob and checks its hash.
+     *
+     * @return its bytes, in a new array
+     * @throws BlobNotFoundException      if the store does not hold it
+     * @throws CorruptPackException       if its stored bytes are damaged
+     * @throws UnsupportedCodecException  if the codec that wrote it is not on the class path
+     */
+    byte[] get(BlobRef ref);
+
+    /** @return whether the store holds the blob (read from the index, no pack is touched) */
+    boolean exists(BlobRef ref);
+
+    /**
+     * @return the blob's uncompressed length
+     * @throws BlobNotFoundException if the store does not hold it
+     */
+    long size(BlobRef ref);
+
+    /** @return every blob, ordered by reference; see {@link #enumerate(Range)} */
+    default Stream<BlobInfo> enumerate() {
+        return enumerate(Range.all());
+    }
+
+    /**
+     * Lists blobs ordered by reference. The stream reads the index page by page, holds no
+     * resource between pages and may be left unclosed; blobs put while it runs may or may not
+     * appear.
+     *
+     * @param range which blobs
+     * @return their index records
+     */
+    Stream<BlobInfo> enumerate(Range range);
+
+    /** @return a snapshot of the store's counters */
+    StoreStats stats();
+
+    /** @return the sealed pack files, in pack order: they never change again */
+    List<Path> sealedPacks();
+
+    /** @param listener told of every pack sealed from now on, in the sealing thread */
+    void addSealListener(SealListener listener);
+
+    /**
+     * Throws the index away and rebuilds it by scanning every pack, in parallel.
+     * Puts wait while it runs.
+     */
+    void rebuildIndex();
+
+    /** @return the store directory */
+    Path directory();
+
+    /**
+     * Finishes in-flight work and releases the directory. Calling it again does nothing.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,209 @@
+package org.blobsfile.api;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import org.blobsfile.api.spi.BlobStoreFactory;
+import org.blobsfile.api.spi.Codec;
+import org.blobsfile.api.spi.IndexProvider;
+
+/**
+ * The settings a store is opened with. Immutable and thread-safe; build with
+ * {@link BlobStore#builder(Path)}.
+ */
+public final class BlobStoreOptions {
+    /** The pack size of a new store when none is given: 256 MiB. */
+    public static final long DEFAULT_MAX_PACK_SIZE = 268_435_456L;
+    /** The codec of new blobs when none is given: stored plain. */
+    public static final String DEFAULT_CODEC = "none";
+    /** The index when none is given. */
+    public static final String DEFAULT_INDEX = "rocksdb";
+
+    private final Path directory;
+    private final Long maxPackSize;
+    private final String codecName;
+    private final Codec codec;
+    private final String indexName;
+    private final IndexProvider indexProvider;
+    private final Durability durability;
+
+    private BlobStoreOptions(Builder b) {
+        this.directory = b.directory;
+        this.maxPackSize = b.maxPackSize;
+        this.codec = b.codec;
+        this.codecName = b.codec != null ? b.codec.name() : b.codecName;
+        this.indexProvider = b.indexProvider;
+        this.indexName = b.indexProvider != null ? b.indexProvider.name() : b.indexName;
+        this.durability = b.durability;
+    }
+
+    /** @return the store directory */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * @return the pack size asked for, if one was; otherwise a new store gets
+     *         {@link #DEFAULT_MAX_PACK_SIZE} and an existing one keeps its own
+     */
+    public Optional<Long> maxPackSize() {
+        return Optional.ofNullable(maxPackSize);
+    }
+
+    /** @return the name of the codec new blobs are compressed with ({@code "none"} for plain) */
+    public String codecName() {
+        return codecName;
+    }
+
+    /** @return a codec instance given explicitly, which wins over discovery */
+    public Optional<Codec> codec() {
+        return Optional.ofNullable(codec);
+    }
+
+    /** @return the name of the index */
+    public String indexName() {
+        return indexName;
+    }
+
+    /** @return an index provider given explicitly, which wins over discovery */
+    public Optional<IndexProvider> indexProvider() {
+        return Optional.ofNullable(indexProvider);
+    }
+
+    /** @return when puts reach stable storage */
+    public Durability durability() {
+        return durability;
+    }
+
+    /** @return a builder holding these options, to derive others from */
+    public Builder toBuilder() {
+        Builder b = new Builder(directory);
+        b.maxPackSize = maxPackSize;
+        b.codecName = codecName;
+        b.codec = codec;
+        b.indexName = indexName;
+        b.indexProvider = indexProvider;
+        b.durability = durability;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "BlobStoreOptions{directory=" + directory + ", maxPackSize=" + maxPackSize + ", codec=" + codecName
+                + ", index=" + indexName + ", durability=" + durability + "}";
+    }
+
+    /** Collects options; not thread-safe. Every setter returns the builder. */
+    public static final class Builder {
+        private final Path directory;
+        private Long maxPackSize;
+        private String codecName = DEFAULT_CODEC;
+        private Codec codec;
+        private String indexName = DEFAULT_INDEX;
+        private IndexProvider indexProvider;
+        private Durability durability = Durability.GROUP;
+
+        Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "directory");
+        }
+
+        /**
+         * Sets the pack size. A new store records it; opening an existing store with a different
+         * one fails. Default {@link #DEFAULT_MAX_PACK_SIZE}.
+         *
+         * @param bytes at least 1024 and below 2^31
+         * @return this builder
+         */
+        public Builder maxPackSize(long bytes) {
+            if (bytes < 1024 || bytes > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("pack size must be between 1024 and " + Integer.MAX_VALUE
+                        + " bytes, got " + bytes);
+            }
+            this.maxPackSize = bytes;
+            return this;
+        }
+
+        /**
+         * Chooses, by name, the codec that compresses new blobs. Default {@code "none"}.
+         * Existing blobs are read with whatever codec wrote them.
+         *
+         * @return this builder
+         */
+        public Builder codec(String name) {
+            this.codecName = Objects.requireNonNull(name, "codec name").toLowerCase(java.util.Locale.ROOT);
+            this.codec = null;
+            return this;
+        }
+
+        /**
+         * Uses this codec instance for new blobs, and for reading its id, instead of a discovered one.
+         *
+         * @return this builder
+         */
+        public Builder codec(Codec codec) {
+            this.codec = Objects.requireNonNull(codec, "codec");
+            this.codecName = codec.name();
+            return this;
+        }
+
+        /**
+         * Chooses the index by name. Default {@code "rocksdb"}.
+         *
+         * @return this builder
+         */
+        public Builder index(String name) {
+            this.indexName = Objects.requireNonNull(name, "index name").toLowerCase(java.util.Locale.ROOT);
+            this.indexProvider = null;
+            return this;
+        }
+
+        /**
+         * Uses this index provider instead of a discovered one.
+         *
+         * @return this builder
+         */
+        public Builder index(IndexProvider provider) {
+            this.indexProvider = Objects.requireNonNull(provider, "index provider");
+            this.indexName = provider.name();
+            return this;
+        }
+
+        /**
+         * Sets when puts reach stable storage. Default {@link Durability#GROUP}.
+         *
+         * @return this builder
+         */
+        public Builder durability(Durability durability) {
+            this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /** @return the options */
+        public BlobStoreOptions build() {
+            return new BlobStoreOptions(this);
+        }
+
+        /**
+         * Opens, or creates, the store with these options through the implementation on the
+         * class path ({@code org.blobsfile:blobsfile-core}).
+         *
+         * @return the open store
+         * @throws PluginException if no implementation is on the class path
+         */
+        public BlobStore open() {
+            BlobStoreOptions options = build();
+            for (BlobStoreFactory f : ServiceLoader.load(BlobStoreFactory.class, BlobStoreOptions.class.getClassLoader())) {
+                return f.open(options);
+            }
+            for (BlobStoreFactory f : ServiceLoader.load(BlobStoreFactory.class)) {
+                return f.open(options);
+            }
+            throw new PluginException("no BlobsFile implementation found; add org.blobsfile:blobsfile-core to the class path");
+        }
+    }
+
+    static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+}

@@ -1,0 +1,52 @@
+package org.blobsfile.api.spi;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes that a {@link BlobIndex} applies atomically: blob keys with their values, and small
+ * named meta values (the store's checkpoint and counters). Not thread-safe; build it in one
+ * thread, then hand it to {@link BlobIndex#write}.
+ */
+public final class IndexBatch {
+    private final List<IndexRecord> puts = new ArrayList<>();
+    private final Map<String, byte[]> meta = new LinkedHashMap<>();
+
+    /**
+     * Adds or replaces a key.
+     *
+     * @return this batch
+     */
+    public IndexBatch put(byte[] key, byte[] value) {
+        puts.add(new IndexRecord(key, value));
+        return this;
+    }
+
+    /**
+     * Sets a meta value; a later value for the same name in this batch wins.
+     *
+     * @return this batch
+     */
+    public IndexBatch putMeta(String name, byte[] value) {
+        meta.put(name, value);
+        return this;
+    }
+
+    /** @return the key writes, in the order they were added */
+    public List<IndexRecord> puts() {
+        return Collections.unmodifiableList(puts);
+    }
+
+    /** @return the meta writes by name */
+    public Map<String, byte[]> meta() {
+        return Collections.unmodifiableMap(meta);
+    }
+
+    /** @return true when the batch holds no write */
+    public boolean isEmpty() {
+        return puts.isEmpty() && meta.isEmpty();
+    }
+}
