@@ -102,6 +102,43 @@ public interface BlobStore extends AutoCloseable {
     void addSealListener(SealListener listener);
 
     /**
+     * Reads every byte of every pack and checks it: headers, every blob's hash, EOF entries and
+     * padding, parity entries and the Reed-Solomon consistency of sealed packs.
+     *
+     * @return what was found; {@link VerifyReport#isClean()} when nothing is damaged
+     */
+    default VerifyReport verify() {
+        return verify(Progress.NONE);
+    }
+
+    /**
+     * As {@link #verify()}, telling {@code progress} the bytes checked so far.
+     *
+     * @param progress told of progress
+     * @return what was found
+     */
+    VerifyReport verify(Progress progress);
+
+    /**
+     * Repairs every damaged sealed pack from its parity and replaces it atomically; a pack that
+     * cannot be repaired is moved to {@code quarantine/} with a note, and its blobs are reported
+     * lost. Puts wait while it runs.
+     *
+     * @return what was done
+     */
+    default RepairReport repair() {
+        return repair(Progress.NONE);
+    }
+
+    /**
+     * As {@link #repair()}, telling {@code progress} the bytes processed so far.
+     *
+     * @param progress told of progress
+     * @return what was done
+     */
+    RepairReport repair(Progress progress);
+
+    /**
      * Throws the index away and rebuilds it by scanning every pack, in parallel.
      * Puts wait while it runs.
      */

@@ -25,13 +25,17 @@ import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.CorruptPackException;
+import org.blobsfile.api.Damage;
 import org.blobsfile.api.Durability;
 import org.blobsfile.api.HashMismatchException;
+import org.blobsfile.api.Progress;
 import org.blobsfile.api.Range;
+import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.SealListener;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreClosedException;
 import org.blobsfile.api.StoreStats;
+import org.blobsfile.api.VerifyReport;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexBatch;
@@ -411,6 +415,61 @@ final class FileBlobStore implements BlobStore {
     }
 
     // ---- maintenance and introspection -----------------------------------------------------
+
+    @Override
+    public VerifyReport verify(Progress progress) {
+        Objects.requireNonNull(progress, "progress");
+        enter();
+        try {
+            sealing.awaitIdle(); // a pack half-way through its seal is not damaged, just busy
+            int packs;
+            long activeEnd;
+            int active;
+            writeLock.lock();
+            try {
+                packs = packCount;
+                active = writer != null ? writer.number() : -1;
+                activeEnd = writer != null ? writer.end() : -1;
+            } finally {
+                writeLock.unlock();
+            }
+            long[] lengths = new long[packs];
+            long total = 0;
+            for (int n = 0; n < packs; n++) {
+                lengths[n] = n == active ? activeEnd : Files.size(readers.path(n));
+                total += lengths[n];
+            }
+            PackVerifier verifier = new PackVerifier(maxPackSize, codecs);
+            List<Damage> damage = new ArrayList<>();
+            long read = 0;
+            long blobs = 0;
+            long[] done = {0};
+            final long all = total;
+            for (int n = 0; n < packs; n++) {
+                PackVerifier.PackCheck c = verifier.check(readers.path(n), n, lengths[n], chunk -> {
+                    done[0] += chunk;
+                    progress.update(done[0], all);
+                });
+                damage.addAll(c.damage());
+                read += c.bytesRead();
+                blobs += c.blobs();
+            }
+            if (!damage.isEmpty()) {
+                LOG.warn("verify of {} found {} problems; the first: {}", dir, damage.size(), damage.get(0));
+            }
+            return new VerifyReport(packs, read, blobs, damage);
+        } catch (IOException e) {
+            throw new StorageIOException("verifying " + dir, e);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public RepairReport repair(Progress progress) {
+        Objects.requireNonNull(progress, "progress");
+        throw new UnsupportedOperationException("repair is being written");
+    }
 
     @Override
     public void rebuildIndex() {

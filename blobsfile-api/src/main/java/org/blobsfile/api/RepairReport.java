@@ -1,0 +1,27 @@
+package org.blobsfile.api;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@link BlobStore#repair()} did. Immutable.
+ *
+ * @param repaired    packs rebuilt from parity and replaced
+ * @param quarantined packs beyond repair, moved to the store's {@code quarantine/} directory
+ * @param lost        blobs that were only in quarantined packs
+ * @param damage      what verify found before the repair
+ */
+public record RepairReport(List<Path> repaired, List<Path> quarantined, List<BlobRef> lost, List<Damage> damage) {
+    /** Copies the lists so the report stays immutable. */
+    public RepairReport {
+        repaired = List.copyOf(repaired);
+        quarantined = List.copyOf(quarantined);
+        lost = List.copyOf(lost);
+        damage = List.copyOf(damage);
+    }
+
+    /** @return whether every damaged pack was repaired (nothing had to be quarantined) */
+    public boolean isComplete() {
+        return quarantined.isEmpty();
+    }
+}
