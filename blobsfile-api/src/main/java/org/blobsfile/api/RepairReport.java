@@ -10,18 +10,21 @@ import java.util.List;
  * @param quarantined packs beyond repair, moved to the store's {@code quarantine/} directory
  * @param lost        blobs that were only in quarantined packs
  * @param damage      what verify found before the repair
+ * @param remaining   damage left in place: in the active pack, which has no parity yet
  */
-public record RepairReport(List<Path> repaired, List<Path> quarantined, List<BlobRef> lost, List<Damage> damage) {
+public record RepairReport(List<Path> repaired, List<Path> quarantined, List<BlobRef> lost, List<Damage> damage,
+                           List<Damage> remaining) {
     /** Copies the lists so the report stays immutable. */
     public RepairReport {
         repaired = List.copyOf(repaired);
         quarantined = List.copyOf(quarantined);
         lost = List.copyOf(lost);
         damage = List.copyOf(damage);
+        remaining = List.copyOf(remaining);
     }
 
-    /** @return whether every damaged pack was repaired (nothing had to be quarantined) */
+    /** @return whether every damaged pack was repaired: nothing quarantined, nothing left */
     public boolean isComplete() {
-        return quarantined.isEmpty();
+        return quarantined.isEmpty() && remaining.isEmpty();
     }
 }

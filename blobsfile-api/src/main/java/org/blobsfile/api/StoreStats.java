@@ -21,9 +21,14 @@ package org.blobsfile.api;
  * @param indexRebuilds  full index rebuilds since open (including one done while opening)
  * @param recoveredEntries entries indexed by recovery at open (found after the index checkpoint)
  * @param truncatedBytes bytes of a torn tail cut from the active pack at open
+ * @param seals          packs sealed since open
+ * @param repairs        packs repaired from parity since open
+ * @param healedReads    gets since open whose damaged bytes were rebuilt from parity on the fly
+ * @param quarantinedPacks packs in quarantine
  */
 public record StoreStats(long blobs, long bytes, long storedBytes, int packs, int sealedPacks,
                          long maxPackSize, String codec, String index, Durability durability,
                          long puts, long dedupedPuts, long gets, long bytesWritten, long bytesRead,
-                         long forces, long indexRebuilds, long recoveredEntries, long truncatedBytes) {
+                         long forces, long indexRebuilds, long recoveredEntries, long truncatedBytes,
+                         long seals, long repairs, long healedReads, int quarantinedPacks) {
 }

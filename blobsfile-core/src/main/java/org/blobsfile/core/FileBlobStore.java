@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
@@ -60,6 +62,11 @@ final class FileBlobStore implements BlobStore {
     private final PackReaders readers;
     private final DirectoryLock lock;
     private final SealingPipeline sealing;
+    private final Quarantine quarantine;
+    /** Blobs lost with a quarantined pack, so that a get can say where they went. */
+    private final Map<BlobRef, Integer> lost = new ConcurrentHashMap<>();
+    /** Packs a self-healing read found damaged and queued for repair. */
+    private final Set<Integer> repairQueued = ConcurrentHashMap.newKeySet();
 
     /** Held shared by every call, exclusively by close: close waits for calls in flight. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -79,6 +86,8 @@ final class FileBlobStore implements BlobStore {
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder forces = new LongAdder();
     private final LongAdder indexRebuilds = new LongAdder();
+    private final LongAdder repairs = new LongAdder();
+    private final LongAdder healedReads = new LongAdder();
     private final long recoveredEntries;
     private final long truncatedBytes;
 
@@ -93,6 +102,12 @@ final class FileBlobStore implements BlobStore {
         this.readers = o.readers();
         this.lock = o.lock();
         this.sealing = o.sealing();
+        this.quarantine = new Quarantine(dir, maxPackSize);
+        try {
+            lost.putAll(quarantine.lostBlobs());
+        } catch (IOException e) {
+            throw new StorageIOException("reading the quarantine notes of " + dir, e);
+        }
         this.writer = o.writer();
         this.nextPack = o.nextPack();
         this.packCount = o.nextPack();
@@ -346,6 +361,12 @@ final class FileBlobStore implements BlobStore {
     private Location locate(BlobRef ref) {
         Location loc = index.get(ref.bytes());
         if (loc == null) {
+            Integer pack = lost.get(ref);
+            if (pack != null) {
+                throw new BlobNotFoundException(ref, "blob " + ref + " was lost: pack " + PackFormat.fileName(pack)
+                        + " could not be repaired and is in " + quarantine.packPath(pack) + " (see "
+                        + quarantine.notePath(pack).getFileName() + ")");
+            }
             throw new BlobNotFoundException(ref);
         }
         return loc;
@@ -362,6 +383,43 @@ final class FileBlobStore implements BlobStore {
             throw new StorageIOException("reading blob " + ref + " from " + path, e);
         }
         bytesRead.add(payload.length);
+        CorruptPackException damage;
+        try {
+            return decodeChecked(ref, loc, payload);
+        } catch (CorruptPackException e) {
+            damage = e;
+        }
+        if (!sealing.isSealed(loc.pack())) {
+            throw damage;
+        }
+        // a sealed pack carries parity: rebuild the damaged bytes instead of failing the read
+        byte[] healed;
+        try {
+            healed = new BlobHealer(maxPackSize).heal(readers.channel(loc.pack()), loc.payloadOffset(), payload.length,
+                    candidate -> {
+                        try {
+                            decodeChecked(ref, loc, candidate);
+                            return true;
+                        } catch (CorruptPackException stillBad) {
+                            return false;
+                        }
+                    });
+        } catch (IOException e) {
+            damage.addSuppressed(e);
+            throw damage;
+        }
+        if (healed == null) {
+            throw damage;
+        }
+        healedReads.increment();
+        LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", path, ref);
+        scheduleRepair(loc.pack());
+        return decodeChecked(ref, loc, healed);
+    }
+
+    /** Decodes a payload and checks the blob's hash; damage of either kind is a {@link CorruptPackException}. */
+    private byte[] decodeChecked(BlobRef ref, Location loc, byte[] payload) {
+        Path path = readers.path(loc.pack());
         int flag = loc.algo() == PackFormat.ALGO_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
         byte[] blob;
         try {
@@ -378,6 +436,31 @@ final class FileBlobStore implements BlobStore {
                     + BlobRef.of(actual) + ")");
         }
         return blob;
+    }
+
+    /** Repairs a sealed pack in the background thread, once, after a read had to heal it. */
+    private void scheduleRepair(int pack) {
+        if (!repairQueued.add(pack)) {
+            return;
+        }
+        sealing.runLater(() -> {
+            try {
+                Path p = readers.path(pack);
+                PackVerifier.PackCheck check = new PackVerifier(maxPackSize, codecs).check(p, pack, Files.size(p), n -> { });
+                PackRepairer.Outcome o = new PackRepairer(maxPackSize, codecs).repair(p, check, n -> { });
+                if (o.status() == PackRepairer.Status.REPAIRED) {
+                    readers.forget(pack);
+                    repairs.increment();
+                    LOG.info("{}: repaired from parity (shards {})", p, o.rebuiltShards());
+                } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
+                    LOG.error("{}: cannot be repaired in the background ({}); run repair to quarantine it", p, o.reason());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("background repair of pack {} failed", pack, e);
+            } finally {
+                repairQueued.remove(pack);
+            }
+        });
     }
 
     @Override
@@ -468,7 +551,184 @@ final class FileBlobStore implements BlobStore {
     @Override
     public RepairReport repair(Progress progress) {
         Objects.requireNonNull(progress, "progress");
-        throw new UnsupportedOperationException("repair is being written");
+        enter();
+        writeLock.lock(); // puts wait: quarantine copies blobs into the active pack
+        try {
+            sealing.awaitIdle();
+            int active = writer != null ? writer.number() : -1;
+            List<Path> repaired = new ArrayList<>();
+            List<Path> quarantined = new ArrayList<>();
+            List<BlobRef> lostNow = new ArrayList<>();
+            List<Damage> found = new ArrayList<>();
+            List<Damage> remaining = new ArrayList<>();
+            long total = 0;
+            for (int n = 0; n < packCount; n++) {
+                total += n == active ? writer.end() : Files.size(readers.path(n));
+            }
+            long[] done = {0};
+            final long all = total;
+            java.util.function.LongConsumer tick = chunk -> {
+                done[0] += chunk;
+                progress.update(done[0], all);
+            };
+            PackVerifier verifier = new PackVerifier(maxPackSize, codecs);
+            for (int n = 0; n < packCount; n++) {
+                Path p = readers.path(n);
+                PackVerifier.PackCheck check = verifier.check(p, n, n == active ? writer.end() : Files.size(p), tick);
+                if (check.isClean()) {
+                    continue;
+                }
+                found.addAll(check.damage());
+                if (n == active) {
+                    remaining.addAll(check.damage()); // no parity yet: a damaged blob here is lost, the rest serve
+                    continue;
+                }
+                PackRepairer.Outcome o = check.sealed()
+                        ? new PackRepairer(maxPackSize, codecs).repair(p, check, n2 -> { })
+                        : new PackRepairer.Outcome(PackRepairer.Status.UNRECOVERABLE, List.of(),
+                                "the pack is damaged and has no parity", damagedBlobs(check));
+                if (o.status() == PackRepairer.Status.REPAIRED) {
+                    readers.forget(n);
+                    repairs.increment();
+                    repaired.add(p);
+                    LOG.info("{}: repaired from parity (shards {})", p, o.rebuiltShards());
+                } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
+                    lostNow.addAll(salvageAndQuarantine(n, o.reason()));
+                    quarantined.add(quarantine.packPath(n));
+                }
+            }
+            return new RepairReport(repaired, quarantined, lostNow, found, remaining);
+        } catch (IOException e) {
+            throw new StorageIOException("repairing " + dir, e);
+        } finally {
+            writeLock.unlock();
+            exit();
+        }
+    }
+
+    private static List<BlobRef> damagedBlobs(PackVerifier.PackCheck check) {
+        List<BlobRef> out = new ArrayList<>();
+        for (Damage d : check.damage()) {
+            if (d.blob() != null && !out.contains(d.blob())) {
+                out.add(d.blob());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Copies every intact blob of pack {@code n} that the index finds there into the active pack,
+     * then moves the pack to quarantine. Called under the write lock.
+     *
+     * @return the blobs that were lost: indexed in this pack and failing their hash
+     */
+    private List<BlobRef> salvageAndQuarantine(int n, String reason) throws IOException {
+        Path p = readers.path(n);
+        List<Prepared> intact = new ArrayList<>();
+        List<BlobRef> lostHere = new ArrayList<>();
+        long[] pending = {0};
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
+            new PackScanner(p, ch, ch.size(), maxPackSize).scan(PackFormat.HEADER_SIZE, (e, s) -> {
+                BlobRef ref = BlobRef.of(e.hash());
+                Location where = index.get(e.hash());
+                if (where == null || where.pack() != n || where.offset() != e.offset()) {
+                    return; // indexed elsewhere: nothing of it lives only here
+                }
+                byte[] payload = s.payload(e);
+                try {
+                    byte[] blob = decodeChecked(ref, where, payload);
+                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.algo(), blob.length));
+                    pending[0] += payload.length;
+                } catch (CorruptPackException bad) {
+                    lostHere.add(ref);
+                } catch (org.blobsfile.api.UnsupportedCodecException missing) {
+                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.algo(), where.size()));
+                    pending[0] += payload.length;
+                }
+                if (pending[0] > (16 << 20)) {
+                    appendSalvaged(intact);
+                    intact.clear();
+                    pending[0] = 0;
+                }
+            });
+        }
+        appendSalvaged(intact);
+        // blobs indexed in this pack that the scan never reached (beyond a structural break) are lost too
+        for (org.blobsfile.api.spi.IndexRecord r : allIndexedIn(n)) {
+            BlobRef ref = BlobRef.of(r.key());
+            if (!lostHere.contains(ref)) {
+                lostHere.add(ref);
+            }
+        }
+        IndexBatch batch = new IndexBatch();
+        IndexMeta.Counters c = counters;
+        for (BlobRef r : lostHere) {
+            Location l = index.get(r.bytes());
+            batch.delete(r.bytes());
+            c = new IndexMeta.Counters(c.blobs() - 1, c.bytes() - Math.max(0, l.size()), c.storedBytes() - l.storedSize());
+        }
+        batch.putMeta(IndexMeta.COUNTERS, c.encode());
+        index.write(batch);
+        counters = c;
+        quarantine.quarantine(n, reason, lostHere);
+        readers.forget(n);
+        for (BlobRef r : lostHere) {
+            lost.put(r, n);
+        }
+        LOG.error("{}: beyond repair ({}); moved to {} after copying its intact blobs; {} blobs lost", p, reason,
+                quarantine.packPath(n), lostHere.size());
+        return lostHere;
+    }
+
+    /** @return the index records that still point into pack {@code n} */
+    private List<org.blobsfile.api.spi.IndexRecord> allIndexedIn(int n) {
+        List<org.blobsfile.api.spi.IndexRecord> out = new ArrayList<>();
+        byte[] from = new byte[0];
+        while (true) {
+            List<org.blobsfile.api.spi.IndexRecord> page = index.scan(from, 4096);
+            for (org.blobsfile.api.spi.IndexRecord r : page) {
+                if (Location.decode(r.value()).pack() == n) {
+                    out.add(r);
+                }
+            }
+            if (page.size() < 4096) {
+                return out;
+            }
+            byte[] last = page.get(page.size() - 1).key();
+            from = Arrays.copyOf(last, last.length + 1);
+        }
+    }
+
+    /** Appends salvaged entries as they are stored, replacing their index records. Under the write lock. */
+    private void appendSalvaged(List<Prepared> items) throws IOException {
+        if (items.isEmpty()) {
+            return;
+        }
+        IndexBatch batch = new IndexBatch();
+        IndexMeta.Counters c = counters;
+        List<ByteBuffer> run = new ArrayList<>();
+        List<Prepared> runItems = new ArrayList<>();
+        long runBytes = 0;
+        for (Prepared p : items) {
+            PackWriter w = activeWriter();
+            if (!PackFormat.fits(w.end() + runBytes, p.payload().length, maxPackSize)) {
+                flushRun(w, run, runItems, batch, IndexMeta.Counters.ZERO);
+                runBytes = 0;
+                rollover();
+            }
+            byte[] header = new byte[PackFormat.ENTRY_HEADER];
+            PackFormat.putEntryHeader(header, 0, p.hash(), p.flag(), p.algo(), p.payload().length);
+            run.add(ByteBuffer.wrap(header));
+            run.add(ByteBuffer.wrap(p.payload()));
+            runItems.add(p);
+            runBytes += PackFormat.ENTRY_HEADER + p.payload().length;
+        }
+        flushRun(activeWriter(), run, runItems, batch, IndexMeta.Counters.ZERO);
+        writer.force();
+        forces.increment();
+        batch.putMeta(IndexMeta.CHECKPOINT, new IndexMeta.Checkpoint(writer.number(), writer.end()).encode());
+        batch.putMeta(IndexMeta.COUNTERS, c.encode()); // the same blobs, moved: the totals do not change
+        index.write(batch);
     }
 
     @Override
@@ -499,7 +759,8 @@ final class FileBlobStore implements BlobStore {
             return new StoreStats(c.blobs(), c.bytes(), c.storedBytes(), packCount, sealedPackNumbers().size(), maxPackSize,
                     writeCodec == null ? CodecRegistry.NONE : writeCodec.name(), index.name(), options.durability(),
                     puts.sum(), dedupedPuts.sum(), gets.sum(), bytesWritten.sum(), bytesRead.sum(), forces.sum(),
-                    indexRebuilds.sum(), recoveredEntries, truncatedBytes);
+                    indexRebuilds.sum(), recoveredEntries, truncatedBytes, sealing.seals(), repairs.sum(), healedReads.sum(),
+                    quarantinedCount());
         } finally {
             exit();
         }
@@ -517,6 +778,16 @@ final class FileBlobStore implements BlobStore {
         } finally {
             exit();
         }
+    }
+
+    private int quarantinedCount() {
+        int n = 0;
+        for (int i = 0; i < packCount; i++) {
+            if (quarantine.contains(i)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private List<Integer> sealedPackNumbers() {

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,18 +41,32 @@ final class PackReaders implements Closeable {
         }
     }
 
-    /** Reads exactly {@code len} bytes at {@code pos} of pack {@code pack} into {@code dst}. */
+    /**
+     * Reads exactly {@code len} bytes at {@code pos} of pack {@code pack} into {@code dst}. A read
+     * that races with {@link #forget} (the pack was just replaced by a repaired copy) starts over
+     * on the new file.
+     */
     void readFully(int pack, long pos, byte[] dst, int off, int len) throws IOException {
-        FileChannel ch = channel(pack);
-        ByteBuffer b = ByteBuffer.wrap(dst, off, len);
-        while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position() - off) < 0) {
-                throw new EOFException(path(pack) + " ends before offset " + (pos + len));
+        for (int attempt = 0;; attempt++) {
+            FileChannel ch = channel(pack);
+            ByteBuffer b = ByteBuffer.wrap(dst, off, len);
+            try {
+                while (b.hasRemaining()) {
+                    if (ch.read(b, pos + b.position() - off) < 0) {
+                        throw new EOFException(path(pack) + " ends before offset " + (pos + len));
+                    }
+                }
+                return;
+            } catch (ClosedChannelException e) {
+                if (attempt == 2 || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                channels.remove(pack, ch);
             }
         }
     }
 
-    /** Closes and forgets the channel of {@code pack}, for example before the file is replaced. */
+    /** Closes and forgets the channel of {@code pack}, after the file was replaced. */
     void forget(int pack) throws IOException {
         FileChannel ch = channels.remove(pack);
         if (ch != null) {

@@ -70,6 +70,16 @@ final class SealingPipeline implements AutoCloseable {
         thread.execute(() -> seal(n, blobCount));
     }
 
+    /** Runs {@code task} in the sealing thread, after the seals queued before it. */
+    void runLater(Runnable task) {
+        thread.execute(task);
+    }
+
+    /** Records that pack {@code n} is sealed (a tombstone written in its place, for instance). */
+    void markSealed(int n) {
+        sealed.add(n);
+    }
+
     private void seal(int n, long blobCount) {
         Path p = PackFormat.path(dir, n);
         long t0 = System.nanoTime();

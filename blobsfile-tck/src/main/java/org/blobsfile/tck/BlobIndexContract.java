@@ -249,6 +249,22 @@ public abstract class BlobIndexContract {
     }
 
     @Test
+    void deletesRemoveKeysAfterTheBatchsPuts() throws IOException {
+        Random random = random();
+        byte[] gone = key(random);
+        byte[] kept = key(random);
+        byte[] putAndDeleted = key(random);
+        BlobIndex index = open();
+        index.write(new IndexBatch().put(gone, valueFor(gone, 1)).put(kept, valueFor(kept, 1)));
+        index.write(new IndexBatch().delete(gone).put(putAndDeleted, valueFor(putAndDeleted, 1)).delete(putAndDeleted)
+                .delete(key(random)));
+        assertThat(index.get(gone)).isNull();
+        assertThat(index.get(putAndDeleted)).as("deletes apply after the puts of the same batch").isNull();
+        assertThat(index.get(kept)).isEqualTo(valueFor(kept, 1));
+        assertThat(index.scan(new byte[0], 10)).hasSize(1);
+    }
+
+    @Test
     void emptyBatchIsAccepted() throws IOException {
         BlobIndex index = open();
         index.write(new IndexBatch());

@@ -57,6 +57,9 @@ public final class MemoryIndexProvider implements IndexProvider {
                 for (IndexRecord r : batch.puts()) {
                     keys.put(r.key().clone(), r.value().clone());
                 }
+                for (byte[] k : batch.deletes()) {
+                    keys.remove(k);
+                }
                 batch.meta().forEach((name, value) -> meta.put(name, value.clone()));
             } finally {
                 lock.writeLock().unlock();

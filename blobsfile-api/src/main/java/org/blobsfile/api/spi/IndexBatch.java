@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes that a {@link BlobIndex} applies atomically: blob keys with their values, and small
- * named meta values (the store's checkpoint and counters). Not thread-safe; build it in one
- * thread, then hand it to {@link BlobIndex#write}.
+ * Writes that a {@link BlobIndex} applies atomically: blob keys with their values, deleted keys,
+ * and small named meta values (the store's checkpoint and counters). Puts are applied in order,
+ * then deletes, then meta values. Not thread-safe; build it in one thread, then hand it to
+ * {@link BlobIndex#write}.
  */
 public final class IndexBatch {
     private final List<IndexRecord> puts = new ArrayList<>();
+    private final List<byte[]> deletes = new ArrayList<>();
     private final Map<String, byte[]> meta = new LinkedHashMap<>();
 
     /**
@@ -22,6 +24,16 @@ public final class IndexBatch {
      */
     public IndexBatch put(byte[] key, byte[] value) {
         puts.add(new IndexRecord(key, value));
+        return this;
+    }
+
+    /**
+     * Removes a key (after this batch's puts); removing a missing key does nothing.
+     *
+     * @return this batch
+     */
+    public IndexBatch delete(byte[] key) {
+        deletes.add(key);
         return this;
     }
 
@@ -40,6 +52,11 @@ public final class IndexBatch {
         return Collections.unmodifiableList(puts);
     }
 
+    /** @return the keys to remove, applied after the puts */
+    public List<byte[]> deletes() {
+        return Collections.unmodifiableList(deletes);
+    }
+
     /** @return the meta writes by name */
     public Map<String, byte[]> meta() {
         return Collections.unmodifiableMap(meta);
@@ -47,6 +64,6 @@ public final class IndexBatch {
 
     /** @return true when the batch holds no write */
     public boolean isEmpty() {
-        return puts.isEmpty() && meta.isEmpty();
+        return puts.isEmpty() && deletes.isEmpty() && meta.isEmpty();
     }
 }

@@ -146,6 +146,9 @@ final class RocksDbIndex implements BlobIndex {
             for (IndexRecord r : batch.puts()) {
                 writes.put(keys, Objects.requireNonNull(r.key(), "key"), Objects.requireNonNull(r.value(), "value"));
             }
+            for (byte[] k : batch.deletes()) {
+                writes.delete(keys, Objects.requireNonNull(k, "key"));
+            }
             for (Map.Entry<String, byte[]> m : batch.meta().entrySet()) {
                 writes.put(meta, m.getKey().getBytes(StandardCharsets.UTF_8),
                         Objects.requireNonNull(m.getValue(), "meta value"));
