@@ -1,7 +1,13 @@
 package org.blobsfile.core;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.StorageIOException;
 
 /**
  * Lists what a v1 pack file holds, entry by entry, without a store. Works on packs written by
@@ -46,6 +52,47 @@ public final class PackInspector {
      * @throws org.blobsfile.api.StorageIOException if the file cannot be read
      */
     public static Report inspect(Path pack) {
-        throw new UnsupportedOperationException("written with the store");
+        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
+            long size = ch.size();
+            PackScanner scanner = new PackScanner(pack, ch, size, 0);
+            List<Entry> entries = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            String header = scanner.headerProblem();
+            int version = -1;
+            if (header != null) {
+                problems.add("offset 0: " + header);
+                return new Report(pack, size, version, entries, problems);
+            }
+            version = PackFormat.VERSION;
+            CodecRegistry codecs = CodecRegistry.discovered();
+            PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
+                byte[] prefix = s.payloadPrefix(e, Payloads.LENGTH_PREFIX);
+                long n;
+                try {
+                    n = Payloads.length(codecs, e.flag(), e.algo(), e.storedSize(), prefix);
+                } catch (IOException bad) {
+                    problems.add("offset " + e.offset() + ": payload header does not decode: " + bad.getMessage());
+                    n = -1;
+                }
+                entries.add(new Entry(e.offset(), "blob", hex(e.hash()), e.flag(), e.algo(), e.storedSize(), Math.max(-1, n)));
+            });
+            if (r.eof() != null) {
+                PackScanner.Entry e = r.eof();
+                entries.add(new Entry(e.offset(), "eof", hex(e.hash()), e.flag(), e.algo(), e.storedSize(), -1));
+            }
+            for (PackScanner.Entry e : r.parity()) {
+                entries.add(new Entry(e.offset(), "parity", hex(e.hash()), e.flag(), e.algo(), e.storedSize(), -1));
+            }
+            if (r.damage() != null) {
+                problems.add("offset " + r.damage().offset() + ": " + r.damage().reason());
+            }
+            return new Report(pack, size, version, entries, problems);
+        } catch (IOException e) {
+            throw new StorageIOException("reading " + pack, e);
+        }
+    }
+
+    private static String hex(byte[] hash) {
+        return BlobRef.of(hash).hex();
     }
 }

@@ -9,13 +9,19 @@ public final class Plugins {
     private Plugins() {
     }
 
-    /** @return every discovered codec, by id */
+    /**
+     * @return every discovered codec, by id
+     * @throws org.blobsfile.api.PluginException if two codecs claim one id or name
+     */
     public static List<Codec> codecs() {
-        throw new UnsupportedOperationException("written with the store");
+        return CodecRegistry.discovered().all();
     }
 
-    /** @return every discovered index provider, by name */
+    /**
+     * @return every discovered index provider, by name
+     * @throws org.blobsfile.api.PluginException if two providers claim one name
+     */
     public static List<IndexProvider> indexes() {
-        throw new UnsupportedOperationException("written with the store");
+        return IndexRegistry.discovered().all();
     }
 }

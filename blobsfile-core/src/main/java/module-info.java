@@ -1,0 +1,16 @@
+/**
+ * The BlobsFile store: pack format, write and read paths, recovery, sealing and the plugin
+ * registries. Users reach it through {@code org.blobsfile.api}.
+ */
+module org.blobsfile.core {
+    requires transitive org.blobsfile.api;
+    requires org.bouncycastle.provider;
+    requires org.slf4j;
+
+    exports org.blobsfile.core;
+
+    uses org.blobsfile.api.spi.Codec;
+    uses org.blobsfile.api.spi.IndexProvider;
+
+    provides org.blobsfile.api.spi.BlobStoreFactory with org.blobsfile.core.CoreBlobStoreFactory;
+}

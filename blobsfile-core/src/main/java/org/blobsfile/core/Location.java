@@ -1,0 +1,42 @@
+package org.blobsfile.core;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobRef;
+
+/**
+ * Where a blob's entry is, as the index stores it: a fixed 25-byte little-endian value
+ * {@code pack u32 · offset u64 · storedSize u32 · size i64 (-1 unknown) · algo u8}.
+ *
+ * @param pack       pack number
+ * @param offset     offset of the entry header
+ * @param storedSize payload length
+ * @param size       blob length, or -1 when the codec that wrote it is missing
+ * @param algo       the entry's codec id (0 = plain)
+ */
+record Location(int pack, long offset, long storedSize, long size, int algo) {
+    static final int ENCODED_SIZE = 25;
+
+    byte[] encode() {
+        ByteBuffer b = ByteBuffer.allocate(ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(pack).putLong(offset).putInt((int) storedSize).putLong(size).put((byte) algo);
+        return b.array();
+    }
+
+    static Location decode(byte[] v) {
+        if (v.length != ENCODED_SIZE) {
+            throw new IllegalArgumentException("index value of " + v.length + " bytes, expected " + ENCODED_SIZE);
+        }
+        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+        return new Location(b.getInt(), b.getLong(), Integer.toUnsignedLong(b.getInt()), b.getLong(), b.get() & 0xFF);
+    }
+
+    long payloadOffset() {
+        return offset + PackFormat.ENTRY_HEADER;
+    }
+
+    BlobInfo toInfo(BlobRef ref) {
+        return new BlobInfo(ref, size, pack, offset, storedSize, algo);
+    }
+}

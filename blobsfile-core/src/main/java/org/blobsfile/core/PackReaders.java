@@ -1,0 +1,77 @@
+package org.blobsfile.core;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Read channels on the packs, opened on first use and shared by every reader thread:
+ * positional reads on a {@link FileChannel} are thread-safe and never move a shared position.
+ */
+final class PackReaders implements Closeable {
+    private final Path dir;
+    private final ConcurrentHashMap<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+
+    PackReaders(Path dir) {
+        this.dir = dir;
+    }
+
+    Path path(int pack) {
+        return PackFormat.path(dir, pack);
+    }
+
+    FileChannel channel(int pack) throws IOException {
+        try {
+            return channels.computeIfAbsent(pack, n -> {
+                try {
+                    return FileChannel.open(path(n), StandardOpenOption.READ);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Reads exactly {@code len} bytes at {@code pos} of pack {@code pack} into {@code dst}. */
+    void readFully(int pack, long pos, byte[] dst, int off, int len) throws IOException {
+        FileChannel ch = channel(pack);
+        ByteBuffer b = ByteBuffer.wrap(dst, off, len);
+        while (b.hasRemaining()) {
+            if (ch.read(b, pos + b.position() - off) < 0) {
+                throw new EOFException(path(pack) + " ends before offset " + (pos + len));
+            }
+        }
+    }
+
+    /** Closes and forgets the channel of {@code pack}, for example before the file is replaced. */
+    void forget(int pack) throws IOException {
+        FileChannel ch = channels.remove(pack);
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (FileChannel ch : channels.values()) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        channels.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

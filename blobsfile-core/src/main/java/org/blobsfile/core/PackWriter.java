@@ -1,0 +1,151 @@
+package org.blobsfile.core;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Appends entries to the active pack. Not thread-safe: the store calls it under its write lock.
+ * Readers read the same file through their own channels, never through this one.
+ */
+final class PackWriter implements Closeable {
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16).asReadOnlyBuffer();
+
+    private final Path path;
+    private final int number;
+    private final long maxPackSize;
+    private final FileChannel channel;
+    private long end;
+
+    private PackWriter(Path path, int number, long maxPackSize, FileChannel channel, long end) {
+        this.path = path;
+        this.number = number;
+        this.maxPackSize = maxPackSize;
+        this.channel = channel;
+        this.end = end;
+    }
+
+    /** Creates pack {@code n} with its header, forced along with the directory entry. */
+    static PackWriter create(Path dir, int n, long maxPackSize) throws IOException {
+        Path p = PackFormat.path(dir, n);
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
+            ch.force(true);
+            Fsync.directory(dir);
+            return new PackWriter(p, n, maxPackSize, ch, PackFormat.HEADER_SIZE);
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing pack for appending after {@code end}, the end of its last good entry.
+     * Anything after it (a torn entry) has been cut off by recovery already.
+     */
+    static PackWriter open(Path dir, int n, long maxPackSize, long end) throws IOException {
+        Path p = PackFormat.path(dir, n);
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (ch.size() != end) {
+            ch.close();
+            throw new IOException(p + " is " + ch.size() + " bytes long, expected its entries to end at " + end);
+        }
+        return new PackWriter(p, n, maxPackSize, ch, end);
+    }
+
+    int number() {
+        return number;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** @return where the next entry goes */
+    long end() {
+        return end;
+    }
+
+    /** @return whether an entry with a payload of {@code payload} bytes fits before the pack must roll over */
+    boolean fits(long payload) {
+        return PackFormat.fits(end, payload, maxPackSize);
+    }
+
+    /**
+     * Writes the buffers at the end of the pack. On failure the pack is cut back to where it
+     * was, so a failed append never leaves a partial entry in the middle of the file.
+     *
+     * @return the offset the buffers were written at
+     */
+    long append(ByteBuffer[] buffers) throws IOException {
+        long start = end;
+        long total = 0;
+        for (ByteBuffer b : buffers) {
+            total += b.remaining();
+        }
+        try {
+            channel.position(start);
+            long written = 0;
+            while (written < total) {
+                written += channel.write(buffers);
+            }
+        } catch (IOException e) {
+            try {
+                channel.truncate(start);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        end = start + total;
+        return start;
+    }
+
+    /** Forces the pack's bytes to stable storage. */
+    void force() throws IOException {
+        channel.force(false);
+    }
+
+    /**
+     * Closes the data area: EOF entry, then zero padding up to exactly the pack size, forced.
+     * The pack takes no more entries afterwards.
+     */
+    void finish() throws IOException {
+        long padding = maxPackSize - end - PackFormat.ENTRY_HEADER;
+        if (padding < 0) {
+            throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
+        }
+        byte[] eof = new byte[PackFormat.ENTRY_HEADER];
+        PackFormat.putEntryHeader(eof, 0, new byte[PackFormat.HASH_SIZE], PackFormat.FLAG_EOF, PackFormat.ALGO_NONE, padding);
+        writeFully(channel, ByteBuffer.wrap(eof), end);
+        writeZeros(channel, end + PackFormat.ENTRY_HEADER, maxPackSize);
+        channel.force(false);
+        end = maxPackSize;
+    }
+
+    /** Completes zero padding that a crash interrupted, from the file's end up to {@code upTo}. */
+    static void writeZeros(FileChannel ch, long from, long upTo) throws IOException {
+        long pos = from;
+        while (pos < upTo) {
+            ByteBuffer z = ZEROS.duplicate();
+            z.limit((int) Math.min(z.capacity(), upTo - pos));
+            pos += ch.write(z, pos);
+        }
+    }
+
+    static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        long p = pos;
+        while (b.hasRemaining()) {
+            p += ch.write(b, p);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,165 @@
+package org.blobsfile.core;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.blobsfile.api.StorageIOException;
+import org.blobsfile.api.spi.BlobIndex;
+import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.api.spi.IndexRecord;
+import org.blobsfile.api.spi.IndexUnreadableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's view of its index plugin: typed values, the store's meta values, and rebuilding
+ * from the packs. Thread-safe as the plugin is; {@link #rebuild} needs the store's write lock.
+ */
+final class StoreIndex implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreIndex.class);
+
+    private final IndexProvider provider;
+    private final Path directory;
+    private volatile BlobIndex index;
+
+    private StoreIndex(IndexProvider provider, Path directory, BlobIndex index) {
+        this.provider = provider;
+        this.directory = directory;
+        this.index = index;
+    }
+
+    /**
+     * Opens the index of {@code provider} under the store directory. An index that cannot be
+     * read, or has another value layout, is thrown away: the caller sees it as new and rebuilds.
+     */
+    static StoreIndex open(IndexProvider provider, Path storeDir) throws IOException {
+        Path d = storeDir.resolve("index-" + provider.name());
+        BlobIndex idx;
+        try {
+            idx = provider.open(d);
+            byte[] format = idx.getMeta(IndexMeta.FORMAT);
+            if (format != null && (format.length != 1 || format[0] != IndexMeta.FORMAT_VERSION)) {
+                LOG.warn("index {} has value layout {}, this version writes {}: rebuilding it", d,
+                        format.length == 1 ? format[0] : "?", IndexMeta.FORMAT_VERSION);
+                idx.close();
+                provider.destroy(d);
+                idx = provider.open(d);
+            }
+        } catch (IndexUnreadableException e) {
+            LOG.warn("index {} cannot be read ({}): rebuilding it from the packs", d, e.getMessage());
+            provider.destroy(d);
+            idx = provider.open(d);
+        }
+        return new StoreIndex(provider, d, idx);
+    }
+
+    /** @return the plugin's index, for bulk loading */
+    BlobIndex raw() {
+        return index;
+    }
+
+    String name() {
+        return provider.name();
+    }
+
+    /** @return whether the index was ever completed (a new or reset index has no format mark) */
+    boolean isComplete() throws IOException {
+        return index.getMeta(IndexMeta.FORMAT) != null;
+    }
+
+    boolean contains(byte[] hash) {
+        try {
+            return index.get(hash) != null;
+        } catch (IOException e) {
+            throw new StorageIOException("reading index " + directory, e);
+        }
+    }
+
+    Location get(byte[] hash) {
+        try {
+            byte[] v = index.get(hash);
+            return v == null ? null : Location.decode(v);
+        } catch (IOException e) {
+            throw new StorageIOException("reading index " + directory, e);
+        }
+    }
+
+    List<IndexRecord> scan(byte[] from, int limit) {
+        try {
+            return index.scan(from, limit);
+        } catch (IOException e) {
+            throw new StorageIOException("scanning index " + directory, e);
+        }
+    }
+
+    void write(IndexBatch batch) throws IOException {
+        index.write(batch);
+    }
+
+    IndexMeta.Checkpoint checkpoint() throws IOException {
+        byte[] v = index.getMeta(IndexMeta.CHECKPOINT);
+        return v == null ? null : IndexMeta.Checkpoint.decode(v);
+    }
+
+    IndexMeta.Counters counters() throws IOException {
+        byte[] v = index.getMeta(IndexMeta.COUNTERS);
+        return v == null ? IndexMeta.Counters.ZERO : IndexMeta.Counters.decode(v);
+    }
+
+    /**
+     * Empties the index and fills it from packs {@code 0..lastPack}.
+     *
+     * @param checkpoint where the packs end, recorded as the recovery checkpoint
+     * @return the totals over the rebuilt index
+     */
+    IndexMeta.Counters rebuild(PackReaders readers, CodecRegistry codecs, long maxPackSize, int lastPack,
+                               IndexMeta.Checkpoint checkpoint) throws IOException {
+        reset();
+        long t0 = System.nanoTime();
+        new IndexRebuilder(readers, codecs, maxPackSize, Runtime.getRuntime().availableProcessors())
+                .rebuild(index, lastPack);
+        IndexMeta.Counters c = count();
+        markComplete(checkpoint, c);
+        LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, c.blobs(),
+                (System.nanoTime() - t0) / 1_000_000);
+        return c;
+    }
+
+    /** Throws every key away. */
+    void reset() throws IOException {
+        index.close();
+        provider.destroy(directory);
+        index = provider.open(directory);
+    }
+
+    /** Records that the index holds every entry up to {@code checkpoint}. */
+    void markComplete(IndexMeta.Checkpoint checkpoint, IndexMeta.Counters c) throws IOException {
+        index.write(new IndexBatch()
+                .putMeta(IndexMeta.FORMAT, IndexMeta.formatValue())
+                .putMeta(IndexMeta.CHECKPOINT, checkpoint.encode())
+                .putMeta(IndexMeta.COUNTERS, c.encode()));
+    }
+
+    /** Totals over every key, read back from the index so duplicates in the packs count once. */
+    IndexMeta.Counters count() throws IOException {
+        IndexMeta.Counters c = IndexMeta.Counters.ZERO;
+        byte[] from = new byte[0];
+        while (true) {
+            List<IndexRecord> page = index.scan(from, 4096);
+            for (IndexRecord r : page) {
+                c = c.plus(Location.decode(r.value()));
+            }
+            if (page.size() < 4096) {
+                return c;
+            }
+            byte[] last = page.get(page.size() - 1).key();
+            from = java.util.Arrays.copyOf(last, last.length + 1);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        index.close();
+    }
+}

@@ -1,0 +1,321 @@
+package org.blobsfile.index.rocksdb;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.blobsfile.api.spi.BlobIndex;
+import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.api.spi.IndexRecord;
+import org.blobsfile.api.spi.IndexUnreadableException;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Filter;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A {@link BlobIndex} on one open RocksDB database. RocksDB is thread-safe, but a native handle
+ * used after it is freed crashes the JVM, so every operation holds a shared lock that
+ * {@link #close} takes exclusively: operations run in parallel, and close waits for them.
+ */
+final class RocksDbIndex implements BlobIndex {
+    static final byte[] META_FAMILY = "meta".getBytes(StandardCharsets.UTF_8);
+
+    /*
+     * The layout of the data in this database, stored in the meta family under a name the store
+     * never uses. A future layout that this code cannot read is reported as unreadable, so the
+     * store rebuilds the index instead of misreading it.
+     */
+    static final byte[] LAYOUT_KEY = "\u0000blobsfile.index.rocksdb.layout".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LAYOUT = {1};
+
+    private static final int BLOOM_BITS_PER_KEY = 10;
+
+    private final Path dir;
+    private final RocksDB db;
+    private final ColumnFamilyHandle keys;
+    private final ColumnFamilyHandle meta;
+    private final WriteOptions writeOptions;
+    /** Native objects the database uses, released after it in this order. */
+    private final List<AutoCloseable> options;
+
+    private final Lock use;
+    private final Lock closing;
+    /** Written under {@link #closing}, read under {@link #use}. */
+    private boolean closed;
+
+    private RocksDbIndex(Path dir, RocksDB db, ColumnFamilyHandle keys, ColumnFamilyHandle meta,
+                         WriteOptions writeOptions, List<AutoCloseable> options) {
+        this.dir = dir;
+        this.db = db;
+        this.keys = keys;
+        this.meta = meta;
+        this.writeOptions = writeOptions;
+        this.options = options;
+        ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+        this.use = lifecycle.readLock();
+        this.closing = lifecycle.writeLock();
+    }
+
+    /** Opens or creates the database in {@code dir}, which exists. */
+    static RocksDbIndex open(Path dir) throws IOException {
+        List<AutoCloseable> options = new ArrayList<>();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB db = null;
+        try {
+            Filter bloom = track(options, new BloomFilter(BLOOM_BITS_PER_KEY));
+            // whole 32-byte keys are looked up by hash: a Bloom filter spares the disk on misses
+            BlockBasedTableConfig table = new BlockBasedTableConfig().setFilterPolicy(bloom).setWholeKeyFiltering(true);
+            ColumnFamilyOptions familyOptions = track(options, new ColumnFamilyOptions().setTableFormatConfig(table));
+            DBOptions dbOptions = track(options, new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    // the index is rebuilt from the packs if need be; its own log is for failures only
+                    .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                    .setKeepLogFileNum(2));
+            // no fsync: the store never lets the index run ahead of durable packs and replays the
+            // tail on open, but the WAL stays on so a process crash loses nothing written
+            WriteOptions writeOptions = track(options, new WriteOptions().setSync(false).setDisableWAL(false));
+            List<ColumnFamilyDescriptor> families = List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
+                    new ColumnFamilyDescriptor(META_FAMILY, familyOptions));
+            db = RocksDB.open(dbOptions, dir.toString(), families, handles);
+            RocksDbIndex index = new RocksDbIndex(dir, db, handles.get(0), handles.get(1), writeOptions, reversed(options));
+            index.checkLayout();
+            return index;
+        } catch (RocksDBException e) {
+            release(handles, db, options);
+            throw openFailure(dir, e);
+        } catch (IOException | RuntimeException | Error e) {
+            release(handles, db, options);
+            throw e;
+        }
+    }
+
+    private void checkLayout() throws IOException {
+        try {
+            byte[] layout = db.get(meta, LAYOUT_KEY);
+            if (layout == null) {
+                db.put(meta, writeOptions, LAYOUT_KEY, LAYOUT);
+            } else if (!Arrays.equals(layout, LAYOUT)) {
+                throw new IndexUnreadableException("the rocksdb index in " + dir + " has layout "
+                        + Arrays.toString(layout) + "; this version reads " + Arrays.toString(LAYOUT), null);
+            }
+        } catch (RocksDBException e) {
+            throw new IndexUnreadableException("cannot read the rocksdb index in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public byte[] get(byte[] key) throws IOException {
+        Objects.requireNonNull(key, "key");
+        use.lock();
+        try {
+            ensureOpen();
+            return db.get(keys, key);
+        } catch (RocksDBException e) {
+            throw failure("read", e);
+        } finally {
+            use.unlock();
+        }
+    }
+
+    @Override
+    public void write(IndexBatch batch) throws IOException {
+        // building the batch dereferences the column family handles, so it is under the lock too
+        use.lock();
+        try (WriteBatch writes = new WriteBatch()) {
+            ensureOpen();
+            for (IndexRecord r : batch.puts()) {
+                writes.put(keys, Objects.requireNonNull(r.key(), "key"), Objects.requireNonNull(r.value(), "value"));
+            }
+            for (Map.Entry<String, byte[]> m : batch.meta().entrySet()) {
+                writes.put(meta, m.getKey().getBytes(StandardCharsets.UTF_8),
+                        Objects.requireNonNull(m.getValue(), "meta value"));
+            }
+            if (writes.count() > 0) {
+                db.write(writeOptions, writes);
+            }
+        } catch (RocksDBException e) {
+            throw failure("write", e);
+        } finally {
+            use.unlock();
+        }
+    }
+
+    @Override
+    public List<IndexRecord> scan(byte[] fromInclusive, int limit) throws IOException {
+        return seek(fromInclusive, new byte[0], limit);
+    }
+
+    /** One iterator seek, stopping at the first key past the prefix rather than paging. */
+    @Override
+    public List<IndexRecord> scanPrefix(byte[] prefix, byte[] fromInclusive, int limit) throws IOException {
+        byte[] start = Arrays.compareUnsigned(fromInclusive, prefix) > 0 ? fromInclusive : prefix;
+        return seek(start, prefix, limit);
+    }
+
+    private List<IndexRecord> seek(byte[] start, byte[] prefix, int limit) throws IOException {
+        Objects.requireNonNull(start, "fromInclusive");
+        use.lock();
+        try {
+            ensureOpen();
+            List<IndexRecord> out = new ArrayList<>(Math.max(0, Math.min(limit, 1024)));
+            if (limit <= 0) {
+                return out;
+            }
+            // an iterator reads one consistent snapshot, so a page never shows half a batch
+            try (RocksIterator it = db.newIterator(keys)) {
+                it.seek(start);
+                while (it.isValid() && out.size() < limit) {
+                    byte[] key = it.key();
+                    if (!BlobIndex.startsWith(key, prefix)) {
+                        break;
+                    }
+                    out.add(new IndexRecord(key, it.value()));
+                    it.next();
+                }
+                it.status();
+            }
+            return out;
+        } catch (RocksDBException e) {
+            throw failure("scan", e);
+        } finally {
+            use.unlock();
+        }
+    }
+
+    @Override
+    public byte[] getMeta(String name) throws IOException {
+        byte[] key = name.getBytes(StandardCharsets.UTF_8);
+        use.lock();
+        try {
+            ensureOpen();
+            return db.get(meta, key);
+        } catch (RocksDBException e) {
+            throw failure("read meta value '" + name + "' from", e);
+        } finally {
+            use.unlock();
+        }
+    }
+
+    /** Waits for running operations, then releases the handles, the database and its options. */
+    @Override
+    public void close() throws IOException {
+        closing.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            RocksDBException failure = release(List.of(keys, meta), db, options);
+            if (failure != null) {
+                throw new IOException("closing the rocksdb index in " + dir + " failed: " + failure.getMessage(), failure);
+            }
+        } finally {
+            closing.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RocksDbIndex[" + dir + "]";
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the rocksdb index in " + dir + " is closed");
+        }
+    }
+
+    private IOException failure(String what, RocksDBException e) {
+        return new IOException("cannot " + what + " the rocksdb index in " + dir + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Releases column family handles before the database and options after it, as RocksDB
+     * requires; keeps going after a failure so nothing leaks.
+     *
+     * @return the failure of closing the database, if any
+     */
+    private static RocksDBException release(List<ColumnFamilyHandle> handles, RocksDB db, List<AutoCloseable> options) {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        RocksDBException failure = null;
+        if (db != null) {
+            try {
+                db.closeE();
+            } catch (RocksDBException e) {
+                failure = e;
+            }
+        }
+        for (AutoCloseable o : options) {
+            try {
+                o.close();
+            } catch (Exception e) {
+                // RocksObject.close declares no exception; nothing sensible to do with one anyway
+            }
+        }
+        return failure;
+    }
+
+    /**
+     * The store destroys and rebuilds an index that throws {@link IndexUnreadableException}, so
+     * only failures about the files themselves say so. A held lock, a full disk or a read-only
+     * file system would be the same after a rebuild: those stay plain {@link IOException}s.
+     */
+    private static IOException openFailure(Path dir, RocksDBException e) {
+        if (isLockFailure(e)) {
+            return new IOException("the rocksdb index in " + dir + " is in use by another open index, in this process"
+                    + " or another: " + e.getMessage(), e);
+        }
+        Status.Code code = e.getStatus() == null ? Status.Code.Undefined : e.getStatus().getCode();
+        String message = String.valueOf(e.getMessage());
+        boolean unreadable = switch (code) {
+            case Corruption, InvalidArgument, NotSupported -> true;
+            case IOError -> message.contains("Permission denied");
+            default -> false;
+        };
+        String text = "cannot open the rocksdb index in " + dir + ": " + message;
+        return unreadable ? new IndexUnreadableException(text, e) : new IOException(text, e);
+    }
+
+    /** @return whether RocksDB failed because another instance holds the directory's LOCK file */
+    static boolean isLockFailure(RocksDBException e) {
+        if (e.getStatus() != null && e.getStatus().getCode() != Status.Code.IOError) {
+            return false;
+        }
+        String m = String.valueOf(e.getMessage());
+        return m.contains("LOCK") && (m.contains("lock hold by current process") || m.contains("While lock file")
+                || m.contains("Resource temporarily unavailable") || m.contains("No locks available"));
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> list, T resource) {
+        list.add(resource);
+        return resource;
+    }
+
+    private static List<AutoCloseable> reversed(List<AutoCloseable> list) {
+        List<AutoCloseable> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
+        return copy;
+    }
+}

@@ -1,0 +1,183 @@
+package org.blobsfile.index.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.blobsfile.api.spi.BlobIndex;
+import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.api.spi.IndexUnreadableException;
+import org.blobsfile.tck.BlobIndexContract;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+
+class RocksDbIndexTest extends BlobIndexContract {
+    private static final byte[] KEY = new byte[32];
+
+    @Override
+    protected IndexProvider provider() {
+        return new RocksDbIndexProvider();
+    }
+
+    @Test
+    void identity() {
+        assertThat(provider().name()).isEqualTo("rocksdb");
+        assertThat(provider().artifact()).isEqualTo("org.blobsfile:index-rocksdb");
+    }
+
+    @Test
+    void secondOpenInThisProcessSaysTheIndexIsInUse() throws IOException {
+        open();
+        assertThatThrownBy(this::open).isExactlyInstanceOf(IOException.class).hasMessageContaining("in use");
+        assertThatThrownBy(() -> provider().destroy(indexDirectory()))
+                .isExactlyInstanceOf(IOException.class).hasMessageContaining("in use");
+    }
+
+    @Test
+    void indexOpenInAnotherProcessIsInUse() throws Exception {
+        Path dir = indexDirectory();
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                LockHolder.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).as("the child's report").startsWith("open");
+
+            assertThatThrownBy(this::open).isExactlyInstanceOf(IOException.class).hasMessageContaining("in use");
+            assertThatThrownBy(() -> provider().destroy(dir)).isExactlyInstanceOf(IOException.class)
+                    .hasMessageContaining("in use");
+
+            child.getOutputStream().close();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("child exited").isTrue();
+            assertThat(child.exitValue()).isZero();
+        } finally {
+            child.destroyForcibly();
+        }
+        BlobIndex index = open();
+        index.write(new IndexBatch().put(KEY, new byte[] {1}));
+        assertThat(index.get(KEY)).containsExactly(1);
+    }
+
+    @Test
+    void operationsAfterCloseFailCleanly() throws IOException {
+        BlobIndex index = open();
+        index.write(new IndexBatch().put(KEY, new byte[] {1}));
+        index.close();
+        assertThatThrownBy(() -> index.get(KEY)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> index.getMeta("n")).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> index.scan(new byte[0], 10)).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> index.write(new IndexBatch().put(KEY, new byte[] {2})))
+                .isInstanceOf(IOException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void closeWaitsForRunningReadersAndStopsTheRest() throws Exception {
+        BlobIndex index = open();
+        IndexBatch batch = new IndexBatch();
+        for (int i = 0; i < 500; i++) {
+            byte[] k = KEY.clone();
+            k[0] = (byte) i;
+            k[1] = (byte) (i >> 8);
+            batch.put(k, k);
+        }
+        index.write(batch);
+        int readers = 4;
+        CountDownLatch running = new CountDownLatch(readers);
+        ExecutorService pool = Executors.newFixedThreadPool(readers);
+        try {
+            List<Future<IOException>> results = new ArrayList<>();
+            for (int r = 0; r < readers; r++) {
+                results.add(pool.submit(() -> {
+                    running.countDown();
+                    try {
+                        while (true) {
+                            index.scan(new byte[0], 100);
+                            index.get(KEY);
+                        }
+                    } catch (IOException e) {
+                        return e;
+                    }
+                }));
+            }
+            running.await();
+            index.close();
+            for (Future<IOException> f : results) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).hasMessageContaining("closed");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void keysAndMetaLiveInTheirOwnColumnFamilies() throws Exception {
+        BlobIndex index = open();
+        index.write(new IndexBatch().put(KEY, new byte[] {7}).putMeta("checkpoint", new byte[] {9}));
+        index.close();
+        List<byte[]> families;
+        try (Options options = new Options()) {
+            families = RocksDB.listColumnFamilies(options, indexDirectory().toString());
+        }
+        assertThat(families).extracting(f -> new String(f, StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("default", "meta");
+    }
+
+    @Test
+    void tablesUseABloomFilter() throws IOException {
+        open().close();
+        List<Path> optionFiles;
+        try (Stream<Path> files = Files.list(indexDirectory())) {
+            optionFiles = files.filter(p -> p.getFileName().toString().startsWith("OPTIONS-")).toList();
+        }
+        assertThat(optionFiles).isNotEmpty();
+        String latest = Files.readString(optionFiles.stream().max(Path::compareTo).orElseThrow());
+        assertThat(latest.toLowerCase(java.util.Locale.ROOT)).contains("bloomfilter");
+    }
+
+    @Test
+    void aLayoutThisVersionCannotReadIsUnreadable() throws Exception {
+        open().close();
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try (DBOptions options = new DBOptions();
+             RocksDB db = RocksDB.open(options, indexDirectory().toString(), List.of(
+                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
+                     new ColumnFamilyDescriptor(RocksDbIndex.META_FAMILY)), handles)) {
+            db.put(handles.get(1), RocksDbIndex.LAYOUT_KEY, new byte[] {99});
+            handles.forEach(ColumnFamilyHandle::close);
+        }
+        assertThatThrownBy(this::open).isInstanceOf(IndexUnreadableException.class).hasMessageContaining("layout");
+    }
+
+    @Test
+    void directoryOutsideTheDefaultFileSystemIsRefused() throws IOException {
+        Path zip = temporaryDirectory().resolve("elsewhere.zip");
+        try (FileSystem fs = FileSystems.newFileSystem(URI.create("jar:" + zip.toUri()), Map.of("create", "true"))) {
+            assertThatThrownBy(() -> provider().open(fs.getPath("/index")))
+                    .isInstanceOf(IOException.class).hasMessageContaining("default file system");
+        }
+    }
+}
