@@ -125,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
         // closing waits for background seals, so the listener has heard of every one
         step(5, "Close the store; full packs were sealed in the background");
         if (seals.isEmpty()) {
-            say("  no pack filled up (the data fit in one pack).");
+            say("  no pack was sealed.");
         }
         for (String s : seals) {
             say("  " + s);

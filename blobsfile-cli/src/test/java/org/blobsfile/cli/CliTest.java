@@ -365,14 +365,18 @@ class CliTest {
     void theDemoRunsEndToEnd() throws IOException {
         Cli.Result r = Cli.in(null).run("demo", "--in", tmp.toString());
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("read back identical", "(unchanged: the packs alone describe the store)",
-                "sealed: ", "problems: none", "The store is kept at:");
+        assertThat(r.out()).contains("all 46 blobs read back identical", "46 distinct blobs",
+                "blobs before: 46, after: 46  (unchanged: the packs alone describe the store)",
+                "problems: none", "The store is kept at:");
         try (var dirs = Files.list(tmp)) {
             Path demo = dirs.filter(p -> p.getFileName().toString().startsWith("blobsfile-demo-")).findFirst().orElseThrow();
-            assertThat(demo.resolve("blobs-00001")).exists();
+            assertThat(demo.resolve("blobs-00001")).as("the 1 MiB packs rolled over").exists();
+            assertThat(r.out()).contains("  " + demo + "\n");
             Cli.Result stat = Cli.in(demo).run("stat", "--json");
             assertThat(number(stat.out(), "blobs")).isEqualTo(46);
-            assertThat(number(stat.out(), "sealed_packs")).isPositive();
+            // the tour reports exactly the seals the store made, however many that is
+            long sealedLines = r.lines().stream().filter(l -> l.matches("  blobs-\\d{5} sealed: \\d+ blobs.*")).count();
+            assertThat(sealedLines).isEqualTo(number(stat.out(), "sealed_packs"));
         }
     }
 }
