@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -56,7 +55,7 @@ final class FileBlobStore implements BlobStore {
     private final StoreIndex index;
     private final PackReaders readers;
     private final DirectoryLock lock;
-    private final List<SealListener> sealListeners = new CopyOnWriteArrayList<>();
+    private final SealingPipeline sealing;
 
     /** Held shared by every call, exclusively by close: close waits for calls in flight. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -89,6 +88,7 @@ final class FileBlobStore implements BlobStore {
         this.index = o.index();
         this.readers = o.readers();
         this.lock = o.lock();
+        this.sealing = o.sealing();
         this.writer = o.writer();
         this.nextPack = o.nextPack();
         this.packCount = o.nextPack();
@@ -128,7 +128,7 @@ final class FileBlobStore implements BlobStore {
             }
             closed = true;
             IOException failure = null;
-            for (AutoCloseable c : new AutoCloseable[] {writer, index, readers, lock}) {
+            for (AutoCloseable c : new AutoCloseable[] {sealing, writer, index, readers, lock}) {
                 try {
                     if (c != null) {
                         c.close();
@@ -288,7 +288,7 @@ final class FileBlobStore implements BlobStore {
         if (run.isEmpty()) {
             return c;
         }
-        long offset = w.append(run.toArray(new ByteBuffer[0]));
+        long offset = w.append(run.toArray(new ByteBuffer[0]), items.size());
         for (Prepared p : items) {
             Location loc = new Location(w.number(), offset, p.payload().length, p.size(), p.algo());
             batch.put(p.hash(), loc.encode());
@@ -319,14 +319,10 @@ final class FileBlobStore implements BlobStore {
         full.close();
         writer = null;
         LOG.info("pack {} is full", full.path());
-        onPackFull(full.number());
+        sealing.submit(full.number(), full.entries());
         return activeWriter();
     }
 
-    /** The seam where a full pack is handed on to be sealed with parity. */
-    private void onPackFull(int pack) {
-        // parity comes with the sealing pipeline
-    }
 
     // ---- reads -----------------------------------------------------------------------------
 
@@ -465,23 +461,12 @@ final class FileBlobStore implements BlobStore {
     }
 
     private List<Integer> sealedPackNumbers() {
-        List<Integer> out = new ArrayList<>();
-        long sealed = PackFormat.sealedSize(maxPackSize);
-        for (int n = 0; n < packCount; n++) {
-            try {
-                if (Files.size(readers.path(n)) == sealed) {
-                    out.add(n);
-                }
-            } catch (IOException e) {
-                throw new StorageIOException("reading the size of " + readers.path(n), e);
-            }
-        }
-        return out;
+        return sealing.sealedPacks();
     }
 
     @Override
     public void addSealListener(SealListener listener) {
-        sealListeners.add(Objects.requireNonNull(listener, "listener"));
+        sealing.addListener(Objects.requireNonNull(listener, "listener"));
     }
 
     @Override
@@ -491,6 +476,11 @@ final class FileBlobStore implements BlobStore {
 
     long maxPackSize() {
         return maxPackSize;
+    }
+
+    /** Waits for the packs queued for sealing so far; for tests and tools. */
+    void awaitSealing() {
+        sealing.awaitIdle();
     }
 
     @Override

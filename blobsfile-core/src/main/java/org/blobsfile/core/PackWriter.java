@@ -19,13 +19,16 @@ final class PackWriter implements Closeable {
     private final long maxPackSize;
     private final FileChannel channel;
     private long end;
+    /** Blob entries in the pack, or -1 when it was opened with entries of an earlier session. */
+    private long entries;
 
-    private PackWriter(Path path, int number, long maxPackSize, FileChannel channel, long end) {
+    private PackWriter(Path path, int number, long maxPackSize, FileChannel channel, long end, long entries) {
         this.path = path;
         this.number = number;
         this.maxPackSize = maxPackSize;
         this.channel = channel;
         this.end = end;
+        this.entries = entries;
     }
 
     /** Creates pack {@code n} with its header, forced along with the directory entry. */
@@ -36,7 +39,7 @@ final class PackWriter implements Closeable {
             writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
             ch.force(true);
             Fsync.directory(dir);
-            return new PackWriter(p, n, maxPackSize, ch, PackFormat.HEADER_SIZE);
+            return new PackWriter(p, n, maxPackSize, ch, PackFormat.HEADER_SIZE, 0);
         } catch (IOException e) {
             ch.close();
             throw e;
@@ -54,7 +57,7 @@ final class PackWriter implements Closeable {
             ch.close();
             throw new IOException(p + " is " + ch.size() + " bytes long, expected its entries to end at " + end);
         }
-        return new PackWriter(p, n, maxPackSize, ch, end);
+        return new PackWriter(p, n, maxPackSize, ch, end, end == PackFormat.HEADER_SIZE ? 0 : -1);
     }
 
     int number() {
@@ -63,6 +66,11 @@ final class PackWriter implements Closeable {
 
     Path path() {
         return path;
+    }
+
+    /** @return the blob entries in the pack, or -1 when unknown */
+    long entries() {
+        return entries;
     }
 
     /** @return where the next entry goes */
@@ -79,9 +87,10 @@ final class PackWriter implements Closeable {
      * Writes the buffers at the end of the pack. On failure the pack is cut back to where it
      * was, so a failed append never leaves a partial entry in the middle of the file.
      *
+     * @param count how many entries the buffers hold
      * @return the offset the buffers were written at
      */
-    long append(ByteBuffer[] buffers) throws IOException {
+    long append(ByteBuffer[] buffers, int count) throws IOException {
         long start = end;
         long total = 0;
         for (ByteBuffer b : buffers) {
@@ -102,6 +111,9 @@ final class PackWriter implements Closeable {
             throw e;
         }
         end = start + total;
+        if (entries >= 0) {
+            entries += count;
+        }
         return start;
     }
 

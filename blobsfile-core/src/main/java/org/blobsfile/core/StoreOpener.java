@@ -29,7 +29,7 @@ final class StoreOpener {
 
     /** What an open store starts from. */
     record Opened(Path dir, BlobStoreOptions options, long maxPackSize, CodecRegistry codecs, Codec writeCodec,
-                  StoreIndex index, PackReaders readers, DirectoryLock lock, PackWriter writer, int nextPack,
+                  StoreIndex index, PackReaders readers, DirectoryLock lock, SealingPipeline sealing, PackWriter writer, int nextPack,
                   IndexMeta.Counters counters, boolean rebuilt, long recoveredEntries, long truncatedBytes) {
     }
 
@@ -66,6 +66,8 @@ final class StoreOpener {
         }
         DirectoryLock lock = DirectoryLock.acquire(dir);
         StoreIndex index = null;
+        SealingPipeline sealing = null;
+        PackWriter writer = null;
         PackReaders readers = new PackReaders(dir);
         try {
             int packs = countPacks();
@@ -105,15 +107,16 @@ final class StoreOpener {
             }
             recovered = tail.entries();
             truncated = tail.truncatedBytes();
-            PackWriter writer = null;
             int nextPack = packs;
             if (tail.activeEnd() >= 0) {
                 writer = PackWriter.open(dir, packs - 1, maxPackSize, tail.activeEnd());
             }
-            return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, writer, nextPack,
+            sealing = new SealingPipeline(dir, maxPackSize);
+            sealing.resume(writer != null ? packs - 1 : packs, maxPackSize);
+            return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, sealing, writer, nextPack,
                     counters, rebuilt, recovered, truncated);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(e, index, readers, lock);
+            closeQuietly(e, sealing, writer, index, readers, lock);
             if (e instanceof BlobStoreException be) {
                 throw be;
             }

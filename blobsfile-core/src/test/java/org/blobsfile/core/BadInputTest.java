@@ -41,7 +41,7 @@ class BadInputTest {
         List<byte[]> blobs = new ArrayList<>();
         try (BlobStore store = small(tmp).open()) {
             for (int i = 0; i < 40; i++) {
-                byte[] b = random(rnd, 1 + rnd.nextInt(6000));
+                byte[] b = random(rnd, 1 + rnd.nextInt(10000));
                 blobs.add(b);
                 store.put(b);
             }
