@@ -146,7 +146,7 @@ final class DemoCommand implements Callable<Integer> {
             Path pack = sealed.isEmpty() ? dir.resolve("blobs-00000") : sealed.get(0);
             step(7, "Inspect " + pack.getFileName() + " (inspect): the raw entries, no store needed");
             PackInspector.Report report = PackInspector.inspect(pack);
-            InspectCommand.print(cli, report, 5);
+            InspectCommand.print(cli, report, 5, "  ");
             if (!report.problems().isEmpty()) {
                 throw new CorruptStoreException(pack + " has problems: " + report.problems().get(0));
             }

@@ -30,7 +30,7 @@ final class InspectCommand implements Callable<Integer> {
             throw new CliException(BlobsFileCommand.EXIT_USAGE, pack + " is not a regular file");
         }
         PackInspector.Report report = PackInspector.inspect(pack);
-        print(cli, report, Integer.MAX_VALUE);
+        print(cli, report, Integer.MAX_VALUE, "");
         return report.problems().isEmpty() ? BlobsFileCommand.EXIT_OK : BlobsFileCommand.EXIT_DAMAGE;
     }
 
@@ -40,17 +40,18 @@ final class InspectCommand implements Callable<Integer> {
      * @param cli        where to print
      * @param report     what the inspector found
      * @param maxEntries how many blob entries to print before eliding the rest
+     * @param indent     put before every line
      */
-    static void print(BlobsFileCommand cli, PackInspector.Report report, int maxEntries) {
+    static void print(BlobsFileCommand cli, PackInspector.Report report, int maxEntries, String indent) {
         long blobs = report.entries().stream().filter(e -> e.kind().equals("blob")).count();
         long parity = report.entries().stream().filter(e -> e.kind().equals("parity")).count();
         boolean eof = report.entries().stream().anyMatch(e -> e.kind().equals("eof"));
-        cli.println("pack     " + report.path());
-        cli.println("size     " + report.fileSize() + " bytes");
-        cli.println("version  " + (report.version() < 0 ? "unreadable header" : String.valueOf(report.version())));
-        cli.println("entries  " + report.entries().size() + " (" + blobs + " blobs, " + (eof ? "EOF entry, " : "")
+        cli.println(indent + "pack     " + report.path());
+        cli.println(indent + "size     " + report.fileSize() + " bytes");
+        cli.println(indent + "version  " + (report.version() < 0 ? "unreadable header" : String.valueOf(report.version())));
+        cli.println(indent + "entries  " + report.entries().size() + " (" + blobs + " blobs, " + (eof ? "EOF entry, " : "")
                 + parity + " parity)" + (parity == 2 ? ": sealed" : eof ? "" : ": open or unprotected"));
-        cli.println(String.format("%-10s %-6s %-64s %4s %4s %-6s %10s %10s",
+        cli.println(indent + String.format("%-10s %-6s %-64s %4s %4s %-6s %10s %10s",
                 "OFFSET", "KIND", "HASH", "FLAG", "ALGO", "CODEC", "STORED", "SIZE"));
         int shown = 0;
         int elided = 0;
@@ -61,24 +62,24 @@ final class InspectCommand implements Callable<Integer> {
                 continue;
             }
             if (elided > 0) {
-                cli.println("... " + elided + " more blob entries");
+                cli.println(indent + "... " + elided + " more blob entries");
                 elided = 0;
             }
             if (e.kind().equals("blob")) {
                 shown++;
             }
-            cli.println(String.format("%-10d %-6s %-64s %4d %4d %-6s %10d %10d", e.offset(), e.kind(), e.hash(),
+            cli.println(indent + String.format("%-10d %-6s %-64s %4d %4d %-6s %10d %10d", e.offset(), e.kind(), e.hash(),
                     e.flag(), e.algo(), Algorithms.name(e.algo()), e.storedSize(), e.size()));
         }
         if (elided > 0) {
-            cli.println("... " + elided + " more blob entries");
+            cli.println(indent + "... " + elided + " more blob entries");
         }
         if (report.problems().isEmpty()) {
-            cli.println("problems: none");
+            cli.println(indent + "problems: none");
         } else {
-            cli.println("problems: " + report.problems().size());
+            cli.println(indent + "problems: " + report.problems().size());
             for (String p : report.problems()) {
-                cli.println("  " + p);
+                cli.println(indent + "  " + p);
             }
         }
     }
