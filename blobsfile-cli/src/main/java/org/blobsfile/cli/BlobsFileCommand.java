@@ -1,0 +1,285 @@
+package org.blobsfile.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.Objects;
+import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.BlobStoreOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code blobsfile} command: global options, the subcommands and the mapping of failures to
+ * exit codes. One instance serves one invocation; it is not thread-safe.
+ *
+ * <p>Exit codes are part of the command's contract: {@link #EXIT_OK}, {@link #EXIT_USAGE},
+ * {@link #EXIT_NOT_FOUND}, {@link #EXIT_DAMAGE} and {@link #EXIT_INTERVENTION}.
+ */
+@Command(name = "blobsfile",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "An append-only, content-addressed blob store in pack files.",
+        subcommands = {PutCommand.class, GetCommand.class, HasCommand.class, LsCommand.class,
+                StatCommand.class, InspectCommand.class, PluginsCommand.class, ReindexCommand.class,
+                DemoCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:success",
+                "1:usage error: bad arguments, unknown codec or index, missing or unusable store directory",
+                "2:not found: the blob, the input file or the pack file does not exist",
+                "3:damage: the store or a pack is corrupt",
+                "4:needs intervention: the store is locked by another process, a blob needs a codec"
+                        + " module that is not installed, or an I/O error"},
+        footerHeading = "%nEnvironment:%n",
+        footer = "  BLOBSFILE_DIR  the store directory when --dir is not given (default: "
+                + BlobsFileCommand.DEFAULT_DIR + " in the working directory)")
+public final class BlobsFileCommand {
+    /** Success. */
+    public static final int EXIT_OK = 0;
+    /** Bad arguments or options, or a store directory that is missing or unusable. */
+    public static final int EXIT_USAGE = 1;
+    /** The blob, input file or pack file asked for does not exist. */
+    public static final int EXIT_NOT_FOUND = 2;
+    /** A store or pack is damaged. */
+    public static final int EXIT_DAMAGE = 3;
+    /** The store is locked, a codec module is missing, or an I/O operation failed. */
+    public static final int EXIT_INTERVENTION = 4;
+    /** The store directory, relative to the working directory, when neither option nor variable names one. */
+    public static final String DEFAULT_DIR = "blobsfile-store";
+    /** The environment variable naming the store directory. */
+    public static final String DIR_VARIABLE = "BLOBSFILE_DIR";
+
+    @Option(names = "--dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Store directory (default: $" + DIR_VARIABLE + ", else " + DEFAULT_DIR + ").")
+    private Path dir;
+
+    @Option(names = "--index", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "Index backend (default: " + BlobStoreOptions.DEFAULT_INDEX + ").")
+    private String index;
+
+    @Option(names = "--codec", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "Codec for new blobs: none, snappy, ... (default: none).")
+    private String codec;
+
+    @Option(names = "--pack-size", paramLabel = "BYTES", scope = ScopeType.INHERIT,
+            description = "Pack size of a new store (default: 268435456); an existing store keeps its own.")
+    private Long packSize;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print stack traces with errors and log at debug level.")
+    private boolean debug;
+
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    /**
+     * @param in  standard input, for {@code put -}
+     * @param out standard output: command output only
+     * @param err standard error: diagnostics
+     * @param env the environment, for {@value #DIR_VARIABLE}
+     */
+    public BlobsFileCommand(InputStream in, OutputStream out, OutputStream err, Map<String, String> env) {
+        this.in = Objects.requireNonNull(in, "in");
+        this.out = out instanceof PrintStream p ? p : new PrintStream(out, false, StandardCharsets.UTF_8);
+        this.err = err instanceof PrintStream p ? p : new PrintStream(err, true, StandardCharsets.UTF_8);
+        this.env = Map.copyOf(env);
+    }
+
+    /**
+     * Runs the program and exits the JVM with its exit code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("--debug")) {
+                // must be set before the first logger exists, which is before picocli even parses
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+            }
+        }
+        PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
+                StandardCharsets.UTF_8);
+        int code = run(args, System.in, stdout, System.err, System.getenv());
+        stdout.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one invocation in this JVM, with the given streams; used by {@link #main} and by tests.
+     *
+     * @param args the command line
+     * @param in   standard input
+     * @param out  standard output
+     * @param err  standard error
+     * @param env  the environment
+     * @return the exit code
+     */
+    public static int run(String[] args, InputStream in, OutputStream out, OutputStream err, Map<String, String> env) {
+        BlobsFileCommand command = new BlobsFileCommand(in, out, err, env);
+        CommandLine cl = command.commandLine();
+        try {
+            return cl.execute(args);
+        } finally {
+            command.out.flush();
+            command.err.flush();
+        }
+    }
+
+    /** @return a command line for this instance with the project's error handling installed */
+    public CommandLine commandLine() {
+        CommandLine cl = new CommandLine(this);
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        setUsageExitCode(cl);
+        cl.setParameterExceptionHandler(this::onParameterError);
+        cl.setExecutionExceptionHandler((ex, failed, parsed) -> onFailure(ex, failed));
+        return cl;
+    }
+
+    private static void setUsageExitCode(CommandLine cl) {
+        cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+        cl.getCommandSpec().exitCodeOnExecutionException(EXIT_INTERVENTION);
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            setUsageExitCode(sub);
+        }
+    }
+
+    private int onParameterError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine failed = ex.getCommandLine();
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        err.println("blobsfile: " + ex.getMessage() + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')");
+        return EXIT_USAGE;
+    }
+
+    private int onFailure(Exception ex, CommandLine failed) {
+        Failure f = Failure.of(ex);
+        if (debug) {
+            ex.printStackTrace(err);
+        }
+        if (!f.message().isEmpty()) {
+            err.println("blobsfile " + failed.getCommandName() + ": " + f.message());
+        }
+        return f.exitCode();
+    }
+
+    /** @return standard output */
+    PrintStream out() {
+        return out;
+    }
+
+    /** @return standard error */
+    PrintStream err() {
+        return err;
+    }
+
+    /** @return standard input */
+    InputStream in() {
+        return in;
+    }
+
+    /** @return the store directory: the option, else the environment variable, else the default */
+    Path storeDirectory() {
+        if (dir != null) {
+            return dir;
+        }
+        String fromEnv = env.get(DIR_VARIABLE);
+        return Paths.get(fromEnv != null && !fromEnv.isBlank() ? fromEnv : DEFAULT_DIR);
+    }
+
+    /** @return the codec chosen with {@code --codec}, or {@code null} */
+    String codecName() {
+        return codec;
+    }
+
+    /** @return the index chosen with {@code --index}, or {@code null} */
+    String indexName() {
+        return index;
+    }
+
+    /** @return the pack size chosen with {@code --pack-size}, or {@code null} */
+    Long packSize() {
+        return packSize;
+    }
+
+    /**
+     * Opens the store the global options describe.
+     *
+     * @param create whether a missing directory becomes a new store; commands that only read
+     *               refuse a missing directory rather than leave an empty store behind
+     * @return the open store
+     * @throws CliException if the directory is missing (and not to be created) or unusable
+     */
+    BlobStore openStore(boolean create) {
+        Path d = storeDirectory();
+        if (Files.exists(d) && !Files.isDirectory(d)) {
+            throw new CliException(EXIT_USAGE, "store directory " + d + " is not a directory");
+        }
+        if (!Files.exists(d)) {
+            if (!create) {
+                throw new CliException(EXIT_USAGE, "no store at " + d
+                        + ": the directory does not exist (give --dir or set " + DIR_VARIABLE + ")");
+            }
+            try {
+                Files.createDirectories(d);
+            } catch (IOException e) {
+                throw new CliException(EXIT_USAGE, "cannot create store directory " + d + ": " + Failure.describe(e));
+            }
+        }
+        if (!Files.isReadable(d) || !Files.isWritable(d)) {
+            throw new CliException(EXIT_USAGE, "store directory " + d + " is not readable and writable");
+        }
+        return builder(d).open();
+    }
+
+    /**
+     * @param d a store directory
+     * @return a builder for it carrying the global options
+     */
+    BlobStoreOptions.Builder builder(Path d) {
+        BlobStoreOptions.Builder b = BlobStore.builder(d);
+        if (index != null) {
+            b.index(index);
+        }
+        if (codec != null) {
+            b.codec(codec);
+        }
+        if (packSize != null) {
+            try {
+                b.maxPackSize(packSize);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(EXIT_USAGE, "--pack-size: " + e.getMessage());
+            }
+        }
+        return b;
+    }
+
+    /**
+     * Writes text to standard output followed by a newline, and flushes, so that a line is
+     * visible to a reading process as soon as the fact it states is true.
+     *
+     * @param line the text
+     */
+    void println(String line) {
+        out.print(line);
+        out.print('\n');
+        out.flush();
+    }
+}

@@ -1,0 +1,54 @@
+package org.blobsfile.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code get HASH [-o FILE]}: writes a blob to standard output or a file. */
+@Command(name = "get", mixinStandardHelpOptions = true,
+        header = "Write a blob to standard output or a file.",
+        description = {"Writes the blob HASH to standard output, or to FILE with -o.",
+                "The blob's hash is checked before any byte is written. Exit code 2 if it is absent."})
+final class GetCommand implements Callable<Integer> {
+    @ParentCommand
+    private BlobsFileCommand cli;
+
+    @Parameters(index = "0", paramLabel = "HASH", description = "The blob's 64 hex digit hash.")
+    private String hash;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Write to FILE (replaced atomically) instead of standard output.")
+    private Path output;
+
+    @Override
+    public Integer call() throws IOException {
+        BlobRef ref = BlobRef.parse(hash);
+        byte[] data;
+        try (BlobStore store = cli.openStore(false)) {
+            data = store.get(ref);
+        }
+        if (output == null || output.toString().equals("-")) {
+            cli.out().write(data);
+            cli.out().flush();
+            return BlobsFileCommand.EXIT_OK;
+        }
+        // a temporary file beside the target, so a reader never sees half a blob
+        Path parent = output.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(parent, "." + output.getFileName() + ".", ".part");
+        try {
+            Files.write(tmp, data);
+            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return BlobsFileCommand.EXIT_OK;
+    }
+}

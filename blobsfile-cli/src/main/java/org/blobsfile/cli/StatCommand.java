@@ -1,0 +1,87 @@
+package org.blobsfile.cli;
+
+import java.util.concurrent.Callable;
+import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.StoreStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code stat [--json]}: the store's counts and settings. */
+@Command(name = "stat", mixinStandardHelpOptions = true,
+        header = "Show counts, sizes, codec and index of the store.",
+        description = {"Shows blob and pack counts, sizes, and the codec and index in use.",
+                "Counters named '... since open' describe this invocation (opening included)."})
+final class StatCommand implements Callable<Integer> {
+    @ParentCommand
+    private BlobsFileCommand cli;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        try (BlobStore store = cli.openStore(false)) {
+            StoreStats s = store.stats();
+            String dir = store.directory().toAbsolutePath().toString();
+            cli.println(json ? json(dir, s) : text(dir, s));
+        }
+        return BlobsFileCommand.EXIT_OK;
+    }
+
+    /**
+     * @param dir the store directory
+     * @param s   its stats
+     * @return them as one JSON object, snake_case keys
+     */
+    static String json(String dir, StoreStats s) {
+        return new Json()
+                .put("directory", dir)
+                .put("blobs", s.blobs())
+                .put("bytes", s.bytes())
+                .put("stored_bytes", s.storedBytes())
+                .put("packs", s.packs())
+                .put("sealed_packs", s.sealedPacks())
+                .put("max_pack_size", s.maxPackSize())
+                .put("codec", s.codec())
+                .put("index", s.index())
+                .put("durability", String.valueOf(s.durability()))
+                .put("puts", s.puts())
+                .put("deduped_puts", s.dedupedPuts())
+                .put("gets", s.gets())
+                .put("bytes_written", s.bytesWritten())
+                .put("bytes_read", s.bytesRead())
+                .put("forces", s.forces())
+                .put("index_rebuilds", s.indexRebuilds())
+                .put("recovered_entries", s.recoveredEntries())
+                .put("truncated_bytes", s.truncatedBytes())
+                .toString();
+    }
+
+    /**
+     * @param dir the store directory
+     * @param s   its stats
+     * @return them as aligned "name  value" lines
+     */
+    static String text(String dir, StoreStats s) {
+        String ratio = s.bytes() == 0 ? "" : String.format(java.util.Locale.ROOT, ", %.0f%% of the blobs' size",
+                100.0 * s.storedBytes() / s.bytes());
+        return String.join("\n",
+                row("directory", dir),
+                row("blobs", String.valueOf(s.blobs())),
+                row("bytes", s.bytes() + " (" + Sizes.human(s.bytes()) + ")"),
+                row("stored bytes", s.storedBytes() + " (" + Sizes.human(s.storedBytes()) + ratio + ")"),
+                row("packs", s.packs() + " (" + s.sealedPacks() + " sealed)"),
+                row("pack size", s.maxPackSize() + " (" + Sizes.human(s.maxPackSize()) + ")"),
+                row("codec", s.codec()),
+                row("index", s.index()),
+                row("durability", String.valueOf(s.durability())),
+                row("index rebuilds since open", String.valueOf(s.indexRebuilds())),
+                row("entries recovered at open", String.valueOf(s.recoveredEntries())),
+                row("torn bytes cut at open", String.valueOf(s.truncatedBytes())));
+    }
+
+    private static String row(String name, String value) {
+        return String.format("%-26s %s", name, value);
+    }
+}

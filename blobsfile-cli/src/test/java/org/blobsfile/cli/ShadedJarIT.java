@@ -1,0 +1,157 @@
+package org.blobsfile.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.blobsfile.api.BlobStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the shaded jar as a user does, one process per command: proves the merged service files,
+ * the native libraries inside the jar, the exit codes as the shell sees them and a stdout that
+ * holds nothing but the command's output.
+ */
+class ShadedJarIT {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, byte[] stdout, String stderr) {
+        String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- stdout\n" + out() + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    static Path jar() {
+        String p = System.getProperty("blobsfile.cli.jar");
+        assertThat(p).as("system property blobsfile.cli.jar").isNotNull();
+        assertThat(Path.of(p)).as("the shaded jar, built in the package phase").isRegularFile();
+        return Path.of(p);
+    }
+
+    Run run(byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-jar");
+        cmd.add(jar().toString());
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "stdout", ".bin");
+        Path err = Files.createTempFile(tmp, "stderr", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove(BlobsFileCommand.DIR_VARIABLE);
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(stdin);
+        }
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("blobsfile " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new Run(p.exitValue(), Files.readAllBytes(out), Files.readString(err));
+    }
+
+    Run run(String... args) throws IOException, InterruptedException {
+        return run(new byte[0], args);
+    }
+
+    @Test
+    void putThenGetInSeparateProcesses() throws Exception {
+        Path store = tmp.resolve("store");
+        byte[] data = new byte[300_001];
+        new Random(7).nextBytes(data);
+        Path f = Files.write(tmp.resolve("data.bin"), data);
+
+        Run put = run("--dir", store.toString(), "--codec", "snappy", "put", f.toString());
+        assertThat(put.code()).as(put.toString()).isZero();
+        assertThat(put.out()).matches("[0-9a-f]{64}  " + java.util.regex.Pattern.quote(f.toString()) + "\n");
+        String hash = put.out().substring(0, 64);
+
+        Run get = run("--dir", store.toString(), "get", hash);
+        assertThat(get.code()).as(get.toString()).isZero();
+        assertThat(get.stdout()).isEqualTo(data);
+
+        Run has = run("--dir", store.toString(), "has", "ff".repeat(32));
+        assertThat(has.code()).isEqualTo(2);
+    }
+
+    @Test
+    void putReadsStandardInput() throws Exception {
+        Path store = tmp.resolve("store");
+        Run put = run("abc".getBytes(StandardCharsets.US_ASCII), "--dir", store.toString(), "put", "-");
+        assertThat(put.code()).as(put.toString()).isZero();
+        assertThat(put.out()).isEqualTo(CliTest.ABC + "  -\n");
+    }
+
+    @Test
+    void pluginsFoundThroughTheMergedServiceFiles() throws Exception {
+        Run r = run("plugins");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("snappy", "rocksdb");
+    }
+
+    @Test
+    void inspectOfAPackWrittenByTheJar() throws Exception {
+        Path store = tmp.resolve("store");
+        List<String> args = new ArrayList<>(List.of("--dir", store.toString(), "--pack-size", "65536", "put"));
+        Random rnd = new Random(11);
+        for (int i = 0; i < 8; i++) {
+            byte[] b = new byte[20_000 + i];
+            rnd.nextBytes(b);
+            args.add(Files.write(tmp.resolve("f" + i), b).toString());
+        }
+        Run put = run(args.toArray(String[]::new));
+        assertThat(put.code()).as(put.toString()).isZero();
+
+        Run r = run("inspect", store.resolve("blobs-00000").toString());
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("version  1", "problems: none");
+        assertThat(r.out().lines().filter(l -> l.matches("\\d+\\s+blob\\s.*"))).hasSize(3);
+        assertThat(r.out().lines().filter(l -> l.matches("\\d+\\s+eof\\s.*"))).hasSize(1);
+        // the closed pack shows parity exactly when the store counts it as sealed
+        Run stat = run("--dir", store.toString(), "stat", "--json");
+        boolean sealed = CliTest.number(stat.out(), "sealed_packs") > 0;
+        assertThat(r.out().lines().filter(l -> l.matches("65536\\s+parity\\s.*"))).hasSize(sealed ? 1 : 0);
+    }
+
+    @Test
+    void aStoreOpenInAnotherProcessIsLocked() throws Exception {
+        Path store = tmp.resolve("store");
+        Path f = Files.write(tmp.resolve("a"), "abc".getBytes(StandardCharsets.US_ASCII));
+        try (BlobStore held = BlobStore.builder(store).open()) {
+            Run r = run("--dir", store.toString(), "put", f.toString());
+            assertThat(r.code()).as(r.toString()).isEqualTo(4);
+            assertThat(r.stderr().strip().lines()).hasSize(1);
+            assertThat(r.stderr()).contains("locked");
+            assertThat(held.stats().blobs()).isZero();
+        }
+    }
+
+    @Test
+    void usageErrorsExitOne() throws Exception {
+        Run r = run("put");
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        assertThat(r.stdout()).isEmpty();
+    }
+
+    @Test
+    void inspectOfASharedGoldenPack() throws Exception {
+        String golden = System.getProperty("blobsfile.golden.shared");
+        assumeTrue(golden != null && Files.isDirectory(Path.of(golden)), "shared golden corpus not available");
+        Run r = run("inspect", Path.of(golden, "sealed-odd", "store", "blobs-00000").toString());
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out().lines().filter(l -> l.matches("(1048576|1153472)\\s+parity\\s.*"))).hasSize(2);
+    }
+}
