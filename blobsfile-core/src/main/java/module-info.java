@@ -6,6 +6,8 @@ module org.blobsfile.core {
     requires transitive org.blobsfile.api;
     requires org.bouncycastle.provider;
     requires org.slf4j;
+    // StoreMBeans publishes the counters over JMX; its types appear in the exported API
+    requires transitive java.management;
 
     exports org.blobsfile.core;
 

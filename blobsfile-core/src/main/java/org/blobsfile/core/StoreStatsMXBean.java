@@ -1,0 +1,81 @@
+package org.blobsfile.core;
+
+/**
+ * The counters of one open store as a JMX MXBean, registered with
+ * {@link StoreMBeans#register(org.blobsfile.api.BlobStore)}. Every attribute read takes a fresh
+ * {@link org.blobsfile.api.BlobStore#stats()} snapshot, so two attributes read one after the
+ * other may come from different moments. Reading an attribute of a closed store fails.
+ *
+ * <p>The meaning of each attribute is that of the {@link org.blobsfile.api.StoreStats} component
+ * of the same name. Implementations are thread-safe.
+ */
+public interface StoreStatsMXBean {
+    /** @return the store directory */
+    String getDirectory();
+
+    /** @return distinct blobs in the index */
+    long getBlobs();
+
+    /** @return their total uncompressed size */
+    long getBytes();
+
+    /** @return their total size as stored in packs */
+    long getStoredBytes();
+
+    /** @return pack files in the store */
+    int getPacks();
+
+    /** @return packs that are full and sealed */
+    int getSealedPacks();
+
+    /** @return the store's pack size */
+    long getMaxPackSize();
+
+    /** @return the codec new blobs are written with */
+    String getCodec();
+
+    /** @return the index in use */
+    String getIndex();
+
+    /** @return the durability mode */
+    String getDurability();
+
+    /** @return puts since open, duplicates included */
+    long getPuts();
+
+    /** @return puts since open that found the blob already stored */
+    long getDedupedPuts();
+
+    /** @return gets since open */
+    long getGets();
+
+    /** @return bytes appended to packs since open */
+    long getBytesWritten();
+
+    /** @return payload bytes read from packs since open */
+    long getBytesRead();
+
+    /** @return forces (fsyncs) of pack files since open */
+    long getForces();
+
+    /** @return full index rebuilds since open */
+    long getIndexRebuilds();
+
+    /** @return entries indexed by recovery at open */
+    long getRecoveredEntries();
+
+    /** @return bytes of a torn tail cut at open */
+    long getTruncatedBytes();
+
+    /** @return packs sealed since open */
+    long getSeals();
+
+    /** @return packs repaired from parity since open */
+    long getRepairs();
+
+    /** @return gets since open that rebuilt damaged bytes from parity */
+    long getHealedReads();
+
+    /** @return packs in quarantine */
+    int getQuarantinedPacks();
+}

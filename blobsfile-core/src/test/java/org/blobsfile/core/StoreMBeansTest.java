@@ -1,0 +1,59 @@
+package org.blobsfile.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.blobsfile.api.BlobStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreMBeansTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void thePlatformServerReadsTheCountersUntilTheRegistrationCloses() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try (BlobStore store = StoreTestSupport.small(tmp).open()) {
+            ObjectName name;
+            try (StoreMBeans.Registration jmx = StoreMBeans.register(store)) {
+                name = jmx.objectName();
+                assertThat(name).isEqualTo(new ObjectName("org.blobsfile:type=BlobStore,dir="
+                        + ObjectName.quote(tmp.toAbsolutePath().toString())));
+                assertThat(server.getAttribute(name, "Blobs")).isEqualTo(0L);
+
+                store.put(new byte[] {1, 2, 3});
+                store.put(new byte[] {1, 2, 3});
+                assertThat(server.getAttribute(name, "Blobs")).isEqualTo(1L);
+                assertThat(server.getAttribute(name, "Bytes")).isEqualTo(3L);
+                assertThat(server.getAttribute(name, "Puts")).isEqualTo(2L);
+                assertThat(server.getAttribute(name, "DedupedPuts")).isEqualTo(1L);
+                assertThat(server.getAttribute(name, "Packs")).isEqualTo(1);
+                assertThat(server.getAttribute(name, "MaxPackSize")).isEqualTo(64L * 1024);
+                assertThat(server.getAttribute(name, "Durability")).isEqualTo("GROUP");
+                assertThat(server.getAttribute(name, "Directory")).isEqualTo(tmp.toAbsolutePath().toString());
+                assertThat(server.isRegistered(name)).isTrue();
+            }
+            assertThat(server.isRegistered(name)).isFalse();
+        }
+    }
+
+    @Test
+    void aSecondRegistrationOfOneDirectoryIsRefusedAndClosingTwiceIsHarmless() {
+        try (BlobStore store = StoreTestSupport.small(tmp).open()) {
+            StoreMBeans.Registration jmx = StoreMBeans.register(store);
+            assertThatThrownBy(() -> StoreMBeans.register(store))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already registered");
+            jmx.close();
+            jmx.close();
+            try (StoreMBeans.Registration again = StoreMBeans.register(store)) {
+                assertThat(again.objectName()).isEqualTo(jmx.objectName());
+            }
+        }
+    }
+}
