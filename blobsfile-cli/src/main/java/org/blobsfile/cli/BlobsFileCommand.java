@@ -31,19 +31,21 @@ import picocli.CommandLine.ScopeType;
         versionProvider = VersionProvider.class,
         description = "An append-only, content-addressed blob store in pack files.",
         subcommands = {PutCommand.class, GetCommand.class, HasCommand.class, LsCommand.class,
-                StatCommand.class, InspectCommand.class, PluginsCommand.class, ReindexCommand.class,
-                DemoCommand.class},
+                StatCommand.class, ImportCommand.class, VerifyCommand.class, RepairCommand.class,
+                ReindexCommand.class, InspectCommand.class, PluginsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
                 "1:usage error: bad arguments, unknown codec or index, missing or unusable store directory",
                 "2:not found: the blob, the input file or the pack file does not exist",
-                "3:damage: the store or a pack is corrupt",
+                "3:damage: the store or a pack is corrupt (verify found damage, repair left some)",
                 "4:needs intervention: the store is locked by another process, a blob needs a codec"
                         + " module that is not installed, or an I/O error"},
         footerHeading = "%nEnvironment:%n",
-        footer = "  BLOBSFILE_DIR  the store directory when --dir is not given (default: "
-                + BlobsFileCommand.DEFAULT_DIR + " in the working directory)")
+        footer = {"  BLOBSFILE_DIR       the store directory when --dir is not given (default: "
+                + BlobsFileCommand.DEFAULT_DIR + " in the working directory)",
+                "  BLOBSFILE_PROGRESS  bar, plain or none: how import, verify and repair show progress on",
+                "                      standard error (default: bar on a terminal, else plain)"})
 public final class BlobsFileCommand {
     /** Success. */
     public static final int EXIT_OK = 0;
@@ -59,6 +61,8 @@ public final class BlobsFileCommand {
     public static final String DEFAULT_DIR = "blobsfile-store";
     /** The environment variable naming the store directory. */
     public static final String DIR_VARIABLE = "BLOBSFILE_DIR";
+    /** The environment variable choosing how progress is shown: {@code bar}, {@code plain} or {@code none}. */
+    public static final String PROGRESS_VARIABLE = "BLOBSFILE_PROGRESS";
 
     @Option(names = "--dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Store directory (default: $" + DIR_VARIABLE + ", else " + DEFAULT_DIR + ").")
@@ -84,6 +88,7 @@ public final class BlobsFileCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
+    private boolean terminal;
 
     /**
      * @param in  standard input, for {@code put -}
@@ -115,7 +120,8 @@ public final class BlobsFileCommand {
         }
         PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
-        int code = run(args, System.in, stdout, System.err, System.getenv());
+        // a console means a person watches: progress is then a bar redrawn in place
+        int code = run(args, System.in, stdout, System.err, System.getenv(), System.console() != null);
         stdout.flush();
         System.exit(code);
     }
@@ -131,7 +137,25 @@ public final class BlobsFileCommand {
      * @return the exit code
      */
     public static int run(String[] args, InputStream in, OutputStream out, OutputStream err, Map<String, String> env) {
+        return run(args, in, out, err, env, false);
+    }
+
+    /**
+     * As {@link #run(String[], InputStream, OutputStream, OutputStream, Map)}, saying whether
+     * standard error is a terminal, where progress is drawn as a bar.
+     *
+     * @param args     the command line
+     * @param in       standard input
+     * @param out      standard output
+     * @param err      standard error
+     * @param env      the environment
+     * @param terminal whether a person watches standard error on a terminal
+     * @return the exit code
+     */
+    public static int run(String[] args, InputStream in, OutputStream out, OutputStream err, Map<String, String> env,
+                          boolean terminal) {
         BlobsFileCommand command = new BlobsFileCommand(in, out, err, env);
+        command.terminal = terminal;
         CommandLine cl = command.commandLine();
         try {
             return cl.execute(args);
@@ -202,6 +226,32 @@ public final class BlobsFileCommand {
         }
         String fromEnv = env.get(DIR_VARIABLE);
         return Paths.get(fromEnv != null && !fromEnv.isBlank() ? fromEnv : DEFAULT_DIR);
+    }
+
+    /**
+     * @return how progress is shown: {@value #PROGRESS_VARIABLE} when set, else a bar on a
+     *         terminal and plain lines elsewhere
+     */
+    ProgressMeter.Mode progressMode() {
+        String v = env.get(PROGRESS_VARIABLE);
+        if (v != null && !v.isBlank()) {
+            return switch (v.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "bar" -> ProgressMeter.Mode.BAR;
+                case "plain" -> ProgressMeter.Mode.PLAIN;
+                case "none" -> ProgressMeter.Mode.NONE;
+                default -> throw new CliException(EXIT_USAGE, PROGRESS_VARIABLE + " is '" + v
+                        + "'; it must be bar, plain or none");
+            };
+        }
+        return terminal ? ProgressMeter.Mode.BAR : ProgressMeter.Mode.PLAIN;
+    }
+
+    /**
+     * @param label what is in progress, shown first on every line
+     * @return a meter drawing on standard error; close it before printing the command's output
+     */
+    ProgressMeter progress(String label) {
+        return new ProgressMeter(err, label, progressMode(), System::nanoTime);
     }
 
     /** @return the codec chosen with {@code --codec}, or {@code null} */

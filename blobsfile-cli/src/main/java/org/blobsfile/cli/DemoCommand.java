@@ -1,12 +1,16 @@
 package org.blobsfile.cli;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +19,17 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.CorruptStoreException;
+import org.blobsfile.api.Damage;
 import org.blobsfile.api.Range;
+import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.StoreStats;
+import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.PackInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,8 +43,10 @@ import picocli.CommandLine.ParentCommand;
         header = "Run a guided tour on a new temporary store.",
         description = {"A guided tour: creates a store in a new temporary directory (pack size 1 MiB,",
                 "codec snappy, unless --pack-size/--codec/--index say otherwise; --dir is not used),",
-                "stores generated sample data, reads it all back, lists, shows statistics,",
-                "inspects a sealed pack and rebuilds the index. The store is kept for you to explore."})
+                "imports sample files it generates, reads them back, seals packs, verifies the store,",
+                "damages a copy of it, shows verify finding the damage, a read healing itself and",
+                "repair fixing the copy, and prints statistics. The store is kept for you to explore.",
+                "Every step checks what it shows: a mismatch ends the tour with exit code 3."})
 final class DemoCommand implements Callable<Integer> {
     private static final long DEMO_PACK_SIZE = 1L << 20;
     private static final String[] WORDS = ("the a store blob pack hash index seal parity shard entry header "
@@ -49,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     private BlobsFileCommand cli;
 
     @Option(names = "--in", paramLabel = "DIR",
-            description = "Create the demo store in a new directory under DIR (default: the system temp directory).")
+            description = "Create the demo directory under DIR (default: the system temp directory).")
     private Path parent;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the sample data (default: ${DEFAULT-VALUE}).")
@@ -58,8 +68,11 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         long started = System.nanoTime();
-        Path dir = parent == null ? Files.createTempDirectory("blobsfile-demo-")
+        Path root = parent == null ? Files.createTempDirectory("blobsfile-demo-")
                 : Files.createTempDirectory(Files.createDirectories(parent), "blobsfile-demo-");
+        Path dir = root.resolve("store");
+        Path sampleDir = root.resolve("samples");
+        Path copy = root.resolve("damaged-copy");
         BlobStoreOptions.Builder builder = cli.builder(dir);
         if (cli.codecName() == null) {
             builder.codec("snappy");
@@ -68,11 +81,19 @@ final class DemoCommand implements Callable<Integer> {
             builder.maxPackSize(DEMO_PACK_SIZE);
         }
         BlobStoreOptions options = builder.build();
+        BlobStoreOptions.Builder copyBuilder = cli.builder(copy);
+        if (cli.codecName() == null) {
+            copyBuilder.codec("snappy");
+        }
+        if (cli.packSize() == null) {
+            copyBuilder.maxPackSize(DEMO_PACK_SIZE);
+        }
 
         say("BlobsFile demo");
         say("==============");
         say("A store is a directory of pack files (blobs-00000, blobs-00001, ...) and an index.");
         say("Blobs are appended to the newest pack and addressed by their BLAKE2b-256 hash.");
+        say("Full packs are sealed with Reed-Solomon parity, so damage can be found and repaired.");
         say("");
         step(1, "Create a store");
         say("  directory  " + dir);
@@ -80,103 +101,253 @@ final class DemoCommand implements Callable<Integer> {
                 + " bytes, codec " + options.codecName() + ", index " + options.indexName());
 
         List<Sample> samples = samples(new Random(seed));
-        long inputBytes = samples.stream().mapToLong(s -> s.data.length).sum();
-        Map<String, Sample> distinct = new LinkedHashMap<>();
-        Queue<String> seals = new ConcurrentLinkedQueue<>();
-        Map<Sample, BlobRef> refs = new LinkedHashMap<>();
+        long inputBytes = samples.stream().mapToLong(x -> x.data.length).sum();
+        step(2, "Generate " + samples.size() + " sample files (" + Sizes.human(inputBytes) + ") in " + sampleDir);
+        for (Sample x : samples) {
+            Path f = sampleDir.resolve(x.file);
+            Files.createDirectories(f.getParent());
+            Files.write(f, x.data);
+        }
+        long copies = samples.stream().filter(x -> x.original != x).count();
+        say("  text, random bytes, a mix of both, repeating patterns, an empty file, and " + copies
+                + " copies of other files (copies/).");
 
+        Queue<String> seals = new ConcurrentLinkedQueue<>();
+        Map<String, BlobRef> refs = new LinkedHashMap<>();
+        Map<String, Sample> byName = new LinkedHashMap<>();
+        samples.forEach(x -> byName.put(x.file, x));
+        long distinct;
         try (BlobStore store = builder.open()) {
             store.addSealListener((pack, number, count) ->
                     seals.add(pack.getFileName() + " sealed: " + count + " blobs, protected by 2 parity shards"));
 
-            step(2, "Put " + samples.size() + " sample blobs (" + Sizes.human(inputBytes)
-                    + "): text, random bytes, a mix, an empty blob, and some duplicates");
+            step(3, "Import them (import " + sampleDir.getFileName() + "): every file becomes one blob");
+            List<Importer.Input> inputs = Importer.list(sampleDir, null);
+            Importer.Summary summary;
+            try (ProgressMeter meter = cli.progress("import")) {
+                summary = Importer.run(store, inputs, meter, (in, ref) -> refs.put(in.name(), ref));
+            }
             int printed = 0;
-            for (Sample s : samples) {
-                BlobRef ref = store.put(s.data);
-                BlobRef earlier = refs.putIfAbsent(s.original, ref);
-                if (earlier != null && !earlier.equals(ref)) {
-                    throw new CorruptStoreException("a duplicate of " + s.original.label + " got hash " + ref
-                            + ", the original " + earlier);
-                }
-                distinct.putIfAbsent(ref.hex(), s.original);
+            for (Map.Entry<String, BlobRef> e : refs.entrySet()) {
                 if (printed++ < 6) {
-                    say("  " + ref.hex() + "  " + s.label + " (" + Sizes.human(s.data.length) + ")");
+                    say("  " + e.getValue().hex() + "  " + e.getKey());
                 }
             }
-            say("  ... " + (samples.size() - 6) + " more. Each line appears once its blob is on disk.");
-            say("  " + samples.size() + " puts stored " + distinct.size() + " distinct blobs: a duplicate is a no-op.");
+            say("  ... " + (refs.size() - 6) + " more.");
+            say("  " + ImportCommand.text(sampleDir, summary));
+            distinct = samples.stream().map(x -> x.original).distinct().count();
+            expect(summary.files() == samples.size(), "the import read " + summary.files() + " files, not " + samples.size());
+            expect(summary.newBlobs() == distinct, "the import stored " + summary.newBlobs() + " new blobs, not " + distinct);
+            expect(summary.deduped() == copies, "the import counted " + summary.deduped() + " duplicates, not " + copies);
+            say("  " + samples.size() + " files, " + distinct + " distinct blobs: storing a copy is a no-op.");
 
-            step(3, "Read every blob back; each read checks the hash before returning bytes");
-            for (Map.Entry<Sample, BlobRef> e : refs.entrySet()) {
-                byte[] back = store.get(e.getValue());
-                if (!Arrays.equals(back, e.getKey().data)) {
-                    throw new CorruptStoreException("blob " + e.getValue() + " (" + e.getKey().label
-                            + ") read back different bytes");
-                }
+            step(4, "Read every blob back; each read checks the hash before returning bytes");
+            for (Map.Entry<String, BlobRef> e : refs.entrySet()) {
+                expect(Arrays.equals(store.get(e.getValue()), byName.get(e.getKey()).data),
+                        "blob " + e.getValue() + " (" + e.getKey() + ") read back different bytes");
             }
-            say("  all " + refs.size() + " blobs read back identical.");
+            say("  all " + refs.size() + " files read back identical.");
 
-            step(4, "List blobs in hash order (ls --limit 5): HASH SIZE PACK");
+            step(5, "List blobs in hash order (ls --limit 5): HASH SIZE PACK");
             for (BlobInfo info : store.enumerate(Range.all().limit(5)).collect(Collectors.toList())) {
                 say("  " + info.ref().hex() + " " + info.size() + " " + info.pack());
             }
         }
         // closing waits for background seals, so the listener has heard of every one
-        step(5, "Close the store; full packs were sealed in the background");
+        step(6, "Close the store; full packs were sealed in the background");
         if (seals.isEmpty()) {
             say("  no pack was sealed.");
         }
-        for (String s : seals) {
-            say("  " + s);
+        for (String x : seals) {
+            say("  " + x);
         }
 
+        List<Path> sealed;
         try (BlobStore store = builder.open()) {
-            step(6, "Reopen and show statistics (stat)");
-            StoreStats stats = store.stats();
-            for (String line : StatCommand.text(dir.toAbsolutePath().toString(), stats).split("\n", -1)) {
-                say("  " + line);
+            step(7, "Verify every byte of every pack (verify)");
+            VerifyReport clean;
+            try (ProgressMeter meter = cli.progress("verify")) {
+                clean = store.verify(meter);
             }
-            if (stats.blobs() != distinct.size()) {
-                throw new CorruptStoreException("the store counts " + stats.blobs() + " blobs, "
-                        + distinct.size() + " were put");
-            }
+            say("  " + Reports.summary(clean));
+            expect(clean.isClean(), "the new store has damage: " + (clean.isClean() ? "" : clean.damage().get(0)));
 
-            List<Path> sealed = store.sealedPacks();
+            sealed = store.sealedPacks();
             Path pack = sealed.isEmpty() ? dir.resolve("blobs-00000") : sealed.get(0);
-            step(7, "Inspect " + pack.getFileName() + " (inspect): the raw entries, no store needed");
+            step(8, "Inspect " + pack.getFileName() + " (inspect): the raw entries, no store needed");
             PackInspector.Report report = PackInspector.inspect(pack);
             InspectCommand.print(cli, report, 5, "  ");
-            if (!report.problems().isEmpty()) {
-                throw new CorruptStoreException(pack + " has problems: " + report.problems().get(0));
-            }
+            expect(report.problems().isEmpty(), pack + " has problems: "
+                    + (report.problems().isEmpty() ? "" : report.problems().get(0)));
 
-            step(8, "Rebuild the index from the packs (reindex)");
+            step(9, "Rebuild the index from the packs (reindex)");
             long before = store.enumerate().count();
             store.rebuildIndex();
             long after = store.enumerate().count();
             say("  blobs before: " + before + ", after: " + after
                     + (before == after ? "  (unchanged: the packs alone describe the store)" : ""));
-            if (before != after) {
-                throw new CorruptStoreException("the rebuilt index lists " + after + " blobs instead of " + before);
-            }
-            for (Map.Entry<Sample, BlobRef> e : refs.entrySet()) {
-                if (!Arrays.equals(store.get(e.getValue()), e.getKey().data)) {
-                    throw new CorruptStoreException("blob " + e.getValue() + " differs after the rebuild");
-                }
+            expect(before == after, "the rebuilt index lists " + after + " blobs instead of " + before);
+            for (Map.Entry<String, BlobRef> e : refs.entrySet()) {
+                expect(Arrays.equals(store.get(e.getValue()), byName.get(e.getKey()).data),
+                        "blob " + e.getValue() + " differs after the rebuild");
             }
             say("  every blob still reads back identical.");
+
+            step(10, "Statistics (stat)");
+            StoreStats stats = store.stats();
+            for (String line : StatCommand.text(dir.toAbsolutePath().toString(), stats).split("\n", -1)) {
+                say("  " + line);
+            }
+            expect(stats.blobs() == distinct, "the store counts " + stats.blobs() + " blobs, " + distinct + " were put");
+        }
+
+        if (sealed.isEmpty()) {
+            say("");
+            say("No pack was sealed, so there is no parity to show repair with; a smaller --pack-size would.");
+        } else {
+            damageAndRepair(dir, copy, copyBuilder, sealed, refs, byName);
         }
 
         long millis = (System.nanoTime() - started) / 1_000_000;
         say("");
         say("Done in " + millis + " ms. The store is kept at:");
         say("  " + dir);
+        say("with the sample files in " + sampleDir + (sealed.isEmpty() ? "" : " and the repaired copy in " + copy) + ".");
         say("Explore it:");
         say("  bin/blobsfile --dir " + dir + " ls --limit 5");
         say("  bin/blobsfile --dir " + dir + " stat");
+        say("  bin/blobsfile --dir " + dir + " verify");
         say("  bin/blobsfile inspect " + dir.resolve("blobs-00000"));
         return BlobsFileCommand.EXIT_OK;
+    }
+
+    /** A byte the tour flips: inside one blob's payload in a sealed pack. */
+    private record Flip(Path pack, long offset, BlobRef blob, String file) {
+    }
+
+    /** Steps 11 to 16: damage a copy of the closed store, find the damage, heal a read, repair, check. */
+    private void damageAndRepair(Path dir, Path copy, BlobStoreOptions.Builder copyBuilder, List<Path> sealed,
+                                 Map<String, BlobRef> refs, Map<String, Sample> byName) throws IOException {
+        step(11, "Damage a copy of the store: flip one byte inside a blob in each of " + Math.min(2, sealed.size())
+                + " sealed packs");
+        copyTree(dir, copy);
+        say("  copied " + dir.getFileName() + " to " + copy);
+        Map<BlobRef, String> names = new LinkedHashMap<>();
+        refs.forEach((name, ref) -> names.putIfAbsent(ref, name));
+        List<Flip> flips = new ArrayList<>();
+        for (Path original : sealed.subList(0, Math.min(2, sealed.size()))) {
+            Path pack = copy.resolve(original.getFileName());
+            PackInspector.Entry victim = PackInspector.inspect(pack).entries().stream()
+                    .filter(e -> e.kind().equals("blob"))
+                    .max(Comparator.comparingLong(PackInspector.Entry::storedSize))
+                    .orElseThrow(() -> new CorruptStoreException(pack + " holds no blob"));
+            // the middle of the payload: inside the blob, far from the entry's header
+            long offset = victim.offset() + ENTRY_HEADER + victim.storedSize() / 2;
+            flipByte(pack, offset);
+            BlobRef blob = BlobRef.parse(victim.hash());
+            flips.add(new Flip(pack, offset, blob, names.get(blob)));
+            say("  " + pack.getFileName() + ": flipped the byte at offset " + offset + ", inside blob "
+                    + blob.hex().substring(0, 16) + "... (" + names.get(blob) + ")");
+        }
+
+        try (BlobStore store = copyBuilder.open()) {
+            step(12, "Verify the copy (verify): the damage is found");
+            VerifyReport found;
+            try (ProgressMeter meter = cli.progress("verify")) {
+                found = store.verify(meter);
+            }
+            for (Damage d : found.damage()) {
+                say("  " + Reports.line(d));
+            }
+            say("  " + Reports.summary(found));
+            say("  (the verify command exits with code 3 here)");
+            for (Flip f : flips) {
+                expect(found.damage().stream().anyMatch(d -> d.pack().getFileName().equals(f.pack().getFileName())
+                        && f.blob().equals(d.blob())), "verify did not report the damaged blob " + f.blob()
+                        + " in " + f.pack().getFileName());
+            }
+
+            Flip first = flips.get(0);
+            step(13, "Read the damaged blob (get " + first.blob().hex().substring(0, 16) + "...)");
+            byte[] back = store.get(first.blob());
+            expect(Arrays.equals(back, byName.get(first.file()).data), "the healed read of " + first.blob()
+                    + " returned different bytes");
+            expect(store.stats().healedReads() >= 1, "the read of a damaged blob was not counted as healed");
+            say("  " + back.length + " bytes, identical to " + first.file() + ": the read found the damage, rebuilt the");
+            say("  blob from the pack's parity in memory, and queued a repair of " + first.pack().getFileName()
+                    + " in the background.");
+
+            step(14, "Repair the copy (repair)");
+            RepairReport repair;
+            try (ProgressMeter meter = cli.progress("repair")) {
+                repair = store.repair(meter);
+            }
+            for (String line : Reports.lines(repair)) {
+                say("  " + line);
+            }
+            boolean healedEarlier = repair.repaired().stream()
+                    .noneMatch(p -> p.getFileName().equals(first.pack().getFileName()));
+            if (healedEarlier) {
+                say("  (" + first.pack().getFileName() + " had been repaired in the background after the healed read)");
+            }
+            expect(repair.isComplete(), "repair left damage: " + repair.quarantined() + " " + repair.remaining());
+
+            step(15, "Verify the copy again");
+            VerifyReport after;
+            try (ProgressMeter meter = cli.progress("verify")) {
+                after = store.verify(meter);
+            }
+            say("  " + Reports.summary(after));
+            expect(after.isClean(), "the repaired copy still has damage: "
+                    + (after.isClean() ? "" : after.damage().get(0)));
+            for (Map.Entry<String, BlobRef> e : refs.entrySet()) {
+                expect(Arrays.equals(store.get(e.getValue()), byName.get(e.getKey()).data),
+                        "blob " + e.getValue() + " differs after the repair");
+            }
+            say("  every blob of the copy reads back identical.");
+
+            step(16, "Statistics of the copy (stat)");
+            StoreStats stats = store.stats();
+            for (String line : StatCommand.text(copy.toAbsolutePath().toString(), stats).split("\n", -1)) {
+                say("  " + line);
+            }
+            expect(stats.repairs() == flips.size(), "the copy counts " + stats.repairs() + " repaired packs, not "
+                    + flips.size());
+        }
+    }
+
+    private static final int ENTRY_HEADER = 38;
+
+    private static void flipByte(Path file, long offset) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            if (ch.read(b, offset) != 1) {
+                throw new CorruptStoreException(file + " ends before offset " + offset);
+            }
+            b.put(0, (byte) (b.get(0) ^ 0xFF));
+            b.rewind();
+            ch.write(b, offset);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    /** Every step checks what it shows, so the tour doubles as a smoke test. */
+    private static void expect(boolean ok, String otherwise) {
+        if (!ok) {
+            throw new CorruptStoreException(otherwise);
+        }
     }
 
     private void step(int n, String title) {
@@ -190,30 +361,30 @@ final class DemoCommand implements Callable<Integer> {
 
     /** One input of the tour; a duplicate points at the sample it repeats. */
     private static final class Sample {
-        final String label;
+        final String file;
         final byte[] data;
         final Sample original;
 
-        Sample(String label, byte[] data, Sample original) {
-            this.label = label;
+        Sample(String file, byte[] data, Sample original) {
+            this.file = file;
             this.data = data;
             this.original = original == null ? this : original;
         }
     }
 
-    /** @return sample blobs in a shuffled order, some of them repeated */
+    /** @return sample files, some of them repeated under another name */
     static List<Sample> samples(Random rnd) {
         List<Sample> out = new ArrayList<>();
         out.add(new Sample("empty", new byte[0], null));
-        out.add(new Sample("one-byte", new byte[] {42}, null));
+        out.add(new Sample("one-byte.bin", new byte[] {42}, null));
         for (int i = 0; i < 18; i++) {
-            out.add(new Sample(String.format("text-%02d", i), text(rnd, 100 + rnd.nextInt(180_000)), null));
+            out.add(new Sample(String.format("text/text-%02d.txt", i), text(rnd, 100 + rnd.nextInt(180_000)), null));
         }
         for (int i = 0; i < 14; i++) {
             // sizes that are not round numbers exercise unaligned entries
             byte[] b = new byte[37 + rnd.nextInt(250_000)];
             rnd.nextBytes(b);
-            out.add(new Sample(String.format("random-%02d", i), b, null));
+            out.add(new Sample(String.format("random/random-%02d.bin", i), b, null));
         }
         for (int i = 0; i < 8; i++) {
             byte[] t = text(rnd, 5_000 + rnd.nextInt(60_000));
@@ -222,21 +393,21 @@ final class DemoCommand implements Callable<Integer> {
             byte[] r = new byte[t.length];
             rnd.nextBytes(r);
             System.arraycopy(r, 0, b, t.length, r.length);
-            out.add(new Sample(String.format("mixed-%02d", i), b, null));
+            out.add(new Sample(String.format("mixed/mixed-%02d.bin", i), b, null));
         }
         for (int i = 0; i < 4; i++) {
             byte[] b = new byte[1_000 + rnd.nextInt(100_000)];
             for (int j = 0; j < b.length; j++) {
                 b[j] = (byte) ("0123456789abcdef".charAt(j % (3 + i)));
             }
-            out.add(new Sample(String.format("pattern-%d", i), b, null));
+            out.add(new Sample(String.format("pattern/pattern-%d.txt", i), b, null));
         }
         List<Sample> originals = new ArrayList<>(out);
         for (int i = 0; i < 6; i++) {
             Sample o = originals.get(rnd.nextInt(originals.size()));
-            out.add(new Sample(o.label + " again", o.data, o));
+            // numbered, because two copies may repeat the same file
+            out.add(new Sample(String.format("copies/copy-%d-of-%s", i, o.file.replace('/', '-')), o.data, o));
         }
-        Collections.shuffle(out, rnd);
         return out;
     }
 

@@ -1,8 +1,9 @@
 package org.blobsfile.cli;
 
 /**
- * Writes one flat JSON object, keys in insertion order. Enough for the command's reports, so the
- * shaded jar carries no JSON library. Not thread-safe.
+ * Writes one JSON object, keys in insertion order; members are strings, numbers, booleans,
+ * nested objects and arrays of those. Enough for the command's reports, so the shaded jar
+ * carries no JSON library. Not thread-safe.
  */
 final class Json {
     private final StringBuilder sb = new StringBuilder("{");
@@ -30,6 +31,35 @@ final class Json {
     Json put(String key, boolean value) {
         key(key);
         sb.append(value);
+        return this;
+    }
+
+    /** @return this object with an object member ({@code null} writes null) */
+    Json put(String key, Json value) {
+        key(key);
+        sb.append(value == null ? "null" : value.toString());
+        return this;
+    }
+
+    /**
+     * @param values strings, numbers, booleans, {@link Json} objects or nulls
+     * @return this object with an array member
+     */
+    Json put(String key, java.util.List<?> values) {
+        key(key);
+        sb.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Object v = values.get(i);
+            if (v == null || v instanceof Json || v instanceof Number || v instanceof Boolean) {
+                sb.append(v);
+            } else {
+                string(v.toString());
+            }
+        }
+        sb.append(']');
         return this;
     }
 

@@ -18,6 +18,12 @@ final class ReindexCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BlobStore store = cli.openStore(false)) {
+            // the rebuild reports no progress: one line says why the command is quiet for a while
+            if (cli.progressMode() != ProgressMeter.Mode.NONE) {
+                cli.err().println("reindex: rebuilding the index of " + store.directory() + " from "
+                        + store.stats().packs() + " packs...");
+                cli.err().flush();
+            }
             long started = System.nanoTime();
             store.rebuildIndex();
             long millis = (System.nanoTime() - started) / 1_000_000;

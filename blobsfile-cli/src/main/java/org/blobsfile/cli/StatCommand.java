@@ -10,8 +10,9 @@ import picocli.CommandLine.ParentCommand;
 /** {@code stat [--json]}: the store's counts and settings. */
 @Command(name = "stat", mixinStandardHelpOptions = true,
         header = "Show counts, sizes, codec and index of the store.",
-        description = {"Shows blob and pack counts, sizes, and the codec and index in use.",
-                "Counters named '... since open' describe this invocation (opening included)."})
+        description = {"Shows blob and pack counts, sizes, the codec and index in use, and the store's counters.",
+                "Counters named '... since open' describe this invocation (opening included).",
+                "--json prints every counter of the store's stats as one JSON object (snake_case keys)."})
 final class StatCommand implements Callable<Integer> {
     @ParentCommand
     private BlobsFileCommand cli;
@@ -55,6 +56,10 @@ final class StatCommand implements Callable<Integer> {
                 .put("index_rebuilds", s.indexRebuilds())
                 .put("recovered_entries", s.recoveredEntries())
                 .put("truncated_bytes", s.truncatedBytes())
+                .put("seals", s.seals())
+                .put("repairs", s.repairs())
+                .put("healed_reads", s.healedReads())
+                .put("quarantined_packs", s.quarantinedPacks())
                 .toString();
     }
 
@@ -76,6 +81,14 @@ final class StatCommand implements Callable<Integer> {
                 row("codec", s.codec()),
                 row("index", s.index()),
                 row("durability", String.valueOf(s.durability())),
+                row("quarantined packs", String.valueOf(s.quarantinedPacks())),
+                row("puts since open", s.puts() + " (" + s.dedupedPuts() + " duplicates)"),
+                row("gets since open", s.gets() + " (" + s.healedReads() + " healed from parity)"),
+                row("bytes written since open", String.valueOf(s.bytesWritten())),
+                row("bytes read since open", String.valueOf(s.bytesRead())),
+                row("forces since open", String.valueOf(s.forces())),
+                row("seals since open", String.valueOf(s.seals())),
+                row("repairs since open", String.valueOf(s.repairs())),
                 row("index rebuilds since open", String.valueOf(s.indexRebuilds())),
                 row("entries recovered at open", String.valueOf(s.recoveredEntries())),
                 row("torn bytes cut at open", String.valueOf(s.truncatedBytes())));

@@ -48,7 +48,8 @@ class CliTest {
     // ---- help and usage, no store needed
 
     @ParameterizedTest
-    @ValueSource(strings = {"put", "get", "has", "ls", "stat", "inspect", "plugins", "reindex", "demo"})
+    @ValueSource(strings = {"put", "get", "has", "ls", "stat", "import", "verify", "repair", "inspect", "plugins",
+            "reindex", "demo"})
     void everyCommandHasHelp(String command) {
         Cli.Result r = Cli.in(null).run(command, "--help");
         assertThat(r.code()).as(r.toString()).isZero();
@@ -60,7 +61,8 @@ class CliTest {
     void topLevelHelpListsCommandsAndExitCodes() {
         Cli.Result r = Cli.in(null).run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("put", "inspect", "demo", "Exit codes:", "BLOBSFILE_DIR");
+        assertThat(r.out()).contains("put", "import", "verify", "repair", "inspect", "demo", "Exit codes:",
+                "BLOBSFILE_DIR", "BLOBSFILE_PROGRESS");
     }
 
     @Test
@@ -203,6 +205,20 @@ class CliTest {
         assertThat(number(s, "bytes")).isEqualTo(5003);
         assertThat(number(s, "packs")).isEqualTo(1);
         assertThat(s).contains("\"index\":\"rocksdb\"", "\"directory\":\"" + store().toAbsolutePath() + "\"");
+    }
+
+    @Test
+    void statJsonHasAMemberForEveryStoreStatsComponent() throws IOException {
+        Cli.in(store()).run("put", file("a", "abc".getBytes(StandardCharsets.US_ASCII)).toString());
+        Cli.Result json = Cli.in(store()).run("stat", "--json");
+        java.util.Map<String, Object> m = MiniJson.object(json.out());
+        for (var c : org.blobsfile.api.StoreStats.class.getRecordComponents()) {
+            String key = c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+            assertThat(m).as("stat --json member for StoreStats.%s", c.getName()).containsKey(key);
+        }
+        assertThat(m).containsEntry("blobs", 1L).containsEntry("codec", "none").containsEntry("durability", "GROUP")
+                .containsEntry("quarantined_packs", 0L).containsEntry("healed_reads", 0L).containsEntry("repairs", 0L);
+        assertThat(Cli.in(store()).run("stat").out()).containsPattern("(?m)^repairs since open\\s+0$");
     }
 
     /** Reads one numeric member of a flat JSON object, failing when it is absent or repeated. */
@@ -365,11 +381,14 @@ class CliTest {
     void theDemoRunsEndToEnd() throws IOException {
         Cli.Result r = Cli.in(null).run("demo", "--in", tmp.toString());
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("all 46 blobs read back identical", "46 distinct blobs",
+        assertThat(r.out()).contains("all 52 files read back identical", "52 files, 46 distinct blobs",
+                ": 46 new blobs, 6 duplicates,",
                 "blobs before: 46, after: 46  (unchanged: the packs alone describe the store)",
-                "problems: none", "The store is kept at:");
+                "problems: none", "(the verify command exits with code 3 here)",
+                "every blob of the copy reads back identical.", "The store is kept at:");
         try (var dirs = Files.list(tmp)) {
-            Path demo = dirs.filter(p -> p.getFileName().toString().startsWith("blobsfile-demo-")).findFirst().orElseThrow();
+            Path root = dirs.filter(p -> p.getFileName().toString().startsWith("blobsfile-demo-")).findFirst().orElseThrow();
+            Path demo = root.resolve("store");
             assertThat(demo.resolve("blobs-00001")).as("the 1 MiB packs rolled over").exists();
             assertThat(r.out()).contains("  " + demo + "\n");
             Cli.Result stat = Cli.in(demo).run("stat", "--json");
@@ -377,6 +396,19 @@ class CliTest {
             // the tour reports exactly the seals the store made, however many that is
             long sealedLines = r.lines().stream().filter(l -> l.matches("  blobs-\\d{5} sealed: \\d+ blobs.*")).count();
             assertThat(sealedLines).isEqualTo(number(stat.out(), "sealed_packs"));
+
+            // the original is clean, the copy was damaged and is clean again
+            List<String> verified = r.lines().stream().filter(l -> l.startsWith("  verified ")).toList();
+            assertThat(verified).hasSize(3);
+            assertThat(verified.get(0)).endsWith(": clean");
+            assertThat(verified.get(1)).contains("problem").contains("run 'blobsfile repair'");
+            assertThat(verified.get(2)).endsWith(": clean");
+            assertThat(r.lines()).anyMatch(l -> l.matches("  blobs-0000[01]  offset \\d+  shard \\d  blob [0-9a-f]{64}  .+"));
+            assertThat(r.lines()).anyMatch(l -> l.startsWith("  repaired     blobs-0000"));
+            assertThat(Cli.in(demo).run("verify").code()).isZero();
+            assertThat(Cli.in(root.resolve("damaged-copy")).run("verify").code()).isZero();
+            Cli.Result copy = Cli.in(root.resolve("damaged-copy")).run("stat", "--json");
+            assertThat(number(copy.out(), "blobs")).isEqualTo(46);
         }
     }
 }
