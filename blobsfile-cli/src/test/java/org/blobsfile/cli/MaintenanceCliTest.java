@@ -148,7 +148,9 @@ class MaintenanceCliTest {
         Path quarantined = store().resolve("quarantine").resolve("blobs-00000");
         assertThat(r).containsEntry("complete", false).containsEntry("repaired", List.of())
                 .containsEntry("quarantined", List.of(quarantined.toAbsolutePath().toString()));
-        assertThat((List<?>) r.get("lost")).containsExactlyInAnyOrder(hits.stream().map(Hit::blob).toArray());
+        @SuppressWarnings("unchecked")
+        List<Object> lostBlobs = (List<Object>) r.get("lost");
+        assertThat(lostBlobs).containsExactlyInAnyOrderElementsOf(hits.stream().map(Hit::blob).toList());
         assertThat(quarantined).exists();
         assertThat(store().resolve("quarantine").resolve("blobs-00000.txt")).content(StandardCharsets.UTF_8)
                 .contains("lost=" + hits.get(0).blob());
