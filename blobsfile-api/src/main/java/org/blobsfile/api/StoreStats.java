@@ -25,10 +25,15 @@ package org.blobsfile.api;
  * @param repairs        packs repaired from parity since open
  * @param healedReads    gets since open whose damaged bytes were rebuilt from parity on the fly
  * @param quarantinedPacks packs in quarantine
+ * @param groupCommits   group commits since open (GROUP durability): each is one force and one index batch
+ * @param groupCommitEntries entries made durable by those group commits; divided by
+ *                       {@code groupCommits}, the mean batch size
+ * @param uncleanShutdown whether the store found, at open, that its last run had not closed it
  */
 public record StoreStats(long blobs, long bytes, long storedBytes, int packs, int sealedPacks,
                          long maxPackSize, String codec, String index, Durability durability,
                          long puts, long dedupedPuts, long gets, long bytesWritten, long bytesRead,
                          long forces, long indexRebuilds, long recoveredEntries, long truncatedBytes,
-                         long seals, long repairs, long healedReads, int quarantinedPacks) {
+                         long seals, long repairs, long healedReads, int quarantinedPacks,
+                         long groupCommits, long groupCommitEntries, boolean uncleanShutdown) {
 }

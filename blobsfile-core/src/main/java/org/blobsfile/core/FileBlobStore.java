@@ -74,6 +74,16 @@ final class FileBlobStore implements BlobStore {
 
     /** Serializes appends, rollover and index updates. */
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Held by the thread leading a group commit; taken before {@link #writeLock}, never after. */
+    private final ReentrantLock commitLock = new ReentrantLock();
+    /** GROUP mode: appended entries not yet forced and indexed, in append order (guarded by writeLock). */
+    private final List<Pending> pending = new ArrayList<>();
+    /** GROUP mode: the keys of {@link #pending}, with their tickets, for deduplication. */
+    private final Map<BlobRef, Long> pendingKeys = new ConcurrentHashMap<>();
+    private long lastTicket;
+    private volatile long committedTicket;
+    /** Totals including appended but not yet committed entries (guarded by writeLock). */
+    private IndexMeta.Counters appendedCounters;
     private PackWriter writer;
     private int nextPack;
     private volatile int packCount;
@@ -88,8 +98,11 @@ final class FileBlobStore implements BlobStore {
     private final LongAdder indexRebuilds = new LongAdder();
     private final LongAdder repairs = new LongAdder();
     private final LongAdder healedReads = new LongAdder();
+    private final LongAdder groupCommits = new LongAdder();
+    private final LongAdder groupedEntries = new LongAdder();
     private final long recoveredEntries;
     private final long truncatedBytes;
+    private final boolean uncleanShutdown;
 
     private FileBlobStore(StoreOpener.Opened o) {
         this.dir = o.dir();
@@ -112,8 +125,10 @@ final class FileBlobStore implements BlobStore {
         this.nextPack = o.nextPack();
         this.packCount = o.nextPack();
         this.counters = o.counters();
+        this.appendedCounters = o.counters();
         this.recoveredEntries = o.recoveredEntries();
         this.truncatedBytes = o.truncatedBytes();
+        this.uncleanShutdown = o.uncleanShutdown();
         if (o.rebuilt()) {
             indexRebuilds.increment();
         }
@@ -147,7 +162,8 @@ final class FileBlobStore implements BlobStore {
             }
             closed = true;
             IOException failure = null;
-            for (AutoCloseable c : new AutoCloseable[] {sealing, writer, index, readers, lock}) {
+            AutoCloseable clean = () -> java.nio.file.Files.deleteIfExists(dir.resolve(StoreOpener.DIRTY));
+            for (AutoCloseable c : new AutoCloseable[] {sealing, writer, index, readers, clean, lock}) {
                 try {
                     if (c != null) {
                         c.close();
@@ -254,18 +270,28 @@ final class FileBlobStore implements BlobStore {
         return new Prepared(hash, data, PackFormat.FLAG_BLOB, PackFormat.ALGO_NONE, data.length);
     }
 
+    /**
+     * Appends the blobs, then makes them durable and indexed as the durability mode says:
+     * SYNC_EACH and NONE finish under the write lock; GROUP hands the entries to
+     * {@link #commit}, where one force and one index batch cover every put appended before it.
+     */
     private void append(List<Prepared> todo) {
+        long waitFor = 0;
         writeLock.lock();
         try {
             IndexBatch batch = new IndexBatch();
-            IndexMeta.Counters c = counters;
+            IndexMeta.Counters c = appendedCounters;
             List<ByteBuffer> run = new ArrayList<>();
             List<Prepared> runItems = new ArrayList<>();
+            boolean any = false;
             long runBytes = 0;
-            int appended = 0;
             for (Prepared p : todo) {
-                if (index.contains(p.hash())) {
-                    dedupedPuts.increment(); // another thread stored it since we looked
+                Long pendingTicket = pendingKeys.get(BlobRef.of(p.hash()));
+                if (pendingTicket != null || index.contains(p.hash())) {
+                    // another thread stored it since we looked; if its put has not returned yet,
+                    // ours must not return before that one is durable either
+                    dedupedPuts.increment();
+                    waitFor = Math.max(waitFor, pendingTicket == null ? 0 : pendingTicket);
                     continue;
                 }
                 PackWriter w = activeWriter();
@@ -279,26 +305,134 @@ final class FileBlobStore implements BlobStore {
                 run.add(ByteBuffer.wrap(header));
                 run.add(ByteBuffer.wrap(p.payload()));
                 runItems.add(p);
+                any = true;
                 runBytes += PackFormat.ENTRY_HEADER + p.payload().length;
-                appended++;
             }
-            if (appended == 0) {
-                return;
+            if (any) {
+                waitFor = Math.max(waitFor, appendLocked(run, runItems, batch, c));
             }
-            c = flushRun(activeWriter(), run, runItems, batch, c);
-            if (options.durability() != Durability.NONE) {
-                writer.force();
-                forces.increment();
-            }
-            batch.putMeta(IndexMeta.CHECKPOINT, new IndexMeta.Checkpoint(writer.number(), writer.end()).encode());
-            batch.putMeta(IndexMeta.COUNTERS, c.encode());
-            index.write(batch);
-            counters = c;
         } catch (IOException e) {
             throw new StorageIOException("appending to " + dir, e);
         } finally {
             writeLock.unlock();
         }
+        if (waitFor > committedTicket) {
+            commit(waitFor);
+        }
+    }
+
+    /**
+     * Writes the last run, then forces and indexes it (SYNC_EACH, NONE) or queues it for the
+     * next group commit (GROUP). Under the write lock.
+     *
+     * @return the ticket to wait for, or 0
+     */
+    private long appendLocked(List<ByteBuffer> run, List<Prepared> runItems, IndexBatch batch, IndexMeta.Counters c0)
+            throws IOException {
+        IndexMeta.Counters c = flushRun(activeWriter(), run, runItems, batch, c0);
+        appendedCounters = c;
+        IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(writer.number(), writer.end());
+        if (options.durability() == Durability.GROUP) {
+            long ticket = ++lastTicket;
+            pending.add(new Pending(ticket, writer, batch, cp, c));
+            for (org.blobsfile.api.spi.IndexRecord r : batch.puts()) {
+                pendingKeys.put(BlobRef.of(r.key()), ticket);
+            }
+            return ticket;
+        }
+        if (options.durability() == Durability.SYNC_EACH) {
+            writer.force();
+            forces.increment();
+        }
+        batch.putMeta(IndexMeta.CHECKPOINT, cp.encode());
+        batch.putMeta(IndexMeta.COUNTERS, c.encode());
+        index.write(batch);
+        counters = c;
+        return 0;
+    }
+
+    /** Entries appended in GROUP mode, waiting for the force and index batch that make them stored. */
+    private record Pending(long ticket, PackWriter writer, IndexBatch batch, IndexMeta.Checkpoint checkpoint,
+                           IndexMeta.Counters counters) {
+    }
+
+    /**
+     * Returns once the entries of {@code ticket} are forced and indexed. The first thread to
+     * arrive leads: it takes every entry appended so far, forces once, writes one index batch,
+     * and the threads that queued behind it find their work done. No thread sleeps; readers
+     * never wait here.
+     */
+    private void commit(long ticket) {
+        commitLock.lock();
+        try {
+            if (committedTicket < ticket) {
+                commitPending();
+            }
+        } catch (IOException e) {
+            throw new StorageIOException("committing puts to " + dir, e);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Forces and indexes everything appended so far. Needs {@link #commitLock}. */
+    private void commitPending() throws IOException {
+        List<Pending> group;
+        writeLock.lock();
+        try {
+            group = new ArrayList<>(pending);
+        } finally {
+            writeLock.unlock();
+        }
+        if (group.isEmpty()) {
+            return;
+        }
+        Set<PackWriter> packs = new HashSet<>();
+        IndexBatch merged = new IndexBatch();
+        int entries = 0;
+        for (Pending g : group) {
+            packs.add(g.writer());
+            for (org.blobsfile.api.spi.IndexRecord r : g.batch().puts()) {
+                merged.put(r.key(), r.value());
+                entries++;
+            }
+        }
+        for (PackWriter w : packs) {
+            // a pack that rolled over meanwhile was forced by its EOF entry; only the open one needs it
+            if (!w.isFinished()) {
+                try {
+                    w.force();
+                    forces.increment();
+                } catch (java.nio.channels.ClosedChannelException e) {
+                    if (!w.isFinished()) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        Pending last = group.get(group.size() - 1);
+        merged.putMeta(IndexMeta.CHECKPOINT, last.checkpoint().encode());
+        merged.putMeta(IndexMeta.COUNTERS, last.counters().encode());
+        index.write(merged);
+        groupCommits.increment();
+        groupedEntries.add(entries);
+        writeLock.lock();
+        try {
+            pending.removeIf(g -> g.ticket() <= last.ticket());
+            pendingKeys.values().removeIf(t -> t <= last.ticket());
+            counters = last.counters();
+        } finally {
+            writeLock.unlock();
+        }
+        committedTicket = last.ticket();
+    }
+
+    /**
+     * Commits whatever GROUP puts are in flight, for operations that need a settled index. The
+     * caller holds both locks (the write lock is reentrant, so {@link #commitPending} may take it).
+     */
+    private void commitPendingUnderWriteLock() throws IOException {
+        commitPending();
     }
 
     /** Appends the pending entries to {@code w} and adds them to the index batch. */
@@ -552,8 +686,10 @@ final class FileBlobStore implements BlobStore {
     public RepairReport repair(Progress progress) {
         Objects.requireNonNull(progress, "progress");
         enter();
+        commitLock.lock();
         writeLock.lock(); // puts wait: quarantine copies blobs into the active pack
         try {
+            commitPendingUnderWriteLock();
             sealing.awaitIdle();
             int active = writer != null ? writer.number() : -1;
             List<Path> repaired = new ArrayList<>();
@@ -602,6 +738,7 @@ final class FileBlobStore implements BlobStore {
             throw new StorageIOException("repairing " + dir, e);
         } finally {
             writeLock.unlock();
+            commitLock.unlock();
             exit();
         }
     }
@@ -661,7 +798,7 @@ final class FileBlobStore implements BlobStore {
             }
         }
         IndexBatch batch = new IndexBatch();
-        IndexMeta.Counters c = counters;
+        IndexMeta.Counters c = appendedCounters;
         for (BlobRef r : lostHere) {
             Location l = index.get(r.bytes());
             batch.delete(r.bytes());
@@ -670,6 +807,7 @@ final class FileBlobStore implements BlobStore {
         batch.putMeta(IndexMeta.COUNTERS, c.encode());
         index.write(batch);
         counters = c;
+        appendedCounters = c;
         quarantine.quarantine(n, reason, lostHere);
         readers.forget(n);
         for (BlobRef r : lostHere) {
@@ -705,7 +843,7 @@ final class FileBlobStore implements BlobStore {
             return;
         }
         IndexBatch batch = new IndexBatch();
-        IndexMeta.Counters c = counters;
+        IndexMeta.Counters c = appendedCounters;
         List<ByteBuffer> run = new ArrayList<>();
         List<Prepared> runItems = new ArrayList<>();
         long runBytes = 0;
@@ -734,14 +872,18 @@ final class FileBlobStore implements BlobStore {
     @Override
     public void rebuildIndex() {
         enter();
+        commitLock.lock();
         writeLock.lock();
         try {
+            commitPendingUnderWriteLock();
             counters = index.rebuild(readers, codecs, maxPackSize, packCount - 1, checkpoint());
+            appendedCounters = counters;
             indexRebuilds.increment();
         } catch (IOException e) {
             throw new StorageIOException("rebuilding the index of " + dir, e);
         } finally {
             writeLock.unlock();
+            commitLock.unlock();
             exit();
         }
     }
@@ -760,7 +902,7 @@ final class FileBlobStore implements BlobStore {
                     writeCodec == null ? CodecRegistry.NONE : writeCodec.name(), index.name(), options.durability(),
                     puts.sum(), dedupedPuts.sum(), gets.sum(), bytesWritten.sum(), bytesRead.sum(), forces.sum(),
                     indexRebuilds.sum(), recoveredEntries, truncatedBytes, sealing.seals(), repairs.sum(), healedReads.sum(),
-                    quarantinedCount());
+                    quarantinedCount(), groupCommits.sum(), groupedEntries.sum(), uncleanShutdown);
         } finally {
             exit();
         }

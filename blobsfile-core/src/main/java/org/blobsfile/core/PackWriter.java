@@ -21,6 +21,8 @@ final class PackWriter implements Closeable {
     private long end;
     /** Blob entries in the pack, or -1 when it was opened with entries of an earlier session. */
     private long entries;
+    /** Set once the EOF entry and padding are written and forced. */
+    private volatile boolean finished;
 
     private PackWriter(Path path, int number, long maxPackSize, FileChannel channel, long end, long entries) {
         this.path = path;
@@ -137,6 +139,12 @@ final class PackWriter implements Closeable {
         writeZeros(channel, end + PackFormat.ENTRY_HEADER, maxPackSize);
         channel.force(false);
         end = maxPackSize;
+        finished = true;
+    }
+
+    /** @return whether the pack is closed with its EOF entry, everything in it forced */
+    boolean isFinished() {
+        return finished;
     }
 
     /** Completes zero padding that a crash interrupted, from the file's end up to {@code upTo}. */

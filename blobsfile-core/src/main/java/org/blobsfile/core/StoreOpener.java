@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeSet;
 import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.BlobStoreOptions;
@@ -26,11 +28,14 @@ import org.slf4j.LoggerFactory;
  */
 final class StoreOpener {
     private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
+    /** Exists while a store is open; found at open, it means the last run did not close the store. */
+    static final String DIRTY = "DIRTY";
 
     /** What an open store starts from. */
     record Opened(Path dir, BlobStoreOptions options, long maxPackSize, CodecRegistry codecs, Codec writeCodec,
                   StoreIndex index, PackReaders readers, DirectoryLock lock, SealingPipeline sealing, PackWriter writer, int nextPack,
-                  IndexMeta.Counters counters, boolean rebuilt, long recoveredEntries, long truncatedBytes) {
+                  IndexMeta.Counters counters, boolean rebuilt, long recoveredEntries, long truncatedBytes,
+                  boolean uncleanShutdown) {
     }
 
     private final BlobStoreOptions options;
@@ -39,6 +44,7 @@ final class StoreOpener {
     private long maxPackSize;
     private long recovered;
     private long truncated;
+    private final List<Integer> gaps = new ArrayList<>();
 
     private StoreOpener(BlobStoreOptions options) {
         this.options = options;
@@ -70,8 +76,17 @@ final class StoreOpener {
         PackWriter writer = null;
         PackReaders readers = new PackReaders(dir);
         try {
+            boolean unclean = Files.exists(dir.resolve(DIRTY));
+            if (unclean) {
+                LOG.warn("store {} was not closed by its last run: checking the end of its packs", dir);
+            }
             int packs = countPacks();
             maxPackSize = settlePackSize(packs);
+            for (int n : gaps) {
+                LOG.warn("pack {} was being quarantined when the last run stopped: putting its tombstone in place",
+                        PackFormat.fileName(n));
+                new Quarantine(dir, maxPackSize).fillGap(n);
+            }
             checkHeaders(packs);
             index = StoreIndex.open(provider, dir);
             TailRecovery.Tail tail;
@@ -111,10 +126,18 @@ final class StoreOpener {
             if (tail.activeEnd() >= 0) {
                 writer = PackWriter.open(dir, packs - 1, maxPackSize, tail.activeEnd());
             }
+            if (!unclean) {
+                Files.write(dir.resolve(DIRTY), new byte[0]);
+                Fsync.directory(dir);
+            }
+            if (recovered > 0 || truncated > 0) {
+                LOG.warn("recovery of {}: indexed {} entries found after the checkpoint, cut {} torn bytes", dir, recovered,
+                        truncated);
+            }
             sealing = new SealingPipeline(dir, maxPackSize);
             sealing.resume(writer != null ? packs - 1 : packs, maxPackSize);
             return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, sealing, writer, nextPack,
-                    counters, rebuilt, recovered, truncated);
+                    counters, rebuilt, recovered, truncated, unclean);
         } catch (IOException | RuntimeException e) {
             closeQuietly(e, sealing, writer, index, readers, lock);
             if (e instanceof BlobStoreException be) {
@@ -152,6 +175,9 @@ final class StoreOpener {
         }
         int expected = 0;
         for (int n : numbers) {
+            while (n != expected && Files.exists(dir.resolve(Quarantine.DIR).resolve(PackFormat.fileName(expected)))) {
+                gaps.add(expected++); // quarantined, its tombstone not yet in place: a crash mid-quarantine
+            }
             if (n != expected) {
                 throw new CorruptStoreException("pack " + PackFormat.fileName(expected) + " is missing from " + dir
                         + " (found " + PackFormat.fileName(n) + " after it); restore it before opening the store");
@@ -193,6 +219,9 @@ final class StoreOpener {
 
     private long inferPackSize(int packs) throws IOException {
         for (int n = 0; n < packs - 1; n++) {
+            if (gaps.contains(n)) {
+                continue;
+            }
             long len = Files.size(PackFormat.path(dir, n));
             long m = PackFormat.packSizeFromSealedLength(len);
             if (m > 0) {

@@ -19,19 +19,22 @@ import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.Durability;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConcurrencyTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void manyThreadsPutGetAndEnumerateAcrossRollovers() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void manyThreadsPutGetAndEnumerateAcrossRollovers(Durability durability) throws Exception {
         int threads = 8;
         Map<BlobRef, byte[]> stored = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads + 2);
         CountDownLatch start = new CountDownLatch(1);
-        try (BlobStore store = BlobStore.builder(tmp).maxPackSize(64 * 1024).durability(Durability.NONE).open()) {
+        try (BlobStore store = BlobStore.builder(tmp).maxPackSize(64 * 1024).durability(durability).open()) {
             List<Future<?>> fs = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 final int seed = t;
@@ -74,6 +77,56 @@ class ConcurrencyTest {
             store.rebuildIndex();
             assertThat(store.enumerate().count()).as("no blob was written twice").isEqualTo(stored.size());
             assertThat(store.stats().blobs()).isEqualTo(stored.size());
+        }
+    }
+
+    @Test
+    void groupCommitSharesForcesBetweenConcurrentPuts() throws Exception {
+        int threads = 16;
+        int rounds = 20;
+        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (BlobStore store = BlobStore.builder(tmp).durability(Durability.GROUP).open()) {
+            List<Future<List<BlobRef>>> fs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final int seed = t;
+                fs.add(pool.submit(() -> {
+                    Random rnd = new Random(seed);
+                    List<BlobRef> mine = new ArrayList<>();
+                    for (int i = 0; i < rounds; i++) {
+                        barrier.await(); // all threads put at once, so their forces can be shared
+                        mine.add(store.put(random(rnd, 512)));
+                    }
+                    return mine;
+                }));
+            }
+            List<BlobRef> all = new ArrayList<>();
+            for (Future<List<BlobRef>> f : fs) {
+                all.addAll(f.get(60, TimeUnit.SECONDS));
+            }
+            var s = store.stats();
+            assertThat(s.groupCommitEntries()).isEqualTo(threads * rounds);
+            assertThat(s.groupCommits()).as("one force served several puts").isLessThan(threads * rounds);
+            assertThat(s.forces()).isEqualTo(s.groupCommits());
+            for (BlobRef r : all) {
+                assertThat(store.exists(r)).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void putAllCostsOneForce() {
+        try (BlobStore store = BlobStore.builder(tmp).durability(Durability.GROUP).open()) {
+            Random rnd = new Random(9);
+            List<byte[]> blobs = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                blobs.add(random(rnd, 1000));
+            }
+            store.putAll(blobs);
+            assertThat(store.stats().forces()).isEqualTo(1);
+            assertThat(store.stats().blobs()).isEqualTo(100);
         }
     }
 }
