@@ -60,6 +60,9 @@ final class StatCommand implements Callable<Integer> {
                 .put("repairs", s.repairs())
                 .put("healed_reads", s.healedReads())
                 .put("quarantined_packs", s.quarantinedPacks())
+                .put("group_commits", s.groupCommits())
+                .put("group_commit_entries", s.groupCommitEntries())
+                .put("unclean_shutdown", s.uncleanShutdown())
                 .toString();
     }
 
@@ -87,11 +90,15 @@ final class StatCommand implements Callable<Integer> {
                 row("bytes written since open", String.valueOf(s.bytesWritten())),
                 row("bytes read since open", String.valueOf(s.bytesRead())),
                 row("forces since open", String.valueOf(s.forces())),
+                row("group commits since open", s.groupCommits() + (s.groupCommits() == 0 ? ""
+                        : String.format(java.util.Locale.ROOT, " (%.1f entries each)",
+                                (double) s.groupCommitEntries() / s.groupCommits()))),
                 row("seals since open", String.valueOf(s.seals())),
                 row("repairs since open", String.valueOf(s.repairs())),
                 row("index rebuilds since open", String.valueOf(s.indexRebuilds())),
                 row("entries recovered at open", String.valueOf(s.recoveredEntries())),
-                row("torn bytes cut at open", String.valueOf(s.truncatedBytes())));
+                row("torn bytes cut at open", String.valueOf(s.truncatedBytes())),
+                row("last run closed cleanly", s.uncleanShutdown() ? "no (recovered at open)" : "yes"));
     }
 
     private static String row(String name, String value) {

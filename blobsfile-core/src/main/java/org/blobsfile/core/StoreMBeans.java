@@ -237,5 +237,20 @@ public final class StoreMBeans {
         public int getQuarantinedPacks() {
             return stats.get().quarantinedPacks();
         }
+
+        @Override
+        public long getGroupCommits() {
+            return stats.get().groupCommits();
+        }
+
+        @Override
+        public long getGroupCommitEntries() {
+            return stats.get().groupCommitEntries();
+        }
+
+        @Override
+        public boolean isUncleanShutdown() {
+            return stats.get().uncleanShutdown();
+        }
     }
 }

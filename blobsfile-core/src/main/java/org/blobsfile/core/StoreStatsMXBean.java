@@ -78,4 +78,13 @@ public interface StoreStatsMXBean {
 
     /** @return packs in quarantine */
     int getQuarantinedPacks();
+
+    /** @return group commits since open: each is one force and one index batch */
+    long getGroupCommits();
+
+    /** @return entries made durable by those group commits */
+    long getGroupCommitEntries();
+
+    /** @return whether the store found at open that its last run had not closed it */
+    boolean isUncleanShutdown();
 }

@@ -35,10 +35,21 @@ class StoreMBeansTest {
                 assertThat(server.getAttribute(name, "Packs")).isEqualTo(1);
                 assertThat(server.getAttribute(name, "MaxPackSize")).isEqualTo(64L * 1024);
                 assertThat(server.getAttribute(name, "Durability")).isEqualTo("GROUP");
+                assertThat(server.getAttribute(name, "UncleanShutdown")).isEqualTo(false);
                 assertThat(server.getAttribute(name, "Directory")).isEqualTo(tmp.toAbsolutePath().toString());
                 assertThat(server.isRegistered(name)).isTrue();
             }
             assertThat(server.isRegistered(name)).isFalse();
+        }
+    }
+
+    @Test
+    void everyStatsComponentIsAnAttribute() throws Exception {
+        for (var c : org.blobsfile.api.StoreStats.class.getRecordComponents()) {
+            String name = Character.toUpperCase(c.getName().charAt(0)) + c.getName().substring(1);
+            String getter = (c.getType() == boolean.class ? "is" : "get") + name;
+            assertThat(StoreStatsMXBean.class.getMethod(getter).getReturnType()).as(getter)
+                    .isEqualTo(c.getType().isEnum() ? String.class : c.getType());
         }
     }
 
