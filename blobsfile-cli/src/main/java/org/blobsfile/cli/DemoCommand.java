@@ -94,7 +94,6 @@ final class DemoCommand implements Callable<Integer> {
         say("A store is a directory of pack files (blobs-00000, blobs-00001, ...) and an index.");
         say("Blobs are appended to the newest pack and addressed by their BLAKE2b-256 hash.");
         say("Full packs are sealed with Reed-Solomon parity, so damage can be found and repaired.");
-        say("");
         step(1, "Create a store");
         say("  directory  " + dir);
         say("  pack size  " + options.maxPackSize().orElse(BlobStoreOptions.DEFAULT_MAX_PACK_SIZE)

@@ -136,6 +136,96 @@ class ShadedJarIT {
             assertThat(r.stderr().strip().lines()).hasSize(1);
             assertThat(r.stderr()).contains("locked");
             assertThat(held.stats().blobs()).isZero();
+            for (String command : new String[] {"verify", "repair", "import"}) {
+                Run other = command.equals("import") ? run("--dir", store.toString(), command, tmp.toString())
+                        : run("--dir", store.toString(), command);
+                assertThat(other.code()).as(other.toString()).isEqualTo(4);
+                assertThat(other.stdout()).isEmpty();
+            }
+        }
+    }
+
+    /** Eight 20,000-byte blobs in 64 KiB packs: blobs-00000 fills and is sealed when the process closes the store. */
+    Path sealedStore() throws Exception {
+        Path store = tmp.resolve("store");
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Random rnd = new Random(11);
+        for (int i = 0; i < 8; i++) {
+            byte[] b = new byte[20_000 + i];
+            rnd.nextBytes(b);
+            Files.write(src.resolve("f" + i), b);
+        }
+        Run imported = run("--dir", store.toString(), "--pack-size", "65536", "import", src.toString());
+        assertThat(imported.code()).as(imported.toString()).isZero();
+        return store;
+    }
+
+    @Test
+    void verifyFindsDamageAndRepairFixesItThroughTheJar() throws Exception {
+        Path store = sealedStore();
+        Run clean = run("--dir", store.toString(), "verify");
+        assertThat(clean.code()).as(clean.toString()).isZero();
+        assertThat(clean.out()).endsWith(": clean\n");
+
+        CliTest.flipByte(store.resolve("blobs-00000"), 64 + 38 + 5_000);
+        Run damaged = run("--dir", store.toString(), "verify", "--json");
+        assertThat(damaged.code()).as(damaged.toString()).isEqualTo(3);
+        // stdout holds the JSON object and nothing else: logs and progress went to stderr
+        java.util.Map<String, Object> report = MiniJson.object(damaged.out());
+        assertThat(report).containsEntry("clean", false);
+        assertThat(report.get("damage").toString()).contains("pack=blobs-00000");
+
+        Run repair = run("--dir", store.toString(), "repair", "--json");
+        assertThat(repair.code()).as(repair.toString()).isZero();
+        assertThat(MiniJson.object(repair.out())).containsEntry("complete", true);
+        Run after = run("--dir", store.toString(), "verify");
+        assertThat(after.code()).as(after.toString()).isZero();
+    }
+
+    @Test
+    void theLibraryLogsToStandardErrorAndDebugRaisesTheLevel() throws Exception {
+        Path store = tmp.resolve("store");
+        Path f = Files.write(tmp.resolve("a"), "abc".getBytes(StandardCharsets.US_ASCII));
+        Run quiet = run("--dir", store.toString(), "put", f.toString());
+        assertThat(quiet.code()).as(quiet.toString()).isZero();
+        assertThat(quiet.stderr()).as("warn is the default level").isEmpty();
+
+        Run debug = run("--debug", "--dir", store.toString(), "put", f.toString());
+        assertThat(debug.code()).as(debug.toString()).isZero();
+        assertThat(debug.out()).isEqualTo(CliTest.ABC + "  " + f + "\n");
+        assertThat(debug.stderr()).contains("DEBUG org.blobsfile.");
+    }
+
+    @Test
+    void theDemoRunsThroughTheJarWithOnlyItsOwnTextOnStdout() throws Exception {
+        Run demo = run("demo", "--in", tmp.toString());
+        assertThat(demo.code()).as(demo.toString()).isZero();
+        assertThat(demo.out()).contains("The store is kept at:").doesNotContain("org.blobsfile.core.")
+                .doesNotContain("WARN").doesNotContain("\r");
+    }
+
+    /**
+     * Runs the shell lines of the README's example session, in order, in an empty directory,
+     * with {@code bin/blobsfile} standing for this jar: each must succeed.
+     */
+    @Test
+    void theReadmeSessionRunsAsWritten() throws Exception {
+        List<String> lines = ReadmeTest.block(ReadmeTest.readme(), "<!-- session: tested by ShadedJarIT -->", "sh");
+        assertThat(lines).anyMatch(l -> l.startsWith("bin/blobsfile "));
+        Path cwd = Files.createDirectories(tmp.resolve("session"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String line : lines) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String command = line.replace("bin/blobsfile ", "'" + java + "' -jar '" + jar() + "' ");
+            ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).directory(cwd.toFile())
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("session.log").toFile());
+            pb.environment().remove(BlobsFileCommand.DIR_VARIABLE);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(line).isTrue();
+            assertThat(p.exitValue()).as(line + "\n" + Files.readString(tmp.resolve("session.log"))).isZero();
         }
     }
 
