@@ -190,7 +190,8 @@ class ShadedJarIT {
         assertThat(quiet.code()).as(quiet.toString()).isZero();
         assertThat(quiet.stderr()).as("warn is the default level").isEmpty();
 
-        Run debug = run("--debug", "--dir", store.toString(), "put", f.toString());
+        // a new store: creating its first pack is logged at debug level
+        Run debug = run("--debug", "--dir", tmp.resolve("store2").toString(), "put", f.toString());
         assertThat(debug.code()).as(debug.toString()).isZero();
         assertThat(debug.out()).isEqualTo(CliTest.ABC + "  " + f + "\n");
         assertThat(debug.stderr()).contains("DEBUG org.blobsfile.");
