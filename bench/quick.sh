@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick side-by-side run of every benchmark, engine and blob size in one JMH run (one fork,
-# short iterations: about 4 minutes on 2 cores). Good for spotting big gaps, not small ones.
+# short iterations: about 5 minutes on 2 cores). Good for spotting big gaps, not small ones.
 #
 #   bench/quick.sh                     # results in bench/results/<today>/
 #   bench/quick.sh -p size=512         # extra arguments go to JMH
@@ -35,6 +35,6 @@ java ${BENCH_DIR:+-Dblobsfile.bench.dir="$BENCH_DIR"} -jar blobsfile-bench/targe
 
 # JMH ends its output with the results table, starting at its header line
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/env.txt"
-sed -n '/^Benchmark /,$p' "$out/raw/quick.log" > "$out/quick.txt"
+awk '/^Benchmark /{on=1} on && /^$/{exit} on' "$out/raw/quick.log" > "$out/quick.txt"
 python3 bench/summarize.py "$out/quick.json" > "$out/quick.md"
 cat "$out/quick.md"
