@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Quick side-by-side run of every benchmark, engine and blob size in one JMH run (one fork,
-# short iterations: about 5 minutes on 2 cores). Good for spotting big gaps, not small ones.
+# Quick side-by-side run of the put and get benchmarks, every engine and blob size, in one JMH
+# run (one fork, short iterations: about 5 minutes on 2 cores). Good for spotting big gaps, not
+# small ones. bench/full.sh runs these and the other benchmarks of the module.
 #
 #   bench/quick.sh                     # results in bench/results/<today>/
 #   bench/quick.sh -p size=512         # extra arguments go to JMH
@@ -29,6 +30,7 @@ mvn -q -B -DskipTests -pl blobsfile-bench -am package
 
 # the forked benchmark JVMs inherit the launcher's -D options, so the scratch directory reaches them
 java ${BENCH_DIR:+-Dblobsfile.bench.dir="$BENCH_DIR"} -jar blobsfile-bench/target/benchmarks.jar \
+    'org\.blobsfile\.bench\.(Put|Get)Benchmark\.' \
     -f 1 -wi 2 -w 2s -i 5 -r 2s \
     -rf json -rff "$out/quick.json" \
     "$@" 2>&1 | tee "$out/raw/quick.log"

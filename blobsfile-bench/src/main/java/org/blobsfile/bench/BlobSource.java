@@ -5,7 +5,9 @@ import java.util.SplittableRandom;
 /**
  * Distinct blobs of one size, made cheaply: a buffer filled with random bytes once, whose first
  * eight bytes are overwritten with a counter for each blob. Random content keeps compressing
- * codecs honest; the counter makes every blob's hash new, so no put is deduplicated.
+ * codecs honest; the counter makes every blob's hash new, so no put is deduplicated. Sources
+ * made with distinct stream numbers (one per writing thread) never make the same blob either:
+ * the stream number sits in the next eight bytes.
  *
  * <p>Not thread-safe: {@link #next()} hands out the same array each time.
  */
@@ -20,6 +22,25 @@ public final class BlobSource {
     public BlobSource(int size, long seed) {
         buffer = new byte[size];
         new SplittableRandom(seed).nextBytes(buffer);
+    }
+
+    /**
+     * A source whose blobs differ from those of every source with the same seed and another
+     * stream number, as long as blobs have at least 16 bytes.
+     *
+     * @param size   bytes per blob, at least 16
+     * @param seed   seed of the random content
+     * @param stream this source's number, e.g. the index of the thread using it
+     * @throws IllegalArgumentException if {@code size} is below 16
+     */
+    public BlobSource(int size, long seed, long stream) {
+        this(size, seed);
+        if (size < 2 * Long.BYTES) {
+            throw new IllegalArgumentException("blobs of a numbered stream need at least 16 bytes, got " + size);
+        }
+        for (int i = 0; i < Long.BYTES; i++) {
+            buffer[Long.BYTES + i] = (byte) (stream >>> (8 * i));
+        }
     }
 
     /**

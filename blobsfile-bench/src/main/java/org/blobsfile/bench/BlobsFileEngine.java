@@ -10,7 +10,8 @@ import org.blobsfile.api.Durability;
 
 /**
  * Our store behind the engine interface, with the RocksDB index (the default) and the default
- * pack size. Reads verify the blob's hash, as every read of the store does.
+ * pack size. Reads verify the blob's hash, as every read of the store does. Thread-safe once
+ * open, as the store is.
  */
 public final class BlobsFileEngine implements Engine {
     private final String codec;

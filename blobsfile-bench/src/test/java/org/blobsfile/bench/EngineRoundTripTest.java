@@ -81,6 +81,15 @@ class EngineRoundTripTest {
     }
 
     @Test
+    void numberedStreamsNeverMakeTheSameBlob() {
+        byte[] a = new BlobSource(16, 7, 0).next().clone();
+        byte[] b = new BlobSource(16, 7, 1).next().clone();
+        assertThat(a).isNotEqualTo(b);
+        assertThat(java.util.Arrays.copyOf(a, 8)).isEqualTo(java.util.Arrays.copyOf(b, 8));
+        assertThatThrownBy(() -> new BlobSource(15, 7, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void unknownEngineNamesTheKnownOnes() {
         assertThatThrownBy(() -> Engines.create("leveldb"))
                 .isInstanceOf(IllegalArgumentException.class)
