@@ -76,6 +76,7 @@ class CliKillTest {
                     lines.add(line);
                     if (lines.size() == killAfter) {
                         p.destroyForcibly(); // mid-run, right after a line: the next put is in flight
+                        break; // destroying a process closes its stdout: reading on would throw "Stream closed"
                     }
                 }
             }
