@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.core.PackInspector;
 import org.junit.jupiter.api.Test;
@@ -277,9 +276,5 @@ class MaintenanceCliTest {
         assertThat(Cli.in(store()).run("verify").code()).isEqualTo(1);
         assertThat(Cli.in(store()).run("repair").code()).isEqualTo(1);
         assertThat(store()).doesNotExist();
-    }
-
-    static String hexOf(byte[] b) {
-        return BlobRef.of(CliTest.blake2b256(b)).hex();
     }
 }
