@@ -84,7 +84,7 @@ final class H2Index implements BlobIndex {
                     .autoCommitDisabled()
                     // MVStore would otherwise commit on its own once this much is unsaved, in the
                     // middle of a batch; this backstop only bounds memory if commits stop
-                    .autoCommitBufferSize(tuning.commitBytes() / 1024 * 4)
+                    .autoCommitBufferSize((int) Math.min(Integer.MAX_VALUE / 1024, tuning.commitBytes() / 1024L * 2))
                     .pageSplitSize(tuning.pageSplitSize())
                     .cacheSize(tuning.cacheMegabytes())
                     .compress()

@@ -5,9 +5,12 @@ package org.blobsfile.index.h2;
  * property to override it (read when a provider is created).
  *
  * @param commitBytes           commit once MVStore holds this many bytes of unsaved changes
- *                              ({@value #COMMIT_BYTES_PROPERTY}, default 64 MiB)
+ *                              ({@value #COMMIT_BYTES_PROPERTY}, default an eighth of the
+ *                              maximum heap, from 16 MiB to 512 MiB)
  * @param commitMillis          commit once the last commit is this old, so a trickle of puts is
- *                              persisted too ({@value #COMMIT_MILLIS_PROPERTY}, default 5000)
+ *                              persisted too; after a crash the store replays at most about this
+ *                              much work from the packs ({@value #COMMIT_MILLIS_PROPERTY},
+ *                              default 10000)
  * @param pageSplitSize         the page size, in bytes, at which MVStore splits a B-tree page
  *                              ({@value #PAGE_SPLIT_PROPERTY}, default 16 KiB)
  * @param cacheMegabytes        MVStore's page cache ({@value #CACHE_PROPERTY}, default 32)
@@ -24,11 +27,21 @@ record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cache
     /** @return the defaults, overridden by whichever system properties are set */
     static H2Tuning fromSystemProperties() {
         return new H2Tuning(
-                intProperty(COMMIT_BYTES_PROPERTY, 64 << 20, 1 << 20),
-                intProperty(COMMIT_MILLIS_PROPERTY, 5_000, 0),
+                intProperty(COMMIT_BYTES_PROPERTY, defaultCommitBytes(Runtime.getRuntime().maxMemory()), 1 << 20),
+                intProperty(COMMIT_MILLIS_PROPERTY, 10_000, 0),
                 intProperty(PAGE_SPLIT_PROPERTY, 16 << 10, 1 << 10),
                 intProperty(CACHE_PROPERTY, 32, 1),
                 intProperty(CLOSE_COMPACTION_PROPERTY, 2_000, 0));
+    }
+
+    /**
+     * With random keys nearly every leaf of the tree changes between two commits, so each commit
+     * writes the whole tree: the fewer commits a load makes, the faster it runs and the less dead
+     * space it leaves. The changes waiting for a commit live on the heap, so their bound follows
+     * the heap's size.
+     */
+    static int defaultCommitBytes(long maxHeap) {
+        return (int) Math.max(16L << 20, Math.min(512L << 20, maxHeap / 8));
     }
 
     private static int intProperty(String name, int fallback, int min) {
