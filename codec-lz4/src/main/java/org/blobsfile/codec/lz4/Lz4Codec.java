@@ -22,12 +22,14 @@ import org.blobsfile.api.spi.Codec;
  * Frames from elsewhere may carry block and content checksums; both are verified.
  *
  * <p>The level only affects writing: 0 is LZ4's fast compressor ({@code lz4 -1}), 1 to 17 are
- * LZ4 HC levels. The default, {@value #DEFAULT_LEVEL}, is set by the system property
- * {@value #LEVEL_PROPERTY} or the constructor. Measured here with the native library, HC level 1
- * (LZ4's "mid" match finder) compresses text to about two thirds of what the fast compressor
- * leaves, at 85 to 90% of its speed, and decodes as fast; the pure-Java fallback of lz4-java has
- * no such mode and runs HC several times slower, so without the native library the default is the
- * fast compressor.
+ * LZ4 HC levels, set by the system property {@value #LEVEL_PROPERTY} or the constructor. Without
+ * either, the codec picks by blob size, from measurements here with the native library: blobs of
+ * at least {@value #SMALL_BLOB} bytes get the fast compressor, which runs at hashing speed (HC
+ * level 1 gains 5 to 15% of ratio on text at a third of the speed); smaller blobs get HC level 1,
+ * because for them the fixed costs of a put (fsync, index) dwarf the compression time while the
+ * frame's 23 bytes of overhead make every saved byte count (on short text the fast compressor
+ * barely halves the size). lz4-java's pure-Java fallback runs HC several times slower still, so
+ * without the native library every size gets the fast compressor.
  *
  * <p>Decoding is bounded: the header is parsed first, and a frame that does not state its content
  * size, states more than the caller's bound or more than its length can encode, links its blocks
@@ -47,8 +49,11 @@ public final class Lz4Codec implements Codec {
     /** The system property that sets the level of codecs made by {@link #Lz4Codec()}. */
     public static final String LEVEL_PROPERTY = "blobsfile.lz4.level";
 
-    /** The level used when nothing else is configured and the native library is available. */
-    public static final int DEFAULT_LEVEL = 1;
+    /** What {@link #level()} returns when the codec picks the level by blob size. */
+    public static final int AUTO = -1;
+
+    /** Blobs shorter than this get LZ4 HC level 1 when the level is picked by size. */
+    public static final int SMALL_BLOB = 16 * 1024;
 
     /** The highest LZ4 HC level. */
     public static final int MAX_LEVEL = 17;
@@ -87,11 +92,12 @@ public final class Lz4Codec implements Codec {
     private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
 
     private final int level;
-    private final LZ4Compressor compressor;
+    private final LZ4Compressor small;
+    private final LZ4Compressor large;
 
     /**
-     * Creates the codec at the level in {@value #LEVEL_PROPERTY}, else the default;
-     * {@link java.util.ServiceLoader} calls this.
+     * Creates the codec at the level in {@value #LEVEL_PROPERTY}, else with the level picked by
+     * blob size; {@link java.util.ServiceLoader} calls this.
      *
      * @throws IllegalArgumentException if the property is not a level from 0 to {@value #MAX_LEVEL}
      */
@@ -102,21 +108,28 @@ public final class Lz4Codec implements Codec {
     /**
      * Creates the codec at a given level.
      *
-     * @param level 0 for the fast compressor, 1 to {@value #MAX_LEVEL} for LZ4 HC
-     * @throws IllegalArgumentException if the level is outside 0 to {@value #MAX_LEVEL}
+     * @param level 0 for the fast compressor, 1 to {@value #MAX_LEVEL} for LZ4 HC, or {@value #AUTO}
+     *              to pick by blob size
+     * @throws IllegalArgumentException if the level is outside {@value #AUTO} to {@value #MAX_LEVEL}
      */
     public Lz4Codec(int level) {
-        if (level < 0 || level > MAX_LEVEL) {
-            throw new IllegalArgumentException("lz4 level " + level + " is outside 0.." + MAX_LEVEL);
+        if (level < AUTO || level > MAX_LEVEL) {
+            throw new IllegalArgumentException("lz4 level " + level + " is outside " + AUTO + ".." + MAX_LEVEL);
         }
         this.level = level;
-        this.compressor = level == 0 ? FACTORY.fastCompressor() : FACTORY.highCompressor(level);
+        if (level == AUTO) {
+            this.large = FACTORY.fastCompressor();
+            this.small = isNative() ? FACTORY.highCompressor(1) : large;
+        } else {
+            this.large = level == 0 ? FACTORY.fastCompressor() : FACTORY.highCompressor(level);
+            this.small = large;
+        }
     }
 
     private static int levelFromProperty() {
         String v = System.getProperty(LEVEL_PROPERTY);
         if (v == null || v.isBlank()) {
-            return isNative() ? DEFAULT_LEVEL : 0;
+            return AUTO;
         }
         try {
             return Integer.parseInt(v.trim());
@@ -134,7 +147,7 @@ public final class Lz4Codec implements Codec {
         }
     }
 
-    /** @return the level this codec compresses at: 0 fast, else the LZ4 HC level */
+    /** @return the level this codec compresses at: 0 fast, 1 to 17 LZ4 HC, {@value #AUTO} picked by blob size */
     public int level() {
         return level;
     }
@@ -170,7 +183,8 @@ public final class Lz4Codec implements Codec {
     public byte[] compress(byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
         int blocks = (len + BLOCK_SIZE - 1) / BLOCK_SIZE;
-        long bound = 15L + 4 + (long) blocks * 4 + (len == 0 ? 0 : compressor.maxCompressedLength(Math.min(len, BLOCK_SIZE)) * (long) blocks);
+        long bound = 15L + 4 + (long) blocks * 4 + (len == 0 ? 0 : large.maxCompressedLength(Math.min(len, BLOCK_SIZE)) * (long) blocks);
+        LZ4Compressor compressor = len < SMALL_BLOB ? small : large;
         byte[] out = new byte[Math.toIntExact(bound)];
         int pos = writeHeader(out, len);
         for (int from = off, end = off + len; from < end; from += BLOCK_SIZE) {

@@ -51,7 +51,7 @@ class Lz4CodecTest extends CodecContract {
         assertThat(codec.id()).isEqualTo(4);
         assertThat(codec.name()).isEqualTo("lz4");
         assertThat(codec.artifact()).isEqualTo("org.blobsfile:codec-lz4");
-        assertThat(codec.level()).isEqualTo(Lz4Codec.isNative() ? Lz4Codec.DEFAULT_LEVEL : 0);
+        assertThat(codec.level()).isEqualTo(Lz4Codec.AUTO);
     }
 
     @Test
@@ -71,8 +71,9 @@ class Lz4CodecTest extends CodecContract {
             }
         }
         assertThatThrownBy(() -> new Lz4Codec(18)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Lz4Codec(-2)).isInstanceOf(IllegalArgumentException.class);
         byte[] blob = text(200_003);
-        for (int level : new int[] {0, 1, 9}) {
+        for (int level : new int[] {Lz4Codec.AUTO, 0, 1, 9}) {
             byte[] payload = new Lz4Codec(level).compress(blob, 0, blob.length);
             assertThat(new Lz4Codec(0).decompress(payload, 0, payload.length, blob.length)).as("level %d", level).isEqualTo(blob);
         }
@@ -91,6 +92,17 @@ class Lz4CodecTest extends CodecContract {
             assertThat(Lz4Codec.readInt(payload, payload.length - 4)).as("end mark").isZero();
         }
         assertThat(codec.compress(new byte[0], 0, 0)).as("header and end mark only").hasSize(19);
+    }
+
+    @Test
+    void smallBlobsGetTheStrongerCompressorWhenTheLevelIsPickedBySize() {
+        byte[] blob = text(Lz4Codec.SMALL_BLOB - 1);
+        byte[] picked = codec.compress(blob, 0, blob.length);
+        byte[] fast = new Lz4Codec(0).compress(blob, 0, blob.length);
+        byte[] hc1 = new Lz4Codec(1).compress(blob, 0, blob.length);
+        assertThat(picked).isEqualTo(Lz4Codec.isNative() ? hc1 : fast);
+        byte[] large = text(Lz4Codec.SMALL_BLOB);
+        assertThat(codec.compress(large, 0, large.length)).isEqualTo(new Lz4Codec(0).compress(large, 0, large.length));
     }
 
     @Test

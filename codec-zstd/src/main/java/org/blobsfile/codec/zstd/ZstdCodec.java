@@ -35,10 +35,10 @@ public final class ZstdCodec implements Codec {
     public static final String LEVEL_PROPERTY = "blobsfile.zstd.level";
 
     /**
-     * The level used when nothing else is configured. Measured on this project's machines (see
-     * docs/PLUGINS.md and the codec benchmark): level 1 compresses text about as fast as the
-     * store hashes it, so it adds the least to a put, and costs only a few percent of ratio
-     * against level 3.
+     * The level used when nothing else is configured. Measured side by side on this project's
+     * 2-core machines (codec-lz4's CodecComparison): on text-like blobs level 1 compresses at
+     * 290 to 390 MB/s, about the speed of the BLAKE2b hash every put pays anyway, against 90 to
+     * 260 MB/s for level 3, whose payloads are only 2 to 5% smaller.
      */
     public static final int DEFAULT_LEVEL = 1;
 
