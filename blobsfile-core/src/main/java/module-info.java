@@ -4,7 +4,6 @@
  */
 module org.blobsfile.core {
     requires transitive org.blobsfile.api;
-    requires org.bouncycastle.provider;
     requires org.slf4j;
     // StoreMBeans publishes the counters over JMX; its types appear in the exported API
     requires transitive java.management;

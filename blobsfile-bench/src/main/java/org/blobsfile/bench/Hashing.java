@@ -1,24 +1,17 @@
 package org.blobsfile.bench;
 
-import org.bouncycastle.crypto.digests.Blake2bDigest;
+import org.blobsfile.core.StoreHash;
 
-/** The BLAKE2b-256 the peers key their blobs with, the same function our store addresses by. */
+/** The BLAKE2b-256 the peers key their blobs with: the store's own, so the work compared is the same. */
 final class Hashing {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-    // a digest is not thread-safe and its setup is not free: keep one per thread
-    private static final ThreadLocal<Blake2bDigest> DIGEST = ThreadLocal.withInitial(() -> new Blake2bDigest(256));
 
     private Hashing() {
     }
 
     /** @return the unkeyed 32-byte BLAKE2b of {@code data} */
     static byte[] blake2b256(byte[] data) {
-        Blake2bDigest d = DIGEST.get();
-        d.update(data, 0, data.length);
-        byte[] out = new byte[32];
-        d.doFinal(out, 0);
-        return out;
+        return StoreHash.blake2b256(data);
     }
 
     /** @return lowercase hex of {@code bytes} */

@@ -117,6 +117,9 @@ class CliTest {
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+0\\s+none\\s+\\(built in\\)"));
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+1\\s+snappy\\s+\\S+codec-snappy\\S*"));
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+rocksdb\\s+\\S+index-rocksdb\\S*"));
+        assertThat(r.lines()).anyMatch(l -> l.matches("\\s+2\\s+zstd\\s+\\S+codec-zstd\\S*"));
+        assertThat(r.lines()).anyMatch(l -> l.matches("\\s+4\\s+lz4\\s+\\S+codec-lz4\\S*"));
+        assertThat(r.lines()).anyMatch(l -> l.matches("\\s+h2\\s+\\S+index-h2\\S*"));
     }
 
     // ---- a store

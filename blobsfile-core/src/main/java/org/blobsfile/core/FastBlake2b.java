@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  * words live in local variables and a round is spelled out, so the JIT keeps the state in
  * registers. Bouncy Castle's digest, which the tests keep as the reference, indexes arrays for
  * the working words.
- * Stateless and thread-safe.
+ * One instance per thread; {@link #hash} makes its own.
  */
 final class FastBlake2b {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -26,31 +26,74 @@ final class FastBlake2b {
     /** Parameter block word 0 for an unkeyed 32-byte digest: digest length 32, fan-out 1, depth 1. */
     private static final long PARAM0 = 0x01010020L;
 
-    private FastBlake2b() {
+    private final long[] h = new long[8];
+    private final long[] m = new long[16];
+    private final long[] v = new long[16];
+    /** Input not yet compressed; the final block must wait here until the digest is asked for. */
+    private final byte[] buffer = new byte[BLOCK];
+    private int buffered;
+    private long counter;
+
+    /** Starts a digest; feed it with {@link #update} and finish with {@link #digest}. Not thread-safe. */
+    FastBlake2b() {
+        reset();
+    }
+
+    private void reset() {
+        h[0] = IV0 ^ PARAM0;
+        h[1] = IV1;
+        h[2] = IV2;
+        h[3] = IV3;
+        h[4] = IV4;
+        h[5] = IV5;
+        h[6] = IV6;
+        h[7] = IV7;
+        buffered = 0;
+        counter = 0;
     }
 
     /** @return the BLAKE2b-256 of {@code len} bytes of {@code data} from {@code off} */
     static byte[] hash(byte[] data, int off, int len) {
-        long[] h = {IV0 ^ PARAM0, IV1, IV2, IV3, IV4, IV5, IV6, IV7};
-        long[] m = new long[16];
-        long[] v = new long[16];
+        FastBlake2b d = new FastBlake2b();
+        d.update(data, off, len);
+        return d.digest();
+    }
+
+    /** Adds {@code len} bytes of {@code in} from {@code off} to the digest. */
+    void update(byte[] in, int off, int len) {
         int pos = off;
-        int end = off + len;
-        long counter = 0;
-        // every block but the last is compressed as it comes; the last one carries the final flag
-        while (end - pos > BLOCK) {
-            counter += BLOCK;
-            compress(h, m, v, data, pos, counter, false);
-            pos += BLOCK;
+        int left = len;
+        while (left > 0) {
+            if (buffered == BLOCK) {
+                counter += BLOCK;
+                compress(buffer, 0, false);
+                buffered = 0;
+            }
+            // whole blocks straight from the input, as long as one more byte follows them
+            while (buffered == 0 && left > BLOCK) {
+                counter += BLOCK;
+                compress(in, pos, false);
+                pos += BLOCK;
+                left -= BLOCK;
+            }
+            int n = Math.min(BLOCK - buffered, left);
+            System.arraycopy(in, pos, buffer, buffered, n);
+            buffered += n;
+            pos += n;
+            left -= n;
         }
-        byte[] last = new byte[BLOCK];
-        System.arraycopy(data, pos, last, 0, end - pos);
-        counter += end - pos;
-        compress(h, m, v, last, 0, counter, true);
+    }
+
+    /** @return the 32-byte digest of everything added; the digest then starts over */
+    byte[] digest() {
+        counter += buffered;
+        java.util.Arrays.fill(buffer, buffered, BLOCK, (byte) 0);
+        compress(buffer, 0, true);
         byte[] out = new byte[32];
         for (int i = 0; i < 4; i++) {
             LONGS.set(out, i * 8, h[i]);
         }
+        reset();
         return out;
     }
 
@@ -60,7 +103,7 @@ final class FastBlake2b {
      * method would pass the JIT's limit on method size and run interpreted, and inside each
      * method the working words stay in registers.
      */
-    private static void compress(long[] h, long[] m, long[] v, byte[] b, int p, long counter, boolean last) {
+    private void compress(byte[] b, int p, boolean last) {
         for (int i = 0; i < 16; i++) {
             m[i] = (long) LONGS.get(b, p + 8 * i);
         }

@@ -383,6 +383,9 @@ final class FileBlobStore implements BlobStore {
         writeLock.lock();
         try {
             group = new ArrayList<>(pending);
+            if (writer != null) {
+                writer.writeReserved(); // one write for the whole group; the force runs outside the lock
+            }
         } finally {
             writeLock.unlock();
         }
@@ -443,7 +446,9 @@ final class FileBlobStore implements BlobStore {
         if (run.isEmpty()) {
             return c;
         }
-        long offset = w.append(run.toArray(new ByteBuffer[0]), items.size());
+        ByteBuffer[] buffers = run.toArray(new ByteBuffer[0]);
+        long offset = options.durability() == Durability.GROUP ? w.reserve(buffers, items.size())
+                : w.append(buffers, items.size());
         for (Prepared p : items) {
             Location loc = new Location(w.number(), offset, p.payload().length, p.size(), p.algo());
             batch.put(p.hash(), loc.encode());
@@ -864,6 +869,7 @@ final class FileBlobStore implements BlobStore {
             runBytes += PackFormat.ENTRY_HEADER + p.payload().length;
         }
         flushRun(activeWriter(), run, runItems, batch, IndexMeta.Counters.ZERO);
+        writer.writeReserved();
         writer.force();
         forces.increment();
         batch.putMeta(IndexMeta.CHECKPOINT, new IndexMeta.Checkpoint(writer.number(), writer.end()).encode());

@@ -14,7 +14,6 @@ import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.Damage;
 import org.blobsfile.api.spi.Codec;
-import org.bouncycastle.crypto.digests.Blake2bDigest;
 
 /**
  * Checks every byte of a pack. Thread-safe.
@@ -312,7 +311,7 @@ final class PackVerifier {
         private final Path pack;
         private final boolean sealed;
         private final boolean stopAtFirst;
-        private final Blake2bDigest digest = new Blake2bDigest(256);
+        private final FastBlake2b digest = Blake2b.newDigest();
         private final byte[] header = new byte[PackFormat.ENTRY_HEADER];
         final List<Damage> findings = new ArrayList<>();
         final List<Region> regions = new ArrayList<>();
@@ -453,8 +452,7 @@ final class PackVerifier {
             byte[] actual;
             if (Payloads.isPlain(flag, algo) || size == 0) {
                 seq.stream(size, digest::update);
-                actual = new byte[PackFormat.HASH_SIZE];
-                digest.doFinal(actual, 0);
+                actual = digest.digest();
             } else {
                 Codec codec = codecs.find(algo);
                 if (codec == null || size > Integer.MAX_VALUE - 8) {
@@ -600,8 +598,7 @@ final class PackVerifier {
                 // the payload is where the geometry puts it, whatever the size field says
                 long avail = Math.min(shardSize, length - seq.pos());
                 seq.stream(avail, digest::update);
-                byte[] actual = new byte[PackFormat.HASH_SIZE];
-                digest.doFinal(actual, 0);
+                byte[] actual = digest.digest();
                 if (avail < shardSize) {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;

@@ -19,6 +19,9 @@ final class PackWriter implements Closeable {
     private final long maxPackSize;
     private final FileChannel channel;
     private long end;
+    /** Where the bytes written to the file end; below {@link #end} while buffers are reserved. */
+    private long written;
+    private final java.util.List<ByteBuffer> reserved = new java.util.ArrayList<>();
     /** Blob entries in the pack, or -1 when it was opened with entries of an earlier session. */
     private long entries;
     /** Set once the EOF entry and padding are written and forced. */
@@ -30,6 +33,7 @@ final class PackWriter implements Closeable {
         this.maxPackSize = maxPackSize;
         this.channel = channel;
         this.end = end;
+        this.written = end;
         this.entries = entries;
     }
 
@@ -93,30 +97,61 @@ final class PackWriter implements Closeable {
      * @return the offset the buffers were written at
      */
     long append(ByteBuffer[] buffers, int count) throws IOException {
+        long start = reserve(buffers, count);
+        writeReserved();
+        return start;
+    }
+
+    /**
+     * Gives the buffers their place at the end of the pack without writing them yet: group
+     * commit writes what many puts reserved in one call, just before its force, so that no put
+     * waits in a write while a force is running.
+     *
+     * @param count how many entries the buffers hold
+     * @return the offset the buffers will be written at
+     */
+    long reserve(ByteBuffer[] buffers, int count) {
         long start = end;
-        long total = 0;
         for (ByteBuffer b : buffers) {
-            total += b.remaining();
+            end += b.remaining();
+            reserved.add(b);
         }
-        try {
-            channel.position(start);
-            long written = 0;
-            while (written < total) {
-                written += channel.write(buffers);
-            }
-        } catch (IOException e) {
-            try {
-                channel.truncate(start);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        end = start + total;
         if (entries >= 0) {
             entries += count;
         }
         return start;
+    }
+
+    /**
+     * Writes every reserved buffer at its place. On failure the pack is cut back to the last
+     * byte written before, so a failed write never leaves a partial entry in the file; the
+     * buffers stay reserved for the next attempt.
+     */
+    void writeReserved() throws IOException {
+        if (reserved.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] buffers = reserved.toArray(new ByteBuffer[0]);
+        long total = end - written;
+        try {
+            channel.position(written);
+            long n = 0;
+            while (n < total) {
+                n += channel.write(buffers);
+            }
+        } catch (IOException e) {
+            try {
+                channel.truncate(written);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            for (ByteBuffer b : buffers) {
+                b.rewind();
+            }
+            throw e;
+        }
+        reserved.clear();
+        written = end;
     }
 
     /** Forces the pack's bytes to stable storage. */
@@ -129,6 +164,7 @@ final class PackWriter implements Closeable {
      * The pack takes no more entries afterwards.
      */
     void finish() throws IOException {
+        writeReserved();
         long padding = maxPackSize - end - PackFormat.ENTRY_HEADER;
         if (padding < 0) {
             throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
@@ -139,6 +175,7 @@ final class PackWriter implements Closeable {
         writeZeros(channel, end + PackFormat.ENTRY_HEADER, maxPackSize);
         channel.force(false);
         end = maxPackSize;
+        written = maxPackSize;
         finished = true;
     }
 

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import org.bouncycastle.crypto.digests.Blake2bDigest;
 
 /**
  * Seals a pack whose data area is complete: computes the Reed-Solomon parity of
@@ -87,9 +86,9 @@ final class Sealer {
     byte[][] writeParity(FileChannel in, FileChannel out) throws IOException {
         int total = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
         byte[][] shards = new byte[total][(int) Math.min(CHUNK, shardSize)];
-        Blake2bDigest[] digests = new Blake2bDigest[PackFormat.PARITY_SHARDS];
+        FastBlake2b[] digests = new FastBlake2b[PackFormat.PARITY_SHARDS];
         for (int k = 0; k < digests.length; k++) {
-            digests[k] = new Blake2bDigest(256);
+            digests[k] = Blake2b.newDigest();
         }
         for (long pos = 0; pos < shardSize; pos += CHUNK) {
             int len = (int) Math.min(CHUNK, shardSize - pos);
@@ -104,9 +103,9 @@ final class Sealer {
                 digests[k].update(p, 0, len);
             }
         }
-        byte[][] hashes = new byte[PackFormat.PARITY_SHARDS][32];
+        byte[][] hashes = new byte[PackFormat.PARITY_SHARDS][];
         for (int k = 0; k < digests.length; k++) {
-            digests[k].doFinal(hashes[k], 0);
+            hashes[k] = digests[k].digest();
         }
         return hashes;
     }

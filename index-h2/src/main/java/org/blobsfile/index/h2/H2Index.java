@@ -1,0 +1,314 @@
+package org.blobsfile.index.h2;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.blobsfile.api.spi.BlobIndex;
+import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.api.spi.IndexRecord;
+import org.blobsfile.api.spi.IndexUnreadableException;
+import org.h2.engine.Constants;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.StringDataType;
+
+/**
+ * A {@link BlobIndex} in one H2 MVStore file. Keys live in the map {@code "keys"}, meta values
+ * in {@code "meta"}, and this module's own bookkeeping (value layout, H2 version) in
+ * {@code "blobsfile"}.
+ *
+ * <p>MVStore maps show each put at once, so a batch is made atomic for readers by a read-write
+ * lock: a batch is applied under the write lock, reads take the read lock and run in parallel.
+ *
+ * <p>Commits are few and large, which is what keeps a bulk load small and fast: a commit writes
+ * every page changed since the last one, and with random keys nearly every leaf changes between
+ * commits, so committing per batch would write the whole tree again and again. A batch commits
+ * only when the changes held in memory pass {@link H2Tuning#commitBytes()} or the last commit is
+ * older than {@link H2Tuning#commitMillis()}; close commits the rest and compacts the file. The
+ * store never needs more: it does not let the index run ahead of durable packs, and after a crash
+ * it scans the packs from the index's last committed checkpoint, so uncommitted batches are
+ * replayed, never lost.
+ */
+final class H2Index implements BlobIndex {
+    static final String FILE_NAME = "index.mv.db";
+    static final String KEYS_MAP = "keys";
+    static final String META_MAP = "meta";
+    static final String INFO_MAP = "blobsfile";
+    static final String LAYOUT = "layout";
+    static final String H2_VERSION = "h2.version";
+    private static final String LAYOUT_VERSION = "1";
+
+    private final Path file;
+    private final MVStore store;
+    private final MVMap<byte[], byte[]> keys;
+    private final MVMap<String, byte[]> meta;
+    private final H2Tuning tuning;
+
+    private final Lock reading;
+    private final Lock writing;
+    /** Written under {@link #writing}, read under either lock. */
+    private boolean closed;
+    /** Guarded by {@link #writing}. */
+    private long lastCommitNanos = System.nanoTime();
+
+    private H2Index(Path file, MVStore store, H2Tuning tuning) {
+        this.file = file;
+        this.store = store;
+        this.tuning = tuning;
+        this.keys = store.openMap(KEYS_MAP, new MVMap.Builder<byte[], byte[]>()
+                .keyType(UnsignedBytesType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        this.meta = store.openMap(META_MAP, new MVMap.Builder<String, byte[]>()
+                .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        this.reading = lock.readLock();
+        this.writing = lock.writeLock();
+    }
+
+    /** Opens or creates the store file in {@code dir}, which exists. */
+    static H2Index open(Path dir, H2Tuning tuning) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        MVStore store;
+        try {
+            store = new MVStore.Builder()
+                    .fileName(file.toString())
+                    .autoCommitDisabled()
+                    // MVStore would otherwise commit on its own once this much is unsaved, in the
+                    // middle of a batch; this backstop only bounds memory if commits stop
+                    .autoCommitBufferSize((int) Math.min(Integer.MAX_VALUE / 1024, tuning.commitBytes() / 1024L * 2))
+                    .pageSplitSize(tuning.pageSplitSize())
+                    .cacheSize(tuning.cacheMegabytes())
+                    .compress()
+                    .open();
+        } catch (MVStoreException e) {
+            throw openFailure(file, e);
+        } catch (IllegalStateException | IllegalArgumentException | ArrayIndexOutOfBoundsException
+                 | NegativeArraySizeException | java.nio.BufferUnderflowException e) {
+            // what a damaged file makes MVStore's parser throw besides its own exception
+            throw new IndexUnreadableException("cannot read the h2 index " + file + ": " + e, e);
+        }
+        try {
+            // a file older versions left without retention settings reuses space at once, too
+            store.setRetentionTime(0);
+            store.setVersionsToKeep(0);
+            H2Index index = new H2Index(file, store, tuning);
+            index.checkLayout();
+            return index;
+        } catch (MVStoreException e) {
+            store.closeImmediately();
+            throw openFailure(file, e);
+        } catch (IOException | RuntimeException | Error e) {
+            store.closeImmediately();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            if (e instanceof RuntimeException re) {
+                throw new IndexUnreadableException("cannot read the h2 index " + file + ": " + re, re);
+            }
+            throw (Error) e;
+        }
+    }
+
+    /**
+     * Checks, or records on first open, the value layout and the H2 version that wrote the file.
+     * A file from another H2 major version is reported unreadable, so the store rebuilds it rather
+     * than trust it; another minor version of the same major reads the same file format.
+     */
+    private void checkLayout() throws IOException {
+        MVMap<String, String> info = store.openMap(INFO_MAP);
+        String layout = info.get(LAYOUT);
+        String version = info.get(H2_VERSION);
+        if (layout != null && !layout.equals(LAYOUT_VERSION)) {
+            throw new IndexUnreadableException("the h2 index " + file + " has layout " + layout
+                    + "; this version reads " + LAYOUT_VERSION, null);
+        }
+        if (version != null && !majorOf(version).equals(majorOf(Constants.VERSION))) {
+            throw new IndexUnreadableException("the h2 index " + file + " was written by H2 " + version
+                    + "; this is H2 " + Constants.VERSION, null);
+        }
+        if (layout == null || !Constants.VERSION.equals(version)) {
+            info.put(LAYOUT, LAYOUT_VERSION);
+            info.put(H2_VERSION, Constants.VERSION);
+            store.commit();
+        }
+    }
+
+    private static String majorOf(String version) {
+        int dot = version.indexOf('.');
+        return dot < 0 ? version : version.substring(0, dot);
+    }
+
+    /** @return the H2 version recorded in the file */
+    String recordedH2Version() throws IOException {
+        reading.lock();
+        try {
+            ensureOpen();
+            return store.<String, String>openMap(INFO_MAP).get(H2_VERSION);
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    @Override
+    public byte[] get(byte[] key) throws IOException {
+        Objects.requireNonNull(key, "key");
+        reading.lock();
+        try {
+            ensureOpen();
+            byte[] v = keys.get(key);
+            return v == null ? null : v.clone();
+        } catch (MVStoreException e) {
+            throw failure("read", e);
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    @Override
+    public void write(IndexBatch batch) throws IOException {
+        writing.lock();
+        try {
+            ensureOpen();
+            if (batch.isEmpty()) {
+                return;
+            }
+            for (IndexRecord r : batch.puts()) {
+                keys.put(Objects.requireNonNull(r.key(), "key").clone(), Objects.requireNonNull(r.value(), "value").clone());
+            }
+            for (byte[] k : batch.deletes()) {
+                keys.remove(Objects.requireNonNull(k, "key"));
+            }
+            for (Map.Entry<String, byte[]> m : batch.meta().entrySet()) {
+                meta.put(m.getKey(), Objects.requireNonNull(m.getValue(), "meta value").clone());
+            }
+            long now = System.nanoTime();
+            if (store.getUnsavedMemory() >= tuning.commitBytes() || now - lastCommitNanos >= tuning.commitMillis() * 1_000_000L) {
+                store.commit();
+                lastCommitNanos = now;
+            }
+        } catch (MVStoreException e) {
+            throw failure("write", e);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    @Override
+    public List<IndexRecord> scan(byte[] fromInclusive, int limit) throws IOException {
+        return seek(fromInclusive, new byte[0], limit);
+    }
+
+    /** One cursor from the start key, stopping at the first key past the prefix. */
+    @Override
+    public List<IndexRecord> scanPrefix(byte[] prefix, byte[] fromInclusive, int limit) throws IOException {
+        byte[] start = java.util.Arrays.compareUnsigned(fromInclusive, prefix) > 0 ? fromInclusive : prefix;
+        return seek(start, prefix, limit);
+    }
+
+    private List<IndexRecord> seek(byte[] start, byte[] prefix, int limit) throws IOException {
+        Objects.requireNonNull(start, "fromInclusive");
+        reading.lock();
+        try {
+            ensureOpen();
+            List<IndexRecord> out = new ArrayList<>(Math.max(0, Math.min(limit, 1024)));
+            if (limit <= 0) {
+                return out;
+            }
+            Cursor<byte[], byte[]> c = keys.cursor(start);
+            while (c.hasNext() && out.size() < limit) {
+                byte[] k = c.next();
+                if (!BlobIndex.startsWith(k, prefix)) {
+                    break;
+                }
+                out.add(new IndexRecord(k.clone(), c.getValue().clone()));
+            }
+            return out;
+        } catch (MVStoreException e) {
+            throw failure("scan", e);
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    @Override
+    public byte[] getMeta(String name) throws IOException {
+        Objects.requireNonNull(name, "name");
+        reading.lock();
+        try {
+            ensureOpen();
+            byte[] v = meta.get(name);
+            return v == null ? null : v.clone();
+        } catch (MVStoreException e) {
+            throw failure("read meta value '" + name + "' from", e);
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    /** Waits for running operations, commits what is left, compacts the file for a bounded time and closes it. */
+    @Override
+    public void close() throws IOException {
+        writing.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                store.close(tuning.closeCompactionMillis());
+            } catch (MVStoreException e) {
+                store.closeImmediately();
+                throw failure("close", e);
+            }
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    /** @return the bytes the store file takes on disk now */
+    long fileSize() throws IOException {
+        return Files.size(file);
+    }
+
+    @Override
+    public String toString() {
+        return "H2Index[" + file + "]";
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the h2 index " + file + " is closed");
+        }
+    }
+
+    private IOException failure(String what, MVStoreException e) {
+        return new IOException("cannot " + what + " the h2 index " + file + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * The store destroys and rebuilds an index that throws {@link IndexUnreadableException}, so
+     * only failures about the file's content say so. A file in use, or one that cannot be
+     * written, would be the same after a rebuild: those stay plain {@link IOException}s.
+     */
+    private static IOException openFailure(Path file, MVStoreException e) {
+        int code = e.getErrorCode();
+        if (code == DataUtils.ERROR_FILE_LOCKED) {
+            return new IOException("the h2 index " + file + " is in use by another open index, in this process or another: "
+                    + e.getMessage(), e);
+        }
+        String text = "cannot open the h2 index " + file + ": " + e.getMessage();
+        if (code == DataUtils.ERROR_WRITING_FAILED || code == DataUtils.ERROR_CLOSED) {
+            return new IOException(text, e);
+        }
+        return new IndexUnreadableException(text, e);
+    }
+}

@@ -1,0 +1,85 @@
+package org.blobsfile.index.h2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One store opened with RocksDB, then H2, then RocksDB again: each index the store has not seen
+ * is built from the packs, and both enumerate the same blobs with the same locations.
+ */
+class IndexSwitchTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void rocksDbThenH2ThenRocksDbEnumerateIdentically() throws Exception {
+        Random random = new Random(2);
+        List<byte[]> blobs = new ArrayList<>();
+        blobs.add(new byte[0]);
+        for (int i = 0; i < 120; i++) {
+            byte[] b = new byte[random.nextInt(12_000)];
+            if (i % 2 == 0) {
+                random.nextBytes(b);
+            } else {
+                byte[] w = ("blob " + i + " in a store that changes its index; ").getBytes(StandardCharsets.US_ASCII);
+                for (int j = 0; j < b.length; j++) {
+                    b[j] = w[j % w.length];
+                }
+            }
+            blobs.add(b);
+        }
+        List<BlobRef> refs = new ArrayList<>();
+        List<BlobInfo> fromRocksDb;
+        try (BlobStore store = BlobStore.builder(dir).index("rocksdb").maxPackSize(200_003).open()) {
+            for (byte[] b : blobs.subList(0, 80)) {
+                refs.add(store.put(b));
+            }
+            fromRocksDb = list(store);
+        }
+        assertThat(dir.resolve("index-h2")).doesNotExist();
+
+        List<BlobInfo> fromH2;
+        try (BlobStore store = BlobStore.builder(dir).index("h2").open()) {
+            assertThat(store.stats().index()).isEqualTo("h2");
+            fromH2 = list(store);
+            assertThat(fromH2).as("h2 built from the packs").isEqualTo(fromRocksDb);
+            for (int i = 0; i < refs.size(); i++) {
+                assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
+            }
+            // blobs put while h2 is the index: rocksdb must learn them from the packs
+            for (byte[] b : blobs.subList(80, blobs.size())) {
+                refs.add(store.put(b));
+            }
+            fromH2 = list(store);
+        }
+        assertThat(Files.isRegularFile(dir.resolve("index-h2").resolve(H2Index.FILE_NAME))).isTrue();
+        assertThat(fromH2).hasSize(blobs.size());
+
+        try (BlobStore store = BlobStore.builder(dir).index("rocksdb").open()) {
+            List<BlobInfo> again = list(store);
+            assertThat(again).as("rocksdb after h2 wrote more packs").isEqualTo(fromH2);
+            for (int i = 0; i < refs.size(); i++) {
+                assertThat(store.get(refs.get(i))).as("blob %d", i).isEqualTo(blobs.get(i));
+            }
+            assertThat(store.stats().packs()).isGreaterThan(2);
+        }
+    }
+
+    private static List<BlobInfo> list(BlobStore store) {
+        try (Stream<BlobInfo> all = store.enumerate()) {
+            return all.toList();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.blobsfile.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store finds this codec on the class path by name, writes id 200 entries, reads them back,
+ * and the packs stay valid v1 for a checker that does not know id 200.
+ */
+class SampleCodecStoreTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void storeWrittenWithTheSampleCodecReadsBackAndStaysV1() throws Exception {
+        Random random = new Random(200);
+        List<byte[]> blobs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            byte[] word = ("sample codec " + i + ", discovered from the class path. ").getBytes(StandardCharsets.US_ASCII);
+            byte[] b = new byte[1 + random.nextInt(20_000)];
+            for (int j = 0; j < b.length; j++) {
+                b[j] = word[j % word.length];
+            }
+            blobs.add(b);
+        }
+        List<BlobRef> refs = new ArrayList<>();
+        try (BlobStore store = BlobStore.builder(dir).codec("sample").maxPackSize(100_003).open()) {
+            for (byte[] b : blobs) {
+                refs.add(store.put(b));
+            }
+        }
+        try (BlobStore store = BlobStore.builder(dir).open()) {
+            for (int i = 0; i < blobs.size(); i++) {
+                assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
+            }
+            try (Stream<BlobInfo> all = store.enumerate()) {
+                assertThat(all.map(BlobInfo::algo)).as("every blob compresses, so every entry is id 200")
+                        .hasSize(blobs.size()).containsOnly(SampleDeflateCodec.ID);
+            }
+        }
+
+        String v1check = System.getProperty("blobsfile.v1check");
+        Assumptions.assumeTrue(v1check != null && Files.isExecutable(Path.of(v1check)), "v1check not present");
+        String[] lenient = run(v1check, dir.toString());
+        assertThat(lenient[0]).as("v1check output:\n" + lenient[1]).isEqualTo("0");
+        assertThat(lenient[1]).contains("content not checked").doesNotContain("FAILED");
+        String[] strict = run(v1check, "--strict", dir.toString());
+        assertThat(strict[0]).as("with --strict an unknown codec is an error:\n" + strict[1]).isNotEqualTo("0");
+    }
+
+    private static String[] run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String[] {Integer.toString(p.exitValue()), out};
+    }
+}
