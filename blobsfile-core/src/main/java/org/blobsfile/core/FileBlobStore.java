@@ -195,6 +195,7 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(data, "data");
         enter();
         try {
+            checkSizes(List.of(data)); // before hashing: a blob that cannot be stored costs nothing
             byte[] hash = Blake2b.hash(data, 0, data.length);
             store(List.of(data), List.of(hash));
             return BlobRef.of(hash);
@@ -209,6 +210,7 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(data, "data");
         enter();
         try {
+            checkSizes(List.of(data));
             byte[] hash = Blake2b.hash(data, 0, data.length);
             BlobRef actual = BlobRef.of(hash);
             if (!actual.equals(ref)) {
@@ -225,28 +227,54 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(blobs, "blobs");
         enter();
         try {
-            List<byte[]> hashes = new ArrayList<>(blobs.size());
+            checkSizes(blobs);
+            boolean parallel = worthSpreading(blobs);
+            byte[][] hashes = new byte[blobs.size()][];
+            each(blobs.size(), parallel, i -> hashes[i] = Blake2b.hash(blobs.get(i), 0, blobs.get(i).length));
+            store(blobs, Arrays.asList(hashes));
             List<BlobRef> refs = new ArrayList<>(blobs.size());
-            for (byte[] b : blobs) {
-                byte[] h = Blake2b.hash(Objects.requireNonNull(b, "blob"), 0, b.length);
-                hashes.add(h);
+            for (byte[] h : hashes) {
                 refs.add(BlobRef.of(h));
             }
-            store(blobs, hashes);
             return refs;
         } finally {
             exit();
         }
     }
 
-    private void store(List<byte[]> blobs, List<byte[]> hashes) {
+    /** Bytes in a batch above which hashing and compressing it is spread over the cores. */
+    private static final long SPREAD_BYTES = 256 * 1024;
+
+    private static boolean worthSpreading(List<byte[]> blobs) {
+        if (blobs.size() < 2) {
+            return false;
+        }
+        long total = 0;
         for (byte[] b : blobs) {
+            total += b.length;
+        }
+        return total >= SPREAD_BYTES;
+    }
+
+    /** Runs {@code task} for 0..n-1, on the common pool's threads and this one when {@code parallel}. */
+    private static void each(int n, boolean parallel, java.util.function.IntConsumer task) {
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, n);
+        (parallel ? range.parallel() : range).forEach(task);
+    }
+
+    private void checkSizes(List<byte[]> blobs) {
+        for (byte[] b : blobs) {
+            Objects.requireNonNull(b, "blob");
             if (b.length > maxBlob) {
                 throw new BlobTooLargeException(b.length, maxBlob);
             }
         }
+    }
+
+    private void store(List<byte[]> blobs, List<byte[]> hashes) {
+        checkSizes(blobs);
         puts.add(blobs.size());
-        List<Prepared> todo = new ArrayList<>(blobs.size());
+        List<Integer> fresh = new ArrayList<>(blobs.size());
         Set<BlobRef> seen = new HashSet<>();
         for (int i = 0; i < blobs.size(); i++) {
             byte[] hash = hashes.get(i);
@@ -254,11 +282,17 @@ final class FileBlobStore implements BlobStore {
                 dedupedPuts.increment();
                 continue;
             }
-            todo.add(prepare(hash, blobs.get(i)));
+            fresh.add(i);
         }
-        if (!todo.isEmpty()) {
-            append(todo);
+        if (fresh.isEmpty()) {
+            return;
         }
+        Prepared[] todo = new Prepared[fresh.size()];
+        each(todo.length, writeCodec != null && worthSpreading(blobs), k -> {
+            int i = fresh.get(k);
+            todo[k] = prepare(hashes.get(i), blobs.get(i));
+        });
+        append(Arrays.asList(todo));
     }
 
     private Prepared prepare(byte[] hash, byte[] data) {
