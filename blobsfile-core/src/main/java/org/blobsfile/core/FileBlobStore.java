@@ -76,8 +76,14 @@ final class FileBlobStore implements BlobStore {
 
     /** Serializes appends, rollover and index updates. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Held by the thread leading a group commit; taken before {@link #writeLock}, never after. */
+    /**
+     * Held while a group is committed, and by maintenance that needs the index settled (rebuild,
+     * repair); taken before {@link #writeLock}, never after.
+     */
     private final ReentrantLock commitLock = new ReentrantLock();
+    /** Where puts wait for the group commit that covers them; guards {@link #leading}. */
+    private final Object commitMonitor = new Object();
+    private boolean leading;
     /** GROUP mode: appended entries not yet forced and indexed, in append order (guarded by writeLock). */
     private final List<Pending> pending = new ArrayList<>();
     /** GROUP mode: the keys of {@link #pending}, with their tickets, for deduplication. */
@@ -393,21 +399,49 @@ final class FileBlobStore implements BlobStore {
     }
 
     /**
-     * Returns once the entries of {@code ticket} are forced and indexed. The first thread to
-     * arrive leads: it takes every entry appended so far, forces once, writes one index batch,
-     * and the threads that queued behind it find their work done. No thread sleeps; readers
-     * never wait here.
+     * Returns once the entries of {@code ticket} are forced and indexed. One thread at a time
+     * leads: it takes every entry appended so far, writes them, forces once and writes one index
+     * batch. The others wait on a monitor that the leader signals when it is done, so every put
+     * the force covered returns at once, while the entries appended during the force wait for the
+     * next leader. No thread sleeps; readers never wait here.
      */
     private void commit(long ticket) {
-        commitLock.lock();
+        boolean interrupted = false;
         try {
-            if (committedTicket < ticket) {
-                commitPending();
+            while (true) {
+                synchronized (commitMonitor) {
+                    while (committedTicket < ticket && leading) {
+                        try {
+                            commitMonitor.wait();
+                        } catch (InterruptedException e) {
+                            interrupted = true; // the put is already in the pack: see it through
+                        }
+                    }
+                    if (committedTicket >= ticket) {
+                        return;
+                    }
+                    leading = true;
+                }
+                try {
+                    commitLock.lock();
+                    try {
+                        commitPending();
+                    } finally {
+                        commitLock.unlock();
+                    }
+                } catch (IOException e) {
+                    throw new StorageIOException("committing puts to " + dir, e);
+                } finally {
+                    synchronized (commitMonitor) {
+                        leading = false;
+                        commitMonitor.notifyAll();
+                    }
+                }
             }
-        } catch (IOException e) {
-            throw new StorageIOException("committing puts to " + dir, e);
         } finally {
-            commitLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
