@@ -76,8 +76,14 @@ final class FileBlobStore implements BlobStore {
 
     /** Serializes appends, rollover and index updates. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** Held by the thread leading a group commit; taken before {@link #writeLock}, never after. */
+    /**
+     * Held while a group is committed, and by maintenance that needs the index settled (rebuild,
+     * repair); taken before {@link #writeLock}, never after.
+     */
     private final ReentrantLock commitLock = new ReentrantLock();
+    /** Where puts wait for the group commit that covers them; guards {@link #leading}. */
+    private final Object commitMonitor = new Object();
+    private boolean leading;
     /** GROUP mode: appended entries not yet forced and indexed, in append order (guarded by writeLock). */
     private final List<Pending> pending = new ArrayList<>();
     /** GROUP mode: the keys of {@link #pending}, with their tickets, for deduplication. */
@@ -195,6 +201,7 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(data, "data");
         enter();
         try {
+            checkSizes(List.of(data)); // before hashing: a blob that cannot be stored costs nothing
             byte[] hash = Blake2b.hash(data, 0, data.length);
             store(List.of(data), List.of(hash));
             return BlobRef.of(hash);
@@ -209,6 +216,7 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(data, "data");
         enter();
         try {
+            checkSizes(List.of(data));
             byte[] hash = Blake2b.hash(data, 0, data.length);
             BlobRef actual = BlobRef.of(hash);
             if (!actual.equals(ref)) {
@@ -225,28 +233,54 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(blobs, "blobs");
         enter();
         try {
-            List<byte[]> hashes = new ArrayList<>(blobs.size());
+            checkSizes(blobs);
+            boolean parallel = worthSpreading(blobs);
+            byte[][] hashes = new byte[blobs.size()][];
+            each(blobs.size(), parallel, i -> hashes[i] = Blake2b.hash(blobs.get(i), 0, blobs.get(i).length));
+            store(blobs, Arrays.asList(hashes));
             List<BlobRef> refs = new ArrayList<>(blobs.size());
-            for (byte[] b : blobs) {
-                byte[] h = Blake2b.hash(Objects.requireNonNull(b, "blob"), 0, b.length);
-                hashes.add(h);
+            for (byte[] h : hashes) {
                 refs.add(BlobRef.of(h));
             }
-            store(blobs, hashes);
             return refs;
         } finally {
             exit();
         }
     }
 
-    private void store(List<byte[]> blobs, List<byte[]> hashes) {
+    /** Bytes in a batch above which hashing and compressing it is spread over the cores. */
+    private static final long SPREAD_BYTES = 256 * 1024;
+
+    private static boolean worthSpreading(List<byte[]> blobs) {
+        if (blobs.size() < 2) {
+            return false;
+        }
+        long total = 0;
         for (byte[] b : blobs) {
+            total += b.length;
+        }
+        return total >= SPREAD_BYTES;
+    }
+
+    /** Runs {@code task} for 0..n-1, on the common pool's threads and this one when {@code parallel}. */
+    private static void each(int n, boolean parallel, java.util.function.IntConsumer task) {
+        java.util.stream.IntStream range = java.util.stream.IntStream.range(0, n);
+        (parallel ? range.parallel() : range).forEach(task);
+    }
+
+    private void checkSizes(List<byte[]> blobs) {
+        for (byte[] b : blobs) {
+            Objects.requireNonNull(b, "blob");
             if (b.length > maxBlob) {
                 throw new BlobTooLargeException(b.length, maxBlob);
             }
         }
+    }
+
+    private void store(List<byte[]> blobs, List<byte[]> hashes) {
+        checkSizes(blobs);
         puts.add(blobs.size());
-        List<Prepared> todo = new ArrayList<>(blobs.size());
+        List<Integer> fresh = new ArrayList<>(blobs.size());
         Set<BlobRef> seen = new HashSet<>();
         for (int i = 0; i < blobs.size(); i++) {
             byte[] hash = hashes.get(i);
@@ -254,11 +288,17 @@ final class FileBlobStore implements BlobStore {
                 dedupedPuts.increment();
                 continue;
             }
-            todo.add(prepare(hash, blobs.get(i)));
+            fresh.add(i);
         }
-        if (!todo.isEmpty()) {
-            append(todo);
+        if (fresh.isEmpty()) {
+            return;
         }
+        Prepared[] todo = new Prepared[fresh.size()];
+        each(todo.length, writeCodec != null && worthSpreading(blobs), k -> {
+            int i = fresh.get(k);
+            todo[k] = prepare(hashes.get(i), blobs.get(i));
+        });
+        append(Arrays.asList(todo));
     }
 
     private Prepared prepare(byte[] hash, byte[] data) {
@@ -359,21 +399,49 @@ final class FileBlobStore implements BlobStore {
     }
 
     /**
-     * Returns once the entries of {@code ticket} are forced and indexed. The first thread to
-     * arrive leads: it takes every entry appended so far, forces once, writes one index batch,
-     * and the threads that queued behind it find their work done. No thread sleeps; readers
-     * never wait here.
+     * Returns once the entries of {@code ticket} are forced and indexed. One thread at a time
+     * leads: it takes every entry appended so far, writes them, forces once and writes one index
+     * batch. The others wait on a monitor that the leader signals when it is done, so every put
+     * the force covered returns at once, while the entries appended during the force wait for the
+     * next leader. No thread sleeps; readers never wait here.
      */
     private void commit(long ticket) {
-        commitLock.lock();
+        boolean interrupted = false;
         try {
-            if (committedTicket < ticket) {
-                commitPending();
+            while (true) {
+                synchronized (commitMonitor) {
+                    while (committedTicket < ticket && leading) {
+                        try {
+                            commitMonitor.wait();
+                        } catch (InterruptedException e) {
+                            interrupted = true; // the put is already in the pack: see it through
+                        }
+                    }
+                    if (committedTicket >= ticket) {
+                        return;
+                    }
+                    leading = true;
+                }
+                try {
+                    commitLock.lock();
+                    try {
+                        commitPending();
+                    } finally {
+                        commitLock.unlock();
+                    }
+                } catch (IOException e) {
+                    throw new StorageIOException("committing puts to " + dir, e);
+                } finally {
+                    synchronized (commitMonitor) {
+                        leading = false;
+                        commitMonitor.notifyAll();
+                    }
+                }
             }
-        } catch (IOException e) {
-            throw new StorageIOException("committing puts to " + dir, e);
         } finally {
-            commitLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -85,6 +85,34 @@ class BlobStoreTest {
     }
 
     @Test
+    void aLargePutAllIsHashedAndCompressedOnEveryCoreAndStoredInOrder() {
+        Random rnd = new Random(12);
+        List<byte[]> blobs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            blobs.add(i % 2 == 0 ? text(rnd, 30_000 + rnd.nextInt(30_000)) : random(rnd, 30_000 + rnd.nextInt(30_000)));
+        }
+        blobs.add(blobs.get(0));
+        try (BlobStore store = BlobStore.builder(tmp).codec("snappy").open()) {
+            List<BlobRef> refs = store.putAll(blobs);
+            for (int i = 0; i < blobs.size(); i++) {
+                assertThat(refs.get(i).bytes()).isEqualTo(Blake2b.hash(blobs.get(i), 0, blobs.get(i).length));
+                assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
+            }
+            List<BlobInfo> infos = store.enumerate().toList();
+            assertThat(infos).hasSize(40);
+            // appended in the caller's order: offsets grow with the position in the batch
+            long previous = -1;
+            for (int i = 0; i < 40; i++) {
+                BlobRef r = refs.get(i);
+                long offset = infos.stream().filter(b -> b.ref().equals(r)).findFirst().orElseThrow().offset();
+                assertThat(offset).isGreaterThan(previous);
+                previous = offset;
+            }
+            assertThat(store.stats().dedupedPuts()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void blobsSurviveReopenAndRollover() {
         Random rnd = new Random(3);
         List<byte[]> blobs = new ArrayList<>();
