@@ -16,15 +16,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fills an empty index from the packs. Packs are scanned in parallel (structure only, no
- * hashing: reads check hashes anyway) and written to the index in pack order, so when a blob
- * appears twice the later entry is the one indexed. Memory is bounded by the packs in flight.
+ * hashing: reads check hashes anyway), each scanning thread writing its entries to the index in
+ * batches, so memory is bounded by one batch per thread whatever the store's size.
  */
 final class IndexRebuilder {
     private static final Logger LOG = LoggerFactory.getLogger(IndexRebuilder.class);
     private static final int BATCH = 4096;
 
-    /** A pack's blob entries, as scanned. */
-    record PackScan(int pack, List<byte[]> keys, List<Location> locations, PackScanner.Result result) {
+    /** What the scan of one pack found. */
+    record PackScan(int pack, long entries, PackScanner.Result result) {
     }
 
     private final PackReaders readers;
@@ -55,18 +55,15 @@ final class IndexRebuilder {
             return t;
         });
         try {
-            List<Future<PackScan>> inFlight = new ArrayList<>();
-            int next = 0;
+            // every thread scans a pack and writes its entries itself: the index takes concurrent
+            // batches, and a blob stored twice is found at either place, both of them good
+            List<Future<PackScan>> scans = new ArrayList<>();
             for (int pack = 0; pack <= lastPack; pack++) {
-                // keep a bounded number of packs scanned ahead of the writer
-                while (next <= lastPack && next < pack + threads + 1) {
-                    final int n = next++;
-                    inFlight.add(pool.submit(() -> scan(n)));
-                }
-                PackScan s = get(inFlight.get(pack));
-                inFlight.set(pack, null);
-                write(index, s);
-                results.add(s.result());
+                final int n = pack;
+                scans.add(pool.submit(() -> scanInto(index, n)));
+            }
+            for (Future<PackScan> f : scans) {
+                results.add(get(f).result());
             }
         } finally {
             pool.shutdownNow();
@@ -91,16 +88,25 @@ final class IndexRebuilder {
         }
     }
 
-    PackScan scan(int pack) throws IOException {
-        List<byte[]> keys = new ArrayList<>();
-        List<Location> locations = new ArrayList<>();
+    /** Scans one pack and writes its entries to the index in batches. */
+    PackScan scanInto(BlobIndex index, int pack) throws IOException {
+        IndexBatch[] batch = {new IndexBatch()};
+        long[] count = {0};
         try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ)) {
             PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), maxPackSize);
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
-                keys.add(e.hash());
-                locations.add(new Location(pack, e.offset(), e.storedSize(), blobLength(e, s), e.algo()));
+                batch[0].put(e.hash(), new Location(pack, e.offset(), e.storedSize(), blobLength(e, s), e.algo()).encode());
+                if (batch[0].puts().size() == BATCH) {
+                    index.write(batch[0]);
+                    batch[0] = new IndexBatch();
+                }
+                count[0]++;
             });
-            return new PackScan(pack, keys, locations, r);
+            if (!batch[0].isEmpty()) {
+                index.write(batch[0]);
+            }
+            LOG.debug("indexed {} entries of pack {}", count[0], pack);
+            return new PackScan(pack, count[0], r);
         }
     }
 
@@ -112,22 +118,5 @@ final class IndexRebuilder {
             n = blob.length;
         }
         return n;
-    }
-
-    private static void write(BlobIndex index, PackScan s) throws IOException {
-        IndexBatch batch = new IndexBatch();
-        int n = 0;
-        for (int i = 0; i < s.keys().size(); i++) {
-            batch.put(s.keys().get(i), s.locations().get(i).encode());
-            if (++n == BATCH) {
-                index.write(batch);
-                batch = new IndexBatch();
-                n = 0;
-            }
-        }
-        if (!batch.isEmpty()) {
-            index.write(batch);
-        }
-        LOG.debug("indexed {} entries of pack {}", s.keys().size(), s.pack());
     }
 }
