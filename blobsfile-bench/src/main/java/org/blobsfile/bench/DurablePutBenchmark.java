@@ -31,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code threads1}, {@code threads4}, {@code threads16}. The score is the total ops/s of all
  * threads; MB/s = ops/s &times; size / 2^20. Each thread writes its own numbered stream of blobs
  * (see {@link BlobSource#BlobSource(int, long, long)}), so no put is deduplicated.
+ * {@code bench/run.sh full} runs {@code threads1} and {@code threads16} only, to keep the
+ * suite's time in bounds.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,11 +42,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 5)
 public class DurablePutBenchmark {
     /** Which engine: see {@link Engines#create(String)}. */
-    @Param({"blobsfile:none:sync_each", "blobsfile:none:group", Engines.ROCKSDB_BLOBDB, Engines.FILE_PER_BLOB})
+    @Param({"blobsfile:none:sync_each", "blobsfile:none:group", Engines.ROCKSDB_BLOBDB, Engines.FILE_PER_BLOB,
+        Engines.H2_MVSTORE})
     public String engine;
 
-    /** Bytes per blob, at least 16. */
-    @Param({"512", "65536"})
+    /** Bytes per blob, at least 16: 512 B and 64 KiB show the cost of a force, 1 and 4 MiB hashing and bandwidth. */
+    @Param({"512", "65536", "1048576", "4194304"})
     public int size;
 
     private final AtomicInteger streams = new AtomicInteger();

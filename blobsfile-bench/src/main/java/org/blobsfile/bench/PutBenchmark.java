@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 5)
 public class PutBenchmark {
     /** Which engine: see {@link Engines#create(String)}. */
-    @Param({Engines.BLOBSFILE, Engines.FILE_PER_BLOB, Engines.ROCKSDB_BLOBDB})
+    @Param({Engines.BLOBSFILE, Engines.FILE_PER_BLOB, Engines.ROCKSDB_BLOBDB, Engines.H2_MVSTORE})
     public String engine;
 
     /** Bytes per blob. */

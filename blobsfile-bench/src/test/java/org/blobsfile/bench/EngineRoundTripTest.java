@@ -14,6 +14,8 @@ import org.bouncycastle.crypto.digests.Blake2bDigest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every adapter stores, reads back and still holds its blobs after a reopen. Small and fast. */
@@ -22,7 +24,8 @@ class EngineRoundTripTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"blobsfile", "blobsfile:snappy:sync_each", "file-per-blob", "rocksdb-blobdb"})
+    @ValueSource(strings = {"blobsfile", "blobsfile:snappy:sync_each", "blobsfile:zstd:none:h2", "blobsfile:lz4:group:rocksdb",
+        "file-per-blob", "rocksdb-blobdb", "h2-mvstore"})
     void roundTripsAndSurvivesReopen(String name) throws IOException {
         // sizes around the counter width and a few that are not multiples of anything round
         List<byte[]> blobs = new ArrayList<>();
@@ -52,6 +55,48 @@ class EngineRoundTripTest {
                 assertThat(e.get(keys.get(i))).as("blob %d after reopen", i).isEqualTo(blobs.get(i));
             }
             assertThat(e.get(blake2b256(new byte[] {1, 2, 3}))).as("a blob never stored").isNull();
+        }
+    }
+
+    /** Every codec, durability and index the module carries opens, stores and reads back under its own name. */
+    @ParameterizedTest
+    @MethodSource("storeConfigurations")
+    void createsOurStoreWithEachCodecDurabilityAndIndex(String codec, String durability, String index) throws IOException {
+        String name = "blobsfile:" + codec + ":" + durability + ":" + index;
+        byte[] blob = new BlobSource(4000, 3).next();
+        try (Engine e = Engines.create(name)) {
+            String expected = name.equals("blobsfile:none:group:rocksdb") ? "blobsfile"
+                    : index.equals("rocksdb") ? "blobsfile:" + codec + ":" + durability : name;
+            assertThat(e.name()).isEqualTo(expected);
+            assertThat(Engines.create(e.name()).name()).as("the name creates the same engine").isEqualTo(expected);
+            e.open(dir);
+            assertThat(e.get(e.put(blob))).isEqualTo(blob);
+        }
+    }
+
+    static Stream<Arguments> storeConfigurations() {
+        return Engines.CODECS.stream().flatMap(c -> Stream.of("sync_each", "group", "none")
+                .flatMap(d -> Engines.INDEXES.stream().map(i -> Arguments.of(c, d, i))));
+    }
+
+    @Test
+    void h2MapSurvivesReopenWithLargeBlobsAndKeepsNoCallerArray() throws IOException {
+        byte[] big = new BlobSource(4 << 20, 9).next();
+        byte[] copy = big.clone();
+        byte[] key;
+        try (Engine e = Engines.create(Engines.H2_MVSTORE)) {
+            e.open(dir);
+            key = e.put(big);
+            big[0]++; // the caller reuses its array, as the benchmarks' blob sources do
+            byte[] back = e.get(key);
+            assertThat(back).isEqualTo(copy);
+            back[1]++;
+            assertThat(e.get(key)).as("a returned array is the caller's own").isEqualTo(copy);
+        }
+        assertThat(dir.resolve(H2BlobMapEngine.FILE_NAME)).isRegularFile();
+        try (Engine e = Engines.create(Engines.H2_MVSTORE)) {
+            e.open(dir);
+            assertThat(e.get(key)).isEqualTo(copy);
         }
     }
 
@@ -93,7 +138,11 @@ class EngineRoundTripTest {
     void unknownEngineNamesTheKnownOnes() {
         assertThatThrownBy(() -> Engines.create("leveldb"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("file-per-blob").hasMessageContaining("rocksdb-blobdb");
+                .hasMessageContaining("file-per-blob").hasMessageContaining("rocksdb-blobdb").hasMessageContaining("h2-mvstore");
+        for (String bad : List.of("blobsfile:brotli", "blobsfile:none:sometimes", "blobsfile:none:group:leveldb",
+                "blobsfile:none:group:h2:extra")) {
+            assertThatThrownBy(() -> Engines.create(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
         assertThat(Engines.create("blobsfile").name()).isEqualTo("blobsfile");
         assertThat(Engines.create("blobsfile:snappy:none").name()).isEqualTo("blobsfile:snappy:none");
     }

@@ -1,0 +1,109 @@
+package org.blobsfile.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report turns JMH's JSON into rows with the right baselines, tables, CSV and a chart. */
+class ReportTest {
+    @TempDir
+    Path dir;
+
+    private static String run(String benchmark, String params, int threads, double score, String unit, String secondary) {
+        return "{\"benchmark\": \"org.blobsfile.bench." + benchmark + "\", \"threads\": " + threads
+                + ", \"params\": {" + params + "}, \"primaryMetric\": {\"score\": " + score
+                + ", \"scoreError\": \"NaN\", \"scoreUnit\": \"" + unit + "\"}, \"secondaryMetrics\": {" + secondary + "}}";
+    }
+
+    private static final String GETS = "[" + String.join(",",
+            run("GetBenchmark.get", "\"engine\": \"blobsfile\", \"size\": \"4096\"", 1, 300, "ops/s", ""),
+            run("GetBenchmark.get", "\"engine\": \"file-per-blob\", \"size\": \"4096\"", 1, 100, "ops/s", ""),
+            run("GetBenchmark.get", "\"engine\": \"rocksdb-blobdb\", \"size\": \"4096\"", 1, 200, "ops/s", ""),
+            run("GetBenchmark.get", "\"engine\": \"h2-mvstore\", \"size\": \"1048576\"", 1, 5, "ops/s", "")) + "]";
+
+    private static final String OTHERS = "[" + String.join(",",
+            run("DurablePutBenchmark.threads1", "\"engine\": \"blobsfile:none:sync_each\", \"size\": \"512\"", 1, 100, "ops/s", ""),
+            run("DurablePutBenchmark.threads16", "\"engine\": \"blobsfile:none:group\", \"size\": \"512\"", 16, 1500, "ops/s", ""),
+            run("RebuildBenchmark.oneThread", "\"index\": \"h2\", \"packMiB\": \"1024\"", 1, 0.5, "ops/s", ""),
+            run("RebuildBenchmark.allCores", "\"index\": \"h2\", \"packMiB\": \"1024\"", 1, 0.9, "ops/s", ""),
+            run("VerifyBenchmark.readPacks", "\"sealedMiB\": \"256\"", 1, 8, "ops/s",
+                    "\"bytes\": {\"score\": 2147483648, \"scoreUnit\": \"#/s\"}"),
+            run("VerifyBenchmark.verify", "\"sealedMiB\": \"256\"", 1, 2, "ops/s",
+                    "\"bytes\": {\"score\": 536870912, \"scoreUnit\": \"#/s\"}"),
+            run("SealBenchmark.seal", "\"maxPackSize\": \"268435456\"", 1, 1000, "ms/op",
+                    "\"gc.alloc.rate.norm\": {\"score\": 1048576.0, \"scoreUnit\": \"B/op\"}")) + "]";
+
+    @Test
+    void eachRowIsComparedWithItsSectionsBaselineOfTheSameWorkload() {
+        List<Row> rows = Report.rows(JmhRun.parse(GETS));
+        assertThat(rows).extracting(Row::variant).containsExactly("blobsfile", "file-per-blob", "rocksdb-blobdb", "h2-mvstore");
+        assertThat(rows.get(0).ratio()).isEqualTo(3.0);
+        assertThat(rows.get(0).value()).isCloseTo(300 * 4096 / (double) (1 << 20), within(1e-9));
+        assertThat(rows.get(1).ratio()).isEqualTo(1.0);
+        assertThat(rows.get(3).ratio()).as("no file-per-blob run of 1 MiB").isNaN();
+
+        List<Row> others = Report.rows(JmhRun.parse(OTHERS));
+        Row group = others.stream().filter(r -> r.run().threads() == 16).findFirst().orElseThrow();
+        assertThat(group.ratio()).isEqualTo(15.0);
+        assertThat(group.workload()).isEqualTo("512 B, 16 threads");
+        Row rebuild = others.stream().filter(r -> r.variant().equals("all cores")).findFirst().orElseThrow();
+        assertThat(rebuild.ratio()).isCloseTo(1.8, within(1e-9));
+        assertThat(rebuild.value()).isCloseTo(0.9 * 1024, within(1e-9));
+        Row verify = others.stream().filter(r -> r.variant().equals("verify")).findFirst().orElseThrow();
+        assertThat(verify.value()).isEqualTo(512.0);
+        assertThat(verify.ratio()).isEqualTo(0.25);
+        assertThat(Report.targets(others)).anyMatch(t -> t.contains("15.00×") && t.contains("meets"))
+                .anyMatch(t -> t.contains("1.80×") && t.contains("meets"))
+                .anyMatch(t -> t.contains("**1.0 MiB**") && t.contains("meets"));
+    }
+
+    @Test
+    void writesMergedJsonMarkdownCsvAndAReadableChart() throws IOException {
+        Path a = Files.writeString(dir.resolve("a.json"), GETS);
+        Path b = Files.writeString(dir.resolve("b.json"), OTHERS);
+        Path empty = Files.writeString(dir.resolve("failed.json"), "");
+        Files.writeString(dir.resolve("env.txt"), "cpus: 2\n");
+        ReportMain.main(new String[] {dir.toString(), a.toString(), empty.toString(), b.toString()});
+
+        assertThat(JmhRun.parse(Files.readString(dir.resolve("results.json")))).hasSize(11);
+        String md = Files.readString(dir.resolve("results.md"));
+        assertThat(md).contains("cpus: 2", "## Random warm gets", "Baseline: file-per-blob, same size",
+                "| 4 KiB | blobsfile | 1 | 300 ops/s | 1.17 | 3.00× |", "## Index rebuild", "allocated B/op",
+                "## Targets of issue 6");
+        List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
+        assertThat(csv).hasSize(12);
+        assertThat(csv).anyMatch(l -> l.startsWith(
+                "Random warm gets,GetBenchmark,get,4 KiB,blobsfile,1,engine=blobsfile;size=4096,300.000,,ops/s,"));
+        BufferedImage png = ImageIO.read(dir.resolve("results.png").toFile());
+        assertThat(png.getWidth()).isGreaterThanOrEqualTo(1600);
+        assertThat(png.getHeight()).isGreaterThanOrEqualTo(800);
+    }
+
+    @Test
+    void chartLeavesOutTheBarOfAWorkloadAVariantDidNotRun() throws IOException {
+        String json = "[" + String.join(",",
+                run("GetBenchmark.get", "\"engine\": \"file-per-blob\", \"size\": \"512\"", 1, 100, "ops/s", ""),
+                run("GetBenchmark.get", "\"engine\": \"blobsfile\", \"size\": \"512\"", 1, 200, "ops/s", ""),
+                run("GetBenchmark.get", "\"engine\": \"file-per-blob\", \"size\": \"4096\"", 1, 100, "ops/s", "")) + "]";
+        Path png = dir.resolve("chart.png");
+        ChartMain.write(Report.rows(JmhRun.parse(json)), png);
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isPositive();
+    }
+
+    @Test
+    void rejectsWhatIsNotJmhJson() {
+        assertThatThrownBy(() -> JmhRun.parse("{\"a\": 1}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> JmhRun.parse("[{\"benchmark\": \"x\"")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
