@@ -22,7 +22,7 @@ import java.util.Arrays;
 final class ShardCoder {
 
     /** Bytes per shard processed for every output pair before moving on to the next window. */
-    static final int WINDOW = 8 * 1024;
+    static final int WINDOW = 32 * 1024;
 
     private final int inputCount;
     private final int outputCount;
