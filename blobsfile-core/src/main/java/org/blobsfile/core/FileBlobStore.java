@@ -500,13 +500,6 @@ final class FileBlobStore implements BlobStore {
         committedTicket = last.ticket();
     }
 
-    /**
-     * Commits whatever GROUP puts are in flight, for operations that need a settled index. The
-     * caller holds both locks (the write lock is reentrant, so {@link #commitPending} may take it).
-     */
-    private void commitPendingUnderWriteLock() throws IOException {
-        commitPending();
-    }
 
     /** Appends the pending entries to {@code w} and adds them to the index batch. */
     private IndexMeta.Counters flushRun(PackWriter w, List<ByteBuffer> run, List<Prepared> items, IndexBatch batch,
@@ -764,7 +757,7 @@ final class FileBlobStore implements BlobStore {
         commitLock.lock();
         writeLock.lock(); // puts wait: quarantine copies blobs into the active pack
         try {
-            commitPendingUnderWriteLock();
+            commitPending(); // settle GROUP puts in flight (the write lock is reentrant)
             sealing.awaitIdle();
             int active = writer != null ? writer.number() : -1;
             List<Path> repaired = new ArrayList<>();
@@ -837,7 +830,7 @@ final class FileBlobStore implements BlobStore {
     private List<BlobRef> salvageAndQuarantine(int n, String reason) throws IOException {
         Path p = readers.path(n);
         List<Prepared> intact = new ArrayList<>();
-        List<BlobRef> lostHere = new ArrayList<>();
+        Set<BlobRef> lostHere = new java.util.LinkedHashSet<>();
         long[] pending = {0};
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             new PackScanner(p, ch, ch.size(), maxPackSize).scan(PackFormat.HEADER_SIZE, (e, s) -> {
@@ -866,12 +859,7 @@ final class FileBlobStore implements BlobStore {
         }
         appendSalvaged(intact);
         // blobs indexed in this pack that the scan never reached (beyond a structural break) are lost too
-        for (IndexRecord r : allIndexedIn(n)) {
-            BlobRef ref = BlobRef.of(r.key());
-            if (!lostHere.contains(ref)) {
-                lostHere.add(ref);
-            }
-        }
+        lostHere.addAll(allIndexedIn(n));
         IndexBatch batch = new IndexBatch();
         IndexMeta.Counters c = appendedCounters;
         for (BlobRef r : lostHere) {
@@ -890,26 +878,18 @@ final class FileBlobStore implements BlobStore {
         }
         LOG.error("{}: beyond repair ({}); moved to {} after copying its intact blobs; {} blobs lost", p, reason,
                 quarantine.packPath(n), lostHere.size());
-        return lostHere;
+        return new ArrayList<>(lostHere);
     }
 
-    /** @return the index records that still point into pack {@code n} */
-    private List<IndexRecord> allIndexedIn(int n) {
-        List<IndexRecord> out = new ArrayList<>();
-        byte[] from = new byte[0];
-        while (true) {
-            List<IndexRecord> page = index.scan(from, 4096);
-            for (IndexRecord r : page) {
-                if (Location.decode(r.value()).pack() == n) {
-                    out.add(r);
-                }
+    /** @return the blobs the index still finds in pack {@code n} */
+    private List<BlobRef> allIndexedIn(int n) throws IOException {
+        List<BlobRef> out = new ArrayList<>();
+        index.forEach((key, location) -> {
+            if (location.pack() == n) {
+                out.add(BlobRef.of(key));
             }
-            if (page.size() < 4096) {
-                return out;
-            }
-            byte[] last = page.get(page.size() - 1).key();
-            from = Arrays.copyOf(last, last.length + 1);
-        }
+        });
+        return out;
     }
 
     /** Appends salvaged entries as they are stored, replacing their index records. Under the write lock. */
@@ -951,7 +931,7 @@ final class FileBlobStore implements BlobStore {
         commitLock.lock();
         writeLock.lock();
         try {
-            commitPendingUnderWriteLock();
+            commitPending(); // settle GROUP puts in flight (the write lock is reentrant)
             counters = index.rebuild(readers, codecs, maxPackSize, packCount - 1, checkpoint());
             appendedCounters = counters;
             indexRebuilds.increment();

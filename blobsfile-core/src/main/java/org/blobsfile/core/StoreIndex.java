@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class StoreIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreIndex.class);
 
+    private static final int PAGE = 4096;
+
     private final IndexProvider provider;
     private final Path directory;
     private volatile BlobIndex index;
@@ -143,18 +145,29 @@ final class StoreIndex implements AutoCloseable {
 
     /** Totals over every key, read back from the index so duplicates in the packs count once. */
     IndexMeta.Counters count() throws IOException {
-        IndexMeta.Counters c = IndexMeta.Counters.ZERO;
+        IndexMeta.Counters[] c = {IndexMeta.Counters.ZERO};
+        forEach((key, location) -> c[0] = c[0].plus(location));
+        return c[0];
+    }
+
+    /** Receives the records of {@link #forEach}. */
+    interface RecordVisitor {
+        void visit(byte[] key, Location location);
+    }
+
+    /** Walks every key in order, a page at a time. */
+    void forEach(RecordVisitor visitor) throws IOException {
         byte[] from = new byte[0];
         while (true) {
-            List<IndexRecord> page = index.scan(from, 4096);
+            List<IndexRecord> page = index.scan(from, PAGE);
             for (IndexRecord r : page) {
-                c = c.plus(Location.decode(r.value()));
+                visitor.visit(r.key(), Location.decode(r.value()));
             }
-            if (page.size() < 4096) {
-                return c;
+            if (page.size() < PAGE) {
+                return;
             }
             byte[] last = page.get(page.size() - 1).key();
-            from = java.util.Arrays.copyOf(last, last.length + 1);
+            from = java.util.Arrays.copyOf(last, last.length + 1); // the smallest key after 'last'
         }
     }
 
