@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The compact corpus in the test resources agrees with the full shared corpus, when this
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
  * {@code inputs.bin}, and the damaged packs derived from {@code sealed}.
  */
 class GoldenCorpusMirrorTest {
+    @TempDir
+    Path tmp;
+
     @Test
     void compactCopyMatchesTheSharedCorpus() throws Exception {
         Path shared = Golden.shared().orElse(null);
@@ -46,7 +50,7 @@ class GoldenCorpusMirrorTest {
         Path shared = Golden.shared().orElse(null);
         Assumptions.assumeTrue(shared != null, "shared golden corpus not present on this machine");
         for (String name : List.of("corrupt-1shard", "corrupt-2shards", "corrupt-parity")) {
-            Path d = Golden.copyStore(name, Files.createTempDirectory("golden-" + name));
+            Path d = Golden.copyStore(name, tmp.resolve("shared-" + name));
             try (Stream<Path> packs = Files.list(shared.resolve(name).resolve("store"))) {
                 for (Path p : packs.toList()) {
                     assertThat(Files.mismatch(d.resolve(p.getFileName().toString()), p)).as(name + "/" + p.getFileName())
@@ -59,7 +63,7 @@ class GoldenCorpusMirrorTest {
     @Test
     void derivedDamagedPacksMatchTheirRecordedSums() throws Exception {
         for (String name : List.of("corrupt-1shard", "corrupt-2shards", "corrupt-parity")) {
-            Path d = Golden.copyStore(name, Files.createTempDirectory("golden-" + name));
+            Path d = Golden.copyStore(name, tmp.resolve("sums-" + name));
             for (var e : Golden.sums(name, "packs.sha256").entrySet()) {
                 assertThat(Golden.sha256(d.resolve(e.getKey()))).as(name + "/" + e.getKey()).isEqualTo(e.getValue());
             }

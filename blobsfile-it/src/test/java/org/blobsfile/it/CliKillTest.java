@@ -61,10 +61,12 @@ class CliKillTest {
             args.add(f.toString());
         }
         Path store = tmp.resolve("store");
+        // a killed JVM never deletes the native libraries it unpacked: keep them in the test's own directory
+        Path jvmTmp = Files.createDirectories(tmp.resolve("jvm-tmp"));
         long acknowledged = 0;
         for (int c = 0; c < CYCLES; c++) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--dir", store.toString(), "--pack-size", "262147", "put"));
+                    "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + jvmTmp, "-jar", jar.toString(), "--dir", store.toString(), "--pack-size", "262147", "put"));
             List<String> files = new ArrayList<>(args);
             java.util.Collections.shuffle(files, rnd);
             cmd.addAll(files);

@@ -107,8 +107,11 @@ class CrashTest {
     /** Starts a child, lets it write for {@code delayMs}, kills it, and returns the hashes it acknowledged. */
     private static List<String> killOnce(Path dir, Durability mode, long childSeed, int delayMs) throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        // a killed JVM never deletes the native libraries it unpacked: keep them in the test's own directory
+        Path jvmTmp = Files.createDirectories(jvmTmp(dir));
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, CrashChild.class.getName(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + jvmTmp,
+                "-cp", cp, CrashChild.class.getName(),
                 dir.toString(), mode.name(), "4", Long.toString(childSeed), Long.toString(PACK_SIZE));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolveSibling(dir.getFileName() + ".stderr").toFile()));
         Process p = pb.start();
@@ -178,6 +181,12 @@ class CrashTest {
         return lost;
     }
 
+    /** The temporary directory of the children of a lane, emptied with each of its stores. */
+    private static Path jvmTmp(Path store) {
+        String lane = store.getFileName().toString().split("-")[0];
+        return store.resolveSibling(lane + "-jvm-tmp");
+    }
+
     private static String childErrors(Path dir) throws IOException {
         Path f = dir.resolveSibling(dir.getFileName() + ".stderr");
         return Files.exists(f) ? Files.readString(f) : "(none)";
@@ -196,9 +205,14 @@ class CrashTest {
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(p.exitValue()).as("v1check on %s (seed %d):%n%s", dir, seed, out).isZero();
         }
-        try (var s = Files.walk(dir)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
+        for (Path d : new Path[] {dir, jvmTmp(dir)}) {
+            if (!Files.exists(d)) {
+                continue;
+            }
+            try (var s = Files.walk(d)) {
+                for (Path f : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
             }
         }
     }
