@@ -321,12 +321,7 @@ final class FileBlobStore implements BlobStore {
         long waitFor = 0;
         writeLock.lock();
         try {
-            IndexBatch batch = new IndexBatch();
-            IndexMeta.Counters c = appendedCounters;
-            List<ByteBuffer> run = new ArrayList<>();
-            List<Prepared> runItems = new ArrayList<>();
-            boolean any = false;
-            long runBytes = 0;
+            EntryRun run = new EntryRun(appendedCounters);
             for (Prepared p : todo) {
                 Long pendingTicket = pendingKeys.get(BlobRef.of(p.hash()));
                 if (pendingTicket != null || index.contains(p.hash())) {
@@ -336,22 +331,10 @@ final class FileBlobStore implements BlobStore {
                     waitFor = Math.max(waitFor, pendingTicket == null ? 0 : pendingTicket);
                     continue;
                 }
-                PackWriter w = activeWriter();
-                if (!PackFormat.fits(w.end() + runBytes, p.payload().length, maxPackSize)) {
-                    c = flushRun(w, run, runItems, batch, c);
-                    runBytes = 0;
-                    w = rollover();
-                }
-                byte[] header = new byte[PackFormat.ENTRY_HEADER];
-                PackFormat.putEntryHeader(header, 0, p.hash(), p.flag(), p.algo(), p.payload().length);
-                run.add(ByteBuffer.wrap(header));
-                run.add(ByteBuffer.wrap(p.payload()));
-                runItems.add(p);
-                any = true;
-                runBytes += PackFormat.ENTRY_HEADER + p.payload().length;
+                run.add(p);
             }
-            if (any) {
-                waitFor = Math.max(waitFor, appendLocked(run, runItems, batch, c));
+            if (run.entries() > 0) {
+                waitFor = Math.max(waitFor, appendLocked(run));
             }
         } catch (IOException e) {
             throw new StorageIOException("appending to " + dir, e);
@@ -369,9 +352,9 @@ final class FileBlobStore implements BlobStore {
      *
      * @return the ticket to wait for, or 0
      */
-    private long appendLocked(List<ByteBuffer> run, List<Prepared> runItems, IndexBatch batch, IndexMeta.Counters c0)
-            throws IOException {
-        IndexMeta.Counters c = flushRun(activeWriter(), run, runItems, batch, c0);
+    private long appendLocked(EntryRun run) throws IOException {
+        IndexMeta.Counters c = run.finish();
+        IndexBatch batch = run.batch();
         appendedCounters = c;
         IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(writer.number(), writer.end());
         if (options.durability() == Durability.GROUP) {
@@ -501,25 +484,71 @@ final class FileBlobStore implements BlobStore {
     }
 
 
-    /** Appends the pending entries to {@code w} and adds them to the index batch. */
-    private IndexMeta.Counters flushRun(PackWriter w, List<ByteBuffer> run, List<Prepared> items, IndexBatch batch,
-                                        IndexMeta.Counters c) throws IOException {
-        if (run.isEmpty()) {
-            return c;
+    /**
+     * Entries on their way into the packs, under the write lock: each is placed after the last,
+     * the pack rolls over when the next one does not fit, and every placed entry gets its index
+     * record and its share of the totals. GROUP only reserves the bytes (the group's leader
+     * writes them); the other modes write them at once.
+     */
+    private final class EntryRun {
+        private final IndexBatch batch = new IndexBatch();
+        private final List<ByteBuffer> buffers = new ArrayList<>();
+        private final List<Prepared> items = new ArrayList<>();
+        private IndexMeta.Counters counters;
+        private long bytes;
+        private int entries;
+
+        EntryRun(IndexMeta.Counters counters) {
+            this.counters = counters;
         }
-        ByteBuffer[] buffers = run.toArray(new ByteBuffer[0]);
-        long offset = options.durability() == Durability.GROUP ? w.reserve(buffers, items.size())
-                : w.append(buffers, items.size());
-        for (Prepared p : items) {
-            Location loc = new Location(w.number(), offset, p.payload().length, p.size(), p.algo());
-            batch.put(p.hash(), loc.encode());
-            c = c.plus(loc);
-            offset += PackFormat.ENTRY_HEADER + p.payload().length;
-            bytesWritten.add(PackFormat.ENTRY_HEADER + p.payload().length);
+
+        void add(Prepared p) throws IOException {
+            PackWriter w = activeWriter();
+            if (!PackFormat.fits(w.end() + bytes, p.payload().length, maxPackSize)) {
+                place(w);
+                rollover();
+            }
+            byte[] header = new byte[PackFormat.ENTRY_HEADER];
+            PackFormat.putEntryHeader(header, 0, p.hash(), p.flag(), p.algo(), p.payload().length);
+            buffers.add(ByteBuffer.wrap(header));
+            buffers.add(ByteBuffer.wrap(p.payload()));
+            items.add(p);
+            bytes += PackFormat.ENTRY_HEADER + p.payload().length;
+            entries++;
         }
-        run.clear();
-        items.clear();
-        return c;
+
+        /** Places what is left in the active pack; returns the totals with every entry added. */
+        IndexMeta.Counters finish() throws IOException {
+            place(activeWriter());
+            return counters;
+        }
+
+        int entries() {
+            return entries;
+        }
+
+        IndexBatch batch() {
+            return batch;
+        }
+
+        private void place(PackWriter w) throws IOException {
+            if (items.isEmpty()) {
+                return;
+            }
+            ByteBuffer[] bufs = buffers.toArray(new ByteBuffer[0]);
+            long offset = options.durability() == Durability.GROUP ? w.reserve(bufs, items.size())
+                    : w.append(bufs, items.size());
+            for (Prepared p : items) {
+                Location loc = new Location(w.number(), offset, p.payload().length, p.size(), p.algo());
+                batch.put(p.hash(), loc.encode());
+                counters = counters.plus(loc);
+                offset += PackFormat.ENTRY_HEADER + p.payload().length;
+                bytesWritten.add(PackFormat.ENTRY_HEADER + p.payload().length);
+            }
+            buffers.clear();
+            items.clear();
+            bytes = 0;
+        }
     }
 
     private PackWriter activeWriter() throws IOException {
@@ -897,31 +926,17 @@ final class FileBlobStore implements BlobStore {
         if (items.isEmpty()) {
             return;
         }
-        IndexBatch batch = new IndexBatch();
-        IndexMeta.Counters c = appendedCounters;
-        List<ByteBuffer> run = new ArrayList<>();
-        List<Prepared> runItems = new ArrayList<>();
-        long runBytes = 0;
+        EntryRun run = new EntryRun(IndexMeta.Counters.ZERO);
         for (Prepared p : items) {
-            PackWriter w = activeWriter();
-            if (!PackFormat.fits(w.end() + runBytes, p.payload().length, maxPackSize)) {
-                flushRun(w, run, runItems, batch, IndexMeta.Counters.ZERO);
-                runBytes = 0;
-                rollover();
-            }
-            byte[] header = new byte[PackFormat.ENTRY_HEADER];
-            PackFormat.putEntryHeader(header, 0, p.hash(), p.flag(), p.algo(), p.payload().length);
-            run.add(ByteBuffer.wrap(header));
-            run.add(ByteBuffer.wrap(p.payload()));
-            runItems.add(p);
-            runBytes += PackFormat.ENTRY_HEADER + p.payload().length;
+            run.add(p);
         }
-        flushRun(activeWriter(), run, runItems, batch, IndexMeta.Counters.ZERO);
+        run.finish();
+        IndexBatch batch = run.batch();
         writer.writeReserved();
         writer.force();
         forces.increment();
         batch.putMeta(IndexMeta.CHECKPOINT, new IndexMeta.Checkpoint(writer.number(), writer.end()).encode());
-        batch.putMeta(IndexMeta.COUNTERS, c.encode()); // the same blobs, moved: the totals do not change
+        batch.putMeta(IndexMeta.COUNTERS, appendedCounters.encode()); // the same blobs, moved: the totals stay
         index.write(batch);
     }
 

@@ -237,9 +237,14 @@ final class PackScanner {
     }
 
     private int readUpTo(long pos, byte[] dst, int len) throws IOException {
+        return readUpTo(channel, pos, dst, len);
+    }
+
+    /** Reads up to {@code len} bytes at {@code pos}, fewer only where the file ends; returns how many. */
+    static int readUpTo(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(dst, 0, len);
         while (b.hasRemaining()) {
-            if (channel.read(b, pos + b.position()) < 0) {
+            if (ch.read(b, pos + b.position()) < 0) {
                 break;
             }
         }

@@ -44,12 +44,8 @@ final class Sealer {
         }
         byte[] h = new byte[PackFormat.ENTRY_HEADER];
         for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-            ByteBuffer b = ByteBuffer.wrap(h);
-            long at = PackFormat.parityOffset(maxPackSize, k);
-            while (b.hasRemaining() && ch.read(b, at + b.position()) > 0) {
-                // read the whole header
-            }
-            if ((h[PackFormat.FLAG_OFFSET] & 0xFF) != PackFormat.FLAG_PARITY
+            if (PackScanner.readUpTo(ch, PackFormat.parityOffset(maxPackSize, k), h, h.length) < h.length
+                    || (h[PackFormat.FLAG_OFFSET] & 0xFF) != PackFormat.FLAG_PARITY
                     || PackFormat.getU32(h, PackFormat.SIZE_OFFSET) != shardSize) {
                 return false;
             }

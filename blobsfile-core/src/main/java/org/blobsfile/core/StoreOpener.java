@@ -241,12 +241,7 @@ final class StoreOpener {
             byte[] h = new byte[PackFormat.HEADER_SIZE];
             int len;
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                len = 0;
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h);
-                while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-                    len = b.position();
-                }
-                len = b.position();
+                len = PackScanner.readUpTo(ch, 0, h, h.length);
             }
             String problem = PackFormat.headerProblem(h, len);
             if (problem == null) {
