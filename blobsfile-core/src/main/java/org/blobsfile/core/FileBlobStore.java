@@ -81,15 +81,20 @@ final class FileBlobStore implements BlobStore {
      * repair); taken before {@link #writeLock}, never after.
      */
     private final ReentrantLock commitLock = new ReentrantLock();
-    /** Where puts wait for the group commit that covers them; guards {@link #leading}. */
-    private final Object commitMonitor = new Object();
-    private boolean leading;
+    /** Where GROUP puts wait for the commit that covers them, and who leads it. */
+    private final GroupCommitter committer = new GroupCommitter(this::commitGroup, () -> this.durableTicket);
     /** GROUP mode: appended entries not yet forced and indexed, in append order (guarded by writeLock). */
     private final List<Pending> pending = new ArrayList<>();
-    /** GROUP mode: the keys of {@link #pending}, with their tickets, for deduplication. */
-    private final Map<BlobRef, Long> pendingKeys = new ConcurrentHashMap<>();
+    /**
+     * GROUP mode: the blobs of {@link #pending}, for deduplication, and for reads of blobs whose
+     * put has returned (they are forced) before the index batch that records them is written.
+     */
+    private final Map<BlobRef, PendingBlob> pendingKeys = new ConcurrentHashMap<>();
     private long lastTicket;
-    private volatile long committedTicket;
+    /** GROUP mode: every put up to this ticket is forced, and may return. */
+    private volatile long durableTicket;
+    /** GROUP mode: every put up to this ticket is also in the index. */
+    private volatile long indexedTicket;
     /** Totals including appended but not yet committed entries (guarded by writeLock). */
     private IndexMeta.Counters appendedCounters;
     private PackWriter writer;
@@ -323,12 +328,12 @@ final class FileBlobStore implements BlobStore {
         try {
             EntryRun run = new EntryRun(appendedCounters);
             for (Prepared p : todo) {
-                Long pendingTicket = pendingKeys.get(BlobRef.of(p.hash()));
-                if (pendingTicket != null || index.contains(p.hash())) {
+                PendingBlob other = pendingKeys.get(BlobRef.of(p.hash()));
+                if (other != null || index.contains(p.hash())) {
                     // another thread stored it since we looked; if its put has not returned yet,
                     // ours must not return before that one is durable either
                     dedupedPuts.increment();
-                    waitFor = Math.max(waitFor, pendingTicket == null ? 0 : pendingTicket);
+                    waitFor = Math.max(waitFor, other == null ? 0 : other.ticket());
                     continue;
                 }
                 run.add(p);
@@ -341,7 +346,7 @@ final class FileBlobStore implements BlobStore {
         } finally {
             writeLock.unlock();
         }
-        if (waitFor > committedTicket) {
+        if (waitFor > durableTicket) {
             commit(waitFor);
         }
     }
@@ -361,8 +366,9 @@ final class FileBlobStore implements BlobStore {
             long ticket = ++lastTicket;
             pending.add(new Pending(ticket, writer, batch, cp, c));
             for (IndexRecord r : batch.puts()) {
-                pendingKeys.put(BlobRef.of(r.key()), ticket);
+                pendingKeys.put(BlobRef.of(r.key()), new PendingBlob(ticket, r.value()));
             }
+            committer.arrived();
             return ticket;
         }
         if (options.durability() == Durability.SYNC_EACH) {
@@ -376,64 +382,54 @@ final class FileBlobStore implements BlobStore {
         return 0;
     }
 
+    /** A blob appended in GROUP mode and not yet indexed: its ticket and its encoded location. */
+    private record PendingBlob(long ticket, byte[] location) {
+    }
+
     /** Entries appended in GROUP mode, waiting for the force and index batch that make them stored. */
     private record Pending(long ticket, PackWriter writer, IndexBatch batch, IndexMeta.Checkpoint checkpoint,
                            IndexMeta.Counters counters) {
     }
 
-    /**
-     * Returns once the entries of {@code ticket} are forced and indexed. One thread at a time
-     * leads: it takes every entry appended so far, writes them, forces once and writes one index
-     * batch. The others wait on a monitor that the leader signals when it is done, so every put
-     * the force covered returns at once, while the entries appended during the force wait for the
-     * next leader. No thread sleeps; readers never wait here.
-     */
+    /** Returns once the entries of {@code ticket} are forced: see {@link GroupCommitter}. */
     private void commit(long ticket) {
-        boolean interrupted = false;
         try {
-            while (true) {
-                synchronized (commitMonitor) {
-                    while (committedTicket < ticket && leading) {
-                        try {
-                            commitMonitor.wait();
-                        } catch (InterruptedException e) {
-                            interrupted = true; // the put is already in the pack: see it through
-                        }
-                    }
-                    if (committedTicket >= ticket) {
-                        return;
-                    }
-                    leading = true;
-                }
-                try {
-                    commitLock.lock();
-                    try {
-                        commitPending();
-                    } finally {
-                        commitLock.unlock();
-                    }
-                } catch (IOException e) {
-                    throw new StorageIOException("committing puts to " + dir, e);
-                } finally {
-                    synchronized (commitMonitor) {
-                        leading = false;
-                        commitMonitor.notifyAll();
-                    }
-                }
-            }
+            committer.await(ticket);
+        } catch (IOException e) {
+            throw new StorageIOException("committing puts to " + dir, e);
+        }
+    }
+
+    /** A group commit as the {@link GroupCommitter} runs it. @return how many puts it covered */
+    private int commitGroup(Runnable forced) throws IOException {
+        commitLock.lock();
+        try {
+            return commitPending(forced);
         } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            commitLock.unlock();
         }
     }
 
     /** Forces and indexes everything appended so far. Needs {@link #commitLock}. */
     private void commitPending() throws IOException {
+        commitPending(() -> { });
+    }
+
+    /**
+     * Forces everything appended so far, tells {@code forced}, then writes the one index batch
+     * that records it. Needs {@link #commitLock}, held until the batch is written, so the next
+     * group's force waits for it and the index's checkpoints only ever advance.
+     *
+     * @param forced run once the group is forced: its puts may return before it is indexed,
+     *               because reads find such blobs in {@link #pendingKeys}
+     * @return how many puts (appends) it covered
+     */
+    private int commitPending(Runnable forced) throws IOException {
         List<Pending> group;
         writeLock.lock();
         try {
             group = new ArrayList<>(pending);
+            committer.taken();
             if (writer != null) {
                 writer.writeReserved(); // one write for the whole group; the force runs outside the lock
             }
@@ -441,7 +437,7 @@ final class FileBlobStore implements BlobStore {
             writeLock.unlock();
         }
         if (group.isEmpty()) {
-            return;
+            return 0;
         }
         Set<PackWriter> packs = new HashSet<>();
         IndexBatch merged = new IndexBatch();
@@ -467,6 +463,8 @@ final class FileBlobStore implements BlobStore {
             }
         }
         Pending last = group.get(group.size() - 1);
+        durableTicket = Math.max(durableTicket, last.ticket());
+        forced.run();
         merged.putMeta(IndexMeta.CHECKPOINT, last.checkpoint().encode());
         merged.putMeta(IndexMeta.COUNTERS, last.counters().encode());
         index.write(merged);
@@ -475,12 +473,13 @@ final class FileBlobStore implements BlobStore {
         writeLock.lock();
         try {
             pending.removeIf(g -> g.ticket() <= last.ticket());
-            pendingKeys.values().removeIf(t -> t <= last.ticket());
+            pendingKeys.values().removeIf(b -> b.ticket() <= last.ticket());
             counters = last.counters();
         } finally {
             writeLock.unlock();
         }
-        committedTicket = last.ticket();
+        indexedTicket = last.ticket();
+        return group.size();
     }
 
 
@@ -590,7 +589,10 @@ final class FileBlobStore implements BlobStore {
     }
 
     private Location locate(BlobRef ref) {
-        Location loc = index.get(ref.bytes());
+        Location loc = forcedPending(ref);
+        if (loc == null) {
+            loc = index.get(ref.bytes());
+        }
         if (loc == null) {
             Integer pack = lost.get(ref);
             if (pack != null) {
@@ -648,6 +650,30 @@ final class FileBlobStore implements BlobStore {
         return decodeChecked(ref, loc, healed);
     }
 
+    /**
+     * Where a blob is that was forced but is not indexed yet (GROUP), or null. Looked up before
+     * the index: a blob leaves {@link #pendingKeys} only after its index batch is written, so a
+     * blob missing from both is not stored.
+     */
+    private Location forcedPending(BlobRef ref) {
+        if (pendingKeys.isEmpty()) {
+            return null;
+        }
+        PendingBlob b = pendingKeys.get(ref);
+        return b != null && b.ticket() <= durableTicket ? Location.decode(b.location()) : null;
+    }
+
+    /**
+     * Waits until every forced group is also indexed, for the calls that read the index as a
+     * whole (enumerate, stats): they then see every put that returned before them.
+     */
+    private void awaitIndexed() {
+        if (indexedTicket < durableTicket) {
+            commitLock.lock(); // a leader holds it until its index batch is written
+            commitLock.unlock();
+        }
+    }
+
     /** Decodes a payload and checks the blob's hash; damage of either kind is a {@link CorruptPackException}. */
     private byte[] decodeChecked(BlobRef ref, Location loc, byte[] payload) {
         Path path = readers.path(loc.pack());
@@ -699,7 +725,7 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(ref, "ref");
         enter();
         try {
-            return index.contains(ref.bytes());
+            return forcedPending(ref) != null || index.contains(ref.bytes());
         } finally {
             exit();
         }
@@ -724,7 +750,11 @@ final class FileBlobStore implements BlobStore {
     public Stream<BlobInfo> enumerate(Range range) {
         Objects.requireNonNull(range, "range");
         enter();
-        exit();
+        try {
+            awaitIndexed();
+        } finally {
+            exit();
+        }
         return new IndexWalk(index, range, this::enter, this::exit).stream();
     }
 
@@ -968,6 +998,7 @@ final class FileBlobStore implements BlobStore {
     public StoreStats stats() {
         enter();
         try {
+            awaitIndexed();
             IndexMeta.Counters c = counters;
             return new StoreStats(c.blobs(), c.bytes(), c.storedBytes(), packCount, sealedPackNumbers().size(), maxPackSize,
                     writeCodec == null ? CodecRegistry.NONE : writeCodec.name(), index.name(), options.durability(),
