@@ -323,6 +323,19 @@ final class FileBlobStore implements BlobStore {
      * {@link #commit}, where one force and one index batch cover every put appended before it.
      */
     private void append(List<Prepared> todo) {
+        // an interrupt would close the pack's channel under every other put: hold it back until
+        // this put is through, then hand it on
+        boolean interrupted = Thread.interrupted();
+        try {
+            appendAndCommit(todo);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void appendAndCommit(List<Prepared> todo) {
         long waitFor = 0;
         writeLock.lock();
         try {

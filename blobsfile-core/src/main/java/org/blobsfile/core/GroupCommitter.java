@@ -110,25 +110,37 @@ final class GroupCommitter {
      * @throws IOException if a flush this thread led failed
      */
     void await(long ticket) throws IOException {
-        while (committed.getAsLong() < ticket) {
-            if (leading.compareAndSet(false, true)) {
-                lead();
-                continue;
+        // a leader forces through a FileChannel, which an interrupt would close for every put:
+        // hold the interrupt back until this put is through, then hand it on
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (committed.getAsLong() < ticket) {
+                if (leading.compareAndSet(false, true)) {
+                    interrupted |= lead();
+                    continue;
+                }
+                Waiter w = new Waiter(ticket);
+                waiters.add(w);
+                // a leader that finished before we queued has not seen us: look again before parking
+                while (committed.getAsLong() < ticket && leading.get()) {
+                    LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
+                }
+                waiters.remove(w);
             }
-            Waiter w = new Waiter(ticket);
-            waiters.add(w);
-            // a leader that finished before we queued has not seen us: look again before parking
-            while (committed.getAsLong() < ticket && leading.get()) {
-                LockSupport.park(this);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-            waiters.remove(w);
         }
     }
 
-    private void lead() throws IOException {
+    /** @return whether the thread was interrupted while it gathered (the flag is cleared) */
+    private boolean lead() throws IOException {
         int covered = 0;
+        boolean interrupted = false;
         try {
-            gather();
+            interrupted = gather();
             long start = System.nanoTime();
             covered = flush.flush(this::wakeForced);
             if (covered > 0) {
@@ -142,14 +154,20 @@ final class GroupCommitter {
             leading.set(false);
             wakeAfterFlush();
         }
+        return interrupted;
     }
 
-    /** Waits for the puts of the last cycle to append, or a share of a flush's time at most. */
-    private void gather() {
+    /**
+     * Waits for the puts of the last cycle to append, or a share of a flush's time at most.
+     *
+     * @return whether the thread was interrupted meanwhile (the flag is cleared)
+     */
+    private boolean gather() {
         int target = expected;
         if (arrivals.get() >= target) {
-            return;
+            return false;
         }
+        boolean interrupted = false;
         long deadline = System.nanoTime() + Math.min(flushNanos >> GATHER_SHIFT, MAX_GATHER_NANOS);
         gatherTarget = target;
         gatherer = Thread.currentThread();
@@ -157,10 +175,14 @@ final class GroupCommitter {
             long left;
             while (arrivals.get() < target && (left = deadline - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
             }
         } finally {
             gatherer = null;
         }
+        return interrupted;
     }
 
     /**

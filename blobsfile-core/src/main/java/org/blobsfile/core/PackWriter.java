@@ -3,7 +3,9 @@ package org.blobsfile.core;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -17,7 +19,9 @@ final class PackWriter implements Closeable {
     private final Path path;
     private final int number;
     private final long maxPackSize;
-    private final FileChannel channel;
+    /** Opened again if an interrupt closes it; see {@link #uninterruptible}. */
+    private volatile FileChannel channel;
+    private volatile boolean closed;
     private long end;
     /** Where the bytes written to the file end; below {@link #end} while buffers are reserved. */
     private long written;
@@ -37,8 +41,30 @@ final class PackWriter implements Closeable {
         this.entries = entries;
     }
 
-    /** Creates pack {@code n} with its header, forced along with the directory entry. */
+    /**
+     * Creates pack {@code n} with its header, forced along with the directory entry. A failed
+     * attempt removes the file again, so the next rollover can create it; one cut short by an
+     * interrupt is repeated, and the interrupt handed back afterwards.
+     */
     static PackWriter create(Path dir, int n, long maxPackSize) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return createOnce(dir, n, maxPackSize);
+                } catch (ClosedByInterruptException e) {
+                    interrupted = true;
+                    Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static PackWriter createOnce(Path dir, int n, long maxPackSize) throws IOException {
         Path p = PackFormat.path(dir, n);
         FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
@@ -48,6 +74,11 @@ final class PackWriter implements Closeable {
             return new PackWriter(p, n, maxPackSize, ch, PackFormat.HEADER_SIZE, 0);
         } catch (IOException e) {
             ch.close();
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
     }
@@ -128,6 +159,10 @@ final class PackWriter implements Closeable {
      * buffers stay reserved for the next attempt.
      */
     void writeReserved() throws IOException {
+        uninterruptible(this::writeReservedOnce);
+    }
+
+    private void writeReservedOnce() throws IOException {
         if (reserved.isEmpty()) {
             return;
         }
@@ -156,7 +191,7 @@ final class PackWriter implements Closeable {
 
     /** Forces the pack's bytes to stable storage. */
     void force() throws IOException {
-        channel.force(false);
+        uninterruptible(() -> channel.force(false));
     }
 
     /**
@@ -164,7 +199,11 @@ final class PackWriter implements Closeable {
      * The pack takes no more entries afterwards.
      */
     void finish() throws IOException {
-        writeReserved();
+        uninterruptible(this::finishOnce);
+    }
+
+    private void finishOnce() throws IOException {
+        writeReservedOnce();
         long padding = maxPackSize - end - PackFormat.ENTRY_HEADER;
         if (padding < 0) {
             throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
@@ -177,6 +216,40 @@ final class PackWriter implements Closeable {
         end = maxPackSize;
         written = maxPackSize;
         finished = true;
+    }
+
+    /** Channel work that is repeated, not lost, when an interrupt closes the channel under it. */
+    private interface ChannelWork {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code work} with the thread's interrupt held back, because an interrupt closes a
+     * FileChannel for every user of the pack. One that still arrives in the middle (sent by
+     * another thread) closes the channel: it is opened again and the work, which writes at
+     * fixed positions, done again. The interrupt is handed back to the caller afterwards.
+     */
+    private void uninterruptible(ChannelWork work) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    work.run();
+                    return;
+                } catch (ClosedByInterruptException e) {
+                    interrupted = true;
+                    Thread.interrupted();
+                    if (closed) {
+                        throw e;
+                    }
+                    channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** @return whether the pack is closed with its EOF entry, everything in it forced */
@@ -203,6 +276,7 @@ final class PackWriter implements Closeable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         channel.close();
     }
 }

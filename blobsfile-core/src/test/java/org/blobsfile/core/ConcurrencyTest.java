@@ -129,4 +129,119 @@ class ConcurrencyTest {
             assertThat(store.stats().blobs()).isEqualTo(100);
         }
     }
+
+    @Test
+    void aForcedPutReadsBackBeforeItsIndexBatchIsWritten() throws Exception {
+        byte[] blob = "forced, not yet indexed".getBytes();
+        BlobRef ref = BlobRef.of(Blake2b.hash(blob, 0, blob.length));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (BlobStore store = BlobStore.builder(tmp).index(new GatedIndexProvider()).durability(Durability.GROUP).open()) {
+            GatedIndexProvider.arm();
+            Future<BlobRef> leader = pool.submit(() -> store.put(blob));
+            try {
+                assertThat(GatedIndexProvider.entered().await(30, TimeUnit.SECONDS)).isTrue();
+                // the leader has forced the blob and now waits at the gate, inside its index write
+                assertThat(store.exists(ref)).isTrue();
+                assertThat(store.size(ref)).isEqualTo(blob.length);
+                assertThat(store.get(ref)).isEqualTo(blob);
+                assertThat(store.put(blob)).as("a second put of a forced blob need not wait").isEqualTo(ref);
+                assertThat(leader).isNotDone();
+            } finally {
+                GatedIndexProvider.open();
+            }
+            assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(ref);
+            assertThat(store.enumerate().map(BlobInfo::ref).toList()).containsExactly(ref);
+            assertThat(store.stats().blobs()).isEqualTo(1);
+            assertThat(store.stats().dedupedPuts()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void enumerateWaitsForTheIndexBatchOfForcedPuts() throws Exception {
+        byte[] first = "first".getBytes();
+        byte[] second = "second".getBytes();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (BlobStore store = BlobStore.builder(tmp).index(new GatedIndexProvider()).durability(Durability.GROUP).open()) {
+            BlobRef a = store.put(first);
+            GatedIndexProvider.arm();
+            Future<BlobRef> leader = pool.submit(() -> store.put(second));
+            List<List<BlobRef>> listed = new ArrayList<>();
+            Thread lister = new Thread(() -> listed.add(store.enumerate().map(BlobInfo::ref).toList()));
+            try {
+                assertThat(GatedIndexProvider.entered().await(30, TimeUnit.SECONDS)).isTrue();
+                lister.start();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (lister.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+                    Thread.onSpinWait(); // until the listing parks behind the index batch in flight
+                }
+                assertThat(lister.getState()).isEqualTo(Thread.State.WAITING);
+                assertThat(listed).isEmpty();
+            } finally {
+                GatedIndexProvider.open();
+            }
+            BlobRef b = leader.get(30, TimeUnit.SECONDS);
+            lister.join(30_000);
+            assertThat(listed).containsExactly(List.of(a, b).stream().sorted().toList());
+            assertThat(store.stats().blobs()).isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void interruptedWritersNeitherFailNorBreakTheStore(Durability durability) throws Exception {
+        int threads = 4;
+        int perThread = 150;
+        try (BlobStore store = BlobStore.builder(tmp).maxPackSize(64 * 1024).durability(durability).open()) {
+            BlobRef before = store.put("before".getBytes());
+            Thread.currentThread().interrupt();
+            BlobRef mine = store.put("put while interrupted".getBytes());
+            assertThat(Thread.interrupted()).as("the interrupt is handed back").isTrue();
+
+            Map<BlobRef, byte[]> stored = new ConcurrentHashMap<>();
+            List<Thread> workers = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < threads; t++) {
+                final int seed = t;
+                Thread w = new Thread(() -> {
+                    Random rnd = new Random(seed);
+                    try {
+                        for (int i = 0; i < perThread; i++) {
+                            byte[] b = random(rnd, 200 + rnd.nextInt(2000));
+                            stored.put(store.put(b), b);
+                            Thread.interrupted();
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                workers.add(w);
+                w.start();
+            }
+            // interrupt the writers again and again while they write, force and roll packs over
+            Random pick = new Random(1);
+            while (workers.stream().anyMatch(Thread::isAlive)) {
+                workers.get(pick.nextInt(threads)).interrupt();
+                Thread.yield();
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            assertThat(failures).isEmpty();
+            assertThat(stored).hasSize(threads * perThread);
+            assertThat(store.get(before)).isEqualTo("before".getBytes());
+            assertThat(store.get(mine)).isEqualTo("put while interrupted".getBytes());
+            for (var e : stored.entrySet()) {
+                assertThat(store.get(e.getKey())).isEqualTo(e.getValue());
+            }
+            assertThat(store.verify().isClean()).isTrue();
+        }
+        try (BlobStore store = BlobStore.builder(tmp).open()) {
+            assertThat(store.stats().blobs()).isEqualTo(threads * perThread + 2);
+            assertThat(store.verify().isClean()).isTrue();
+        }
+    }
 }
