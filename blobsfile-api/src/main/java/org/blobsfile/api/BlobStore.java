@@ -33,7 +33,9 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /**
-     * Stores a blob; storing one that is already there does nothing.
+     * Stores a blob; storing one that is already there does nothing. An interrupt does not cut
+     * a put short or harm the store: the put completes and the thread's interrupt status is
+     * kept for the caller.
      *
      * @param data the blob's bytes, not modified and not kept
      * @return its reference
