@@ -29,6 +29,9 @@ import org.blobsfile.api.BlobRef;
  * A pack is never replaced by anything that does not verify.
  */
 final class PackRepairer {
+    /** Appended to a pack's name for the replacement a repair builds; see {@link StoreOpener}. */
+    static final String TEMP_SUFFIX = ".repair";
+
     /** The result of a repair attempt. */
     enum Status { HEALTHY, REPAIRED, UNRECOVERABLE }
 
@@ -154,7 +157,7 @@ final class PackRepairer {
      * @return whether the pack was replaced
      */
     private boolean attempt(Path pack, int missing, LongConsumer progress) throws IOException {
-        Path tmp = pack.resolveSibling(pack.getFileName() + ".repair");
+        Path tmp = pack.resolveSibling(pack.getFileName() + TEMP_SUFFIX);
         boolean moved = false;
         try {
             try (FileChannel in = FileChannel.open(pack, StandardOpenOption.READ);

@@ -80,6 +80,7 @@ final class StoreOpener {
             if (unclean) {
                 LOG.warn("store {} was not closed by its last run: checking the end of its packs", dir);
             }
+            removeRepairLeftovers();
             int packs = countPacks();
             maxPackSize = settlePackSize(packs);
             for (int n : gaps) {
@@ -158,6 +159,20 @@ final class StoreOpener {
                 } catch (Exception e) {
                     primary.addSuppressed(e);
                 }
+            }
+        }
+    }
+
+    /**
+     * Deletes the replacement a repair was building when the last run stopped: the pack itself
+     * is only replaced by an atomic rename, so a leftover {@code .repair} file is never needed,
+     * and it can be as large as a pack.
+     */
+    private void removeRepairLeftovers() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "blobs-*" + PackRepairer.TEMP_SUFFIX)) {
+            for (Path p : leftovers) {
+                LOG.warn("removing {}, left by a repair that did not finish", p.getFileName());
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -218,4 +218,21 @@ class StoreRepairTest {
         }
         throw new AssertionError("not found: " + HexFormat.of().formatHex(needle));
     }
+
+    @Test
+    void openRemovesTheReplacementOfARepairThatDidNotFinish() throws Exception {
+        BlobRef ref;
+        try (BlobStore store = BlobStore.builder(tmp).open()) {
+            ref = store.put("kept".getBytes());
+        }
+        Path pack = tmp.resolve(PackFormat.fileName(0));
+        byte[] before = Files.readAllBytes(pack);
+        Path leftover = tmp.resolve(PackFormat.fileName(0) + PackRepairer.TEMP_SUFFIX);
+        Files.write(leftover, new byte[4096]);
+        try (BlobStore store = BlobStore.builder(tmp).open()) {
+            assertThat(leftover).doesNotExist();
+            assertThat(store.get(ref)).isEqualTo("kept".getBytes());
+        }
+        assertThat(Files.readAllBytes(pack)).isEqualTo(before);
+    }
 }

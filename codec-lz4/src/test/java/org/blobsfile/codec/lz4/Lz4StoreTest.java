@@ -3,17 +3,15 @@ package org.blobsfile.codec.lz4;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
-import org.junit.jupiter.api.Assumptions;
+import org.blobsfile.tck.V1Check;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,13 +55,6 @@ class Lz4StoreTest {
             }
         }
 
-        String v1check = System.getProperty("blobsfile.v1check");
-        Assumptions.assumeTrue(v1check != null && Files.isExecutable(Path.of(v1check)), "v1check not present");
-        Process p = new ProcessBuilder(v1check, "--strict", "--max-pack-size", "100003", dir.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("v1check output:\n" + out).isZero();
-        assertThat(out).contains("OK");
+        V1Check.assertStrictPass(dir, 100_003);
     }
 }

@@ -3,17 +3,15 @@ package org.blobsfile.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
-import org.junit.jupiter.api.Assumptions;
+import org.blobsfile.tck.V1Check;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,19 +51,10 @@ class SampleCodecStoreTest {
             }
         }
 
-        String v1check = System.getProperty("blobsfile.v1check");
-        Assumptions.assumeTrue(v1check != null && Files.isExecutable(Path.of(v1check)), "v1check not present");
-        String[] lenient = run(v1check, dir.toString());
-        assertThat(lenient[0]).as("v1check output:\n" + lenient[1]).isEqualTo("0");
-        assertThat(lenient[1]).contains("content not checked").doesNotContain("FAILED");
-        String[] strict = run(v1check, "--strict", dir.toString());
-        assertThat(strict[0]).as("with --strict an unknown codec is an error:\n" + strict[1]).isNotEqualTo("0");
-    }
-
-    private static String[] run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new String[] {Integer.toString(p.exitValue()), out};
+        V1Check.Result lenient = V1Check.run(dir);
+        assertThat(lenient.exitCode()).as("v1check output:\n" + lenient.output()).isZero();
+        assertThat(lenient.output()).contains("content not checked").doesNotContain("FAILED");
+        V1Check.Result strict = V1Check.run(dir, "--strict");
+        assertThat(strict.exitCode()).as("with --strict an unknown codec is an error:\n" + strict.output()).isNotZero();
     }
 }
