@@ -109,14 +109,23 @@ public final class BlobsFileCommand {
      * @param args the command line
      */
     public static void main(String[] args) {
+        // log levels must be set before the first logger exists, which is before picocli parses
+        boolean debug = false;
+        String command = null;
         for (String a : args) {
             if (a.equals("--")) {
                 break;
             }
-            if (a.equals("--debug")) {
-                // must be set before the first logger exists, which is before picocli even parses
-                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+            debug |= a.equals("--debug");
+            if (command == null && !a.startsWith("-")) {
+                command = a;
             }
+        }
+        if (debug) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        } else if ("demo".equals(command)) {
+            // the demo damages a store on purpose and explains each finding itself
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
         }
         PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
