@@ -619,14 +619,14 @@ final class FileBlobStore implements BlobStore {
     }
 
     private byte[] read(BlobRef ref, Location loc) {
-        Path path = readers.path(loc.pack());
         byte[] payload = new byte[Math.toIntExact(loc.storedSize())];
         try {
             readers.readFully(loc.pack(), loc.payloadOffset(), payload, 0, payload.length);
         } catch (EOFException e) {
-            throw new CorruptPackException(path, loc.offset(), "the file ends inside the entry of blob " + ref);
+            throw new CorruptPackException(readers.path(loc.pack()), loc.offset(),
+                    "the file ends inside the entry of blob " + ref);
         } catch (IOException e) {
-            throw new StorageIOException("reading blob " + ref + " from " + path, e);
+            throw new StorageIOException("reading blob " + ref + " from " + readers.path(loc.pack()), e);
         }
         bytesRead.add(payload.length);
         CorruptPackException damage;
@@ -658,7 +658,7 @@ final class FileBlobStore implements BlobStore {
             throw damage;
         }
         healedReads.increment();
-        LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", path, ref);
+        LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", readers.path(loc.pack()), ref);
         scheduleRepair(loc.pack());
         return decodeChecked(ref, loc, healed);
     }
@@ -689,20 +689,20 @@ final class FileBlobStore implements BlobStore {
 
     /** Decodes a payload and checks the blob's hash; damage of either kind is a {@link CorruptPackException}. */
     private byte[] decodeChecked(BlobRef ref, Location loc, byte[] payload) {
-        Path path = readers.path(loc.pack());
+        // the pack's path is only named in failures: building it costs a formatted string per read
         int flag = loc.algo() == PackFormat.ALGO_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
         byte[] blob;
         try {
             blob = Payloads.decode(codecs, flag, loc.algo(), payload, (int) maxBlob);
         } catch (IOException e) {
-            CorruptPackException c = new CorruptPackException(path, loc.offset(),
+            CorruptPackException c = new CorruptPackException(readers.path(loc.pack()), loc.offset(),
                     "payload of blob " + ref + " does not decode with codec id " + loc.algo());
             c.addSuppressed(e);
             throw c;
         }
         byte[] actual = Blake2b.hash(blob, 0, blob.length);
         if (!Arrays.equals(actual, 0, BlobRef.LENGTH, ref.bytes(), 0, BlobRef.LENGTH)) {
-            throw new CorruptPackException(path, loc.offset(), "blob " + ref + " fails its hash check (the bytes hash to "
+            throw new CorruptPackException(readers.path(loc.pack()), loc.offset(), "blob " + ref + " fails its hash check (the bytes hash to "
                     + BlobRef.of(actual) + ")");
         }
         return blob;
