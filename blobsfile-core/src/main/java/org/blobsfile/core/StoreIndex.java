@@ -72,7 +72,7 @@ final class StoreIndex implements AutoCloseable {
 
     boolean contains(byte[] hash) {
         try {
-            return index.get(hash) != null;
+            return index.contains(hash);
         } catch (IOException e) {
             throw new StorageIOException("reading index " + directory, e);
         }

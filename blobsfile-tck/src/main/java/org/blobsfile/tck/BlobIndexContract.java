@@ -226,6 +226,29 @@ public abstract class BlobIndexContract {
     }
 
     @Test
+    void containsAgreesWithGet() throws IOException {
+        Random random = random();
+        BlobIndex index = open();
+        byte[] stored = key(random);
+        byte[] empty = key(random);
+        byte[] deleted = key(random);
+        assertThat(index.contains(stored)).as("contains on an empty index").isFalse();
+
+        index.write(new IndexBatch().put(stored, valueFor(stored, 1)).put(empty, new byte[0]).put(deleted, valueFor(deleted, 1)));
+        index.write(new IndexBatch().delete(deleted));
+        assertThat(index.contains(stored)).isTrue();
+        assertThat(index.contains(empty)).as("a key with an empty value").isTrue();
+        assertThat(index.contains(deleted)).as("a deleted key").isFalse();
+        byte[] sibling = stored.clone();
+        sibling[KEY_LENGTH - 1] ^= 1;
+        assertThat(index.contains(sibling)).as("a key one bit away from a stored one").isFalse();
+        for (int i = 0; i < 200; i++) {
+            byte[] absent = key(random);
+            assertThat(index.contains(absent)).as("random absent key %s", hex(absent)).isEqualTo(index.get(absent) != null);
+        }
+    }
+
+    @Test
     void emptyValueIsNotAMissingKey() throws IOException {
         byte[] k = key(random());
         BlobIndex index = open();

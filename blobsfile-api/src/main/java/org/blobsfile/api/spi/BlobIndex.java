@@ -22,6 +22,18 @@ public interface BlobIndex extends AutoCloseable {
     byte[] get(byte[] key) throws IOException;
 
     /**
+     * Whether a key is present. The store asks this before every put of a new blob, so most
+     * answers are "no": a backend with a cheap negative test (a Bloom filter) may override it.
+     *
+     * @param key a 32-byte hash
+     * @return whether {@link #get} would return a value
+     * @throws IOException if the index cannot be read
+     */
+    default boolean contains(byte[] key) throws IOException {
+        return get(key) != null;
+    }
+
+    /**
      * Applies every write of {@code batch} atomically.
      *
      * @throws IOException if the index cannot be written

@@ -47,6 +47,34 @@ class RocksDbIndexTest extends BlobIndexContract {
         assertThat(provider().artifact()).isEqualTo("org.blobsfile:index-rocksdb");
     }
 
+    /** Reads size their array from the last value read: shorter, longer and equal values must all come back whole. */
+    @Test
+    void valuesOfChangingLengthsReadBackWhole() throws IOException {
+        BlobIndex index = open();
+        int[] lengths = {25, 25, 0, 25, 300, 5, 5, 70000, 1, 25, 32, 33, 31};
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        java.util.Random random = random();
+        IndexBatch batch = new IndexBatch();
+        for (int length : lengths) {
+            byte[] k = new byte[32];
+            random.nextBytes(k);
+            byte[] v = new byte[length];
+            random.nextBytes(v);
+            keys.add(k);
+            values.add(v);
+            batch.put(k, v);
+        }
+        index.write(batch);
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < lengths.length; i++) {
+                assertThat(index.get(keys.get(i))).as("value %d of %d bytes", i, lengths[i]).isEqualTo(values.get(i));
+            }
+        }
+        byte[] first = index.get(keys.get(0));
+        assertThat(index.get(keys.get(0))).as("each read returns its own array").isNotSameAs(first);
+    }
+
     @Test
     void secondOpenInThisProcessSaysTheIndexIsInUse() throws IOException {
         open();
