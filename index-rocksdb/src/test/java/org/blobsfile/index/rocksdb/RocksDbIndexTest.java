@@ -75,6 +75,49 @@ class RocksDbIndexTest extends BlobIndexContract {
         assertThat(index.get(keys.get(0))).as("each read returns its own array").isNotSameAs(first);
     }
 
+    /**
+     * With the keys on disk, contains must see a deletion rather than the older value, and must
+     * look past the Bloom filters' false positives.
+     */
+    @Test
+    void containsSeesDeletionsOnDiskAfterReopen() throws IOException {
+        java.util.Random random = random();
+        List<byte[]> kept = new ArrayList<>();
+        List<byte[]> deleted = new ArrayList<>();
+        BlobIndex index = open();
+        IndexBatch puts = new IndexBatch();
+        IndexBatch deletes = new IndexBatch();
+        for (int i = 0; i < 200; i++) {
+            byte[] k = new byte[32];
+            random.nextBytes(k);
+            puts.put(k, new byte[25]);
+            if (i % 2 == 0) {
+                deleted.add(k);
+                deletes.delete(k);
+            } else {
+                kept.add(k);
+            }
+        }
+        index.write(puts);
+        index.close();
+        index = open();
+        index.write(deletes);
+        index.close();
+        index = open();
+        for (byte[] k : deleted) {
+            assertThat(index.contains(k)).as("a key deleted before the reopen").isFalse();
+        }
+        for (byte[] k : kept) {
+            assertThat(index.contains(k)).as("a key kept").isTrue();
+        }
+        // about 1% of absent keys pass a Bloom filter of 10 bits a key: contains must not trust it
+        for (int i = 0; i < 5000; i++) {
+            byte[] absent = new byte[32];
+            random.nextBytes(absent);
+            assertThat(index.contains(absent)).as("an absent key").isFalse();
+        }
+    }
+
     @Test
     void secondOpenInThisProcessSaysTheIndexIsInUse() throws IOException {
         open();
