@@ -90,6 +90,7 @@ else
     read -r -a seal_args <<< "$seal_opts"
     jmh throughput \
         'org\.blobsfile\.bench\.DurablePutBenchmark\.threads(1|16)$' \
+        'org\.blobsfile\.bench\.PutAllBenchmark\.' \
         'org\.blobsfile\.bench\.(Get|Enumerate|Rebuild|Verify)Benchmark\.' \
         'org\.blobsfile\.core\.(ReedSolomon|Blake2b)Benchmark\.' \
         "${jmh_args[@]}" -prof gc "$@"
