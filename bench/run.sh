@@ -2,7 +2,7 @@
 # Builds the benchmarks and runs one suite, side by side in one go, then writes the report:
 #
 #   bench/run.sh quick   # put and get, every engine, 512 B and 1 MiB (about 5 minutes on 2 cores)
-#   bench/run.sh full    # everything (about 18 minutes on 2 cores): run it on a quiet machine
+#   bench/run.sh full    # everything (about 20 minutes on 2 cores): run it on a quiet machine
 #   bench/run.sh smoke   # the full suite's benchmarks with tiny data and 200 ms iterations, into
 #                        # /tmp/blobsfile-bench-smoke (about 4 minutes): checks the pipeline, its
 #                        # numbers mean nothing
@@ -90,6 +90,7 @@ else
     read -r -a seal_args <<< "$seal_opts"
     jmh throughput \
         'org\.blobsfile\.bench\.DurablePutBenchmark\.threads(1|16)$' \
+        'org\.blobsfile\.bench\.PutAllBenchmark\.' \
         'org\.blobsfile\.bench\.(Get|Enumerate|Rebuild|Verify)Benchmark\.' \
         'org\.blobsfile\.core\.(ReedSolomon|Blake2b)Benchmark\.' \
         "${jmh_args[@]}" -prof gc "$@"

@@ -65,6 +65,29 @@ class StoreBenchmarksTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "zstd"})
+    void putAllStoresEveryBlobOfBothVariantsAsNewBlobs(String codec) throws Exception {
+        PutAllBenchmark b = new PutAllBenchmark();
+        b.codec = codec;
+        b.size = 64 * 1024;
+        b.batch = 4;
+        b.maxPackMiB = 1;
+        b.make();
+        b.open();
+        try {
+            java.util.Set<org.blobsfile.api.BlobRef> refs = new java.util.HashSet<>();
+            for (int i = 0; i < 3; i++) {
+                refs.addAll(b.allCores());
+                refs.addAll(b.oneThread());
+            }
+            assertThat(refs).as("no put of the benchmark deduplicated").hasSize(3 * 2 * 4);
+        } finally {
+            b.close(); // checks the store holds every blob put
+            b.stop();
+        }
+    }
+
     @Test
     void verifyChecksSealedPacksAndCountsWhatTheBaselineReads() throws IOException {
         VerifyBenchmark b = new VerifyBenchmark();

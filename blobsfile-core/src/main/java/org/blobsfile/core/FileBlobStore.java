@@ -241,8 +241,12 @@ final class FileBlobStore implements BlobStore {
             checkSizes(blobs);
             boolean parallel = worthSpreading(blobs);
             byte[][] hashes = new byte[blobs.size()][];
-            each(blobs.size(), parallel, i -> hashes[i] = Blake2b.hash(blobs.get(i), 0, blobs.get(i).length));
-            store(blobs, Arrays.asList(hashes));
+            if (parallel && options.durability() != Durability.SYNC_EACH) {
+                storeOverlapped(blobs, hashes);
+            } else {
+                each(blobs.size(), parallel, i -> hashes[i] = Blake2b.hash(blobs.get(i), 0, blobs.get(i).length));
+                store(blobs, Arrays.asList(hashes));
+            }
             List<BlobRef> refs = new ArrayList<>(blobs.size());
             for (byte[] h : hashes) {
                 refs.add(BlobRef.of(h));
@@ -265,6 +269,58 @@ final class FileBlobStore implements BlobStore {
             total += b.length;
         }
         return total >= SPREAD_BYTES;
+    }
+
+    /** A blob of a putAll, hashed and, unless the index already has it, prepared. */
+    private record Staged(byte[] hash, Prepared prepared) {
+    }
+
+    /**
+     * Stores a batch with the appends overlapping the hashing and compressing: blobs are staged
+     * on every core, and this thread appends each run of staged blobs as soon as it is ready,
+     * writing its bytes at once, while the rest are still being staged. Only the force waits
+     * for the end, and it is one force for the whole batch. SYNC_EACH keeps one append per batch
+     * instead, since each of its appends forces.
+     *
+     * @param hashes filled with the hash of every blob, in order
+     */
+    private void storeOverlapped(List<byte[]> blobs, byte[][] hashes) {
+        puts.add(blobs.size());
+        Set<BlobRef> seen = new HashSet<>();
+        int[] staged = {0};
+        long[] waitFor = {0};
+        // an interrupt would close the pack's channel under every other put: hold it back until
+        // this put is through, then hand it on
+        boolean interrupted = Thread.interrupted();
+        try {
+            OrderedPipeline.run(blobs.size(), i -> stage(blobs.get(i)), run -> {
+                List<Prepared> todo = new ArrayList<>(run.size());
+                for (Staged st : run) {
+                    hashes[staged[0]++] = st.hash();
+                    if (st.prepared() == null || !seen.add(BlobRef.of(st.hash()))) {
+                        dedupedPuts.increment();
+                        continue;
+                    }
+                    todo.add(st.prepared());
+                }
+                if (!todo.isEmpty()) {
+                    waitFor[0] = Math.max(waitFor[0], appendNow(todo, true));
+                }
+            });
+            if (waitFor[0] > durableTicket) {
+                commit(waitFor[0]);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Hashes a blob and, when the index does not have it yet, compresses it. Any thread. */
+    private Staged stage(byte[] data) {
+        byte[] hash = Blake2b.hash(data, 0, data.length);
+        return new Staged(hash, index.contains(hash) ? null : prepare(hash, data));
     }
 
     /** Runs {@code task} for 0..n-1, on the common pool's threads and this one when {@code parallel}. */
@@ -336,6 +392,20 @@ final class FileBlobStore implements BlobStore {
     }
 
     private void appendAndCommit(List<Prepared> todo) {
+        long waitFor = appendNow(todo, false);
+        if (waitFor > durableTicket) {
+            commit(waitFor);
+        }
+    }
+
+    /**
+     * Appends the blobs no other put stored meanwhile, under the write lock.
+     *
+     * @param write in GROUP mode, write the bytes now rather than at the group's commit, so a
+     *              caller with more to append overlaps the write with its other work
+     * @return the ticket to wait for before the blobs count as stored, or 0
+     */
+    private long appendNow(List<Prepared> todo, boolean write) {
         long waitFor = 0;
         writeLock.lock();
         try {
@@ -353,15 +423,16 @@ final class FileBlobStore implements BlobStore {
             }
             if (run.entries() > 0) {
                 waitFor = Math.max(waitFor, appendLocked(run));
+                if (write && options.durability() == Durability.GROUP) {
+                    writer.writeReserved();
+                }
             }
         } catch (IOException e) {
             throw new StorageIOException("appending to " + dir, e);
         } finally {
             writeLock.unlock();
         }
-        if (waitFor > durableTicket) {
-            commit(waitFor);
-        }
+        return waitFor;
     }
 
     /**

@@ -1,14 +1,19 @@
 package org.blobsfile.core;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.slf4j.Logger;
@@ -17,7 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Fills an empty index from the packs. Packs are scanned in parallel (structure only, no
  * hashing: reads check hashes anyway), each scanning thread writing its entries to the index in
- * batches, so memory is bounded by one batch per thread whatever the store's size.
+ * batches, so memory is bounded by one batch and one read window per thread whatever the
+ * store's size.
+ *
+ * <p>Each thread takes the next pack from a shared list, largest first: a pack per task in
+ * numeric order can leave one thread scanning the last big pack while the others idle. A thread
+ * keeps its read window (in native memory, so the channel reads into it without a second copy)
+ * for every pack it scans.
  */
 final class IndexRebuilder {
     private static final Logger LOG = LoggerFactory.getLogger(IndexRebuilder.class);
@@ -42,42 +53,70 @@ final class IndexRebuilder {
     /**
      * Scans packs {@code 0..lastPack} and writes them to {@code index}.
      *
-     * @return the scan of every pack, without the entry lists (for the caller's checks)
+     * @return the scan of every pack in pack order, without the entry lists (for the caller's checks)
      */
     List<PackScanner.Result> rebuild(BlobIndex index, int lastPack) throws IOException {
-        List<PackScanner.Result> results = new ArrayList<>();
         if (lastPack < 0) {
-            return results;
+            return new ArrayList<>();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+        int[] order = largestFirst(lastPack);
+        PackScanner.Result[] results = new PackScanner.Result[lastPack + 1];
+        AtomicInteger next = new AtomicInteger();
+        int workers = Math.min(threads, order.length);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "blobsfile-rebuild");
             t.setDaemon(true);
             return t;
         });
         try {
-            // every thread scans a pack and writes its entries itself: the index takes concurrent
-            // batches, and a blob stored twice is found at either place, both of them good
-            List<Future<PackScan>> scans = new ArrayList<>();
-            for (int pack = 0; pack <= lastPack; pack++) {
-                final int n = pack;
-                scans.add(pool.submit(() -> scanInto(index, n)));
+            // every thread scans packs and writes their entries itself: the index takes
+            // concurrent batches, and a blob stored twice is found at either place, both good
+            List<Future<Void>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                running.add(pool.submit(() -> {
+                    ByteBuffer window = PackScanner.newDirectWindow();
+                    for (int i = next.getAndIncrement(); i < order.length; i = next.getAndIncrement()) {
+                        int pack = order[i];
+                        results[pack] = scanInto(index, pack, window).result();
+                    }
+                    return null;
+                }));
             }
-            for (Future<PackScan> f : scans) {
-                results.add(get(f).result());
+            for (Future<Void> f : running) {
+                get(f, next, order.length);
             }
         } finally {
             pool.shutdownNow();
         }
-        return results;
+        return new ArrayList<>(Arrays.asList(results));
     }
 
-    private static PackScan get(Future<PackScan> f) throws IOException {
+    /** @return pack numbers {@code 0..lastPack}, largest file first (ties in pack order) */
+    private int[] largestFirst(int lastPack) throws IOException {
+        long[] sizes = new long[lastPack + 1];
+        Integer[] packs = new Integer[lastPack + 1];
+        for (int p = 0; p <= lastPack; p++) {
+            packs[p] = p;
+            sizes[p] = Files.size(readers.path(p));
+        }
+        Arrays.sort(packs, Comparator.comparingLong((Integer p) -> -sizes[p]).thenComparingInt(p -> p));
+        int[] order = new int[packs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = packs[i];
+        }
+        return order;
+    }
+
+    /** Waits for a worker; on a failure the others stop at their next pack. */
+    private static void get(Future<Void> f, AtomicInteger next, int packs) throws IOException {
         try {
-            return f.get();
+            f.get();
         } catch (InterruptedException e) {
+            next.set(packs);
             Thread.currentThread().interrupt();
             throw new IOException("index rebuild interrupted", e);
         } catch (ExecutionException e) {
+            next.set(packs);
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -88,14 +127,14 @@ final class IndexRebuilder {
         }
     }
 
-    /** Scans one pack and writes its entries to the index in batches. */
-    PackScan scanInto(BlobIndex index, int pack) throws IOException {
+    /** Scans one pack through the thread's window and writes its entries to the index in batches. */
+    private PackScan scanInto(BlobIndex index, int pack, ByteBuffer window) throws IOException {
         IndexBatch[] batch = {new IndexBatch()};
         long[] count = {0};
         try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ)) {
-            PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), maxPackSize);
+            PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), maxPackSize, window);
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
-                batch[0].put(e.hash(), new Location(pack, e.offset(), e.storedSize(), blobLength(e, s), e.algo()).encode());
+                batch[0].put(e.hash(), Location.encode(pack, e.offset(), e.storedSize(), blobLength(e, s), e.algo()));
                 if (batch[0].puts().size() == BATCH) {
                     index.write(batch[0]);
                     batch[0] = new IndexBatch();

@@ -19,9 +19,15 @@ record Location(int pack, long offset, long storedSize, long size, int algo) {
     static final int ENCODED_SIZE = 25;
 
     byte[] encode() {
-        ByteBuffer b = ByteBuffer.allocate(ENCODED_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(pack).putLong(offset).putInt((int) storedSize).putLong(size).put((byte) algo);
-        return b.array();
+        return encode(pack, offset, storedSize, size, algo);
+    }
+
+    /** The encoding of a location without making one: a rebuild encodes one per entry. */
+    static byte[] encode(int pack, long offset, long storedSize, long size, int algo) {
+        byte[] v = new byte[ENCODED_SIZE];
+        ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(pack).putLong(offset).putInt((int) storedSize).putLong(size).put((byte) algo);
+        return v;
     }
 
     static Location decode(byte[] v) {

@@ -72,13 +72,24 @@ final class PackScanner {
         void blob(Entry entry, PackScanner scanner) throws IOException;
     }
 
+    /**
+     * Payloads at least this long are skipped rather than read through the window: one small
+     * read per header then costs less than copying the payload, and a scan that only wants the
+     * headers (a rebuild of plain blobs) no longer moves every byte of the pack through memory.
+     */
+    static final int SKIP_PAYLOAD = 32 * 1024;
+    /** What a read past a skipped payload fetches: the header, a codec's length prefix, and more. */
+    private static final int SPARSE_READ = 4096;
+
     private final Path path;
     private final FileChannel channel;
     private final long fileSize;
     private final long maxPackSize;
-    private final byte[] window = new byte[WINDOW];
+    private final ByteBuffer window;
     private long windowStart;
     private int windowLength;
+    /** How much the next window miss reads: the whole window, or a little after a large payload. */
+    private int readAhead = WINDOW;
 
     /**
      * @param path        the pack, for messages
@@ -87,10 +98,37 @@ final class PackScanner {
      * @param maxPackSize the store's pack size, or 0 when unknown
      */
     PackScanner(Path path, FileChannel channel, long fileSize, long maxPackSize) {
+        this(path, channel, fileSize, maxPackSize, newWindow());
+    }
+
+    /**
+     * A scanner that reads through the caller's window, so a thread scanning many packs reuses one.
+     *
+     * @param window a buffer of {@link #WINDOW} bytes, from {@link #newWindow} or
+     *               {@link #newDirectWindow}; not shared with a scanner in use
+     */
+    PackScanner(Path path, FileChannel channel, long fileSize, long maxPackSize, ByteBuffer window) {
+        if (window.capacity() < WINDOW) {
+            throw new IllegalArgumentException("a scan window needs " + WINDOW + " bytes, got " + window.capacity());
+        }
         this.path = path;
         this.channel = channel;
         this.fileSize = fileSize;
         this.maxPackSize = maxPackSize;
+        this.window = window;
+    }
+
+    /** @return a window on the heap, for scans too short to pay for native memory */
+    static ByteBuffer newWindow() {
+        return ByteBuffer.allocate(WINDOW);
+    }
+
+    /**
+     * @return a window in native memory: the channel reads straight into it, where a heap window
+     *         costs a second copy of every byte through the JDK's temporary buffer
+     */
+    static ByteBuffer newDirectWindow() {
+        return ByteBuffer.allocateDirect(WINDOW);
     }
 
     Path path() {
@@ -104,7 +142,7 @@ final class PackScanner {
      */
     String headerProblem() throws IOException {
         byte[] h = new byte[PackFormat.HEADER_SIZE];
-        int n = readUpTo(0, h, PackFormat.HEADER_SIZE);
+        int n = readUpTo(channel, 0, h, PackFormat.HEADER_SIZE);
         return PackFormat.headerProblem(h, n);
     }
 
@@ -134,6 +172,7 @@ final class PackScanner {
                         return new Result(pos, null, List.of(), new Damage(pos, "entry of " + e.storedSize()
                                 + " bytes runs past the pack size " + maxPackSize));
                     }
+                    readAhead = e.storedSize() >= SKIP_PAYLOAD ? SPARSE_READ : WINDOW;
                     if (visitor != null) {
                         visitor.blob(e, this);
                     }
@@ -218,12 +257,23 @@ final class PackScanner {
         }
         if (pos < windowStart || pos + len > windowStart + windowLength) {
             windowStart = pos;
-            windowLength = readUpTo(pos, window, (int) Math.min(WINDOW, fileSize - pos));
+            windowLength = fill(pos, (int) Math.min(Math.max(readAhead, len), fileSize - pos));
             if (windowLength < len) {
                 throw new EOFException(path + ": unexpected end of file at " + (pos + windowLength));
             }
         }
-        System.arraycopy(window, (int) (pos - windowStart), dst, off, len);
+        window.get((int) (pos - windowStart), dst, off, len);
+    }
+
+    /** Reads up to {@code len} bytes at {@code pos} into the window, fewer only where the file ends. */
+    private int fill(long pos, int len) throws IOException {
+        window.clear().limit(len);
+        while (window.hasRemaining()) {
+            if (channel.read(window, pos + window.position()) < 0) {
+                break;
+            }
+        }
+        return window.position();
     }
 
     private void readChannel(long pos, byte[] dst, int off, int len) throws IOException {
@@ -234,10 +284,6 @@ final class PackScanner {
                 throw new EOFException(path + ": unexpected end of file at " + (pos + b.position() - off));
             }
         }
-    }
-
-    private int readUpTo(long pos, byte[] dst, int len) throws IOException {
-        return readUpTo(channel, pos, dst, len);
     }
 
     /** Reads up to {@code len} bytes at {@code pos}, fewer only where the file ends; returns how many. */

@@ -121,7 +121,7 @@ final class StoreIndex implements AutoCloseable {
         long t0 = System.nanoTime();
         new IndexRebuilder(readers, codecs, maxPackSize, Runtime.getRuntime().availableProcessors())
                 .rebuild(index, lastPack);
-        IndexMeta.Counters c = count();
+        IndexMeta.Counters c = countInParallel();
         markComplete(checkpoint, c);
         LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, c.blobs(),
                 (System.nanoTime() - t0) / 1_000_000);
@@ -148,6 +148,45 @@ final class StoreIndex implements AutoCloseable {
         IndexMeta.Counters[] c = {IndexMeta.Counters.ZERO};
         forEach((key, location) -> c[0] = c[0].plus(location));
         return c[0];
+    }
+
+    /**
+     * {@link #count()} on the common pool's threads: keys are hashes, so each value of the first
+     * key byte leads about as many keys, and counting those slices side by side keeps a rebuild
+     * from ending in a walk of the whole index on one core.
+     */
+    IndexMeta.Counters countInParallel() throws IOException {
+        try {
+            return java.util.stream.IntStream.range(0, 256).parallel()
+                    .mapToObj(first -> {
+                        try {
+                            return countSlice((byte) first);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .reduce(IndexMeta.Counters.ZERO, IndexMeta.Counters::plus);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Totals over the keys whose first byte is {@code first}. */
+    private IndexMeta.Counters countSlice(byte first) throws IOException {
+        IndexMeta.Counters c = IndexMeta.Counters.ZERO;
+        byte[] prefix = {first};
+        byte[] from = prefix;
+        while (true) {
+            List<IndexRecord> page = index.scanPrefix(prefix, from, PAGE);
+            for (IndexRecord r : page) {
+                c = c.plus(Location.decode(r.value()));
+            }
+            if (page.size() < PAGE) {
+                return c;
+            }
+            byte[] last = page.get(page.size() - 1).key();
+            from = java.util.Arrays.copyOf(last, last.length + 1); // the smallest key after 'last'
+        }
     }
 
     /** Receives the records of {@link #forEach}. */

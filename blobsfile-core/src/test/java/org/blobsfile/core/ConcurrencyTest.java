@@ -131,6 +131,27 @@ class ConcurrencyTest {
     }
 
     @Test
+    void aPutAllLargeEnoughToOverlapItsAppendsStillCostsOneForce() {
+        try (BlobStore store = BlobStore.builder(tmp).durability(Durability.GROUP).open()) {
+            Random rnd = new Random(10);
+            List<byte[]> blobs = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                blobs.add(random(rnd, 32 * 1024)); // 2 MiB in all: staged on every core, appended as staged
+            }
+            BlobRef before = store.put(blobs.get(7));
+            long forcesBefore = store.stats().forces();
+            List<BlobRef> refs = store.putAll(blobs);
+            assertThat(store.stats().forces() - forcesBefore).isEqualTo(1);
+            assertThat(store.stats().blobs()).isEqualTo(64);
+            assertThat(store.stats().dedupedPuts()).as("the blob stored before").isEqualTo(1);
+            assertThat(refs.get(7)).isEqualTo(before);
+            for (int i = 0; i < blobs.size(); i++) {
+                assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
+            }
+        }
+    }
+
+    @Test
     void aForcedPutReadsBackBeforeItsIndexBatchIsWritten() throws Exception {
         byte[] blob = "forced, not yet indexed".getBytes();
         BlobRef ref = BlobRef.of(Blake2b.hash(blob, 0, blob.length));

@@ -1,5 +1,8 @@
 package org.blobsfile.bench.report;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import javax.imageio.ImageIO;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -64,10 +69,22 @@ public final class ChartMain {
         }
         int cols = charts.size() == 1 ? 1 : 2;
         int rowsOfCharts = (charts.size() + cols - 1) / cols;
-        String name = png.toString();
-        // XChart appends the extension itself
-        String base = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
-        BitmapEncoder.saveBitmap(charts, rowsOfCharts, cols, base, BitmapEncoder.BitmapFormat.PNG);
+        // drawn onto one image here: XChart's own grid asks for a chart in every cell, so an odd
+        // number of sections would fail
+        BufferedImage image = new BufferedImage(cols * WIDTH, rowsOfCharts * HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            for (int i = 0; i < charts.size(); i++) {
+                g.drawImage(BitmapEncoder.getBufferedImage(charts.get(i)), (i % cols) * WIDTH, (i / cols) * HEIGHT, null);
+            }
+        } finally {
+            g.dispose();
+        }
+        if (!ImageIO.write(image, "png", png.toFile())) {
+            throw new IOException("no PNG writer for " + png);
+        }
     }
 
     private static CategoryChart chart(String section, List<Row> rows) {

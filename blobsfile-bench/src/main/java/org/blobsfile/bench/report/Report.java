@@ -44,6 +44,16 @@ public final class Report {
                     r -> r.params().get("engine"), r -> mbps(r, r.longParam("size")), "MB/s",
                     SYNC_EACH + " at 1 thread, same size",
                     (r, b) -> b.params().get("engine").equals(SYNC_EACH) && b.threads() == 1 && same(r, b, "size")),
+            new Section("putAll, all cores and one thread", List.of("PutAllBenchmark"),
+                    "One durable `putAll` of a batch of fresh blobs per operation (GROUP): the store hashing and compressing "
+                            + "on every core, against the same call from the one worker of a one-thread pool (PutAllBenchmark).",
+                    r -> r.longParam("batch") + " × " + size(r.longParam("size")) + ", codec " + r.params().get("codec")
+                            + ", " + r.longParam("maxPackMiB") + " MiB packs",
+                    r -> r.method().equals("oneThread") ? "1 thread" : "all cores",
+                    r -> mbps(r, r.longParam("batch") * r.longParam("size")), "MB/s",
+                    "1 thread (the same putAll, serially), same codec, sizes and packs",
+                    (r, b) -> b.method().equals("oneThread") && same(r, b, "codec") && same(r, b, "size") && same(r, b, "batch")
+                            && same(r, b, "maxPackMiB")),
             new Section("Random warm gets", List.of("GetBenchmark"),
                     "Reads of random preloaded blobs by one thread, data in the page cache (GetBenchmark).",
                     r -> size(r.longParam("size")), r -> r.params().get("engine"), r -> mbps(r, r.longParam("size")), "MB/s",
@@ -157,6 +167,10 @@ public final class Report {
         for (Row r : rows) {
             if (r.run().benchmarkClass().equals("RebuildBenchmark") && r.variant().equals("all cores") && !Double.isNaN(r.ratio())) {
                 out.add(target("index rebuild " + r.workload() + ": all cores / 1 thread", r.ratio(), 1.6, "×"));
+            }
+            if (r.run().benchmarkClass().equals("PutAllBenchmark") && r.variant().equals("all cores")
+                    && r.run().longParam("size") == 1 << 20 && !Double.isNaN(r.ratio())) {
+                out.add(target("putAll " + r.workload() + ": all cores / 1 thread", r.ratio(), 1.6, "×"));
             }
             if (r.run().benchmarkClass().equals("SealBenchmark") && r.run().longParam("maxPackSize") == 256L << 20
                     && !Double.isNaN(r.allocPerOp())) {

@@ -37,6 +37,8 @@ class ReportTest {
             run("DurablePutBenchmark.threads16", "\"engine\": \"blobsfile:none:group\", \"size\": \"512\"", 16, 1500, "ops/s", ""),
             run("RebuildBenchmark.oneThread", "\"index\": \"h2\", \"packMiB\": \"1024\"", 1, 0.5, "ops/s", ""),
             run("RebuildBenchmark.allCores", "\"index\": \"h2\", \"packMiB\": \"1024\"", 1, 0.9, "ops/s", ""),
+            run("PutAllBenchmark.oneThread", "\"codec\": \"zstd\", \"size\": \"1048576\", \"batch\": \"16\", \"maxPackMiB\": \"2047\"", 1, 2, "ops/s", ""),
+            run("PutAllBenchmark.allCores", "\"codec\": \"zstd\", \"size\": \"1048576\", \"batch\": \"16\", \"maxPackMiB\": \"2047\"", 1, 3, "ops/s", ""),
             run("VerifyBenchmark.readPacks", "\"sealedMiB\": \"256\"", 1, 8, "ops/s",
                     "\"bytes\": {\"score\": 2147483648, \"scoreUnit\": \"#/s\"}"),
             run("VerifyBenchmark.verify", "\"sealedMiB\": \"256\"", 1, 2, "ops/s",
@@ -57,15 +59,22 @@ class ReportTest {
         Row group = others.stream().filter(r -> r.run().threads() == 16).findFirst().orElseThrow();
         assertThat(group.ratio()).isEqualTo(15.0);
         assertThat(group.workload()).isEqualTo("512 B, 16 threads");
-        Row rebuild = others.stream().filter(r -> r.variant().equals("all cores")).findFirst().orElseThrow();
+        Row rebuild = others.stream().filter(r -> r.run().benchmarkClass().equals("RebuildBenchmark")
+                && r.variant().equals("all cores")).findFirst().orElseThrow();
         assertThat(rebuild.ratio()).isCloseTo(1.8, within(1e-9));
         assertThat(rebuild.value()).isCloseTo(0.9 * 1024, within(1e-9));
+        Row putAll = others.stream().filter(r -> r.run().benchmarkClass().equals("PutAllBenchmark")
+                && r.variant().equals("all cores")).findFirst().orElseThrow();
+        assertThat(putAll.workload()).isEqualTo("16 × 1 MiB, codec zstd, 2047 MiB packs");
+        assertThat(putAll.value()).isCloseTo(3 * 16.0, within(1e-9));
+        assertThat(putAll.ratio()).isCloseTo(1.5, within(1e-9));
         Row verify = others.stream().filter(r -> r.variant().equals("verify")).findFirst().orElseThrow();
         assertThat(verify.value()).isEqualTo(512.0);
         assertThat(verify.ratio()).isEqualTo(0.25);
         assertThat(Report.targets(others)).anyMatch(t -> t.contains("15.00×") && t.contains("meets"))
                 .anyMatch(t -> t.contains("1.80×") && t.contains("meets"))
-                .anyMatch(t -> t.contains("**1.0 MiB**") && t.contains("meets"));
+                .anyMatch(t -> t.contains("**1.0 MiB**") && t.contains("meets"))
+                .anyMatch(t -> t.startsWith("* putAll 16 × 1 MiB, codec zstd, 2047 MiB packs") && t.contains("1.50×") && t.contains("misses"));
     }
 
     @Test
@@ -76,13 +85,14 @@ class ReportTest {
         Files.writeString(dir.resolve("env.txt"), "cpus: 2\n");
         ReportMain.main(new String[] {dir.toString(), a.toString(), empty.toString(), b.toString()});
 
-        assertThat(JmhRun.parse(Files.readString(dir.resolve("results.json")))).hasSize(11);
+        assertThat(JmhRun.parse(Files.readString(dir.resolve("results.json")))).hasSize(13);
         String md = Files.readString(dir.resolve("results.md"));
         assertThat(md).contains("cpus: 2", "## Random warm gets", "Baseline: file-per-blob, same size",
-                "| 4 KiB | blobsfile | 1 | 300 ops/s | 1.17 | 3.00× |", "## Index rebuild", "allocated B/op",
+                "| 4 KiB | blobsfile | 1 | 300 ops/s | 1.17 | 3.00× |", "## Index rebuild", "## putAll, all cores and one thread",
+                "allocated B/op",
                 "## Targets of issue 6");
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
-        assertThat(csv).hasSize(12);
+        assertThat(csv).hasSize(14);
         assertThat(csv).anyMatch(l -> l.startsWith(
                 "Random warm gets,GetBenchmark,get,4 KiB,blobsfile,1,engine=blobsfile;size=4096,300.000,,ops/s,"));
         BufferedImage png = ImageIO.read(dir.resolve("results.png").toFile());
