@@ -289,10 +289,7 @@ final class FileBlobStore implements BlobStore {
         Set<BlobRef> seen = new HashSet<>();
         int[] staged = {0};
         long[] waitFor = {0};
-        // an interrupt would close the pack's channel under every other put: hold it back until
-        // this put is through, then hand it on
-        boolean interrupted = Thread.interrupted();
-        try {
+        withInterruptHeld(() -> {
             OrderedPipeline.run(blobs.size(), i -> stage(blobs.get(i)), run -> {
                 List<Prepared> todo = new ArrayList<>(run.size());
                 for (Staged st : run) {
@@ -310,11 +307,7 @@ final class FileBlobStore implements BlobStore {
             if (waitFor[0] > durableTicket) {
                 commit(waitFor[0]);
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     /** Hashes a blob and, when the index does not have it yet, compresses it. Any thread. */
@@ -379,22 +372,26 @@ final class FileBlobStore implements BlobStore {
      * {@link #commit}, where one force and one index batch cover every put appended before it.
      */
     private void append(List<Prepared> todo) {
-        // an interrupt would close the pack's channel under every other put: hold it back until
-        // this put is through, then hand it on
+        withInterruptHeld(() -> {
+            long waitFor = appendNow(todo, false);
+            if (waitFor > durableTicket) {
+                commit(waitFor);
+            }
+        });
+    }
+
+    /**
+     * Runs a put's writing part with the thread's interrupt held back, then hands it on: an
+     * interrupt would close the pack's channel under every other put.
+     */
+    private static void withInterruptHeld(Runnable write) {
         boolean interrupted = Thread.interrupted();
         try {
-            appendAndCommit(todo);
+            write.run();
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private void appendAndCommit(List<Prepared> todo) {
-        long waitFor = appendNow(todo, false);
-        if (waitFor > durableTicket) {
-            commit(waitFor);
         }
     }
 
