@@ -268,12 +268,7 @@ final class PackScanner {
     /** Reads up to {@code len} bytes at {@code pos} into the window, fewer only where the file ends. */
     private int fill(long pos, int len) throws IOException {
         window.clear().limit(len);
-        while (window.hasRemaining()) {
-            if (channel.read(window, pos + window.position()) < 0) {
-                break;
-            }
-        }
-        return window.position();
+        return readUpTo(channel, pos, window);
     }
 
     private void readChannel(long pos, byte[] dst, int off, int len) throws IOException {
@@ -288,7 +283,14 @@ final class PackScanner {
 
     /** Reads up to {@code len} bytes at {@code pos}, fewer only where the file ends; returns how many. */
     static int readUpTo(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(dst, 0, len);
+        return readUpTo(ch, pos, ByteBuffer.wrap(dst, 0, len));
+    }
+
+    /**
+     * Fills {@code b} from its position 0 with the bytes at {@code pos}, fewer only where the
+     * file ends; returns how many.
+     */
+    private static int readUpTo(FileChannel ch, long pos, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             if (ch.read(b, pos + b.position()) < 0) {
                 break;

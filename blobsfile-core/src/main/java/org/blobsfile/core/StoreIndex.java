@@ -121,7 +121,7 @@ final class StoreIndex implements AutoCloseable {
         long t0 = System.nanoTime();
         new IndexRebuilder(readers, codecs, maxPackSize, Runtime.getRuntime().availableProcessors())
                 .rebuild(index, lastPack);
-        IndexMeta.Counters c = countInParallel();
+        IndexMeta.Counters c = count();
         markComplete(checkpoint, c);
         LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, c.blobs(),
                 (System.nanoTime() - t0) / 1_000_000);
@@ -143,49 +143,27 @@ final class StoreIndex implements AutoCloseable {
                 .putMeta(IndexMeta.COUNTERS, c.encode()));
     }
 
-    /** Totals over every key, read back from the index so duplicates in the packs count once. */
-    IndexMeta.Counters count() throws IOException {
-        IndexMeta.Counters[] c = {IndexMeta.Counters.ZERO};
-        forEach((key, location) -> c[0] = c[0].plus(location));
-        return c[0];
-    }
-
     /**
-     * {@link #count()} on the common pool's threads: keys are hashes, so each value of the first
-     * key byte leads about as many keys, and counting those slices side by side keeps a rebuild
-     * from ending in a walk of the whole index on one core.
+     * Totals over every key, read back from the index so duplicates in the packs count once.
+     * Keys are hashes, so each value of their first byte leads about as many of them: the 256
+     * slices are counted side by side on the common pool, so a rebuild does not end in a walk
+     * of the whole index on one core.
      */
-    IndexMeta.Counters countInParallel() throws IOException {
+    IndexMeta.Counters count() throws IOException {
         try {
             return java.util.stream.IntStream.range(0, 256).parallel()
                     .mapToObj(first -> {
+                        IndexMeta.Counters[] c = {IndexMeta.Counters.ZERO};
                         try {
-                            return countSlice((byte) first);
+                            forEach(new byte[] {(byte) first}, (key, location) -> c[0] = c[0].plus(location));
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
+                        return c[0];
                     })
                     .reduce(IndexMeta.Counters.ZERO, IndexMeta.Counters::plus);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    /** Totals over the keys whose first byte is {@code first}. */
-    private IndexMeta.Counters countSlice(byte first) throws IOException {
-        IndexMeta.Counters c = IndexMeta.Counters.ZERO;
-        byte[] prefix = {first};
-        byte[] from = prefix;
-        while (true) {
-            List<IndexRecord> page = index.scanPrefix(prefix, from, PAGE);
-            for (IndexRecord r : page) {
-                c = c.plus(Location.decode(r.value()));
-            }
-            if (page.size() < PAGE) {
-                return c;
-            }
-            byte[] last = page.get(page.size() - 1).key();
-            from = java.util.Arrays.copyOf(last, last.length + 1); // the smallest key after 'last'
         }
     }
 
@@ -196,9 +174,14 @@ final class StoreIndex implements AutoCloseable {
 
     /** Walks every key in order, a page at a time. */
     void forEach(RecordVisitor visitor) throws IOException {
-        byte[] from = new byte[0];
+        forEach(new byte[0], visitor);
+    }
+
+    /** Walks the keys that start with {@code prefix} in order, a page at a time. */
+    private void forEach(byte[] prefix, RecordVisitor visitor) throws IOException {
+        byte[] from = prefix;
         while (true) {
-            List<IndexRecord> page = index.scan(from, PAGE);
+            List<IndexRecord> page = prefix.length == 0 ? index.scan(from, PAGE) : index.scanPrefix(prefix, from, PAGE);
             for (IndexRecord r : page) {
                 visitor.visit(r.key(), Location.decode(r.value()));
             }
