@@ -13,6 +13,10 @@ import java.util.stream.Stream;
  * Every read checks the blob's hash; damaged bytes are reported, never returned. After
  * {@link #close()}, every other call throws {@link StoreClosedException}.
  *
+ * <p>Calls are not interruptible: an interrupt neither cuts a call short nor harms the store
+ * (the files it shares between threads stay open), and the thread's interrupt status is kept
+ * for the caller when the call returns.
+ *
  * <pre>{@code
  * try (BlobStore store = BlobStore.builder(dir).codec("snappy").index("rocksdb").open()) {
  *     BlobRef ref = store.put(bytes);
@@ -33,9 +37,8 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /**
-     * Stores a blob; storing one that is already there does nothing. An interrupt does not cut
-     * a put short or harm the store: the put completes and the thread's interrupt status is
-     * kept for the caller.
+     * Stores a blob; storing one that is already there does nothing. Like every call, a put is
+     * seen through by an interrupted thread, whose interrupt status is kept.
      *
      * @param data the blob's bytes, not modified and not kept
      * @return its reference

@@ -103,21 +103,35 @@ final class FileBlobStore implements BlobStore {
 
     // ---- lifecycle -------------------------------------------------------------------------
 
-    private void enter() {
+    /**
+     * Starts a call: fails if the store is closed, else holds the lifecycle's shared lock and
+     * the thread's interrupt until {@link #exit}. An interrupt would close a file channel that
+     * the store shares between threads (a pack's, or an index plugin's), failing every other call.
+     *
+     * @return whether the thread was interrupted, for {@link #exit} to hand back
+     */
+    private boolean enter() {
         lifecycle.readLock().lock();
         if (closed) {
             lifecycle.readLock().unlock();
             throw new StoreClosedException(dir);
         }
+        return Thread.interrupted();
     }
 
-    private void exit() {
+    /** Ends a call: releases the shared lock and restores the interrupt {@link #enter} held back. */
+    private void exit(boolean interrupted) {
         lifecycle.readLock().unlock();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
     public void close() {
         lifecycle.writeLock().lock();
+        // an index plugin writing its file as it closes must not meet an interrupt either
+        boolean interrupted = Thread.interrupted();
         try {
             if (closed) {
                 return;
@@ -141,6 +155,9 @@ final class FileBlobStore implements BlobStore {
             }
         } finally {
             lifecycle.writeLock().unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -149,14 +166,14 @@ final class FileBlobStore implements BlobStore {
     @Override
     public BlobRef put(byte[] data) {
         Objects.requireNonNull(data, "data");
-        enter();
+        boolean interrupted = enter();
         try {
             checkSize(data); // before hashing: a blob that cannot be stored costs nothing
             byte[] hash = Blake2b.hash(data, 0, data.length);
             store(List.of(stage(hash, data)));
             return BlobRef.of(hash);
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
@@ -164,7 +181,7 @@ final class FileBlobStore implements BlobStore {
     public void put(BlobRef ref, byte[] data) {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(data, "data");
-        enter();
+        boolean interrupted = enter();
         try {
             checkSize(data);
             byte[] hash = Blake2b.hash(data, 0, data.length);
@@ -174,14 +191,14 @@ final class FileBlobStore implements BlobStore {
             }
             store(List.of(stage(hash, data)));
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
     @Override
     public List<BlobRef> putAll(List<byte[]> blobs) {
         Objects.requireNonNull(blobs, "blobs");
-        enter();
+        boolean interrupted = enter();
         try {
             for (byte[] b : blobs) {
                 checkSize(b);
@@ -201,7 +218,7 @@ final class FileBlobStore implements BlobStore {
             }
             return refs;
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
@@ -240,7 +257,7 @@ final class FileBlobStore implements BlobStore {
     /** Appends staged blobs in one run, and returns once they are stored as the durability mode says. */
     private void store(List<Staged> staged) {
         meters.puts.add(staged.size());
-        withInterruptHeld(() -> appender.awaitDurable(appendFresh(staged, new HashSet<>(), false)));
+        appender.awaitDurable(appendFresh(staged, new HashSet<>(), false));
     }
 
     /**
@@ -257,15 +274,13 @@ final class FileBlobStore implements BlobStore {
         Set<BlobRef> seen = new HashSet<>();
         int[] done = {0};
         long[] waitFor = {0};
-        withInterruptHeld(() -> {
-            OrderedPipeline.run(blobs.size(), i -> stage(blobs.get(i)), run -> {
-                for (Staged st : run) {
-                    staged[done[0]++] = st;
-                }
-                waitFor[0] = Math.max(waitFor[0], appendFresh(run, seen, true));
-            });
-            appender.awaitDurable(waitFor[0]);
+        OrderedPipeline.run(blobs.size(), i -> stage(blobs.get(i)), run -> {
+            for (Staged st : run) {
+                staged[done[0]++] = st;
+            }
+            waitFor[0] = Math.max(waitFor[0], appendFresh(run, seen, true));
         });
+        appender.awaitDurable(waitFor[0]);
     }
 
     /**
@@ -286,49 +301,34 @@ final class FileBlobStore implements BlobStore {
         return todo.isEmpty() ? 0 : appender.append(todo, writeNow);
     }
 
-    /**
-     * Runs a put's writing part with the thread's interrupt held back, then hands it on: an
-     * interrupt would close the pack's channel under every other put.
-     */
-    private static void withInterruptHeld(Runnable write) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            write.run();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     // ---- reads -----------------------------------------------------------------------------
 
     @Override
     public byte[] get(BlobRef ref) {
         Objects.requireNonNull(ref, "ref");
-        enter();
+        boolean interrupted = enter();
         try {
             return reader.get(ref);
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
     @Override
     public boolean exists(BlobRef ref) {
         Objects.requireNonNull(ref, "ref");
-        enter();
+        boolean interrupted = enter();
         try {
             return reader.exists(ref);
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
     @Override
     public long size(BlobRef ref) {
         Objects.requireNonNull(ref, "ref");
-        enter();
+        boolean interrupted = enter();
         try {
             Location loc = reader.locate(ref);
             if (loc.size() < 0) {
@@ -336,20 +336,30 @@ final class FileBlobStore implements BlobStore {
             }
             return loc.size();
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
     @Override
     public Stream<BlobInfo> enumerate(Range range) {
         Objects.requireNonNull(range, "range");
-        enter();
+        boolean interrupted = enter();
         try {
             appender.awaitIndexed();
         } finally {
-            exit();
+            exit(interrupted);
         }
-        return new IndexWalk(index, range, this::enter, this::exit).stream();
+        return new IndexWalk(index, range, new IndexWalk.Guard() {
+            @Override
+            public boolean enter() {
+                return FileBlobStore.this.enter();
+            }
+
+            @Override
+            public void exit(boolean interrupted) {
+                FileBlobStore.this.exit(interrupted);
+            }
+        }).stream();
     }
 
     // ---- maintenance and introspection -----------------------------------------------------
@@ -357,32 +367,32 @@ final class FileBlobStore implements BlobStore {
     @Override
     public VerifyReport verify(Progress progress) {
         Objects.requireNonNull(progress, "progress");
-        enter();
+        boolean interrupted = enter();
         try {
             return maintenance.verify(progress);
         } catch (IOException e) {
             throw new StorageIOException("verifying " + dir, e);
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
     @Override
     public RepairReport repair(Progress progress) {
         Objects.requireNonNull(progress, "progress");
-        enter();
+        boolean interrupted = enter();
         try {
             return maintenance.repair(progress);
         } catch (IOException e) {
             throw new StorageIOException("repairing " + dir, e);
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
     @Override
     public void rebuildIndex() {
-        enter();
+        boolean interrupted = enter();
         try {
             appender.exclusively(() -> {
                 appender.rebuildIndex(readers, codecs);
@@ -392,13 +402,13 @@ final class FileBlobStore implements BlobStore {
         } catch (IOException e) {
             throw new StorageIOException("rebuilding the index of " + dir, e);
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
     @Override
     public StoreStats stats() {
-        enter();
+        boolean interrupted = enter();
         try {
             appender.awaitIndexed();
             IndexMeta.Counters c = appender.counters();
@@ -410,13 +420,13 @@ final class FileBlobStore implements BlobStore {
                     sealing.seals(), m.repairs.sum(), m.healedReads.sum(), quarantinedCount(), m.groupCommits.sum(),
                     m.groupedEntries.sum(), uncleanShutdown);
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 
     @Override
     public List<Path> sealedPacks() {
-        enter();
+        boolean interrupted = enter();
         try {
             List<Path> out = new ArrayList<>();
             for (int n : sealedPackNumbers()) {
@@ -424,7 +434,7 @@ final class FileBlobStore implements BlobStore {
             }
             return out;
         } finally {
-            exit();
+            exit(interrupted);
         }
     }
 

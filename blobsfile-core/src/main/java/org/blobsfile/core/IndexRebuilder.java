@@ -82,11 +82,9 @@ final class IndexRebuilder {
                     return null;
                 }));
             }
-            for (Future<Void> f : running) {
-                get(f, next, order.length);
-            }
+            awaitAll(running, next, order.length);
         } finally {
-            pool.shutdownNow();
+            pool.shutdown(); // not shutdownNow: an interrupt mid-write would close the index's file
         }
         return new ArrayList<>(Arrays.asList(results));
     }
@@ -107,23 +105,46 @@ final class IndexRebuilder {
         return order;
     }
 
-    /** Waits for a worker; on a failure the others stop at their next pack. */
-    private static void get(Future<Void> f, AtomicInteger next, int packs) throws IOException {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            next.set(packs);
+    /**
+     * Waits for every worker, whatever happens: on a failure the others stop at their next pack,
+     * and an interrupt is kept for later rather than leaving workers writing to the index after
+     * the rebuild has returned.
+     */
+    private static void awaitAll(List<Future<Void>> running, AtomicInteger next, int packs) throws IOException {
+        Throwable failure = null;
+        boolean interrupted = false;
+        for (Future<Void> f : running) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    next.set(packs);
+                    if (failure == null) {
+                        failure = e.getCause();
+                    } else {
+                        failure.addSuppressed(e.getCause());
+                    }
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            throw new IOException("index rebuild interrupted", e);
-        } catch (ExecutionException e) {
-            next.set(packs);
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IOException(failure);
         }
     }
 

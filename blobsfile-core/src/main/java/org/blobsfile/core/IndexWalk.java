@@ -20,9 +20,16 @@ import org.blobsfile.api.spi.IndexRecord;
 final class IndexWalk extends Spliterators.AbstractSpliterator<BlobInfo> {
     private static final int PAGE = 1024;
 
+    /** How fetching a page enters and leaves a call of the store, which may have closed meanwhile. */
+    interface Guard {
+        /** @return what {@link #exit} needs back */
+        boolean enter();
+
+        void exit(boolean entered);
+    }
+
     private final StoreIndex index;
-    private final Runnable enter;
-    private final Runnable exit;
+    private final Guard guard;
     private final String prefix;
     private final byte[] to;
     private long remaining;
@@ -30,11 +37,10 @@ final class IndexWalk extends Spliterators.AbstractSpliterator<BlobInfo> {
     private boolean done;
     private final ArrayDeque<BlobInfo> buffer = new ArrayDeque<>();
 
-    IndexWalk(StoreIndex index, Range range, Runnable enter, Runnable exit) {
+    IndexWalk(StoreIndex index, Range range, Guard guard) {
         super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.DISTINCT | Spliterator.NONNULL);
         this.index = index;
-        this.enter = enter;
-        this.exit = exit;
+        this.guard = guard;
         this.prefix = range.prefix();
         this.to = range.to().map(BlobRef::bytes).orElse(null);
         this.remaining = range.limit();
@@ -76,11 +82,11 @@ final class IndexWalk extends Spliterators.AbstractSpliterator<BlobInfo> {
             return;
         }
         List<IndexRecord> page;
-        enter.run();
+        boolean entered = guard.enter();
         try {
             page = index.scan(next, (int) Math.min(PAGE, remaining));
         } finally {
-            exit.run();
+            guard.exit(entered);
         }
         for (IndexRecord r : page) {
             BlobRef ref = BlobRef.of(r.key());

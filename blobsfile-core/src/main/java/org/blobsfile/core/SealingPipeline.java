@@ -126,29 +126,53 @@ final class SealingPipeline implements AutoCloseable {
         return seals.sum();
     }
 
-    /** Waits until every pack queued so far is sealed (or failed). */
+    /**
+     * Waits until every pack queued so far is sealed (or failed). An interrupt does not cut the
+     * wait short, since callers go on to read the packs as settled; it is kept for the caller.
+     */
     void awaitIdle() {
         java.util.concurrent.Future<?> f = thread.submit(() -> { });
+        boolean interrupted = false;
         try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e);
+            while (true) {
+                try {
+                    f.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** Finishes the queued seals, then stops the thread. */
+    /**
+     * Finishes the queued seals, then stops the thread. An interrupted close stops the seal in
+     * progress instead (the next open redoes it), but still waits for the thread to end, so no
+     * seal writes to a pack once the store is closed.
+     */
     @Override
     public void close() {
         thread.shutdown();
-        try {
-            while (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                    break;
+                }
                 LOG.info("waiting for the sealer to finish before closing {}", dir);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                thread.shutdownNow();
             }
-        } catch (InterruptedException e) {
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            thread.shutdownNow();
         }
     }
 }

@@ -265,4 +265,91 @@ class ConcurrencyTest {
             assertThat(store.verify().isClean()).isTrue();
         }
     }
+
+    @Test
+    void everyCallOfAnInterruptedThreadCompletesAndKeepsTheInterrupt() throws Exception {
+        Map<BlobRef, byte[]> stored = new java.util.LinkedHashMap<>();
+        try (BlobStore store = BlobStore.builder(tmp).maxPackSize(64 * 1024).open()) {
+            Random rnd = new Random(3);
+            for (int i = 0; i < 120; i++) {
+                byte[] b = random(rnd, 500 + rnd.nextInt(3000));
+                stored.put(store.put(b), b);
+            }
+            BlobRef first = stored.keySet().iterator().next();
+            List<String> calls = new ArrayList<>();
+            List<Runnable> all = List.of(
+                    () -> stored.forEach((ref, b) -> assertThat(store.get(ref)).isEqualTo(b)),
+                    () -> assertThat(store.exists(first)).isTrue(),
+                    () -> assertThat(store.size(first)).isEqualTo(stored.get(first).length),
+                    () -> assertThat(store.enumerate().count()).isEqualTo(stored.size()),
+                    () -> assertThat(store.stats().blobs()).isEqualTo(stored.size()),
+                    () -> assertThat(store.putAll(List.of("a".getBytes(), "b".getBytes()))).hasSize(2),
+                    () -> assertThat(store.verify().isClean()).isTrue(),
+                    () -> assertThat(store.repair().repaired()).isEmpty(),
+                    store::rebuildIndex);
+            for (Runnable call : all) {
+                Thread.currentThread().interrupt();
+                call.run();
+                calls.add(Thread.interrupted() ? "kept" : "lost");
+            }
+            assertThat(calls).as("the interrupt after each call").containsOnly("kept");
+            // nothing the interrupted calls did closed a channel under the store
+            stored.forEach((ref, b) -> assertThat(store.get(ref)).isEqualTo(b));
+            assertThat(store.stats().blobs()).isEqualTo(stored.size() + 2);
+            Thread.currentThread().interrupt();
+        } finally {
+            assertThat(Thread.interrupted()).as("close keeps the interrupt too").isTrue();
+        }
+        try (BlobStore store = BlobStore.builder(tmp).open()) {
+            assertThat(store.stats().uncleanShutdown()).isFalse();
+            assertThat(store.verify().isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void readersInterruptedWhileTheyReadNeitherFailNorBreakTheStore() throws Exception {
+        Map<BlobRef, byte[]> stored = new java.util.LinkedHashMap<>();
+        int threads = 4;
+        try (BlobStore store = BlobStore.builder(tmp).maxPackSize(64 * 1024).open()) {
+            Random rnd = new Random(4);
+            for (int i = 0; i < 200; i++) {
+                byte[] b = random(rnd, 500 + rnd.nextInt(3000));
+                stored.put(store.put(b), b);
+            }
+            List<BlobRef> refs = new ArrayList<>(stored.keySet());
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> readers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                final int seed = t;
+                Thread r = new Thread(() -> {
+                    Random pick = new Random(seed);
+                    try {
+                        for (int i = 0; i < 3000; i++) {
+                            BlobRef ref = refs.get(pick.nextInt(refs.size()));
+                            if (!java.util.Arrays.equals(store.get(ref), stored.get(ref))) {
+                                failures.add(new AssertionError("wrong bytes for " + ref));
+                            }
+                            Thread.interrupted();
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                readers.add(r);
+                r.start();
+            }
+            // interrupts land at any point of a get, in the middle of reads from shared channels too
+            Random pick = new Random(2);
+            while (readers.stream().anyMatch(Thread::isAlive)) {
+                readers.get(pick.nextInt(threads)).interrupt();
+                Thread.yield();
+            }
+            for (Thread r : readers) {
+                r.join();
+            }
+            assertThat(failures).isEmpty();
+            stored.forEach((ref, b) -> assertThat(store.get(ref)).isEqualTo(b));
+            assertThat(store.verify().isClean()).isTrue();
+        }
+    }
 }
