@@ -58,7 +58,8 @@ class OrderedPipelineTest {
             return i;
         }, seen::addAll)).isInstanceOf(IllegalStateException.class).hasMessage("item 20");
         // what the sink took before the failure was seen, if anything, is a prefix of the items
-        assertThat(IntStream.range(0, 20).boxed().toList()).startsWith(seen.toArray(Integer[]::new));
+        // (AssertJ's startsWith refuses an empty prefix, so the prefix is compared as a list)
+        assertThat(seen).hasSizeLessThanOrEqualTo(20).isEqualTo(IntStream.range(0, seen.size()).boxed().toList());
     }
 
     @Test
