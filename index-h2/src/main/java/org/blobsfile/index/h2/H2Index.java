@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexRecord;
@@ -23,12 +21,18 @@ import org.h2.mvstore.type.ByteArrayDataType;
 import org.h2.mvstore.type.StringDataType;
 
 /**
- * A {@link BlobIndex} in one H2 MVStore file. Keys live in the map {@code "keys"}, meta values
+ * A {@link BlobIndex} in one H2 MVStore file. Keys live in {@value #SLICES} maps
+ * {@code "keys.0"} to {@code "keys.15"}, each holding the keys whose first byte has that value
+ * in its high four bits, so the maps in their order list every key in order; meta values live
  * in {@code "meta"}, and this module's own bookkeeping (value layout, H2 version) in
  * {@code "blobsfile"}.
  *
- * <p>MVStore maps show each put at once, so a batch is made atomic for readers by a read-write
- * lock: a batch is applied under the write lock, reads take the read lock and run in parallel.
+ * <p>MVStore maps show each put at once, so a batch is made atomic for readers by a
+ * {@link BatchLock}: reads share one mode and run in parallel; batches of puts alone, as a
+ * rebuild writes from several threads, share another and go in side by side; a batch with
+ * deletes or meta values holds the lock alone. Concurrent puts into one MVStore map retry, and
+ * soon take turns, when another put changed the map first: spread over the slices, writers on
+ * random keys rarely meet in one map.
  *
  * <p>Commits are few and large, which is what keeps a bulk load small and fast: a commit writes
  * every page changed since the last one, and with random keys nearly every leaf changes between
@@ -37,41 +41,47 @@ import org.h2.mvstore.type.StringDataType;
  * older than {@link H2Tuning#commitMillis()}; close commits the rest and compacts the file. The
  * store never needs more: it does not let the index run ahead of durable packs, and after a crash
  * it scans the packs from the index's last committed checkpoint, so uncommitted batches are
- * replayed, never lost.
+ * replayed, never lost. A commit runs while readers may run but no batch is being written, so
+ * it persists whole batches only.
  */
 final class H2Index implements BlobIndex {
     static final String FILE_NAME = "index.mv.db";
-    static final String KEYS_MAP = "keys";
+    /** The name of a key slice's map is this and the slice's number. */
+    static final String KEYS_MAP_PREFIX = "keys.";
+    /** How many maps the keys are spread over, by the high bits of their first byte. */
+    static final int SLICES = 16;
+    private static final int SLICE_SHIFT = 4;
     static final String META_MAP = "meta";
     static final String INFO_MAP = "blobsfile";
     static final String LAYOUT = "layout";
     static final String H2_VERSION = "h2.version";
-    private static final String LAYOUT_VERSION = "1";
+    /** 1 held every key in one map "keys"; 2 spreads them over {@value #SLICES} maps. */
+    private static final String LAYOUT_VERSION = "2";
 
     private final Path file;
     private final MVStore store;
-    private final MVMap<byte[], byte[]> keys;
+    private final List<MVMap<byte[], byte[]>> slices;
     private final MVMap<String, byte[]> meta;
     private final H2Tuning tuning;
 
-    private final Lock reading;
-    private final Lock writing;
-    /** Written under {@link #writing}, read under either lock. */
+    private final BatchLock lock = new BatchLock();
+    /** Written in exclusive mode, read in any mode. */
     private boolean closed;
-    /** Guarded by {@link #writing}. */
-    private long lastCommitNanos = System.nanoTime();
+    /** Set after each commit, read by whichever batch asks whether to commit next. */
+    private volatile long lastCommitNanos = System.nanoTime();
 
     private H2Index(Path file, MVStore store, H2Tuning tuning) {
         this.file = file;
         this.store = store;
         this.tuning = tuning;
-        this.keys = store.openMap(KEYS_MAP, new MVMap.Builder<byte[], byte[]>()
-                .keyType(UnsignedBytesType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        List<MVMap<byte[], byte[]>> maps = new ArrayList<>(SLICES);
+        for (int i = 0; i < SLICES; i++) {
+            maps.add(store.openMap(KEYS_MAP_PREFIX + i, new MVMap.Builder<byte[], byte[]>()
+                    .keyType(UnsignedBytesType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)));
+        }
+        this.slices = List.copyOf(maps);
         this.meta = store.openMap(META_MAP, new MVMap.Builder<String, byte[]>()
                 .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
-        ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        this.reading = lock.readLock();
-        this.writing = lock.writeLock();
     }
 
     /** Opens or creates the store file in {@code dir}, which exists. */
@@ -149,56 +159,99 @@ final class H2Index implements BlobIndex {
 
     /** @return the H2 version recorded in the file */
     String recordedH2Version() throws IOException {
-        reading.lock();
+        lock.lockRead();
         try {
             ensureOpen();
             return store.<String, String>openMap(INFO_MAP).get(H2_VERSION);
         } finally {
-            reading.unlock();
+            lock.unlockRead();
         }
+    }
+
+    /** @return the map that holds {@code key}: keys sort first by their first byte, an empty key first of all */
+    private MVMap<byte[], byte[]> sliceOf(byte[] key) {
+        return slices.get(sliceIndex(key));
+    }
+
+    private static int sliceIndex(byte[] key) {
+        return key.length == 0 ? 0 : (key[0] & 0xFF) >>> SLICE_SHIFT;
     }
 
     @Override
     public byte[] get(byte[] key) throws IOException {
         Objects.requireNonNull(key, "key");
-        reading.lock();
+        lock.lockRead();
         try {
             ensureOpen();
-            byte[] v = keys.get(key);
+            byte[] v = sliceOf(key).get(key);
             return v == null ? null : v.clone();
         } catch (MVStoreException e) {
             throw failure("read", e);
         } finally {
-            reading.unlock();
+            lock.unlockRead();
         }
     }
 
+    /**
+     * Applies the batch in puts mode if it holds only puts, else in exclusive mode; then commits
+     * if one is due.
+     */
     @Override
     public void write(IndexBatch batch) throws IOException {
-        writing.lock();
+        boolean putsOnly = batch.deletes().isEmpty() && batch.meta().isEmpty();
+        if (putsOnly) {
+            lock.lockPuts();
+        } else {
+            lock.lockExclusive();
+        }
         try {
             ensureOpen();
-            if (batch.isEmpty()) {
-                return;
-            }
             for (IndexRecord r : batch.puts()) {
-                keys.put(Objects.requireNonNull(r.key(), "key").clone(), Objects.requireNonNull(r.value(), "value").clone());
+                byte[] key = Objects.requireNonNull(r.key(), "key");
+                sliceOf(key).put(key.clone(), Objects.requireNonNull(r.value(), "value").clone());
             }
             for (byte[] k : batch.deletes()) {
-                keys.remove(Objects.requireNonNull(k, "key"));
+                sliceOf(Objects.requireNonNull(k, "key")).remove(k);
             }
             for (Map.Entry<String, byte[]> m : batch.meta().entrySet()) {
                 meta.put(m.getKey(), Objects.requireNonNull(m.getValue(), "meta value").clone());
             }
-            long now = System.nanoTime();
-            if (store.getUnsavedMemory() >= tuning.commitBytes() || now - lastCommitNanos >= tuning.commitMillis() * 1_000_000L) {
-                store.commit();
-                lastCommitNanos = now;
-            }
         } catch (MVStoreException e) {
             throw failure("write", e);
         } finally {
-            writing.unlock();
+            if (putsOnly) {
+                lock.unlockPuts();
+            } else {
+                lock.unlockExclusive();
+            }
+        }
+        if (!batch.isEmpty() && commitDue()) {
+            commit();
+        }
+    }
+
+    private boolean commitDue() {
+        return store.getUnsavedMemory() >= tuning.commitBytes()
+                || System.nanoTime() - lastCommitNanos >= tuning.commitMillis() * 1_000_000L;
+    }
+
+    /**
+     * Commits in read mode: no batch is half applied, so the file gets whole batches only, and
+     * readers go on meanwhile. Writers that found a commit due at the same time queue here; the
+     * first commits, the others find it done.
+     */
+    private void commit() throws IOException {
+        lock.lockRead();
+        try {
+            if (closed || !commitDue()) {
+                return;
+            }
+            store.commit();
+            lastCommitNanos = System.nanoTime();
+        } catch (MVStoreException e) {
+            throw failure("commit", e);
+        } finally {
+            lock.unlockRead();
         }
     }
 
@@ -207,7 +260,7 @@ final class H2Index implements BlobIndex {
         return seek(fromInclusive, new byte[0], limit);
     }
 
-    /** One cursor from the start key, stopping at the first key past the prefix. */
+    /** Cursors from the start key, stopping at the first key past the prefix. */
     @Override
     public List<IndexRecord> scanPrefix(byte[] prefix, byte[] fromInclusive, int limit) throws IOException {
         byte[] start = java.util.Arrays.compareUnsigned(fromInclusive, prefix) > 0 ? fromInclusive : prefix;
@@ -216,33 +269,33 @@ final class H2Index implements BlobIndex {
 
     private List<IndexRecord> seek(byte[] start, byte[] prefix, int limit) throws IOException {
         Objects.requireNonNull(start, "fromInclusive");
-        reading.lock();
+        lock.lockRead();
         try {
             ensureOpen();
             List<IndexRecord> out = new ArrayList<>(Math.max(0, Math.min(limit, 1024)));
-            if (limit <= 0) {
-                return out;
-            }
-            Cursor<byte[], byte[]> c = keys.cursor(start);
-            while (c.hasNext() && out.size() < limit) {
-                byte[] k = c.next();
-                if (!BlobIndex.startsWith(k, prefix)) {
-                    break;
+            // the start key's slice from the start key, then each later slice from its first key
+            for (int i = sliceIndex(start); i < SLICES && out.size() < limit; i++) {
+                Cursor<byte[], byte[]> c = slices.get(i).cursor(i == sliceIndex(start) ? start : null);
+                while (c.hasNext() && out.size() < limit) {
+                    byte[] k = c.next();
+                    if (!BlobIndex.startsWith(k, prefix)) {
+                        return out;
+                    }
+                    out.add(new IndexRecord(k.clone(), c.getValue().clone()));
                 }
-                out.add(new IndexRecord(k.clone(), c.getValue().clone()));
             }
             return out;
         } catch (MVStoreException e) {
             throw failure("scan", e);
         } finally {
-            reading.unlock();
+            lock.unlockRead();
         }
     }
 
     @Override
     public byte[] getMeta(String name) throws IOException {
         Objects.requireNonNull(name, "name");
-        reading.lock();
+        lock.lockRead();
         try {
             ensureOpen();
             byte[] v = meta.get(name);
@@ -250,14 +303,14 @@ final class H2Index implements BlobIndex {
         } catch (MVStoreException e) {
             throw failure("read meta value '" + name + "' from", e);
         } finally {
-            reading.unlock();
+            lock.unlockRead();
         }
     }
 
     /** Waits for running operations, commits what is left, compacts the file for a bounded time and closes it. */
     @Override
     public void close() throws IOException {
-        writing.lock();
+        lock.lockExclusive();
         try {
             if (closed) {
                 return;
@@ -270,7 +323,7 @@ final class H2Index implements BlobIndex {
                 throw failure("close", e);
             }
         } finally {
-            writing.unlock();
+            lock.unlockExclusive();
         }
     }
 
