@@ -3,6 +3,7 @@ package org.blobsfile.core;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -38,7 +39,7 @@ final class PackAppender implements AutoCloseable {
     record Extent(int packs, int active, long activeEnd) {
         /** @return the length to read of pack {@code n}: the active pack's appended end, else its file */
         long length(int n, PackReaders readers) throws IOException {
-            return n == active ? activeEnd : java.nio.file.Files.size(readers.path(n));
+            return n == active ? activeEnd : Files.size(readers.path(n));
         }
     }
 
