@@ -144,8 +144,8 @@ public interface BlobStore extends AutoCloseable {
     RepairReport repair(Progress progress);
 
     /**
-     * Throws the index away and rebuilds it by scanning every pack, in parallel.
-     * Puts wait while it runs.
+     * Throws the index away and rebuilds it by scanning every pack, in parallel. Puts, and
+     * reads that need the index, wait while it runs; none of them fails or misses a blob.
      */
     void rebuildIndex();
 

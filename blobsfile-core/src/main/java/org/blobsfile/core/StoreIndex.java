@@ -3,6 +3,7 @@ package org.blobsfile.core;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.locks.StampedLock;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
@@ -24,6 +25,17 @@ final class StoreIndex implements AutoCloseable {
     private final IndexProvider provider;
     private final Path directory;
     private volatile BlobIndex index;
+    /**
+     * Held for writing while {@link #rebuild} runs, since a lookup meanwhile would meet a closed
+     * or half-filled index. Lookups read optimistically, which costs no write to shared memory,
+     * and only when a rebuild began during one do they wait for it and look again.
+     */
+    private final StampedLock rebuilding = new StampedLock();
+
+    /** A lookup in the plugin's index. */
+    private interface Lookup<T> {
+        T in(BlobIndex index) throws IOException;
+    }
 
     private StoreIndex(IndexProvider provider, Path directory, BlobIndex index) {
         this.provider = provider;
@@ -44,7 +56,7 @@ final class StoreIndex implements AutoCloseable {
             if (format != null && (format.length != 1 || format[0] != IndexMeta.FORMAT_VERSION)) {
                 LOG.warn("index {} has value layout {}, this version writes {}: rebuilding it", d,
                         format.length == 1 ? format[0] : "?", IndexMeta.FORMAT_VERSION);
-                idx.close();
+                idx.discard();
                 provider.destroy(d);
                 idx = provider.open(d);
             }
@@ -72,7 +84,7 @@ final class StoreIndex implements AutoCloseable {
 
     boolean contains(byte[] hash) {
         try {
-            return index.contains(hash);
+            return lookup(idx -> idx.contains(hash));
         } catch (IOException e) {
             throw new StorageIOException("reading index " + directory, e);
         }
@@ -80,7 +92,7 @@ final class StoreIndex implements AutoCloseable {
 
     Location get(byte[] hash) {
         try {
-            byte[] v = index.get(hash);
+            byte[] v = lookup(idx -> idx.get(hash));
             return v == null ? null : Location.decode(v);
         } catch (IOException e) {
             throw new StorageIOException("reading index " + directory, e);
@@ -89,9 +101,32 @@ final class StoreIndex implements AutoCloseable {
 
     List<IndexRecord> scan(byte[] from, int limit) {
         try {
-            return index.scan(from, limit);
+            return lookup(idx -> idx.scan(from, limit));
         } catch (IOException e) {
             throw new StorageIOException("scanning index " + directory, e);
+        }
+    }
+
+    /** Runs a lookup of the store's readers: see {@link #rebuilding}. */
+    private <T> T lookup(Lookup<T> lookup) throws IOException {
+        long stamp = rebuilding.tryOptimisticRead();
+        if (stamp != 0) {
+            try {
+                T found = lookup.in(index);
+                if (rebuilding.validate(stamp)) {
+                    return found;
+                }
+            } catch (IOException | RuntimeException e) {
+                if (rebuilding.validate(stamp)) {
+                    throw e;
+                }
+            }
+        }
+        long read = rebuilding.readLock();
+        try {
+            return lookup.in(index);
+        } finally {
+            rebuilding.unlockRead(read);
         }
     }
 
@@ -110,27 +145,32 @@ final class StoreIndex implements AutoCloseable {
     }
 
     /**
-     * Empties the index and fills it from packs {@code 0..lastPack}.
+     * Empties the index and fills it from packs {@code 0..lastPack}. Lookups wait for it.
      *
      * @param checkpoint where the packs end, recorded as the recovery checkpoint
      * @return the totals over the rebuilt index
      */
     IndexMeta.Counters rebuild(PackReaders readers, CodecRegistry codecs, long maxPackSize, int lastPack,
                                IndexMeta.Checkpoint checkpoint) throws IOException {
-        reset();
-        long t0 = System.nanoTime();
-        new IndexRebuilder(readers, codecs, maxPackSize, Runtime.getRuntime().availableProcessors())
-                .rebuild(index, lastPack);
-        IndexMeta.Counters c = count();
-        markComplete(checkpoint, c);
-        LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, c.blobs(),
-                (System.nanoTime() - t0) / 1_000_000);
-        return c;
+        long write = rebuilding.writeLock();
+        try {
+            reset();
+            long t0 = System.nanoTime();
+            new IndexRebuilder(readers, codecs, maxPackSize, Runtime.getRuntime().availableProcessors())
+                    .rebuild(index, lastPack);
+            IndexMeta.Counters c = count();
+            markComplete(checkpoint, c);
+            LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, c.blobs(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            return c;
+        } finally {
+            rebuilding.unlockWrite(write);
+        }
     }
 
     /** Throws every key away. */
     void reset() throws IOException {
-        index.close();
+        index.discard();
         provider.destroy(directory);
         index = provider.open(directory);
     }

@@ -352,4 +352,58 @@ class ConcurrencyTest {
             assertThat(store.verify().isClean()).isTrue();
         }
     }
+
+    @Test
+    void readsDuringAnIndexRebuildFindEveryBlob() throws Exception {
+        Map<BlobRef, byte[]> stored = new java.util.LinkedHashMap<>();
+        try (BlobStore store = BlobStore.builder(tmp).maxPackSize(256 * 1024).open()) {
+            Random rnd = new Random(6);
+            for (int i = 0; i < 600; i++) {
+                byte[] b = random(rnd, 100 + rnd.nextInt(1500));
+                stored.put(store.put(b), b);
+            }
+            List<BlobRef> refs = new ArrayList<>(stored.keySet());
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean rebuilding = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+            List<Thread> readers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                final int seed = t;
+                Thread r = new Thread(() -> {
+                    Random pick = new Random(seed);
+                    try {
+                        while (rebuilding.get()) {
+                            BlobRef ref = refs.get(pick.nextInt(refs.size()));
+                            if (seed == 0) {
+                                assertThat(store.enumerate().count()).isEqualTo(refs.size());
+                            } else if (seed == 1) {
+                                assertThat(store.exists(ref)).isTrue();
+                                assertThat(store.size(ref)).isEqualTo(stored.get(ref).length);
+                            } else {
+                                assertThat(store.get(ref)).isEqualTo(stored.get(ref));
+                            }
+                            reads.incrementAndGet();
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                readers.add(r);
+                r.start();
+            }
+            try {
+                for (int i = 0; i < 8 && failures.isEmpty(); i++) {
+                    store.rebuildIndex();
+                }
+            } finally {
+                rebuilding.set(false);
+                for (Thread r : readers) {
+                    r.join();
+                }
+            }
+            assertThat(failures).isEmpty();
+            assertThat(reads.get()).isPositive();
+            assertThat(store.stats().blobs()).isEqualTo(refs.size());
+        }
+    }
 }

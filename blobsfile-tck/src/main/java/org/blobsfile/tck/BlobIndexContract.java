@@ -530,6 +530,23 @@ public abstract class BlobIndexContract {
     }
 
     @Test
+    void discardThenDestroyThenOpenIsEmpty() throws IOException {
+        byte[] k = key(random());
+        BlobIndex index = open();
+        index.write(new IndexBatch().put(k, valueFor(k, 0)).putMeta("checkpoint", intBytes(1)));
+        index.discard();
+        index.discard();
+        index.close();
+        provider().destroy(indexDirectory());
+
+        BlobIndex fresh = open();
+        assertThat(fresh.get(k)).isNull();
+        assertThat(fresh.getMeta("checkpoint")).isNull();
+        fresh.write(new IndexBatch().put(k, valueFor(k, 3)));
+        assertThat(fresh.get(k)).isEqualTo(valueFor(k, 3));
+    }
+
+    @Test
     void destroyOfAMissingDirectoryIsHarmless() throws IOException {
         Path missing = tempDir.resolve("never-opened");
         provider().destroy(missing);

@@ -96,6 +96,18 @@ public interface BlobIndex extends AutoCloseable {
     void close() throws IOException;
 
     /**
+     * Closes an index whose files are about to be destroyed, as before a rebuild: nothing
+     * written need be saved, so an index that persists its writes on close may skip that. The
+     * store calls it instead of {@link #close()} and makes no other call after it; calling it
+     * again, or close after it, does nothing.
+     *
+     * @throws IOException if files cannot be closed
+     */
+    default void discard() throws IOException {
+        close();
+    }
+
+    /**
      * @param key    a key
      * @param prefix a prefix
      * @return whether {@code key} starts with {@code prefix}

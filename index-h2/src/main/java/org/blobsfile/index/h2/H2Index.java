@@ -327,6 +327,20 @@ final class H2Index implements BlobIndex {
         }
     }
 
+    /** Closes without the commit and compaction of {@link #close()}: the file is deleted next. */
+    @Override
+    public void discard() {
+        lock.lockExclusive();
+        try {
+            if (!closed) {
+                closed = true;
+                store.closeImmediately();
+            }
+        } finally {
+            lock.unlockExclusive();
+        }
+    }
+
     /** @return the bytes the store file takes on disk now */
     long fileSize() throws IOException {
         return Files.size(file);
