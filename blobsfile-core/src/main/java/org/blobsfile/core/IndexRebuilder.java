@@ -112,27 +112,17 @@ final class IndexRebuilder {
      */
     private static void awaitAll(List<Future<Void>> running, AtomicInteger next, int packs) throws IOException {
         Throwable failure = null;
-        boolean interrupted = false;
         for (Future<Void> f : running) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    next.set(packs);
-                    if (failure == null) {
-                        failure = e.getCause();
-                    } else {
-                        failure.addSuppressed(e.getCause());
-                    }
-                    break;
+            try {
+                Uninterruptibly.get(f);
+            } catch (ExecutionException e) {
+                next.set(packs);
+                if (failure == null) {
+                    failure = e.getCause();
+                } else {
+                    failure.addSuppressed(e.getCause());
                 }
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         if (failure instanceof IOException io) {
             throw io;

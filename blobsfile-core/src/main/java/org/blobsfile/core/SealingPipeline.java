@@ -131,23 +131,10 @@ final class SealingPipeline implements AutoCloseable {
      * wait short, since callers go on to read the packs as settled; it is kept for the caller.
      */
     void awaitIdle() {
-        java.util.concurrent.Future<?> f = thread.submit(() -> { });
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    f.get();
-                    return;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Uninterruptibly.get(thread.submit(() -> { }));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
         }
     }
 

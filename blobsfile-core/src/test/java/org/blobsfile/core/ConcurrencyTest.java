@@ -223,34 +223,15 @@ class ConcurrencyTest {
             assertThat(Thread.interrupted()).as("the interrupt is handed back").isTrue();
 
             Map<BlobRef, byte[]> stored = new ConcurrentHashMap<>();
-            List<Thread> workers = new ArrayList<>();
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-            for (int t = 0; t < threads; t++) {
-                final int seed = t;
-                Thread w = new Thread(() -> {
-                    Random rnd = new Random(seed);
-                    try {
-                        for (int i = 0; i < perThread; i++) {
-                            byte[] b = random(rnd, 200 + rnd.nextInt(2000));
-                            stored.put(store.put(b), b);
-                            Thread.interrupted();
-                        }
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                });
-                workers.add(w);
-                w.start();
-            }
             // interrupt the writers again and again while they write, force and roll packs over
-            Random pick = new Random(1);
-            while (workers.stream().anyMatch(Thread::isAlive)) {
-                workers.get(pick.nextInt(threads)).interrupt();
-                Thread.yield();
-            }
-            for (Thread w : workers) {
-                w.join();
-            }
+            List<Throwable> failures = runInterrupted(threads, seed -> {
+                Random rnd = new Random(seed);
+                for (int i = 0; i < perThread; i++) {
+                    byte[] b = random(rnd, 200 + rnd.nextInt(2000));
+                    stored.put(store.put(b), b);
+                    Thread.interrupted();
+                }
+            });
             assertThat(failures).isEmpty();
             assertThat(stored).hasSize(threads * perThread);
             assertThat(store.get(before)).isEqualTo("before".getBytes());
@@ -317,36 +298,15 @@ class ConcurrencyTest {
                 stored.put(store.put(b), b);
             }
             List<BlobRef> refs = new ArrayList<>(stored.keySet());
-            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-            List<Thread> readers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                final int seed = t;
-                Thread r = new Thread(() -> {
-                    Random pick = new Random(seed);
-                    try {
-                        for (int i = 0; i < 3000; i++) {
-                            BlobRef ref = refs.get(pick.nextInt(refs.size()));
-                            if (!java.util.Arrays.equals(store.get(ref), stored.get(ref))) {
-                                failures.add(new AssertionError("wrong bytes for " + ref));
-                            }
-                            Thread.interrupted();
-                        }
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                });
-                readers.add(r);
-                r.start();
-            }
             // interrupts land at any point of a get, in the middle of reads from shared channels too
-            Random pick = new Random(2);
-            while (readers.stream().anyMatch(Thread::isAlive)) {
-                readers.get(pick.nextInt(threads)).interrupt();
-                Thread.yield();
-            }
-            for (Thread r : readers) {
-                r.join();
-            }
+            List<Throwable> failures = runInterrupted(threads, seed -> {
+                Random pick = new Random(seed);
+                for (int i = 0; i < 3000; i++) {
+                    BlobRef ref = refs.get(pick.nextInt(refs.size()));
+                    assertThat(store.get(ref)).isEqualTo(stored.get(ref));
+                    Thread.interrupted();
+                }
+            });
             assertThat(failures).isEmpty();
             stored.forEach((ref, b) -> assertThat(store.get(ref)).isEqualTo(b));
             assertThat(store.verify().isClean()).isTrue();
@@ -405,5 +365,42 @@ class ConcurrencyTest {
             assertThat(reads.get()).isPositive();
             assertThat(store.stats().blobs()).isEqualTo(refs.size());
         }
+    }
+
+    /** What a thread of {@link #runInterrupted} does; its number seeds it. */
+    private interface Work {
+        void run(int seed) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on {@code threads} threads while this one interrupts them, one picked at
+     * random after another, until all are done.
+     *
+     * @return what the threads threw
+     */
+    private static List<Throwable> runInterrupted(int threads, Work work) throws InterruptedException {
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            final int seed = t;
+            Thread w = new Thread(() -> {
+                try {
+                    work.run(seed);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            workers.add(w);
+            w.start();
+        }
+        Random pick = new Random(threads);
+        while (workers.stream().anyMatch(Thread::isAlive)) {
+            workers.get(pick.nextInt(threads)).interrupt();
+            Thread.yield();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        return failures;
     }
 }
