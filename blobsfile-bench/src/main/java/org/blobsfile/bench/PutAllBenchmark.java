@@ -3,7 +3,6 @@ package org.blobsfile.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * puts with the sealer running beside them.
  *
  * <p>One operation is one whole putAll, returning once the batch is forced: MB/s = ops/s &times;
- * batch &times; size / 2^20. The blobs are made once per trial and get a fresh counter in their
- * first bytes before each call, so every put is new and nothing is deduplicated; their content
- * is random, so a compressing codec does its full work and stores them plain.
+ * batch &times; size / 2^20. Each blob of the batch comes from its own {@link BlobSource}
+ * stream, which makes it new for every call, so nothing is deduplicated; their content is
+ * random, so a compressing codec does its full work and stores them plain.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -72,20 +71,22 @@ public class PutAllBenchmark {
 
     private Path dir;
     private BlobStore store;
+    /** One source per blob of the batch, each its own stream, so no two blobs are ever alike. */
+    private BlobSource[] sources;
     private List<byte[]> blobs;
+    /** Blobs put so far in the trial. */
     private long counter;
     private long putsAtOpen;
     private ForkJoinPool oneWorker;
 
-    /** Makes the batch's blobs and the pool of the baseline. */
+    /** Makes the batch's blob sources and the pool of the baseline. */
     @Setup(Level.Trial)
     public void make() {
-        SplittableRandom rnd = new SplittableRandom(0x5EED_000BL);
+        sources = new BlobSource[batch];
         blobs = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
-            byte[] b = new byte[size];
-            rnd.nextBytes(b);
-            blobs.add(b);
+            sources[i] = new BlobSource(size, 0x5EED_000BL, i);
+            blobs.add(null);
         }
         oneWorker = new ForkJoinPool(1);
     }
@@ -125,14 +126,12 @@ public class PutAllBenchmark {
         }
     }
 
-    /** @return the blobs, each with a counter never used before in its first eight bytes */
+    /** @return the batch, every blob new */
     private List<byte[]> fresh() {
-        for (byte[] b : blobs) {
-            long n = ++counter;
-            for (int i = 0; i < Math.min(Long.BYTES, b.length); i++) {
-                b[i] = (byte) (n >>> (8 * i));
-            }
+        for (int i = 0; i < batch; i++) {
+            blobs.set(i, sources[i].next());
         }
+        counter += batch;
         return blobs;
     }
 

@@ -412,8 +412,8 @@ final class FileBlobStore implements BlobStore {
         try {
             appender.awaitIndexed();
             IndexMeta.Counters c = appender.counters();
-            StoreMeters m = meters;
-            return new StoreStats(c.blobs(), c.bytes(), c.storedBytes(), appender.packCount(), sealedPackNumbers().size(),
+            StoreMeters m = meters; // short, so the long argument list stays readable
+            return new StoreStats(c.blobs(), c.bytes(), c.storedBytes(), appender.packCount(), sealing.sealedPacks().size(),
                     maxPackSize, writeCodec == null ? CodecRegistry.NONE : writeCodec.name(), index.name(),
                     options.durability(), m.puts.sum(), m.dedupedPuts.sum(), m.gets.sum(), m.bytesWritten.sum(),
                     m.bytesRead.sum(), m.forces.sum(), m.indexRebuilds.sum(), recoveredEntries, truncatedBytes,
@@ -429,7 +429,7 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             List<Path> out = new ArrayList<>();
-            for (int n : sealedPackNumbers()) {
+            for (int n : sealing.sealedPacks()) {
                 out.add(readers.path(n));
             }
             return out;
@@ -448,10 +448,6 @@ final class FileBlobStore implements BlobStore {
         return n;
     }
 
-    private List<Integer> sealedPackNumbers() {
-        return sealing.sealedPacks();
-    }
-
     @Override
     public void addSealListener(SealListener listener) {
         sealing.addListener(Objects.requireNonNull(listener, "listener"));
@@ -460,15 +456,6 @@ final class FileBlobStore implements BlobStore {
     @Override
     public Path directory() {
         return dir;
-    }
-
-    long maxPackSize() {
-        return maxPackSize;
-    }
-
-    /** Waits for the packs queued for sealing so far; for tests and tools. */
-    void awaitSealing() {
-        sealing.awaitIdle();
     }
 
     @Override

@@ -37,9 +37,13 @@ final class PackAppender implements AutoCloseable {
 
     /** The packs of the store, as maintenance needs them: how many, and how far the active one goes. */
     record Extent(int packs, int active, long activeEnd) {
-        /** @return the length to read of pack {@code n}: the active pack's appended end, else its file */
-        long length(int n, PackReaders readers) throws IOException {
-            return n == active ? activeEnd : Files.size(readers.path(n));
+        /** @return the length to read of each pack: the active pack's appended end, else its file's */
+        long[] lengths(PackReaders readers) throws IOException {
+            long[] lengths = new long[packs];
+            for (int n = 0; n < packs; n++) {
+                lengths[n] = n == active ? activeEnd : Files.size(readers.path(n));
+            }
+            return lengths;
         }
     }
 

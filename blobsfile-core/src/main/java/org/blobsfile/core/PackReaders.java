@@ -5,8 +5,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,12 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * positional reads on a {@link FileChannel} are thread-safe and never move a shared position.
  */
 final class PackReaders implements Closeable {
-    /**
-     * How often a read starts over on a channel closed under it before it gives up: only a bound
-     * against a bug, since each close is one interrupt or one replaced pack.
-     */
-    private static final int RETRIES = 1000;
-
     private final Path dir;
     private final ConcurrentHashMap<Integer, FileChannel> channels = new ConcurrentHashMap<>();
 
@@ -51,40 +43,20 @@ final class PackReaders implements Closeable {
     /**
      * Reads exactly {@code len} bytes at {@code pos} of pack {@code pack} into {@code dst}. A read
      * that races with {@link #forget} (the pack was just replaced by a repaired copy), or with an
-     * interrupt that closed the shared channel, starts over on a channel opened again; an
-     * interrupt of this thread is handed back once the read is done.
+     * interrupt that closed the shared channel, starts over on a channel opened again: see
+     * {@link Uninterruptibly#io}.
      */
     void readFully(int pack, long pos, byte[] dst, int off, int len) throws IOException {
-        boolean interrupted = false;
-        try {
-            for (int attempt = 0;; attempt++) {
-                FileChannel ch = channel(pack);
-                ByteBuffer b = ByteBuffer.wrap(dst, off, len);
-                try {
-                    while (b.hasRemaining()) {
-                        if (ch.read(b, pos + b.position() - off) < 0) {
-                            throw new EOFException(path(pack) + " ends before offset " + (pos + len));
-                        }
-                    }
-                    return;
-                } catch (ClosedChannelException e) {
-                    if (e instanceof ClosedByInterruptException) {
-                        interrupted = true;
-                        Thread.interrupted();
-                    }
-                    // closed by an interrupt (this thread's or another's) or a replaced pack:
-                    // each close is an event of its own, so a fresh channel makes progress
-                    if (attempt >= RETRIES) {
-                        throw e;
-                    }
-                    channels.remove(pack, ch);
+        Uninterruptibly.io(() -> {
+            ByteBuffer b = ByteBuffer.wrap(dst, off, len);
+            FileChannel ch = channel(pack);
+            while (b.hasRemaining()) {
+                if (ch.read(b, pos + b.position() - off) < 0) {
+                    throw new EOFException(path(pack) + " ends before offset " + (pos + len));
                 }
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+            return null;
+        }, closed -> channels.computeIfPresent(pack, (n, ch) -> ch.isOpen() ? ch : null));
     }
 
     /** Closes and forgets the channel of {@code pack}, after the file was replaced. */

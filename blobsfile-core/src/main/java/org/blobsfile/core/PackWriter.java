@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ final class PackWriter implements Closeable {
     private final Path path;
     private final int number;
     private final long maxPackSize;
-    /** Opened again if an interrupt closes it; see {@link #uninterruptible}. */
+    /** Opened again if an interrupt closes it; see {@link #reopen}. */
     private volatile FileChannel channel;
     private volatile boolean closed;
     private long end;
@@ -47,21 +48,11 @@ final class PackWriter implements Closeable {
      * interrupt is repeated, and the interrupt handed back afterwards.
      */
     static PackWriter create(Path dir, int n, long maxPackSize) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            while (true) {
-                try {
-                    return createOnce(dir, n, maxPackSize);
-                } catch (ClosedByInterruptException e) {
-                    interrupted = true;
-                    Thread.interrupted();
-                }
+        return Uninterruptibly.io(() -> createOnce(dir, n, maxPackSize), closed -> {
+            if (!(closed instanceof ClosedByInterruptException)) {
+                throw closed;
             }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        });
     }
 
     private static PackWriter createOnce(Path dir, int n, long maxPackSize) throws IOException {
@@ -159,7 +150,10 @@ final class PackWriter implements Closeable {
      * buffers stay reserved for the next attempt.
      */
     void writeReserved() throws IOException {
-        uninterruptible(this::writeReservedOnce);
+        uninterruptible(() -> {
+            writeReservedOnce();
+            return null;
+        });
     }
 
     private void writeReservedOnce() throws IOException {
@@ -191,7 +185,10 @@ final class PackWriter implements Closeable {
 
     /** Forces the pack's bytes to stable storage. */
     void force() throws IOException {
-        uninterruptible(() -> channel.force(false));
+        uninterruptible(() -> {
+            channel.force(false);
+            return null;
+        });
     }
 
     /**
@@ -199,7 +196,10 @@ final class PackWriter implements Closeable {
      * The pack takes no more entries afterwards.
      */
     void finish() throws IOException {
-        uninterruptible(this::finishOnce);
+        uninterruptible(() -> {
+            finishOnce();
+            return null;
+        });
     }
 
     private void finishOnce() throws IOException {
@@ -218,37 +218,24 @@ final class PackWriter implements Closeable {
         finished = true;
     }
 
-    /** Channel work that is repeated, not lost, when an interrupt closes the channel under it. */
-    private interface ChannelWork {
-        void run() throws IOException;
+    /**
+     * Runs channel work that an interrupt does not lose: see {@link Uninterruptibly#io}. The
+     * work writes at fixed positions, so it is simply done again on the channel opened anew.
+     */
+    private void uninterruptible(Uninterruptibly.ChannelWork<Void> work) throws IOException {
+        Uninterruptibly.io(work, this::reopen);
     }
 
     /**
-     * Runs {@code work} with the thread's interrupt held back, because an interrupt closes a
-     * FileChannel for every user of the pack. One that still arrives in the middle (sent by
-     * another thread) closes the channel: it is opened again and the work, which writes at
-     * fixed positions, done again. The interrupt is handed back to the caller afterwards.
+     * Opens the pack again after an interrupt closed its channel, unless the pack was closed on
+     * purpose; of two threads that met the same close, the second finds the channel open.
      */
-    private void uninterruptible(ChannelWork work) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            while (true) {
-                try {
-                    work.run();
-                    return;
-                } catch (ClosedByInterruptException e) {
-                    interrupted = true;
-                    Thread.interrupted();
-                    if (closed) {
-                        throw e;
-                    }
-                    channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+    private synchronized void reopen(ClosedChannelException e) throws IOException {
+        if (closed) {
+            throw e;
+        }
+        if (!channel.isOpen()) {
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
     }
 
@@ -274,8 +261,9 @@ final class PackWriter implements Closeable {
         }
     }
 
+    /** Closes the pack's channel for good: {@link #reopen} no longer replaces it. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         closed = true;
         channel.close();
     }

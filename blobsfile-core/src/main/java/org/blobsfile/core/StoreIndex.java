@@ -1,9 +1,11 @@
 package org.blobsfile.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
+import java.util.stream.IntStream;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
@@ -191,18 +193,18 @@ final class StoreIndex implements AutoCloseable {
      */
     IndexMeta.Counters count() throws IOException {
         try {
-            return java.util.stream.IntStream.range(0, 256).parallel()
+            return IntStream.range(0, 256).parallel()
                     .mapToObj(first -> {
                         IndexMeta.Counters[] c = {IndexMeta.Counters.ZERO};
                         try {
                             forEach(new byte[] {(byte) first}, (key, location) -> c[0] = c[0].plus(location));
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         }
                         return c[0];
                     })
                     .reduce(IndexMeta.Counters.ZERO, IndexMeta.Counters::plus);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw e.getCause();
         }
     }

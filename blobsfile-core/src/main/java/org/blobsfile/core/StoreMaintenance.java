@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,18 +59,12 @@ final class StoreMaintenance {
     /** Checks every pack as it is now, the active one up to its appended end. */
     VerifyReport verify(Progress progress) throws IOException {
         sealing.awaitIdle(); // a pack half-way through its seal is not damaged, just busy
-        PackAppender.Extent extent = appender.extent();
-        long[] lengths = new long[extent.packs()];
-        long total = 0;
-        for (int n = 0; n < lengths.length; n++) {
-            lengths[n] = extent.length(n, readers);
-            total += lengths[n];
-        }
+        long[] lengths = appender.extent().lengths(readers);
         PackVerifier verifier = new PackVerifier(maxPackSize, codecs);
         List<Damage> damage = new ArrayList<>();
         long read = 0;
         long blobs = 0;
-        LongConsumer tick = ticker(progress, total);
+        LongConsumer tick = ticker(progress, lengths);
         for (int n = 0; n < lengths.length; n++) {
             PackVerifier.PackCheck c = verifier.check(readers.path(n), n, lengths[n], tick);
             damage.addAll(c.damage());
@@ -87,20 +82,17 @@ final class StoreMaintenance {
         return appender.exclusively(() -> { // puts wait: quarantine copies blobs into the active pack
             sealing.awaitIdle();
             PackAppender.Extent extent = appender.extent();
+            long[] lengths = extent.lengths(readers);
             List<Path> repaired = new ArrayList<>();
             List<Path> quarantined = new ArrayList<>();
             List<BlobRef> lostNow = new ArrayList<>();
             List<Damage> found = new ArrayList<>();
             List<Damage> remaining = new ArrayList<>();
-            long total = 0;
-            for (int n = 0; n < extent.packs(); n++) {
-                total += extent.length(n, readers);
-            }
-            LongConsumer tick = ticker(progress, total);
+            LongConsumer tick = ticker(progress, lengths);
             PackVerifier verifier = new PackVerifier(maxPackSize, codecs);
-            for (int n = 0; n < extent.packs(); n++) {
+            for (int n = 0; n < lengths.length; n++) {
                 Path p = readers.path(n);
-                PackVerifier.PackCheck check = verifier.check(p, n, extent.length(n, readers), tick);
+                PackVerifier.PackCheck check = verifier.check(p, n, lengths[n], tick);
                 if (check.isClean()) {
                     continue;
                 }
@@ -127,8 +119,9 @@ final class StoreMaintenance {
         });
     }
 
-    /** Reports the bytes checked so far against {@code total}, chunk by chunk. */
-    private static LongConsumer ticker(Progress progress, long total) {
+    /** Reports the bytes checked so far against the packs' total length, chunk by chunk. */
+    private static LongConsumer ticker(Progress progress, long[] lengths) {
+        long total = Arrays.stream(lengths).sum();
         long[] done = {0};
         return chunk -> {
             done[0] += chunk;

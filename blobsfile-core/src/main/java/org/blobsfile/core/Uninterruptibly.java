@@ -1,15 +1,68 @@
 package org.blobsfile.core;
 
+import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
- * Waits that an interrupt does not cut short. The store's calls see their work through and hand
- * the interrupt back (see {@link org.blobsfile.api.BlobStore}); a call that stopped waiting for
- * its helpers would return while they still read or write its files.
+ * Waits and channel I/O that an interrupt does not cut short. The store's calls see their work
+ * through and hand the interrupt back (see {@link org.blobsfile.api.BlobStore}): a call that
+ * stopped waiting for its helpers would return while they still read or write its files, and an
+ * interrupt closes a {@code FileChannel} for every thread that shares it.
  */
 final class Uninterruptibly {
+    /**
+     * How often channel work starts over on a channel closed under it before giving up: only a
+     * bound against a bug, since each close is one interrupt or one replaced file.
+     */
+    static final int MAX_REOPENS = 1000;
+
     private Uninterruptibly() {
+    }
+
+    /** Channel work, done again in whole when its channel was closed under it. */
+    interface ChannelWork<T> {
+        T run() throws IOException;
+    }
+
+    /** Puts an open channel where the work will find it, or throws {@code closed} when it must not. */
+    interface Reopen {
+        void reopen(ClosedChannelException closed) throws IOException;
+    }
+
+    /**
+     * Runs {@code work} with the thread's interrupt held back. When its channel is closed under
+     * it anyway (by an interrupt sent meanwhile, to this thread or to another user of the
+     * channel), {@code reopen} replaces the channel and the work runs again; the work must
+     * therefore read or write at fixed positions. The interrupt is set again at the end.
+     *
+     * @return what the work returned
+     * @throws IOException what the work or {@code reopen} threw, other than a closed channel
+     */
+    static <T> T io(ChannelWork<T> work, Reopen reopen) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            for (int attempt = 0;; attempt++) {
+                try {
+                    return work.run();
+                } catch (ClosedChannelException e) {
+                    if (e instanceof ClosedByInterruptException) {
+                        interrupted = true;
+                        Thread.interrupted();
+                    }
+                    if (attempt >= MAX_REOPENS) {
+                        throw e;
+                    }
+                    reopen.reopen(e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -249,13 +249,8 @@ class ConcurrencyTest {
 
     @Test
     void everyCallOfAnInterruptedThreadCompletesAndKeepsTheInterrupt() throws Exception {
-        Map<BlobRef, byte[]> stored = new java.util.LinkedHashMap<>();
         try (BlobStore store = BlobStore.builder(tmp).maxPackSize(64 * 1024).open()) {
-            Random rnd = new Random(3);
-            for (int i = 0; i < 120; i++) {
-                byte[] b = random(rnd, 500 + rnd.nextInt(3000));
-                stored.put(store.put(b), b);
-            }
+            Map<BlobRef, byte[]> stored = fill(store, 3, 120, 500, 3000);
             BlobRef first = stored.keySet().iterator().next();
             List<String> calls = new ArrayList<>();
             List<Runnable> all = List.of(
@@ -289,14 +284,9 @@ class ConcurrencyTest {
 
     @Test
     void readersInterruptedWhileTheyReadNeitherFailNorBreakTheStore() throws Exception {
-        Map<BlobRef, byte[]> stored = new java.util.LinkedHashMap<>();
         int threads = 4;
         try (BlobStore store = BlobStore.builder(tmp).maxPackSize(64 * 1024).open()) {
-            Random rnd = new Random(4);
-            for (int i = 0; i < 200; i++) {
-                byte[] b = random(rnd, 500 + rnd.nextInt(3000));
-                stored.put(store.put(b), b);
-            }
+            Map<BlobRef, byte[]> stored = fill(store, 4, 200, 500, 3000);
             List<BlobRef> refs = new ArrayList<>(stored.keySet());
             // interrupts land at any point of a get, in the middle of reads from shared channels too
             List<Throwable> failures = runInterrupted(threads, seed -> {
@@ -315,13 +305,8 @@ class ConcurrencyTest {
 
     @Test
     void readsDuringAnIndexRebuildFindEveryBlob() throws Exception {
-        Map<BlobRef, byte[]> stored = new java.util.LinkedHashMap<>();
         try (BlobStore store = BlobStore.builder(tmp).maxPackSize(256 * 1024).open()) {
-            Random rnd = new Random(6);
-            for (int i = 0; i < 600; i++) {
-                byte[] b = random(rnd, 100 + rnd.nextInt(1500));
-                stored.put(store.put(b), b);
-            }
+            Map<BlobRef, byte[]> stored = fill(store, 6, 600, 100, 1500);
             List<BlobRef> refs = new ArrayList<>(stored.keySet());
             List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
             java.util.concurrent.atomic.AtomicBoolean rebuilding = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -402,5 +387,20 @@ class ConcurrencyTest {
             w.join();
         }
         return failures;
+    }
+
+    /**
+     * Puts {@code count} random blobs of {@code min} to {@code min + spread - 1} bytes.
+     *
+     * @return the blobs by reference, in the order they were put
+     */
+    private static Map<BlobRef, byte[]> fill(BlobStore store, long seed, int count, int min, int spread) {
+        Map<BlobRef, byte[]> stored = new java.util.LinkedHashMap<>();
+        Random rnd = new Random(seed);
+        for (int i = 0; i < count; i++) {
+            byte[] b = random(rnd, min + rnd.nextInt(spread));
+            stored.put(store.put(b), b);
+        }
+        return stored;
     }
 }

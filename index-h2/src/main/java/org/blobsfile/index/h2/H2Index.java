@@ -310,31 +310,32 @@ final class H2Index implements BlobIndex {
     /** Waits for running operations, commits what is left, compacts the file for a bounded time and closes it. */
     @Override
     public void close() throws IOException {
+        shut(true);
+    }
+
+    /** Closes without the commit and compaction of {@link #close()}: the file is deleted next. */
+    @Override
+    public void discard() throws IOException {
+        shut(false);
+    }
+
+    /** Closes the store once, after the operations running; {@code save}: commit and compact first. */
+    private void shut(boolean save) throws IOException {
         lock.lockExclusive();
         try {
             if (closed) {
                 return;
             }
             closed = true;
+            if (!save) {
+                store.closeImmediately();
+                return;
+            }
             try {
                 store.close(tuning.closeCompactionMillis());
             } catch (MVStoreException e) {
                 store.closeImmediately();
                 throw failure("close", e);
-            }
-        } finally {
-            lock.unlockExclusive();
-        }
-    }
-
-    /** Closes without the commit and compaction of {@link #close()}: the file is deleted next. */
-    @Override
-    public void discard() {
-        lock.lockExclusive();
-        try {
-            if (!closed) {
-                closed = true;
-                store.closeImmediately();
             }
         } finally {
             lock.unlockExclusive();

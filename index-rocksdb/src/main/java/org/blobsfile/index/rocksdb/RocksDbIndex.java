@@ -48,6 +48,8 @@ final class RocksDbIndex implements BlobIndex {
     private static final byte[] LAYOUT = {1};
 
     private static final int BLOOM_BITS_PER_KEY = 10;
+    /** Share of the memtable given to its Bloom filter. */
+    private static final double MEMTABLE_BLOOM_RATIO = 0.05;
     /** The value array of the first read, before any value's length is known. */
     private static final int FIRST_VALUE_LENGTH = 32;
 
@@ -55,9 +57,6 @@ final class RocksDbIndex implements BlobIndex {
     private final RocksDB db;
     private final ColumnFamilyHandle keys;
     private final ColumnFamilyHandle meta;
-    /** Share of the memtable given to its Bloom filter. */
-    private static final double MEMTABLE_BLOOM_RATIO = 0.05;
-
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
     /**
