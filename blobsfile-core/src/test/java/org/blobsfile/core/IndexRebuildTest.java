@@ -31,8 +31,8 @@ class IndexRebuildTest {
                 switch (i % 4) {
                     case 0 -> store.put(text(rnd, 1 + rnd.nextInt(4000)));      // compressed, read through the window
                     case 1 -> store.put(random(rnd, 1 + rnd.nextInt(2000)));    // plain, small
-                    case 2 -> store.put(random(rnd, PackScanner.SKIP_PAYLOAD + rnd.nextInt(40_000))); // plain, skipped
-                    default -> store.put(text(rnd, 3 * PackScanner.SKIP_PAYLOAD)); // compressed, large
+                    case 2 -> store.put(random(rnd, PackScanner.SKIP_PAYLOAD + rnd.nextInt(64_000))); // plain, skipped
+                    default -> store.put(text(rnd, 12 * PackScanner.SKIP_PAYLOAD)); // compressed, large
                 }
             }
             List<BlobInfo> before = store.enumerate().toList();

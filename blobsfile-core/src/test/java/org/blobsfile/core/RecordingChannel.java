@@ -10,8 +10,9 @@ import java.nio.channels.WritableByteChannel;
 import java.util.BitSet;
 
 /**
- * A read-only file channel that remembers which bytes were read through it and how many reads
- * each byte got, so a test can prove that a verifier looked at every byte of a file.
+ * A read-only file channel that remembers which bytes were read through it, how many reads each
+ * byte got and how many reads there were, so a test can prove that a verifier looked at every
+ * byte of a file, or that a scan skipped what it did not need.
  */
 final class RecordingChannel extends FileChannel {
     private final FileChannel delegate;
@@ -19,12 +20,15 @@ final class RecordingChannel extends FileChannel {
     final BitSet seen = new BitSet();
     /** Bytes read more than once. */
     final BitSet again = new BitSet();
+    /** Reads that returned bytes. */
+    int reads;
 
     RecordingChannel(FileChannel delegate) {
         this.delegate = delegate;
     }
 
     private void record(long pos, int n) {
+        reads++;
         for (int i = 0; i < n; i++) {
             int at = Math.toIntExact(pos + i);
             if (seen.get(at)) {
