@@ -2,6 +2,7 @@ package org.blobsfile.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.blobsfile.core.StoreTestSupport.random;
+import static org.blobsfile.core.StoreTestSupport.randomBlobs;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,11 +120,7 @@ class ConcurrencyTest {
     @Test
     void putAllCostsOneForce() {
         try (BlobStore store = BlobStore.builder(tmp).durability(Durability.GROUP).open()) {
-            Random rnd = new Random(9);
-            List<byte[]> blobs = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                blobs.add(random(rnd, 1000));
-            }
+            List<byte[]> blobs = randomBlobs(new Random(9), 100, 1000);
             store.putAll(blobs);
             assertThat(store.stats().forces()).isEqualTo(1);
             assertThat(store.stats().blobs()).isEqualTo(100);
@@ -133,11 +130,8 @@ class ConcurrencyTest {
     @Test
     void aPutAllLargeEnoughToOverlapItsAppendsStillCostsOneForce() {
         try (BlobStore store = BlobStore.builder(tmp).durability(Durability.GROUP).open()) {
-            Random rnd = new Random(10);
-            List<byte[]> blobs = new ArrayList<>();
-            for (int i = 0; i < 64; i++) {
-                blobs.add(random(rnd, 32 * 1024)); // 2 MiB in all: staged on every core, appended as staged
-            }
+            // 2 MiB in all: staged on every core, appended as staged
+            List<byte[]> blobs = randomBlobs(new Random(10), 64, 32 * 1024);
             BlobRef before = store.put(blobs.get(7));
             long forcesBefore = store.stats().forces();
             List<BlobRef> refs = store.putAll(blobs);

@@ -1,9 +1,10 @@
 package org.blobsfile.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.blobsfile.core.StoreTestSupport.plainEntry;
+import static org.blobsfile.core.StoreTestSupport.random;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +35,9 @@ class PackScannerTest {
         Random rnd = new Random(7);
         try (PackWriter w = PackWriter.create(tmp, 0, 256L << 20)) {
             for (int i = 0; i < BLOBS; i++) {
-                byte[] blob = new byte[BLOB];
-                rnd.nextBytes(blob);
-                byte[] hash = Blake2b.hash(blob, 0, blob.length);
-                byte[] header = new byte[PackFormat.ENTRY_HEADER];
-                PackFormat.putEntryHeader(header, 0, hash, PackFormat.FLAG_BLOB, PackFormat.ALGO_NONE, blob.length);
-                w.append(new ByteBuffer[] {ByteBuffer.wrap(header), ByteBuffer.wrap(blob)}, 1);
-                hashes.add(hash);
+                byte[] blob = random(rnd, BLOB);
+                w.append(plainEntry(blob), 1);
+                hashes.add(Blake2b.hash(blob, 0, blob.length));
             }
         }
         pack = PackFormat.path(tmp, 0);

@@ -1,6 +1,9 @@
 package org.blobsfile.core;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
@@ -18,6 +21,23 @@ final class StoreTestSupport {
         byte[] b = new byte[n];
         rnd.nextBytes(b);
         return b;
+    }
+
+    /** @return the buffers of a plain blob entry holding {@code payload}: its header, then the payload */
+    static ByteBuffer[] plainEntry(byte[] payload) {
+        byte[] header = new byte[PackFormat.ENTRY_HEADER];
+        PackFormat.putEntryHeader(header, 0, Blake2b.hash(payload, 0, payload.length), PackFormat.FLAG_BLOB,
+                PackFormat.ALGO_NONE, payload.length);
+        return new ByteBuffer[] {ByteBuffer.wrap(header), ByteBuffer.wrap(payload)};
+    }
+
+    /** @return {@code count} random blobs of {@code n} bytes each */
+    static List<byte[]> randomBlobs(Random rnd, int count, int n) {
+        List<byte[]> blobs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            blobs.add(random(rnd, n));
+        }
+        return blobs;
     }
 
     static byte[] text(Random rnd, int n) {
