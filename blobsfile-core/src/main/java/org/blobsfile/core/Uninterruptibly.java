@@ -1,6 +1,7 @@
 package org.blobsfile.core;
 
 import java.io.IOException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.ExecutionException;
@@ -14,8 +15,11 @@ import java.util.concurrent.Future;
  */
 final class Uninterruptibly {
     /**
-     * How often channel work starts over on a channel closed under it before giving up: only a
-     * bound against a bug, since each close is one interrupt or one replaced file.
+     * How often channel work may find its channel closed before it even began, and start over,
+     * before giving up: a bound against a reopen that does not reopen. A close while the work
+     * runs is an interrupt's, here or in another thread on the channel (a close on purpose is
+     * refused by the reopen), so that work starts over for as long as interrupts keep coming:
+     * a bound there turned a long enough stream of interrupts into a failed put.
      */
     static final int MAX_REOPENS = 1000;
 
@@ -36,7 +40,9 @@ final class Uninterruptibly {
      * Runs {@code work} with the thread's interrupt held back. When its channel is closed under
      * it anyway (by an interrupt sent meanwhile, to this thread or to another user of the
      * channel), {@code reopen} replaces the channel and the work runs again; the work must
-     * therefore read or write at fixed positions. The interrupt is set again at the end.
+     * therefore read or write at fixed positions. The interrupt is set again at the end. The
+     * work is repeated as long as interrupts close the channel under it, and at most
+     * {@link #MAX_REOPENS} times when it finds the channel closed already.
      *
      * @return what the work returned
      * @throws IOException what the work or {@code reopen} threw, other than a closed channel
@@ -44,7 +50,8 @@ final class Uninterruptibly {
     static <T> T io(ChannelWork<T> work, Reopen reopen) throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
-            for (int attempt = 0;; attempt++) {
+            int foundClosed = 0;
+            while (true) {
                 try {
                     return work.run();
                 } catch (ClosedChannelException e) {
@@ -52,7 +59,7 @@ final class Uninterruptibly {
                         interrupted = true;
                         Thread.interrupted();
                     }
-                    if (attempt >= MAX_REOPENS) {
+                    if (!(e instanceof AsynchronousCloseException) && ++foundClosed > MAX_REOPENS) {
                         throw e;
                     }
                     reopen.reopen(e);
