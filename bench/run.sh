@@ -94,7 +94,7 @@ else
         'org\.blobsfile\.bench\.(Get|Enumerate|Rebuild|Verify)Benchmark\.' \
         'org\.blobsfile\.core\.(ReedSolomon|Blake2b)Benchmark\.' \
         "${jmh_args[@]}" -prof gc "$@"
-    jmh seal 'org\.blobsfile\.core\.SealBenchmark\.' "${seal_args[@]}" -prof gc "$@"
+    jmh seal 'org\.blobsfile\.bench\.core\.SealBenchmark\.' "${seal_args[@]}" -prof gc "$@"
 fi
 
 {

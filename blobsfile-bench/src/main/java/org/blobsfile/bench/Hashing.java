@@ -1,6 +1,6 @@
 package org.blobsfile.bench;
 
-import org.blobsfile.core.StoreHash;
+import org.blobsfile.core.internal.hash.Blake2b;
 
 /** The BLAKE2b-256 the peers key their blobs with: the store's own, so the work compared is the same. */
 final class Hashing {
@@ -11,7 +11,7 @@ final class Hashing {
 
     /** @return the unkeyed 32-byte BLAKE2b of {@code data} */
     static byte[] blake2b256(byte[] data) {
-        return StoreHash.blake2b256(data);
+        return Blake2b.hash(data, 0, data.length);
     }
 
     /** @return lowercase hex of {@code bytes} */

@@ -8,6 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.StorageIOException;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.Payloads;
 
 /**
  * Lists what a v1 pack file holds, entry by entry, without a store. Works on packs written by

@@ -3,6 +3,8 @@ package org.blobsfile.core;
 import java.util.List;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.IndexRegistry;
 
 /** The codecs and indexes discovered on the class path, for tools that list them. */
 public final class Plugins {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.core.testing.StoreTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

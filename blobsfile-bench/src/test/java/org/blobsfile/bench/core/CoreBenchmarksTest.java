@@ -1,0 +1,62 @@
+package org.blobsfile.bench.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.parity.Sealer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmarks in the core package do the work they claim, on tiny inputs, without JMH. */
+class CoreBenchmarksTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void bothEncodersWriteTheParityTheCheckAccepts() {
+        ReedSolomonBenchmark b = new ReedSolomonBenchmark();
+        b.shardSize = 1000;
+        b.fill();
+        assertThat(b.isParityCorrect()).isTrue();
+        byte[][] fast = b.encodeFast();
+        byte[] p0 = fast[10].clone();
+        byte[] p1 = fast[11].clone();
+        java.util.Arrays.fill(fast[10], (byte) 0);
+        byte[][] naive = b.encodeNaive();
+        assertThat(naive[10]).isEqualTo(p0).isNotEqualTo(new byte[1000]);
+        assertThat(naive[11]).isEqualTo(p1);
+    }
+
+    @Test
+    void sealWritesCorrectParityAgainAfterEachUnseal() throws IOException {
+        long max = (1 << 20) + 7; // not a multiple of the shard count: the last shard is padded
+        Path pack = SealBenchmark.writeFullPack(dir, max);
+        assertThat(Files.size(pack)).isEqualTo(max);
+        Sealer sealer = new Sealer(max);
+        for (int round = 0; round < 2; round++) {
+            try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+                ch.truncate(max);
+            }
+            sealer.seal(pack);
+            assertThat(Files.size(pack)).isEqualTo(PackFormat.sealedSize(max));
+            try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
+                assertThat(sealer.isSealed(ch)).isTrue();
+                int shard = (int) PackFormat.shardSize(max);
+                byte[][] shards = new byte[12][shard];
+                for (int i = 0; i < 10; i++) {
+                    sealer.readDataArea(ch, (long) i * shard, shards[i], shard);
+                }
+                for (int k = 0; k < 2; k++) {
+                    ch.read(ByteBuffer.wrap(shards[10 + k]), PackFormat.parityOffset(max, k) + PackFormat.ENTRY_HEADER);
+                }
+                assertThat(Sealer.codec().isParityCorrect(shards, 0, shard)).isTrue();
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package org.blobsfile.core.internal.index;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.blobsfile.api.spi.BlobIndex;
+import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.core.internal.io.Uninterruptibly;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackReaders;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.Payloads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fills an empty index from the packs. Packs are scanned in parallel (structure only, no
+ * hashing: reads check hashes anyway), each scanning thread writing its entries to the index in
+ * batches, so memory is bounded by one batch and one read window per thread whatever the
+ * store's size.
+ *
+ * <p>Each thread takes the next pack from a shared list, largest first: a pack per task in
+ * numeric order can leave one thread scanning the last big pack while the others idle. A thread
+ * keeps its read window (in native memory, so the channel reads into it without a second copy)
+ * for every pack it scans.
+ */
+public final class IndexRebuilder {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexRebuilder.class);
+    private static final int BATCH = 4096;
+
+    /** What the scan of one pack found. */
+    record PackScan(int pack, long entries, PackScanner.Result result) {
+    }
+
+    private final PackReaders readers;
+    private final CodecRegistry codecs;
+    private final long maxPackSize;
+    private final int threads;
+
+    public IndexRebuilder(PackReaders readers, CodecRegistry codecs, long maxPackSize, int threads) {
+        this.readers = readers;
+        this.codecs = codecs;
+        this.maxPackSize = maxPackSize;
+        this.threads = Math.max(1, threads);
+    }
+
+    /**
+     * Scans packs {@code 0..lastPack} and writes them to {@code index}.
+     *
+     * @return the scan of every pack in pack order, without the entry lists (for the caller's checks)
+     */
+    public List<PackScanner.Result> rebuild(BlobIndex index, int lastPack) throws IOException {
+        if (lastPack < 0) {
+            return new ArrayList<>();
+        }
+        int[] order = largestFirst(lastPack);
+        PackScanner.Result[] results = new PackScanner.Result[lastPack + 1];
+        AtomicInteger next = new AtomicInteger();
+        int workers = Math.min(threads, order.length);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "blobsfile-rebuild");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            // every thread scans packs and writes their entries itself: the index takes
+            // concurrent batches, and a blob stored twice is found at either place, both good
+            List<Future<Void>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                running.add(pool.submit(() -> {
+                    ByteBuffer window = PackScanner.newDirectWindow();
+                    for (int i = next.getAndIncrement(); i < order.length; i = next.getAndIncrement()) {
+                        int pack = order[i];
+                        results[pack] = scanInto(index, pack, window).result();
+                    }
+                    return null;
+                }));
+            }
+            awaitAll(running, next, order.length);
+        } finally {
+            pool.shutdown(); // not shutdownNow: an interrupt mid-write would close the index's file
+        }
+        return new ArrayList<>(Arrays.asList(results));
+    }
+
+    /** @return pack numbers {@code 0..lastPack}, largest file first (ties in pack order) */
+    private int[] largestFirst(int lastPack) throws IOException {
+        long[] sizes = new long[lastPack + 1];
+        Integer[] packs = new Integer[lastPack + 1];
+        for (int p = 0; p <= lastPack; p++) {
+            packs[p] = p;
+            sizes[p] = Files.size(readers.path(p));
+        }
+        Arrays.sort(packs, Comparator.comparingLong((Integer p) -> -sizes[p]).thenComparingInt(p -> p));
+        int[] order = new int[packs.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = packs[i];
+        }
+        return order;
+    }
+
+    /**
+     * Waits for every worker, whatever happens: on a failure the others stop at their next pack,
+     * and an interrupt is kept for later rather than leaving workers writing to the index after
+     * the rebuild has returned.
+     */
+    private static void awaitAll(List<Future<Void>> running, AtomicInteger next, int packs) throws IOException {
+        Throwable failure = null;
+        for (Future<Void> f : running) {
+            try {
+                Uninterruptibly.get(f);
+            } catch (ExecutionException e) {
+                next.set(packs);
+                if (failure == null) {
+                    failure = e.getCause();
+                } else {
+                    failure.addSuppressed(e.getCause());
+                }
+            }
+        }
+        if (failure instanceof IOException io) {
+            throw io;
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IOException(failure);
+        }
+    }
+
+    /** Scans one pack through the thread's window and writes its entries to the index in batches. */
+    private PackScan scanInto(BlobIndex index, int pack, ByteBuffer window) throws IOException {
+        IndexBatch[] batch = {new IndexBatch()};
+        long[] count = {0};
+        try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ)) {
+            PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), maxPackSize, window);
+            PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
+                batch[0].put(e.hash(), Location.encode(pack, e.offset(), e.storedSize(), blobLength(e, s), e.algo()));
+                if (batch[0].puts().size() == BATCH) {
+                    index.write(batch[0]);
+                    batch[0] = new IndexBatch();
+                }
+                count[0]++;
+            });
+            if (!batch[0].isEmpty()) {
+                index.write(batch[0]);
+            }
+            LOG.debug("indexed {} entries of pack {}", count[0], pack);
+            return new PackScan(pack, count[0], r);
+        }
+    }
+
+    private long blobLength(PackScanner.Entry e, PackScanner s) throws IOException {
+        byte[] prefix = Payloads.isPlain(e.flag(), e.algo()) ? new byte[0] : s.payloadPrefix(e, Payloads.LENGTH_PREFIX);
+        long n = Payloads.length(codecs, e.flag(), e.algo(), e.storedSize(), prefix);
+        if (n == -2) {
+            byte[] blob = Payloads.decode(codecs, e.flag(), e.algo(), s.payload(e), Integer.MAX_VALUE - 8);
+            n = blob.length;
+        }
+        return n;
+    }
+}

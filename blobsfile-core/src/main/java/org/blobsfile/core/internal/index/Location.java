@@ -1,0 +1,49 @@
+package org.blobsfile.core.internal.index;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.core.internal.pack.PackFormat;
+
+/**
+ * Where a blob's entry is, as the index stores it: a fixed 25-byte little-endian value
+ * {@code pack u32 · offset u64 · storedSize u32 · size i64 (-1 unknown) · algo u8}.
+ *
+ * @param pack       pack number
+ * @param offset     offset of the entry header
+ * @param storedSize payload length
+ * @param size       blob length, or -1 when the codec that wrote it is missing
+ * @param algo       the entry's codec id (0 = plain)
+ */
+public record Location(int pack, long offset, long storedSize, long size, int algo) {
+    static final int ENCODED_SIZE = 25;
+
+    public byte[] encode() {
+        return encode(pack, offset, storedSize, size, algo);
+    }
+
+    /** The encoding of a location without making one: a rebuild encodes one per entry. */
+    public static byte[] encode(int pack, long offset, long storedSize, long size, int algo) {
+        byte[] v = new byte[ENCODED_SIZE];
+        ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(pack).putLong(offset).putInt((int) storedSize).putLong(size).put((byte) algo);
+        return v;
+    }
+
+    public static Location decode(byte[] v) {
+        if (v.length != ENCODED_SIZE) {
+            throw new IllegalArgumentException("index value of " + v.length + " bytes, expected " + ENCODED_SIZE);
+        }
+        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+        return new Location(b.getInt(), b.getLong(), Integer.toUnsignedLong(b.getInt()), b.getLong(), b.get() & 0xFF);
+    }
+
+    public long payloadOffset() {
+        return offset + PackFormat.ENTRY_HEADER;
+    }
+
+    BlobInfo toInfo(BlobRef ref) {
+        return new BlobInfo(ref, size, pack, offset, storedSize, algo);
+    }
+}

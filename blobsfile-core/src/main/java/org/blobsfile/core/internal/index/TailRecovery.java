@@ -1,0 +1,195 @@
+package org.blobsfile.core.internal.index;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.blobsfile.api.UnsupportedCodecException;
+import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackReaders;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.pack.PackWriter;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.Payloads;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the index up to date with the end of the packs: scans from a checkpoint, checks the hash
+ * of every entry found, indexes the good ones, and cuts a torn tail off the active pack. The
+ * index never leads the packs, so whatever lies after the checkpoint was never indexed; and
+ * since a put is acknowledged only after its bytes are written, a broken entry at the very end of
+ * the active pack is one that no caller was told is stored.
+ */
+public final class TailRecovery {
+    private static final Logger LOG = LoggerFactory.getLogger(TailRecovery.class);
+    private static final int BATCH = 4096;
+
+    /**
+     * What recovery found.
+     *
+     * @param entries        entries indexed
+     * @param added          their totals
+     * @param activeEnd      where the active pack's entries end, or -1 when the last pack is closed or none exists
+     * @param checkpoint     the checkpoint to record
+     * @param truncatedBytes bytes cut off a torn tail
+     */
+    public record Tail(long entries, IndexMeta.Counters added, long activeEnd, IndexMeta.Checkpoint checkpoint,
+                long truncatedBytes) {
+    }
+
+    private final PackReaders readers;
+    private final CodecRegistry codecs;
+    private final long maxPackSize;
+
+    public TailRecovery(PackReaders readers, CodecRegistry codecs, long maxPackSize) {
+        this.readers = readers;
+        this.codecs = codecs;
+        this.maxPackSize = maxPackSize;
+    }
+
+    /**
+     * Scans packs {@code fromPack..packs-1}, the first from {@code fromOffset}.
+     *
+     * @param afterCheckpoint true when {@code fromOffset} is the index checkpoint, so every byte
+     *                        scanned belongs to puts the index never recorded; false when the
+     *                        index is being built from scratch and the scan may cover acknowledged
+     *                        blobs, so only a tail that plainly ends mid-entry is cut
+     */
+    public Tail recover(StoreIndex index, int packs, int fromPack, long fromOffset, boolean afterCheckpoint) throws IOException {
+        long entries = 0;
+        long truncated = 0;
+        long activeEnd = -1;
+        IndexMeta.Counters added = IndexMeta.Counters.ZERO;
+        for (int n = fromPack; n < packs; n++) {
+            boolean last = n == packs - 1;
+            Path path = readers.path(n);
+            try (FileChannel ch = FileChannel.open(path, last
+                    ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
+                    : new StandardOpenOption[] {StandardOpenOption.READ})) {
+                long size = ch.size();
+                PackScanner scanner = new PackScanner(path, ch, size, maxPackSize);
+                Checked checked = new Checked(n);
+                long start = n == fromPack ? fromOffset : PackFormat.HEADER_SIZE;
+                PackScanner.Result r = scanner.scan(start, checked::visit);
+                long end = r.endOfEntries();
+                if (last && !r.hasEof()) {
+                    long tornAt = r.damage() != null ? r.damage().offset() : -1;
+                    boolean plainlyTorn = r.damage() == null || r.damage().endOfFile();
+                    if (checked.lastBadEnd == end && checked.lastBadOffset >= 0 && plainlyTorn) {
+                        tornAt = checked.lastBadOffset; // the final entry was written only in part
+                        checked.drop(checked.lastBadOffset);
+                    }
+                    if (tornAt >= 0 && !afterCheckpoint && !plainlyTorn) {
+                        // garbage in the middle of a pack we know nothing about: keep every byte
+                        // for repair, index what precedes it, and write new blobs to a new pack
+                        LOG.error("{}: damaged at offset {}: {}; the pack is closed and new blobs go to the next one",
+                                path, tornAt, r.damage().reason());
+                        end = maxPackSize;
+                        tornAt = -1;
+                    }
+                    if (tornAt >= 0) {
+                        LOG.warn("{}: cut a torn entry at offset {} ({} bytes); no put of it had returned", path, tornAt,
+                                size - tornAt);
+                        ch.truncate(tornAt);
+                        ch.force(true);
+                        truncated += size - tornAt;
+                        end = tornAt;
+                    }
+                    activeEnd = PackFormat.fits(end, 0, maxPackSize) ? end : -1;
+                } else if (last && r.damage() != null && r.eof() != null && r.damage().offset() == size
+                        && r.eof().end() > size) {
+                    LOG.warn("{}: completing the zero padding a crash interrupted", path);
+                    PackWriter.writeZeros(ch, size, r.eof().end());
+                    ch.force(true);
+                } else if (r.damage() != null) {
+                    LOG.error("{}: damaged at offset {}: {}", path, r.damage().offset(), r.damage().reason());
+                }
+                checked.reportCorrupt(path);
+                IndexBatch batch = new IndexBatch();
+                for (int i = 0; i < checked.count; i++) {
+                    Location loc = checked.locations[i];
+                    if (loc == null) {
+                        continue;
+                    }
+                    batch.put(checked.keys[i], loc.encode());
+                    added = added.plus(loc);
+                    entries++;
+                    if (batch.puts().size() == BATCH) {
+                        index.write(batch);
+                        batch = new IndexBatch();
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    index.write(batch);
+                }
+            }
+        }
+        if (entries > 0) {
+            LOG.info("recovery indexed {} entries found after the index checkpoint", entries);
+        }
+        IndexMeta.Checkpoint cp = activeEnd >= 0 ? new IndexMeta.Checkpoint(packs - 1, activeEnd)
+                : new IndexMeta.Checkpoint(packs, PackFormat.HEADER_SIZE);
+        return new Tail(entries, added, activeEnd, cp, truncated);
+    }
+
+    /** The entries of one pack whose hashes check, and where the last failing one is. */
+    private final class Checked {
+        private final int pack;
+        private byte[][] keys = new byte[64][];
+        private Location[] locations = new Location[64];
+        private int count;
+        private long lastBadOffset = -1;
+        private long lastBadEnd = -1;
+        private final java.util.List<String> corrupt = new java.util.ArrayList<>();
+
+        Checked(int pack) {
+            this.pack = pack;
+        }
+
+        void visit(PackScanner.Entry e, PackScanner s) throws IOException {
+            byte[] payload = s.payload(e);
+            long size;
+            try {
+                byte[] blob = Payloads.decode(codecs, e.flag(), e.algo(), payload, (int) Math.min(Integer.MAX_VALUE - 8, maxPackSize));
+                if (!Arrays.equals(Blake2b.hash(blob, 0, blob.length), e.hash())) {
+                    bad(e, "hash mismatch");
+                    return;
+                }
+                size = blob.length;
+            } catch (UnsupportedCodecException missing) {
+                size = -1; // cannot check without its codec; the entry is whole, so keep it
+            } catch (IOException undecodable) {
+                bad(e, "payload does not decode: " + undecodable.getMessage());
+                return;
+            }
+            if (count == keys.length) {
+                keys = Arrays.copyOf(keys, count * 2);
+                locations = Arrays.copyOf(locations, count * 2);
+            }
+            keys[count] = e.hash();
+            locations[count] = new Location(pack, e.offset(), e.storedSize(), size, e.algo());
+            count++;
+        }
+
+        private void bad(PackScanner.Entry e, String why) {
+            lastBadOffset = e.offset();
+            lastBadEnd = e.end();
+            corrupt.add("offset " + e.offset() + ": " + why);
+        }
+
+        /** The torn final entry is not corruption; forget it. */
+        void drop(long offset) {
+            corrupt.removeIf(c -> c.startsWith("offset " + offset + ":"));
+        }
+
+        void reportCorrupt(Path path) {
+            for (String c : corrupt) {
+                LOG.error("{}: entry at {}; it is not indexed", path, c);
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package org.blobsfile.core.internal.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/** Forcing files and directories, and replacing a file atomically. */
+public final class Fsync {
+    private Fsync() {
+    }
+
+    /**
+     * Forces a directory's entries (new, renamed and deleted files) to disk. Some file systems
+     * and platforms cannot open a directory for this; there the rename is as durable as they allow.
+     */
+    public static void directory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not supported here (for example on Windows or some in-memory file systems)
+        }
+    }
+
+    /** Writes {@code content} to {@code target} through a forced temporary file and an atomic rename. */
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(content);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        directory(target.getParent());
+    }
+}

@@ -1,0 +1,172 @@
+package org.blobsfile.core.internal.pack;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * The v1 pack format: named offsets and sizes of every field, and the arithmetic of rollover
+ * and sealing. All integers are little-endian.
+ */
+public final class PackFormat {
+    /** Length of the file header. */
+    public static final int HEADER_SIZE = 64;
+    /** The first six bytes of every pack: {@code "\0Blobs"}. */
+    public static final byte[] MAGIC = {0x00, 0x42, 0x6c, 0x6f, 0x62, 0x73};
+    /** Offset of the u32 format version, the first reserved field. */
+    public static final int VERSION_OFFSET = 6;
+    /** The only format version this code writes and reads. */
+    public static final int VERSION = 1;
+
+    /** Length of an entry header. */
+    public static final int ENTRY_HEADER = 38;
+    static final int HASH_OFFSET = 0;
+    public static final int HASH_SIZE = 32;
+    public static final int FLAG_OFFSET = 32;
+    public static final int ALGO_OFFSET = 33;
+    public static final int SIZE_OFFSET = 34;
+
+    /** Entry flag: a blob stored as is (algo 0). */
+    public static final int FLAG_BLOB = 1;
+    /** Entry flag: a blob compressed with the codec named by the algo byte. */
+    public static final int FLAG_COMPRESSED = 2;
+    /** Entry flag: a Reed-Solomon parity shard of a sealed pack. */
+    public static final int FLAG_PARITY = 4;
+    /** Entry flag: the end of the data area; the size field is the zero padding that follows. */
+    public static final int FLAG_EOF = 8;
+    /** Algo byte of an uncompressed payload. */
+    public static final int ALGO_NONE = 0;
+
+    /** Reed-Solomon data shards over the data area of a sealed pack. */
+    public static final int DATA_SHARDS = 10;
+    /** Reed-Solomon parity shards appended to a sealed pack. */
+    public static final int PARITY_SHARDS = 2;
+
+    private static final String NAME_PREFIX = "blobs-";
+
+    private PackFormat() {
+    }
+
+    /** @return the file name of pack {@code n}: {@code blobs-00042} */
+    public static String fileName(int n) {
+        return String.format("%s%05d", NAME_PREFIX, n);
+    }
+
+    /** @return the pack number a file name stands for, or -1 when it is not a pack name */
+    public static int packNumber(String fileName) {
+        if (!fileName.startsWith(NAME_PREFIX) || fileName.length() < NAME_PREFIX.length() + 5) {
+            return -1;
+        }
+        String digits = fileName.substring(NAME_PREFIX.length());
+        if (digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Integer.parseInt(digits);
+    }
+
+    /** @return a fresh 64-byte v1 header */
+    public static byte[] header() {
+        byte[] h = new byte[HEADER_SIZE];
+        System.arraycopy(MAGIC, 0, h, 0, MAGIC.length);
+        ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).putInt(VERSION_OFFSET, VERSION);
+        return h;
+    }
+
+    /**
+     * Checks a header read from {@code path}.
+     *
+     * @param h    the first bytes of the file (fewer than 64 when the file is shorter)
+     * @param len  how many bytes of {@code h} were read
+     * @return null when it is a v1 header, else what is wrong
+     */
+    public static String headerProblem(byte[] h, int len) {
+        if (len < MAGIC.length || !java.util.Arrays.equals(h, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            return len == 0 ? "empty file, not a BlobsFile pack" : "not a BlobsFile pack (bad magic)";
+        }
+        if (len < HEADER_SIZE) {
+            return "truncated header (" + len + " of " + HEADER_SIZE + " bytes)";
+        }
+        int version = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN).getInt(VERSION_OFFSET);
+        if (version != VERSION) {
+            return "unsupported format version " + Integer.toUnsignedString(version) + " (this reader knows version 1)";
+        }
+        return null;
+    }
+
+    /** @return whether the first {@code len} bytes of {@code h} could be the start of a header we write */
+    public static boolean isHeaderPrefix(byte[] h, int len) {
+        byte[] good = header();
+        return len < HEADER_SIZE && java.util.Arrays.equals(h, 0, len, good, 0, len);
+    }
+
+    /** Writes an entry header into {@code dst} at {@code off}. */
+    public static void putEntryHeader(byte[] dst, int off, byte[] hash, int flag, int algo, long storedSize) {
+        System.arraycopy(hash, 0, dst, off + HASH_OFFSET, HASH_SIZE);
+        dst[off + FLAG_OFFSET] = (byte) flag;
+        dst[off + ALGO_OFFSET] = (byte) algo;
+        putU32(dst, off + SIZE_OFFSET, storedSize);
+    }
+
+    static void putU32(byte[] dst, int off, long v) {
+        dst[off] = (byte) v;
+        dst[off + 1] = (byte) (v >>> 8);
+        dst[off + 2] = (byte) (v >>> 16);
+        dst[off + 3] = (byte) (v >>> 24);
+    }
+
+    public static long getU32(byte[] src, int off) {
+        return (src[off] & 0xFFL) | (src[off + 1] & 0xFFL) << 8 | (src[off + 2] & 0xFFL) << 16 | (src[off + 3] & 0xFFL) << 24;
+    }
+
+    /** @return the size of each Reed-Solomon shard of a sealed pack: {@code ceil(max / 10)} */
+    public static long shardSize(long maxPackSize) {
+        return (maxPackSize + DATA_SHARDS - 1) / DATA_SHARDS;
+    }
+
+    /** @return the length of a sealed pack: the data area plus two parity entries */
+    public static long sealedSize(long maxPackSize) {
+        return maxPackSize + PARITY_SHARDS * (ENTRY_HEADER + shardSize(maxPackSize));
+    }
+
+    /** @return the offset of parity entry {@code k} of a sealed pack */
+    public static long parityOffset(long maxPackSize, int k) {
+        return maxPackSize + k * (ENTRY_HEADER + shardSize(maxPackSize));
+    }
+
+    /**
+     * The largest payload one entry may have: a pack must still hold its header, the entry's
+     * header and the EOF entry's header.
+     */
+    public static long maxPayload(long maxPackSize) {
+        return maxPackSize - HEADER_SIZE - 2L * ENTRY_HEADER;
+    }
+
+    /**
+     * The rollover rule: an entry fits in a pack whose entries end at {@code end} when room
+     * is left for the EOF entry after it.
+     */
+    public static boolean fits(long end, long payload, long maxPackSize) {
+        return end + ENTRY_HEADER + payload + ENTRY_HEADER <= maxPackSize;
+    }
+
+    /**
+     * Infers the pack size from the length of a sealed pack, inverting {@link #sealedSize}.
+     *
+     * @return the pack size, or -1 when no pack size gives this length
+     */
+    public static long packSizeFromSealedLength(long length) {
+        // sealedSize(m) = m + 76 + 2*ceil(m/10) is strictly increasing, about 1.2*m
+        long guess = (long) ((length - 2.0 * ENTRY_HEADER) / 1.2);
+        for (long m = Math.max(1, guess - 16); m <= guess + 16; m++) {
+            if (sealedSize(m) == length) {
+                return m;
+            }
+        }
+        return -1;
+    }
+
+    /** @return the path of pack {@code n} in {@code dir} */
+    public static Path path(Path dir, int n) {
+        return dir.resolve(fileName(n));
+    }
+}

@@ -1,0 +1,86 @@
+package org.blobsfile.core.internal.pack;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import org.blobsfile.core.internal.io.Uninterruptibly;
+
+/**
+ * Read channels on the packs, opened on first use and shared by every reader thread:
+ * positional reads on a {@link FileChannel} are thread-safe and never move a shared position.
+ */
+public final class PackReaders implements Closeable {
+    private final Path dir;
+    private final ConcurrentHashMap<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+
+    public PackReaders(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path path(int pack) {
+        return PackFormat.path(dir, pack);
+    }
+
+    public FileChannel channel(int pack) throws IOException {
+        try {
+            return channels.computeIfAbsent(pack, n -> {
+                try {
+                    return FileChannel.open(path(n), StandardOpenOption.READ);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Reads exactly {@code len} bytes at {@code pos} of pack {@code pack} into {@code dst}. A read
+     * that races with {@link #forget} (the pack was just replaced by a repaired copy), or with an
+     * interrupt that closed the shared channel, starts over on a channel opened again: see
+     * {@link Uninterruptibly#io}.
+     */
+    public void readFully(int pack, long pos, byte[] dst, int off, int len) throws IOException {
+        Uninterruptibly.io(() -> {
+            ByteBuffer b = ByteBuffer.wrap(dst, off, len);
+            FileChannel ch = channel(pack);
+            while (b.hasRemaining()) {
+                if (ch.read(b, pos + b.position() - off) < 0) {
+                    throw new EOFException(path(pack) + " ends before offset " + (pos + len));
+                }
+            }
+            return null;
+        }, closed -> channels.computeIfPresent(pack, (n, ch) -> ch.isOpen() ? ch : null));
+    }
+
+    /** Closes and forgets the channel of {@code pack}, after the file was replaced. */
+    public void forget(int pack) throws IOException {
+        FileChannel ch = channels.remove(pack);
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (FileChannel ch : channels.values()) {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        channels.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+}

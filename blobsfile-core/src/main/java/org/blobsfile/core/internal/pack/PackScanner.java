@@ -1,0 +1,307 @@
+package org.blobsfile.core.internal.pack;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Walks the entries of one pack file in order and reports where its structure breaks. It checks
+ * structure only (headers, flags, lengths); hashing is left to the visitor, so a rebuild can skip
+ * it while recovery and verification do it. Not thread-safe: one scanner per scan.
+ */
+public final class PackScanner {
+    /** Read-ahead window: large enough that scanning small entries costs few system calls. */
+    private static final int WINDOW = 1 << 20;
+
+    /**
+     * An entry header found in the pack.
+     *
+     * @param offset     offset of the 38-byte header
+     * @param hash       the 32-byte hash field
+     * @param flag       the flag byte
+     * @param algo       the codec id byte
+     * @param storedSize the size field (payload length; padding length for an EOF entry)
+     */
+    public record Entry(long offset, byte[] hash, int flag, int algo, long storedSize) {
+        public long payloadOffset() {
+            return offset + PackFormat.ENTRY_HEADER;
+        }
+
+        public long end() {
+            return payloadOffset() + storedSize;
+        }
+    }
+
+    /**
+     * Where the structure of a pack breaks.
+     *
+     * @param offset    where
+     * @param reason    what is wrong there
+     * @param endOfFile whether the file simply ends inside the entry, as a write cut short leaves it
+     */
+    public record Damage(long offset, String reason, boolean endOfFile) {
+        Damage(long offset, String reason) {
+            this(offset, reason, false);
+        }
+    }
+
+    /**
+     * What a scan found.
+     *
+     * @param endOfEntries the offset after the last good blob entry
+     * @param eof          the EOF entry, or null when the pack has none (it is active, or was filled exactly)
+     * @param parity       the parity entries found after the data area
+     * @param damage       the first structural damage, or null
+     */
+    public record Result(long endOfEntries, Entry eof, List<Entry> parity, Damage damage) {
+        public boolean hasEof() {
+            return eof != null;
+        }
+    }
+
+    /** Receives the blob entries (flags 1 and 2) in file order. */
+    public interface Visitor {
+        /**
+         * @param entry   the entry
+         * @param scanner the scanner, to read the payload with if needed
+         */
+        void blob(Entry entry, PackScanner scanner) throws IOException;
+    }
+
+    /**
+     * Payloads at least this long are skipped rather than read through the window, unless the
+     * scan's visitor reads payloads: one small read per header then costs less than copying the
+     * payload, and a scan that only wants the headers (a rebuild of plain blobs) no longer moves
+     * every byte of the pack through memory. Copying is also what stops a rebuild on two cores
+     * from scaling: with 16 KiB entries, skipping them made the scan 1.3&times; faster on two
+     * threads and no slower on one.
+     */
+    public static final int SKIP_PAYLOAD = 8 * 1024;
+    /** What a read past a skipped payload fetches: the header, a codec's length prefix, and more. */
+    private static final int SPARSE_READ = 4096;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final long fileSize;
+    private final long maxPackSize;
+    private final ByteBuffer window;
+    private long windowStart;
+    private int windowLength;
+    /** How much the next window miss reads: the whole window, or a little after a large payload. */
+    private int readAhead = WINDOW;
+    /** Whether the visitor has read a whole payload: then payloads are read through, not skipped. */
+    private boolean payloadsRead;
+
+    /**
+     * @param path        the pack, for messages
+     * @param channel     an open channel on it
+     * @param fileSize    its length
+     * @param maxPackSize the store's pack size, or 0 when unknown
+     */
+    public PackScanner(Path path, FileChannel channel, long fileSize, long maxPackSize) {
+        this(path, channel, fileSize, maxPackSize, newWindow());
+    }
+
+    /**
+     * A scanner that reads through the caller's window, so a thread scanning many packs reuses one.
+     *
+     * @param window a buffer of {@link #WINDOW} bytes, from {@link #newWindow} or
+     *               {@link #newDirectWindow}; not shared with a scanner in use
+     */
+    public PackScanner(Path path, FileChannel channel, long fileSize, long maxPackSize, ByteBuffer window) {
+        if (window.capacity() < WINDOW) {
+            throw new IllegalArgumentException("a scan window needs " + WINDOW + " bytes, got " + window.capacity());
+        }
+        this.path = path;
+        this.channel = channel;
+        this.fileSize = fileSize;
+        this.maxPackSize = maxPackSize;
+        this.window = window;
+    }
+
+    /** @return a window on the heap, for scans too short to pay for native memory */
+    static ByteBuffer newWindow() {
+        return ByteBuffer.allocate(WINDOW);
+    }
+
+    /**
+     * @return a window in native memory: the channel reads straight into it, where a heap window
+     *         costs a second copy of every byte through the JDK's temporary buffer
+     */
+    public static ByteBuffer newDirectWindow() {
+        return ByteBuffer.allocateDirect(WINDOW);
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /**
+     * Reads and checks the 64-byte header.
+     *
+     * @return null when it is a v1 header, else what is wrong
+     */
+    public String headerProblem() throws IOException {
+        byte[] h = new byte[PackFormat.HEADER_SIZE];
+        int n = readUpTo(channel, 0, h, PackFormat.HEADER_SIZE);
+        return PackFormat.headerProblem(h, n);
+    }
+
+    /**
+     * Scans entries from {@code from} (64 for a whole pack) to the end of the file.
+     *
+     * @param from    an entry boundary
+     * @param visitor told of every blob entry
+     * @return what was found
+     */
+    public Result scan(long from, Visitor visitor) throws IOException {
+        long pos = from;
+        byte[] h = new byte[PackFormat.ENTRY_HEADER];
+        while (pos < fileSize) {
+            if (fileSize - pos < PackFormat.ENTRY_HEADER) {
+                return new Result(pos, null, List.of(), new Damage(pos,
+                        "truncated entry header (" + (fileSize - pos) + " of " + PackFormat.ENTRY_HEADER + " bytes)", true));
+            }
+            Entry e = readEntry(pos, h);
+            switch (e.flag()) {
+                case PackFormat.FLAG_BLOB, PackFormat.FLAG_COMPRESSED -> {
+                    if (e.end() > fileSize) {
+                        return new Result(pos, null, List.of(), new Damage(pos, "truncated payload: entry of "
+                                + e.storedSize() + " bytes needs " + (e.end() - fileSize) + " more than the file has", true));
+                    }
+                    if (maxPackSize > 0 && e.end() > maxPackSize) {
+                        return new Result(pos, null, List.of(), new Damage(pos, "entry of " + e.storedSize()
+                                + " bytes runs past the pack size " + maxPackSize));
+                    }
+                    readAhead = e.storedSize() >= SKIP_PAYLOAD && !payloadsRead ? SPARSE_READ : WINDOW;
+                    if (visitor != null) {
+                        visitor.blob(e, this);
+                    }
+                    pos = e.end();
+                }
+                case PackFormat.FLAG_EOF -> {
+                    return afterEof(pos, e);
+                }
+                case PackFormat.FLAG_PARITY -> {
+                    return new Result(pos, null, List.of(), new Damage(pos, "parity entry before the EOF entry"));
+                }
+                default -> {
+                    return new Result(pos, null, List.of(), new Damage(pos,
+                            String.format("unknown entry flag 0x%02x", e.flag())));
+                }
+            }
+        }
+        return new Result(pos, null, List.of(), null);
+    }
+
+    private Result afterEof(long pos, Entry eof) throws IOException {
+        long dataEnd = eof.end();
+        if (maxPackSize > 0 && dataEnd != maxPackSize) {
+            return new Result(pos, eof, List.of(), new Damage(pos, "EOF entry padding ends at " + dataEnd
+                    + ", not at the pack size " + maxPackSize));
+        }
+        if (dataEnd > fileSize) {
+            return new Result(pos, eof, List.of(), new Damage(fileSize, "padding truncated: the file ends at "
+                    + fileSize + ", the EOF entry says " + dataEnd));
+        }
+        List<Entry> parity = new ArrayList<>();
+        long p = dataEnd;
+        byte[] h = new byte[PackFormat.ENTRY_HEADER];
+        while (p < fileSize && parity.size() < PackFormat.PARITY_SHARDS) {
+            if (fileSize - p < PackFormat.ENTRY_HEADER) {
+                return new Result(pos, eof, parity, new Damage(p, "truncated parity entry header"));
+            }
+            Entry e = readEntry(p, h);
+            if (e.flag() != PackFormat.FLAG_PARITY) {
+                return new Result(pos, eof, parity, new Damage(p,
+                        String.format("expected a parity entry, found flag 0x%02x", e.flag())));
+            }
+            if (e.end() > fileSize) {
+                return new Result(pos, eof, parity, new Damage(p, "truncated parity entry"));
+            }
+            parity.add(e);
+            p = e.end();
+        }
+        if (p < fileSize) {
+            return new Result(pos, eof, parity, new Damage(p, (fileSize - p) + " unexpected bytes after the parity entries"));
+        }
+        return new Result(pos, eof, parity, null);
+    }
+
+    private Entry readEntry(long pos, byte[] h) throws IOException {
+        readFully(pos, h, 0, PackFormat.ENTRY_HEADER);
+        byte[] hash = new byte[PackFormat.HASH_SIZE];
+        System.arraycopy(h, PackFormat.HASH_OFFSET, hash, 0, PackFormat.HASH_SIZE);
+        return new Entry(pos, hash, h[PackFormat.FLAG_OFFSET] & 0xFF, h[PackFormat.ALGO_OFFSET] & 0xFF,
+                PackFormat.getU32(h, PackFormat.SIZE_OFFSET));
+    }
+
+    /** @return the whole payload of {@code e} */
+    public byte[] payload(Entry e) throws IOException {
+        payloadsRead = true;
+        byte[] out = new byte[Math.toIntExact(e.storedSize())];
+        readFully(e.payloadOffset(), out, 0, out.length);
+        return out;
+    }
+
+    /** @return up to {@code max} leading bytes of the payload of {@code e} */
+    public byte[] payloadPrefix(Entry e, int max) throws IOException {
+        byte[] out = new byte[(int) Math.min(max, e.storedSize())];
+        readFully(e.payloadOffset(), out, 0, out.length);
+        return out;
+    }
+
+    /** Reads through the window for small reads, straight from the channel for large ones. */
+    void readFully(long pos, byte[] dst, int off, int len) throws IOException {
+        if (len > WINDOW / 2) {
+            readChannel(pos, dst, off, len);
+            return;
+        }
+        if (pos < windowStart || pos + len > windowStart + windowLength) {
+            windowStart = pos;
+            windowLength = fill(pos, (int) Math.min(Math.max(readAhead, len), fileSize - pos));
+            if (windowLength < len) {
+                throw new EOFException(path + ": unexpected end of file at " + (pos + windowLength));
+            }
+        }
+        window.get((int) (pos - windowStart), dst, off, len);
+    }
+
+    /** Reads up to {@code len} bytes at {@code pos} into the window, fewer only where the file ends. */
+    private int fill(long pos, int len) throws IOException {
+        window.clear().limit(len);
+        return readUpTo(channel, pos, window);
+    }
+
+    private void readChannel(long pos, byte[] dst, int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(dst, off, len);
+        while (b.hasRemaining()) {
+            int n = channel.read(b, pos + (b.position() - off));
+            if (n < 0) {
+                throw new EOFException(path + ": unexpected end of file at " + (pos + b.position() - off));
+            }
+        }
+    }
+
+    /** Reads up to {@code len} bytes at {@code pos}, fewer only where the file ends; returns how many. */
+    public static int readUpTo(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
+        return readUpTo(ch, pos, ByteBuffer.wrap(dst, 0, len));
+    }
+
+    /**
+     * Fills {@code b} from its position 0 with the bytes at {@code pos}, fewer only where the
+     * file ends; returns how many.
+     */
+    private static int readUpTo(FileChannel ch, long pos, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b, pos + b.position()) < 0) {
+                break;
+            }
+        }
+        return b.position();
+    }
+}

@@ -1,0 +1,272 @@
+package org.blobsfile.core.internal.pack;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.Uninterruptibly;
+
+/**
+ * Appends entries to the active pack. Not thread-safe: the store calls it under its write lock.
+ * Readers read the same file through their own channels, never through this one.
+ */
+public final class PackWriter implements Closeable {
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16).asReadOnlyBuffer();
+
+    private final Path path;
+    private final int number;
+    private final long maxPackSize;
+    /** Opened again if an interrupt closes it; see {@link #reopen}. */
+    private volatile FileChannel channel;
+    private volatile boolean closed;
+    private long end;
+    /** Where the bytes written to the file end; below {@link #end} while buffers are reserved. */
+    private long written;
+    private final java.util.List<ByteBuffer> reserved = new java.util.ArrayList<>();
+    /** Blob entries in the pack, or -1 when it was opened with entries of an earlier session. */
+    private long entries;
+    /** Set once the EOF entry and padding are written and forced. */
+    private volatile boolean finished;
+
+    private PackWriter(Path path, int number, long maxPackSize, FileChannel channel, long end, long entries) {
+        this.path = path;
+        this.number = number;
+        this.maxPackSize = maxPackSize;
+        this.channel = channel;
+        this.end = end;
+        this.written = end;
+        this.entries = entries;
+    }
+
+    /**
+     * Creates pack {@code n} with its header, forced along with the directory entry. A failed
+     * attempt removes the file again, so the next rollover can create it; one cut short by an
+     * interrupt is repeated, and the interrupt handed back afterwards.
+     */
+    public static PackWriter create(Path dir, int n, long maxPackSize) throws IOException {
+        return Uninterruptibly.io(() -> createOnce(dir, n, maxPackSize), closed -> {
+            if (!(closed instanceof ClosedByInterruptException)) {
+                throw closed;
+            }
+        });
+    }
+
+    private static PackWriter createOnce(Path dir, int n, long maxPackSize) throws IOException {
+        Path p = PackFormat.path(dir, n);
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
+            ch.force(true);
+            Fsync.directory(dir);
+            return new PackWriter(p, n, maxPackSize, ch, PackFormat.HEADER_SIZE, 0);
+        } catch (IOException e) {
+            ch.close();
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Opens an existing pack for appending after {@code end}, the end of its last good entry.
+     * Anything after it (a torn entry) has been cut off by recovery already.
+     */
+    public static PackWriter open(Path dir, int n, long maxPackSize, long end) throws IOException {
+        Path p = PackFormat.path(dir, n);
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        if (ch.size() != end) {
+            ch.close();
+            throw new IOException(p + " is " + ch.size() + " bytes long, expected its entries to end at " + end);
+        }
+        return new PackWriter(p, n, maxPackSize, ch, end, end == PackFormat.HEADER_SIZE ? 0 : -1);
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** @return the blob entries in the pack, or -1 when unknown */
+    public long entries() {
+        return entries;
+    }
+
+    /** @return where the next entry goes */
+    public long end() {
+        return end;
+    }
+
+    /** @return whether an entry with a payload of {@code payload} bytes fits before the pack must roll over */
+    public boolean fits(long payload) {
+        return PackFormat.fits(end, payload, maxPackSize);
+    }
+
+    /**
+     * Writes the buffers at the end of the pack. On failure the pack is cut back to where it
+     * was, so a failed append never leaves a partial entry in the middle of the file.
+     *
+     * @param count how many entries the buffers hold
+     * @return the offset the buffers were written at
+     */
+    public long append(ByteBuffer[] buffers, int count) throws IOException {
+        long start = reserve(buffers, count);
+        writeReserved();
+        return start;
+    }
+
+    /**
+     * Gives the buffers their place at the end of the pack without writing them yet: group
+     * commit writes what many puts reserved in one call, just before its force, so that no put
+     * waits in a write while a force is running.
+     *
+     * @param count how many entries the buffers hold
+     * @return the offset the buffers will be written at
+     */
+    public long reserve(ByteBuffer[] buffers, int count) {
+        long start = end;
+        for (ByteBuffer b : buffers) {
+            end += b.remaining();
+            reserved.add(b);
+        }
+        if (entries >= 0) {
+            entries += count;
+        }
+        return start;
+    }
+
+    /**
+     * Writes every reserved buffer at its place. On failure the pack is cut back to the last
+     * byte written before, so a failed write never leaves a partial entry in the file; the
+     * buffers stay reserved for the next attempt.
+     */
+    public void writeReserved() throws IOException {
+        uninterruptible(() -> {
+            writeReservedOnce();
+            return null;
+        });
+    }
+
+    private void writeReservedOnce() throws IOException {
+        if (reserved.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] buffers = reserved.toArray(new ByteBuffer[0]);
+        long total = end - written;
+        try {
+            channel.position(written);
+            long n = 0;
+            while (n < total) {
+                n += channel.write(buffers);
+            }
+        } catch (IOException e) {
+            try {
+                channel.truncate(written);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            for (ByteBuffer b : buffers) {
+                b.rewind();
+            }
+            throw e;
+        }
+        reserved.clear();
+        written = end;
+    }
+
+    /** Forces the pack's bytes to stable storage. */
+    public void force() throws IOException {
+        uninterruptible(() -> {
+            channel.force(false);
+            return null;
+        });
+    }
+
+    /**
+     * Closes the data area: EOF entry, then zero padding up to exactly the pack size, forced.
+     * The pack takes no more entries afterwards.
+     */
+    public void finish() throws IOException {
+        uninterruptible(() -> {
+            finishOnce();
+            return null;
+        });
+    }
+
+    private void finishOnce() throws IOException {
+        writeReservedOnce();
+        long padding = maxPackSize - end - PackFormat.ENTRY_HEADER;
+        if (padding < 0) {
+            throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
+        }
+        byte[] eof = new byte[PackFormat.ENTRY_HEADER];
+        PackFormat.putEntryHeader(eof, 0, new byte[PackFormat.HASH_SIZE], PackFormat.FLAG_EOF, PackFormat.ALGO_NONE, padding);
+        writeFully(channel, ByteBuffer.wrap(eof), end);
+        writeZeros(channel, end + PackFormat.ENTRY_HEADER, maxPackSize);
+        channel.force(false);
+        end = maxPackSize;
+        written = maxPackSize;
+        finished = true;
+    }
+
+    /**
+     * Runs channel work that an interrupt does not lose: see {@link Uninterruptibly#io}. The
+     * work writes at fixed positions, so it is simply done again on the channel opened anew.
+     */
+    private void uninterruptible(Uninterruptibly.ChannelWork<Void> work) throws IOException {
+        Uninterruptibly.io(work, this::reopen);
+    }
+
+    /**
+     * Opens the pack again after an interrupt closed its channel, unless the pack was closed on
+     * purpose; of two threads that met the same close, the second finds the channel open.
+     */
+    private synchronized void reopen(ClosedChannelException e) throws IOException {
+        if (closed) {
+            throw e;
+        }
+        if (!channel.isOpen()) {
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+    }
+
+    /** @return whether the pack is closed with its EOF entry, everything in it forced */
+    public boolean isFinished() {
+        return finished;
+    }
+
+    /** Completes zero padding that a crash interrupted, from the file's end up to {@code upTo}. */
+    public static void writeZeros(FileChannel ch, long from, long upTo) throws IOException {
+        long pos = from;
+        while (pos < upTo) {
+            ByteBuffer z = ZEROS.duplicate();
+            z.limit((int) Math.min(z.capacity(), upTo - pos));
+            pos += ch.write(z, pos);
+        }
+    }
+
+    public static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        long p = pos;
+        while (b.hasRemaining()) {
+            p += ch.write(b, p);
+        }
+    }
+
+    /** Closes the pack's channel for good: {@link #reopen} no longer replaces it. */
+    @Override
+    public synchronized void close() throws IOException {
+        closed = true;
+        channel.close();
+    }
+}

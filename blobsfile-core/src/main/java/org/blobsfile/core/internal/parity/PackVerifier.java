@@ -1,0 +1,626 @@
+package org.blobsfile.core.internal.parity;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.Damage;
+import org.blobsfile.api.spi.Codec;
+import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.hash.FastBlake2b;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.Payloads;
+import org.blobsfile.core.internal.rs.ShardCoder;
+
+/**
+ * Checks every byte of a pack. Thread-safe.
+ *
+ * <p>A check makes one sequential pass over {@code [0, length)} that reads each byte exactly once
+ * and checks the header, the structure and hash of every entry, the EOF entry, the zero padding
+ * and the parity entries. For a sealed pack a second pass then streams the data area and the
+ * parity payloads, shard-chunk by shard-chunk, through the Reed-Solomon check. The two passes
+ * are kept apart because entry hashing needs the bytes in file order while the parity check
+ * needs the ten shards side by side; interleaving them would need a shard's worth of buffering.
+ * Only the first pass counts toward {@link PackCheck#bytesRead()} and the progress callback, so
+ * both report each byte once. Memory is a few chunks of {@link Sealer#CHUNK} bytes, plus the
+ * payload of a compressed entry while it is decoded.
+ */
+public final class PackVerifier {
+    /** Nonzero padding bytes closer than this are reported as one run. */
+    private static final int PADDING_GAP = 64;
+    /** More padding runs than this are folded into the last one, so garbage cannot flood the report. */
+    private static final int MAX_PADDING_RUNS = 64;
+
+    /**
+     * What a check found in one pack.
+     *
+     * @param pack      the pack file
+     * @param number    its number
+     * @param sealed    whether it is sealed: longer than the pack size, so it should hold an EOF entry and both parity entries
+     * @param bytesRead bytes read (the whole checked length, each byte once)
+     * @param blobs     blob entries whose hash was checked
+     * @param damage    the findings, in offset order
+     * @param unchecked blob entries whose hash could not be checked because their codec is missing
+     * @param evidence  for a sealed pack, where the damage lies in terms of shards, for the repairer; else null
+     */
+    public record PackCheck(Path pack, int number, boolean sealed, long bytesRead, long blobs, List<Damage> damage,
+                     long unchecked, Evidence evidence) {
+        public PackCheck {
+            damage = List.copyOf(damage);
+        }
+
+        PackCheck(Path pack, int number, boolean sealed, long bytesRead, long blobs, List<Damage> damage) {
+            this(pack, number, sealed, bytesRead, blobs, damage, 0, null);
+        }
+
+        public boolean isClean() {
+            return damage.isEmpty();
+        }
+    }
+
+    /**
+     * One damaged place in the data area of a sealed pack and the data shards that can explain it:
+     * at least one of them must be damaged.
+     *
+     * @param offset where the finding is
+     * @param shards bit {@code i} set for data shard {@code i}
+     */
+    record Region(long offset, int shards) {
+    }
+
+    /**
+     * What the repairer needs to know about a sealed pack.
+     *
+     * @param length           the checked length
+     * @param dataRegions      every finding in the data area as a set of candidate shards, in offset order;
+     *                         empty when the header, every entry, the EOF entry and the padding verify
+     * @param unverifiedFrom   where a structural break stopped the parse of the data area (what follows
+     *                         could not be checked), or -1
+     * @param erasedParity     bit {@code k} set when parity payload {@code k} is missing or fails its hash,
+     *                         so it cannot serve as a reconstruction input
+     * @param damagedParity    bit {@code k} set when parity entry {@code k} has any finding
+     * @param parityConsistent whether the Reed-Solomon check of the data area against the parity passed
+     *                         (false when it could not run)
+     * @param lengthOk         whether the file has exactly the length of a sealed pack
+     * @param damagedBlobs     blobs whose entries fail their hash or do not decode
+     */
+    record Evidence(long length, List<Region> dataRegions, long unverifiedFrom, int erasedParity, int damagedParity,
+                    boolean parityConsistent, boolean lengthOk, List<BlobRef> damagedBlobs) {
+        Evidence {
+            dataRegions = List.copyOf(dataRegions);
+            damagedBlobs = List.copyOf(damagedBlobs);
+        }
+
+        /** @return whether the header, every entry, the EOF entry and the padding verified */
+        boolean dataVerified() {
+            return dataRegions.isEmpty();
+        }
+    }
+
+    /** Opens pack files for reading; tests substitute one that records what is read. */
+    interface Opener {
+        FileChannel open(Path pack) throws IOException;
+    }
+
+    private final long maxPackSize;
+    private final long shardSize;
+    private final CodecRegistry codecs;
+    private final Opener opener;
+    private final Sealer sealer;
+
+    public PackVerifier(long maxPackSize, CodecRegistry codecs) {
+        this(maxPackSize, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
+    }
+
+    PackVerifier(long maxPackSize, CodecRegistry codecs, Opener opener) {
+        this.maxPackSize = maxPackSize;
+        this.shardSize = maxPackSize > 0 ? PackFormat.shardSize(maxPackSize) : 0;
+        this.codecs = codecs;
+        this.opener = opener;
+        this.sealer = maxPackSize > 0 ? new Sealer(maxPackSize) : null;
+    }
+
+    /**
+     * Checks the first {@code length} bytes of a pack.
+     *
+     * @param length   the file's size for a closed pack; for the active pack, where its entries end now
+     * @param progress told of each chunk of bytes read (the count of bytes in that chunk)
+     */
+    public PackCheck check(Path pack, int number, long length, LongConsumer progress) throws IOException {
+        boolean sealed = maxPackSize > 0 && length > maxPackSize;
+        try (FileChannel ch = opener.open(pack)) {
+            Scan scan = new Scan(pack, sealed, false);
+            Seq seq = new Seq(ch, 0, length, progress);
+            scan.data(seq, sealed ? maxPackSize : length);
+            if (!sealed) {
+                return new PackCheck(pack, number, false, seq.read, scan.blobs, scan.sorted(), scan.unchecked, null);
+            }
+            scan.parity(seq, length);
+            boolean complete = length >= PackFormat.sealedSize(maxPackSize);
+            boolean consistent = complete && parityConsistent(ch);
+            if (!consistent && complete) {
+                scan.add(maxPackSize, -1, null, "parity does not match the data (Reed-Solomon check fails)");
+            }
+            Evidence ev = new Evidence(length, scan.regions, scan.unverifiedFrom, scan.erasedParity, scan.damagedParity,
+                    consistent, length == PackFormat.sealedSize(maxPackSize), scan.damagedBlobs);
+            return new PackCheck(pack, number, true, seq.read, scan.blobs, scan.sorted(), scan.unchecked, ev);
+        }
+    }
+
+    /**
+     * Checks the data area {@code [0, maxPackSize)} of a pack being rebuilt: header, every entry's
+     * structure and hash, the EOF entry and the padding, as a sealed pack must have them.
+     *
+     * @return whether all of it verifies; stops reading at the first finding
+     */
+    boolean dataAreaVerifies(Path pack, FileChannel ch, LongConsumer progress) throws IOException {
+        Scan scan = new Scan(pack, true, true);
+        try {
+            scan.data(new Seq(ch, 0, maxPackSize, progress), maxPackSize);
+        } catch (Abort e) {
+            return false;
+        }
+        return scan.findings.isEmpty();
+    }
+
+    /**
+     * Checks what sealing added to a pack whose data area is known good: the length, both parity
+     * entries, and the Reed-Solomon consistency of the data area with them.
+     *
+     * @return whether all of it verifies
+     */
+    boolean sealVerifies(Path pack, FileChannel ch, LongConsumer progress) throws IOException {
+        long length = ch.size();
+        if (length != PackFormat.sealedSize(maxPackSize)) {
+            return false;
+        }
+        Scan scan = new Scan(pack, true, true);
+        try {
+            scan.parity(new Seq(ch, maxPackSize, length, progress), length);
+        } catch (Abort e) {
+            return false;
+        }
+        return scan.findings.isEmpty() && parityConsistent(ch);
+    }
+
+    /** Streams the data area and both parity payloads through the Reed-Solomon check. */
+    private boolean parityConsistent(FileChannel ch) throws IOException {
+        int total = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
+        byte[][] shards = new byte[total][(int) Math.min(Sealer.CHUNK, shardSize)];
+        byte[] temp = new byte[2 * ShardCoder.WINDOW];
+        for (long pos = 0; pos < shardSize; pos += Sealer.CHUNK) {
+            int len = (int) Math.min(Sealer.CHUNK, shardSize - pos);
+            for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
+                sealer.readDataArea(ch, i * shardSize + pos, shards[i], len);
+            }
+            for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
+                readFully(ch, parityPayload(maxPackSize, k) + pos, shards[PackFormat.DATA_SHARDS + k], len);
+            }
+            if (!Sealer.codec().isParityCorrect(shards, 0, len, temp)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the offset of the payload of parity entry {@code k} */
+    static long parityPayload(long maxPackSize, int k) {
+        return PackFormat.parityOffset(maxPackSize, k) + PackFormat.ENTRY_HEADER;
+    }
+
+    static void readFully(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(dst, 0, len);
+        while (b.hasRemaining()) {
+            if (ch.read(b, pos + b.position()) < 0) {
+                throw new EOFException("unexpected end of file at " + (pos + b.position()));
+            }
+        }
+    }
+
+    /** Thrown to end a scan at its first finding, when that is all the caller wants to know. */
+    private static final class Abort extends RuntimeException {
+        Abort() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Receives bytes streamed by {@link Seq}. */
+    private interface Sink {
+        void accept(byte[] b, int off, int len);
+    }
+
+    /**
+     * Reads a channel front to back through one buffer, never going back, so every byte it hands
+     * out is read from the channel once and counted once.
+     */
+    private static final class Seq {
+        private final FileChannel ch;
+        private final long end;
+        private final LongConsumer progress;
+        private final byte[] buf;
+        private long bufStart;
+        private int bufLen;
+        private int bufPos;
+        long read;
+
+        Seq(FileChannel ch, long start, long end, LongConsumer progress) {
+            this.ch = ch;
+            this.end = end;
+            this.progress = progress;
+            this.buf = new byte[(int) Math.max(1, Math.min(Sealer.CHUNK, end - start))];
+            this.bufStart = start;
+        }
+
+        long pos() {
+            return bufStart + bufPos;
+        }
+
+        long remaining() {
+            return end - pos();
+        }
+
+        private void fill() throws IOException {
+            long start = bufStart + bufLen;
+            int n = (int) Math.min(buf.length, end - start);
+            if (n <= 0) {
+                throw new EOFException("read past the checked length " + end);
+            }
+            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+            while (b.hasRemaining()) {
+                if (ch.read(b, start + b.position()) < 0) {
+                    throw new EOFException("unexpected end of file at " + (start + b.position()));
+                }
+            }
+            bufStart = start;
+            bufLen = n;
+            bufPos = 0;
+            read += n;
+            progress.accept(n);
+        }
+
+        /** Hands the next {@code n} bytes to {@code sink} (null to just read past them). */
+        void stream(long n, Sink sink) throws IOException {
+            while (n > 0) {
+                if (bufPos == bufLen) {
+                    fill();
+                }
+                int k = (int) Math.min(n, bufLen - bufPos);
+                if (sink != null) {
+                    sink.accept(buf, bufPos, k);
+                }
+                bufPos += k;
+                n -= k;
+            }
+        }
+
+        /** Copies the next {@code len} bytes into {@code dst}. */
+        void copy(byte[] dst, int off, int len) throws IOException {
+            int[] at = {off};
+            stream(len, (b, o, n) -> {
+                System.arraycopy(b, o, dst, at[0], n);
+                at[0] += n;
+            });
+        }
+    }
+
+    /** One sequential pass: the findings and the evidence gathered on the way. */
+    private final class Scan {
+        private final Path pack;
+        private final boolean sealed;
+        private final boolean stopAtFirst;
+        private final FastBlake2b digest = Blake2b.newDigest();
+        private final byte[] header = new byte[PackFormat.ENTRY_HEADER];
+        final List<Damage> findings = new ArrayList<>();
+        final List<Region> regions = new ArrayList<>();
+        final List<BlobRef> damagedBlobs = new ArrayList<>();
+        long blobs;
+        long unchecked;
+        long unverifiedFrom = -1;
+        int erasedParity;
+        int damagedParity;
+
+        Scan(Path pack, boolean sealed, boolean stopAtFirst) {
+            this.pack = pack;
+            this.sealed = sealed;
+            this.stopAtFirst = stopAtFirst;
+        }
+
+        List<Damage> sorted() {
+            List<Damage> out = new ArrayList<>(findings);
+            out.sort(Comparator.comparingLong(Damage::offset));
+            return out;
+        }
+
+        void add(long offset, int shard, BlobRef blob, String what) {
+            findings.add(new Damage(pack, offset, shard, blob, what));
+            if (stopAtFirst) {
+                throw new Abort();
+            }
+        }
+
+        /** A finding in the data area, explained by damage somewhere in {@code [from, to)}. */
+        void dataFinding(long offset, long from, long to, BlobRef blob, String what) {
+            if (sealed) {
+                regions.add(new Region(offset, shardsOf(from, to)));
+            }
+            add(offset, shardOf(offset), blob, what);
+        }
+
+        int shardOf(long offset) {
+            if (!sealed) {
+                return -1;
+            }
+            if (offset < maxPackSize) {
+                return (int) (offset / shardSize);
+            }
+            return PackFormat.DATA_SHARDS + (offset >= PackFormat.parityOffset(maxPackSize, 1) ? 1 : 0);
+        }
+
+        /** @return the data shards that bytes {@code [from, to)} of the data area lie in, as a bit set */
+        int shardsOf(long from, long to) {
+            long a = Math.max(0, Math.min(from, maxPackSize - 1));
+            long b = Math.max(a + 1, Math.min(maxPackSize, to));
+            int mask = 0;
+            for (int i = (int) (a / shardSize); i <= (int) ((b - 1) / shardSize); i++) {
+                mask |= 1 << i;
+            }
+            return mask;
+        }
+
+        /**
+         * Parses the data area {@code [0, limit)}: the header, then entries up to the EOF entry or
+         * the limit, then the padding. Leaves {@code seq} at {@code limit}.
+         */
+        void data(Seq seq, long limit) throws IOException {
+            checkHeader(seq, limit);
+            long prev = -1;
+            while (seq.pos() < limit) {
+                long at = seq.pos();
+                if (limit - at < PackFormat.ENTRY_HEADER) {
+                    structuralBreak(seq, limit, at, prev, "truncated entry header (" + (limit - at) + " of "
+                            + PackFormat.ENTRY_HEADER + " bytes before " + (sealed ? "the end of the data area)" : "the end)"));
+                    return;
+                }
+                seq.copy(header, 0, PackFormat.ENTRY_HEADER);
+                int flag = header[PackFormat.FLAG_OFFSET] & 0xFF;
+                int algo = header[PackFormat.ALGO_OFFSET] & 0xFF;
+                long size = PackFormat.getU32(header, PackFormat.SIZE_OFFSET);
+                long end = at + PackFormat.ENTRY_HEADER + size;
+                switch (flag) {
+                    case PackFormat.FLAG_BLOB, PackFormat.FLAG_COMPRESSED -> {
+                        if (end > limit || (maxPackSize > 0 && end > maxPackSize)) {
+                            structuralBreak(seq, limit, at, prev, "entry of " + size + " bytes runs past the end of the "
+                                    + (sealed ? "data area (" + maxPackSize + ")" : "pack (" + limit + ")"));
+                            return;
+                        }
+                        blob(seq, at, flag, algo, size);
+                    }
+                    case PackFormat.FLAG_EOF -> {
+                        eof(seq, limit, at, algo, size);
+                        return;
+                    }
+                    case PackFormat.FLAG_PARITY -> {
+                        structuralBreak(seq, limit, at, prev, "parity entry before the EOF entry");
+                        return;
+                    }
+                    default -> {
+                        structuralBreak(seq, limit, at, prev, String.format("unknown entry flag 0x%02x", flag));
+                        return;
+                    }
+                }
+                prev = at;
+            }
+            if (sealed) {
+                long at = Math.max(prev, 0);
+                structuralBreak(seq, limit, at, prev, "no EOF entry: the entries fill the data area of a sealed pack");
+            }
+        }
+
+        private void checkHeader(Seq seq, long limit) throws IOException {
+            byte[] h = new byte[PackFormat.HEADER_SIZE];
+            int n = (int) Math.min(PackFormat.HEADER_SIZE, limit);
+            seq.copy(h, 0, n);
+            String problem = PackFormat.headerProblem(h, n);
+            if (problem != null) {
+                long at = n < PackFormat.MAGIC.length || !Arrays.equals(h, 0, PackFormat.MAGIC.length,
+                        PackFormat.MAGIC, 0, PackFormat.MAGIC.length) ? 0 : n < PackFormat.HEADER_SIZE ? n : PackFormat.VERSION_OFFSET;
+                dataFinding(at, 0, PackFormat.HEADER_SIZE, null, "pack header: " + problem);
+            }
+            if (n < PackFormat.HEADER_SIZE) {
+                return;
+            }
+            for (int i = PackFormat.VERSION_OFFSET + 4; i < PackFormat.HEADER_SIZE; i++) {
+                if (h[i] != 0) {
+                    dataFinding(i, i, PackFormat.HEADER_SIZE, null, "pack header: reserved bytes from " + i + " are not zero");
+                    break;
+                }
+            }
+        }
+
+        private void blob(Seq seq, long at, int flag, int algo, long size) throws IOException {
+            byte[] hash = Arrays.copyOf(header, PackFormat.HASH_SIZE);
+            BlobRef ref = BlobRef.of(hash);
+            long end = at + PackFormat.ENTRY_HEADER + size;
+            if (flag == PackFormat.FLAG_BLOB && algo != PackFormat.ALGO_NONE) {
+                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, ref, "plain entry with codec id " + algo + " (must be 0)");
+            } else if (flag == PackFormat.FLAG_COMPRESSED && algo == PackFormat.ALGO_NONE) {
+                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, ref, "compressed entry with codec id 0");
+            }
+            byte[] actual;
+            if (Payloads.isPlain(flag, algo) || size == 0) {
+                seq.stream(size, digest::update);
+                actual = digest.digest();
+            } else {
+                Codec codec = codecs.find(algo);
+                if (codec == null || size > Integer.MAX_VALUE - 8) {
+                    // not damage: the module that reads it is simply not on the class path
+                    seq.stream(size, null);
+                    unchecked++;
+                    return;
+                }
+                byte[] payload = new byte[(int) size];
+                seq.copy(payload, 0, payload.length);
+                byte[] blob;
+                try {
+                    blob = Payloads.decode(codecs, flag, algo, payload, Integer.MAX_VALUE - 8);
+                } catch (IOException | RuntimeException e) {
+                    blobs++;
+                    damagedBlobs.add(ref);
+                    dataFinding(at, at, end, ref, "payload does not decode with " + codec.name() + ": " + e.getMessage());
+                    return;
+                }
+                actual = Blake2b.hash(blob, 0, blob.length);
+            }
+            blobs++;
+            if (!Arrays.equals(actual, hash)) {
+                damagedBlobs.add(ref);
+                dataFinding(at, at, end, ref, "content hash mismatch (the entry's bytes are damaged)");
+            }
+        }
+
+        private void eof(Seq seq, long limit, long at, int algo, long size) throws IOException {
+            long end = at + PackFormat.ENTRY_HEADER + size;
+            boolean zeroHash = true;
+            for (int i = 0; i < PackFormat.HASH_SIZE; i++) {
+                zeroHash &= header[i] == 0;
+            }
+            List<String> wrong = new ArrayList<>();
+            if (!zeroHash) {
+                wrong.add("hash is not zero");
+            }
+            if (algo != PackFormat.ALGO_NONE) {
+                wrong.add("codec id " + algo);
+            }
+            if (maxPackSize > 0 && end != maxPackSize) {
+                wrong.add("padding ends at " + end + ", not at the pack size " + maxPackSize);
+            } else if (!sealed && end > limit) {
+                wrong.add("the pack ends at " + limit + ", inside the padding");
+            }
+            if (!wrong.isEmpty()) {
+                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, null, "EOF entry: " + String.join(", ", wrong));
+            }
+            // a sealed pack's padding runs to the pack size whatever the size field says
+            long padEnd = sealed ? limit : Math.min(limit, maxPackSize > 0 ? maxPackSize : end);
+            padding(seq, padEnd);
+            if (seq.pos() < limit) {
+                long extra = limit - seq.pos();
+                long from = seq.pos();
+                structuralBreak(seq, limit, from, at, extra + " bytes after the padding of the EOF entry");
+            }
+        }
+
+        /** Reads the padding up to {@code end}, reporting runs of nonzero bytes. */
+        private void padding(Seq seq, long end) throws IOException {
+            long[] run = {-1, -1}; // start, end of the open run
+            int[] runs = {0};
+            long[] at = {seq.pos()};
+            seq.stream(end - seq.pos(), (b, off, len) -> {
+                long base = at[0] - off;
+                for (int i = off, e = off + len; i < e; i++) {
+                    if (b[i] == 0) {
+                        continue;
+                    }
+                    long o = base + i;
+                    boolean sameShard = !sealed || o / shardSize == run[0] / shardSize;
+                    if (run[0] >= 0 && (o - run[1] < PADDING_GAP && sameShard || runs[0] >= MAX_PADDING_RUNS)) {
+                        run[1] = o + 1;
+                    } else {
+                        if (run[0] >= 0) {
+                            paddingRun(run[0], run[1]);
+                        }
+                        run[0] = o;
+                        run[1] = o + 1;
+                        runs[0]++;
+                    }
+                }
+                at[0] += len;
+            });
+            if (run[0] >= 0) {
+                paddingRun(run[0], run[1]);
+            }
+        }
+
+        private void paddingRun(long from, long to) {
+            dataFinding(from, from, to, null, "padding: nonzero bytes in [" + from + ", " + to + ")");
+        }
+
+        /**
+         * Reports a place where the entries stop making sense. A damaged size field in the entry
+         * before moves this boundary, so that entry's header is a candidate too. The rest of the
+         * data area is read, uninterpreted.
+         */
+        private void structuralBreak(Seq seq, long limit, long at, long prev, String what) throws IOException {
+            int mask = shardsOf(at, at + PackFormat.ENTRY_HEADER);
+            if (prev >= 0) {
+                mask |= shardsOf(prev, prev + PackFormat.ENTRY_HEADER);
+            }
+            if (sealed) {
+                regions.add(new Region(at, mask));
+                unverifiedFrom = at;
+            }
+            add(at, shardOf(at), null, what);
+            seq.stream(limit - seq.pos(), null);
+        }
+
+        /** Reads and checks both parity entries of a sealed pack, and anything after them. */
+        void parity(Seq seq, long length) throws IOException {
+            for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
+                long at = PackFormat.parityOffset(maxPackSize, k);
+                int shard = PackFormat.DATA_SHARDS + k;
+                if (length < at + PackFormat.ENTRY_HEADER) {
+                    erasedParity |= 1 << k;
+                    damagedParity |= 1 << k;
+                    add(Math.min(at, length), shard, null, "parity entry " + k + " missing: the file ends at " + length);
+                    seq.stream(length - seq.pos(), null);
+                    continue;
+                }
+                seq.copy(header, 0, PackFormat.ENTRY_HEADER);
+                int flag = header[PackFormat.FLAG_OFFSET] & 0xFF;
+                int algo = header[PackFormat.ALGO_OFFSET] & 0xFF;
+                long size = PackFormat.getU32(header, PackFormat.SIZE_OFFSET);
+                List<String> wrong = new ArrayList<>();
+                if (flag != PackFormat.FLAG_PARITY) {
+                    wrong.add(String.format("flag 0x%02x", flag));
+                }
+                if (algo != PackFormat.ALGO_NONE) {
+                    wrong.add("codec id " + algo);
+                }
+                if (size != shardSize) {
+                    wrong.add("size " + size + ", not the shard size " + shardSize);
+                }
+                if (!wrong.isEmpty()) {
+                    damagedParity |= 1 << k;
+                    add(at, shard, null, "parity entry " + k + " header: " + String.join(", ", wrong));
+                }
+                // the payload is where the geometry puts it, whatever the size field says
+                long avail = Math.min(shardSize, length - seq.pos());
+                seq.stream(avail, digest::update);
+                byte[] actual = digest.digest();
+                if (avail < shardSize) {
+                    erasedParity |= 1 << k;
+                    damagedParity |= 1 << k;
+                    add(at, shard, null, "parity entry " + k + " truncated: " + avail + " of " + shardSize + " bytes");
+                } else if (!Arrays.equals(actual, 0, PackFormat.HASH_SIZE, header, 0, PackFormat.HASH_SIZE)) {
+                    erasedParity |= 1 << k;
+                    damagedParity |= 1 << k;
+                    add(at, shard, null, "parity entry " + k + ": hash does not match its payload");
+                }
+            }
+            if (seq.remaining() > 0) {
+                long at = seq.pos();
+                long extra = seq.remaining();
+                seq.stream(extra, null);
+                add(at, -1, null, extra + " unexpected bytes after the parity entries");
+            }
+        }
+    }
+}

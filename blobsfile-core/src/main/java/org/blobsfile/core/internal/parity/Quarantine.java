@@ -1,0 +1,123 @@
+package org.blobsfile.core.internal.parity;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackWriter;
+
+/**
+ * The store's {@code quarantine/} directory: packs beyond repair are moved there with a note
+ * saying why and which blobs were lost, and replaced in the store by an empty sealed pack (a
+ * tombstone) so that pack numbers stay dense and every v1 tool still parses the directory.
+ */
+public final class Quarantine {
+    public static final String DIR = "quarantine";
+    private static final String NOTE_SUFFIX = ".txt";
+    private static final String LOST = "lost=";
+
+    private final Path storeDir;
+    private final Path dir;
+    private final long maxPackSize;
+
+    public Quarantine(Path storeDir, long maxPackSize) {
+        this.storeDir = storeDir;
+        this.dir = storeDir.resolve(DIR);
+        this.maxPackSize = maxPackSize;
+    }
+
+    /** @return where pack {@code n} goes when quarantined */
+    public Path packPath(int n) {
+        return dir.resolve(PackFormat.fileName(n));
+    }
+
+    /** @return the note of pack {@code n} */
+    public Path notePath(int n) {
+        return dir.resolve(PackFormat.fileName(n) + NOTE_SUFFIX);
+    }
+
+    /** @return whether pack {@code n} has been quarantined */
+    public boolean contains(int n) {
+        return Files.exists(notePath(n));
+    }
+
+    /**
+     * Moves pack {@code n} aside with its note and puts a tombstone in its place. The note is
+     * written first and the tombstone is complete before it is renamed into place, so a crash
+     * leaves either the old pack or the tombstone, and at worst a gap that {@link #fillGaps} closes.
+     */
+    public void quarantine(int n, String reason, Collection<BlobRef> lost) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder note = new StringBuilder()
+                .append("# BlobsFile quarantine note: this pack could not be repaired from its parity.\n")
+                .append("# Its intact blobs were copied to newer packs; the blobs listed as lost were in no other pack.\n")
+                .append("pack=").append(PackFormat.fileName(n)).append('\n')
+                .append("date=").append(Instant.now()).append('\n')
+                .append("reason=").append(reason.replace('\n', ' ')).append('\n');
+        for (BlobRef r : lost) {
+            note.append(LOST).append(r.hex()).append('\n');
+        }
+        Fsync.writeAtomically(notePath(n), note.toString().getBytes(StandardCharsets.UTF_8));
+        Path tomb = storeDir.resolve(PackFormat.fileName(n) + ".tombstone");
+        writeTombstone(tomb);
+        Files.move(PackFormat.path(storeDir, n), packPath(n), StandardCopyOption.ATOMIC_MOVE);
+        Fsync.directory(dir);
+        Files.move(tomb, PackFormat.path(storeDir, n), StandardCopyOption.ATOMIC_MOVE);
+        Fsync.directory(storeDir);
+    }
+
+    /** Puts a tombstone where a quarantined pack is missing from the store (a crash mid-quarantine). */
+    public void fillGap(int n) throws IOException {
+        Path tomb = storeDir.resolve(PackFormat.fileName(n) + ".tombstone");
+        writeTombstone(tomb);
+        Files.move(tomb, PackFormat.path(storeDir, n), StandardCopyOption.ATOMIC_MOVE);
+        Fsync.directory(storeDir);
+    }
+
+    /** An empty sealed pack: header, an EOF entry whose padding fills the data area, and parity. */
+    private void writeTombstone(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            PackWriter.writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
+            byte[] eof = new byte[PackFormat.ENTRY_HEADER];
+            long padding = maxPackSize - PackFormat.HEADER_SIZE - PackFormat.ENTRY_HEADER;
+            PackFormat.putEntryHeader(eof, 0, new byte[PackFormat.HASH_SIZE], PackFormat.FLAG_EOF, PackFormat.ALGO_NONE, padding);
+            PackWriter.writeFully(ch, ByteBuffer.wrap(eof), PackFormat.HEADER_SIZE);
+            // one zero byte at the end leaves the padding a hole: the file costs no disk for it
+            PackWriter.writeFully(ch, ByteBuffer.wrap(new byte[1]), maxPackSize - 1);
+        }
+        new Sealer(maxPackSize).seal(p);
+    }
+
+    /** @return every blob lost to quarantine, with the pack it was in */
+    public Map<BlobRef, Integer> lostBlobs() throws IOException {
+        Map<BlobRef, Integer> out = new HashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "blobs-*" + NOTE_SUFFIX)) {
+            for (Path note : ds) {
+                String name = note.getFileName().toString();
+                int n = PackFormat.packNumber(name.substring(0, name.length() - NOTE_SUFFIX.length()));
+                for (String line : Files.readAllLines(note, StandardCharsets.UTF_8)) {
+                    if (line.startsWith(LOST)) {
+                        out.put(BlobRef.parse(line.substring(LOST.length()).trim()), n);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,168 @@
+package org.blobsfile.core.internal.parity;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.blobsfile.api.SealListener;
+import org.blobsfile.core.internal.io.Uninterruptibly;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Seals full packs in one background thread, in the order they filled, while puts go on in the
+ * next pack. Knows which packs are sealed. Thread-safe.
+ */
+public final class SealingPipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SealingPipeline.class);
+
+    private final Path dir;
+    private final Sealer sealer;
+    private final NavigableSet<Integer> sealed = new ConcurrentSkipListSet<>();
+    private final List<SealListener> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder seals = new LongAdder();
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "blobsfile-sealer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public SealingPipeline(Path dir, long maxPackSize) {
+        this.dir = dir;
+        this.sealer = new Sealer(maxPackSize);
+    }
+
+    /**
+     * Sorts the closed packs {@code 0..closedPacks-1} found at open into sealed ones and ones
+     * whose seal never finished (or never started: a pack filled to exactly the pack size), and
+     * queues the latter.
+     */
+    public void resume(int closedPacks, long maxPackSize) throws IOException {
+        for (int n = 0; n < closedPacks; n++) {
+            Path p = PackFormat.path(dir, n);
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                if (sealer.isSealed(ch)) {
+                    sealed.add(n);
+                } else if (ch.size() >= maxPackSize) {
+                    LOG.info("{} is full but not sealed (an interrupted seal): sealing it", p);
+                    submit(n, -1);
+                } else {
+                    LOG.warn("{} is closed at {} bytes, short of the pack size {}: it cannot be sealed", p, ch.size(),
+                            maxPackSize);
+                }
+            }
+        }
+    }
+
+    /**
+     * Queues pack {@code n} for sealing.
+     *
+     * @param blobCount its blob entries, or -1 to count them
+     */
+    public void submit(int n, long blobCount) {
+        thread.execute(() -> seal(n, blobCount));
+    }
+
+    /** Runs {@code task} in the sealing thread, after the seals queued before it. */
+    public void runLater(Runnable task) {
+        thread.execute(task);
+    }
+
+    /** Records that pack {@code n} is sealed (a tombstone written in its place, for instance). */
+    void markSealed(int n) {
+        sealed.add(n);
+    }
+
+    private void seal(int n, long blobCount) {
+        Path p = PackFormat.path(dir, n);
+        long t0 = System.nanoTime();
+        try {
+            sealer.seal(p);
+            long count = blobCount >= 0 ? blobCount : countBlobs(p);
+            sealed.add(n);
+            seals.increment();
+            LOG.info("sealed {} ({} blobs) in {} ms", p, count, (System.nanoTime() - t0) / 1_000_000);
+            for (SealListener l : listeners) {
+                try {
+                    l.sealed(p, n, count);
+                } catch (RuntimeException e) {
+                    LOG.error("seal listener {} failed for {}", l, p, e);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("sealing {} failed; it will be sealed again at the next open", p, e);
+        }
+    }
+
+    private static long countBlobs(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            long[] n = {0};
+            new PackScanner(p, ch, ch.size(), 0).scan(PackFormat.HEADER_SIZE, (e, s) -> n[0]++);
+            return n[0];
+        }
+    }
+
+    public void addListener(SealListener l) {
+        listeners.add(l);
+    }
+
+    public boolean isSealed(int n) {
+        return sealed.contains(n);
+    }
+
+    /** @return the sealed pack numbers, ascending */
+    public List<Integer> sealedPacks() {
+        return List.copyOf(sealed);
+    }
+
+    public long seals() {
+        return seals.sum();
+    }
+
+    /**
+     * Waits until every pack queued so far is sealed (or failed). An interrupt does not cut the
+     * wait short, since callers go on to read the packs as settled; it is kept for the caller.
+     */
+    public void awaitIdle() {
+        try {
+            Uninterruptibly.get(thread.submit(() -> { }));
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Finishes the queued seals, then stops the thread. An interrupted close stops the seal in
+     * progress instead (the next open redoes it), but still waits for the thread to end, so no
+     * seal writes to a pack once the store is closed.
+     */
+    @Override
+    public void close() {
+        thread.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (thread.awaitTermination(10, TimeUnit.SECONDS)) {
+                    break;
+                }
+                LOG.info("waiting for the sealer to finish before closing {}", dir);
+            } catch (InterruptedException e) {
+                interrupted = true;
+                thread.shutdownNow();
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

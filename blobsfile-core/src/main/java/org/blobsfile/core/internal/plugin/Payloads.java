@@ -1,0 +1,54 @@
+package org.blobsfile.core.internal.plugin;
+
+import java.io.IOException;
+import org.blobsfile.api.spi.Codec;
+import org.blobsfile.core.internal.pack.PackFormat;
+
+/** Turning an entry's payload back into its blob, whatever codec wrote it. */
+public final class Payloads {
+    /** Enough leading payload bytes for any shipped codec to state its decompressed length. */
+    public static final int LENGTH_PREFIX = 32;
+
+    private Payloads() {
+    }
+
+    /** @return whether the entry's payload is the blob itself */
+    public static boolean isPlain(int flag, int algo) {
+        return flag == PackFormat.FLAG_BLOB || algo == PackFormat.ALGO_NONE;
+    }
+
+    /**
+     * Decodes a payload.
+     *
+     * @throws org.blobsfile.api.UnsupportedCodecException when no codec for {@code algo} is present
+     * @throws IOException when the codec rejects the payload
+     */
+    public static byte[] decode(CodecRegistry codecs, int flag, int algo, byte[] payload, int maxLength) throws IOException {
+        if (isPlain(flag, algo)) {
+            return payload;
+        }
+        if (payload.length == 0) {
+            // the old zstd writer stored the empty blob as an empty payload, with no frame at all
+            return payload;
+        }
+        return codecs.forId(algo).decompress(payload, 0, payload.length, maxLength);
+    }
+
+    /**
+     * The blob length of an entry, from as little of its payload as the codec needs.
+     *
+     * @param prefix the first bytes of the payload (all of it for plain entries)
+     * @return the length, -1 when the codec is missing, or -2 when the whole payload must be decoded
+     */
+    public static long length(CodecRegistry codecs, int flag, int algo, long storedSize, byte[] prefix) throws IOException {
+        if (isPlain(flag, algo) || storedSize == 0) {
+            return storedSize == 0 || isPlain(flag, algo) ? storedSize : 0;
+        }
+        Codec c = codecs.find(algo);
+        if (c == null) {
+            return -1;
+        }
+        long n = c.decompressedLength(prefix, 0, prefix.length);
+        return n >= 0 ? n : -2;
+    }
+}

@@ -1,0 +1,475 @@
+package org.blobsfile.core.internal.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.BlobStoreOptions;
+import org.blobsfile.api.BlobTooLargeException;
+import org.blobsfile.api.Durability;
+import org.blobsfile.api.HashMismatchException;
+import org.blobsfile.api.Progress;
+import org.blobsfile.api.Range;
+import org.blobsfile.api.RepairReport;
+import org.blobsfile.api.SealListener;
+import org.blobsfile.api.StorageIOException;
+import org.blobsfile.api.StoreClosedException;
+import org.blobsfile.api.StoreStats;
+import org.blobsfile.api.VerifyReport;
+import org.blobsfile.api.spi.Codec;
+import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.index.IndexMeta;
+import org.blobsfile.core.internal.index.IndexWalk;
+import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.index.StoreIndex;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackReaders;
+import org.blobsfile.core.internal.parity.Quarantine;
+import org.blobsfile.core.internal.parity.SealingPipeline;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+
+/**
+ * The store: packs in a directory, an index beside them. This class keeps the lifecycle and the
+ * CPU work of puts (hashing, compression), which runs in the caller's thread outside any lock;
+ * {@link PackAppender} appends and commits, {@link BlobReader} reads, and
+ * {@link StoreMaintenance} verifies and repairs. Reads take no lock but the lifecycle's shared one.
+ */
+final class FileBlobStore implements BlobStore {
+    /** Bytes in a batch above which hashing and compressing it is spread over the cores. */
+    private static final long SPREAD_BYTES = 256 * 1024;
+
+    private final Path dir;
+    private final BlobStoreOptions options;
+    private final long maxPackSize;
+    private final int maxBlob;
+    private final CodecRegistry codecs;
+    private final Codec writeCodec;
+    private final StoreIndex index;
+    private final PackReaders readers;
+    private final DirectoryLock lock;
+    private final SealingPipeline sealing;
+    private final Quarantine quarantine;
+    private final StoreMeters meters = new StoreMeters();
+    private final PackAppender appender;
+    private final BlobReader reader;
+    private final StoreMaintenance maintenance;
+
+    /** Held shared by every call, exclusively by close: close waits for calls in flight. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    private final long recoveredEntries;
+    private final long truncatedBytes;
+    private final boolean uncleanShutdown;
+
+    private FileBlobStore(StoreOpener.Opened o) {
+        this.dir = o.dir();
+        this.options = o.options();
+        this.maxPackSize = o.maxPackSize();
+        this.maxBlob = (int) Math.min(PackFormat.maxPayload(maxPackSize), Integer.MAX_VALUE - 8);
+        this.codecs = o.codecs();
+        this.writeCodec = o.writeCodec();
+        this.index = o.index();
+        this.readers = o.readers();
+        this.lock = o.lock();
+        this.sealing = o.sealing();
+        this.quarantine = new Quarantine(dir, maxPackSize);
+        Map<BlobRef, Integer> lost;
+        try {
+            lost = quarantine.lostBlobs();
+        } catch (IOException e) {
+            throw new StorageIOException("reading the quarantine notes of " + dir, e);
+        }
+        this.appender = new PackAppender(dir, options.durability(), maxPackSize, index, sealing, meters, o.writer(),
+                o.nextPack(), o.counters());
+        this.reader = new BlobReader(index, appender, readers, codecs, sealing, quarantine, meters, maxPackSize, maxBlob,
+                lost);
+        this.maintenance = new StoreMaintenance(dir, maxPackSize, codecs, index, readers, sealing, quarantine, appender,
+                reader, meters);
+        this.recoveredEntries = o.recoveredEntries();
+        this.truncatedBytes = o.truncatedBytes();
+        this.uncleanShutdown = o.uncleanShutdown();
+        if (o.rebuilt()) {
+            meters.indexRebuilds.increment();
+        }
+    }
+
+    /** Opens or creates the store the options describe. */
+    static FileBlobStore open(BlobStoreOptions options) {
+        return new FileBlobStore(StoreOpener.open(options));
+    }
+
+    // ---- lifecycle -------------------------------------------------------------------------
+
+    /**
+     * Starts a call: fails if the store is closed, else holds the lifecycle's shared lock and
+     * the thread's interrupt until {@link #exit}. An interrupt would close a file channel that
+     * the store shares between threads (a pack's, or an index plugin's), failing every other call.
+     *
+     * @return whether the thread was interrupted, for {@link #exit} to hand back
+     */
+    private boolean enter() {
+        lifecycle.readLock().lock();
+        if (closed) {
+            lifecycle.readLock().unlock();
+            throw new StoreClosedException(dir);
+        }
+        return Thread.interrupted();
+    }
+
+    /** Ends a call: releases the shared lock and restores the interrupt {@link #enter} held back. */
+    private void exit(boolean interrupted) {
+        lifecycle.readLock().unlock();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        // an index plugin writing its file as it closes must not meet an interrupt either
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            IOException failure = null;
+            AutoCloseable clean = () -> Files.deleteIfExists(dir.resolve(StoreOpener.DIRTY));
+            for (AutoCloseable c : new AutoCloseable[] {sealing, appender, index, readers, clean, lock}) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = e instanceof IOException io ? io : new IOException(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw new StorageIOException("closing store " + dir, failure);
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    // ---- writes ----------------------------------------------------------------------------
+
+    @Override
+    public BlobRef put(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        boolean interrupted = enter();
+        try {
+            checkSize(data); // before hashing: a blob that cannot be stored costs nothing
+            byte[] hash = Blake2b.hash(data, 0, data.length);
+            store(List.of(stage(hash, data)));
+            return BlobRef.of(hash);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public void put(BlobRef ref, byte[] data) {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(data, "data");
+        boolean interrupted = enter();
+        try {
+            checkSize(data);
+            byte[] hash = Blake2b.hash(data, 0, data.length);
+            BlobRef actual = BlobRef.of(hash);
+            if (!actual.equals(ref)) {
+                throw new HashMismatchException(ref, actual);
+            }
+            store(List.of(stage(hash, data)));
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public List<BlobRef> putAll(List<byte[]> blobs) {
+        Objects.requireNonNull(blobs, "blobs");
+        boolean interrupted = enter();
+        try {
+            for (byte[] b : blobs) {
+                checkSize(b);
+            }
+            boolean parallel = worthSpreading(blobs);
+            Staged[] staged = new Staged[blobs.size()];
+            if (parallel && options.durability() != Durability.SYNC_EACH) {
+                storeOverlapped(blobs, staged);
+            } else {
+                IntStream range = IntStream.range(0, staged.length);
+                (parallel ? range.parallel() : range).forEach(i -> staged[i] = stage(blobs.get(i)));
+                store(Arrays.asList(staged));
+            }
+            List<BlobRef> refs = new ArrayList<>(staged.length);
+            for (Staged st : staged) {
+                refs.add(BlobRef.of(st.hash()));
+            }
+            return refs;
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    private void checkSize(byte[] blob) {
+        Objects.requireNonNull(blob, "blob");
+        if (blob.length > maxBlob) {
+            throw new BlobTooLargeException(blob.length, maxBlob);
+        }
+    }
+
+    private static boolean worthSpreading(List<byte[]> blobs) {
+        if (blobs.size() < 2) {
+            return false;
+        }
+        long total = 0;
+        for (byte[] b : blobs) {
+            total += b.length;
+        }
+        return total >= SPREAD_BYTES;
+    }
+
+    /** A blob of a put, hashed and, unless the index already has it, prepared. */
+    private record Staged(byte[] hash, Prepared prepared) {
+    }
+
+    /** Hashes a blob and stages it. Any thread. */
+    private Staged stage(byte[] data) {
+        return stage(Blake2b.hash(data, 0, data.length), data);
+    }
+
+    /** Compresses a hashed blob unless the index has it already. Any thread. */
+    private Staged stage(byte[] hash, byte[] data) {
+        return new Staged(hash, index.contains(hash) ? null : Prepared.of(hash, data, writeCodec));
+    }
+
+    /** Appends staged blobs in one run, and returns once they are stored as the durability mode says. */
+    private void store(List<Staged> staged) {
+        meters.puts.add(staged.size());
+        appender.awaitDurable(appendFresh(staged, new HashSet<>(), false));
+    }
+
+    /**
+     * Stores a batch with the appends overlapping the hashing and compressing: blobs are staged
+     * on every core, and this thread appends each run of staged blobs as soon as it is ready,
+     * writing its bytes at once, while the rest are still being staged. Only the force waits
+     * for the end, and it is one force for the whole batch. SYNC_EACH keeps one append per batch
+     * instead, since each of its appends forces.
+     *
+     * @param staged filled with every blob as staged, in order
+     */
+    private void storeOverlapped(List<byte[]> blobs, Staged[] staged) {
+        meters.puts.add(blobs.size());
+        Set<BlobRef> seen = new HashSet<>();
+        int[] done = {0};
+        long[] waitFor = {0};
+        OrderedPipeline.run(blobs.size(), i -> stage(blobs.get(i)), run -> {
+            for (Staged st : run) {
+                staged[done[0]++] = st;
+            }
+            waitFor[0] = Math.max(waitFor[0], appendFresh(run, seen, true));
+        });
+        appender.awaitDurable(waitFor[0]);
+    }
+
+    /**
+     * Appends the staged blobs the index did not have and {@code seen} has not met yet.
+     *
+     * @param writeNow see {@link PackAppender#append}
+     * @return the ticket to wait for, or 0
+     */
+    private long appendFresh(List<Staged> staged, Set<BlobRef> seen, boolean writeNow) {
+        List<Prepared> todo = new ArrayList<>(staged.size());
+        for (Staged st : staged) {
+            if (st.prepared() == null || !seen.add(BlobRef.of(st.hash()))) {
+                meters.dedupedPuts.increment();
+                continue;
+            }
+            todo.add(st.prepared());
+        }
+        return todo.isEmpty() ? 0 : appender.append(todo, writeNow);
+    }
+
+    // ---- reads -----------------------------------------------------------------------------
+
+    @Override
+    public byte[] get(BlobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        boolean interrupted = enter();
+        try {
+            return reader.get(ref);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public boolean exists(BlobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        boolean interrupted = enter();
+        try {
+            return reader.exists(ref);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public long size(BlobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        boolean interrupted = enter();
+        try {
+            Location loc = reader.locate(ref);
+            if (loc.size() < 0) {
+                codecs.forId(loc.algo()); // throws naming the missing codec
+            }
+            return loc.size();
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public Stream<BlobInfo> enumerate(Range range) {
+        Objects.requireNonNull(range, "range");
+        boolean interrupted = enter();
+        try {
+            appender.awaitIndexed();
+        } finally {
+            exit(interrupted);
+        }
+        return new IndexWalk(index, range, new IndexWalk.Guard() {
+            @Override
+            public boolean enter() {
+                return FileBlobStore.this.enter();
+            }
+
+            @Override
+            public void exit(boolean interrupted) {
+                FileBlobStore.this.exit(interrupted);
+            }
+        }).stream();
+    }
+
+    // ---- maintenance and introspection -----------------------------------------------------
+
+    @Override
+    public VerifyReport verify(Progress progress) {
+        Objects.requireNonNull(progress, "progress");
+        boolean interrupted = enter();
+        try {
+            return maintenance.verify(progress);
+        } catch (IOException e) {
+            throw new StorageIOException("verifying " + dir, e);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public RepairReport repair(Progress progress) {
+        Objects.requireNonNull(progress, "progress");
+        boolean interrupted = enter();
+        try {
+            return maintenance.repair(progress);
+        } catch (IOException e) {
+            throw new StorageIOException("repairing " + dir, e);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public void rebuildIndex() {
+        boolean interrupted = enter();
+        try {
+            appender.exclusively(() -> {
+                appender.rebuildIndex(readers, codecs);
+                return null;
+            });
+            meters.indexRebuilds.increment();
+        } catch (IOException e) {
+            throw new StorageIOException("rebuilding the index of " + dir, e);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public StoreStats stats() {
+        boolean interrupted = enter();
+        try {
+            appender.awaitIndexed();
+            IndexMeta.Counters c = appender.counters();
+            StoreMeters m = meters; // short, so the long argument list stays readable
+            return new StoreStats(c.blobs(), c.bytes(), c.storedBytes(), appender.packCount(), sealing.sealedPacks().size(),
+                    maxPackSize, writeCodec == null ? CodecRegistry.NONE : writeCodec.name(), index.name(),
+                    options.durability(), m.puts.sum(), m.dedupedPuts.sum(), m.gets.sum(), m.bytesWritten.sum(),
+                    m.bytesRead.sum(), m.forces.sum(), m.indexRebuilds.sum(), recoveredEntries, truncatedBytes,
+                    sealing.seals(), m.repairs.sum(), m.healedReads.sum(), quarantinedCount(), m.groupCommits.sum(),
+                    m.groupedEntries.sum(), uncleanShutdown);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public List<Path> sealedPacks() {
+        boolean interrupted = enter();
+        try {
+            List<Path> out = new ArrayList<>();
+            for (int n : sealing.sealedPacks()) {
+                out.add(readers.path(n));
+            }
+            return out;
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    private int quarantinedCount() {
+        int n = 0;
+        for (int i = 0, packs = appender.packCount(); i < packs; i++) {
+            if (quarantine.contains(i)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void addSealListener(SealListener listener) {
+        sealing.addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public String toString() {
+        return "BlobStore[" + dir + "]";
+    }
+}

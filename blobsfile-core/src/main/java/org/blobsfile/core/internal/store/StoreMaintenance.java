@@ -1,0 +1,210 @@
+package org.blobsfile.core.internal.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongConsumer;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.CorruptPackException;
+import org.blobsfile.api.Damage;
+import org.blobsfile.api.Progress;
+import org.blobsfile.api.RepairReport;
+import org.blobsfile.api.UnsupportedCodecException;
+import org.blobsfile.api.VerifyReport;
+import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.index.StoreIndex;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackReaders;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.parity.PackRepairer;
+import org.blobsfile.core.internal.parity.PackVerifier;
+import org.blobsfile.core.internal.parity.Quarantine;
+import org.blobsfile.core.internal.parity.SealingPipeline;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verify and repair of a whole store. Verify reads every byte of every pack while puts go on.
+ * Repair holds puts back, rebuilds damaged sealed packs from their parity, and moves a pack
+ * beyond repair to quarantine after copying its intact blobs into the active pack.
+ */
+final class StoreMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreMaintenance.class);
+    /** Salvaged payload bytes held before they are appended. */
+    private static final long SALVAGE_CHUNK = 16 << 20;
+
+    private final Path dir;
+    private final long maxPackSize;
+    private final CodecRegistry codecs;
+    private final StoreIndex index;
+    private final PackReaders readers;
+    private final SealingPipeline sealing;
+    private final Quarantine quarantine;
+    private final PackAppender appender;
+    private final BlobReader reader;
+    private final StoreMeters meters;
+
+    StoreMaintenance(Path dir, long maxPackSize, CodecRegistry codecs, StoreIndex index, PackReaders readers,
+                     SealingPipeline sealing, Quarantine quarantine, PackAppender appender, BlobReader reader,
+                     StoreMeters meters) {
+        this.dir = dir;
+        this.maxPackSize = maxPackSize;
+        this.codecs = codecs;
+        this.index = index;
+        this.readers = readers;
+        this.sealing = sealing;
+        this.quarantine = quarantine;
+        this.appender = appender;
+        this.reader = reader;
+        this.meters = meters;
+    }
+
+    /** Checks every pack as it is now, the active one up to its appended end. */
+    VerifyReport verify(Progress progress) throws IOException {
+        sealing.awaitIdle(); // a pack half-way through its seal is not damaged, just busy
+        long[] lengths = appender.extent().lengths(readers);
+        PackVerifier verifier = new PackVerifier(maxPackSize, codecs);
+        List<Damage> damage = new ArrayList<>();
+        long read = 0;
+        long blobs = 0;
+        LongConsumer tick = ticker(progress, lengths);
+        for (int n = 0; n < lengths.length; n++) {
+            PackVerifier.PackCheck c = verifier.check(readers.path(n), n, lengths[n], tick);
+            damage.addAll(c.damage());
+            read += c.bytesRead();
+            blobs += c.blobs();
+        }
+        if (!damage.isEmpty()) {
+            LOG.warn("verify of {} found {} problems; the first: {}", dir, damage.size(), damage.get(0));
+        }
+        return new VerifyReport(lengths.length, read, blobs, damage);
+    }
+
+    /** Checks every pack with puts held back, and repairs or quarantines each damaged one. */
+    RepairReport repair(Progress progress) throws IOException {
+        return appender.exclusively(() -> { // puts wait: quarantine copies blobs into the active pack
+            sealing.awaitIdle();
+            PackAppender.Extent extent = appender.extent();
+            long[] lengths = extent.lengths(readers);
+            List<Path> repaired = new ArrayList<>();
+            List<Path> quarantined = new ArrayList<>();
+            List<BlobRef> lostNow = new ArrayList<>();
+            List<Damage> found = new ArrayList<>();
+            List<Damage> remaining = new ArrayList<>();
+            LongConsumer tick = ticker(progress, lengths);
+            PackVerifier verifier = new PackVerifier(maxPackSize, codecs);
+            for (int n = 0; n < lengths.length; n++) {
+                Path p = readers.path(n);
+                PackVerifier.PackCheck check = verifier.check(p, n, lengths[n], tick);
+                if (check.isClean()) {
+                    continue;
+                }
+                found.addAll(check.damage());
+                if (n == extent.active()) {
+                    remaining.addAll(check.damage()); // no parity yet: a damaged blob here is lost, the rest serve
+                    continue;
+                }
+                PackRepairer.Outcome o = check.sealed()
+                        ? new PackRepairer(maxPackSize, codecs).repair(p, check, n2 -> { })
+                        : new PackRepairer.Outcome(PackRepairer.Status.UNRECOVERABLE, List.of(),
+                                "the pack is damaged and has no parity", damagedBlobs(check));
+                if (o.status() == PackRepairer.Status.REPAIRED) {
+                    readers.forget(n);
+                    meters.repairs.increment();
+                    repaired.add(p);
+                    LOG.info("{}: repaired from parity (shards {})", p, o.rebuiltShards());
+                } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
+                    lostNow.addAll(salvageAndQuarantine(n, o.reason()));
+                    quarantined.add(quarantine.packPath(n));
+                }
+            }
+            return new RepairReport(repaired, quarantined, lostNow, found, remaining);
+        });
+    }
+
+    /** Reports the bytes checked so far against the packs' total length, chunk by chunk. */
+    private static LongConsumer ticker(Progress progress, long[] lengths) {
+        long total = Arrays.stream(lengths).sum();
+        long[] done = {0};
+        return chunk -> {
+            done[0] += chunk;
+            progress.update(done[0], total);
+        };
+    }
+
+    private static List<BlobRef> damagedBlobs(PackVerifier.PackCheck check) {
+        List<BlobRef> out = new ArrayList<>();
+        for (Damage d : check.damage()) {
+            if (d.blob() != null && !out.contains(d.blob())) {
+                out.add(d.blob());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Copies every intact blob of pack {@code n} that the index finds there into the active pack,
+     * then moves the pack to quarantine. Runs inside {@link PackAppender#exclusively}.
+     *
+     * @return the blobs that were lost: indexed in this pack and failing their hash
+     */
+    private List<BlobRef> salvageAndQuarantine(int n, String reason) throws IOException {
+        Path p = readers.path(n);
+        List<Prepared> intact = new ArrayList<>();
+        Set<BlobRef> lostHere = new LinkedHashSet<>();
+        long[] held = {0};
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            new PackScanner(p, ch, ch.size(), maxPackSize).scan(PackFormat.HEADER_SIZE, (e, s) -> {
+                BlobRef ref = BlobRef.of(e.hash());
+                Location where = index.get(e.hash());
+                if (where == null || where.pack() != n || where.offset() != e.offset()) {
+                    return; // indexed elsewhere: nothing of it lives only here
+                }
+                byte[] payload = s.payload(e);
+                try {
+                    byte[] blob = reader.decodeChecked(ref, where, payload);
+                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.algo(), blob.length));
+                    held[0] += payload.length;
+                } catch (CorruptPackException bad) {
+                    lostHere.add(ref);
+                } catch (UnsupportedCodecException missing) {
+                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.algo(), where.size()));
+                    held[0] += payload.length;
+                }
+                if (held[0] > SALVAGE_CHUNK) {
+                    appender.appendMoved(intact);
+                    intact.clear();
+                    held[0] = 0;
+                }
+            });
+        }
+        appender.appendMoved(intact);
+        // blobs indexed in this pack that the scan never reached (beyond a structural break) are lost too
+        lostHere.addAll(allIndexedIn(n));
+        appender.forgetLost(lostHere);
+        quarantine.quarantine(n, reason, lostHere);
+        readers.forget(n);
+        reader.lost(lostHere, n);
+        LOG.error("{}: beyond repair ({}); moved to {} after copying its intact blobs; {} blobs lost", p, reason,
+                quarantine.packPath(n), lostHere.size());
+        return new ArrayList<>(lostHere);
+    }
+
+    /** @return the blobs the index still finds in pack {@code n} */
+    private List<BlobRef> allIndexedIn(int n) throws IOException {
+        List<BlobRef> out = new ArrayList<>();
+        index.forEach((key, location) -> {
+            if (location.pack() == n) {
+                out.add(BlobRef.of(key));
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,299 @@
+package org.blobsfile.core.internal.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.blobsfile.api.BlobStoreException;
+import org.blobsfile.api.BlobStoreOptions;
+import org.blobsfile.api.CorruptPackException;
+import org.blobsfile.api.CorruptStoreException;
+import org.blobsfile.api.StorageIOException;
+import org.blobsfile.api.StoreConfigurationException;
+import org.blobsfile.api.spi.Codec;
+import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.core.internal.index.IndexMeta;
+import org.blobsfile.core.internal.index.IndexRebuilder;
+import org.blobsfile.core.internal.index.StoreIndex;
+import org.blobsfile.core.internal.index.TailRecovery;
+import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackReaders;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.pack.PackWriter;
+import org.blobsfile.core.internal.parity.PackRepairer;
+import org.blobsfile.core.internal.parity.Quarantine;
+import org.blobsfile.core.internal.parity.SealingPipeline;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.IndexRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that happens when a store opens: lock, find the packs and check them, settle the
+ * pack size, open the index and bring it up to date with the packs (a full rebuild when it is
+ * new, else a scan of what follows its checkpoint), and cut a torn tail off the active pack.
+ * Nothing a caller has stored is changed except that torn tail, which no put ever acknowledged.
+ */
+public final class StoreOpener {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
+    /** Exists while a store is open; found at open, it means the last run did not close the store. */
+    static final String DIRTY = "DIRTY";
+
+    /** What an open store starts from. */
+    record Opened(Path dir, BlobStoreOptions options, long maxPackSize, CodecRegistry codecs, Codec writeCodec,
+                  StoreIndex index, PackReaders readers, DirectoryLock lock, SealingPipeline sealing, PackWriter writer, int nextPack,
+                  IndexMeta.Counters counters, boolean rebuilt, long recoveredEntries, long truncatedBytes,
+                  boolean uncleanShutdown) {
+    }
+
+    private final BlobStoreOptions options;
+    private final Path dir;
+    private CodecRegistry codecs;
+    private long maxPackSize;
+    private long recovered;
+    private long truncated;
+    private final List<Integer> gaps = new ArrayList<>();
+
+    private StoreOpener(BlobStoreOptions options) {
+        this.options = options;
+        this.dir = options.directory().toAbsolutePath().normalize();
+    }
+
+    static Opened open(BlobStoreOptions options) {
+        return new StoreOpener(options).open();
+    }
+
+    private Opened open() {
+        codecs = CodecRegistry.discovered();
+        if (options.codec().isPresent()) {
+            codecs = codecs.with(options.codec().get());
+        }
+        Codec writeCodec = codecs.forName(options.codecName());
+        IndexProvider provider = options.indexProvider().orElseGet(() -> IndexRegistry.discovered().forName(options.indexName()));
+        try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new StoreConfigurationException(dir + " is not a directory");
+            }
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageIOException("cannot create store directory " + dir, e);
+        }
+        DirectoryLock lock = DirectoryLock.acquire(dir);
+        StoreIndex index = null;
+        SealingPipeline sealing = null;
+        PackWriter writer = null;
+        PackReaders readers = new PackReaders(dir);
+        try {
+            boolean unclean = Files.exists(dir.resolve(DIRTY));
+            if (unclean) {
+                LOG.warn("store {} was not closed by its last run: checking the end of its packs", dir);
+            }
+            removeRepairLeftovers();
+            int packs = countPacks();
+            maxPackSize = settlePackSize(packs);
+            for (int n : gaps) {
+                LOG.warn("pack {} was being quarantined when the last run stopped: putting its tombstone in place",
+                        PackFormat.fileName(n));
+                new Quarantine(dir, maxPackSize).fillGap(n);
+            }
+            checkHeaders(packs);
+            index = StoreIndex.open(provider, dir);
+            TailRecovery.Tail tail;
+            boolean rebuilt = !index.isComplete();
+            IndexMeta.Checkpoint cp = rebuilt ? null : index.checkpoint();
+            if (!rebuilt && (cp == null || !checkpointFits(cp, packs))) {
+                LOG.warn("index of {} is ahead of the packs (checkpoint {}): rebuilding it", dir, cp);
+                rebuilt = true;
+            }
+            IndexMeta.Counters counters;
+            TailRecovery recovery = new TailRecovery(readers, codecs, maxPackSize);
+            if (rebuilt) {
+                if (packs > 0) {
+                    LOG.info("building the index of {} from {} packs", dir, packs);
+                }
+                index.reset();
+                for (PackScanner.Result r : new IndexRebuilder(readers, codecs, maxPackSize,
+                        Runtime.getRuntime().availableProcessors()).rebuild(index.raw(), packs - 2)) {
+                    if (r.damage() != null) {
+                        LOG.error("pack damaged at offset {}: {}; the blobs before it are indexed", r.damage().offset(),
+                                r.damage().reason());
+                    }
+                }
+                tail = recovery.recover(index, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE, false);
+                counters = index.count();
+                index.markComplete(tail.checkpoint(), counters);
+            } else {
+                tail = recovery.recover(index, packs, cp.pack(), cp.offset(), true);
+                counters = index.counters().plus(tail.added());
+                if (tail.entries() > 0 || tail.truncatedBytes() > 0) {
+                    index.markComplete(tail.checkpoint(), counters);
+                }
+            }
+            recovered = tail.entries();
+            truncated = tail.truncatedBytes();
+            int nextPack = packs;
+            if (tail.activeEnd() >= 0) {
+                writer = PackWriter.open(dir, packs - 1, maxPackSize, tail.activeEnd());
+            }
+            if (!unclean) {
+                Files.write(dir.resolve(DIRTY), new byte[0]);
+                Fsync.directory(dir);
+            }
+            if (recovered > 0 || truncated > 0) {
+                LOG.warn("recovery of {}: indexed {} entries found after the checkpoint, cut {} torn bytes", dir, recovered,
+                        truncated);
+            }
+            sealing = new SealingPipeline(dir, maxPackSize);
+            sealing.resume(writer != null ? packs - 1 : packs, maxPackSize);
+            return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, sealing, writer, nextPack,
+                    counters, rebuilt, recovered, truncated, unclean);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(e, sealing, writer, index, readers, lock);
+            if (e instanceof BlobStoreException be) {
+                throw be;
+            }
+            if (e instanceof IOException io) {
+                throw new StorageIOException("opening store " + dir, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static void closeQuietly(Exception primary, AutoCloseable... cs) {
+        for (AutoCloseable c : cs) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    primary.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes the replacement a repair was building when the last run stopped: the pack itself
+     * is only replaced by an atomic rename, so a leftover {@code .repair} file is never needed,
+     * and it can be as large as a pack.
+     */
+    private void removeRepairLeftovers() throws IOException {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "blobs-*" + PackRepairer.TEMP_SUFFIX)) {
+            for (Path p : leftovers) {
+                LOG.warn("removing {}, left by a repair that did not finish", p.getFileName());
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** @return how many packs there are; their numbers must run from 0 without a gap */
+    private int countPacks() throws IOException {
+        TreeSet<Integer> numbers = new TreeSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "blobs-*")) {
+            for (Path p : ds) {
+                int n = PackFormat.packNumber(p.getFileName().toString());
+                if (n >= 0 && Files.isRegularFile(p)) {
+                    numbers.add(n);
+                }
+            }
+        }
+        int expected = 0;
+        for (int n : numbers) {
+            while (n != expected && Files.exists(dir.resolve(Quarantine.DIR).resolve(PackFormat.fileName(expected)))) {
+                gaps.add(expected++); // quarantined, its tombstone not yet in place: a crash mid-quarantine
+            }
+            if (n != expected) {
+                throw new CorruptStoreException("pack " + PackFormat.fileName(expected) + " is missing from " + dir
+                        + " (found " + PackFormat.fileName(n) + " after it); restore it before opening the store");
+            }
+            expected++;
+        }
+        return numbers.size();
+    }
+
+    /**
+     * The pack size: recorded in the store's config; for a store written by another v1 writer,
+     * inferred from its sealed packs; else the option or the default. An option that contradicts
+     * the store is an error.
+     */
+    private long settlePackSize(int packs) throws IOException {
+        StoreConfig config = StoreConfig.read(dir);
+        long size;
+        String source;
+        if (config != null) {
+            size = config.maxPackSize();
+            source = "recorded in " + StoreConfig.FILE_NAME;
+        } else {
+            size = inferPackSize(packs);
+            source = "inferred from its sealed packs";
+        }
+        if (size > 0) {
+            if (options.maxPackSize().isPresent() && options.maxPackSize().get() != size) {
+                throw new StoreConfigurationException("store " + dir + " has pack size " + size + " (" + source
+                        + "), not " + options.maxPackSize().get() + "; open it without a pack size or with " + size);
+            }
+        } else {
+            size = options.maxPackSize().orElse(BlobStoreOptions.DEFAULT_MAX_PACK_SIZE);
+        }
+        if (config == null) {
+            new StoreConfig(size).write(dir);
+        }
+        return size;
+    }
+
+    private long inferPackSize(int packs) throws IOException {
+        for (int n = 0; n < packs - 1; n++) {
+            if (gaps.contains(n)) {
+                continue;
+            }
+            long len = Files.size(PackFormat.path(dir, n));
+            long m = PackFormat.packSizeFromSealedLength(len);
+            if (m > 0) {
+                return m;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Every pack must start with a v1 header. The active pack may have been torn while it was
+     * created (empty, or a prefix of our header): it holds no blob, so its header is rewritten.
+     */
+    private void checkHeaders(int packs) throws IOException {
+        for (int n = 0; n < packs; n++) {
+            Path p = PackFormat.path(dir, n);
+            byte[] h = new byte[PackFormat.HEADER_SIZE];
+            int len;
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                len = PackScanner.readUpTo(ch, 0, h, h.length);
+            }
+            String problem = PackFormat.headerProblem(h, len);
+            if (problem == null) {
+                continue;
+            }
+            if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len)) {
+                LOG.warn("pack {} was torn while being created ({} bytes); writing its header again", p, len);
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(PackFormat.header()), 0);
+                    ch.force(true);
+                }
+                continue;
+            }
+            throw new CorruptPackException(p, 0, problem + "; move the file out of the store directory or restore it");
+        }
+    }
+
+    private boolean checkpointFits(IndexMeta.Checkpoint cp, int packs) throws IOException {
+        if (cp.pack() == packs) {
+            return cp.offset() == PackFormat.HEADER_SIZE; // the next pack had not been created yet
+        }
+        return cp.pack() < packs && cp.offset() >= PackFormat.HEADER_SIZE
+                && cp.offset() <= Files.size(PackFormat.path(dir, cp.pack()));
+    }
+
+}
