@@ -6,7 +6,7 @@ module org.blobsfile.api {
     exports org.blobsfile.api;
     exports org.blobsfile.api.spi;
 
-    uses org.blobsfile.api.spi.BlobStoreFactory;
+    uses org.blobsfile.api.BlobStoreFactory;
     uses org.blobsfile.api.spi.Codec;
     uses org.blobsfile.api.spi.IndexProvider;
 }

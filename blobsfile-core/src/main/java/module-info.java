@@ -13,5 +13,5 @@ module org.blobsfile.core {
     uses org.blobsfile.api.spi.Codec;
     uses org.blobsfile.api.spi.IndexProvider;
 
-    provides org.blobsfile.api.spi.BlobStoreFactory with org.blobsfile.core.internal.store.CoreBlobStoreFactory;
+    provides org.blobsfile.api.BlobStoreFactory with org.blobsfile.core.internal.store.CoreBlobStoreFactory;
 }

@@ -9,7 +9,7 @@ package org.blobsfile.api;
  * @param pack       number of the pack file holding it ({@code blobs-NNNNN})
  * @param offset     offset of the entry's 38-byte header in that pack
  * @param storedSize length of the payload as stored (after compression)
- * @param algo       the codec id of the payload (0 = stored plain)
+ * @param codecId    the codec id of the payload (0 = stored plain)
  */
-public record BlobInfo(BlobRef ref, long size, int pack, long offset, long storedSize, int algo) {
+public record BlobInfo(BlobRef ref, long size, int pack, long offset, long storedSize, int codecId) {
 }

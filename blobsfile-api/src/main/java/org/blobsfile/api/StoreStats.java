@@ -1,39 +1,555 @@
 package org.blobsfile.api;
 
+import java.util.Objects;
+
 /**
- * A snapshot of a store's counters. Immutable; take a new one with {@link BlobStore#stats()}.
+ * A snapshot of a store's counters. Immutable and thread-safe; take a new one with
+ * {@link BlobStore#stats()}.
  *
- * @param blobs          distinct blobs in the index
- * @param bytes          their total uncompressed size
- * @param storedBytes    their total size as stored in packs (payloads only)
- * @param packs          pack files in the store
- * @param sealedPacks    packs that are full and closed
- * @param maxPackSize    the store's pack size
- * @param codec          name of the codec new blobs are written with
- * @param index          name of the index in use
- * @param durability     the durability mode
- * @param puts           puts since open (duplicates included)
- * @param dedupedPuts    puts since open that found the blob already stored
- * @param gets           gets since open
- * @param bytesWritten   bytes appended to packs since open
- * @param bytesRead      payload bytes read from packs since open
- * @param forces         forces (fsyncs) of pack files since open
- * @param indexRebuilds  full index rebuilds since open (including one done while opening)
- * @param recoveredEntries entries indexed by recovery at open (found after the index checkpoint)
- * @param truncatedBytes bytes of a torn tail cut from the active pack at open
- * @param seals          packs sealed since open
- * @param repairs        packs repaired from parity since open
- * @param healedReads    gets since open whose damaged bytes were rebuilt from parity on the fly
- * @param quarantinedPacks packs in quarantine
- * @param groupCommits   group commits since open (GROUP durability): each is one force and one index batch
- * @param groupCommitEntries entries made durable by those group commits; divided by
- *                       {@code groupCommits}, the mean batch size
- * @param uncleanShutdown whether the store found, at open, that its last run had not closed it
+ * <p>A class rather than a record so that a new counter is a new accessor and a new builder
+ * method: code compiled against an older version keeps linking. For the same reason there is no
+ * public constructor; a store builds its snapshot with {@link #builder()}.
  */
-public record StoreStats(long blobs, long bytes, long storedBytes, int packs, int sealedPacks,
-                         long maxPackSize, String codec, String index, Durability durability,
-                         long puts, long dedupedPuts, long gets, long bytesWritten, long bytesRead,
-                         long forces, long indexRebuilds, long recoveredEntries, long truncatedBytes,
-                         long seals, long repairs, long healedReads, int quarantinedPacks,
-                         long groupCommits, long groupCommitEntries, boolean uncleanShutdown) {
+public final class StoreStats {
+    private final long blobs;
+    private final long bytes;
+    private final long storedBytes;
+    private final int packs;
+    private final int sealedPacks;
+    private final long maxPackSize;
+    private final String codec;
+    private final String index;
+    private final Durability durability;
+    private final long puts;
+    private final long dedupedPuts;
+    private final long gets;
+    private final long bytesWritten;
+    private final long bytesRead;
+    private final long forces;
+    private final long indexRebuilds;
+    private final long recoveredEntries;
+    private final long truncatedBytes;
+    private final long seals;
+    private final long repairs;
+    private final long healedReads;
+    private final int quarantinedPacks;
+    private final long groupCommits;
+    private final long groupCommitEntries;
+    private final boolean uncleanShutdown;
+
+    private StoreStats(Builder b) {
+        this.blobs = b.blobs;
+        this.bytes = b.bytes;
+        this.storedBytes = b.storedBytes;
+        this.packs = b.packs;
+        this.sealedPacks = b.sealedPacks;
+        this.maxPackSize = b.maxPackSize;
+        this.codec = b.codec;
+        this.index = b.index;
+        this.durability = b.durability;
+        this.puts = b.puts;
+        this.dedupedPuts = b.dedupedPuts;
+        this.gets = b.gets;
+        this.bytesWritten = b.bytesWritten;
+        this.bytesRead = b.bytesRead;
+        this.forces = b.forces;
+        this.indexRebuilds = b.indexRebuilds;
+        this.recoveredEntries = b.recoveredEntries;
+        this.truncatedBytes = b.truncatedBytes;
+        this.seals = b.seals;
+        this.repairs = b.repairs;
+        this.healedReads = b.healedReads;
+        this.quarantinedPacks = b.quarantinedPacks;
+        this.groupCommits = b.groupCommits;
+        this.groupCommitEntries = b.groupCommitEntries;
+        this.uncleanShutdown = b.uncleanShutdown;
+    }
+
+    /**
+     * Starts a snapshot with every counter 0, every flag false and every name {@code null}; meant
+     * for stores, which set every value they report.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return distinct blobs in the index */
+    public long blobs() {
+        return blobs;
+    }
+
+    /** @return their total uncompressed size */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** @return their total size as stored in packs (payloads only) */
+    public long storedBytes() {
+        return storedBytes;
+    }
+
+    /** @return pack files in the store */
+    public int packs() {
+        return packs;
+    }
+
+    /** @return packs that are full and closed */
+    public int sealedPacks() {
+        return sealedPacks;
+    }
+
+    /** @return the store's pack size */
+    public long maxPackSize() {
+        return maxPackSize;
+    }
+
+    /** @return name of the codec new blobs are written with */
+    public String codec() {
+        return codec;
+    }
+
+    /** @return name of the index in use */
+    public String index() {
+        return index;
+    }
+
+    /** @return the durability mode */
+    public Durability durability() {
+        return durability;
+    }
+
+    /** @return puts since open (duplicates included) */
+    public long puts() {
+        return puts;
+    }
+
+    /** @return puts since open that found the blob already stored */
+    public long dedupedPuts() {
+        return dedupedPuts;
+    }
+
+    /** @return gets since open */
+    public long gets() {
+        return gets;
+    }
+
+    /** @return bytes appended to packs since open */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** @return payload bytes read from packs since open */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** @return forces (fsyncs) of pack files since open */
+    public long forces() {
+        return forces;
+    }
+
+    /** @return full index rebuilds since open (including one done while opening) */
+    public long indexRebuilds() {
+        return indexRebuilds;
+    }
+
+    /** @return entries indexed by recovery at open (found after the index checkpoint) */
+    public long recoveredEntries() {
+        return recoveredEntries;
+    }
+
+    /** @return bytes of a torn tail cut from the active pack at open */
+    public long truncatedBytes() {
+        return truncatedBytes;
+    }
+
+    /** @return packs sealed since open */
+    public long seals() {
+        return seals;
+    }
+
+    /** @return packs repaired from parity since open */
+    public long repairs() {
+        return repairs;
+    }
+
+    /** @return gets since open whose damaged bytes were rebuilt from parity on the fly */
+    public long healedReads() {
+        return healedReads;
+    }
+
+    /** @return packs in quarantine */
+    public int quarantinedPacks() {
+        return quarantinedPacks;
+    }
+
+    /** @return group commits since open (GROUP durability): each is one force and one index batch */
+    public long groupCommits() {
+        return groupCommits;
+    }
+
+    /**
+     * @return entries made durable by those group commits; divided by {@code groupCommits}, the
+     *         mean batch size
+     */
+    public long groupCommitEntries() {
+        return groupCommitEntries;
+    }
+
+    /** @return whether the store found, at open, that its last run had not closed it */
+    public boolean uncleanShutdown() {
+        return uncleanShutdown;
+    }
+
+    /**
+     * Two snapshots are equal when every value is.
+     *
+     * @param o another object
+     * @return whether {@code o} is a {@code StoreStats} with the same values
+     */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof StoreStats)) {
+            return false;
+        }
+        StoreStats s = (StoreStats) o;
+        return blobs == s.blobs
+                && bytes == s.bytes
+                && storedBytes == s.storedBytes
+                && packs == s.packs
+                && sealedPacks == s.sealedPacks
+                && maxPackSize == s.maxPackSize
+                && Objects.equals(codec, s.codec)
+                && Objects.equals(index, s.index)
+                && Objects.equals(durability, s.durability)
+                && puts == s.puts
+                && dedupedPuts == s.dedupedPuts
+                && gets == s.gets
+                && bytesWritten == s.bytesWritten
+                && bytesRead == s.bytesRead
+                && forces == s.forces
+                && indexRebuilds == s.indexRebuilds
+                && recoveredEntries == s.recoveredEntries
+                && truncatedBytes == s.truncatedBytes
+                && seals == s.seals
+                && repairs == s.repairs
+                && healedReads == s.healedReads
+                && quarantinedPacks == s.quarantinedPacks
+                && groupCommits == s.groupCommits
+                && groupCommitEntries == s.groupCommitEntries
+                && uncleanShutdown == s.uncleanShutdown;
+    }
+
+    /** @return a hash of every value, consistent with {@link #equals} */
+    @Override
+    public int hashCode() {
+        return Objects.hash(blobs, bytes, storedBytes, packs, sealedPacks, maxPackSize,
+                codec, index, durability, puts, dedupedPuts, gets,
+                bytesWritten, bytesRead, forces, indexRebuilds, recoveredEntries, truncatedBytes,
+                seals, repairs, healedReads, quarantinedPacks, groupCommits, groupCommitEntries,
+                uncleanShutdown);
+    }
+
+    /** @return every value by name, as {@code StoreStats[blobs=1, bytes=5, ...]} */
+    @Override
+    public String toString() {
+        return "StoreStats[blobs=" + blobs
+                + ", bytes=" + bytes
+                + ", storedBytes=" + storedBytes
+                + ", packs=" + packs
+                + ", sealedPacks=" + sealedPacks
+                + ", maxPackSize=" + maxPackSize
+                + ", codec=" + codec
+                + ", index=" + index
+                + ", durability=" + durability
+                + ", puts=" + puts
+                + ", dedupedPuts=" + dedupedPuts
+                + ", gets=" + gets
+                + ", bytesWritten=" + bytesWritten
+                + ", bytesRead=" + bytesRead
+                + ", forces=" + forces
+                + ", indexRebuilds=" + indexRebuilds
+                + ", recoveredEntries=" + recoveredEntries
+                + ", truncatedBytes=" + truncatedBytes
+                + ", seals=" + seals
+                + ", repairs=" + repairs
+                + ", healedReads=" + healedReads
+                + ", quarantinedPacks=" + quarantinedPacks
+                + ", groupCommits=" + groupCommits
+                + ", groupCommitEntries=" + groupCommitEntries
+                + ", uncleanShutdown=" + uncleanShutdown
+                + "]";
+    }
+
+    /**
+     * Collects the values of one snapshot. Not thread-safe; a builder may be reused, each
+     * {@link #build()} copying its current values.
+     */
+    public static final class Builder {
+        private long blobs;
+        private long bytes;
+        private long storedBytes;
+        private int packs;
+        private int sealedPacks;
+        private long maxPackSize;
+        private String codec;
+        private String index;
+        private Durability durability;
+        private long puts;
+        private long dedupedPuts;
+        private long gets;
+        private long bytesWritten;
+        private long bytesRead;
+        private long forces;
+        private long indexRebuilds;
+        private long recoveredEntries;
+        private long truncatedBytes;
+        private long seals;
+        private long repairs;
+        private long healedReads;
+        private int quarantinedPacks;
+        private long groupCommits;
+        private long groupCommitEntries;
+        private boolean uncleanShutdown;
+
+        private Builder() {
+        }
+
+        /**
+         * @param blobs distinct blobs in the index
+         * @return this builder
+         */
+        public Builder blobs(long blobs) {
+            this.blobs = blobs;
+            return this;
+        }
+
+        /**
+         * @param bytes their total uncompressed size
+         * @return this builder
+         */
+        public Builder bytes(long bytes) {
+            this.bytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param storedBytes their total size as stored in packs (payloads only)
+         * @return this builder
+         */
+        public Builder storedBytes(long storedBytes) {
+            this.storedBytes = storedBytes;
+            return this;
+        }
+
+        /**
+         * @param packs pack files in the store
+         * @return this builder
+         */
+        public Builder packs(int packs) {
+            this.packs = packs;
+            return this;
+        }
+
+        /**
+         * @param sealedPacks packs that are full and closed
+         * @return this builder
+         */
+        public Builder sealedPacks(int sealedPacks) {
+            this.sealedPacks = sealedPacks;
+            return this;
+        }
+
+        /**
+         * @param maxPackSize the store's pack size
+         * @return this builder
+         */
+        public Builder maxPackSize(long maxPackSize) {
+            this.maxPackSize = maxPackSize;
+            return this;
+        }
+
+        /**
+         * @param codec name of the codec new blobs are written with
+         * @return this builder
+         */
+        public Builder codec(String codec) {
+            this.codec = codec;
+            return this;
+        }
+
+        /**
+         * @param index name of the index in use
+         * @return this builder
+         */
+        public Builder index(String index) {
+            this.index = index;
+            return this;
+        }
+
+        /**
+         * @param durability the durability mode
+         * @return this builder
+         */
+        public Builder durability(Durability durability) {
+            this.durability = durability;
+            return this;
+        }
+
+        /**
+         * @param puts puts since open (duplicates included)
+         * @return this builder
+         */
+        public Builder puts(long puts) {
+            this.puts = puts;
+            return this;
+        }
+
+        /**
+         * @param dedupedPuts puts since open that found the blob already stored
+         * @return this builder
+         */
+        public Builder dedupedPuts(long dedupedPuts) {
+            this.dedupedPuts = dedupedPuts;
+            return this;
+        }
+
+        /**
+         * @param gets gets since open
+         * @return this builder
+         */
+        public Builder gets(long gets) {
+            this.gets = gets;
+            return this;
+        }
+
+        /**
+         * @param bytesWritten bytes appended to packs since open
+         * @return this builder
+         */
+        public Builder bytesWritten(long bytesWritten) {
+            this.bytesWritten = bytesWritten;
+            return this;
+        }
+
+        /**
+         * @param bytesRead payload bytes read from packs since open
+         * @return this builder
+         */
+        public Builder bytesRead(long bytesRead) {
+            this.bytesRead = bytesRead;
+            return this;
+        }
+
+        /**
+         * @param forces forces (fsyncs) of pack files since open
+         * @return this builder
+         */
+        public Builder forces(long forces) {
+            this.forces = forces;
+            return this;
+        }
+
+        /**
+         * @param indexRebuilds full index rebuilds since open (including one done while opening)
+         * @return this builder
+         */
+        public Builder indexRebuilds(long indexRebuilds) {
+            this.indexRebuilds = indexRebuilds;
+            return this;
+        }
+
+        /**
+         * @param recoveredEntries entries indexed by recovery at open (found after the index checkpoint)
+         * @return this builder
+         */
+        public Builder recoveredEntries(long recoveredEntries) {
+            this.recoveredEntries = recoveredEntries;
+            return this;
+        }
+
+        /**
+         * @param truncatedBytes bytes of a torn tail cut from the active pack at open
+         * @return this builder
+         */
+        public Builder truncatedBytes(long truncatedBytes) {
+            this.truncatedBytes = truncatedBytes;
+            return this;
+        }
+
+        /**
+         * @param seals packs sealed since open
+         * @return this builder
+         */
+        public Builder seals(long seals) {
+            this.seals = seals;
+            return this;
+        }
+
+        /**
+         * @param repairs packs repaired from parity since open
+         * @return this builder
+         */
+        public Builder repairs(long repairs) {
+            this.repairs = repairs;
+            return this;
+        }
+
+        /**
+         * @param healedReads gets since open whose damaged bytes were rebuilt from parity on the fly
+         * @return this builder
+         */
+        public Builder healedReads(long healedReads) {
+            this.healedReads = healedReads;
+            return this;
+        }
+
+        /**
+         * @param quarantinedPacks packs in quarantine
+         * @return this builder
+         */
+        public Builder quarantinedPacks(int quarantinedPacks) {
+            this.quarantinedPacks = quarantinedPacks;
+            return this;
+        }
+
+        /**
+         * @param groupCommits group commits since open (GROUP durability): each is one force and
+         *                     one index batch
+         * @return this builder
+         */
+        public Builder groupCommits(long groupCommits) {
+            this.groupCommits = groupCommits;
+            return this;
+        }
+
+        /**
+         * @param groupCommitEntries entries made durable by those group commits; divided by
+         *                           {@code groupCommits}, the mean batch size
+         * @return this builder
+         */
+        public Builder groupCommitEntries(long groupCommitEntries) {
+            this.groupCommitEntries = groupCommitEntries;
+            return this;
+        }
+
+        /**
+         * @param uncleanShutdown whether the store found, at open, that its last run had not closed it
+         * @return this builder
+         */
+        public Builder uncleanShutdown(boolean uncleanShutdown) {
+            this.uncleanShutdown = uncleanShutdown;
+            return this;
+        }
+
+        /** @return a snapshot of the values set so far */
+        public StoreStats build() {
+            return new StoreStats(this);
+        }
+    }
 }

@@ -69,7 +69,7 @@ final class InspectCommand implements Callable<Integer> {
                 shown++;
             }
             cli.println(indent + String.format("%-10d %-6s %-64s %4d %4d %-6s %10d %10d", e.offset(), e.kind(), e.hash(),
-                    e.flag(), e.algo(), Algorithms.name(e.algo()), e.storedSize(), e.size()));
+                    e.flag(), e.codecId(), CodecIds.name(e.codecId()), e.storedSize(), e.size()));
         }
         if (elided > 0) {
             cli.println(indent + "... " + elided + " more blob entries");

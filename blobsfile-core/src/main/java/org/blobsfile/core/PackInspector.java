@@ -28,11 +28,11 @@ public final class PackInspector {
      * @param kind       {@code "blob"}, {@code "eof"} or {@code "parity"}
      * @param hash       the entry's hash in hex
      * @param flag       the flag byte
-     * @param algo       the codec id byte
+     * @param codecId    the codec id byte
      * @param storedSize the payload length on disk (for an EOF entry, the padding length)
      * @param size       the blob's length when known (from the codec's header), else -1
      */
-    public record Entry(long offset, String kind, String hash, int flag, int algo, long storedSize, long size) {
+    public record Entry(long offset, String kind, String hash, int flag, int codecId, long storedSize, long size) {
     }
 
     /**

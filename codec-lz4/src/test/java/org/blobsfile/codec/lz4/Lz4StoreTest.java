@@ -50,7 +50,7 @@ class Lz4StoreTest {
                 assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
             }
             try (Stream<BlobInfo> all = store.enumerate()) {
-                assertThat(all.filter(i -> i.algo() == Lz4Codec.ID).count()).as("entries stored as lz4")
+                assertThat(all.filter(i -> i.codecId() == Lz4Codec.ID).count()).as("entries stored as lz4")
                         .isGreaterThanOrEqualTo(35);
             }
         }

@@ -109,7 +109,7 @@ class GoldenZstdLegacyTest {
             try (Stream<BlobInfo> all = store.enumerate()) {
                 all.forEach(i -> {
                     listed.add(i.ref().hex());
-                    assertThat(i.algo()).isEqualTo(ZstdCodec.ID);
+                    assertThat(i.codecId()).isEqualTo(ZstdCodec.ID);
                 });
             }
             assertThat(listed).containsExactlyInAnyOrderElementsOf(rows.stream().map(Row::hash).toList());
@@ -134,7 +134,7 @@ class GoldenZstdLegacyTest {
             try (Stream<BlobInfo> all = store.enumerate()) {
                 info = all.filter(i -> i.ref().equals(ref)).findFirst().orElseThrow();
             }
-            assertThat(info.algo()).isEqualTo(ZstdCodec.ID);
+            assertThat(info.codecId()).isEqualTo(ZstdCodec.ID);
             assertThat(info.storedSize()).isLessThan(text.length / 10);
         }
     }

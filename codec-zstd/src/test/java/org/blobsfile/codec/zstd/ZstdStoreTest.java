@@ -49,7 +49,7 @@ class ZstdStoreTest {
                 assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
             }
             try (Stream<BlobInfo> all = store.enumerate()) {
-                assertThat(all.filter(info -> info.algo() == ZstdCodec.ID).count()).as("entries stored as zstd")
+                assertThat(all.filter(info -> info.codecId() == ZstdCodec.ID).count()).as("entries stored as zstd")
                         .isGreaterThanOrEqualTo(40);
             }
         }

@@ -46,7 +46,7 @@ class SampleCodecStoreTest {
                 assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
             }
             try (Stream<BlobInfo> all = store.enumerate()) {
-                assertThat(all.map(BlobInfo::algo)).as("every blob compresses, so every entry is id 200")
+                assertThat(all.map(BlobInfo::codecId)).as("every blob compresses, so every entry is id 200")
                         .hasSize(blobs.size()).containsOnly(SampleDeflateCodec.ID);
             }
         }

@@ -1,8 +1,8 @@
 package org.blobsfile.core.internal.store;
 
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.BlobStoreFactory;
 import org.blobsfile.api.BlobStoreOptions;
-import org.blobsfile.api.spi.BlobStoreFactory;
 
 /** Opens the file-based store; registered for {@link java.util.ServiceLoader}. */
 public final class CoreBlobStoreFactory implements BlobStoreFactory {

@@ -422,13 +422,17 @@ final class FileBlobStore implements BlobStore {
         try {
             appender.awaitIndexed();
             IndexMeta.Counters c = appender.counters();
-            StoreMeters m = meters; // short, so the long argument list stays readable
-            return new StoreStats(c.blobs(), c.bytes(), c.storedBytes(), appender.packCount(), sealing.sealedPacks().size(),
-                    maxPackSize, writeCodec == null ? CodecRegistry.NONE : writeCodec.name(), index.name(),
-                    options.durability(), m.puts.sum(), m.dedupedPuts.sum(), m.gets.sum(), m.bytesWritten.sum(),
-                    m.bytesRead.sum(), m.forces.sum(), m.indexRebuilds.sum(), recoveredEntries, truncatedBytes,
-                    sealing.seals(), m.repairs.sum(), m.healedReads.sum(), quarantinedCount(), m.groupCommits.sum(),
-                    m.groupedEntries.sum(), uncleanShutdown);
+            StoreMeters m = meters; // short, so the chain below stays readable
+            return StoreStats.builder().blobs(c.blobs()).bytes(c.bytes()).storedBytes(c.storedBytes())
+                    .packs(appender.packCount()).sealedPacks(sealing.sealedPacks().size()).maxPackSize(maxPackSize)
+                    .codec(writeCodec == null ? CodecRegistry.NONE : writeCodec.name()).index(index.name())
+                    .durability(options.durability()).puts(m.puts.sum()).dedupedPuts(m.dedupedPuts.sum())
+                    .gets(m.gets.sum()).bytesWritten(m.bytesWritten.sum()).bytesRead(m.bytesRead.sum())
+                    .forces(m.forces.sum()).indexRebuilds(m.indexRebuilds.sum()).recoveredEntries(recoveredEntries)
+                    .truncatedBytes(truncatedBytes).seals(sealing.seals()).repairs(m.repairs.sum())
+                    .healedReads(m.healedReads.sum()).quarantinedPacks(quarantinedCount())
+                    .groupCommits(m.groupCommits.sum()).groupCommitEntries(m.groupedEntries.sum())
+                    .uncleanShutdown(uncleanShutdown).build();
         } finally {
             exit(interrupted);
         }

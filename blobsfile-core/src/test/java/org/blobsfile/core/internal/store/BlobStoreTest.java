@@ -170,9 +170,9 @@ class BlobStoreTest {
             BlobRef b = store.put(incompressible);
             BlobInfo ia = store.enumerate(Range.all().from(a).limit(1)).findFirst().orElseThrow();
             BlobInfo ib = store.enumerate(Range.all().from(b).limit(1)).findFirst().orElseThrow();
-            assertThat(ia.algo()).isEqualTo(1);
+            assertThat(ia.codecId()).isEqualTo(1);
             assertThat(ia.storedSize()).isLessThan(compressible.length);
-            assertThat(ib.algo()).as("stored plain").isZero();
+            assertThat(ib.codecId()).as("stored plain").isZero();
             assertThat(ib.storedSize()).isEqualTo(incompressible.length);
             assertThat(store.get(a)).isEqualTo(compressible);
             assertThat(store.get(b)).isEqualTo(incompressible);

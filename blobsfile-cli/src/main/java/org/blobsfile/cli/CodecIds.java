@@ -4,8 +4,8 @@ package org.blobsfile.cli;
  * The v1 codec id registry as the command line shows it: ids assigned by the format, whether or
  * not their module is installed.
  */
-final class Algorithms {
-    private Algorithms() {
+final class CodecIds {
+    private CodecIds() {
     }
 
     /**

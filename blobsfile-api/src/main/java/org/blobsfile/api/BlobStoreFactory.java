@@ -1,11 +1,10 @@
-package org.blobsfile.api.spi;
-
-import org.blobsfile.api.BlobStore;
-import org.blobsfile.api.BlobStoreOptions;
+package org.blobsfile.api;
 
 /**
  * Opens stores; provided by {@code blobsfile-core} and found with {@link java.util.ServiceLoader},
- * so the API does not depend on the implementation.
+ * so the API does not depend on the implementation. It lives beside {@link BlobStore} rather than
+ * in {@code org.blobsfile.api.spi} because it speaks the store's types: the plugin SPI stays free
+ * of the API it serves. Implementations must be thread-safe.
  */
 public interface BlobStoreFactory {
     /**
