@@ -14,13 +14,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Healing single entries in memory from the other shards, as the read path does. */
 class BlobHealerTest {
+    /** The seed of the random cases: -Dblobsfile.seed=N replays them, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -79,7 +85,7 @@ class BlobHealerTest {
         BlobHealer healer = new BlobHealer(max);
         int healed = 0;
         for (int i = 0; i < 30; i++) {
-            long seed = PackRepairerTest.baseSeed() + 5000 + i;
+            long seed = PackRepairerTest.baseSeed(SEED) + 5000 + i;
             Random rnd = new Random(seed);
             Path pack = tmp.resolve("case-" + i);
             Path src = pool.get(rnd.nextInt(pool.size()));

@@ -6,11 +6,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import org.blobsfile.tck.RandomSeed;
 import org.bouncycastle.crypto.digests.Blake2bDigest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Our BLAKE2b-256 equals Bouncy Castle's, the reference, on every length and on the golden vectors. */
 class FastBlake2bTest {
+    /** The seed of the random cases: -Dblobsfile.seed=N replays them, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     private static byte[] reference(byte[] data, int off, int len) {
         Blake2bDigest d = new Blake2bDigest(256);
         d.update(data, off, len);
@@ -21,7 +27,7 @@ class FastBlake2bTest {
 
     @Test
     void equalsTheReferenceOnEveryLengthUpTo4096() {
-        long seed = Long.getLong("blobsfile.test.seed", 20261121L);
+        long seed = SEED.seed(20261121L);
         Random rnd = new Random(seed);
         byte[] buf = new byte[4096 + 64];
         rnd.nextBytes(buf);

@@ -11,11 +11,17 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ReedSolomonTest {
+    /** The seed of the random cases: -Dblobsfile.seed=N replays them, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
 
     /** k + m shards of {@code size} bytes: random data, parity computed. */
     private static byte[][] encoded(ReedSolomon rs, int size, Random rnd) {
@@ -94,7 +100,7 @@ class ReedSolomonTest {
     @ParameterizedTest
     @CsvSource({"10,4,1000,300", "17,3,1000,300", "4,2,333,100", "128,128,16,20", "250,6,40,20"})
     void randomErasuresOfUpToParityShardsAreRebuilt(int k, int m, int size, int trials) {
-        long seed = Long.getLong("blobsfile.test.seed", 1_000_003L * k + m);
+        long seed = SEED.seed(1_000_003L * k + m);
         Random rnd = new Random(seed);
         ReedSolomon rs = new ReedSolomon(k, m);
         byte[][] original = encoded(rs, size, rnd);
@@ -179,7 +185,7 @@ class ReedSolomonTest {
     @Test
     void chunkedEncodingEqualsWholeEncodingAndStaysInsideTheRange() {
         ReedSolomon rs = new ReedSolomon(10, 2);
-        long seed = Long.getLong("blobsfile.test.seed", 99L);
+        long seed = SEED.seed(99L);
         Random rnd = new Random(seed);
         int size = 100_003;
         byte[][] whole = encoded(rs, size, rnd);
@@ -291,7 +297,7 @@ class ReedSolomonTest {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
-                long seed = 100 + t;
+                long seed = SEED.seed(100) + t;
                 futures.add(pool.submit(() -> {
                     Random rnd = new Random(seed);
                     for (int trial = 0; trial < 20; trial++) {
