@@ -84,7 +84,7 @@ class BlobHealerTest {
         long max = PackRepairerTest.MAX;
         BlobHealer healer = new BlobHealer(max);
         int healed = 0;
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < PackRepairerTest.cases(30); i++) {
             long seed = PackRepairerTest.baseSeed(SEED) + 5000 + i;
             Random rnd = new Random(seed);
             Path pack = tmp.resolve("case-" + i);

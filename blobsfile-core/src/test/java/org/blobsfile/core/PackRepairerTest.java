@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.tck.Cases;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Repair of sealed packs: the golden damaged cases, then many randomly damaged packs written by
  * the store. The random cases are reproducible: every assertion names its seed, and
- * {@code -Dblobsfile.seed=N} replays a run ({@code -Dblobsfile.repair.cases=N} runs more).
+ * {@code -Dblobsfile.seed=N} replays a run ({@code -Dblobsfile.cases=N} runs N times as many).
  */
 class PackRepairerTest {
     /** The seed of the random cases: -Dblobsfile.seed=N replays them, and a failure prints it. */
@@ -169,7 +170,7 @@ class PackRepairerTest {
     }
 
     static int cases(int dflt) {
-        return Integer.getInteger("blobsfile.repair.cases", dflt);
+        return Cases.scaled(dflt);
     }
 
     /** One or two damaged shards (data or parity, anywhere in them): always repaired to the exact bytes. */
