@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * printed names a blob that reads back with exactly that file's bytes.
  *
  * <p>Run by failsafe in the {@code verify} phase, with a tenth of {@link CrashIT}'s cycles (at
- * least three). A fresh seed each run; {@code -Dblobsfile.seed=N} replays one.
+ * least three). A fresh seed each run; {@code -Dblobsfile.seed=N} replays its files, their order
+ * and the line after which each kill comes.
  */
 class CliKillIT {
     private static final int CYCLES = Math.max(3, Integer.getInteger("blobsfile.crash.cycles", CrashIT.DEFAULT_CYCLES) / 10);

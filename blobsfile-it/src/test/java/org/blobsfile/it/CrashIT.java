@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Run by failsafe in the {@code verify} phase: {@value #DEFAULT_CYCLES} cycles by default,
  * more under the {@code ci} and {@code soak} profiles, any number with
- * {@code -Dblobsfile.crash.cycles=N}. A fresh seed each run; {@code -Dblobsfile.seed=N} replays one.
+ * {@code -Dblobsfile.crash.cycles=N}. A fresh seed each run; {@code -Dblobsfile.seed=N} replays
+ * its blobs, codecs and kill delays, though where a kill lands in the child's work still depends
+ * on timing.
  */
 class CrashIT {
     private static final long PACK_SIZE = 262_147; // small, so kills land in rollovers and seals; not a multiple of 10
