@@ -12,11 +12,17 @@ import java.util.Map;
 import java.util.Random;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.core.PackInspector;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code verify}, {@code repair} and {@code import}: exit codes, text and JSON. */
 class MaintenanceCliTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     static final long PACK = 65_536;
     /** ceil(PACK / 10): the Reed-Solomon data shard of a sealed pack. */
     static final long SHARD = (PACK + 9) / 10;
@@ -32,7 +38,7 @@ class MaintenanceCliTest {
     /** Fills a bit more than two packs with 9,000-byte random blobs, so blobs-00000 and -00001 are sealed. */
     List<byte[]> fill() {
         List<byte[]> blobs = new ArrayList<>();
-        Random rnd = new Random(42);
+        Random rnd = new Random(SEED.seed(42));
         try (BlobStore s = BlobStore.builder(store()).maxPackSize(PACK).open()) {
             for (int i = 0; i < 16; i++) {
                 byte[] b = new byte[9_000 + i];

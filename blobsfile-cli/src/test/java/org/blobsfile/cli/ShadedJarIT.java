@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * holds nothing but the command's output.
  */
 class ShadedJarIT {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -71,7 +77,7 @@ class ShadedJarIT {
     void putThenGetInSeparateProcesses() throws Exception {
         Path store = tmp.resolve("store");
         byte[] data = new byte[300_001];
-        new Random(7).nextBytes(data);
+        new Random(SEED.seed(7)).nextBytes(data);
         Path f = Files.write(tmp.resolve("data.bin"), data);
 
         Run put = run("--dir", store.toString(), "--codec", "snappy", "put", f.toString());
@@ -106,7 +112,7 @@ class ShadedJarIT {
     void inspectOfAPackWrittenByTheJar() throws Exception {
         Path store = tmp.resolve("store");
         List<String> args = new ArrayList<>(List.of("--dir", store.toString(), "--pack-size", "65536", "put"));
-        Random rnd = new Random(11);
+        Random rnd = new Random(SEED.seed(11));
         for (int i = 0; i < 8; i++) {
             byte[] b = new byte[20_000 + i];
             rnd.nextBytes(b);
@@ -149,7 +155,7 @@ class ShadedJarIT {
     Path sealedStore() throws Exception {
         Path store = tmp.resolve("store");
         Path src = Files.createDirectories(tmp.resolve("src"));
-        Random rnd = new Random(11);
+        Random rnd = new Random(SEED.seed(11));
         for (int i = 0; i < 8; i++) {
             byte[] b = new byte[20_000 + i];
             rnd.nextBytes(b);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.blobsfile.tck.RandomSeed;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Skipped when the checker (from the shared tools beside the repository) is absent.
  */
 class V1CheckTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -34,7 +40,7 @@ class V1CheckTest {
     void storesWrittenByTheCliPassV1Check(String codec) throws Exception {
         Path checker = v1check();
         Path store = tmp.resolve("store");
-        Random rnd = new Random(codec.hashCode());
+        Random rnd = new Random(SEED.seed(codec.hashCode()));
         List<String> args = new ArrayList<>(List.of("--codec", codec, "--pack-size", "100003", "put"));
         for (int i = 0; i < 24; i++) {
             byte[] b = new byte[rnd.nextInt(30_000)];
@@ -77,7 +83,7 @@ class V1CheckTest {
     void anActivePackWrittenByTheCliPassesV1Check(String codec) throws Exception {
         Path checker = v1check();
         Path store = tmp.resolve("store");
-        Random rnd = new Random(31 + codec.hashCode());
+        Random rnd = new Random(SEED.seed(31 + codec.hashCode()));
         List<String> args = new ArrayList<>(List.of("--codec", codec, "put"));
         for (int i = 0; i < 12; i++) {
             byte[] b = new byte[i == 0 ? 0 : rnd.nextInt(20_000)];

@@ -63,18 +63,17 @@ import org.junit.jupiter.api.io.TempDir;
  * leaves open are closed after it. Keys are 32 bytes, as the store's are.
  *
  * <p>Every test builds its inputs from a random seed; a failed test prints it, and running again
- * with {@code -Dblobsfile.tck.seed=<seed>} replays the same inputs.
+ * with {@code -Dblobsfile.seed=<seed>} replays the same inputs.
  */
 public abstract class BlobIndexContract {
     private static final int KEY_LENGTH = 32;
     private static final HexFormat HEX = HexFormat.of();
 
-    private final long seed = SeedReporter.newSeed();
     private final Deque<BlobIndex> opened = new ArrayDeque<>();
 
-    /** Prints the seed when a test fails. */
+    /** Gives each test its seed and prints it when the test fails. */
     @RegisterExtension
-    final SeedReporter seedReporter = new SeedReporter(() -> seed);
+    final RandomSeed seed = new RandomSeed();
 
     /** A fresh directory per test; the index lives in a subdirectory that does not exist yet. */
     @TempDir
@@ -104,7 +103,7 @@ public abstract class BlobIndexContract {
 
     /** @return a random source seeded with this test's reproducible seed */
     protected final Random random() {
-        return new Random(seed);
+        return seed.random();
     }
 
     /** @return this test's temporary directory, deleted after it; holds {@link #indexDirectory()} */
@@ -657,7 +656,7 @@ public abstract class BlobIndexContract {
             });
             List<Future<Integer>> checks = new ArrayList<>();
             for (int r = 0; r < readers; r++) {
-                Random readerRandom = new Random(seed + r + 1);
+                Random readerRandom = new Random(seed.seed() + r + 1);
                 checks.add(pool.submit(() -> {
                     start.await();
                     int rounds = 0;

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * }</pre>
  *
  * <p>Every test builds its inputs from a random seed; a failed test prints it, and running again
- * with {@code -Dblobsfile.tck.seed=<seed>} replays the same inputs. A test that does not apply to
+ * with {@code -Dblobsfile.seed=<seed>} replays the same inputs. A test that does not apply to
  * a codec can be switched off by overriding its method without {@code @Test}; say why in a
  * comment.
  *
@@ -56,11 +56,9 @@ public abstract class CodecContract {
      */
     private static final long GARBAGE_SEED = 0x5EED_6A12_BA6EL;
 
-    private final long seed = SeedReporter.newSeed();
-
-    /** Prints the seed when a test fails. */
+    /** Gives each test its seed and prints it when the test fails. */
     @RegisterExtension
-    final SeedReporter seedReporter = new SeedReporter(() -> seed);
+    final RandomSeed seed = new RandomSeed();
 
     /** Lets subclasses be constructed by JUnit. */
     protected CodecContract() {
@@ -76,7 +74,7 @@ public abstract class CodecContract {
 
     /** @return a random source seeded with this test's reproducible seed */
     protected final Random random() {
-        return new Random(seed);
+        return seed.random();
     }
 
     /** Decompresses a whole payload, with the exact length as the bound. */
@@ -195,7 +193,7 @@ public abstract class CodecContract {
             CountDownLatch start = new CountDownLatch(1);
             List<Future<Integer>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                Random random = new Random(seed + t);
+                Random random = new Random(seed.seed() + t);
                 Callable<Integer> work = () -> {
                     start.await();
                     int checked = 0;

@@ -10,13 +10,19 @@ import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The independent v1 checker accepts the packs this store writes, when the checker is present. */
 public class V1CheckTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -42,7 +48,7 @@ public class V1CheckTest {
     @ValueSource(strings = {"none", "snappy"})
     public void v1checkPassesOnOurPacks(String codec) throws Exception {
         Path v1 = v1check();
-        Random rnd = new Random(11);
+        Random rnd = new Random(SEED.seed(11));
         try (BlobStore store = BlobStore.builder(tmp).maxPackSize(100_003).codec(codec).open()) {
             store.put(new byte[0]);
             for (int i = 0; i < 150; i++) {

@@ -9,8 +9,10 @@ import java.util.Random;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.Durability;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * 1 MB page cache, so most lookups read the file.
  */
 class H2StoreInterruptTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path dir;
 
@@ -31,7 +37,7 @@ class H2StoreInterruptTest {
     @Test
     void interruptedCallsNeitherFailNorCloseTheIndexFile() {
         List<BlobRef> refs = new ArrayList<>();
-        Random random = new Random(5);
+        Random random = new Random(SEED.seed(5));
         try (BlobStore store = BlobStore.builder(dir).index("h2").durability(Durability.NONE).open()) {
             for (int batch = 0; batch < 40; batch++) {
                 List<byte[]> blobs = new ArrayList<>();

@@ -12,7 +12,9 @@ import java.util.stream.Stream;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,12 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  * is built from the packs, and both enumerate the same blobs with the same locations.
  */
 class IndexSwitchTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path dir;
 
     @Test
     void rocksDbThenH2ThenRocksDbEnumerateIdentically() throws Exception {
-        Random random = new Random(2);
+        Random random = new Random(SEED.seed(2));
         List<byte[]> blobs = new ArrayList<>();
         blobs.add(new byte[0]);
         for (int i = 0; i < 120; i++) {

@@ -13,7 +13,9 @@ import org.blobsfile.api.StoreStats;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.IndexRegistry;
 import org.blobsfile.core.testing.StoreTestSupport;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,12 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  * its window or skips.
  */
 class IndexRebuildTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
     @Test
     void rebuiltIndexEqualsTheIndexThePutsWrote() {
-        Random rnd = new Random(11);
+        Random rnd = new Random(SEED.seed(11));
         try (BlobStore store = BlobStore.builder(tmp).maxPackSize(1 << 20).codec("snappy").open()) {
             store.put(new byte[0]);
             for (int i = 0; i < 400; i++) {
@@ -54,7 +60,7 @@ class IndexRebuildTest {
 
     @Test
     void parallelCountEqualsTheSerialWalk() throws Exception {
-        Random rnd = new Random(12);
+        Random rnd = new Random(SEED.seed(12));
         try (BlobStore store = BlobStore.builder(tmp).maxPackSize(1 << 20).open()) {
             for (int i = 0; i < 5000; i++) {
                 store.put(random(rnd, 16 + rnd.nextInt(300))); // long enough never to repeat

@@ -15,8 +15,10 @@ import java.util.Random;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.testing.RecordingChannel;
 import org.blobsfile.core.testing.StoreTestSupport;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * payloads, and a scan whose visitor reads every payload reads through them in whole windows.
  */
 class PackScannerTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     /** Large enough to be skipped, and the pack spans several read windows. */
     private static final int BLOB = 2 * PackScanner.SKIP_PAYLOAD;
     private static final int BLOBS = 200;
@@ -35,7 +41,7 @@ class PackScannerTest {
 
     @BeforeEach
     void writePack() throws IOException {
-        Random rnd = new Random(7);
+        Random rnd = new Random(SEED.seed(7));
         try (PackWriter w = PackWriter.create(tmp, 0, 256L << 20)) {
             for (int i = 0; i < BLOBS; i++) {
                 byte[] blob = random(rnd, BLOB);

@@ -18,13 +18,19 @@ import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.testing.Golden;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Healing single entries in memory from the other shards, as the read path does. */
 class BlobHealerTest {
+    /** The seed of the random cases: -Dblobsfile.seed=N replays them, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -82,8 +88,8 @@ class BlobHealerTest {
         long max = PackRepairerTest.MAX;
         BlobHealer healer = new BlobHealer(max);
         int healed = 0;
-        for (int i = 0; i < 30; i++) {
-            long seed = PackRepairerTest.baseSeed() + 5000 + i;
+        for (int i = 0; i < PackRepairerTest.cases(30); i++) {
+            long seed = PackRepairerTest.baseSeed(SEED) + 5000 + i;
             Random rnd = new Random(seed);
             Path pack = tmp.resolve("case-" + i);
             Path src = pool.get(rnd.nextInt(pool.size()));

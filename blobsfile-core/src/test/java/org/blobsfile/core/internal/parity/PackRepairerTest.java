@@ -21,8 +21,11 @@ import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.core.testing.V1CheckTest;
+import org.blobsfile.tck.Cases;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,9 +33,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Repair of sealed packs: the golden damaged cases, then many randomly damaged packs written by
  * the store. The random cases are reproducible: every assertion names its seed, and
- * {@code -Dblobsfile.repair.seed=N} replays a run ({@code -Dblobsfile.repair.cases=N} runs more).
+ * {@code -Dblobsfile.seed=N} replays a run ({@code -Dblobsfile.cases=N} runs N times as many).
  */
 class PackRepairerTest {
+    /** The seed of the random cases: -Dblobsfile.seed=N replays them, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     /** A pack size that is not a multiple of 10, so the last data shard has implicit zeros. */
     static final long MAX = 100_003;
 
@@ -165,12 +172,12 @@ class PackRepairerTest {
 
     // ---- random damage -----------------------------------------------------------------------
 
-    static long baseSeed() {
-        return Long.getLong("blobsfile.repair.seed", 20_240_611L);
+    static long baseSeed(RandomSeed seeds) {
+        return seeds.seed(20_240_611L);
     }
 
     static int cases(int dflt) {
-        return Integer.getInteger("blobsfile.repair.cases", dflt);
+        return Cases.scaled(dflt);
     }
 
     /** One or two damaged shards (data or parity, anywhere in them): always repaired to the exact bytes. */
@@ -178,7 +185,7 @@ class PackRepairerTest {
     void randomDamageToOneOrTwoShardsIsRepairedExactly() throws Exception {
         List<Path> repaired = new ArrayList<>();
         for (int i = 0; i < cases(40); i++) {
-            long seed = baseSeed() + i;
+            long seed = baseSeed(SEED) + i;
             Random rnd = new Random(seed);
             Path dir = tmp.resolve("case-" + i);
             Files.createDirectories(dir);
@@ -215,7 +222,7 @@ class PackRepairerTest {
     @Test
     void randomDamageToThreeDataShardsIsUnrecoverable() throws Exception {
         for (int i = 0; i < cases(40) / 5; i++) {
-            long seed = baseSeed() + 1000 + i;
+            long seed = baseSeed(SEED) + 1000 + i;
             Random rnd = new Random(seed);
             Path dir = tmp.resolve("case-" + i);
             Files.createDirectories(dir);

@@ -11,11 +11,17 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ReedSolomonTest {
+    /** The seed of the random cases: -Dblobsfile.seed=N replays them, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
 
     /** k + m shards of {@code size} bytes: random data, parity computed. */
     private static byte[][] encoded(ReedSolomon rs, int size, Random rnd) {
@@ -63,7 +69,7 @@ class ReedSolomonTest {
     @Test
     void oneDataShardMakesCopies() {
         ReedSolomon rs = new ReedSolomon(1, 3);
-        byte[][] shards = encoded(rs, 100, new Random(1));
+        byte[][] shards = encoded(rs, 100, new Random(SEED.seed(1)));
         for (int i = 1; i < 4; i++) {
             assertThat(shards[i]).isEqualTo(shards[0]);
         }
@@ -72,7 +78,7 @@ class ReedSolomonTest {
     @Test
     void everySingleAndEveryPairOfShardsOf10Plus2IsRebuilt() {
         ReedSolomon rs = new ReedSolomon(10, 2);
-        Random rnd = new Random(7);
+        Random rnd = new Random(SEED.seed(7));
         byte[][] original = encoded(rs, 1000, rnd);
         int cases = 0;
         for (int a = 0; a < 12; a++) {
@@ -94,7 +100,7 @@ class ReedSolomonTest {
     @ParameterizedTest
     @CsvSource({"10,4,1000,300", "17,3,1000,300", "4,2,333,100", "128,128,16,20", "250,6,40,20"})
     void randomErasuresOfUpToParityShardsAreRebuilt(int k, int m, int size, int trials) {
-        long seed = Long.getLong("blobsfile.test.seed", 1_000_003L * k + m);
+        long seed = SEED.seed(1_000_003L * k + m);
         Random rnd = new Random(seed);
         ReedSolomon rs = new ReedSolomon(k, m);
         byte[][] original = encoded(rs, size, rnd);
@@ -116,7 +122,7 @@ class ReedSolomonTest {
     @Test
     void reconstructWithMoreThanKPresentAndNothingMissing() {
         ReedSolomon rs = new ReedSolomon(10, 4);
-        Random rnd = new Random(3);
+        Random rnd = new Random(SEED.seed(3));
         byte[][] original = encoded(rs, 500, rnd);
         boolean[] all = new boolean[14];
         Arrays.fill(all, true);
@@ -131,7 +137,7 @@ class ReedSolomonTest {
     @Test
     void tooFewShardsIsAClearError() {
         ReedSolomon rs = new ReedSolomon(10, 2);
-        byte[][] shards = encoded(rs, 10, new Random(5));
+        byte[][] shards = encoded(rs, 10, new Random(SEED.seed(5)));
         boolean[] present = new boolean[12];
         Arrays.fill(present, true);
         present[0] = false;
@@ -179,7 +185,7 @@ class ReedSolomonTest {
     @Test
     void chunkedEncodingEqualsWholeEncodingAndStaysInsideTheRange() {
         ReedSolomon rs = new ReedSolomon(10, 2);
-        long seed = Long.getLong("blobsfile.test.seed", 99L);
+        long seed = SEED.seed(99L);
         Random rnd = new Random(seed);
         int size = 100_003;
         byte[][] whole = encoded(rs, size, rnd);
@@ -220,7 +226,7 @@ class ReedSolomonTest {
     @Test
     void isParityCorrectDetectsOneFlippedByteAnywhere() {
         ReedSolomon rs = new ReedSolomon(10, 2);
-        Random rnd = new Random(11);
+        Random rnd = new Random(SEED.seed(11));
         int size = 1000;
         byte[][] shards = encoded(rs, size, rnd);
         assertThat(rs.isParityCorrect(shards, 0, size)).isTrue();
@@ -248,7 +254,7 @@ class ReedSolomonTest {
     void isParityCorrectChecksEveryParityShardWithAnyScratchSize() {
         // (17, 3): parity is computed two shards at a time, the third alone; each must be checked.
         ReedSolomon rs = new ReedSolomon(17, 3);
-        Random rnd = new Random(12);
+        Random rnd = new Random(SEED.seed(12));
         int size = 300;
         byte[][] shards = encoded(rs, size, rnd);
         for (int tempSize : new int[] {2, 3, 64, 1000}) {
@@ -268,7 +274,7 @@ class ReedSolomonTest {
 
     @Test
     void naiveAndFastAgreeOnRanges() {
-        Random rnd = new Random(13);
+        Random rnd = new Random(SEED.seed(13));
         for (int[] km : new int[][] {{10, 2}, {3, 5}, {30, 7}, {7, 1}, {1, 2}, {17, 3}}) {
             ReedSolomon rs = new ReedSolomon(km[0], km[1]);
             NaiveReedSolomon naive = new NaiveReedSolomon(km[0], km[1]);
@@ -286,12 +292,12 @@ class ReedSolomonTest {
     @Test
     void oneInstanceServesManyThreads() throws Exception {
         ReedSolomon rs = new ReedSolomon(10, 4);
-        byte[][] original = encoded(rs, 20_000, new Random(17));
+        byte[][] original = encoded(rs, 20_000, new Random(SEED.seed(17)));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
-                long seed = 100 + t;
+                long seed = SEED.seed(100) + t;
                 futures.add(pool.submit(() -> {
                     Random rnd = new Random(seed);
                     for (int trial = 0; trial < 20; trial++) {

@@ -22,10 +22,16 @@ import org.blobsfile.core.PackInspector;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.testing.StoreTestSupport;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class BlobStoreTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -52,7 +58,7 @@ class BlobStoreTest {
 
     @Test
     void aDuplicatePutWritesNothing() throws Exception {
-        byte[] data = random(new Random(1), 5000);
+        byte[] data = random(new Random(SEED.seed(1)), 5000);
         try (BlobStore store = small(tmp).open()) {
             store.put(data);
             long size = Files.size(tmp.resolve("blobs-00000"));
@@ -68,7 +74,7 @@ class BlobStoreTest {
 
     @Test
     void putAllStoresEachDistinctBlobOnceInOrder() {
-        Random rnd = new Random(2);
+        Random rnd = new Random(SEED.seed(2));
         List<byte[]> blobs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             blobs.add(random(rnd, rnd.nextInt(3000)));
@@ -90,7 +96,7 @@ class BlobStoreTest {
 
     @Test
     void aLargePutAllIsHashedAndCompressedOnEveryCoreAndStoredInOrder() {
-        Random rnd = new Random(12);
+        Random rnd = new Random(SEED.seed(12));
         List<byte[]> blobs = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             blobs.add(i % 2 == 0 ? text(rnd, 30_000 + rnd.nextInt(30_000)) : random(rnd, 30_000 + rnd.nextInt(30_000)));
@@ -118,7 +124,7 @@ class BlobStoreTest {
 
     @Test
     void blobsSurviveReopenAndRollover() {
-        Random rnd = new Random(3);
+        Random rnd = new Random(SEED.seed(3));
         List<byte[]> blobs = new ArrayList<>();
         List<BlobRef> refs = new ArrayList<>();
         try (BlobStore store = small(tmp).open()) {
@@ -143,7 +149,7 @@ class BlobStoreTest {
 
     @Test
     void everyFullPackEndsWithAnEofEntryAndPaddingToThePackSize() throws Exception {
-        Random rnd = new Random(4);
+        Random rnd = new Random(SEED.seed(4));
         long max = 64 * 1024;
         try (BlobStore store = small(tmp).open()) {
             for (int i = 0; i < 100; i++) {
@@ -162,7 +168,7 @@ class BlobStoreTest {
 
     @Test
     void compressesWithTheCodecOnlyWhenItShrinksTheBlob() {
-        Random rnd = new Random(5);
+        Random rnd = new Random(SEED.seed(5));
         byte[] compressible = text(rnd, 20_000);
         byte[] incompressible = random(rnd, 20_000);
         try (BlobStore store = BlobStore.builder(tmp).codec("snappy").open()) {
@@ -184,7 +190,7 @@ class BlobStoreTest {
 
     @Test
     void enumerateIsOrderedAndHonoursRangePrefixAndLimit() {
-        Random rnd = new Random(6);
+        Random rnd = new Random(SEED.seed(6));
         TreeSet<BlobRef> all = new TreeSet<>();
         try (BlobStore store = small(tmp).durability(Durability.NONE).open()) {
             for (int i = 0; i < 3000; i++) {
@@ -208,7 +214,7 @@ class BlobStoreTest {
 
     @Test
     void rebuildIndexRestoresEveryBlobFromThePacks() throws Exception {
-        Random rnd = new Random(7);
+        Random rnd = new Random(SEED.seed(7));
         List<BlobRef> refs = new ArrayList<>();
         try (BlobStore store = small(tmp).codec("snappy").open()) {
             for (int i = 0; i < 300; i++) {

@@ -22,12 +22,18 @@ import org.blobsfile.api.Durability;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.testing.GatedIndexProvider;
 import org.blobsfile.core.testing.StoreTestSupport;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class ConcurrencyTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -123,7 +129,7 @@ class ConcurrencyTest {
     @Test
     void putAllCostsOneForce() {
         try (BlobStore store = BlobStore.builder(tmp).durability(Durability.GROUP).open()) {
-            List<byte[]> blobs = randomBlobs(new Random(9), 100, 1000);
+            List<byte[]> blobs = randomBlobs(new Random(SEED.seed(9)), 100, 1000);
             store.putAll(blobs);
             assertThat(store.stats().forces()).isEqualTo(1);
             assertThat(store.stats().blobs()).isEqualTo(100);
@@ -134,7 +140,7 @@ class ConcurrencyTest {
     void aPutAllLargeEnoughToOverlapItsAppendsStillCostsOneForce() {
         try (BlobStore store = BlobStore.builder(tmp).durability(Durability.GROUP).open()) {
             // 2 MiB in all: staged on every core, appended as staged
-            List<byte[]> blobs = randomBlobs(new Random(10), 64, 32 * 1024);
+            List<byte[]> blobs = randomBlobs(new Random(SEED.seed(10)), 64, 32 * 1024);
             BlobRef before = store.put(blobs.get(7));
             long forcesBefore = store.stats().forces();
             List<BlobRef> refs = store.putAll(blobs);

@@ -28,14 +28,20 @@ import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.core.testing.StoreTestSupport;
+import org.blobsfile.tck.RandomSeed;
 import org.blobsfile.tck.V1Check;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Verify, repair, quarantine and self-healing reads through the store's own API. */
 class StoreRepairTest {
+    /** The seed of the random inputs: -Dblobsfile.seed=N replaces it, and a failure prints it. */
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -86,7 +92,7 @@ class StoreRepairTest {
     /** A store of sealed packs with a pack size that is not a multiple of 10. */
     private Map<BlobRef, byte[]> sealedStore(Path dir) {
         Map<BlobRef, byte[]> all = new LinkedHashMap<>();
-        Random rnd = new Random(77);
+        Random rnd = new Random(SEED.seed(77));
         try (BlobStore store = BlobStore.builder(dir).maxPackSize(100_003).open()) {
             for (int i = 0; i < 120; i++) {
                 byte[] b = random(rnd, 200 + rnd.nextInt(4000));

@@ -17,16 +17,26 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills {@code blobsfile put} (the shaded jar, as users run it) at random moments: every line it
  * printed names a blob that reads back with exactly that file's bytes.
+ *
+ * <p>Run by failsafe in the {@code verify} phase, with a tenth of {@link CrashIT}'s cycles (at
+ * least three). A fresh seed each run; {@code -Dblobsfile.seed=N} replays its files, their order
+ * and the line after which each kill comes.
  */
-class CliKillTest {
-    private static final int CYCLES = Math.max(10, Integer.getInteger("blobsfile.crash.cycles", 210) / 10);
+class CliKillIT {
+    private static final int CYCLES = Math.max(3, Integer.getInteger("blobsfile.crash.cycles", CrashIT.DEFAULT_CYCLES) / 10);
+
+    /** The seed of the inputs and kill moments, printed when the test fails. */
+    @RegisterExtension
+    final RandomSeed seeds = new RandomSeed();
 
     @TempDir
     Path tmp;
@@ -47,7 +57,7 @@ class CliKillTest {
     void everyLinePutPrintedIsAStoredBlob() throws Exception {
         Path jar = shadedJar();
         Assumptions.assumeTrue(jar != null, "the shaded jar is built by the package phase of blobsfile-cli");
-        long seed = Long.getLong("blobsfile.crash.seed", System.nanoTime());
+        long seed = seeds.seed();
         Random rnd = new Random(seed);
         Path inputs = Files.createDirectories(tmp.resolve("inputs"));
         Map<String, byte[]> byName = new HashMap<>();
