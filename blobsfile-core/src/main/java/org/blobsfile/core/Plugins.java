@@ -4,7 +4,7 @@ import java.util.List;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
-import org.blobsfile.core.internal.plugin.IndexRegistry;
+import org.blobsfile.core.internal.plugin.PluginRegistry;
 
 /** The codecs and indexes discovered on the class path, for tools that list them. */
 public final class Plugins {
@@ -24,6 +24,6 @@ public final class Plugins {
      * @throws org.blobsfile.api.PluginException if two providers claim one name
      */
     public static List<IndexProvider> indexes() {
-        return IndexRegistry.discovered().all();
+        return PluginRegistry.indexes().all();
     }
 }

@@ -8,7 +8,7 @@ import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.api.spi.IndexRecord;
-import org.blobsfile.core.internal.plugin.IndexRegistry;
+import org.blobsfile.core.internal.plugin.PluginRegistry;
 
 /**
  * The RocksDB index with a gate on its writes, for tests that need to hold a group commit
@@ -41,7 +41,7 @@ public final class GatedIndexProvider implements IndexProvider {
     }
 
     private static IndexProvider rocksdb() {
-        return IndexRegistry.discovered().forName("rocksdb");
+        return PluginRegistry.indexes().forName("rocksdb");
     }
 
     @Override

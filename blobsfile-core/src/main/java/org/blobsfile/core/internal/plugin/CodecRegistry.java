@@ -1,19 +1,17 @@
 package org.blobsfile.core.internal.plugin;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.blobsfile.api.PluginException;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.spi.Codec;
 
 /**
- * The codecs found with {@link ServiceLoader}, by id and by name. Discovery runs once per
- * class loader (the iterator of ServiceLoader is not thread-safe); instances are immutable.
+ * The codecs found with {@link java.util.ServiceLoader}, by id and by name: the names through
+ * the {@link PluginRegistry} every kind of plugin shares, the on-disk ids here. Instances are
+ * immutable.
  */
 public final class CodecRegistry {
     /** The name that means "store blobs plain". */
@@ -22,14 +20,11 @@ public final class CodecRegistry {
     private static volatile CodecRegistry discovered;
 
     private final Map<Integer, Codec> byId;
-    private final Map<String, Codec> byName;
+    private final PluginRegistry<Codec> byName;
 
     private CodecRegistry(Map<Integer, Codec> byId) {
         this.byId = byId;
-        this.byName = new TreeMap<>();
-        for (Codec c : byId.values()) {
-            byName.put(c.name(), c);
-        }
+        this.byName = PluginRegistry.of(PluginRegistry.Kind.CODEC, byId.values(), Codec::name);
     }
 
     /** @return the codecs on the class path; fails if two claim one id or one name */
@@ -39,7 +34,7 @@ public final class CodecRegistry {
             synchronized (CodecRegistry.class) {
                 r = discovered;
                 if (r == null) {
-                    r = of(load());
+                    r = of(PluginRegistry.load(PluginRegistry.Kind.CODEC, Codec.class));
                     discovered = r;
                 }
             }
@@ -47,22 +42,9 @@ public final class CodecRegistry {
         return r;
     }
 
-    private static List<Codec> load() {
-        List<Codec> found = new ArrayList<>();
-        try {
-            for (Codec c : ServiceLoader.load(Codec.class, CodecRegistry.class.getClassLoader())) {
-                found.add(c);
-            }
-        } catch (ServiceConfigurationError e) {
-            throw new PluginException("a codec plugin failed to load: " + e.getMessage(), e);
-        }
-        return found;
-    }
-
     /** @return a registry of exactly these codecs, checked as discovery checks them */
     static CodecRegistry of(Collection<Codec> codecs) {
         Map<Integer, Codec> byId = new TreeMap<>();
-        Map<String, Codec> byName = new TreeMap<>();
         for (Codec c : codecs) {
             if (c.id() < 1 || c.id() > 254) {
                 throw new PluginException("codec " + c.getClass().getName() + " has id " + c.id()
@@ -74,11 +56,6 @@ public final class CodecRegistry {
             Codec other = byId.putIfAbsent(c.id(), c);
             if (other != null) {
                 throw new PluginException("two codecs claim id " + c.id() + ": " + other.getClass().getName()
-                        + " and " + c.getClass().getName() + "; remove one from the class path");
-            }
-            other = byName.putIfAbsent(c.name(), c);
-            if (other != null) {
-                throw new PluginException("two codecs claim the name '" + c.name() + "': " + other.getClass().getName()
                         + " and " + c.getClass().getName() + "; remove one from the class path");
             }
         }
@@ -99,20 +76,7 @@ public final class CodecRegistry {
      * @throws PluginException naming what is available and what to add, when it is missing
      */
     public Codec forName(String name) {
-        if (name.equals(NONE)) {
-            return null;
-        }
-        Codec c = byName.get(name);
-        if (c == null) {
-            List<String> available = new ArrayList<>();
-            available.add(NONE);
-            available.addAll(byName.keySet());
-            String add = KnownPlugins.isCodec(name)
-                    ? "add " + KnownPlugins.artifact("codec", name) + " to the class path"
-                    : "add the module that provides it to the class path";
-            throw new PluginException("codec '" + name + "' not found; available: " + available + "; " + add);
-        }
-        return c;
+        return name.equals(NONE) ? null : byName.forName(name, List.of(NONE));
     }
 
     /**
@@ -125,7 +89,7 @@ public final class CodecRegistry {
         if (c == null) {
             String known = KnownPlugins.codecName(id);
             throw new UnsupportedCodecException(id, known == null ? null
-                    : "(" + known + "): add " + KnownPlugins.artifact("codec", known));
+                    : "(" + known + "): add " + KnownPlugins.artifact(PluginRegistry.Kind.CODEC, known));
         }
         return c;
     }

@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.plugin;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The plugins this project ships, by on-disk id and by name, so that a missing one can be named
@@ -8,6 +9,7 @@ import java.util.Map;
  */
 final class KnownPlugins {
     private static final Map<Integer, String> CODEC_NAMES = Map.of(1, "snappy", 2, "zstd", 4, "lz4");
+    private static final Set<String> INDEX_NAMES = Set.of("rocksdb", "h2");
 
     private KnownPlugins() {
     }
@@ -17,18 +19,13 @@ final class KnownPlugins {
         return CODEC_NAMES.get(id);
     }
 
-    /** @return the Maven coordinates of the project's codec or index called {@code kind-name} */
-    static String artifact(String kind, String name) {
-        return "org.blobsfile:" + kind + "-" + name;
+    /** @return the Maven coordinates of the project's plugin of this kind and name */
+    static String artifact(PluginRegistry.Kind kind, String name) {
+        return "org.blobsfile:" + kind.word() + "-" + name;
     }
 
-    /** @return whether the project ships a codec of this name */
-    static boolean isCodec(String name) {
-        return CODEC_NAMES.containsValue(name);
-    }
-
-    /** @return whether the project ships an index of this name */
-    static boolean isIndex(String name) {
-        return name.equals("rocksdb") || name.equals("h2");
+    /** @return whether the project ships a plugin of this kind and name */
+    static boolean ships(PluginRegistry.Kind kind, String name) {
+        return kind == PluginRegistry.Kind.CODEC ? CODEC_NAMES.containsValue(name) : INDEX_NAMES.contains(name);
     }
 }

@@ -30,7 +30,7 @@ import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.internal.parity.Quarantine;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
-import org.blobsfile.core.internal.plugin.IndexRegistry;
+import org.blobsfile.core.internal.plugin.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +75,7 @@ public final class StoreOpener {
             codecs = codecs.with(options.codec().get());
         }
         Codec writeCodec = codecs.forName(options.codecName());
-        IndexProvider provider = options.indexProvider().orElseGet(() -> IndexRegistry.discovered().forName(options.indexName()));
+        IndexProvider provider = options.indexProvider().orElseGet(() -> PluginRegistry.indexes().forName(options.indexName()));
         try {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new StoreConfigurationException(dir + " is not a directory");

@@ -11,7 +11,7 @@ import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.StoreStats;
 import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.plugin.IndexRegistry;
+import org.blobsfile.core.internal.plugin.PluginRegistry;
 import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class IndexRebuildTest {
                 store.put(random(rnd, 16 + rnd.nextInt(300))); // long enough never to repeat
             }
         }
-        try (StoreIndex index = StoreIndex.open(IndexRegistry.discovered().forName("rocksdb"), tmp)) {
+        try (StoreIndex index = StoreIndex.open(PluginRegistry.indexes().forName("rocksdb"), tmp)) {
             assertThat(index.count().blobs()).isEqualTo(5000);
             IndexMeta.Counters[] serial = {IndexMeta.Counters.ZERO};
             index.forEach((key, location) -> serial[0] = serial[0].plus(location));

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import org.blobsfile.api.PluginException;
+import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.Codec;
+import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.core.Plugins;
 import org.junit.jupiter.api.Test;
 
@@ -89,5 +92,38 @@ class RegistryTest {
         CodecRegistry r = CodecRegistry.discovered().with(new MarkerCodec(1, "snappy"));
         assertThat(r.forId(1)).isInstanceOf(MarkerCodec.class);
         assertThat(r.forName("snappy")).isInstanceOf(MarkerCodec.class);
+    }
+
+    /** An index provider that only has a name; the registry never opens it. */
+    private record NamedIndex(String name) implements IndexProvider {
+        @Override
+        public BlobIndex open(Path directory) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void destroy(Path directory) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void twoIndexesWithOneNameIsAnErrorNamingBoth() {
+        assertThatThrownBy(() -> PluginRegistry.of(PluginRegistry.Kind.INDEX,
+                List.<IndexProvider>of(new NamedIndex("x"), new NamedIndex("x")), IndexProvider::name))
+                .isInstanceOf(PluginException.class)
+                .hasMessageContaining("two indexes claim the name 'x'")
+                .hasMessageContaining(NamedIndex.class.getName());
+    }
+
+    @Test
+    void aMissingIndexNamesWhatIsAvailableAndTheArtifactToAdd() {
+        PluginRegistry<IndexProvider> only = PluginRegistry.of(PluginRegistry.Kind.INDEX,
+                List.<IndexProvider>of(new NamedIndex("memory")), IndexProvider::name);
+        assertThat(only.forName("memory").name()).isEqualTo("memory");
+        assertThatThrownBy(() -> only.forName("h2")).isInstanceOf(PluginException.class)
+                .hasMessage("index 'h2' not found; available: [memory]; add org.blobsfile:index-h2 to the class path");
+        assertThatThrownBy(() -> only.forName("mine")).isInstanceOf(PluginException.class)
+                .hasMessage("index 'mine' not found; available: [memory]; add the module that provides it to the class path");
     }
 }
