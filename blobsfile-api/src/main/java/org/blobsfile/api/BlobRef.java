@@ -73,7 +73,10 @@ public final class BlobRef implements Comparable<BlobRef> {
         return bytes.clone();
     }
 
-    /** @return the hash byte at {@code index}, without copying the array */
+    /**
+     * @param index 0 to 31
+     * @return the hash byte at {@code index}, without copying the array
+     */
     public byte byteAt(int index) {
         return bytes[index];
     }

@@ -66,6 +66,7 @@ public interface BlobStore extends AutoCloseable {
     /**
      * Reads a blob and checks its hash.
      *
+     * @param ref the blob's reference
      * @return its bytes, in a new array
      * @throws BlobNotFoundException      if the store does not hold it
      * @throws CorruptPackException       if its stored bytes are damaged
@@ -73,10 +74,14 @@ public interface BlobStore extends AutoCloseable {
      */
     byte[] get(BlobRef ref);
 
-    /** @return whether the store holds the blob (read from the index, no pack is touched) */
+    /**
+     * @param ref the blob's reference
+     * @return whether the store holds the blob (read from the index, no pack is touched)
+     */
     boolean exists(BlobRef ref);
 
     /**
+     * @param ref the blob's reference
      * @return the blob's uncompressed length
      * @throws BlobNotFoundException if the store does not hold it
      */

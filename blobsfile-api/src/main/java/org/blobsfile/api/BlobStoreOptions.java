@@ -127,6 +127,7 @@ public final class BlobStoreOptions {
          * Chooses, by name, the codec that compresses new blobs. Default {@code "none"}.
          * Existing blobs are read with whatever codec wrote them.
          *
+         * @param name the codec's name, in any case
          * @return this builder
          */
         public Builder codec(String name) {
@@ -138,6 +139,7 @@ public final class BlobStoreOptions {
         /**
          * Uses this codec instance for new blobs, and for reading its id, instead of a discovered one.
          *
+         * @param codec the codec
          * @return this builder
          */
         public Builder codec(Codec codec) {
@@ -149,6 +151,7 @@ public final class BlobStoreOptions {
         /**
          * Chooses the index by name. Default {@code "rocksdb"}.
          *
+         * @param name the index's name, in any case
          * @return this builder
          */
         public Builder index(String name) {
@@ -160,6 +163,7 @@ public final class BlobStoreOptions {
         /**
          * Uses this index provider instead of a discovered one.
          *
+         * @param provider the index provider
          * @return this builder
          */
         public Builder index(IndexProvider provider) {
@@ -171,6 +175,7 @@ public final class BlobStoreOptions {
         /**
          * Sets when puts reach stable storage. Default {@link Durability#GROUP}.
          *
+         * @param durability the durability mode
          * @return this builder
          */
         public Builder durability(Durability durability) {

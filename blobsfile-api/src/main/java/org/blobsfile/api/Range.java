@@ -36,17 +36,26 @@ public final class Range {
         return ALL.withPrefix(hex);
     }
 
-    /** @return this range starting at {@code from}, inclusive */
+    /**
+     * @param from the first reference the range may hold
+     * @return this range starting at {@code from}, inclusive
+     */
     public Range from(BlobRef from) {
         return new Range(from, to, prefix, limit);
     }
 
-    /** @return this range ending before {@code to}, exclusive */
+    /**
+     * @param to the first reference past the range
+     * @return this range ending before {@code to}, exclusive
+     */
     public Range to(BlobRef to) {
         return new Range(from, to, prefix, limit);
     }
 
-    /** @return this range with at most {@code limit} blobs */
+    /**
+     * @param limit the most blobs the range yields, 0 or more
+     * @return this range with at most {@code limit} blobs
+     */
     public Range limit(long limit) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, got " + limit);
@@ -54,7 +63,10 @@ public final class Range {
         return new Range(from, to, prefix, limit);
     }
 
-    /** @return this range restricted to blobs whose hex form starts with {@code hex} */
+    /**
+     * @param hex leading hex digits (any count from 0 to 64, either case)
+     * @return this range restricted to blobs whose hex form starts with {@code hex}
+     */
     public Range withPrefix(String hex) {
         String p = hex.toLowerCase(Locale.ROOT);
         if (p.length() > BlobRef.LENGTH * 2 || !p.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {

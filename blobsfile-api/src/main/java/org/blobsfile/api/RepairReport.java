@@ -14,7 +14,15 @@ import java.util.List;
  */
 public record RepairReport(List<Path> repaired, List<Path> quarantined, List<BlobRef> lost, List<Damage> damage,
                            List<Damage> remaining) {
-    /** Copies the lists so the report stays immutable. */
+    /**
+     * Copies the lists so the report stays immutable.
+     *
+     * @param repaired    packs rebuilt from parity and replaced
+     * @param quarantined packs beyond repair, moved aside
+     * @param lost        blobs that were only in quarantined packs
+     * @param damage      what verify found before the repair
+     * @param remaining   damage left in place
+     */
     public RepairReport {
         repaired = List.copyOf(repaired);
         quarantined = List.copyOf(quarantined);

@@ -11,7 +11,14 @@ import java.util.List;
  * @param damage    every finding, in pack and offset order; empty when the store is healthy
  */
 public record VerifyReport(int packs, long bytesRead, long blobs, List<Damage> damage) {
-    /** Copies the list so the report stays immutable. */
+    /**
+     * Copies the list so the report stays immutable.
+     *
+     * @param packs     packs checked
+     * @param bytesRead bytes read from them
+     * @param blobs     blob entries whose hash was checked
+     * @param damage    every finding, in pack and offset order
+     */
     public VerifyReport {
         damage = List.copyOf(damage);
     }

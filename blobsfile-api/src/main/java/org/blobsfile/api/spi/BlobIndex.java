@@ -36,6 +36,7 @@ public interface BlobIndex extends AutoCloseable {
     /**
      * Applies every write of {@code batch} atomically.
      *
+     * @param batch the puts, deletes and meta values to apply
      * @throws IOException if the index cannot be written
      */
     void write(IndexBatch batch) throws IOException;

@@ -22,6 +22,9 @@ public interface Codec {
     /**
      * Compresses {@code len} bytes of {@code src} from {@code off}.
      *
+     * @param src holds the blob
+     * @param off where it starts
+     * @param len its length
      * @return the payload; the store keeps the blob plain instead when this is not smaller
      */
     byte[] compress(byte[] src, int off, int len);
@@ -43,6 +46,9 @@ public interface Codec {
      * The length the payload decompresses to, read from its own header when the format has one.
      * Used to rebuild an index without decompressing every blob.
      *
+     * @param src holds the start of the payload
+     * @param off where it starts
+     * @param len how many of its bytes {@code src} holds there
      * @return the length, or -1 when it can only be learnt by decompressing
      * @throws IOException if the header is malformed
      */

@@ -20,6 +20,8 @@ public final class IndexBatch {
     /**
      * Adds or replaces a key.
      *
+     * @param key   the key
+     * @param value its new value
      * @return this batch
      */
     public IndexBatch put(byte[] key, byte[] value) {
@@ -30,6 +32,7 @@ public final class IndexBatch {
     /**
      * Removes a key (after this batch's puts); removing a missing key does nothing.
      *
+     * @param key the key
      * @return this batch
      */
     public IndexBatch delete(byte[] key) {
@@ -40,6 +43,8 @@ public final class IndexBatch {
     /**
      * Sets a meta value; a later value for the same name in this batch wins.
      *
+     * @param name  the meta value's name
+     * @param value its new value
      * @return this batch
      */
     public IndexBatch putMeta(String name, byte[] value) {

@@ -1,7 +1,5 @@
 package org.blobsfile.core.internal.hash;
 
-import org.blobsfile.api.BlobRef;
-
 /**
  * Unkeyed BLAKE2b with a 32-byte digest: the blob address. Every hash of the store goes through
  * here, computed by {@link FastBlake2b}; the tests hold it to Bouncy Castle's digest and the
@@ -19,10 +17,5 @@ public final class Blake2b {
     /** @return a digest to feed in pieces; one thread at a time */
     public static FastBlake2b newDigest() {
         return new FastBlake2b();
-    }
-
-    /** @return the reference of {@code data} */
-    static BlobRef ref(byte[] data) {
-        return BlobRef.of(hash(data, 0, data.length));
     }
 }

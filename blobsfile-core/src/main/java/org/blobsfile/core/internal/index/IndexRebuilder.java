@@ -41,7 +41,7 @@ public final class IndexRebuilder {
     private static final int BATCH = 4096;
 
     /** What the scan of one pack found. */
-    record PackScan(int pack, long entries, PackScanner.Result result) {
+    record PackScan(int pack, PackScanner.Result result) {
     }
 
     private final PackReaders readers;
@@ -162,7 +162,7 @@ public final class IndexRebuilder {
                 index.write(batch[0]);
             }
             LOG.debug("indexed {} entries of pack {}", count[0], pack);
-            return new PackScan(pack, count[0], r);
+            return new PackScan(pack, r);
         }
     }
 

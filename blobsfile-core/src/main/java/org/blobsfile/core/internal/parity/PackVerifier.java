@@ -58,10 +58,6 @@ public final class PackVerifier {
             damage = List.copyOf(damage);
         }
 
-        PackCheck(Path pack, int number, boolean sealed, long bytesRead, long blobs, List<Damage> damage) {
-            this(pack, number, sealed, bytesRead, blobs, damage, 0, null);
-        }
-
         public boolean isClean() {
             return damage.isEmpty();
         }

@@ -56,7 +56,7 @@ public final class Quarantine {
     /**
      * Moves pack {@code n} aside with its note and puts a tombstone in its place. The note is
      * written first and the tombstone is complete before it is renamed into place, so a crash
-     * leaves either the old pack or the tombstone, and at worst a gap that {@link #fillGaps} closes.
+     * leaves either the old pack or the tombstone, and at worst a gap that {@link #fillGap} closes.
      */
     public void quarantine(int n, String reason, Collection<BlobRef> lost) throws IOException {
         Files.createDirectories(dir);

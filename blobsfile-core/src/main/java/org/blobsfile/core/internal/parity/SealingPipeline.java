@@ -78,11 +78,6 @@ public final class SealingPipeline implements AutoCloseable {
         thread.execute(task);
     }
 
-    /** Records that pack {@code n} is sealed (a tombstone written in its place, for instance). */
-    void markSealed(int n) {
-        sealed.add(n);
-    }
-
     private void seal(int n, long blobCount) {
         Path p = PackFormat.path(dir, n);
         long t0 = System.nanoTime();

@@ -42,7 +42,7 @@ public final class Payloads {
      */
     public static long length(CodecRegistry codecs, int flag, int algo, long storedSize, byte[] prefix) throws IOException {
         if (isPlain(flag, algo) || storedSize == 0) {
-            return storedSize == 0 || isPlain(flag, algo) ? storedSize : 0;
+            return storedSize;
         }
         Codec c = codecs.find(algo);
         if (c == null) {

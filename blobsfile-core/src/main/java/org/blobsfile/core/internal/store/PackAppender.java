@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write side of the store: appends entries to the active pack, rolls it over when full, and
- * makes what it appended durable and indexed as the durability mode says, in the order DESIGN.md
- * §4 sets: append, force the pack, then one index batch that also records the checkpoint.
+ * makes what it appended durable and indexed as the durability mode says, always in this order:
+ * append, force the pack, then one index batch that also records the checkpoint.
  *
  * <p>SYNC_EACH and NONE finish each append under the write lock. GROUP appends only reserve
  * their bytes; each put then waits in the {@link GroupCommitter} for a commit that writes and
