@@ -92,7 +92,7 @@ else
         'org\.blobsfile\.bench\.DurablePutBenchmark\.threads(1|16)$' \
         'org\.blobsfile\.bench\.PutAllBenchmark\.' \
         'org\.blobsfile\.bench\.(Get|Enumerate|Rebuild|Verify)Benchmark\.' \
-        'org\.blobsfile\.core\.(ReedSolomon|Blake2b)Benchmark\.' \
+        'org\.blobsfile\.bench\.core\.(ReedSolomon|Blake2b)Benchmark\.' \
         "${jmh_args[@]}" -prof gc "$@"
     jmh seal 'org\.blobsfile\.bench\.core\.SealBenchmark\.' "${seal_args[@]}" -prof gc "$@"
 fi
