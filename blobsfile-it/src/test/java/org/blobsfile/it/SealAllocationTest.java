@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Random;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.parity.Sealer;
@@ -32,12 +33,11 @@ class SealAllocationTest {
             PackWriter.writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
             // one large plain entry of random bytes, then the EOF entry and its padding
             Random rnd = new Random(1);
-            long payload = MAX - PackFormat.HEADER_SIZE - 2L * PackFormat.ENTRY_HEADER - 1000;
-            byte[] h = new byte[PackFormat.ENTRY_HEADER];
-            PackFormat.putEntryHeader(h, 0, new byte[32], PackFormat.FLAG_BLOB, 0, payload);
+            long payload = MAX - PackFormat.HEADER_SIZE - 2L * EntryHeader.LENGTH - 1000;
+            byte[] h = new EntryHeader(new byte[32], PackFormat.FLAG_BLOB, 0, payload).encode();
             PackWriter.writeFully(ch, ByteBuffer.wrap(h), PackFormat.HEADER_SIZE);
             byte[] chunk = new byte[1 << 20];
-            long pos = PackFormat.HEADER_SIZE + PackFormat.ENTRY_HEADER;
+            long pos = PackFormat.HEADER_SIZE + EntryHeader.LENGTH;
             long end = pos + payload;
             while (pos < end) {
                 rnd.nextBytes(chunk);
@@ -45,9 +45,9 @@ class SealAllocationTest {
                 PackWriter.writeFully(ch, ByteBuffer.wrap(chunk, 0, n), pos);
                 pos += n;
             }
-            PackFormat.putEntryHeader(h, 0, new byte[32], PackFormat.FLAG_EOF, 0, MAX - end - PackFormat.ENTRY_HEADER);
+            h = EntryHeader.eof(MAX - end - EntryHeader.LENGTH).encode();
             PackWriter.writeFully(ch, ByteBuffer.wrap(h), end);
-            PackWriter.writeZeros(ch, end + PackFormat.ENTRY_HEADER, MAX);
+            PackWriter.writeZeros(ch, end + EntryHeader.LENGTH, MAX);
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.blobsfile.bench.BenchDirs;
 import org.blobsfile.bench.BlobSource;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.parity.Sealer;
@@ -77,12 +78,12 @@ public class SealBenchmark {
     static Path writeFullPack(Path dir, long maxPackSize) throws IOException {
         int size = (int) Math.min(ENTRY_PAYLOAD, PackFormat.maxPayload(maxPackSize));
         BlobSource blobs = new BlobSource(size, 0x5EED_0006L);
-        byte[] header = new byte[PackFormat.ENTRY_HEADER];
+        byte[] header = new byte[EntryHeader.LENGTH];
         try (PackWriter w = PackWriter.create(dir, 0, maxPackSize)) {
             while (w.fits(size)) {
                 byte[] blob = blobs.next();
-                PackFormat.putEntryHeader(header, 0, Blake2b.hash(blob, 0, size), PackFormat.FLAG_BLOB,
-                        PackFormat.ALGO_NONE, size);
+                new EntryHeader(Blake2b.hash(blob, 0, size), PackFormat.FLAG_BLOB, PackFormat.ALGO_NONE, size)
+                        .encode(header, 0);
                 w.append(new ByteBuffer[] {ByteBuffer.wrap(header), ByteBuffer.wrap(blob)}, 1);
             }
             w.finish();

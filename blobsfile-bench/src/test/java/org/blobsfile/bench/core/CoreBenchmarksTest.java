@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.parity.Sealer;
 import org.junit.jupiter.api.Test;
@@ -53,7 +54,7 @@ class CoreBenchmarksTest {
                     sealer.readDataArea(ch, (long) i * shard, shards[i], shard);
                 }
                 for (int k = 0; k < 2; k++) {
-                    ch.read(ByteBuffer.wrap(shards[10 + k]), PackFormat.parityOffset(max, k) + PackFormat.ENTRY_HEADER);
+                    ch.read(ByteBuffer.wrap(shards[10 + k]), PackFormat.parityOffset(max, k) + EntryHeader.LENGTH);
                 }
                 assertThat(Sealer.codec().isParityCorrect(shards, 0, shard)).isTrue();
             }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackWriter;
 
@@ -136,7 +137,7 @@ public final class Golden {
                     StandardOpenOption.READ)) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) r.storedSize());
                 while (b.hasRemaining()) {
-                    ch.read(b, r.offset() + PackFormat.ENTRY_HEADER + b.position());
+                    ch.read(b, r.offset() + EntryHeader.LENGTH + b.position());
                 }
                 out.put(r.hash(), b.array());
             }

@@ -28,7 +28,7 @@ public final class PackScanner {
      */
     public record Entry(long offset, byte[] hash, int flag, int algo, long storedSize) {
         public long payloadOffset() {
-            return offset + PackFormat.ENTRY_HEADER;
+            return offset + EntryHeader.LENGTH;
         }
 
         public long end() {
@@ -160,11 +160,11 @@ public final class PackScanner {
      */
     public Result scan(long from, Visitor visitor) throws IOException {
         long pos = from;
-        byte[] h = new byte[PackFormat.ENTRY_HEADER];
+        byte[] h = new byte[EntryHeader.LENGTH];
         while (pos < fileSize) {
-            if (fileSize - pos < PackFormat.ENTRY_HEADER) {
+            if (fileSize - pos < EntryHeader.LENGTH) {
                 return new Result(pos, null, List.of(), new Damage(pos,
-                        "truncated entry header (" + (fileSize - pos) + " of " + PackFormat.ENTRY_HEADER + " bytes)", true));
+                        "truncated entry header (" + (fileSize - pos) + " of " + EntryHeader.LENGTH + " bytes)", true));
             }
             Entry e = readEntry(pos, h);
             switch (e.flag()) {
@@ -210,9 +210,9 @@ public final class PackScanner {
         }
         List<Entry> parity = new ArrayList<>();
         long p = dataEnd;
-        byte[] h = new byte[PackFormat.ENTRY_HEADER];
+        byte[] h = new byte[EntryHeader.LENGTH];
         while (p < fileSize && parity.size() < PackFormat.PARITY_SHARDS) {
-            if (fileSize - p < PackFormat.ENTRY_HEADER) {
+            if (fileSize - p < EntryHeader.LENGTH) {
                 return new Result(pos, eof, parity, new Damage(p, "truncated parity entry header"));
             }
             Entry e = readEntry(p, h);
@@ -233,11 +233,9 @@ public final class PackScanner {
     }
 
     private Entry readEntry(long pos, byte[] h) throws IOException {
-        readFully(pos, h, 0, PackFormat.ENTRY_HEADER);
-        byte[] hash = new byte[PackFormat.HASH_SIZE];
-        System.arraycopy(h, PackFormat.HASH_OFFSET, hash, 0, PackFormat.HASH_SIZE);
-        return new Entry(pos, hash, h[PackFormat.FLAG_OFFSET] & 0xFF, h[PackFormat.ALGO_OFFSET] & 0xFF,
-                PackFormat.getU32(h, PackFormat.SIZE_OFFSET));
+        readFully(pos, h, 0, EntryHeader.LENGTH);
+        EntryHeader header = EntryHeader.decode(h, 0);
+        return new Entry(pos, header.hash(), header.flag(), header.codecId(), header.size());
     }
 
     /** @return the whole payload of {@code e} */

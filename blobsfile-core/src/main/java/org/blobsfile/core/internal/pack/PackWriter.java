@@ -206,14 +206,12 @@ public final class PackWriter implements Closeable {
 
     private void finishOnce() throws IOException {
         writeReservedOnce();
-        long padding = maxPackSize - end - PackFormat.ENTRY_HEADER;
+        long padding = maxPackSize - end - EntryHeader.LENGTH;
         if (padding < 0) {
             throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
         }
-        byte[] eof = new byte[PackFormat.ENTRY_HEADER];
-        PackFormat.putEntryHeader(eof, 0, new byte[PackFormat.HASH_SIZE], PackFormat.FLAG_EOF, PackFormat.ALGO_NONE, padding);
-        writeFully(channel, ByteBuffer.wrap(eof), end);
-        writeZeros(channel, end + PackFormat.ENTRY_HEADER, maxPackSize);
+        writeFully(channel, ByteBuffer.wrap(EntryHeader.eof(padding).encode()), end);
+        writeZeros(channel, end + EntryHeader.LENGTH, maxPackSize);
         channel.force(false);
         end = maxPackSize;
         written = maxPackSize;

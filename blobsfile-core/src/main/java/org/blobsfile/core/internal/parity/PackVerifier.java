@@ -16,6 +16,7 @@ import org.blobsfile.api.Damage;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.hash.FastBlake2b;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
@@ -214,7 +215,7 @@ public final class PackVerifier {
 
     /** @return the offset of the payload of parity entry {@code k} */
     static long parityPayload(long maxPackSize, int k) {
-        return PackFormat.parityOffset(maxPackSize, k) + PackFormat.ENTRY_HEADER;
+        return PackFormat.parityOffset(maxPackSize, k) + EntryHeader.LENGTH;
     }
 
     static void readFully(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
@@ -318,7 +319,7 @@ public final class PackVerifier {
         private final boolean sealed;
         private final boolean stopAtFirst;
         private final FastBlake2b digest = Blake2b.newDigest();
-        private final byte[] header = new byte[PackFormat.ENTRY_HEADER];
+        private final byte[] header = new byte[EntryHeader.LENGTH];
         final List<Damage> findings = new ArrayList<>();
         final List<Region> regions = new ArrayList<>();
         final List<BlobRef> damagedBlobs = new ArrayList<>();
@@ -385,27 +386,26 @@ public final class PackVerifier {
             long prev = -1;
             while (seq.pos() < limit) {
                 long at = seq.pos();
-                if (limit - at < PackFormat.ENTRY_HEADER) {
+                if (limit - at < EntryHeader.LENGTH) {
                     structuralBreak(seq, limit, at, prev, "truncated entry header (" + (limit - at) + " of "
-                            + PackFormat.ENTRY_HEADER + " bytes before " + (sealed ? "the end of the data area)" : "the end)"));
+                            + EntryHeader.LENGTH + " bytes before " + (sealed ? "the end of the data area)" : "the end)"));
                     return;
                 }
-                seq.copy(header, 0, PackFormat.ENTRY_HEADER);
-                int flag = header[PackFormat.FLAG_OFFSET] & 0xFF;
-                int algo = header[PackFormat.ALGO_OFFSET] & 0xFF;
-                long size = PackFormat.getU32(header, PackFormat.SIZE_OFFSET);
-                long end = at + PackFormat.ENTRY_HEADER + size;
-                switch (flag) {
+                seq.copy(header, 0, EntryHeader.LENGTH);
+                EntryHeader h = EntryHeader.decode(header, 0);
+                long size = h.size();
+                long end = at + EntryHeader.LENGTH + size;
+                switch (h.flag()) {
                     case PackFormat.FLAG_BLOB, PackFormat.FLAG_COMPRESSED -> {
                         if (end > limit || (maxPackSize > 0 && end > maxPackSize)) {
                             structuralBreak(seq, limit, at, prev, "entry of " + size + " bytes runs past the end of the "
                                     + (sealed ? "data area (" + maxPackSize + ")" : "pack (" + limit + ")"));
                             return;
                         }
-                        blob(seq, at, flag, algo, size);
+                        blob(seq, at, h);
                     }
                     case PackFormat.FLAG_EOF -> {
-                        eof(seq, limit, at, algo, size);
+                        eof(seq, limit, at, h);
                         return;
                     }
                     case PackFormat.FLAG_PARITY -> {
@@ -413,7 +413,7 @@ public final class PackVerifier {
                         return;
                     }
                     default -> {
-                        structuralBreak(seq, limit, at, prev, String.format("unknown entry flag 0x%02x", flag));
+                        structuralBreak(seq, limit, at, prev, String.format("unknown entry flag 0x%02x", h.flag()));
                         return;
                     }
                 }
@@ -446,14 +446,17 @@ public final class PackVerifier {
             }
         }
 
-        private void blob(Seq seq, long at, int flag, int algo, long size) throws IOException {
-            byte[] hash = Arrays.copyOf(header, PackFormat.HASH_SIZE);
+        private void blob(Seq seq, long at, EntryHeader h) throws IOException {
+            int flag = h.flag();
+            int algo = h.codecId();
+            long size = h.size();
+            byte[] hash = h.hash();
             BlobRef ref = BlobRef.of(hash);
-            long end = at + PackFormat.ENTRY_HEADER + size;
+            long end = at + EntryHeader.LENGTH + size;
             if (flag == PackFormat.FLAG_BLOB && algo != PackFormat.ALGO_NONE) {
-                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, ref, "plain entry with codec id " + algo + " (must be 0)");
+                dataFinding(at, at, at + EntryHeader.LENGTH, ref, "plain entry with codec id " + algo + " (must be 0)");
             } else if (flag == PackFormat.FLAG_COMPRESSED && algo == PackFormat.ALGO_NONE) {
-                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, ref, "compressed entry with codec id 0");
+                dataFinding(at, at, at + EntryHeader.LENGTH, ref, "compressed entry with codec id 0");
             }
             byte[] actual;
             if (Payloads.isPlain(flag, algo) || size == 0) {
@@ -487,18 +490,14 @@ public final class PackVerifier {
             }
         }
 
-        private void eof(Seq seq, long limit, long at, int algo, long size) throws IOException {
-            long end = at + PackFormat.ENTRY_HEADER + size;
-            boolean zeroHash = true;
-            for (int i = 0; i < PackFormat.HASH_SIZE; i++) {
-                zeroHash &= header[i] == 0;
-            }
+        private void eof(Seq seq, long limit, long at, EntryHeader h) throws IOException {
+            long end = at + EntryHeader.LENGTH + h.size();
             List<String> wrong = new ArrayList<>();
-            if (!zeroHash) {
+            if (!h.hasZeroHash()) {
                 wrong.add("hash is not zero");
             }
-            if (algo != PackFormat.ALGO_NONE) {
-                wrong.add("codec id " + algo);
+            if (h.codecId() != PackFormat.ALGO_NONE) {
+                wrong.add("codec id " + h.codecId());
             }
             if (maxPackSize > 0 && end != maxPackSize) {
                 wrong.add("padding ends at " + end + ", not at the pack size " + maxPackSize);
@@ -506,7 +505,7 @@ public final class PackVerifier {
                 wrong.add("the pack ends at " + limit + ", inside the padding");
             }
             if (!wrong.isEmpty()) {
-                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, null, "EOF entry: " + String.join(", ", wrong));
+                dataFinding(at, at, at + EntryHeader.LENGTH, null, "EOF entry: " + String.join(", ", wrong));
             }
             // a sealed pack's padding runs to the pack size whatever the size field says
             long padEnd = sealed ? limit : Math.min(limit, maxPackSize > 0 ? maxPackSize : end);
@@ -559,9 +558,9 @@ public final class PackVerifier {
          * data area is read, uninterpreted.
          */
         private void structuralBreak(Seq seq, long limit, long at, long prev, String what) throws IOException {
-            int mask = shardsOf(at, at + PackFormat.ENTRY_HEADER);
+            int mask = shardsOf(at, at + EntryHeader.LENGTH);
             if (prev >= 0) {
-                mask |= shardsOf(prev, prev + PackFormat.ENTRY_HEADER);
+                mask |= shardsOf(prev, prev + EntryHeader.LENGTH);
             }
             if (sealed) {
                 regions.add(new Region(at, mask));
@@ -576,26 +575,24 @@ public final class PackVerifier {
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 long at = PackFormat.parityOffset(maxPackSize, k);
                 int shard = PackFormat.DATA_SHARDS + k;
-                if (length < at + PackFormat.ENTRY_HEADER) {
+                if (length < at + EntryHeader.LENGTH) {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;
                     add(Math.min(at, length), shard, null, "parity entry " + k + " missing: the file ends at " + length);
                     seq.stream(length - seq.pos(), null);
                     continue;
                 }
-                seq.copy(header, 0, PackFormat.ENTRY_HEADER);
-                int flag = header[PackFormat.FLAG_OFFSET] & 0xFF;
-                int algo = header[PackFormat.ALGO_OFFSET] & 0xFF;
-                long size = PackFormat.getU32(header, PackFormat.SIZE_OFFSET);
+                seq.copy(header, 0, EntryHeader.LENGTH);
+                EntryHeader h = EntryHeader.decode(header, 0);
                 List<String> wrong = new ArrayList<>();
-                if (flag != PackFormat.FLAG_PARITY) {
-                    wrong.add(String.format("flag 0x%02x", flag));
+                if (!h.isParity()) {
+                    wrong.add(String.format("flag 0x%02x", h.flag()));
                 }
-                if (algo != PackFormat.ALGO_NONE) {
-                    wrong.add("codec id " + algo);
+                if (h.codecId() != PackFormat.ALGO_NONE) {
+                    wrong.add("codec id " + h.codecId());
                 }
-                if (size != shardSize) {
-                    wrong.add("size " + size + ", not the shard size " + shardSize);
+                if (h.size() != shardSize) {
+                    wrong.add("size " + h.size() + ", not the shard size " + shardSize);
                 }
                 if (!wrong.isEmpty()) {
                     damagedParity |= 1 << k;
@@ -609,7 +606,7 @@ public final class PackVerifier {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;
                     add(at, shard, null, "parity entry " + k + " truncated: " + avail + " of " + shardSize + " bytes");
-                } else if (!Arrays.equals(actual, 0, PackFormat.HASH_SIZE, header, 0, PackFormat.HASH_SIZE)) {
+                } else if (!Arrays.equals(actual, h.hash())) {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;
                     add(at, shard, null, "parity entry " + k + ": hash does not match its payload");

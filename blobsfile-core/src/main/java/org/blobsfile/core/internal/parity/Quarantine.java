@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackWriter;
 
@@ -91,10 +92,8 @@ public final class Quarantine {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             PackWriter.writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
-            byte[] eof = new byte[PackFormat.ENTRY_HEADER];
-            long padding = maxPackSize - PackFormat.HEADER_SIZE - PackFormat.ENTRY_HEADER;
-            PackFormat.putEntryHeader(eof, 0, new byte[PackFormat.HASH_SIZE], PackFormat.FLAG_EOF, PackFormat.ALGO_NONE, padding);
-            PackWriter.writeFully(ch, ByteBuffer.wrap(eof), PackFormat.HEADER_SIZE);
+            long padding = maxPackSize - PackFormat.HEADER_SIZE - EntryHeader.LENGTH;
+            PackWriter.writeFully(ch, ByteBuffer.wrap(EntryHeader.eof(padding).encode()), PackFormat.HEADER_SIZE);
             // one zero byte at the end leaves the padding a hole: the file costs no disk for it
             PackWriter.writeFully(ch, ByteBuffer.wrap(new byte[1]), maxPackSize - 1);
         }

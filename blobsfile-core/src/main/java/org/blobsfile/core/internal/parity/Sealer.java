@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.hash.FastBlake2b;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.pack.PackWriter;
@@ -48,11 +49,13 @@ public final class Sealer {
         if (ch.size() != PackFormat.sealedSize(maxPackSize)) {
             return false;
         }
-        byte[] h = new byte[PackFormat.ENTRY_HEADER];
+        byte[] h = new byte[EntryHeader.LENGTH];
         for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-            if (PackScanner.readUpTo(ch, PackFormat.parityOffset(maxPackSize, k), h, h.length) < h.length
-                    || (h[PackFormat.FLAG_OFFSET] & 0xFF) != PackFormat.FLAG_PARITY
-                    || PackFormat.getU32(h, PackFormat.SIZE_OFFSET) != shardSize) {
+            if (PackScanner.readUpTo(ch, PackFormat.parityOffset(maxPackSize, k), h, h.length) < h.length) {
+                return false;
+            }
+            EntryHeader header = EntryHeader.decode(h, 0);
+            if (!header.isParity() || header.size() != shardSize) {
                 return false;
             }
         }
@@ -71,8 +74,7 @@ public final class Sealer {
             ch.truncate(maxPackSize);
             byte[][] parity = writeParity(ch, ch);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                byte[] h = new byte[PackFormat.ENTRY_HEADER];
-                PackFormat.putEntryHeader(h, 0, parity[k], PackFormat.FLAG_PARITY, PackFormat.ALGO_NONE, shardSize);
+                byte[] h = EntryHeader.parity(parity[k], shardSize).encode();
                 PackWriter.writeFully(ch, ByteBuffer.wrap(h), PackFormat.parityOffset(maxPackSize, k));
             }
             ch.force(true);
@@ -100,7 +102,7 @@ public final class Sealer {
             RS.encodeParity(shards, 0, len);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] p = shards[PackFormat.DATA_SHARDS + k];
-                long at = PackFormat.parityOffset(maxPackSize, k) + PackFormat.ENTRY_HEADER + pos;
+                long at = PackFormat.parityOffset(maxPackSize, k) + EntryHeader.LENGTH + pos;
                 PackWriter.writeFully(out, ByteBuffer.wrap(p, 0, len), at);
                 digests[k].update(p, 0, len);
             }

@@ -21,6 +21,7 @@ import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.StoreIndex;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackWriter;
@@ -421,8 +422,7 @@ final class PackAppender implements AutoCloseable {
                 place(w);
                 rollover();
             }
-            byte[] header = new byte[PackFormat.ENTRY_HEADER];
-            PackFormat.putEntryHeader(header, 0, p.hash(), p.flag(), p.algo(), p.payload().length);
+            byte[] header = new EntryHeader(p.hash(), p.flag(), p.algo(), p.payload().length).encode();
             buffers.add(ByteBuffer.wrap(header));
             buffers.add(ByteBuffer.wrap(p.payload()));
             items.add(p);

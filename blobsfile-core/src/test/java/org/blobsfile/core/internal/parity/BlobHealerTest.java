@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.testing.Golden;
@@ -42,7 +43,7 @@ class BlobHealerTest {
         Path pack = Golden.copyStore(name, tmp).resolve("blobs-00000");
         Golden.Row row = Golden.manifest("sealed").stream().filter(r -> r.hash().equals(hash)).findFirst().orElseThrow();
         Map<String, byte[]> blobs = Golden.blobsByHash("sealed");
-        long payload = row.offset() + PackFormat.ENTRY_HEADER;
+        long payload = row.offset() + EntryHeader.LENGTH;
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
             byte[] asStored = new byte[(int) row.storedSize()];
             PackVerifier.readFully(ch, payload, asStored, asStored.length);

@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.pack.PackWriter;
@@ -263,13 +264,13 @@ class PackRepairerTest {
                     to = Math.min(MAX, from + shard);
                 } else {
                     from = PackFormat.parityOffset(MAX, s - 10);
-                    to = from + PackFormat.ENTRY_HEADER + shard;
+                    to = from + EntryHeader.LENGTH + shard;
                 }
                 long lo = from;
                 long hi = to;
                 List<Long> inside = marks.stream().filter(m -> m >= lo && m < hi).toList();
                 long start = switch (rnd.nextInt(4)) {
-                    case 0 -> inside.isEmpty() ? from : inside.get(rnd.nextInt(inside.size())) + rnd.nextInt(PackFormat.ENTRY_HEADER);
+                    case 0 -> inside.isEmpty() ? from : inside.get(rnd.nextInt(inside.size())) + rnd.nextInt(EntryHeader.LENGTH);
                     case 1 -> rnd.nextBoolean() ? from + rnd.nextInt(16) : to - 1 - rnd.nextInt(16);
                     default -> from + rnd.nextLong(to - from);
                 };

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.TreeSet;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.Damage;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.pack.PackWriter;
@@ -180,8 +181,8 @@ class PackVerifierTest {
                 offsets.add(r.offset() + f);
             }
             if (r.storedSize() > 0) {
-                offsets.add(r.offset() + PackFormat.ENTRY_HEADER + rnd.nextLong(r.storedSize()));
-                offsets.add(r.offset() + PackFormat.ENTRY_HEADER + r.storedSize() - 1);
+                offsets.add(r.offset() + EntryHeader.LENGTH + rnd.nextLong(r.storedSize()));
+                offsets.add(r.offset() + EntryHeader.LENGTH + r.storedSize() - 1);
             }
         }
         if (size > max) {
@@ -189,20 +190,20 @@ class PackVerifierTest {
             for (long f : fields) {
                 offsets.add(eof + f);
             }
-            offsets.add(eof + PackFormat.ENTRY_HEADER);
+            offsets.add(eof + EntryHeader.LENGTH);
             offsets.add(max - 1);
             for (int i = 0; i < 8; i++) {
-                offsets.add(eof + PackFormat.ENTRY_HEADER + rnd.nextLong(max - eof - PackFormat.ENTRY_HEADER));
+                offsets.add(eof + EntryHeader.LENGTH + rnd.nextLong(max - eof - EntryHeader.LENGTH));
             }
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 long p = PackFormat.parityOffset(max, k);
                 for (long f : fields) {
                     offsets.add(p + f);
                 }
-                offsets.add(p + PackFormat.ENTRY_HEADER);
-                offsets.add(p + PackFormat.ENTRY_HEADER + PackFormat.shardSize(max) - 1);
+                offsets.add(p + EntryHeader.LENGTH);
+                offsets.add(p + EntryHeader.LENGTH + PackFormat.shardSize(max) - 1);
                 for (int i = 0; i < 8; i++) {
-                    offsets.add(p + PackFormat.ENTRY_HEADER + rnd.nextLong(PackFormat.shardSize(max)));
+                    offsets.add(p + EntryHeader.LENGTH + rnd.nextLong(PackFormat.shardSize(max)));
                 }
             }
         }
