@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
 
 /**
  * The golden v1 corpus as shipped in the test resources: cases, their manifests and packs, the
@@ -160,7 +160,7 @@ public final class Golden {
         if (corrupt) {
             for (Damage d : damage(name)) {
                 try (FileChannel ch = FileChannel.open(dir.resolve(PackFormat.fileName(d.pack())), StandardOpenOption.WRITE)) {
-                    PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(d.newBytes()), d.offset());
+                    PositionalIo.writeFully(ch, d.offset(), java.nio.ByteBuffer.wrap(d.newBytes()));
                 }
             }
         }

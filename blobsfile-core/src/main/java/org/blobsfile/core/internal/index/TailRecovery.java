@@ -8,10 +8,10 @@ import java.util.Arrays;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
@@ -103,7 +103,7 @@ public final class TailRecovery {
                 } else if (last && r.damage() != null && r.eof() != null && r.damage().offset() == size
                         && r.eof().end() > size) {
                     LOG.warn("{}: completing the zero padding a crash interrupted", path);
-                    PackWriter.writeZeros(ch, size, r.eof().end());
+                    PositionalIo.writeZeros(ch, size, r.eof().end());
                     ch.force(true);
                 } else if (r.damage() != null) {
                     LOG.error("{}: damaged at offset {}: {}", path, r.damage().offset(), r.damage().reason());

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.blobsfile.core.internal.io.PositionalIo;
 
 /**
  * Walks the entries of one pack file in order and reports where its structure breaks. It checks
@@ -147,7 +148,7 @@ public final class PackScanner {
      */
     public String headerProblem() throws IOException {
         byte[] h = new byte[PackFormat.HEADER_SIZE];
-        int n = readUpTo(channel, 0, h, PackFormat.HEADER_SIZE);
+        int n = PositionalIo.readUpTo(channel, 0, h, PackFormat.HEADER_SIZE);
         return PackFormat.headerProblem(h, n);
     }
 
@@ -272,34 +273,14 @@ public final class PackScanner {
     /** Reads up to {@code len} bytes at {@code pos} into the window, fewer only where the file ends. */
     private int fill(long pos, int len) throws IOException {
         window.clear().limit(len);
-        return readUpTo(channel, pos, window);
+        return PositionalIo.readUpTo(channel, pos, window);
     }
 
     private void readChannel(long pos, byte[] dst, int off, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(dst, off, len);
-        while (b.hasRemaining()) {
-            int n = channel.read(b, pos + (b.position() - off));
-            if (n < 0) {
-                throw new EOFException(path + ": unexpected end of file at " + (pos + b.position() - off));
-            }
+        try {
+            PositionalIo.readFully(channel, pos, dst, off, len);
+        } catch (EOFException e) {
+            throw new EOFException(path + ": " + e.getMessage());
         }
-    }
-
-    /** Reads up to {@code len} bytes at {@code pos}, fewer only where the file ends; returns how many. */
-    public static int readUpTo(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
-        return readUpTo(ch, pos, ByteBuffer.wrap(dst, 0, len));
-    }
-
-    /**
-     * Fills {@code b} from its position 0 with the bytes at {@code pos}, fewer only where the
-     * file ends; returns how many.
-     */
-    private static int readUpTo(FileChannel ch, long pos, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) {
-                break;
-            }
-        }
-        return b.position();
     }
 }

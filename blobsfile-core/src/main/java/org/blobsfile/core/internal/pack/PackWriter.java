@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 
 /**
@@ -17,8 +18,6 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
  * Readers read the same file through their own channels, never through this one.
  */
 public final class PackWriter implements Closeable {
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16).asReadOnlyBuffer();
-
     private final Path path;
     private final int number;
     private final long maxPackSize;
@@ -61,7 +60,7 @@ public final class PackWriter implements Closeable {
         Path p = PackFormat.path(dir, n);
         FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
+            PositionalIo.writeFully(ch, 0, ByteBuffer.wrap(PackFormat.header()));
             ch.force(true);
             Fsync.directory(dir);
             return new PackWriter(p, n, maxPackSize, ch, PackFormat.HEADER_SIZE, 0);
@@ -210,8 +209,8 @@ public final class PackWriter implements Closeable {
         if (padding < 0) {
             throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
         }
-        writeFully(channel, ByteBuffer.wrap(EntryHeader.eof(padding).encode()), end);
-        writeZeros(channel, end + EntryHeader.LENGTH, maxPackSize);
+        PositionalIo.writeFully(channel, end, ByteBuffer.wrap(EntryHeader.eof(padding).encode()));
+        PositionalIo.writeZeros(channel, end + EntryHeader.LENGTH, maxPackSize);
         channel.force(false);
         end = maxPackSize;
         written = maxPackSize;
@@ -242,23 +241,6 @@ public final class PackWriter implements Closeable {
     /** @return whether the pack is closed with its EOF entry, everything in it forced */
     public boolean isFinished() {
         return finished;
-    }
-
-    /** Completes zero padding that a crash interrupted, from the file's end up to {@code upTo}. */
-    public static void writeZeros(FileChannel ch, long from, long upTo) throws IOException {
-        long pos = from;
-        while (pos < upTo) {
-            ByteBuffer z = ZEROS.duplicate();
-            z.limit((int) Math.min(z.capacity(), upTo - pos));
-            pos += ch.write(z, pos);
-        }
-    }
-
-    public static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        long p = pos;
-        while (b.hasRemaining()) {
-            p += ch.write(b, p);
-        }
     }
 
     /** Closes the pack's channel for good: {@link #reopen} no longer replaces it. */

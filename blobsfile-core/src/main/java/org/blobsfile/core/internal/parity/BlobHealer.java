@@ -3,6 +3,7 @@ package org.blobsfile.core.internal.parity;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.function.Predicate;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
 
 /**
@@ -44,7 +45,7 @@ public final class BlobHealer {
             return null;
         }
         byte[] current = new byte[storedSize];
-        PackVerifier.readFully(ch, payloadOffset, current, storedSize);
+        PositionalIo.readFully(ch, payloadOffset, current, 0, storedSize);
         int first = (int) (payloadOffset / shardSize);
         int last = (int) ((end - 1) / shardSize);
         Window w = new Window(ch, payloadOffset, end, current);
@@ -120,8 +121,8 @@ public final class BlobHealer {
                     if (i < PackFormat.DATA_SHARDS) {
                         sealer.readDataArea(ch, i * shardSize + x, shards[i], len);
                     } else {
-                        PackVerifier.readFully(ch, PackVerifier.parityPayload(maxPackSize, i - PackFormat.DATA_SHARDS) + x,
-                                shards[i], len);
+                        PositionalIo.readFully(ch, PackVerifier.parityPayload(maxPackSize, i - PackFormat.DATA_SHARDS) + x,
+                                shards[i], 0, len);
                     }
                 }
                 Sealer.codec().reconstruct(shards, present, 0, len);

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.store.StoreOpener;
 
@@ -212,8 +212,8 @@ public final class PackRepairer {
             if (decode) {
                 for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                     if (present[PackFormat.DATA_SHARDS + k]) {
-                        PackVerifier.readFully(in, PackVerifier.parityPayload(maxPackSize, k) + pos,
-                                shards[PackFormat.DATA_SHARDS + k], len);
+                        PositionalIo.readFully(in, PackVerifier.parityPayload(maxPackSize, k) + pos,
+                                shards[PackFormat.DATA_SHARDS + k], 0, len);
                     }
                 }
                 Sealer.codec().reconstruct(shards, present, 0, len);
@@ -223,7 +223,7 @@ public final class PackRepairer {
                 // the last shard's implicit zeros past the pack size are not part of the file
                 int inFile = (int) Math.max(0, Math.min(len, maxPackSize - at));
                 if (inFile > 0) {
-                    PackWriter.writeFully(out, ByteBuffer.wrap(shards[i], 0, inFile), at);
+                    PositionalIo.writeFully(out, at, ByteBuffer.wrap(shards[i], 0, inFile));
                 }
             }
             progress.accept((long) len * PackFormat.DATA_SHARDS);

@@ -2,7 +2,6 @@ package org.blobsfile.core.internal.parity;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,6 +15,7 @@ import org.blobsfile.api.Damage;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.hash.FastBlake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
@@ -204,7 +204,7 @@ public final class PackVerifier {
                 sealer.readDataArea(ch, i * shardSize + pos, shards[i], len);
             }
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                readFully(ch, parityPayload(maxPackSize, k) + pos, shards[PackFormat.DATA_SHARDS + k], len);
+                PositionalIo.readFully(ch, parityPayload(maxPackSize, k) + pos, shards[PackFormat.DATA_SHARDS + k], 0, len);
             }
             if (!Sealer.codec().isParityCorrect(shards, 0, len, temp)) {
                 return false;
@@ -216,15 +216,6 @@ public final class PackVerifier {
     /** @return the offset of the payload of parity entry {@code k} */
     static long parityPayload(long maxPackSize, int k) {
         return PackFormat.parityOffset(maxPackSize, k) + EntryHeader.LENGTH;
-    }
-
-    static void readFully(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(dst, 0, len);
-        while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) {
-                throw new EOFException("unexpected end of file at " + (pos + b.position()));
-            }
-        }
     }
 
     /** Thrown to end a scan at its first finding, when that is all the caller wants to know. */
@@ -275,12 +266,7 @@ public final class PackVerifier {
             if (n <= 0) {
                 throw new EOFException("read past the checked length " + end);
             }
-            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-            while (b.hasRemaining()) {
-                if (ch.read(b, start + b.position()) < 0) {
-                    throw new EOFException("unexpected end of file at " + (start + b.position()));
-                }
-            }
+            PositionalIo.readFully(ch, start, buf, 0, n);
             bufStart = start;
             bufLen = n;
             bufPos = 0;

@@ -15,9 +15,9 @@ import java.util.HashMap;
 import java.util.Map;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
 
 /**
  * The store's {@code quarantine/} directory: packs beyond repair are moved there with a note
@@ -91,11 +91,11 @@ public final class Quarantine {
     private void writeTombstone(Path p) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            PackWriter.writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
+            PositionalIo.writeFully(ch, 0, ByteBuffer.wrap(PackFormat.header()));
             long padding = maxPackSize - PackFormat.HEADER_SIZE - EntryHeader.LENGTH;
-            PackWriter.writeFully(ch, ByteBuffer.wrap(EntryHeader.eof(padding).encode()), PackFormat.HEADER_SIZE);
+            PositionalIo.writeFully(ch, PackFormat.HEADER_SIZE, ByteBuffer.wrap(EntryHeader.eof(padding).encode()));
             // one zero byte at the end leaves the padding a hole: the file costs no disk for it
-            PackWriter.writeFully(ch, ByteBuffer.wrap(new byte[1]), maxPackSize - 1);
+            PositionalIo.writeFully(ch, maxPackSize - 1, ByteBuffer.wrap(new byte[1]));
         }
         new Sealer(maxPackSize).seal(p);
     }

@@ -7,10 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.hash.FastBlake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.rs.ReedSolomon;
 
 /**
@@ -51,7 +50,7 @@ public final class Sealer {
         }
         byte[] h = new byte[EntryHeader.LENGTH];
         for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-            if (PackScanner.readUpTo(ch, PackFormat.parityOffset(maxPackSize, k), h, h.length) < h.length) {
+            if (PositionalIo.readUpTo(ch, PackFormat.parityOffset(maxPackSize, k), h, h.length) < h.length) {
                 return false;
             }
             EntryHeader header = EntryHeader.decode(h, 0);
@@ -75,7 +74,7 @@ public final class Sealer {
             byte[][] parity = writeParity(ch, ch);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] h = EntryHeader.parity(parity[k], shardSize).encode();
-                PackWriter.writeFully(ch, ByteBuffer.wrap(h), PackFormat.parityOffset(maxPackSize, k));
+                PositionalIo.writeFully(ch, PackFormat.parityOffset(maxPackSize, k), ByteBuffer.wrap(h));
             }
             ch.force(true);
         }
@@ -103,7 +102,7 @@ public final class Sealer {
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] p = shards[PackFormat.DATA_SHARDS + k];
                 long at = PackFormat.parityOffset(maxPackSize, k) + EntryHeader.LENGTH + pos;
-                PackWriter.writeFully(out, ByteBuffer.wrap(p, 0, len), at);
+                PositionalIo.writeFully(out, at, ByteBuffer.wrap(p, 0, len));
                 digests[k].update(p, 0, len);
             }
         }
@@ -120,12 +119,7 @@ public final class Sealer {
      */
     public void readDataArea(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
         int inFile = (int) Math.max(0, Math.min(len, maxPackSize - pos));
-        ByteBuffer b = ByteBuffer.wrap(dst, 0, inFile);
-        while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) {
-                throw new java.io.EOFException("data area ends early at " + (pos + b.position()));
-            }
-        }
+        PositionalIo.readFully(ch, pos, dst, 0, inFile);
         java.util.Arrays.fill(dst, inFile, len, (byte) 0);
     }
 }

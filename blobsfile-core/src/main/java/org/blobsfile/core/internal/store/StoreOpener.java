@@ -22,6 +22,7 @@ import org.blobsfile.core.internal.index.IndexRebuilder;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.index.TailRecovery;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
@@ -270,7 +271,7 @@ public final class StoreOpener {
             byte[] h = new byte[PackFormat.HEADER_SIZE];
             int len;
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                len = PackScanner.readUpTo(ch, 0, h, h.length);
+                len = PositionalIo.readUpTo(ch, 0, h, h.length);
             }
             String problem = PackFormat.headerProblem(h, len);
             if (problem == null) {
@@ -279,7 +280,7 @@ public final class StoreOpener {
             if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len)) {
                 LOG.warn("pack {} was torn while being created ({} bytes); writing its header again", p, len);
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                    PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(PackFormat.header()), 0);
+                    PositionalIo.writeFully(ch, 0, java.nio.ByteBuffer.wrap(PackFormat.header()));
                     ch.force(true);
                 }
                 continue;

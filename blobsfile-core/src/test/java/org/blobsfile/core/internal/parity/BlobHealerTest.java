@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
@@ -46,7 +47,7 @@ class BlobHealerTest {
         long payload = row.offset() + EntryHeader.LENGTH;
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
             byte[] asStored = new byte[(int) row.storedSize()];
-            PackVerifier.readFully(ch, payload, asStored, asStored.length);
+            PositionalIo.readFully(ch, payload, asStored, 0, asStored.length);
             assertThat(hashesTo(hash).test(asStored)).isFalse();
             byte[] healed = new BlobHealer(Golden.maxPackSize("sealed")).heal(ch, payload, (int) row.storedSize(), hashesTo(hash));
             assertThat(healed).isEqualTo(blobs.get(hash));

@@ -14,10 +14,10 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.core.testing.StoreTestSupport;
@@ -282,11 +282,11 @@ class PackRepairerTest {
                 };
                 len = (int) Math.min(len, to - start);
                 byte[] b = new byte[len];
-                PackVerifier.readFully(ch, start, b, len);
+                PositionalIo.readFully(ch, start, b, 0, len);
                 for (int i = 0; i < len; i++) {
                     b[i] ^= (byte) (1 + rnd.nextInt(255));
                 }
-                PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(b), start);
+                PositionalIo.writeFully(ch, start, java.nio.ByteBuffer.wrap(b));
                 what.append(" shard ").append(s).append(" [").append(start).append(", ").append(start + len).append(')');
             }
         }
@@ -315,9 +315,9 @@ class PackRepairerTest {
     static void flip(Path pack, long at, byte x) throws IOException {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             byte[] b = new byte[1];
-            PackVerifier.readFully(ch, at, b, 1);
+            PositionalIo.readFully(ch, at, b, 0, 1);
             b[0] ^= x;
-            PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(b), at);
+            PositionalIo.writeFully(ch, at, java.nio.ByteBuffer.wrap(b));
         }
     }
 

@@ -13,10 +13,10 @@ import java.util.Random;
 import java.util.TreeSet;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.Damage;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.core.testing.RecordingChannel;
@@ -215,16 +215,16 @@ class PackVerifierTest {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             for (long at : offsets) {
                 byte[] b = new byte[1];
-                PackVerifier.readFully(ch, at, b, 1);
+                PositionalIo.readFully(ch, at, b, 0, 1);
                 byte old = b[0];
                 b[0] ^= (byte) (1 + rnd.nextInt(255));
-                PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(b), at);
+                PositionalIo.writeFully(ch, at, java.nio.ByteBuffer.wrap(b));
                 PackVerifier.PackCheck c = check(v, pack);
                 // a codec id turned into one nobody has is reported as unchecked, not as damage
                 assertThat(!c.damage().isEmpty() || c.unchecked() > 0).as("flip at %d of %s (seed %d)", at, name, seed).isTrue();
                 assertThat(c.bytesRead()).isEqualTo(size);
                 b[0] = old;
-                PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(b), at);
+                PositionalIo.writeFully(ch, at, java.nio.ByteBuffer.wrap(b));
             }
         }
         assertThat(check(v, pack).damage()).isEmpty();

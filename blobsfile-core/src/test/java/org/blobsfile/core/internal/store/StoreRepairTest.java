@@ -23,8 +23,8 @@ import org.blobsfile.api.Damage;
 import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.core.testing.StoreTestSupport;
@@ -101,7 +101,7 @@ class StoreRepairTest {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
             byte[] junk = new byte[length];
             java.util.Arrays.fill(junk, (byte) 0x5A);
-            PackWriter.writeFully(ch, ByteBuffer.wrap(junk), offset);
+            PositionalIo.writeFully(ch, offset, ByteBuffer.wrap(junk));
         }
     }
 
