@@ -11,6 +11,7 @@ import java.util.Random;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.parity.Sealer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +52,7 @@ class SealAllocationTest {
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
-        Sealer sealer = new Sealer(MAX);
+        Sealer sealer = new Sealer(PackGeometry.of(MAX));
         sealer.seal(pack); // once to load and compile what sealing uses
         long before = threads.getThreadAllocatedBytes(tid);
         long t0 = System.nanoTime();

@@ -11,6 +11,7 @@ import org.blobsfile.bench.BlobSource;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.parity.Sealer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,10 +77,10 @@ public class SealBenchmark {
      * @return the pack's path
      */
     static Path writeFullPack(Path dir, long maxPackSize) throws IOException {
-        int size = (int) Math.min(ENTRY_PAYLOAD, PackFormat.maxPayload(maxPackSize));
+        int size = (int) Math.min(ENTRY_PAYLOAD, PackGeometry.of(maxPackSize).maxPayload());
         BlobSource blobs = new BlobSource(size, 0x5EED_0006L);
         byte[] header = new byte[EntryHeader.LENGTH];
-        try (PackWriter w = PackWriter.create(dir, 0, maxPackSize)) {
+        try (PackWriter w = PackWriter.create(dir, 0, PackGeometry.of(maxPackSize))) {
             while (w.fits(size)) {
                 byte[] blob = blobs.next();
                 new EntryHeader(Blake2b.hash(blob, 0, size), PackFormat.FLAG_BLOB, PackFormat.ALGO_NONE, size)
@@ -110,7 +111,7 @@ public class SealBenchmark {
      */
     @Benchmark
     public void seal() throws IOException {
-        new Sealer(maxPackSize).seal(pack);
+        new Sealer(PackGeometry.of(maxPackSize)).seal(pack);
     }
 
     /**
@@ -126,7 +127,7 @@ public class SealBenchmark {
                     if (ch.size() == maxPackSize) {
                         return; // never sealed: the run failed before, and said so
                     }
-                    if (!new Sealer(maxPackSize).isSealed(ch)) {
+                    if (!new Sealer(PackGeometry.of(maxPackSize)).isSealed(ch)) {
                         throw new IllegalStateException(pack + " is not sealed after the benchmark");
                     }
                 }

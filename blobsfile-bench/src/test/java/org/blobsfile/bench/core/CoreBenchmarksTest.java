@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.pack.EntryHeader;
-import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.parity.Sealer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,22 +39,22 @@ class CoreBenchmarksTest {
         long max = (1 << 20) + 7; // not a multiple of the shard count: the last shard is padded
         Path pack = SealBenchmark.writeFullPack(dir, max);
         assertThat(Files.size(pack)).isEqualTo(max);
-        Sealer sealer = new Sealer(max);
+        Sealer sealer = new Sealer(PackGeometry.of(max));
         for (int round = 0; round < 2; round++) {
             try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
                 ch.truncate(max);
             }
             sealer.seal(pack);
-            assertThat(Files.size(pack)).isEqualTo(PackFormat.sealedSize(max));
+            assertThat(Files.size(pack)).isEqualTo(PackGeometry.of(max).sealedSize());
             try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
                 assertThat(sealer.isSealed(ch)).isTrue();
-                int shard = (int) PackFormat.shardSize(max);
+                int shard = (int) PackGeometry.of(max).shardSize();
                 byte[][] shards = new byte[12][shard];
                 for (int i = 0; i < 10; i++) {
                     sealer.readDataArea(ch, (long) i * shard, shards[i], shard);
                 }
                 for (int k = 0; k < 2; k++) {
-                    ch.read(ByteBuffer.wrap(shards[10 + k]), PackFormat.parityOffset(max, k) + EntryHeader.LENGTH);
+                    ch.read(ByteBuffer.wrap(shards[10 + k]), PackGeometry.of(max).parityOffset(k) + EntryHeader.LENGTH);
                 }
                 assertThat(Sealer.codec().isParityCorrect(shards, 0, shard)).isTrue();
             }

@@ -5,9 +5,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
- * The v1 pack format: the file header, the entry flags, the shard counts and the arithmetic of
- * rollover and sealing; the entry header's fields are {@link EntryHeader}'s. All integers are
- * little-endian.
+ * The v1 pack format: the file header, the entry flags, the shard counts and the pack names; the
+ * entry header's fields are {@link EntryHeader}'s and the arithmetic of rollover and sealing is
+ * {@link PackGeometry}'s. All integers are little-endian.
  */
 public final class PackFormat {
     /** Length of the file header. */
@@ -90,53 +90,6 @@ public final class PackFormat {
     public static boolean isHeaderPrefix(byte[] h, int len) {
         byte[] good = header();
         return len < HEADER_SIZE && java.util.Arrays.equals(h, 0, len, good, 0, len);
-    }
-
-    /** @return the size of each Reed-Solomon shard of a sealed pack: {@code ceil(max / 10)} */
-    public static long shardSize(long maxPackSize) {
-        return (maxPackSize + DATA_SHARDS - 1) / DATA_SHARDS;
-    }
-
-    /** @return the length of a sealed pack: the data area plus two parity entries */
-    public static long sealedSize(long maxPackSize) {
-        return maxPackSize + PARITY_SHARDS * (EntryHeader.LENGTH + shardSize(maxPackSize));
-    }
-
-    /** @return the offset of parity entry {@code k} of a sealed pack */
-    public static long parityOffset(long maxPackSize, int k) {
-        return maxPackSize + k * (EntryHeader.LENGTH + shardSize(maxPackSize));
-    }
-
-    /**
-     * The largest payload one entry may have: a pack must still hold its header, the entry's
-     * header and the EOF entry's header.
-     */
-    public static long maxPayload(long maxPackSize) {
-        return maxPackSize - HEADER_SIZE - 2L * EntryHeader.LENGTH;
-    }
-
-    /**
-     * The rollover rule: an entry fits in a pack whose entries end at {@code end} when room
-     * is left for the EOF entry after it.
-     */
-    public static boolean fits(long end, long payload, long maxPackSize) {
-        return end + EntryHeader.LENGTH + payload + EntryHeader.LENGTH <= maxPackSize;
-    }
-
-    /**
-     * Infers the pack size from the length of a sealed pack, inverting {@link #sealedSize}.
-     *
-     * @return the pack size, or -1 when no pack size gives this length
-     */
-    public static long packSizeFromSealedLength(long length) {
-        // sealedSize(m) = m + 76 + 2*ceil(m/10) is strictly increasing, about 1.2*m
-        long guess = (long) ((length - 2.0 * EntryHeader.LENGTH) / 1.2);
-        for (long m = Math.max(1, guess - 16); m <= guess + 16; m++) {
-            if (sealedSize(m) == length) {
-                return m;
-            }
-        }
-        return -1;
     }
 
     /** @return the path of pack {@code n} in {@code dir} */

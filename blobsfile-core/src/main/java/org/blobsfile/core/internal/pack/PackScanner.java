@@ -88,7 +88,7 @@ public final class PackScanner {
     private final Path path;
     private final FileChannel channel;
     private final long fileSize;
-    private final long maxPackSize;
+    private final PackGeometry geometry;
     private final ByteBuffer window;
     private long windowStart;
     private int windowLength;
@@ -101,10 +101,10 @@ public final class PackScanner {
      * @param path        the pack, for messages
      * @param channel     an open channel on it
      * @param fileSize    its length
-     * @param maxPackSize the store's pack size, or 0 when unknown
+     * @param geometry    the store's pack geometry, or {@link PackGeometry#unknown} for a lone pack
      */
-    public PackScanner(Path path, FileChannel channel, long fileSize, long maxPackSize) {
-        this(path, channel, fileSize, maxPackSize, newWindow());
+    public PackScanner(Path path, FileChannel channel, long fileSize, PackGeometry geometry) {
+        this(path, channel, fileSize, geometry, newWindow());
     }
 
     /**
@@ -113,14 +113,14 @@ public final class PackScanner {
      * @param window a buffer of {@link #WINDOW} bytes, from {@link #newWindow} or
      *               {@link #newDirectWindow}; not shared with a scanner in use
      */
-    public PackScanner(Path path, FileChannel channel, long fileSize, long maxPackSize, ByteBuffer window) {
+    public PackScanner(Path path, FileChannel channel, long fileSize, PackGeometry geometry, ByteBuffer window) {
         if (window.capacity() < WINDOW) {
             throw new IllegalArgumentException("a scan window needs " + WINDOW + " bytes, got " + window.capacity());
         }
         this.path = path;
         this.channel = channel;
         this.fileSize = fileSize;
-        this.maxPackSize = maxPackSize;
+        this.geometry = geometry;
         this.window = window;
     }
 
@@ -174,9 +174,9 @@ public final class PackScanner {
                         return new Result(pos, null, List.of(), new Damage(pos, "truncated payload: entry of "
                                 + e.storedSize() + " bytes needs " + (e.end() - fileSize) + " more than the file has", true));
                     }
-                    if (maxPackSize > 0 && e.end() > maxPackSize) {
+                    if (geometry.isKnown() && e.end() > geometry.dataAreaEnd()) {
                         return new Result(pos, null, List.of(), new Damage(pos, "entry of " + e.storedSize()
-                                + " bytes runs past the pack size " + maxPackSize));
+                                + " bytes runs past the pack size " + geometry.maxPackSize()));
                     }
                     readAhead = e.storedSize() >= SKIP_PAYLOAD && !payloadsRead ? SPARSE_READ : WINDOW;
                     if (visitor != null) {
@@ -201,9 +201,9 @@ public final class PackScanner {
 
     private Result afterEof(long pos, Entry eof) throws IOException {
         long dataEnd = eof.end();
-        if (maxPackSize > 0 && dataEnd != maxPackSize) {
+        if (geometry.isKnown() && dataEnd != geometry.dataAreaEnd()) {
             return new Result(pos, eof, List.of(), new Damage(pos, "EOF entry padding ends at " + dataEnd
-                    + ", not at the pack size " + maxPackSize));
+                    + ", not at the pack size " + geometry.maxPackSize()));
         }
         if (dataEnd > fileSize) {
             return new Result(pos, eof, List.of(), new Damage(fileSize, "padding truncated: the file ends at "

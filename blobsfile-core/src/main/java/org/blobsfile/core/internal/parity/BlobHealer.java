@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.util.function.Predicate;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 
 /**
  * Rebuilds the bytes of one entry of a sealed pack from the other shards, in memory, when they
@@ -21,14 +22,14 @@ import org.blobsfile.core.internal.pack.PackFormat;
 public final class BlobHealer {
     private static final int TOTAL = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
 
-    private final long maxPackSize;
+    private final PackGeometry geometry;
     private final long shardSize;
     private final Sealer sealer;
 
-    public BlobHealer(long maxPackSize) {
-        this.maxPackSize = maxPackSize;
-        this.shardSize = PackFormat.shardSize(maxPackSize);
-        this.sealer = new Sealer(maxPackSize);
+    public BlobHealer(PackGeometry geometry) {
+        this.geometry = geometry;
+        this.shardSize = geometry.shardSize();
+        this.sealer = new Sealer(geometry);
     }
 
     /**
@@ -40,8 +41,8 @@ public final class BlobHealer {
      */
     public byte[] heal(FileChannel ch, long payloadOffset, int storedSize, Predicate<byte[]> good) throws IOException {
         long end = payloadOffset + storedSize;
-        if (storedSize <= 0 || payloadOffset < PackFormat.HEADER_SIZE || end > maxPackSize
-                || ch.size() < PackFormat.sealedSize(maxPackSize)) {
+        if (storedSize <= 0 || payloadOffset < PackFormat.HEADER_SIZE || end > geometry.dataAreaEnd()
+                || ch.size() < geometry.sealedSize()) {
             return null;
         }
         byte[] current = new byte[storedSize];
@@ -121,7 +122,7 @@ public final class BlobHealer {
                     if (i < PackFormat.DATA_SHARDS) {
                         sealer.readDataArea(ch, i * shardSize + x, shards[i], len);
                     } else {
-                        PositionalIo.readFully(ch, PackVerifier.parityPayload(maxPackSize, i - PackFormat.DATA_SHARDS) + x,
+                        PositionalIo.readFully(ch, geometry.parityPayload(i - PackFormat.DATA_SHARDS) + x,
                                 shards[i], 0, len);
                     }
                 }

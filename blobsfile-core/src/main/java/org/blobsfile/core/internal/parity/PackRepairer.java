@@ -16,6 +16,7 @@ import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.store.StoreOpener;
 
@@ -52,16 +53,18 @@ public final class PackRepairer {
     private static final int TOTAL = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
     private static final int ALL_DATA = (1 << PackFormat.DATA_SHARDS) - 1;
 
+    private final PackGeometry geometry;
     private final long maxPackSize;
     private final long shardSize;
     private final PackVerifier verifier;
     private final Sealer sealer;
 
-    public PackRepairer(long maxPackSize, CodecRegistry codecs) {
-        this.maxPackSize = maxPackSize;
-        this.shardSize = PackFormat.shardSize(maxPackSize);
-        this.verifier = new PackVerifier(maxPackSize, codecs);
-        this.sealer = new Sealer(maxPackSize);
+    public PackRepairer(PackGeometry geometry, CodecRegistry codecs) {
+        this.geometry = geometry;
+        this.maxPackSize = geometry.dataAreaEnd();
+        this.shardSize = geometry.shardSize();
+        this.verifier = new PackVerifier(geometry, codecs);
+        this.sealer = new Sealer(geometry);
     }
 
     /**
@@ -212,7 +215,7 @@ public final class PackRepairer {
             if (decode) {
                 for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                     if (present[PackFormat.DATA_SHARDS + k]) {
-                        PositionalIo.readFully(in, PackVerifier.parityPayload(maxPackSize, k) + pos,
+                        PositionalIo.readFully(in, geometry.parityPayload(k) + pos,
                                 shards[PackFormat.DATA_SHARDS + k], 0, len);
                     }
                 }

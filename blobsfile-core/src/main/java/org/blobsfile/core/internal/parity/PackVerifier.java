@@ -18,6 +18,7 @@ import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.blobsfile.core.internal.rs.ShardCoder;
@@ -112,22 +113,24 @@ public final class PackVerifier {
         FileChannel open(Path pack) throws IOException;
     }
 
+    private final PackGeometry geometry;
     private final long maxPackSize;
     private final long shardSize;
     private final CodecRegistry codecs;
     private final Opener opener;
     private final Sealer sealer;
 
-    public PackVerifier(long maxPackSize, CodecRegistry codecs) {
-        this(maxPackSize, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
+    public PackVerifier(PackGeometry geometry, CodecRegistry codecs) {
+        this(geometry, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
     }
 
-    PackVerifier(long maxPackSize, CodecRegistry codecs, Opener opener) {
-        this.maxPackSize = maxPackSize;
-        this.shardSize = maxPackSize > 0 ? PackFormat.shardSize(maxPackSize) : 0;
+    PackVerifier(PackGeometry geometry, CodecRegistry codecs, Opener opener) {
+        this.geometry = geometry;
+        this.maxPackSize = geometry.maxPackSize();
+        this.shardSize = geometry.shardSize();
         this.codecs = codecs;
         this.opener = opener;
-        this.sealer = maxPackSize > 0 ? new Sealer(maxPackSize) : null;
+        this.sealer = geometry.isKnown() ? new Sealer(geometry) : null;
     }
 
     /**
@@ -146,13 +149,13 @@ public final class PackVerifier {
                 return new PackCheck(pack, number, false, seq.read, scan.blobs, scan.sorted(), scan.unchecked, null);
             }
             scan.parity(seq, length);
-            boolean complete = length >= PackFormat.sealedSize(maxPackSize);
+            boolean complete = length >= geometry.sealedSize();
             boolean consistent = complete && parityConsistent(ch);
             if (!consistent && complete) {
                 scan.add(maxPackSize, -1, null, "parity does not match the data (Reed-Solomon check fails)");
             }
             Evidence ev = new Evidence(length, scan.regions, scan.unverifiedFrom, scan.erasedParity, scan.damagedParity,
-                    consistent, length == PackFormat.sealedSize(maxPackSize), scan.damagedBlobs);
+                    consistent, length == geometry.sealedSize(), scan.damagedBlobs);
             return new PackCheck(pack, number, true, seq.read, scan.blobs, scan.sorted(), scan.unchecked, ev);
         }
     }
@@ -181,7 +184,7 @@ public final class PackVerifier {
      */
     boolean sealVerifies(Path pack, FileChannel ch, LongConsumer progress) throws IOException {
         long length = ch.size();
-        if (length != PackFormat.sealedSize(maxPackSize)) {
+        if (length != geometry.sealedSize()) {
             return false;
         }
         Scan scan = new Scan(pack, true, true);
@@ -204,18 +207,13 @@ public final class PackVerifier {
                 sealer.readDataArea(ch, i * shardSize + pos, shards[i], len);
             }
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                PositionalIo.readFully(ch, parityPayload(maxPackSize, k) + pos, shards[PackFormat.DATA_SHARDS + k], 0, len);
+                PositionalIo.readFully(ch, geometry.parityPayload(k) + pos, shards[PackFormat.DATA_SHARDS + k], 0, len);
             }
             if (!Sealer.codec().isParityCorrect(shards, 0, len, temp)) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** @return the offset of the payload of parity entry {@code k} */
-    static long parityPayload(long maxPackSize, int k) {
-        return PackFormat.parityOffset(maxPackSize, k) + EntryHeader.LENGTH;
     }
 
     /** Thrown to end a scan at its first finding, when that is all the caller wants to know. */
@@ -349,7 +347,7 @@ public final class PackVerifier {
             if (offset < maxPackSize) {
                 return (int) (offset / shardSize);
             }
-            return PackFormat.DATA_SHARDS + (offset >= PackFormat.parityOffset(maxPackSize, 1) ? 1 : 0);
+            return PackFormat.DATA_SHARDS + (offset >= geometry.parityOffset(1) ? 1 : 0);
         }
 
         /** @return the data shards that bytes {@code [from, to)} of the data area lie in, as a bit set */
@@ -559,7 +557,7 @@ public final class PackVerifier {
         /** Reads and checks both parity entries of a sealed pack, and anything after them. */
         void parity(Seq seq, long length) throws IOException {
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                long at = PackFormat.parityOffset(maxPackSize, k);
+                long at = geometry.parityOffset(k);
                 int shard = PackFormat.DATA_SHARDS + k;
                 if (length < at + EntryHeader.LENGTH) {
                     erasedParity |= 1 << k;

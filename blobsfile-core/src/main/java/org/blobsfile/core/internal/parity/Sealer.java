@@ -10,6 +10,7 @@ import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.rs.ReedSolomon;
 
 /**
@@ -28,12 +29,14 @@ public final class Sealer {
 
     private static final ReedSolomon RS = new ReedSolomon(PackFormat.DATA_SHARDS, PackFormat.PARITY_SHARDS);
 
+    private final PackGeometry geometry;
     private final long maxPackSize;
     private final long shardSize;
 
-    public Sealer(long maxPackSize) {
-        this.maxPackSize = maxPackSize;
-        this.shardSize = PackFormat.shardSize(maxPackSize);
+    public Sealer(PackGeometry geometry) {
+        this.geometry = geometry;
+        this.maxPackSize = geometry.dataAreaEnd();
+        this.shardSize = geometry.shardSize();
     }
 
     public static ReedSolomon codec() {
@@ -45,12 +48,12 @@ public final class Sealer {
      *         entry headers are in place (their content is for verify to judge)
      */
     public boolean isSealed(FileChannel ch) throws IOException {
-        if (ch.size() != PackFormat.sealedSize(maxPackSize)) {
+        if (ch.size() != geometry.sealedSize()) {
             return false;
         }
         byte[] h = new byte[EntryHeader.LENGTH];
         for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-            if (PositionalIo.readUpTo(ch, PackFormat.parityOffset(maxPackSize, k), h, h.length) < h.length) {
+            if (PositionalIo.readUpTo(ch, geometry.parityOffset(k), h, h.length) < h.length) {
                 return false;
             }
             EntryHeader header = EntryHeader.decode(h, 0);
@@ -74,7 +77,7 @@ public final class Sealer {
             byte[][] parity = writeParity(ch, ch);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] h = EntryHeader.parity(parity[k], shardSize).encode();
-                PositionalIo.writeFully(ch, PackFormat.parityOffset(maxPackSize, k), ByteBuffer.wrap(h));
+                PositionalIo.writeFully(ch, geometry.parityOffset(k), ByteBuffer.wrap(h));
             }
             ch.force(true);
         }
@@ -101,7 +104,7 @@ public final class Sealer {
             RS.encodeParity(shards, 0, len);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] p = shards[PackFormat.DATA_SHARDS + k];
-                long at = PackFormat.parityOffset(maxPackSize, k) + EntryHeader.LENGTH + pos;
+                long at = geometry.parityPayload(k) + pos;
                 PositionalIo.writeFully(out, at, ByteBuffer.wrap(p, 0, len));
                 digests[k].update(p, 0, len);
             }

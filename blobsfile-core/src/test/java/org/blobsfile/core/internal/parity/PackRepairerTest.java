@@ -17,6 +17,7 @@ import org.blobsfile.api.BlobStore;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.Golden;
@@ -66,7 +67,7 @@ class PackRepairerTest {
             }
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.sorted().toList()) {
-                    if (PackFormat.packNumber(p.getFileName().toString()) >= 0 && Files.size(p) == PackFormat.sealedSize(MAX)) {
+                    if (PackFormat.packNumber(p.getFileName().toString()) >= 0 && Files.size(p) == PackGeometry.of(MAX).sealedSize()) {
                         sealedPacks.add(p);
                     }
                 }
@@ -77,7 +78,7 @@ class PackRepairerTest {
     }
 
     static PackVerifier verifier(long max) {
-        return new PackVerifier(max, CodecRegistry.discovered());
+        return new PackVerifier(PackGeometry.of(max), CodecRegistry.discovered());
     }
 
     static PackVerifier.PackCheck check(long max, Path pack) throws IOException {
@@ -85,7 +86,7 @@ class PackRepairerTest {
     }
 
     static PackRepairer.Outcome repair(long max, Path pack) throws IOException {
-        return new PackRepairer(max, CodecRegistry.discovered()).repair(pack, check(max, pack), n -> { });
+        return new PackRepairer(PackGeometry.of(max), CodecRegistry.discovered()).repair(pack, check(max, pack), n -> { });
     }
 
     // ---- golden cases ------------------------------------------------------------------------
@@ -136,7 +137,7 @@ class PackRepairerTest {
         Path pack = dir.resolve("blobs-00000");
         long max = Golden.maxPackSize("sealed");
         flip(pack, 400_000, (byte) 0x01);
-        new Sealer(max).seal(pack);
+        new Sealer(PackGeometry.of(max)).seal(pack);
         byte[] before = Files.readAllBytes(pack);
         PackRepairer.Outcome o = repair(max, pack);
         assertThat(o.status()).isEqualTo(PackRepairer.Status.UNRECOVERABLE);
@@ -153,7 +154,7 @@ class PackRepairerTest {
         long max = Golden.maxPackSize("sealed-odd");
         String sha = Golden.sha256(pack);
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
-            ch.truncate(PackFormat.parityOffset(max, 1) + 1000);
+            ch.truncate(PackGeometry.of(max).parityOffset(1) + 1000);
         }
         PackVerifier.PackCheck c = check(max, pack);
         assertThat(c.damage()).isNotEmpty();
@@ -193,7 +194,7 @@ class PackRepairerTest {
 
             PackVerifier.PackCheck c = check(MAX, pack);
             assertThat(c.damage()).as(as).isNotEmpty();
-            PackRepairer.Outcome o = new PackRepairer(MAX, CodecRegistry.discovered()).repair(pack, c, n -> { });
+            PackRepairer.Outcome o = new PackRepairer(PackGeometry.of(MAX), CodecRegistry.discovered()).repair(pack, c, n -> { });
             assertThat(o.status()).as(as + "; " + o.reason()).isEqualTo(PackRepairer.Status.REPAIRED);
             assertThat(Files.readAllBytes(pack)).as(as).isEqualTo(original);
             assertThat(o.rebuiltShards()).as(as).containsAll(shards.stream().filter(s -> s < 10).toList());
@@ -252,7 +253,7 @@ class PackRepairerTest {
      * @return what was damaged, for assertion messages
      */
     static String damage(Random rnd, Path pack, List<Integer> shards) throws IOException {
-        long shard = PackFormat.shardSize(MAX);
+        long shard = PackGeometry.of(MAX).shardSize();
         List<Long> marks = structure(pack);
         StringBuilder what = new StringBuilder("damaged " + pack.getFileName());
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -263,7 +264,7 @@ class PackRepairerTest {
                     from = s * shard;
                     to = Math.min(MAX, from + shard);
                 } else {
-                    from = PackFormat.parityOffset(MAX, s - 10);
+                    from = PackGeometry.of(MAX).parityOffset(s - 10);
                     to = from + EntryHeader.LENGTH + shard;
                 }
                 long lo = from;
@@ -300,7 +301,7 @@ class PackRepairerTest {
         out.add(26L);
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
             List<Long> entries = new ArrayList<>();
-            PackScanner.Result r = new PackScanner(pack, ch, ch.size(), MAX).scan(PackFormat.HEADER_SIZE,
+            PackScanner.Result r = new PackScanner(pack, ch, ch.size(), PackGeometry.of(MAX)).scan(PackFormat.HEADER_SIZE,
                     (e, s) -> entries.add(e.offset()));
             out.addAll(entries);
             out.add(r.eof().offset());

@@ -16,6 +16,7 @@ import org.blobsfile.api.Damage;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.Golden;
@@ -31,7 +32,7 @@ class PackVerifierTest {
     Path tmp;
 
     static PackVerifier verifier(String goldenCase) {
-        return new PackVerifier(Golden.maxPackSize(goldenCase), CodecRegistry.discovered());
+        return new PackVerifier(PackGeometry.of(Golden.maxPackSize(goldenCase)), CodecRegistry.discovered());
     }
 
     static PackVerifier.PackCheck check(PackVerifier v, Path pack) throws IOException {
@@ -122,7 +123,7 @@ class PackVerifierTest {
             Path pack = PackFormat.path(dir, n);
             long size = Files.size(pack);
             List<RecordingChannel> opened = new ArrayList<>();
-            PackVerifier v = new PackVerifier(Golden.maxPackSize(name), CodecRegistry.discovered(), p -> {
+            PackVerifier v = new PackVerifier(PackGeometry.of(Golden.maxPackSize(name)), CodecRegistry.discovered(), p -> {
                 RecordingChannel c = new RecordingChannel(FileChannel.open(p, StandardOpenOption.READ));
                 opened.add(c);
                 return c;
@@ -196,14 +197,14 @@ class PackVerifierTest {
                 offsets.add(eof + EntryHeader.LENGTH + rnd.nextLong(max - eof - EntryHeader.LENGTH));
             }
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                long p = PackFormat.parityOffset(max, k);
+                long p = PackGeometry.of(max).parityOffset(k);
                 for (long f : fields) {
                     offsets.add(p + f);
                 }
                 offsets.add(p + EntryHeader.LENGTH);
-                offsets.add(p + EntryHeader.LENGTH + PackFormat.shardSize(max) - 1);
+                offsets.add(p + EntryHeader.LENGTH + PackGeometry.of(max).shardSize() - 1);
                 for (int i = 0; i < 8; i++) {
-                    offsets.add(p + EntryHeader.LENGTH + rnd.nextLong(PackFormat.shardSize(max)));
+                    offsets.add(p + EntryHeader.LENGTH + rnd.nextLong(PackGeometry.of(max).shardSize()));
                 }
             }
         }
@@ -233,7 +234,7 @@ class PackVerifierTest {
     /** @return the offset of the EOF entry of a sealed pack */
     static long eofOffset(Path pack, long max) throws IOException {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
-            return new PackScanner(pack, ch, ch.size(), max).scan(PackFormat.HEADER_SIZE, null).eof().offset();
+            return new PackScanner(pack, ch, ch.size(), PackGeometry.of(max)).scan(PackFormat.HEADER_SIZE, null).eof().offset();
         }
     }
 }
