@@ -1,7 +1,6 @@
 package org.blobsfile.core.internal.parity;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
-import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
@@ -50,19 +48,15 @@ public final class PackRepairer {
     public record Outcome(Status status, List<Integer> rebuiltShards, String reason, List<BlobRef> damagedBlobs) {
     }
 
-    private static final int TOTAL = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
+    private static final int TOTAL = ShardStripes.TOTAL;
     private static final int ALL_DATA = (1 << PackFormat.DATA_SHARDS) - 1;
 
     private final PackGeometry geometry;
-    private final long maxPackSize;
-    private final long shardSize;
     private final PackVerifier verifier;
     private final Sealer sealer;
 
     public PackRepairer(PackGeometry geometry, CodecRegistry codecs) {
         this.geometry = geometry;
-        this.maxPackSize = geometry.dataAreaEnd();
-        this.shardSize = geometry.shardSize();
         this.verifier = new PackVerifier(geometry, codecs);
         this.sealer = new Sealer(geometry);
     }
@@ -124,7 +118,7 @@ public final class PackRepairer {
         }
         if (ev.unverifiedFrom() >= 0) {
             // past a structural break nothing was checked: damage there would not have shown
-            pool |= ALL_DATA & ~((1 << (int) (Math.min(ev.unverifiedFrom(), maxPackSize - 1) / shardSize)) - 1);
+            pool |= ALL_DATA & ~((1 << (int) (Math.min(ev.unverifiedFrom(), geometry.dataAreaEnd() - 1) / geometry.shardSize())) - 1);
         }
         int first = regions.get(0).shards();
         int fallback = ALL_DATA & ~(Integer.lowestOneBit(first) - 1);
@@ -204,32 +198,26 @@ public final class PackRepairer {
             present[i] = (missing & (1 << i)) == 0;
         }
         boolean decode = (missing & ALL_DATA) != 0;
-        byte[][] shards = new byte[TOTAL][(int) Math.min(Sealer.CHUNK, shardSize)];
-        for (long pos = 0; pos < shardSize; pos += Sealer.CHUNK) {
-            int len = (int) Math.min(Sealer.CHUNK, shardSize - pos);
+        ShardStripes stripes = ShardStripes.whole(geometry);
+        byte[][] shards = stripes.newBuffers();
+        for (ShardStripes.Stripe s : stripes) {
             for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
                 if (present[i]) {
-                    sealer.readDataArea(in, i * shardSize + pos, shards[i], len);
+                    s.read(in, i, shards[i]);
                 }
             }
             if (decode) {
-                for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                    if (present[PackFormat.DATA_SHARDS + k]) {
-                        PositionalIo.readFully(in, geometry.parityPayload(k) + pos,
-                                shards[PackFormat.DATA_SHARDS + k], 0, len);
+                for (int k = PackFormat.DATA_SHARDS; k < TOTAL; k++) {
+                    if (present[k]) {
+                        s.read(in, k, shards[k]);
                     }
                 }
-                Sealer.codec().reconstruct(shards, present, 0, len);
+                Sealer.codec().reconstruct(shards, present, 0, s.length());
             }
             for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
-                long at = i * shardSize + pos;
-                // the last shard's implicit zeros past the pack size are not part of the file
-                int inFile = (int) Math.max(0, Math.min(len, maxPackSize - at));
-                if (inFile > 0) {
-                    PositionalIo.writeFully(out, at, ByteBuffer.wrap(shards[i], 0, inFile));
-                }
+                s.write(out, i, shards[i]);
             }
-            progress.accept((long) len * PackFormat.DATA_SHARDS);
+            progress.accept((long) s.length() * PackFormat.DATA_SHARDS);
         }
     }
 

@@ -33,7 +33,7 @@ import org.blobsfile.core.internal.rs.ShardCoder;
  * are kept apart because entry hashing needs the bytes in file order while the parity check
  * needs the ten shards side by side; interleaving them would need a shard's worth of buffering.
  * Only the first pass counts toward {@link PackCheck#bytesRead()} and the progress callback, so
- * both report each byte once. Memory is a few chunks of {@link Sealer#CHUNK} bytes, plus the
+ * both report each byte once. Memory is a few chunks of {@link ShardStripes#CHUNK} bytes, plus the
  * payload of a compressed entry while it is decoded.
  */
 public final class PackVerifier {
@@ -118,7 +118,6 @@ public final class PackVerifier {
     private final long shardSize;
     private final CodecRegistry codecs;
     private final Opener opener;
-    private final Sealer sealer;
 
     public PackVerifier(PackGeometry geometry, CodecRegistry codecs) {
         this(geometry, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
@@ -130,7 +129,6 @@ public final class PackVerifier {
         this.shardSize = geometry.shardSize();
         this.codecs = codecs;
         this.opener = opener;
-        this.sealer = geometry.isKnown() ? new Sealer(geometry) : null;
     }
 
     /**
@@ -198,18 +196,14 @@ public final class PackVerifier {
 
     /** Streams the data area and both parity payloads through the Reed-Solomon check. */
     private boolean parityConsistent(FileChannel ch) throws IOException {
-        int total = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
-        byte[][] shards = new byte[total][(int) Math.min(Sealer.CHUNK, shardSize)];
+        ShardStripes stripes = ShardStripes.whole(geometry);
+        byte[][] shards = stripes.newBuffers();
         byte[] temp = new byte[2 * ShardCoder.WINDOW];
-        for (long pos = 0; pos < shardSize; pos += Sealer.CHUNK) {
-            int len = (int) Math.min(Sealer.CHUNK, shardSize - pos);
-            for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
-                sealer.readDataArea(ch, i * shardSize + pos, shards[i], len);
+        for (ShardStripes.Stripe s : stripes) {
+            for (int i = 0; i < ShardStripes.TOTAL; i++) {
+                s.read(ch, i, shards[i]);
             }
-            for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                PositionalIo.readFully(ch, geometry.parityPayload(k) + pos, shards[PackFormat.DATA_SHARDS + k], 0, len);
-            }
-            if (!Sealer.codec().isParityCorrect(shards, 0, len, temp)) {
+            if (!Sealer.codec().isParityCorrect(shards, 0, s.length(), temp)) {
                 return false;
             }
         }
@@ -246,7 +240,7 @@ public final class PackVerifier {
             this.ch = ch;
             this.end = end;
             this.progress = progress;
-            this.buf = new byte[(int) Math.max(1, Math.min(Sealer.CHUNK, end - start))];
+            this.buf = new byte[(int) Math.max(1, Math.min(ShardStripes.CHUNK, end - start))];
             this.bufStart = start;
         }
 
