@@ -10,9 +10,9 @@ import java.util.List;
 import org.blobsfile.core.internal.io.PositionalIo;
 
 /**
- * Walks the entries of one pack file in order and reports where its structure breaks. It checks
- * structure only (headers, flags, lengths); hashing is left to the visitor, so a rebuild can skip
- * it while recovery and verification do it. Not thread-safe: one scanner per scan.
+ * Walks the entries of one pack file in order, through {@link PackWalker}, and reports where its
+ * structure breaks. It checks structure only (headers, flags, lengths); hashing is left to the
+ * visitor, so a rebuild can skip it while recovery does it. Not thread-safe: one scanner per scan.
  */
 public final class PackScanner {
     /** Read-ahead window: large enough that scanning small entries costs few system calls. */
@@ -28,6 +28,20 @@ public final class PackScanner {
      * @param storedSize the size field (payload length; padding length for an EOF entry)
      */
     public record Entry(long offset, byte[] hash, int flag, int algo, long storedSize) {
+        /**
+         * @param offset where the header is
+         * @param header the header found there
+         * @return the entry
+         */
+        public static Entry at(long offset, EntryHeader header) {
+            return new Entry(offset, header.hash(), header.flag(), header.codecId(), header.size());
+        }
+
+        /** @return the entry's header */
+        public EntryHeader header() {
+            return new EntryHeader(hash, flag, algo, storedSize);
+        }
+
         public long payloadOffset() {
             return offset + EntryHeader.LENGTH;
         }
@@ -160,43 +174,41 @@ public final class PackScanner {
      * @return what was found
      */
     public Result scan(long from, Visitor visitor) throws IOException {
-        long pos = from;
-        byte[] h = new byte[EntryHeader.LENGTH];
-        while (pos < fileSize) {
-            if (fileSize - pos < EntryHeader.LENGTH) {
-                return new Result(pos, null, List.of(), new Damage(pos,
-                        "truncated entry header (" + (fileSize - pos) + " of " + EntryHeader.LENGTH + " bytes)", true));
-            }
-            Entry e = readEntry(pos, h);
-            switch (e.flag()) {
-                case PackFormat.FLAG_BLOB, PackFormat.FLAG_COMPRESSED -> {
-                    if (e.end() > fileSize) {
-                        return new Result(pos, null, List.of(), new Damage(pos, "truncated payload: entry of "
-                                + e.storedSize() + " bytes needs " + (e.end() - fileSize) + " more than the file has", true));
-                    }
-                    if (geometry.isKnown() && e.end() > geometry.dataAreaEnd()) {
-                        return new Result(pos, null, List.of(), new Damage(pos, "entry of " + e.storedSize()
-                                + " bytes runs past the pack size " + geometry.maxPackSize()));
-                    }
-                    readAhead = e.storedSize() >= SKIP_PAYLOAD && !payloadsRead ? SPARSE_READ : WINDOW;
-                    if (visitor != null) {
-                        visitor.blob(e, this);
-                    }
-                    pos = e.end();
-                }
-                case PackFormat.FLAG_EOF -> {
-                    return afterEof(pos, e);
-                }
-                case PackFormat.FLAG_PARITY -> {
-                    return new Result(pos, null, List.of(), new Damage(pos, "parity entry before the EOF entry"));
-                }
-                default -> {
-                    return new Result(pos, null, List.of(), new Damage(pos,
-                            String.format("unknown entry flag 0x%02x", e.flag())));
+        Result[] stopped = {null};
+        long pos = PackWalker.walk(this::readFully, from, fileSize, geometry, new PackWalker.Steps() {
+            @Override
+            public void blob(Entry e) throws IOException {
+                readAhead = e.storedSize() >= SKIP_PAYLOAD && !payloadsRead ? SPARSE_READ : WINDOW;
+                if (visitor != null) {
+                    visitor.blob(e, PackScanner.this);
                 }
             }
-        }
-        return new Result(pos, null, List.of(), null);
+
+            @Override
+            public void eof(Entry e) throws IOException {
+                stopped[0] = afterEof(e.offset(), e);
+            }
+
+            @Override
+            public void broken(PackWalker.Break kind, long at, Entry e) {
+                stopped[0] = new Result(at, null, List.of(), damage(kind, at, e));
+            }
+        });
+        return stopped[0] != null ? stopped[0] : new Result(pos, null, List.of(), null);
+    }
+
+    /** @return the damage a break in the entries is to a scan: a write cut short when the file just ends */
+    private Damage damage(PackWalker.Break kind, long at, Entry e) {
+        return switch (kind) {
+            case TRUNCATED_HEADER -> new Damage(at,
+                    "truncated entry header (" + (fileSize - at) + " of " + EntryHeader.LENGTH + " bytes)", true);
+            case PAST_LIMIT -> new Damage(at, "truncated payload: entry of "
+                    + e.storedSize() + " bytes needs " + (e.end() - fileSize) + " more than the file has", true);
+            case PAST_DATA_AREA -> new Damage(at, "entry of " + e.storedSize()
+                    + " bytes runs past the pack size " + geometry.maxPackSize());
+            case PARITY_BEFORE_EOF -> new Damage(at, "parity entry before the EOF entry");
+            case UNKNOWN_FLAG -> new Damage(at, String.format("unknown entry flag 0x%02x", e.flag()));
+        };
     }
 
     private Result afterEof(long pos, Entry eof) throws IOException {
@@ -235,8 +247,7 @@ public final class PackScanner {
 
     private Entry readEntry(long pos, byte[] h) throws IOException {
         readFully(pos, h, 0, EntryHeader.LENGTH);
-        EntryHeader header = EntryHeader.decode(h, 0);
-        return new Entry(pos, header.hash(), header.flag(), header.codecId(), header.size());
+        return Entry.at(pos, EntryHeader.decode(h, 0));
     }
 
     /** @return the whole payload of {@code e} */

@@ -19,6 +19,8 @@ import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.pack.PackWalker;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.blobsfile.core.internal.rs.ShardCoder;
@@ -28,7 +30,8 @@ import org.blobsfile.core.internal.rs.ShardCoder;
  *
  * <p>A check makes one sequential pass over {@code [0, length)} that reads each byte exactly once
  * and checks the header, the structure and hash of every entry, the EOF entry, the zero padding
- * and the parity entries. For a sealed pack a second pass then streams the data area and the
+ * and the parity entries. The entries are parsed by {@link PackWalker}, the same grammar scans
+ * use, fed from that pass; this class adds only the checks. For a sealed pack a second pass then streams the data area and the
  * parity payloads, shard-chunk by shard-chunk, through the Reed-Solomon check. The two passes
  * are kept apart because entry hashing needs the bytes in file order while the parity check
  * needs the ten shards side by side; interleaving them would need a shard's worth of buffering.
@@ -281,6 +284,17 @@ public final class PackVerifier {
             }
         }
 
+        /**
+         * Copies {@code len} bytes at {@code at} into {@code dst}, as a walk of the entries asks:
+         * the check has streamed every byte before them, so they are the next ones.
+         */
+        void read(long at, byte[] dst, int off, int len) throws IOException {
+            if (at != pos()) {
+                throw new IllegalStateException("a check reads forward only: at " + pos() + ", asked for " + at);
+            }
+            copy(dst, off, len);
+        }
+
         /** Copies the next {@code len} bytes into {@code dst}. */
         void copy(byte[] dst, int off, int len) throws IOException {
             int[] at = {off};
@@ -361,46 +375,43 @@ public final class PackVerifier {
          */
         void data(Seq seq, long limit) throws IOException {
             checkHeader(seq, limit);
-            long prev = -1;
-            while (seq.pos() < limit) {
-                long at = seq.pos();
-                if (limit - at < EntryHeader.LENGTH) {
-                    structuralBreak(seq, limit, at, prev, "truncated entry header (" + (limit - at) + " of "
-                            + EntryHeader.LENGTH + " bytes before " + (sealed ? "the end of the data area)" : "the end)"));
-                    return;
+            long[] prev = {-1};
+            boolean[] stopped = {false};
+            PackWalker.walk(seq::read, seq.pos(), limit, geometry, new PackWalker.Steps() {
+                @Override
+                public void blob(PackScanner.Entry e) throws IOException {
+                    Scan.this.blob(seq, e.offset(), e.header());
+                    prev[0] = e.offset();
                 }
-                seq.copy(header, 0, EntryHeader.LENGTH);
-                EntryHeader h = EntryHeader.decode(header, 0);
-                long size = h.size();
-                long end = at + EntryHeader.LENGTH + size;
-                switch (h.flag()) {
-                    case PackFormat.FLAG_BLOB, PackFormat.FLAG_COMPRESSED -> {
-                        if (end > limit || (maxPackSize > 0 && end > maxPackSize)) {
-                            structuralBreak(seq, limit, at, prev, "entry of " + size + " bytes runs past the end of the "
-                                    + (sealed ? "data area (" + maxPackSize + ")" : "pack (" + limit + ")"));
-                            return;
-                        }
-                        blob(seq, at, h);
-                    }
-                    case PackFormat.FLAG_EOF -> {
-                        eof(seq, limit, at, h);
-                        return;
-                    }
-                    case PackFormat.FLAG_PARITY -> {
-                        structuralBreak(seq, limit, at, prev, "parity entry before the EOF entry");
-                        return;
-                    }
-                    default -> {
-                        structuralBreak(seq, limit, at, prev, String.format("unknown entry flag 0x%02x", h.flag()));
-                        return;
-                    }
+
+                @Override
+                public void eof(PackScanner.Entry e) throws IOException {
+                    stopped[0] = true;
+                    Scan.this.eof(seq, limit, e.offset(), e.header());
                 }
-                prev = at;
+
+                @Override
+                public void broken(PackWalker.Break kind, long at, PackScanner.Entry e) throws IOException {
+                    stopped[0] = true;
+                    structuralBreak(seq, limit, at, prev[0], describe(kind, at, limit, e));
+                }
+            });
+            if (!stopped[0] && sealed) {
+                long at = Math.max(prev[0], 0);
+                structuralBreak(seq, limit, at, prev[0], "no EOF entry: the entries fill the data area of a sealed pack");
             }
-            if (sealed) {
-                long at = Math.max(prev, 0);
-                structuralBreak(seq, limit, at, prev, "no EOF entry: the entries fill the data area of a sealed pack");
-            }
+        }
+
+        /** @return a break in the entries in the words of a check, which says what the limit is */
+        private String describe(PackWalker.Break kind, long at, long limit, PackScanner.Entry e) {
+            return switch (kind) {
+                case TRUNCATED_HEADER -> "truncated entry header (" + (limit - at) + " of " + EntryHeader.LENGTH
+                        + " bytes before " + (sealed ? "the end of the data area)" : "the end)");
+                case PAST_LIMIT, PAST_DATA_AREA -> "entry of " + e.storedSize() + " bytes runs past the end of the "
+                        + (sealed ? "data area (" + maxPackSize + ")" : "pack (" + limit + ")");
+                case PARITY_BEFORE_EOF -> "parity entry before the EOF entry";
+                case UNKNOWN_FLAG -> String.format("unknown entry flag 0x%02x", e.flag());
+            };
         }
 
         private void checkHeader(Seq seq, long limit) throws IOException {
