@@ -78,6 +78,22 @@ public final class PackGeometry {
         return shardSize;
     }
 
+    /**
+     * @param offset an offset in the data area
+     * @return the data shard it lies in, 0 to 9
+     */
+    public int dataShardOf(long offset) {
+        return (int) (offset / shardSize);
+    }
+
+    /**
+     * @param shard a data shard, 0 to 9
+     * @return the offset in the data area where it starts
+     */
+    public long dataShardStart(int shard) {
+        return shard * shardSize;
+    }
+
     /** @return the length of a sealed pack: the data area plus two parity entries */
     public long sealedSize() {
         return maxPackSize + PackFormat.PARITY_SHARDS * (EntryHeader.LENGTH + shardSize);

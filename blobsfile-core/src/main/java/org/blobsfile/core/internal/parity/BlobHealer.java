@@ -45,8 +45,8 @@ public final class BlobHealer {
         }
         byte[] current = new byte[storedSize];
         PositionalIo.readFully(ch, payloadOffset, current, 0, storedSize);
-        int first = (int) (payloadOffset / shardSize);
-        int last = (int) ((end - 1) / shardSize);
+        int first = geometry.dataShardOf(payloadOffset);
+        int last = geometry.dataShardOf(end - 1);
         Window w = new Window(ch, payloadOffset, end, current);
         for (int i = first; i <= last; i++) {
             byte[] c = w.rebuild(1 << i);
@@ -101,7 +101,7 @@ public final class BlobHealer {
             for (int i = 0; i < TOTAL; i++) {
                 present[i] = (missing & (1 << i)) == 0;
                 if (!present[i] && i < PackFormat.DATA_SHARDS) {
-                    long start = i * shardSize;
+                    long start = geometry.dataShardStart(i);
                     long a = Math.max(from, start);
                     long b = Math.min(to, start + shardSize);
                     if (a < b) {

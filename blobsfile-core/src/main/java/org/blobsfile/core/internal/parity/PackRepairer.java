@@ -118,7 +118,7 @@ public final class PackRepairer {
         }
         if (ev.unverifiedFrom() >= 0) {
             // past a structural break nothing was checked: damage there would not have shown
-            pool |= ALL_DATA & ~((1 << (int) (Math.min(ev.unverifiedFrom(), geometry.dataAreaEnd() - 1) / geometry.shardSize())) - 1);
+            pool |= ALL_DATA & ~((1 << geometry.dataShardOf(Math.min(ev.unverifiedFrom(), geometry.dataAreaEnd() - 1))) - 1);
         }
         int first = regions.get(0).shards();
         int fallback = ALL_DATA & ~(Integer.lowestOneBit(first) - 1);

@@ -353,7 +353,7 @@ public final class PackVerifier {
                 return -1;
             }
             if (offset < maxPackSize) {
-                return (int) (offset / shardSize);
+                return geometry.dataShardOf(offset);
             }
             return PackFormat.DATA_SHARDS + (offset >= geometry.parityOffset(1) ? 1 : 0);
         }
@@ -363,7 +363,7 @@ public final class PackVerifier {
             long a = Math.max(0, Math.min(from, maxPackSize - 1));
             long b = Math.max(a + 1, Math.min(maxPackSize, to));
             int mask = 0;
-            for (int i = (int) (a / shardSize); i <= (int) ((b - 1) / shardSize); i++) {
+            for (int i = geometry.dataShardOf(a); i <= geometry.dataShardOf(b - 1); i++) {
                 mask |= 1 << i;
             }
             return mask;
@@ -518,7 +518,7 @@ public final class PackVerifier {
                         continue;
                     }
                     long o = base + i;
-                    boolean sameShard = !sealed || o / shardSize == run[0] / shardSize;
+                    boolean sameShard = !sealed || geometry.dataShardOf(o) == geometry.dataShardOf(run[0]);
                     if (run[0] >= 0 && (o - run[1] < PADDING_GAP && sameShard || runs[0] >= MAX_PADDING_RUNS)) {
                         run[1] = o + 1;
                     } else {

@@ -101,7 +101,7 @@ public final class ShardStripes implements Iterable<ShardStripes.Stripe> {
          * @return where the stripe's bytes of that shard are in the file
          */
         public long fileOffset(int shard) {
-            return shard < PackFormat.DATA_SHARDS ? shard * geometry.shardSize() + offset
+            return shard < PackFormat.DATA_SHARDS ? geometry.dataShardStart(shard) + offset
                     : geometry.parityPayload(shard - PackFormat.DATA_SHARDS) + offset;
         }
 
