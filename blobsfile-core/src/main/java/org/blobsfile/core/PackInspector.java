@@ -9,6 +9,7 @@ import java.util.List;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
@@ -58,7 +59,7 @@ public final class PackInspector {
     public static Report inspect(Path pack) {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
             long size = ch.size();
-            PackScanner scanner = new PackScanner(pack, ch, size, 0);
+            PackScanner scanner = new PackScanner(pack, ch, size, PackGeometry.unknown());
             List<Entry> entries = new ArrayList<>();
             List<String> problems = new ArrayList<>();
             String header = scanner.headerProblem();

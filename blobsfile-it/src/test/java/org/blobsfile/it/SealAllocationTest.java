@@ -8,8 +8,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Random;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.parity.Sealer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,29 +31,28 @@ class SealAllocationTest {
     void sealingA256MiBPackAllocatesAtMost16MiB() throws Exception {
         Path pack = tmp.resolve("blobs-00000");
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            PackWriter.writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
+            PositionalIo.writeFully(ch, 0, ByteBuffer.wrap(PackFormat.header()));
             // one large plain entry of random bytes, then the EOF entry and its padding
             Random rnd = new Random(1);
-            long payload = MAX - PackFormat.HEADER_SIZE - 2L * PackFormat.ENTRY_HEADER - 1000;
-            byte[] h = new byte[PackFormat.ENTRY_HEADER];
-            PackFormat.putEntryHeader(h, 0, new byte[32], PackFormat.FLAG_BLOB, 0, payload);
-            PackWriter.writeFully(ch, ByteBuffer.wrap(h), PackFormat.HEADER_SIZE);
+            long payload = MAX - PackFormat.HEADER_SIZE - 2L * EntryHeader.LENGTH - 1000;
+            byte[] h = new EntryHeader(new byte[32], PackFormat.FLAG_BLOB, 0, payload).encode();
+            PositionalIo.writeFully(ch, PackFormat.HEADER_SIZE, ByteBuffer.wrap(h));
             byte[] chunk = new byte[1 << 20];
-            long pos = PackFormat.HEADER_SIZE + PackFormat.ENTRY_HEADER;
+            long pos = PackFormat.HEADER_SIZE + EntryHeader.LENGTH;
             long end = pos + payload;
             while (pos < end) {
                 rnd.nextBytes(chunk);
                 int n = (int) Math.min(chunk.length, end - pos);
-                PackWriter.writeFully(ch, ByteBuffer.wrap(chunk, 0, n), pos);
+                PositionalIo.writeFully(ch, pos, ByteBuffer.wrap(chunk, 0, n));
                 pos += n;
             }
-            PackFormat.putEntryHeader(h, 0, new byte[32], PackFormat.FLAG_EOF, 0, MAX - end - PackFormat.ENTRY_HEADER);
-            PackWriter.writeFully(ch, ByteBuffer.wrap(h), end);
-            PackWriter.writeZeros(ch, end + PackFormat.ENTRY_HEADER, MAX);
+            h = EntryHeader.eof(MAX - end - EntryHeader.LENGTH).encode();
+            PositionalIo.writeFully(ch, end, ByteBuffer.wrap(h));
+            PositionalIo.writeZeros(ch, end + EntryHeader.LENGTH, MAX);
         }
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().getId();
-        Sealer sealer = new Sealer(MAX);
+        Sealer sealer = new Sealer(PackGeometry.of(MAX));
         sealer.seal(pack); // once to load and compile what sealing uses
         long before = threads.getThreadAllocatedBytes(tid);
         long t0 = System.nanoTime();

@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import org.blobsfile.bench.BenchDirs;
 import org.blobsfile.bench.BlobSource;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.parity.Sealer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -75,14 +77,14 @@ public class SealBenchmark {
      * @return the pack's path
      */
     static Path writeFullPack(Path dir, long maxPackSize) throws IOException {
-        int size = (int) Math.min(ENTRY_PAYLOAD, PackFormat.maxPayload(maxPackSize));
+        int size = (int) Math.min(ENTRY_PAYLOAD, PackGeometry.of(maxPackSize).maxPayload());
         BlobSource blobs = new BlobSource(size, 0x5EED_0006L);
-        byte[] header = new byte[PackFormat.ENTRY_HEADER];
-        try (PackWriter w = PackWriter.create(dir, 0, maxPackSize)) {
+        byte[] header = new byte[EntryHeader.LENGTH];
+        try (PackWriter w = PackWriter.create(dir, 0, PackGeometry.of(maxPackSize))) {
             while (w.fits(size)) {
                 byte[] blob = blobs.next();
-                PackFormat.putEntryHeader(header, 0, Blake2b.hash(blob, 0, size), PackFormat.FLAG_BLOB,
-                        PackFormat.ALGO_NONE, size);
+                new EntryHeader(Blake2b.hash(blob, 0, size), PackFormat.FLAG_BLOB, PackFormat.ALGO_NONE, size)
+                        .encode(header, 0);
                 w.append(new ByteBuffer[] {ByteBuffer.wrap(header), ByteBuffer.wrap(blob)}, 1);
             }
             w.finish();
@@ -109,7 +111,7 @@ public class SealBenchmark {
      */
     @Benchmark
     public void seal() throws IOException {
-        new Sealer(maxPackSize).seal(pack);
+        new Sealer(PackGeometry.of(maxPackSize)).seal(pack);
     }
 
     /**
@@ -125,7 +127,7 @@ public class SealBenchmark {
                     if (ch.size() == maxPackSize) {
                         return; // never sealed: the run failed before, and said so
                     }
-                    if (!new Sealer(maxPackSize).isSealed(ch)) {
+                    if (!new Sealer(PackGeometry.of(maxPackSize)).isSealed(ch)) {
                         throw new IllegalStateException(pack + " is not sealed after the benchmark");
                     }
                 }

@@ -18,8 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
 
 /**
  * The golden v1 corpus as shipped in the test resources: cases, their manifests and packs, the
@@ -136,7 +137,7 @@ public final class Golden {
                     StandardOpenOption.READ)) {
                 java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) r.storedSize());
                 while (b.hasRemaining()) {
-                    ch.read(b, r.offset() + PackFormat.ENTRY_HEADER + b.position());
+                    ch.read(b, r.offset() + EntryHeader.LENGTH + b.position());
                 }
                 out.put(r.hash(), b.array());
             }
@@ -159,7 +160,7 @@ public final class Golden {
         if (corrupt) {
             for (Damage d : damage(name)) {
                 try (FileChannel ch = FileChannel.open(dir.resolve(PackFormat.fileName(d.pack())), StandardOpenOption.WRITE)) {
-                    PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(d.newBytes()), d.offset());
+                    PositionalIo.writeFully(ch, d.offset(), java.nio.ByteBuffer.wrap(d.newBytes()));
                 }
             }
         }

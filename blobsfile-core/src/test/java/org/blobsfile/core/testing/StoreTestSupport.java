@@ -8,6 +8,7 @@ import java.util.Random;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 
 /** Small helpers shared by the store tests. */
@@ -27,9 +28,8 @@ public final class StoreTestSupport {
 
     /** @return the buffers of a plain blob entry holding {@code payload}: its header, then the payload */
     public static ByteBuffer[] plainEntry(byte[] payload) {
-        byte[] header = new byte[PackFormat.ENTRY_HEADER];
-        PackFormat.putEntryHeader(header, 0, Blake2b.hash(payload, 0, payload.length), PackFormat.FLAG_BLOB,
-                PackFormat.ALGO_NONE, payload.length);
+        byte[] header = new EntryHeader(Blake2b.hash(payload, 0, payload.length), PackFormat.FLAG_BLOB,
+                PackFormat.ALGO_NONE, payload.length).encode();
         return new ByteBuffer[] {ByteBuffer.wrap(header), ByteBuffer.wrap(payload)};
     }
 

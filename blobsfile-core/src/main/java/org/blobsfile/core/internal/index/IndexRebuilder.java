@@ -18,6 +18,7 @@ import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
@@ -46,13 +47,13 @@ public final class IndexRebuilder {
 
     private final PackReaders readers;
     private final CodecRegistry codecs;
-    private final long maxPackSize;
+    private final PackGeometry geometry;
     private final int threads;
 
-    public IndexRebuilder(PackReaders readers, CodecRegistry codecs, long maxPackSize, int threads) {
+    public IndexRebuilder(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int threads) {
         this.readers = readers;
         this.codecs = codecs;
-        this.maxPackSize = maxPackSize;
+        this.geometry = geometry;
         this.threads = Math.max(1, threads);
     }
 
@@ -149,7 +150,7 @@ public final class IndexRebuilder {
         IndexBatch[] batch = {new IndexBatch()};
         long[] count = {0};
         try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ)) {
-            PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), maxPackSize, window);
+            PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), geometry, window);
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
                 batch[0].put(e.hash(), Location.encode(pack, e.offset(), e.storedSize(), blobLength(e, s), e.algo()));
                 if (batch[0].puts().size() == BATCH) {

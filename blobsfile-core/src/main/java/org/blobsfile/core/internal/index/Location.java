@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
-import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.EntryHeader;
 
 /**
  * Where a blob's entry is, as the index stores it: a fixed 25-byte little-endian value
@@ -40,7 +40,7 @@ public record Location(int pack, long offset, long storedSize, long size, int al
     }
 
     public long payloadOffset() {
-        return offset + PackFormat.ENTRY_HEADER;
+        return offset + EntryHeader.LENGTH;
     }
 
     BlobInfo toInfo(BlobRef ref) {

@@ -12,6 +12,7 @@ import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.api.spi.IndexUnreadableException;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.slf4j.Logger;
@@ -154,13 +155,13 @@ public final class StoreIndex implements AutoCloseable {
      * @param checkpoint where the packs end, recorded as the recovery checkpoint
      * @return the totals over the rebuilt index
      */
-    public IndexMeta.Counters rebuild(PackReaders readers, CodecRegistry codecs, long maxPackSize, int lastPack,
+    public IndexMeta.Counters rebuild(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
                                IndexMeta.Checkpoint checkpoint) throws IOException {
         long write = rebuilding.writeLock();
         try {
             reset();
             long t0 = System.nanoTime();
-            new IndexRebuilder(readers, codecs, maxPackSize, Runtime.getRuntime().availableProcessors())
+            new IndexRebuilder(readers, codecs, geometry, Runtime.getRuntime().availableProcessors())
                     .rebuild(index, lastPack);
             IndexMeta.Counters c = count();
             markComplete(checkpoint, c);

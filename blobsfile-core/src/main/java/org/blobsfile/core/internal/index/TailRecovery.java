@@ -8,10 +8,11 @@ import java.util.Arrays;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
@@ -43,12 +44,12 @@ public final class TailRecovery {
 
     private final PackReaders readers;
     private final CodecRegistry codecs;
-    private final long maxPackSize;
+    private final PackGeometry geometry;
 
-    public TailRecovery(PackReaders readers, CodecRegistry codecs, long maxPackSize) {
+    public TailRecovery(PackReaders readers, CodecRegistry codecs, PackGeometry geometry) {
         this.readers = readers;
         this.codecs = codecs;
-        this.maxPackSize = maxPackSize;
+        this.geometry = geometry;
     }
 
     /**
@@ -71,7 +72,7 @@ public final class TailRecovery {
                     ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
                     : new StandardOpenOption[] {StandardOpenOption.READ})) {
                 long size = ch.size();
-                PackScanner scanner = new PackScanner(path, ch, size, maxPackSize);
+                PackScanner scanner = new PackScanner(path, ch, size, geometry);
                 Checked checked = new Checked(n);
                 long start = n == fromPack ? fromOffset : PackFormat.HEADER_SIZE;
                 PackScanner.Result r = scanner.scan(start, checked::visit);
@@ -88,7 +89,7 @@ public final class TailRecovery {
                         // for repair, index what precedes it, and write new blobs to a new pack
                         LOG.error("{}: damaged at offset {}: {}; the pack is closed and new blobs go to the next one",
                                 path, tornAt, r.damage().reason());
-                        end = maxPackSize;
+                        end = geometry.dataAreaEnd();
                         tornAt = -1;
                     }
                     if (tornAt >= 0) {
@@ -99,11 +100,11 @@ public final class TailRecovery {
                         truncated += size - tornAt;
                         end = tornAt;
                     }
-                    activeEnd = PackFormat.fits(end, 0, maxPackSize) ? end : -1;
+                    activeEnd = geometry.fits(end, 0) ? end : -1;
                 } else if (last && r.damage() != null && r.eof() != null && r.damage().offset() == size
                         && r.eof().end() > size) {
                     LOG.warn("{}: completing the zero padding a crash interrupted", path);
-                    PackWriter.writeZeros(ch, size, r.eof().end());
+                    PositionalIo.writeZeros(ch, size, r.eof().end());
                     ch.force(true);
                 } else if (r.damage() != null) {
                     LOG.error("{}: damaged at offset {}: {}", path, r.damage().offset(), r.damage().reason());
@@ -154,7 +155,8 @@ public final class TailRecovery {
             byte[] payload = s.payload(e);
             long size;
             try {
-                byte[] blob = Payloads.decode(codecs, e.flag(), e.algo(), payload, (int) Math.min(Integer.MAX_VALUE - 8, maxPackSize));
+                byte[] blob = Payloads.decode(codecs, e.flag(), e.algo(), payload,
+                        (int) Math.min(Integer.MAX_VALUE - 8, geometry.maxPackSize()));
                 if (!Arrays.equals(Blake2b.hash(blob, 0, blob.length), e.hash())) {
                     bad(e, "hash mismatch");
                     return;

@@ -5,8 +5,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
- * The v1 pack format: named offsets and sizes of every field, and the arithmetic of rollover
- * and sealing. All integers are little-endian.
+ * The v1 pack format: the file header, the entry flags, the shard counts and the pack names; the
+ * entry header's fields are {@link EntryHeader}'s and the arithmetic of rollover and sealing is
+ * {@link PackGeometry}'s. All integers are little-endian.
  */
 public final class PackFormat {
     /** Length of the file header. */
@@ -17,14 +18,6 @@ public final class PackFormat {
     public static final int VERSION_OFFSET = 6;
     /** The only format version this code writes and reads. */
     public static final int VERSION = 1;
-
-    /** Length of an entry header. */
-    public static final int ENTRY_HEADER = 38;
-    static final int HASH_OFFSET = 0;
-    public static final int HASH_SIZE = 32;
-    public static final int FLAG_OFFSET = 32;
-    public static final int ALGO_OFFSET = 33;
-    public static final int SIZE_OFFSET = 34;
 
     /** Entry flag: a blob stored as is (algo 0). */
     public static final int FLAG_BLOB = 1;
@@ -97,72 +90,6 @@ public final class PackFormat {
     public static boolean isHeaderPrefix(byte[] h, int len) {
         byte[] good = header();
         return len < HEADER_SIZE && java.util.Arrays.equals(h, 0, len, good, 0, len);
-    }
-
-    /** Writes an entry header into {@code dst} at {@code off}. */
-    public static void putEntryHeader(byte[] dst, int off, byte[] hash, int flag, int algo, long storedSize) {
-        System.arraycopy(hash, 0, dst, off + HASH_OFFSET, HASH_SIZE);
-        dst[off + FLAG_OFFSET] = (byte) flag;
-        dst[off + ALGO_OFFSET] = (byte) algo;
-        putU32(dst, off + SIZE_OFFSET, storedSize);
-    }
-
-    static void putU32(byte[] dst, int off, long v) {
-        dst[off] = (byte) v;
-        dst[off + 1] = (byte) (v >>> 8);
-        dst[off + 2] = (byte) (v >>> 16);
-        dst[off + 3] = (byte) (v >>> 24);
-    }
-
-    public static long getU32(byte[] src, int off) {
-        return (src[off] & 0xFFL) | (src[off + 1] & 0xFFL) << 8 | (src[off + 2] & 0xFFL) << 16 | (src[off + 3] & 0xFFL) << 24;
-    }
-
-    /** @return the size of each Reed-Solomon shard of a sealed pack: {@code ceil(max / 10)} */
-    public static long shardSize(long maxPackSize) {
-        return (maxPackSize + DATA_SHARDS - 1) / DATA_SHARDS;
-    }
-
-    /** @return the length of a sealed pack: the data area plus two parity entries */
-    public static long sealedSize(long maxPackSize) {
-        return maxPackSize + PARITY_SHARDS * (ENTRY_HEADER + shardSize(maxPackSize));
-    }
-
-    /** @return the offset of parity entry {@code k} of a sealed pack */
-    public static long parityOffset(long maxPackSize, int k) {
-        return maxPackSize + k * (ENTRY_HEADER + shardSize(maxPackSize));
-    }
-
-    /**
-     * The largest payload one entry may have: a pack must still hold its header, the entry's
-     * header and the EOF entry's header.
-     */
-    public static long maxPayload(long maxPackSize) {
-        return maxPackSize - HEADER_SIZE - 2L * ENTRY_HEADER;
-    }
-
-    /**
-     * The rollover rule: an entry fits in a pack whose entries end at {@code end} when room
-     * is left for the EOF entry after it.
-     */
-    public static boolean fits(long end, long payload, long maxPackSize) {
-        return end + ENTRY_HEADER + payload + ENTRY_HEADER <= maxPackSize;
-    }
-
-    /**
-     * Infers the pack size from the length of a sealed pack, inverting {@link #sealedSize}.
-     *
-     * @return the pack size, or -1 when no pack size gives this length
-     */
-    public static long packSizeFromSealedLength(long length) {
-        // sealedSize(m) = m + 76 + 2*ceil(m/10) is strictly increasing, about 1.2*m
-        long guess = (long) ((length - 2.0 * ENTRY_HEADER) / 1.2);
-        for (long m = Math.max(1, guess - 16); m <= guess + 16; m++) {
-            if (sealedSize(m) == length) {
-                return m;
-            }
-        }
-        return -1;
     }
 
     /** @return the path of pack {@code n} in {@code dir} */

@@ -4,11 +4,11 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 
 /**
@@ -49,12 +49,10 @@ public final class PackReaders implements Closeable {
      */
     public void readFully(int pack, long pos, byte[] dst, int off, int len) throws IOException {
         Uninterruptibly.io(() -> {
-            ByteBuffer b = ByteBuffer.wrap(dst, off, len);
-            FileChannel ch = channel(pack);
-            while (b.hasRemaining()) {
-                if (ch.read(b, pos + b.position() - off) < 0) {
-                    throw new EOFException(path(pack) + " ends before offset " + (pos + len));
-                }
+            try {
+                PositionalIo.readFully(channel(pack), pos, dst, off, len);
+            } catch (EOFException e) {
+                throw new EOFException(path(pack) + " ends before offset " + (pos + len));
             }
             return null;
         }, closed -> channels.computeIfPresent(pack, (n, ch) -> ch.isOpen() ? ch : null));

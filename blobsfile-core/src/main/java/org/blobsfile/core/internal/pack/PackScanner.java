@@ -7,11 +7,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.blobsfile.core.internal.io.PositionalIo;
 
 /**
- * Walks the entries of one pack file in order and reports where its structure breaks. It checks
- * structure only (headers, flags, lengths); hashing is left to the visitor, so a rebuild can skip
- * it while recovery and verification do it. Not thread-safe: one scanner per scan.
+ * Walks the entries of one pack file in order, through {@link PackWalker}, and reports where its
+ * structure breaks. It checks structure only (headers, flags, lengths); hashing is left to the
+ * visitor, so a rebuild can skip it while recovery does it. Not thread-safe: one scanner per scan.
  */
 public final class PackScanner {
     /** Read-ahead window: large enough that scanning small entries costs few system calls. */
@@ -27,8 +28,22 @@ public final class PackScanner {
      * @param storedSize the size field (payload length; padding length for an EOF entry)
      */
     public record Entry(long offset, byte[] hash, int flag, int algo, long storedSize) {
+        /**
+         * @param offset where the header is
+         * @param header the header found there
+         * @return the entry
+         */
+        public static Entry at(long offset, EntryHeader header) {
+            return new Entry(offset, header.hash(), header.flag(), header.codecId(), header.size());
+        }
+
+        /** @return the entry's header */
+        public EntryHeader header() {
+            return new EntryHeader(hash, flag, algo, storedSize);
+        }
+
         public long payloadOffset() {
-            return offset + PackFormat.ENTRY_HEADER;
+            return offset + EntryHeader.LENGTH;
         }
 
         public long end() {
@@ -87,7 +102,7 @@ public final class PackScanner {
     private final Path path;
     private final FileChannel channel;
     private final long fileSize;
-    private final long maxPackSize;
+    private final PackGeometry geometry;
     private final ByteBuffer window;
     private long windowStart;
     private int windowLength;
@@ -100,10 +115,10 @@ public final class PackScanner {
      * @param path        the pack, for messages
      * @param channel     an open channel on it
      * @param fileSize    its length
-     * @param maxPackSize the store's pack size, or 0 when unknown
+     * @param geometry    the store's pack geometry, or {@link PackGeometry#unknown} for a lone pack
      */
-    public PackScanner(Path path, FileChannel channel, long fileSize, long maxPackSize) {
-        this(path, channel, fileSize, maxPackSize, newWindow());
+    public PackScanner(Path path, FileChannel channel, long fileSize, PackGeometry geometry) {
+        this(path, channel, fileSize, geometry, newWindow());
     }
 
     /**
@@ -112,14 +127,14 @@ public final class PackScanner {
      * @param window a buffer of {@link #WINDOW} bytes, from {@link #newWindow} or
      *               {@link #newDirectWindow}; not shared with a scanner in use
      */
-    public PackScanner(Path path, FileChannel channel, long fileSize, long maxPackSize, ByteBuffer window) {
+    public PackScanner(Path path, FileChannel channel, long fileSize, PackGeometry geometry, ByteBuffer window) {
         if (window.capacity() < WINDOW) {
             throw new IllegalArgumentException("a scan window needs " + WINDOW + " bytes, got " + window.capacity());
         }
         this.path = path;
         this.channel = channel;
         this.fileSize = fileSize;
-        this.maxPackSize = maxPackSize;
+        this.geometry = geometry;
         this.window = window;
     }
 
@@ -147,7 +162,7 @@ public final class PackScanner {
      */
     public String headerProblem() throws IOException {
         byte[] h = new byte[PackFormat.HEADER_SIZE];
-        int n = readUpTo(channel, 0, h, PackFormat.HEADER_SIZE);
+        int n = PositionalIo.readUpTo(channel, 0, h, PackFormat.HEADER_SIZE);
         return PackFormat.headerProblem(h, n);
     }
 
@@ -159,50 +174,48 @@ public final class PackScanner {
      * @return what was found
      */
     public Result scan(long from, Visitor visitor) throws IOException {
-        long pos = from;
-        byte[] h = new byte[PackFormat.ENTRY_HEADER];
-        while (pos < fileSize) {
-            if (fileSize - pos < PackFormat.ENTRY_HEADER) {
-                return new Result(pos, null, List.of(), new Damage(pos,
-                        "truncated entry header (" + (fileSize - pos) + " of " + PackFormat.ENTRY_HEADER + " bytes)", true));
-            }
-            Entry e = readEntry(pos, h);
-            switch (e.flag()) {
-                case PackFormat.FLAG_BLOB, PackFormat.FLAG_COMPRESSED -> {
-                    if (e.end() > fileSize) {
-                        return new Result(pos, null, List.of(), new Damage(pos, "truncated payload: entry of "
-                                + e.storedSize() + " bytes needs " + (e.end() - fileSize) + " more than the file has", true));
-                    }
-                    if (maxPackSize > 0 && e.end() > maxPackSize) {
-                        return new Result(pos, null, List.of(), new Damage(pos, "entry of " + e.storedSize()
-                                + " bytes runs past the pack size " + maxPackSize));
-                    }
-                    readAhead = e.storedSize() >= SKIP_PAYLOAD && !payloadsRead ? SPARSE_READ : WINDOW;
-                    if (visitor != null) {
-                        visitor.blob(e, this);
-                    }
-                    pos = e.end();
-                }
-                case PackFormat.FLAG_EOF -> {
-                    return afterEof(pos, e);
-                }
-                case PackFormat.FLAG_PARITY -> {
-                    return new Result(pos, null, List.of(), new Damage(pos, "parity entry before the EOF entry"));
-                }
-                default -> {
-                    return new Result(pos, null, List.of(), new Damage(pos,
-                            String.format("unknown entry flag 0x%02x", e.flag())));
+        Result[] stopped = {null};
+        long pos = PackWalker.walk(this::readFully, from, fileSize, geometry, new PackWalker.Steps() {
+            @Override
+            public void blob(Entry e) throws IOException {
+                readAhead = e.storedSize() >= SKIP_PAYLOAD && !payloadsRead ? SPARSE_READ : WINDOW;
+                if (visitor != null) {
+                    visitor.blob(e, PackScanner.this);
                 }
             }
-        }
-        return new Result(pos, null, List.of(), null);
+
+            @Override
+            public void eof(Entry e) throws IOException {
+                stopped[0] = afterEof(e.offset(), e);
+            }
+
+            @Override
+            public void broken(PackWalker.Break kind, long at, Entry e) {
+                stopped[0] = new Result(at, null, List.of(), damage(kind, at, e));
+            }
+        });
+        return stopped[0] != null ? stopped[0] : new Result(pos, null, List.of(), null);
+    }
+
+    /** @return the damage a break in the entries is to a scan: a write cut short when the file just ends */
+    private Damage damage(PackWalker.Break kind, long at, Entry e) {
+        return switch (kind) {
+            case TRUNCATED_HEADER -> new Damage(at,
+                    "truncated entry header (" + (fileSize - at) + " of " + EntryHeader.LENGTH + " bytes)", true);
+            case PAST_LIMIT -> new Damage(at, "truncated payload: entry of "
+                    + e.storedSize() + " bytes needs " + (e.end() - fileSize) + " more than the file has", true);
+            case PAST_DATA_AREA -> new Damage(at, "entry of " + e.storedSize()
+                    + " bytes runs past the pack size " + geometry.maxPackSize());
+            case PARITY_BEFORE_EOF -> new Damage(at, "parity entry before the EOF entry");
+            case UNKNOWN_FLAG -> new Damage(at, String.format("unknown entry flag 0x%02x", e.flag()));
+        };
     }
 
     private Result afterEof(long pos, Entry eof) throws IOException {
         long dataEnd = eof.end();
-        if (maxPackSize > 0 && dataEnd != maxPackSize) {
+        if (geometry.isKnown() && dataEnd != geometry.dataAreaEnd()) {
             return new Result(pos, eof, List.of(), new Damage(pos, "EOF entry padding ends at " + dataEnd
-                    + ", not at the pack size " + maxPackSize));
+                    + ", not at the pack size " + geometry.maxPackSize()));
         }
         if (dataEnd > fileSize) {
             return new Result(pos, eof, List.of(), new Damage(fileSize, "padding truncated: the file ends at "
@@ -210,9 +223,9 @@ public final class PackScanner {
         }
         List<Entry> parity = new ArrayList<>();
         long p = dataEnd;
-        byte[] h = new byte[PackFormat.ENTRY_HEADER];
+        byte[] h = new byte[EntryHeader.LENGTH];
         while (p < fileSize && parity.size() < PackFormat.PARITY_SHARDS) {
-            if (fileSize - p < PackFormat.ENTRY_HEADER) {
+            if (fileSize - p < EntryHeader.LENGTH) {
                 return new Result(pos, eof, parity, new Damage(p, "truncated parity entry header"));
             }
             Entry e = readEntry(p, h);
@@ -233,11 +246,8 @@ public final class PackScanner {
     }
 
     private Entry readEntry(long pos, byte[] h) throws IOException {
-        readFully(pos, h, 0, PackFormat.ENTRY_HEADER);
-        byte[] hash = new byte[PackFormat.HASH_SIZE];
-        System.arraycopy(h, PackFormat.HASH_OFFSET, hash, 0, PackFormat.HASH_SIZE);
-        return new Entry(pos, hash, h[PackFormat.FLAG_OFFSET] & 0xFF, h[PackFormat.ALGO_OFFSET] & 0xFF,
-                PackFormat.getU32(h, PackFormat.SIZE_OFFSET));
+        readFully(pos, h, 0, EntryHeader.LENGTH);
+        return Entry.at(pos, EntryHeader.decode(h, 0));
     }
 
     /** @return the whole payload of {@code e} */
@@ -274,34 +284,14 @@ public final class PackScanner {
     /** Reads up to {@code len} bytes at {@code pos} into the window, fewer only where the file ends. */
     private int fill(long pos, int len) throws IOException {
         window.clear().limit(len);
-        return readUpTo(channel, pos, window);
+        return PositionalIo.readUpTo(channel, pos, window);
     }
 
     private void readChannel(long pos, byte[] dst, int off, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(dst, off, len);
-        while (b.hasRemaining()) {
-            int n = channel.read(b, pos + (b.position() - off));
-            if (n < 0) {
-                throw new EOFException(path + ": unexpected end of file at " + (pos + b.position() - off));
-            }
+        try {
+            PositionalIo.readFully(channel, pos, dst, off, len);
+        } catch (EOFException e) {
+            throw new EOFException(path + ": " + e.getMessage());
         }
-    }
-
-    /** Reads up to {@code len} bytes at {@code pos}, fewer only where the file ends; returns how many. */
-    public static int readUpTo(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
-        return readUpTo(ch, pos, ByteBuffer.wrap(dst, 0, len));
-    }
-
-    /**
-     * Fills {@code b} from its position 0 with the bytes at {@code pos}, fewer only where the
-     * file ends; returns how many.
-     */
-    private static int readUpTo(FileChannel ch, long pos, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) {
-                break;
-            }
-        }
-        return b.position();
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 
 /**
@@ -17,11 +18,9 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
  * Readers read the same file through their own channels, never through this one.
  */
 public final class PackWriter implements Closeable {
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16).asReadOnlyBuffer();
-
     private final Path path;
     private final int number;
-    private final long maxPackSize;
+    private final PackGeometry geometry;
     /** Opened again if an interrupt closes it; see {@link #reopen}. */
     private volatile FileChannel channel;
     private volatile boolean closed;
@@ -34,10 +33,10 @@ public final class PackWriter implements Closeable {
     /** Set once the EOF entry and padding are written and forced. */
     private volatile boolean finished;
 
-    private PackWriter(Path path, int number, long maxPackSize, FileChannel channel, long end, long entries) {
+    private PackWriter(Path path, int number, PackGeometry geometry, FileChannel channel, long end, long entries) {
         this.path = path;
         this.number = number;
-        this.maxPackSize = maxPackSize;
+        this.geometry = geometry;
         this.channel = channel;
         this.end = end;
         this.written = end;
@@ -49,22 +48,22 @@ public final class PackWriter implements Closeable {
      * attempt removes the file again, so the next rollover can create it; one cut short by an
      * interrupt is repeated, and the interrupt handed back afterwards.
      */
-    public static PackWriter create(Path dir, int n, long maxPackSize) throws IOException {
-        return Uninterruptibly.io(() -> createOnce(dir, n, maxPackSize), closed -> {
+    public static PackWriter create(Path dir, int n, PackGeometry geometry) throws IOException {
+        return Uninterruptibly.io(() -> createOnce(dir, n, geometry), closed -> {
             if (!(closed instanceof ClosedByInterruptException)) {
                 throw closed;
             }
         });
     }
 
-    private static PackWriter createOnce(Path dir, int n, long maxPackSize) throws IOException {
+    private static PackWriter createOnce(Path dir, int n, PackGeometry geometry) throws IOException {
         Path p = PackFormat.path(dir, n);
         FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
+            PositionalIo.writeFully(ch, 0, ByteBuffer.wrap(PackFormat.header()));
             ch.force(true);
             Fsync.directory(dir);
-            return new PackWriter(p, n, maxPackSize, ch, PackFormat.HEADER_SIZE, 0);
+            return new PackWriter(p, n, geometry, ch, PackFormat.HEADER_SIZE, 0);
         } catch (IOException e) {
             ch.close();
             try {
@@ -80,14 +79,14 @@ public final class PackWriter implements Closeable {
      * Opens an existing pack for appending after {@code end}, the end of its last good entry.
      * Anything after it (a torn entry) has been cut off by recovery already.
      */
-    public static PackWriter open(Path dir, int n, long maxPackSize, long end) throws IOException {
+    public static PackWriter open(Path dir, int n, PackGeometry geometry, long end) throws IOException {
         Path p = PackFormat.path(dir, n);
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
         if (ch.size() != end) {
             ch.close();
             throw new IOException(p + " is " + ch.size() + " bytes long, expected its entries to end at " + end);
         }
-        return new PackWriter(p, n, maxPackSize, ch, end, end == PackFormat.HEADER_SIZE ? 0 : -1);
+        return new PackWriter(p, n, geometry, ch, end, end == PackFormat.HEADER_SIZE ? 0 : -1);
     }
 
     public int number() {
@@ -110,7 +109,7 @@ public final class PackWriter implements Closeable {
 
     /** @return whether an entry with a payload of {@code payload} bytes fits before the pack must roll over */
     public boolean fits(long payload) {
-        return PackFormat.fits(end, payload, maxPackSize);
+        return geometry.fits(end, payload);
     }
 
     /**
@@ -206,17 +205,16 @@ public final class PackWriter implements Closeable {
 
     private void finishOnce() throws IOException {
         writeReservedOnce();
-        long padding = maxPackSize - end - PackFormat.ENTRY_HEADER;
+        long dataEnd = geometry.dataAreaEnd();
+        long padding = dataEnd - end - EntryHeader.LENGTH;
         if (padding < 0) {
             throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
         }
-        byte[] eof = new byte[PackFormat.ENTRY_HEADER];
-        PackFormat.putEntryHeader(eof, 0, new byte[PackFormat.HASH_SIZE], PackFormat.FLAG_EOF, PackFormat.ALGO_NONE, padding);
-        writeFully(channel, ByteBuffer.wrap(eof), end);
-        writeZeros(channel, end + PackFormat.ENTRY_HEADER, maxPackSize);
+        PositionalIo.writeFully(channel, end, ByteBuffer.wrap(EntryHeader.eof(padding).encode()));
+        PositionalIo.writeZeros(channel, end + EntryHeader.LENGTH, dataEnd);
         channel.force(false);
-        end = maxPackSize;
-        written = maxPackSize;
+        end = dataEnd;
+        written = dataEnd;
         finished = true;
     }
 
@@ -244,23 +242,6 @@ public final class PackWriter implements Closeable {
     /** @return whether the pack is closed with its EOF entry, everything in it forced */
     public boolean isFinished() {
         return finished;
-    }
-
-    /** Completes zero padding that a crash interrupted, from the file's end up to {@code upTo}. */
-    public static void writeZeros(FileChannel ch, long from, long upTo) throws IOException {
-        long pos = from;
-        while (pos < upTo) {
-            ByteBuffer z = ZEROS.duplicate();
-            z.limit((int) Math.min(z.capacity(), upTo - pos));
-            pos += ch.write(z, pos);
-        }
-    }
-
-    public static void writeFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
-        long p = pos;
-        while (b.hasRemaining()) {
-            p += ch.write(b, p);
-        }
     }
 
     /** Closes the pack's channel for good: {@link #reopen} no longer replaces it. */

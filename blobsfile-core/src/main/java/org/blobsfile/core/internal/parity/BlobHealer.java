@@ -3,7 +3,9 @@ package org.blobsfile.core.internal.parity;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.function.Predicate;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 
 /**
  * Rebuilds the bytes of one entry of a sealed pack from the other shards, in memory, when they
@@ -15,19 +17,17 @@ import org.blobsfile.core.internal.pack.PackFormat;
  * payload spans, then one of those with any other shard, because damage in another shard at the
  * same in-shard offsets spoils a reconstruction that uses it as input. The caller's predicate
  * decides which candidate is right. Memory is the payload twice plus twelve windows of at most
- * {@link Sealer#CHUNK} bytes, whatever the pack size.
+ * {@link ShardStripes#CHUNK} bytes, whatever the pack size.
  */
 public final class BlobHealer {
-    private static final int TOTAL = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
+    private static final int TOTAL = ShardStripes.TOTAL;
 
-    private final long maxPackSize;
+    private final PackGeometry geometry;
     private final long shardSize;
-    private final Sealer sealer;
 
-    public BlobHealer(long maxPackSize) {
-        this.maxPackSize = maxPackSize;
-        this.shardSize = PackFormat.shardSize(maxPackSize);
-        this.sealer = new Sealer(maxPackSize);
+    public BlobHealer(PackGeometry geometry) {
+        this.geometry = geometry;
+        this.shardSize = geometry.shardSize();
     }
 
     /**
@@ -39,14 +39,14 @@ public final class BlobHealer {
      */
     public byte[] heal(FileChannel ch, long payloadOffset, int storedSize, Predicate<byte[]> good) throws IOException {
         long end = payloadOffset + storedSize;
-        if (storedSize <= 0 || payloadOffset < PackFormat.HEADER_SIZE || end > maxPackSize
-                || ch.size() < PackFormat.sealedSize(maxPackSize)) {
+        if (storedSize <= 0 || payloadOffset < PackFormat.HEADER_SIZE || end > geometry.dataAreaEnd()
+                || ch.size() < geometry.sealedSize()) {
             return null;
         }
         byte[] current = new byte[storedSize];
-        PackVerifier.readFully(ch, payloadOffset, current, storedSize);
-        int first = (int) (payloadOffset / shardSize);
-        int last = (int) ((end - 1) / shardSize);
+        PositionalIo.readFully(ch, payloadOffset, current, 0, storedSize);
+        int first = geometry.dataShardOf(payloadOffset);
+        int last = geometry.dataShardOf(end - 1);
         Window w = new Window(ch, payloadOffset, end, current);
         for (int i = first; i <= last; i++) {
             byte[] c = w.rebuild(1 << i);
@@ -89,7 +89,7 @@ public final class BlobHealer {
             this.from = from;
             this.to = to;
             this.current = current;
-            this.shards = new byte[TOTAL][(int) Math.min(Sealer.CHUNK, Math.min(shardSize, to - from))];
+            this.shards = new byte[TOTAL][(int) Math.min(ShardStripes.CHUNK, Math.min(shardSize, to - from))];
         }
 
         /** @return the payload with its bytes in the data shards of {@code missing} rebuilt from the other shards */
@@ -101,7 +101,7 @@ public final class BlobHealer {
             for (int i = 0; i < TOTAL; i++) {
                 present[i] = (missing & (1 << i)) == 0;
                 if (!present[i] && i < PackFormat.DATA_SHARDS) {
-                    long start = i * shardSize;
+                    long start = geometry.dataShardStart(i);
                     long a = Math.max(from, start);
                     long b = Math.min(to, start + shardSize);
                     if (a < b) {
@@ -111,28 +111,22 @@ public final class BlobHealer {
                 }
             }
             // one pass over the in-shard offsets that any rebuilt part of the payload covers
-            for (long x = lo; x < hi; x += shards[0].length) {
-                int len = (int) Math.min(shards[0].length, hi - x);
+            for (ShardStripes.Stripe s : new ShardStripes(geometry, lo, hi, shards[0].length)) {
                 for (int i = 0; i < TOTAL; i++) {
-                    if (!present[i]) {
-                        continue;
-                    }
-                    if (i < PackFormat.DATA_SHARDS) {
-                        sealer.readDataArea(ch, i * shardSize + x, shards[i], len);
-                    } else {
-                        PackVerifier.readFully(ch, PackVerifier.parityPayload(maxPackSize, i - PackFormat.DATA_SHARDS) + x,
-                                shards[i], len);
+                    if (present[i]) {
+                        s.read(ch, i, shards[i]);
                     }
                 }
-                Sealer.codec().reconstruct(shards, present, 0, len);
+                Sealer.codec().reconstruct(shards, present, 0, s.length());
                 for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
                     if (present[i]) {
                         continue;
                     }
-                    long a = Math.max(from, i * shardSize + x);
-                    long b = Math.min(to, i * shardSize + x + len);
+                    long at = s.fileOffset(i);
+                    long a = Math.max(from, at);
+                    long b = Math.min(to, at + s.length());
                     if (a < b) {
-                        System.arraycopy(shards[i], (int) (a - i * shardSize - x), out, (int) (a - from), (int) (b - a));
+                        System.arraycopy(shards[i], (int) (a - at), out, (int) (a - from), (int) (b - a));
                     }
                 }
             }

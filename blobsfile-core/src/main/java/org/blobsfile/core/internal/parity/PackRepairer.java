@@ -1,7 +1,6 @@
 package org.blobsfile.core.internal.parity;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,7 @@ import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.store.StoreOpener;
 
@@ -49,19 +48,17 @@ public final class PackRepairer {
     public record Outcome(Status status, List<Integer> rebuiltShards, String reason, List<BlobRef> damagedBlobs) {
     }
 
-    private static final int TOTAL = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
+    private static final int TOTAL = ShardStripes.TOTAL;
     private static final int ALL_DATA = (1 << PackFormat.DATA_SHARDS) - 1;
 
-    private final long maxPackSize;
-    private final long shardSize;
+    private final PackGeometry geometry;
     private final PackVerifier verifier;
     private final Sealer sealer;
 
-    public PackRepairer(long maxPackSize, CodecRegistry codecs) {
-        this.maxPackSize = maxPackSize;
-        this.shardSize = PackFormat.shardSize(maxPackSize);
-        this.verifier = new PackVerifier(maxPackSize, codecs);
-        this.sealer = new Sealer(maxPackSize);
+    public PackRepairer(PackGeometry geometry, CodecRegistry codecs) {
+        this.geometry = geometry;
+        this.verifier = new PackVerifier(geometry, codecs);
+        this.sealer = new Sealer(geometry);
     }
 
     /**
@@ -121,7 +118,7 @@ public final class PackRepairer {
         }
         if (ev.unverifiedFrom() >= 0) {
             // past a structural break nothing was checked: damage there would not have shown
-            pool |= ALL_DATA & ~((1 << (int) (Math.min(ev.unverifiedFrom(), maxPackSize - 1) / shardSize)) - 1);
+            pool |= ALL_DATA & ~((1 << geometry.dataShardOf(Math.min(ev.unverifiedFrom(), geometry.dataAreaEnd() - 1))) - 1);
         }
         int first = regions.get(0).shards();
         int fallback = ALL_DATA & ~(Integer.lowestOneBit(first) - 1);
@@ -201,32 +198,26 @@ public final class PackRepairer {
             present[i] = (missing & (1 << i)) == 0;
         }
         boolean decode = (missing & ALL_DATA) != 0;
-        byte[][] shards = new byte[TOTAL][(int) Math.min(Sealer.CHUNK, shardSize)];
-        for (long pos = 0; pos < shardSize; pos += Sealer.CHUNK) {
-            int len = (int) Math.min(Sealer.CHUNK, shardSize - pos);
+        ShardStripes stripes = ShardStripes.whole(geometry);
+        byte[][] shards = stripes.newBuffers();
+        for (ShardStripes.Stripe s : stripes) {
             for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
                 if (present[i]) {
-                    sealer.readDataArea(in, i * shardSize + pos, shards[i], len);
+                    s.read(in, i, shards[i]);
                 }
             }
             if (decode) {
-                for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                    if (present[PackFormat.DATA_SHARDS + k]) {
-                        PackVerifier.readFully(in, PackVerifier.parityPayload(maxPackSize, k) + pos,
-                                shards[PackFormat.DATA_SHARDS + k], len);
+                for (int k = PackFormat.DATA_SHARDS; k < TOTAL; k++) {
+                    if (present[k]) {
+                        s.read(in, k, shards[k]);
                     }
                 }
-                Sealer.codec().reconstruct(shards, present, 0, len);
+                Sealer.codec().reconstruct(shards, present, 0, s.length());
             }
             for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
-                long at = i * shardSize + pos;
-                // the last shard's implicit zeros past the pack size are not part of the file
-                int inFile = (int) Math.max(0, Math.min(len, maxPackSize - at));
-                if (inFile > 0) {
-                    PackWriter.writeFully(out, ByteBuffer.wrap(shards[i], 0, inFile), at);
-                }
+                s.write(out, i, shards[i]);
             }
-            progress.accept((long) len * PackFormat.DATA_SHARDS);
+            progress.accept((long) s.length() * PackFormat.DATA_SHARDS);
         }
     }
 

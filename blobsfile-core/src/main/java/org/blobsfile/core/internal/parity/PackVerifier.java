@@ -2,7 +2,6 @@ package org.blobsfile.core.internal.parity;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,7 +15,12 @@ import org.blobsfile.api.Damage;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.hash.FastBlake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.pack.PackWalker;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.blobsfile.core.internal.rs.ShardCoder;
@@ -26,12 +30,13 @@ import org.blobsfile.core.internal.rs.ShardCoder;
  *
  * <p>A check makes one sequential pass over {@code [0, length)} that reads each byte exactly once
  * and checks the header, the structure and hash of every entry, the EOF entry, the zero padding
- * and the parity entries. For a sealed pack a second pass then streams the data area and the
+ * and the parity entries. The entries are parsed by {@link PackWalker}, the same grammar scans
+ * use, fed from that pass; this class adds only the checks. For a sealed pack a second pass then streams the data area and the
  * parity payloads, shard-chunk by shard-chunk, through the Reed-Solomon check. The two passes
  * are kept apart because entry hashing needs the bytes in file order while the parity check
  * needs the ten shards side by side; interleaving them would need a shard's worth of buffering.
  * Only the first pass counts toward {@link PackCheck#bytesRead()} and the progress callback, so
- * both report each byte once. Memory is a few chunks of {@link Sealer#CHUNK} bytes, plus the
+ * both report each byte once. Memory is a few chunks of {@link ShardStripes#CHUNK} bytes, plus the
  * payload of a compressed entry while it is decoded.
  */
 public final class PackVerifier {
@@ -107,22 +112,22 @@ public final class PackVerifier {
         FileChannel open(Path pack) throws IOException;
     }
 
+    private final PackGeometry geometry;
     private final long maxPackSize;
     private final long shardSize;
     private final CodecRegistry codecs;
     private final Opener opener;
-    private final Sealer sealer;
 
-    public PackVerifier(long maxPackSize, CodecRegistry codecs) {
-        this(maxPackSize, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
+    public PackVerifier(PackGeometry geometry, CodecRegistry codecs) {
+        this(geometry, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
     }
 
-    PackVerifier(long maxPackSize, CodecRegistry codecs, Opener opener) {
-        this.maxPackSize = maxPackSize;
-        this.shardSize = maxPackSize > 0 ? PackFormat.shardSize(maxPackSize) : 0;
+    PackVerifier(PackGeometry geometry, CodecRegistry codecs, Opener opener) {
+        this.geometry = geometry;
+        this.maxPackSize = geometry.maxPackSize();
+        this.shardSize = geometry.shardSize();
         this.codecs = codecs;
         this.opener = opener;
-        this.sealer = maxPackSize > 0 ? new Sealer(maxPackSize) : null;
     }
 
     /**
@@ -141,13 +146,13 @@ public final class PackVerifier {
                 return new PackCheck(pack, number, false, seq.read, scan.blobs, scan.sorted(), scan.unchecked, null);
             }
             scan.parity(seq, length);
-            boolean complete = length >= PackFormat.sealedSize(maxPackSize);
+            boolean complete = length >= geometry.sealedSize();
             boolean consistent = complete && parityConsistent(ch);
             if (!consistent && complete) {
                 scan.add(maxPackSize, -1, null, "parity does not match the data (Reed-Solomon check fails)");
             }
             Evidence ev = new Evidence(length, scan.regions, scan.unverifiedFrom, scan.erasedParity, scan.damagedParity,
-                    consistent, length == PackFormat.sealedSize(maxPackSize), scan.damagedBlobs);
+                    consistent, length == geometry.sealedSize(), scan.damagedBlobs);
             return new PackCheck(pack, number, true, seq.read, scan.blobs, scan.sorted(), scan.unchecked, ev);
         }
     }
@@ -176,7 +181,7 @@ public final class PackVerifier {
      */
     boolean sealVerifies(Path pack, FileChannel ch, LongConsumer progress) throws IOException {
         long length = ch.size();
-        if (length != PackFormat.sealedSize(maxPackSize)) {
+        if (length != geometry.sealedSize()) {
             return false;
         }
         Scan scan = new Scan(pack, true, true);
@@ -190,36 +195,18 @@ public final class PackVerifier {
 
     /** Streams the data area and both parity payloads through the Reed-Solomon check. */
     private boolean parityConsistent(FileChannel ch) throws IOException {
-        int total = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
-        byte[][] shards = new byte[total][(int) Math.min(Sealer.CHUNK, shardSize)];
+        ShardStripes stripes = ShardStripes.whole(geometry);
+        byte[][] shards = stripes.newBuffers();
         byte[] temp = new byte[2 * ShardCoder.WINDOW];
-        for (long pos = 0; pos < shardSize; pos += Sealer.CHUNK) {
-            int len = (int) Math.min(Sealer.CHUNK, shardSize - pos);
-            for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
-                sealer.readDataArea(ch, i * shardSize + pos, shards[i], len);
+        for (ShardStripes.Stripe s : stripes) {
+            for (int i = 0; i < ShardStripes.TOTAL; i++) {
+                s.read(ch, i, shards[i]);
             }
-            for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                readFully(ch, parityPayload(maxPackSize, k) + pos, shards[PackFormat.DATA_SHARDS + k], len);
-            }
-            if (!Sealer.codec().isParityCorrect(shards, 0, len, temp)) {
+            if (!Sealer.codec().isParityCorrect(shards, 0, s.length(), temp)) {
                 return false;
             }
         }
         return true;
-    }
-
-    /** @return the offset of the payload of parity entry {@code k} */
-    static long parityPayload(long maxPackSize, int k) {
-        return PackFormat.parityOffset(maxPackSize, k) + PackFormat.ENTRY_HEADER;
-    }
-
-    static void readFully(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(dst, 0, len);
-        while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) {
-                throw new EOFException("unexpected end of file at " + (pos + b.position()));
-            }
-        }
     }
 
     /** Thrown to end a scan at its first finding, when that is all the caller wants to know. */
@@ -252,7 +239,7 @@ public final class PackVerifier {
             this.ch = ch;
             this.end = end;
             this.progress = progress;
-            this.buf = new byte[(int) Math.max(1, Math.min(Sealer.CHUNK, end - start))];
+            this.buf = new byte[(int) Math.max(1, Math.min(ShardStripes.CHUNK, end - start))];
             this.bufStart = start;
         }
 
@@ -270,12 +257,7 @@ public final class PackVerifier {
             if (n <= 0) {
                 throw new EOFException("read past the checked length " + end);
             }
-            ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-            while (b.hasRemaining()) {
-                if (ch.read(b, start + b.position()) < 0) {
-                    throw new EOFException("unexpected end of file at " + (start + b.position()));
-                }
-            }
+            PositionalIo.readFully(ch, start, buf, 0, n);
             bufStart = start;
             bufLen = n;
             bufPos = 0;
@@ -298,6 +280,17 @@ public final class PackVerifier {
             }
         }
 
+        /**
+         * Copies {@code len} bytes at {@code at} into {@code dst}, as a walk of the entries asks:
+         * the check has streamed every byte before them, so they are the next ones.
+         */
+        void read(long at, byte[] dst, int off, int len) throws IOException {
+            if (at != pos()) {
+                throw new IllegalStateException("a check reads forward only: at " + pos() + ", asked for " + at);
+            }
+            copy(dst, off, len);
+        }
+
         /** Copies the next {@code len} bytes into {@code dst}. */
         void copy(byte[] dst, int off, int len) throws IOException {
             int[] at = {off};
@@ -314,7 +307,7 @@ public final class PackVerifier {
         private final boolean sealed;
         private final boolean stopAtFirst;
         private final FastBlake2b digest = Blake2b.newDigest();
-        private final byte[] header = new byte[PackFormat.ENTRY_HEADER];
+        private final byte[] header = new byte[EntryHeader.LENGTH];
         final List<Damage> findings = new ArrayList<>();
         final List<Region> regions = new ArrayList<>();
         final List<BlobRef> damagedBlobs = new ArrayList<>();
@@ -356,9 +349,9 @@ public final class PackVerifier {
                 return -1;
             }
             if (offset < maxPackSize) {
-                return (int) (offset / shardSize);
+                return geometry.dataShardOf(offset);
             }
-            return PackFormat.DATA_SHARDS + (offset >= PackFormat.parityOffset(maxPackSize, 1) ? 1 : 0);
+            return PackFormat.DATA_SHARDS + (offset >= geometry.parityOffset(1) ? 1 : 0);
         }
 
         /** @return the data shards that bytes {@code [from, to)} of the data area lie in, as a bit set */
@@ -366,7 +359,7 @@ public final class PackVerifier {
             long a = Math.max(0, Math.min(from, maxPackSize - 1));
             long b = Math.max(a + 1, Math.min(maxPackSize, to));
             int mask = 0;
-            for (int i = (int) (a / shardSize); i <= (int) ((b - 1) / shardSize); i++) {
+            for (int i = geometry.dataShardOf(a); i <= geometry.dataShardOf(b - 1); i++) {
                 mask |= 1 << i;
             }
             return mask;
@@ -378,47 +371,43 @@ public final class PackVerifier {
          */
         void data(Seq seq, long limit) throws IOException {
             checkHeader(seq, limit);
-            long prev = -1;
-            while (seq.pos() < limit) {
-                long at = seq.pos();
-                if (limit - at < PackFormat.ENTRY_HEADER) {
-                    structuralBreak(seq, limit, at, prev, "truncated entry header (" + (limit - at) + " of "
-                            + PackFormat.ENTRY_HEADER + " bytes before " + (sealed ? "the end of the data area)" : "the end)"));
-                    return;
+            long[] prev = {-1};
+            boolean[] stopped = {false};
+            PackWalker.walk(seq::read, seq.pos(), limit, geometry, new PackWalker.Steps() {
+                @Override
+                public void blob(PackScanner.Entry e) throws IOException {
+                    Scan.this.blob(seq, e.offset(), e.header());
+                    prev[0] = e.offset();
                 }
-                seq.copy(header, 0, PackFormat.ENTRY_HEADER);
-                int flag = header[PackFormat.FLAG_OFFSET] & 0xFF;
-                int algo = header[PackFormat.ALGO_OFFSET] & 0xFF;
-                long size = PackFormat.getU32(header, PackFormat.SIZE_OFFSET);
-                long end = at + PackFormat.ENTRY_HEADER + size;
-                switch (flag) {
-                    case PackFormat.FLAG_BLOB, PackFormat.FLAG_COMPRESSED -> {
-                        if (end > limit || (maxPackSize > 0 && end > maxPackSize)) {
-                            structuralBreak(seq, limit, at, prev, "entry of " + size + " bytes runs past the end of the "
-                                    + (sealed ? "data area (" + maxPackSize + ")" : "pack (" + limit + ")"));
-                            return;
-                        }
-                        blob(seq, at, flag, algo, size);
-                    }
-                    case PackFormat.FLAG_EOF -> {
-                        eof(seq, limit, at, algo, size);
-                        return;
-                    }
-                    case PackFormat.FLAG_PARITY -> {
-                        structuralBreak(seq, limit, at, prev, "parity entry before the EOF entry");
-                        return;
-                    }
-                    default -> {
-                        structuralBreak(seq, limit, at, prev, String.format("unknown entry flag 0x%02x", flag));
-                        return;
-                    }
+
+                @Override
+                public void eof(PackScanner.Entry e) throws IOException {
+                    stopped[0] = true;
+                    Scan.this.eof(seq, limit, e.offset(), e.header());
                 }
-                prev = at;
+
+                @Override
+                public void broken(PackWalker.Break kind, long at, PackScanner.Entry e) throws IOException {
+                    stopped[0] = true;
+                    structuralBreak(seq, limit, at, prev[0], describe(kind, at, limit, e));
+                }
+            });
+            if (!stopped[0] && sealed) {
+                long at = Math.max(prev[0], 0);
+                structuralBreak(seq, limit, at, prev[0], "no EOF entry: the entries fill the data area of a sealed pack");
             }
-            if (sealed) {
-                long at = Math.max(prev, 0);
-                structuralBreak(seq, limit, at, prev, "no EOF entry: the entries fill the data area of a sealed pack");
-            }
+        }
+
+        /** @return a break in the entries in the words of a check, which says what the limit is */
+        private String describe(PackWalker.Break kind, long at, long limit, PackScanner.Entry e) {
+            return switch (kind) {
+                case TRUNCATED_HEADER -> "truncated entry header (" + (limit - at) + " of " + EntryHeader.LENGTH
+                        + " bytes before " + (sealed ? "the end of the data area)" : "the end)");
+                case PAST_LIMIT, PAST_DATA_AREA -> "entry of " + e.storedSize() + " bytes runs past the end of the "
+                        + (sealed ? "data area (" + maxPackSize + ")" : "pack (" + limit + ")");
+                case PARITY_BEFORE_EOF -> "parity entry before the EOF entry";
+                case UNKNOWN_FLAG -> String.format("unknown entry flag 0x%02x", e.flag());
+            };
         }
 
         private void checkHeader(Seq seq, long limit) throws IOException {
@@ -442,14 +431,17 @@ public final class PackVerifier {
             }
         }
 
-        private void blob(Seq seq, long at, int flag, int algo, long size) throws IOException {
-            byte[] hash = Arrays.copyOf(header, PackFormat.HASH_SIZE);
+        private void blob(Seq seq, long at, EntryHeader h) throws IOException {
+            int flag = h.flag();
+            int algo = h.codecId();
+            long size = h.size();
+            byte[] hash = h.hash();
             BlobRef ref = BlobRef.of(hash);
-            long end = at + PackFormat.ENTRY_HEADER + size;
+            long end = at + EntryHeader.LENGTH + size;
             if (flag == PackFormat.FLAG_BLOB && algo != PackFormat.ALGO_NONE) {
-                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, ref, "plain entry with codec id " + algo + " (must be 0)");
+                dataFinding(at, at, at + EntryHeader.LENGTH, ref, "plain entry with codec id " + algo + " (must be 0)");
             } else if (flag == PackFormat.FLAG_COMPRESSED && algo == PackFormat.ALGO_NONE) {
-                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, ref, "compressed entry with codec id 0");
+                dataFinding(at, at, at + EntryHeader.LENGTH, ref, "compressed entry with codec id 0");
             }
             byte[] actual;
             if (Payloads.isPlain(flag, algo) || size == 0) {
@@ -483,18 +475,14 @@ public final class PackVerifier {
             }
         }
 
-        private void eof(Seq seq, long limit, long at, int algo, long size) throws IOException {
-            long end = at + PackFormat.ENTRY_HEADER + size;
-            boolean zeroHash = true;
-            for (int i = 0; i < PackFormat.HASH_SIZE; i++) {
-                zeroHash &= header[i] == 0;
-            }
+        private void eof(Seq seq, long limit, long at, EntryHeader h) throws IOException {
+            long end = at + EntryHeader.LENGTH + h.size();
             List<String> wrong = new ArrayList<>();
-            if (!zeroHash) {
+            if (!h.hasZeroHash()) {
                 wrong.add("hash is not zero");
             }
-            if (algo != PackFormat.ALGO_NONE) {
-                wrong.add("codec id " + algo);
+            if (h.codecId() != PackFormat.ALGO_NONE) {
+                wrong.add("codec id " + h.codecId());
             }
             if (maxPackSize > 0 && end != maxPackSize) {
                 wrong.add("padding ends at " + end + ", not at the pack size " + maxPackSize);
@@ -502,7 +490,7 @@ public final class PackVerifier {
                 wrong.add("the pack ends at " + limit + ", inside the padding");
             }
             if (!wrong.isEmpty()) {
-                dataFinding(at, at, at + PackFormat.ENTRY_HEADER, null, "EOF entry: " + String.join(", ", wrong));
+                dataFinding(at, at, at + EntryHeader.LENGTH, null, "EOF entry: " + String.join(", ", wrong));
             }
             // a sealed pack's padding runs to the pack size whatever the size field says
             long padEnd = sealed ? limit : Math.min(limit, maxPackSize > 0 ? maxPackSize : end);
@@ -526,7 +514,7 @@ public final class PackVerifier {
                         continue;
                     }
                     long o = base + i;
-                    boolean sameShard = !sealed || o / shardSize == run[0] / shardSize;
+                    boolean sameShard = !sealed || geometry.dataShardOf(o) == geometry.dataShardOf(run[0]);
                     if (run[0] >= 0 && (o - run[1] < PADDING_GAP && sameShard || runs[0] >= MAX_PADDING_RUNS)) {
                         run[1] = o + 1;
                     } else {
@@ -555,9 +543,9 @@ public final class PackVerifier {
          * data area is read, uninterpreted.
          */
         private void structuralBreak(Seq seq, long limit, long at, long prev, String what) throws IOException {
-            int mask = shardsOf(at, at + PackFormat.ENTRY_HEADER);
+            int mask = shardsOf(at, at + EntryHeader.LENGTH);
             if (prev >= 0) {
-                mask |= shardsOf(prev, prev + PackFormat.ENTRY_HEADER);
+                mask |= shardsOf(prev, prev + EntryHeader.LENGTH);
             }
             if (sealed) {
                 regions.add(new Region(at, mask));
@@ -570,28 +558,26 @@ public final class PackVerifier {
         /** Reads and checks both parity entries of a sealed pack, and anything after them. */
         void parity(Seq seq, long length) throws IOException {
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                long at = PackFormat.parityOffset(maxPackSize, k);
+                long at = geometry.parityOffset(k);
                 int shard = PackFormat.DATA_SHARDS + k;
-                if (length < at + PackFormat.ENTRY_HEADER) {
+                if (length < at + EntryHeader.LENGTH) {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;
                     add(Math.min(at, length), shard, null, "parity entry " + k + " missing: the file ends at " + length);
                     seq.stream(length - seq.pos(), null);
                     continue;
                 }
-                seq.copy(header, 0, PackFormat.ENTRY_HEADER);
-                int flag = header[PackFormat.FLAG_OFFSET] & 0xFF;
-                int algo = header[PackFormat.ALGO_OFFSET] & 0xFF;
-                long size = PackFormat.getU32(header, PackFormat.SIZE_OFFSET);
+                seq.copy(header, 0, EntryHeader.LENGTH);
+                EntryHeader h = EntryHeader.decode(header, 0);
                 List<String> wrong = new ArrayList<>();
-                if (flag != PackFormat.FLAG_PARITY) {
-                    wrong.add(String.format("flag 0x%02x", flag));
+                if (!h.isParity()) {
+                    wrong.add(String.format("flag 0x%02x", h.flag()));
                 }
-                if (algo != PackFormat.ALGO_NONE) {
-                    wrong.add("codec id " + algo);
+                if (h.codecId() != PackFormat.ALGO_NONE) {
+                    wrong.add("codec id " + h.codecId());
                 }
-                if (size != shardSize) {
-                    wrong.add("size " + size + ", not the shard size " + shardSize);
+                if (h.size() != shardSize) {
+                    wrong.add("size " + h.size() + ", not the shard size " + shardSize);
                 }
                 if (!wrong.isEmpty()) {
                     damagedParity |= 1 << k;
@@ -605,7 +591,7 @@ public final class PackVerifier {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;
                     add(at, shard, null, "parity entry " + k + " truncated: " + avail + " of " + shardSize + " bytes");
-                } else if (!Arrays.equals(actual, 0, PackFormat.HASH_SIZE, header, 0, PackFormat.HASH_SIZE)) {
+                } else if (!Arrays.equals(actual, h.hash())) {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;
                     add(at, shard, null, "parity entry " + k + ": hash does not match its payload");

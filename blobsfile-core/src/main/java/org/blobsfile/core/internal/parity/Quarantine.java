@@ -15,8 +15,10 @@ import java.util.HashMap;
 import java.util.Map;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
+import org.blobsfile.core.internal.pack.PackGeometry;
 
 /**
  * The store's {@code quarantine/} directory: packs beyond repair are moved there with a note
@@ -30,12 +32,12 @@ public final class Quarantine {
 
     private final Path storeDir;
     private final Path dir;
-    private final long maxPackSize;
+    private final PackGeometry geometry;
 
-    public Quarantine(Path storeDir, long maxPackSize) {
+    public Quarantine(Path storeDir, PackGeometry geometry) {
         this.storeDir = storeDir;
         this.dir = storeDir.resolve(DIR);
-        this.maxPackSize = maxPackSize;
+        this.geometry = geometry;
     }
 
     /** @return where pack {@code n} goes when quarantined */
@@ -90,15 +92,13 @@ public final class Quarantine {
     private void writeTombstone(Path p) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            PackWriter.writeFully(ch, ByteBuffer.wrap(PackFormat.header()), 0);
-            byte[] eof = new byte[PackFormat.ENTRY_HEADER];
-            long padding = maxPackSize - PackFormat.HEADER_SIZE - PackFormat.ENTRY_HEADER;
-            PackFormat.putEntryHeader(eof, 0, new byte[PackFormat.HASH_SIZE], PackFormat.FLAG_EOF, PackFormat.ALGO_NONE, padding);
-            PackWriter.writeFully(ch, ByteBuffer.wrap(eof), PackFormat.HEADER_SIZE);
+            PositionalIo.writeFully(ch, 0, ByteBuffer.wrap(PackFormat.header()));
+            long padding = geometry.dataAreaEnd() - PackFormat.HEADER_SIZE - EntryHeader.LENGTH;
+            PositionalIo.writeFully(ch, PackFormat.HEADER_SIZE, ByteBuffer.wrap(EntryHeader.eof(padding).encode()));
             // one zero byte at the end leaves the padding a hole: the file costs no disk for it
-            PackWriter.writeFully(ch, ByteBuffer.wrap(new byte[1]), maxPackSize - 1);
+            PositionalIo.writeFully(ch, geometry.dataAreaEnd() - 1, ByteBuffer.wrap(new byte[1]));
         }
-        new Sealer(maxPackSize).seal(p);
+        new Sealer(geometry).seal(p);
     }
 
     /** @return every blob lost to quarantine, with the pack it was in */

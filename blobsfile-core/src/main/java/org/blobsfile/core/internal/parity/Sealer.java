@@ -7,15 +7,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.hash.FastBlake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.rs.ReedSolomon;
 
 /**
  * Seals a pack whose data area is complete: computes the Reed-Solomon parity of
  * {@code [0, maxPackSize)} by streaming it in bounded chunks, appends the two parity entries and
- * forces the file. Memory is {@code 12 * CHUNK} bytes whatever the pack size. Thread-safe:
+ * forces the file. Memory is {@code 12 * ShardStripes.CHUNK} bytes whatever the pack size. Thread-safe:
  * each call works on its own buffers.
  *
  * <p>Parity payloads are written before their entry headers, so a crash mid-seal leaves a pack
@@ -23,17 +24,12 @@ import org.blobsfile.core.internal.rs.ReedSolomon;
  * simply done again.
  */
 public final class Sealer {
-    /** Bytes of each shard processed per step. */
-    static final int CHUNK = 1 << 19;
-
     private static final ReedSolomon RS = new ReedSolomon(PackFormat.DATA_SHARDS, PackFormat.PARITY_SHARDS);
 
-    private final long maxPackSize;
-    private final long shardSize;
+    private final PackGeometry geometry;
 
-    public Sealer(long maxPackSize) {
-        this.maxPackSize = maxPackSize;
-        this.shardSize = PackFormat.shardSize(maxPackSize);
+    public Sealer(PackGeometry geometry) {
+        this.geometry = geometry;
     }
 
     public static ReedSolomon codec() {
@@ -45,14 +41,16 @@ public final class Sealer {
      *         entry headers are in place (their content is for verify to judge)
      */
     public boolean isSealed(FileChannel ch) throws IOException {
-        if (ch.size() != PackFormat.sealedSize(maxPackSize)) {
+        if (ch.size() != geometry.sealedSize()) {
             return false;
         }
-        byte[] h = new byte[PackFormat.ENTRY_HEADER];
+        byte[] h = new byte[EntryHeader.LENGTH];
         for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-            if (PackScanner.readUpTo(ch, PackFormat.parityOffset(maxPackSize, k), h, h.length) < h.length
-                    || (h[PackFormat.FLAG_OFFSET] & 0xFF) != PackFormat.FLAG_PARITY
-                    || PackFormat.getU32(h, PackFormat.SIZE_OFFSET) != shardSize) {
+            if (PositionalIo.readUpTo(ch, geometry.parityOffset(k), h, h.length) < h.length) {
+                return false;
+            }
+            EntryHeader header = EntryHeader.decode(h, 0);
+            if (!header.isParity() || header.size() != geometry.shardSize()) {
                 return false;
             }
         }
@@ -65,15 +63,15 @@ public final class Sealer {
      */
     public void seal(Path pack) throws IOException {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            if (ch.size() < maxPackSize) {
-                throw new IOException(pack + " is " + ch.size() + " bytes, shorter than its data area of " + maxPackSize);
+            long dataEnd = geometry.dataAreaEnd();
+            if (ch.size() < dataEnd) {
+                throw new IOException(pack + " is " + ch.size() + " bytes, shorter than its data area of " + dataEnd);
             }
-            ch.truncate(maxPackSize);
+            ch.truncate(dataEnd);
             byte[][] parity = writeParity(ch, ch);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                byte[] h = new byte[PackFormat.ENTRY_HEADER];
-                PackFormat.putEntryHeader(h, 0, parity[k], PackFormat.FLAG_PARITY, PackFormat.ALGO_NONE, shardSize);
-                PackWriter.writeFully(ch, ByteBuffer.wrap(h), PackFormat.parityOffset(maxPackSize, k));
+                byte[] h = EntryHeader.parity(parity[k], geometry.shardSize()).encode();
+                PositionalIo.writeFully(ch, geometry.parityOffset(k), ByteBuffer.wrap(h));
             }
             ch.force(true);
         }
@@ -86,22 +84,21 @@ public final class Sealer {
      * @return the BLAKE2b-256 of each parity payload
      */
     byte[][] writeParity(FileChannel in, FileChannel out) throws IOException {
-        int total = PackFormat.DATA_SHARDS + PackFormat.PARITY_SHARDS;
-        byte[][] shards = new byte[total][(int) Math.min(CHUNK, shardSize)];
+        ShardStripes stripes = ShardStripes.whole(geometry);
+        byte[][] shards = stripes.newBuffers();
         FastBlake2b[] digests = new FastBlake2b[PackFormat.PARITY_SHARDS];
         for (int k = 0; k < digests.length; k++) {
             digests[k] = Blake2b.newDigest();
         }
-        for (long pos = 0; pos < shardSize; pos += CHUNK) {
-            int len = (int) Math.min(CHUNK, shardSize - pos);
+        for (ShardStripes.Stripe s : stripes) {
+            int len = s.length();
             for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
-                readDataArea(in, i * shardSize + pos, shards[i], len);
+                s.read(in, i, shards[i]);
             }
             RS.encodeParity(shards, 0, len);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] p = shards[PackFormat.DATA_SHARDS + k];
-                long at = PackFormat.parityOffset(maxPackSize, k) + PackFormat.ENTRY_HEADER + pos;
-                PackWriter.writeFully(out, ByteBuffer.wrap(p, 0, len), at);
+                s.write(out, PackFormat.DATA_SHARDS + k, p);
                 digests[k].update(p, 0, len);
             }
         }
@@ -110,20 +107,5 @@ public final class Sealer {
             hashes[k] = digests[k].digest();
         }
         return hashes;
-    }
-
-    /**
-     * Reads {@code len} bytes of the data area from {@code pos}; bytes at or past the pack size
-     * (the last shard's implicit padding) read as zeros.
-     */
-    public void readDataArea(FileChannel ch, long pos, byte[] dst, int len) throws IOException {
-        int inFile = (int) Math.max(0, Math.min(len, maxPackSize - pos));
-        ByteBuffer b = ByteBuffer.wrap(dst, 0, inFile);
-        while (b.hasRemaining()) {
-            if (ch.read(b, pos + b.position()) < 0) {
-                throw new java.io.EOFException("data area ends early at " + (pos + b.position()));
-            }
-        }
-        java.util.Arrays.fill(dst, inFile, len, (byte) 0);
     }
 }

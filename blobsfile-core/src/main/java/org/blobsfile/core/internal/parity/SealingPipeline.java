@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.blobsfile.api.SealListener;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ public final class SealingPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SealingPipeline.class);
 
     private final Path dir;
+    private final PackGeometry geometry;
     private final Sealer sealer;
     private final NavigableSet<Integer> sealed = new ConcurrentSkipListSet<>();
     private final List<SealListener> listeners = new CopyOnWriteArrayList<>();
@@ -37,9 +39,10 @@ public final class SealingPipeline implements AutoCloseable {
         return t;
     });
 
-    public SealingPipeline(Path dir, long maxPackSize) {
+    public SealingPipeline(Path dir, PackGeometry geometry) {
         this.dir = dir;
-        this.sealer = new Sealer(maxPackSize);
+        this.geometry = geometry;
+        this.sealer = new Sealer(geometry);
     }
 
     /**
@@ -47,18 +50,18 @@ public final class SealingPipeline implements AutoCloseable {
      * whose seal never finished (or never started: a pack filled to exactly the pack size), and
      * queues the latter.
      */
-    public void resume(int closedPacks, long maxPackSize) throws IOException {
+    public void resume(int closedPacks) throws IOException {
         for (int n = 0; n < closedPacks; n++) {
             Path p = PackFormat.path(dir, n);
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
                 if (sealer.isSealed(ch)) {
                     sealed.add(n);
-                } else if (ch.size() >= maxPackSize) {
+                } else if (ch.size() >= geometry.dataAreaEnd()) {
                     LOG.info("{} is full but not sealed (an interrupted seal): sealing it", p);
                     submit(n, -1);
                 } else {
                     LOG.warn("{} is closed at {} bytes, short of the pack size {}: it cannot be sealed", p, ch.size(),
-                            maxPackSize);
+                            geometry.maxPackSize());
                 }
             }
         }
@@ -102,7 +105,7 @@ public final class SealingPipeline implements AutoCloseable {
     private static long countBlobs(Path p) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             long[] n = {0};
-            new PackScanner(p, ch, ch.size(), 0).scan(PackFormat.HEADER_SIZE, (e, s) -> n[0]++);
+            new PackScanner(p, ch, ch.size(), PackGeometry.unknown()).scan(PackFormat.HEADER_SIZE, (e, s) -> n[0]++);
             return n[0];
         }
     }

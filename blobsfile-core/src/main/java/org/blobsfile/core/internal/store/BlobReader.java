@@ -17,6 +17,7 @@ import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.parity.BlobHealer;
 import org.blobsfile.core.internal.parity.PackRepairer;
@@ -128,7 +129,7 @@ final class BlobReader {
         // a sealed pack carries parity: rebuild the damaged bytes instead of failing the read
         byte[] healed;
         try {
-            healed = new BlobHealer(maxPackSize).heal(readers.channel(loc.pack()), loc.payloadOffset(), payload.length,
+            healed = new BlobHealer(PackGeometry.of(maxPackSize)).heal(readers.channel(loc.pack()), loc.payloadOffset(), payload.length,
                     candidate -> {
                         try {
                             decodeChecked(ref, loc, candidate);
@@ -179,8 +180,8 @@ final class BlobReader {
         sealing.runLater(() -> {
             try {
                 Path p = readers.path(pack);
-                PackVerifier.PackCheck check = new PackVerifier(maxPackSize, codecs).check(p, pack, Files.size(p), n -> { });
-                PackRepairer.Outcome o = new PackRepairer(maxPackSize, codecs).repair(p, check, n -> { });
+                PackVerifier.PackCheck check = new PackVerifier(PackGeometry.of(maxPackSize), codecs).check(p, pack, Files.size(p), n -> { });
+                PackRepairer.Outcome o = new PackRepairer(PackGeometry.of(maxPackSize), codecs).repair(p, check, n -> { });
                 if (o.status() == PackRepairer.Status.REPAIRED) {
                     readers.forget(pack);
                     meters.repairs.increment();

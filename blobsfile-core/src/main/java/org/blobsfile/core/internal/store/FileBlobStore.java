@@ -34,7 +34,7 @@ import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.StoreIndex;
-import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.parity.Quarantine;
 import org.blobsfile.core.internal.parity.SealingPipeline;
@@ -78,14 +78,14 @@ final class FileBlobStore implements BlobStore {
         this.dir = o.dir();
         this.options = o.options();
         this.maxPackSize = o.maxPackSize();
-        this.maxBlob = (int) Math.min(PackFormat.maxPayload(maxPackSize), Integer.MAX_VALUE - 8);
+        this.maxBlob = (int) Math.min(PackGeometry.of(maxPackSize).maxPayload(), Integer.MAX_VALUE - 8);
         this.codecs = o.codecs();
         this.writeCodec = o.writeCodec();
         this.index = o.index();
         this.readers = o.readers();
         this.lock = o.lock();
         this.sealing = o.sealing();
-        this.quarantine = new Quarantine(dir, maxPackSize);
+        this.quarantine = new Quarantine(dir, PackGeometry.of(maxPackSize));
         Map<BlobRef, Integer> lost;
         try {
             lost = quarantine.lostBlobs();

@@ -21,7 +21,9 @@ import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.StoreIndex;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.parity.SealingPipeline;
@@ -391,7 +393,7 @@ final class PackAppender implements AutoCloseable {
         assert writeLock.isHeldByCurrentThread();
         IndexMeta.Checkpoint end = writer != null ? new IndexMeta.Checkpoint(writer.number(), writer.end())
                 : new IndexMeta.Checkpoint(nextPack, PackFormat.HEADER_SIZE);
-        counters = index.rebuild(readers, codecs, maxPackSize, packCount - 1, end);
+        counters = index.rebuild(readers, codecs, PackGeometry.of(maxPackSize), packCount - 1, end);
         appendedCounters = counters;
     }
 
@@ -417,12 +419,11 @@ final class PackAppender implements AutoCloseable {
 
         void add(Prepared p) throws IOException {
             PackWriter w = activeWriter();
-            if (!PackFormat.fits(w.end() + bytes, p.payload().length, maxPackSize)) {
+            if (!PackGeometry.of(maxPackSize).fits(w.end() + bytes, p.payload().length)) {
                 place(w);
                 rollover();
             }
-            byte[] header = new byte[PackFormat.ENTRY_HEADER];
-            PackFormat.putEntryHeader(header, 0, p.hash(), p.flag(), p.algo(), p.payload().length);
+            byte[] header = new EntryHeader(p.hash(), p.flag(), p.algo(), p.payload().length).encode();
             buffers.add(ByteBuffer.wrap(header));
             buffers.add(ByteBuffer.wrap(p.payload()));
             items.add(p);
@@ -465,7 +466,7 @@ final class PackAppender implements AutoCloseable {
 
     private PackWriter activeWriter() throws IOException {
         if (writer == null) {
-            writer = PackWriter.create(dir, nextPack, maxPackSize);
+            writer = PackWriter.create(dir, nextPack, PackGeometry.of(maxPackSize));
             nextPack++;
             packCount = nextPack;
             LOG.debug("created pack {}", writer.path());

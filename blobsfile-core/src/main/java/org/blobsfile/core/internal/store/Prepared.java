@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.store;
 
 import org.blobsfile.api.spi.Codec;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 
 /**
@@ -25,6 +26,6 @@ record Prepared(byte[] hash, byte[] payload, int flag, int algo, long size) {
 
     /** @return the bytes its entry takes in a pack */
     long entryBytes() {
-        return PackFormat.ENTRY_HEADER + payload.length;
+        return EntryHeader.LENGTH + payload.length;
     }
 }

@@ -20,6 +20,7 @@ import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.parity.PackRepairer;
@@ -70,7 +71,7 @@ final class StoreMaintenance {
     VerifyReport verify(Progress progress) throws IOException {
         sealing.awaitIdle(); // a pack half-way through its seal is not damaged, just busy
         long[] lengths = appender.extent().lengths(readers);
-        PackVerifier verifier = new PackVerifier(maxPackSize, codecs);
+        PackVerifier verifier = new PackVerifier(PackGeometry.of(maxPackSize), codecs);
         List<Damage> damage = new ArrayList<>();
         long read = 0;
         long blobs = 0;
@@ -99,7 +100,7 @@ final class StoreMaintenance {
             List<Damage> found = new ArrayList<>();
             List<Damage> remaining = new ArrayList<>();
             LongConsumer tick = ticker(progress, lengths);
-            PackVerifier verifier = new PackVerifier(maxPackSize, codecs);
+            PackVerifier verifier = new PackVerifier(PackGeometry.of(maxPackSize), codecs);
             for (int n = 0; n < lengths.length; n++) {
                 Path p = readers.path(n);
                 PackVerifier.PackCheck check = verifier.check(p, n, lengths[n], tick);
@@ -112,7 +113,7 @@ final class StoreMaintenance {
                     continue;
                 }
                 PackRepairer.Outcome o = check.sealed()
-                        ? new PackRepairer(maxPackSize, codecs).repair(p, check, n2 -> { })
+                        ? new PackRepairer(PackGeometry.of(maxPackSize), codecs).repair(p, check, n2 -> { })
                         : new PackRepairer.Outcome(PackRepairer.Status.UNRECOVERABLE, List.of(),
                                 "the pack is damaged and has no parity", damagedBlobs(check));
                 if (o.status() == PackRepairer.Status.REPAIRED) {
@@ -161,7 +162,7 @@ final class StoreMaintenance {
         Set<BlobRef> lostHere = new LinkedHashSet<>();
         long[] held = {0};
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            new PackScanner(p, ch, ch.size(), maxPackSize).scan(PackFormat.HEADER_SIZE, (e, s) -> {
+            new PackScanner(p, ch, ch.size(), PackGeometry.of(maxPackSize)).scan(PackFormat.HEADER_SIZE, (e, s) -> {
                 BlobRef ref = BlobRef.of(e.hash());
                 Location where = index.get(e.hash());
                 if (where == null || where.pack() != n || where.offset() != e.offset()) {

@@ -22,7 +22,9 @@ import org.blobsfile.core.internal.index.IndexRebuilder;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.index.TailRecovery;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.pack.PackWriter;
@@ -100,7 +102,7 @@ public final class StoreOpener {
             for (int n : gaps) {
                 LOG.warn("pack {} was being quarantined when the last run stopped: putting its tombstone in place",
                         PackFormat.fileName(n));
-                new Quarantine(dir, maxPackSize).fillGap(n);
+                new Quarantine(dir, PackGeometry.of(maxPackSize)).fillGap(n);
             }
             checkHeaders(packs);
             index = StoreIndex.open(provider, dir);
@@ -112,13 +114,13 @@ public final class StoreOpener {
                 rebuilt = true;
             }
             IndexMeta.Counters counters;
-            TailRecovery recovery = new TailRecovery(readers, codecs, maxPackSize);
+            TailRecovery recovery = new TailRecovery(readers, codecs, PackGeometry.of(maxPackSize));
             if (rebuilt) {
                 if (packs > 0) {
                     LOG.info("building the index of {} from {} packs", dir, packs);
                 }
                 index.reset();
-                for (PackScanner.Result r : new IndexRebuilder(readers, codecs, maxPackSize,
+                for (PackScanner.Result r : new IndexRebuilder(readers, codecs, PackGeometry.of(maxPackSize),
                         Runtime.getRuntime().availableProcessors()).rebuild(index.raw(), packs - 2)) {
                     if (r.damage() != null) {
                         LOG.error("pack damaged at offset {}: {}; the blobs before it are indexed", r.damage().offset(),
@@ -139,7 +141,7 @@ public final class StoreOpener {
             truncated = tail.truncatedBytes();
             int nextPack = packs;
             if (tail.activeEnd() >= 0) {
-                writer = PackWriter.open(dir, packs - 1, maxPackSize, tail.activeEnd());
+                writer = PackWriter.open(dir, packs - 1, PackGeometry.of(maxPackSize), tail.activeEnd());
             }
             if (!unclean) {
                 Files.write(dir.resolve(DIRTY), new byte[0]);
@@ -149,8 +151,8 @@ public final class StoreOpener {
                 LOG.warn("recovery of {}: indexed {} entries found after the checkpoint, cut {} torn bytes", dir, recovered,
                         truncated);
             }
-            sealing = new SealingPipeline(dir, maxPackSize);
-            sealing.resume(writer != null ? packs - 1 : packs, maxPackSize);
+            sealing = new SealingPipeline(dir, PackGeometry.of(maxPackSize));
+            sealing.resume(writer != null ? packs - 1 : packs);
             return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, sealing, writer, nextPack,
                     counters, rebuilt, recovered, truncated, unclean);
         } catch (IOException | RuntimeException e) {
@@ -252,7 +254,7 @@ public final class StoreOpener {
                 continue;
             }
             long len = Files.size(PackFormat.path(dir, n));
-            long m = PackFormat.packSizeFromSealedLength(len);
+            long m = PackGeometry.packSizeFromSealedLength(len);
             if (m > 0) {
                 return m;
             }
@@ -270,7 +272,7 @@ public final class StoreOpener {
             byte[] h = new byte[PackFormat.HEADER_SIZE];
             int len;
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                len = PackScanner.readUpTo(ch, 0, h, h.length);
+                len = PositionalIo.readUpTo(ch, 0, h, h.length);
             }
             String problem = PackFormat.headerProblem(h, len);
             if (problem == null) {
@@ -279,7 +281,7 @@ public final class StoreOpener {
             if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len)) {
                 LOG.warn("pack {} was torn while being created ({} bytes); writing its header again", p, len);
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                    PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(PackFormat.header()), 0);
+                    PositionalIo.writeFully(ch, 0, java.nio.ByteBuffer.wrap(PackFormat.header()));
                     ch.force(true);
                 }
                 continue;

@@ -42,7 +42,7 @@ class PackScannerTest {
     @BeforeEach
     void writePack() throws IOException {
         Random rnd = new Random(SEED.seed(7));
-        try (PackWriter w = PackWriter.create(tmp, 0, 256L << 20)) {
+        try (PackWriter w = PackWriter.create(tmp, 0, PackGeometry.of(256L << 20))) {
             for (int i = 0; i < BLOBS; i++) {
                 byte[] blob = random(rnd, BLOB);
                 w.append(plainEntry(blob), 1);
@@ -75,7 +75,7 @@ class PackScannerTest {
 
     private RecordingChannel scan(PackScanner.Visitor visitor) throws IOException {
         try (RecordingChannel ch = new RecordingChannel(FileChannel.open(pack, StandardOpenOption.READ))) {
-            PackScanner.Result r = new PackScanner(pack, ch, Files.size(pack), 0).scan(PackFormat.HEADER_SIZE, visitor);
+            PackScanner.Result r = new PackScanner(pack, ch, Files.size(pack), PackGeometry.unknown()).scan(PackFormat.HEADER_SIZE, visitor);
             assertThat(r.damage()).isNull();
             assertThat(r.endOfEntries()).isEqualTo(Files.size(pack));
             return ch;

@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Predicate;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.tck.RandomSeed;
@@ -48,12 +51,12 @@ class BlobHealerTest {
         Path pack = Golden.copyStore(name, tmp).resolve("blobs-00000");
         Golden.Row row = Golden.manifest("sealed").stream().filter(r -> r.hash().equals(hash)).findFirst().orElseThrow();
         Map<String, byte[]> blobs = Golden.blobsByHash("sealed");
-        long payload = row.offset() + PackFormat.ENTRY_HEADER;
+        long payload = row.offset() + EntryHeader.LENGTH;
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
             byte[] asStored = new byte[(int) row.storedSize()];
-            PackVerifier.readFully(ch, payload, asStored, asStored.length);
+            PositionalIo.readFully(ch, payload, asStored, 0, asStored.length);
             assertThat(hashesTo(hash).test(asStored)).isFalse();
-            byte[] healed = new BlobHealer(Golden.maxPackSize("sealed")).heal(ch, payload, (int) row.storedSize(), hashesTo(hash));
+            byte[] healed = new BlobHealer(PackGeometry.of(Golden.maxPackSize("sealed"))).heal(ch, payload, (int) row.storedSize(), hashesTo(hash));
             assertThat(healed).isEqualTo(blobs.get(hash));
         }
     }
@@ -63,7 +66,7 @@ class BlobHealerTest {
         Path pack = Golden.copyStore("corrupt-1shard", tmp).resolve("blobs-00000");
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
             int[] tries = {0};
-            byte[] healed = new BlobHealer(Golden.maxPackSize("sealed")).heal(ch, 302_682 + 38, 94_526, b -> {
+            byte[] healed = new BlobHealer(PackGeometry.of(Golden.maxPackSize("sealed"))).heal(ch, 302_682 + 38, 94_526, b -> {
                 tries[0]++;
                 return false;
             });
@@ -77,7 +80,7 @@ class BlobHealerTest {
     void anUnsealedPackHasNothingToHealFrom() throws IOException {
         Path pack = Golden.copyStore("sealed", tmp).resolve("blobs-00002");
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
-            assertThat(new BlobHealer(Golden.maxPackSize("sealed")).heal(ch, 102, 100, b -> true)).isNull();
+            assertThat(new BlobHealer(PackGeometry.of(Golden.maxPackSize("sealed"))).heal(ch, 102, 100, b -> true)).isNull();
         }
     }
 
@@ -86,7 +89,7 @@ class BlobHealerTest {
     void randomDamageIsHealedPerBlob() throws Exception {
         List<Path> pool = PackRepairerTest.writeStores(tmp.resolve("stores"));
         long max = PackRepairerTest.MAX;
-        BlobHealer healer = new BlobHealer(max);
+        BlobHealer healer = new BlobHealer(PackGeometry.of(max));
         int healed = 0;
         for (int i = 0; i < PackRepairerTest.cases(30); i++) {
             long seed = PackRepairerTest.baseSeed(SEED) + 5000 + i;
@@ -104,7 +107,7 @@ class BlobHealerTest {
             byte[] damaged = Files.readAllBytes(pack);
             List<PackScanner.Entry> entries = new ArrayList<>();
             try (FileChannel ch = FileChannel.open(src, StandardOpenOption.READ)) {
-                new PackScanner(src, ch, ch.size(), max).scan(PackFormat.HEADER_SIZE, (e, s) -> entries.add(e));
+                new PackScanner(src, ch, ch.size(), PackGeometry.of(max)).scan(PackFormat.HEADER_SIZE, (e, s) -> entries.add(e));
             }
             try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
                 for (PackScanner.Entry e : entries) {

@@ -14,9 +14,11 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.core.testing.StoreTestSupport;
@@ -72,7 +74,7 @@ class PackRepairerTest {
             }
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.sorted().toList()) {
-                    if (PackFormat.packNumber(p.getFileName().toString()) >= 0 && Files.size(p) == PackFormat.sealedSize(MAX)) {
+                    if (PackFormat.packNumber(p.getFileName().toString()) >= 0 && Files.size(p) == PackGeometry.of(MAX).sealedSize()) {
                         sealedPacks.add(p);
                     }
                 }
@@ -83,7 +85,7 @@ class PackRepairerTest {
     }
 
     static PackVerifier verifier(long max) {
-        return new PackVerifier(max, CodecRegistry.discovered());
+        return new PackVerifier(PackGeometry.of(max), CodecRegistry.discovered());
     }
 
     static PackVerifier.PackCheck check(long max, Path pack) throws IOException {
@@ -91,7 +93,7 @@ class PackRepairerTest {
     }
 
     static PackRepairer.Outcome repair(long max, Path pack) throws IOException {
-        return new PackRepairer(max, CodecRegistry.discovered()).repair(pack, check(max, pack), n -> { });
+        return new PackRepairer(PackGeometry.of(max), CodecRegistry.discovered()).repair(pack, check(max, pack), n -> { });
     }
 
     // ---- golden cases ------------------------------------------------------------------------
@@ -142,7 +144,7 @@ class PackRepairerTest {
         Path pack = dir.resolve("blobs-00000");
         long max = Golden.maxPackSize("sealed");
         flip(pack, 400_000, (byte) 0x01);
-        new Sealer(max).seal(pack);
+        new Sealer(PackGeometry.of(max)).seal(pack);
         byte[] before = Files.readAllBytes(pack);
         PackRepairer.Outcome o = repair(max, pack);
         assertThat(o.status()).isEqualTo(PackRepairer.Status.UNRECOVERABLE);
@@ -159,7 +161,7 @@ class PackRepairerTest {
         long max = Golden.maxPackSize("sealed-odd");
         String sha = Golden.sha256(pack);
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
-            ch.truncate(PackFormat.parityOffset(max, 1) + 1000);
+            ch.truncate(PackGeometry.of(max).parityOffset(1) + 1000);
         }
         PackVerifier.PackCheck c = check(max, pack);
         assertThat(c.damage()).isNotEmpty();
@@ -199,7 +201,7 @@ class PackRepairerTest {
 
             PackVerifier.PackCheck c = check(MAX, pack);
             assertThat(c.damage()).as(as).isNotEmpty();
-            PackRepairer.Outcome o = new PackRepairer(MAX, CodecRegistry.discovered()).repair(pack, c, n -> { });
+            PackRepairer.Outcome o = new PackRepairer(PackGeometry.of(MAX), CodecRegistry.discovered()).repair(pack, c, n -> { });
             assertThat(o.status()).as(as + "; " + o.reason()).isEqualTo(PackRepairer.Status.REPAIRED);
             assertThat(Files.readAllBytes(pack)).as(as).isEqualTo(original);
             assertThat(o.rebuiltShards()).as(as).containsAll(shards.stream().filter(s -> s < 10).toList());
@@ -258,7 +260,7 @@ class PackRepairerTest {
      * @return what was damaged, for assertion messages
      */
     static String damage(Random rnd, Path pack, List<Integer> shards) throws IOException {
-        long shard = PackFormat.shardSize(MAX);
+        long shard = PackGeometry.of(MAX).shardSize();
         List<Long> marks = structure(pack);
         StringBuilder what = new StringBuilder("damaged " + pack.getFileName());
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -269,14 +271,14 @@ class PackRepairerTest {
                     from = s * shard;
                     to = Math.min(MAX, from + shard);
                 } else {
-                    from = PackFormat.parityOffset(MAX, s - 10);
-                    to = from + PackFormat.ENTRY_HEADER + shard;
+                    from = PackGeometry.of(MAX).parityOffset(s - 10);
+                    to = from + EntryHeader.LENGTH + shard;
                 }
                 long lo = from;
                 long hi = to;
                 List<Long> inside = marks.stream().filter(m -> m >= lo && m < hi).toList();
                 long start = switch (rnd.nextInt(4)) {
-                    case 0 -> inside.isEmpty() ? from : inside.get(rnd.nextInt(inside.size())) + rnd.nextInt(PackFormat.ENTRY_HEADER);
+                    case 0 -> inside.isEmpty() ? from : inside.get(rnd.nextInt(inside.size())) + rnd.nextInt(EntryHeader.LENGTH);
                     case 1 -> rnd.nextBoolean() ? from + rnd.nextInt(16) : to - 1 - rnd.nextInt(16);
                     default -> from + rnd.nextLong(to - from);
                 };
@@ -288,11 +290,11 @@ class PackRepairerTest {
                 };
                 len = (int) Math.min(len, to - start);
                 byte[] b = new byte[len];
-                PackVerifier.readFully(ch, start, b, len);
+                PositionalIo.readFully(ch, start, b, 0, len);
                 for (int i = 0; i < len; i++) {
                     b[i] ^= (byte) (1 + rnd.nextInt(255));
                 }
-                PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(b), start);
+                PositionalIo.writeFully(ch, start, java.nio.ByteBuffer.wrap(b));
                 what.append(" shard ").append(s).append(" [").append(start).append(", ").append(start + len).append(')');
             }
         }
@@ -306,7 +308,7 @@ class PackRepairerTest {
         out.add(26L);
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
             List<Long> entries = new ArrayList<>();
-            PackScanner.Result r = new PackScanner(pack, ch, ch.size(), MAX).scan(PackFormat.HEADER_SIZE,
+            PackScanner.Result r = new PackScanner(pack, ch, ch.size(), PackGeometry.of(MAX)).scan(PackFormat.HEADER_SIZE,
                     (e, s) -> entries.add(e.offset()));
             out.addAll(entries);
             out.add(r.eof().offset());
@@ -321,9 +323,9 @@ class PackRepairerTest {
     static void flip(Path pack, long at, byte x) throws IOException {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             byte[] b = new byte[1];
-            PackVerifier.readFully(ch, at, b, 1);
+            PositionalIo.readFully(ch, at, b, 0, 1);
             b[0] ^= x;
-            PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(b), at);
+            PositionalIo.writeFully(ch, at, java.nio.ByteBuffer.wrap(b));
         }
     }
 

@@ -13,9 +13,11 @@ import java.util.Random;
 import java.util.TreeSet;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.Damage;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.core.testing.RecordingChannel;
@@ -36,7 +38,7 @@ class PackVerifierTest {
     Path tmp;
 
     static PackVerifier verifier(String goldenCase) {
-        return new PackVerifier(Golden.maxPackSize(goldenCase), CodecRegistry.discovered());
+        return new PackVerifier(PackGeometry.of(Golden.maxPackSize(goldenCase)), CodecRegistry.discovered());
     }
 
     static PackVerifier.PackCheck check(PackVerifier v, Path pack) throws IOException {
@@ -127,7 +129,7 @@ class PackVerifierTest {
             Path pack = PackFormat.path(dir, n);
             long size = Files.size(pack);
             List<RecordingChannel> opened = new ArrayList<>();
-            PackVerifier v = new PackVerifier(Golden.maxPackSize(name), CodecRegistry.discovered(), p -> {
+            PackVerifier v = new PackVerifier(PackGeometry.of(Golden.maxPackSize(name)), CodecRegistry.discovered(), p -> {
                 RecordingChannel c = new RecordingChannel(FileChannel.open(p, StandardOpenOption.READ));
                 opened.add(c);
                 return c;
@@ -186,8 +188,8 @@ class PackVerifierTest {
                 offsets.add(r.offset() + f);
             }
             if (r.storedSize() > 0) {
-                offsets.add(r.offset() + PackFormat.ENTRY_HEADER + rnd.nextLong(r.storedSize()));
-                offsets.add(r.offset() + PackFormat.ENTRY_HEADER + r.storedSize() - 1);
+                offsets.add(r.offset() + EntryHeader.LENGTH + rnd.nextLong(r.storedSize()));
+                offsets.add(r.offset() + EntryHeader.LENGTH + r.storedSize() - 1);
             }
         }
         if (size > max) {
@@ -195,20 +197,20 @@ class PackVerifierTest {
             for (long f : fields) {
                 offsets.add(eof + f);
             }
-            offsets.add(eof + PackFormat.ENTRY_HEADER);
+            offsets.add(eof + EntryHeader.LENGTH);
             offsets.add(max - 1);
             for (int i = 0; i < 8; i++) {
-                offsets.add(eof + PackFormat.ENTRY_HEADER + rnd.nextLong(max - eof - PackFormat.ENTRY_HEADER));
+                offsets.add(eof + EntryHeader.LENGTH + rnd.nextLong(max - eof - EntryHeader.LENGTH));
             }
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
-                long p = PackFormat.parityOffset(max, k);
+                long p = PackGeometry.of(max).parityOffset(k);
                 for (long f : fields) {
                     offsets.add(p + f);
                 }
-                offsets.add(p + PackFormat.ENTRY_HEADER);
-                offsets.add(p + PackFormat.ENTRY_HEADER + PackFormat.shardSize(max) - 1);
+                offsets.add(p + EntryHeader.LENGTH);
+                offsets.add(p + EntryHeader.LENGTH + PackGeometry.of(max).shardSize() - 1);
                 for (int i = 0; i < 8; i++) {
-                    offsets.add(p + PackFormat.ENTRY_HEADER + rnd.nextLong(PackFormat.shardSize(max)));
+                    offsets.add(p + EntryHeader.LENGTH + rnd.nextLong(PackGeometry.of(max).shardSize()));
                 }
             }
         }
@@ -220,16 +222,16 @@ class PackVerifierTest {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             for (long at : offsets) {
                 byte[] b = new byte[1];
-                PackVerifier.readFully(ch, at, b, 1);
+                PositionalIo.readFully(ch, at, b, 0, 1);
                 byte old = b[0];
                 b[0] ^= (byte) (1 + rnd.nextInt(255));
-                PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(b), at);
+                PositionalIo.writeFully(ch, at, java.nio.ByteBuffer.wrap(b));
                 PackVerifier.PackCheck c = check(v, pack);
                 // a codec id turned into one nobody has is reported as unchecked, not as damage
                 assertThat(!c.damage().isEmpty() || c.unchecked() > 0).as("flip at %d of %s (seed %d)", at, name, seed).isTrue();
                 assertThat(c.bytesRead()).isEqualTo(size);
                 b[0] = old;
-                PackWriter.writeFully(ch, java.nio.ByteBuffer.wrap(b), at);
+                PositionalIo.writeFully(ch, at, java.nio.ByteBuffer.wrap(b));
             }
         }
         assertThat(check(v, pack).damage()).isEmpty();
@@ -238,7 +240,7 @@ class PackVerifierTest {
     /** @return the offset of the EOF entry of a sealed pack */
     static long eofOffset(Path pack, long max) throws IOException {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ)) {
-            return new PackScanner(pack, ch, ch.size(), max).scan(PackFormat.HEADER_SIZE, null).eof().offset();
+            return new PackScanner(pack, ch, ch.size(), PackGeometry.of(max)).scan(PackFormat.HEADER_SIZE, null).eof().offset();
         }
     }
 }

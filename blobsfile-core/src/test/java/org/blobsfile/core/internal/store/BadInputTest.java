@@ -27,6 +27,7 @@ import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.StoreLockedException;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.StoreTestSupport;
@@ -313,8 +314,7 @@ class BadInputTest {
     /** Appends an entry to the active pack behind the store's back. */
     private void appendRawEntry(byte[] hash, int flag, int algo, byte[] payload) throws Exception {
         Path active = tmp.resolve(PackFormat.fileName(packCount() - 1));
-        byte[] h = new byte[PackFormat.ENTRY_HEADER];
-        PackFormat.putEntryHeader(h, 0, hash, flag, algo, payload.length);
+        byte[] h = new EntryHeader(hash, flag, algo, payload.length).encode();
         try (FileChannel ch = FileChannel.open(active, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(new ByteBuffer[] {ByteBuffer.wrap(h), ByteBuffer.wrap(payload)});
         }

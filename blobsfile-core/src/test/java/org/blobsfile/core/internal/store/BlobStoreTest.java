@@ -20,6 +20,7 @@ import org.blobsfile.api.Range;
 import org.blobsfile.api.StoreStats;
 import org.blobsfile.core.PackInspector;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
@@ -161,7 +162,7 @@ class BlobStoreTest {
             PackInspector.Report r = PackInspector.inspect(tmp.resolve(PackFormat.fileName(n)));
             assertThat(r.problems()).isEmpty();
             PackInspector.Entry eof = r.entries().stream().filter(e -> e.kind().equals("eof")).findFirst().orElseThrow();
-            assertThat(eof.offset() + PackFormat.ENTRY_HEADER + eof.storedSize()).isEqualTo(max);
+            assertThat(eof.offset() + EntryHeader.LENGTH + eof.storedSize()).isEqualTo(max);
             assertThat(Files.size(tmp.resolve(PackFormat.fileName(n)))).isGreaterThanOrEqualTo(max);
         }
     }

@@ -23,8 +23,9 @@ import org.blobsfile.api.Damage;
 import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackWriter;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.testing.Golden;
 import org.blobsfile.core.testing.StoreTestSupport;
@@ -107,7 +108,7 @@ class StoreRepairTest {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
             byte[] junk = new byte[length];
             java.util.Arrays.fill(junk, (byte) 0x5A);
-            PackWriter.writeFully(ch, ByteBuffer.wrap(junk), offset);
+            PositionalIo.writeFully(ch, offset, ByteBuffer.wrap(junk));
         }
     }
 
@@ -116,7 +117,7 @@ class StoreRepairTest {
         Path dir = tmp.resolve("q");
         Map<BlobRef, byte[]> all = sealedStore(dir);
         Path pack0 = dir.resolve("blobs-00000");
-        long shard = PackFormat.shardSize(100_003);
+        long shard = PackGeometry.of(100_003).shardSize();
         for (int s : new int[] {2, 5, 8}) { // three damaged data shards: more than two parity shards can rebuild
             smash(pack0, s * shard + 1000, 64);
         }
@@ -163,7 +164,7 @@ class StoreRepairTest {
         Files.createDirectories(dir.resolve("quarantine"));
         Files.move(dir.resolve("blobs-00001"), dir.resolve("quarantine").resolve("blobs-00001"));
         try (BlobStore store = BlobStore.builder(dir).open()) {
-            assertThat(Files.size(dir.resolve("blobs-00001"))).isEqualTo(PackFormat.sealedSize(100_003));
+            assertThat(Files.size(dir.resolve("blobs-00001"))).isEqualTo(PackGeometry.of(100_003).sealedSize());
             assertThat(store.verify().isClean()).isTrue();
             long readable = all.keySet().stream().filter(store::exists).count();
             assertThat(readable).isLessThan(all.size()).isPositive();
