@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * keeps its read window (in native memory, so the channel reads into it without a second copy)
  * for every pack it scans.
  */
-public final class IndexRebuilder {
+final class IndexRebuilder {
     private static final Logger LOG = LoggerFactory.getLogger(IndexRebuilder.class);
     private static final int BATCH = 4096;
 
@@ -49,7 +49,7 @@ public final class IndexRebuilder {
     private final long maxPackSize;
     private final int threads;
 
-    public IndexRebuilder(PackReaders readers, CodecRegistry codecs, long maxPackSize, int threads) {
+    IndexRebuilder(PackReaders readers, CodecRegistry codecs, long maxPackSize, int threads) {
         this.readers = readers;
         this.codecs = codecs;
         this.maxPackSize = maxPackSize;
@@ -61,7 +61,7 @@ public final class IndexRebuilder {
      *
      * @return the scan of every pack in pack order, without the entry lists (for the caller's checks)
      */
-    public List<PackScanner.Result> rebuild(BlobIndex index, int lastPack) throws IOException {
+    List<PackScanner.Result> rebuild(BlobIndex index, int lastPack) throws IOException {
         if (lastPack < 0) {
             return new ArrayList<>();
         }

@@ -359,7 +359,7 @@ final class FileBlobStore implements BlobStore {
         } finally {
             exit(interrupted);
         }
-        return new IndexWalk(index, range, new IndexWalk.Guard() {
+        return index.walk(range, new IndexWalk.Guard() {
             @Override
             public boolean enter() {
                 return FileBlobStore.this.enter();
@@ -369,7 +369,7 @@ final class FileBlobStore implements BlobStore {
             public void exit(boolean interrupted) {
                 FileBlobStore.this.exit(interrupted);
             }
-        }).stream();
+        });
     }
 
     // ---- maintenance and introspection -----------------------------------------------------

@@ -18,9 +18,7 @@ import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.core.internal.index.IndexMeta;
-import org.blobsfile.core.internal.index.IndexRebuilder;
 import org.blobsfile.core.internal.index.StoreIndex;
-import org.blobsfile.core.internal.index.TailRecovery;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
@@ -104,42 +102,12 @@ public final class StoreOpener {
             }
             checkHeaders(packs);
             index = StoreIndex.open(provider, dir);
-            TailRecovery.Tail tail;
-            boolean rebuilt = !index.isComplete();
-            IndexMeta.Checkpoint cp = rebuilt ? null : index.checkpoint();
-            if (!rebuilt && (cp == null || !checkpointFits(cp, packs))) {
-                LOG.warn("index of {} is ahead of the packs (checkpoint {}): rebuilding it", dir, cp);
-                rebuilt = true;
-            }
-            IndexMeta.Counters counters;
-            TailRecovery recovery = new TailRecovery(readers, codecs, maxPackSize);
-            if (rebuilt) {
-                if (packs > 0) {
-                    LOG.info("building the index of {} from {} packs", dir, packs);
-                }
-                index.reset();
-                for (PackScanner.Result r : new IndexRebuilder(readers, codecs, maxPackSize,
-                        Runtime.getRuntime().availableProcessors()).rebuild(index.raw(), packs - 2)) {
-                    if (r.damage() != null) {
-                        LOG.error("pack damaged at offset {}: {}; the blobs before it are indexed", r.damage().offset(),
-                                r.damage().reason());
-                    }
-                }
-                tail = recovery.recover(index, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE, false);
-                counters = index.count();
-                index.markComplete(tail.checkpoint(), counters);
-            } else {
-                tail = recovery.recover(index, packs, cp.pack(), cp.offset(), true);
-                counters = index.counters().plus(tail.added());
-                if (tail.entries() > 0 || tail.truncatedBytes() > 0) {
-                    index.markComplete(tail.checkpoint(), counters);
-                }
-            }
-            recovered = tail.entries();
-            truncated = tail.truncatedBytes();
+            StoreIndex.Recovery recovery = index.recover(readers, codecs, maxPackSize, packs);
+            recovered = recovery.recoveredEntries();
+            truncated = recovery.truncatedBytes();
             int nextPack = packs;
-            if (tail.activeEnd() >= 0) {
-                writer = PackWriter.open(dir, packs - 1, maxPackSize, tail.activeEnd());
+            if (recovery.activeEnd() >= 0) {
+                writer = PackWriter.open(dir, packs - 1, maxPackSize, recovery.activeEnd());
             }
             if (!unclean) {
                 Files.write(dir.resolve(DIRTY), new byte[0]);
@@ -152,7 +120,7 @@ public final class StoreOpener {
             sealing = new SealingPipeline(dir, maxPackSize);
             sealing.resume(writer != null ? packs - 1 : packs, maxPackSize);
             return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, sealing, writer, nextPack,
-                    counters, rebuilt, recovered, truncated, unclean);
+                    recovery.counters(), recovery.rebuilt(), recovered, truncated, unclean);
         } catch (IOException | RuntimeException e) {
             closeQuietly(e, sealing, writer, index, readers, lock);
             if (e instanceof BlobStoreException be) {
@@ -286,14 +254,6 @@ public final class StoreOpener {
             }
             throw new CorruptPackException(p, 0, problem + "; move the file out of the store directory or restore it");
         }
-    }
-
-    private boolean checkpointFits(IndexMeta.Checkpoint cp, int packs) throws IOException {
-        if (cp.pack() == packs) {
-            return cp.offset() == PackFormat.HEADER_SIZE; // the next pack had not been created yet
-        }
-        return cp.pack() < packs && cp.offset() >= PackFormat.HEADER_SIZE
-                && cp.offset() <= Files.size(PackFormat.path(dir, cp.pack()));
     }
 
 }
