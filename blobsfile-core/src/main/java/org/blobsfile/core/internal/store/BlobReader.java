@@ -2,12 +2,9 @@ package org.blobsfile.core.internal.store;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
@@ -19,8 +16,6 @@ import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.parity.BlobHealer;
-import org.blobsfile.core.internal.parity.PackRepairer;
-import org.blobsfile.core.internal.parity.PackVerifier;
 import org.blobsfile.core.internal.parity.Quarantine;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
@@ -41,27 +36,27 @@ final class BlobReader {
     private final PackReaders readers;
     private final CodecRegistry codecs;
     private final SealingPipeline sealing;
+    private final PackRepairs repairs;
     private final Quarantine quarantine;
     private final StoreMeters meters;
     private final long maxPackSize;
     private final int maxBlob;
     /** Blobs lost with a quarantined pack, so that a get can say where they went. */
     private final Map<BlobRef, Integer> lost;
-    /** Packs a healing read found damaged and queued for repair. */
-    private final Set<Integer> repairQueued = ConcurrentHashMap.newKeySet();
 
     /**
      * @param appender where blobs forced but not yet indexed are found
      * @param lost     the blobs the quarantine notes list, with their packs
      */
     BlobReader(StoreIndex index, PackAppender appender, PackReaders readers, CodecRegistry codecs,
-               SealingPipeline sealing, Quarantine quarantine, StoreMeters meters, long maxPackSize, int maxBlob,
-               Map<BlobRef, Integer> lost) {
+               SealingPipeline sealing, PackRepairs repairs, Quarantine quarantine, StoreMeters meters, long maxPackSize,
+               int maxBlob, Map<BlobRef, Integer> lost) {
         this.index = index;
         this.appender = appender;
         this.readers = readers;
         this.codecs = codecs;
         this.sealing = sealing;
+        this.repairs = repairs;
         this.quarantine = quarantine;
         this.meters = meters;
         this.maxPackSize = maxPackSize;
@@ -146,7 +141,7 @@ final class BlobReader {
         }
         meters.healedReads.increment();
         LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", readers.path(loc.pack()), ref);
-        scheduleRepair(loc.pack());
+        repairs.inBackground(loc.pack());
         return decodeChecked(ref, loc, healed);
     }
 
@@ -169,30 +164,5 @@ final class BlobReader {
                     + " fails its hash check (the bytes hash to " + BlobRef.of(actual) + ")");
         }
         return blob;
-    }
-
-    /** Repairs a sealed pack in the background thread, once, after a read had to heal it. */
-    private void scheduleRepair(int pack) {
-        if (!repairQueued.add(pack)) {
-            return;
-        }
-        sealing.runLater(() -> {
-            try {
-                Path p = readers.path(pack);
-                PackVerifier.PackCheck check = new PackVerifier(maxPackSize, codecs).check(p, pack, Files.size(p), n -> { });
-                PackRepairer.Outcome o = new PackRepairer(maxPackSize, codecs).repair(p, check, n -> { });
-                if (o.status() == PackRepairer.Status.REPAIRED) {
-                    readers.forget(pack);
-                    meters.repairs.increment();
-                    LOG.info("{}: repaired from parity (shards {})", p, o.rebuiltShards());
-                } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
-                    LOG.error("{}: cannot be repaired in the background ({}); run repair to quarantine it", p, o.reason());
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.error("background repair of pack {} failed", pack, e);
-            } finally {
-                repairQueued.remove(pack);
-            }
-        });
     }
 }

@@ -94,10 +94,11 @@ final class FileBlobStore implements BlobStore {
         }
         this.appender = new PackAppender(dir, options.durability(), maxPackSize, index, sealing, meters, o.writer(),
                 o.nextPack(), o.counters());
-        this.reader = new BlobReader(index, appender, readers, codecs, sealing, quarantine, meters, maxPackSize, maxBlob,
-                lost);
+        PackRepairs repairs = new PackRepairs(maxPackSize, codecs, readers, sealing, meters);
+        this.reader = new BlobReader(index, appender, readers, codecs, sealing, repairs, quarantine, meters, maxPackSize,
+                maxBlob, lost);
         this.maintenance = new StoreMaintenance(dir, maxPackSize, codecs, index, readers, sealing, quarantine, appender,
-                reader, meters);
+                reader, repairs);
         this.recoveredEntries = o.recoveredEntries();
         this.truncatedBytes = o.truncatedBytes();
         this.uncleanShutdown = o.uncleanShutdown();

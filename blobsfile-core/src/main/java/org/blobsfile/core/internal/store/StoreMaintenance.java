@@ -49,11 +49,11 @@ final class StoreMaintenance {
     private final Quarantine quarantine;
     private final PackAppender appender;
     private final BlobReader reader;
-    private final StoreMeters meters;
+    private final PackRepairs repairs;
 
     StoreMaintenance(Path dir, long maxPackSize, CodecRegistry codecs, StoreIndex index, PackReaders readers,
                      SealingPipeline sealing, Quarantine quarantine, PackAppender appender, BlobReader reader,
-                     StoreMeters meters) {
+                     PackRepairs repairs) {
         this.dir = dir;
         this.maxPackSize = maxPackSize;
         this.codecs = codecs;
@@ -63,7 +63,7 @@ final class StoreMaintenance {
         this.quarantine = quarantine;
         this.appender = appender;
         this.reader = reader;
-        this.meters = meters;
+        this.repairs = repairs;
     }
 
     /** Checks every pack as it is now, the active one up to its appended end. */
@@ -112,14 +112,11 @@ final class StoreMaintenance {
                     continue;
                 }
                 PackRepairer.Outcome o = check.sealed()
-                        ? new PackRepairer(maxPackSize, codecs).repair(p, check, n2 -> { })
+                        ? repairs.repair(n, check)
                         : new PackRepairer.Outcome(PackRepairer.Status.UNRECOVERABLE, List.of(),
                                 "the pack is damaged and has no parity", damagedBlobs(check));
                 if (o.status() == PackRepairer.Status.REPAIRED) {
-                    readers.forget(n);
-                    meters.repairs.increment();
                     repaired.add(p);
-                    LOG.info("{}: repaired from parity (shards {})", p, o.rebuiltShards());
                 } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
                     lostNow.addAll(salvageAndQuarantine(n, o.reason()));
                     quarantined.add(quarantine.packPath(n));
