@@ -43,6 +43,8 @@ public final class StoreIndex implements AutoCloseable {
      * and only when a rebuild began during one do they wait for it and look again.
      */
     private final StampedLock rebuilding = new StampedLock();
+    /** The totals the index last recorded, kept here so that stats need not read them back. */
+    private volatile IndexMeta.Counters totals = IndexMeta.Counters.ZERO;
 
     /**
      * What bringing the index up to date with the packs found.
@@ -126,6 +128,7 @@ public final class StoreIndex implements AutoCloseable {
                 markComplete(tail.checkpoint(), counters);
             }
         }
+        totals = counters;
         return new Recovery(rebuild, counters, tail.entries(), tail.truncatedBytes(), tail.activeEnd());
     }
 
@@ -198,9 +201,28 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
-    /** Writes a batch as it is: the caller puts the checkpoint and totals it records. */
-    public void write(IndexBatch batch) throws IOException {
+    /** Writes a batch as it is, recording no checkpoint: for bulk loads that mark the index complete at the end. */
+    void write(IndexBatch batch) throws IOException {
         index.write(batch);
+    }
+
+    /**
+     * Writes a batch of the store's appends, and with it the totals over the whole index and,
+     * unless null, the checkpoint up to which the packs are indexed; one write, so the three
+     * never disagree.
+     */
+    public void commit(IndexBatch batch, IndexMeta.Checkpoint checkpoint, IndexMeta.Counters totals) throws IOException {
+        if (checkpoint != null) {
+            batch.putMeta(IndexMeta.CHECKPOINT, checkpoint.encode());
+        }
+        batch.putMeta(IndexMeta.COUNTERS, totals.encode());
+        index.write(batch);
+        this.totals = totals;
+    }
+
+    /** @return the totals of every blob the index holds, as last committed */
+    public IndexMeta.Counters totals() {
+        return totals;
     }
 
     private IndexMeta.Checkpoint checkpoint() throws IOException {
@@ -256,10 +278,7 @@ public final class StoreIndex implements AutoCloseable {
 
     /** Records that the index holds every entry up to {@code checkpoint}. */
     private void markComplete(IndexMeta.Checkpoint checkpoint, IndexMeta.Counters c) throws IOException {
-        index.write(new IndexBatch()
-                .putMeta(IndexMeta.FORMAT, IndexMeta.formatValue())
-                .putMeta(IndexMeta.CHECKPOINT, checkpoint.encode())
-                .putMeta(IndexMeta.COUNTERS, c.encode()));
+        commit(new IndexBatch().putMeta(IndexMeta.FORMAT, IndexMeta.formatValue()), checkpoint, c);
     }
 
     /**

@@ -5,11 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -18,7 +16,6 @@ import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.BlobTooLargeException;
-import org.blobsfile.api.Durability;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.Range;
@@ -93,7 +90,7 @@ final class FileBlobStore implements BlobStore {
             throw new StorageIOException("reading the quarantine notes of " + dir, e);
         }
         this.appender = new PackAppender(dir, options.durability(), maxPackSize, index, sealing, meters, o.writer(),
-                o.nextPack(), o.counters());
+                o.nextPack());
         PackRepairs repairs = new PackRepairs(maxPackSize, codecs, readers, sealing, meters);
         this.reader = new BlobReader(index, appender, readers, codecs, sealing, repairs, quarantine, meters, maxPackSize,
                 maxBlob, lost);
@@ -216,7 +213,7 @@ final class FileBlobStore implements BlobStore {
             }
             boolean parallel = worthSpreading(blobs);
             Staged[] staged = new Staged[blobs.size()];
-            if (parallel && options.durability() != Durability.SYNC_EACH) {
+            if (parallel && appender.appendsWhileStaging()) {
                 storeOverlapped(blobs, staged);
             } else {
                 IntStream range = IntStream.range(0, staged.length);
@@ -251,65 +248,43 @@ final class FileBlobStore implements BlobStore {
         return total >= SPREAD_BYTES;
     }
 
-    /** A blob of a put, hashed and, unless the index already has it, prepared. */
-    private record Staged(byte[] hash, Prepared prepared) {
-    }
-
     /** Hashes a blob and stages it. Any thread. */
     private Staged stage(byte[] data) {
         return stage(Blake2b.hash(data, 0, data.length), data);
     }
 
-    /** Compresses a hashed blob unless the index has it already. Any thread. */
+    /** Compresses a hashed blob unless the write side has it already. Any thread. */
     private Staged stage(byte[] hash, byte[] data) {
-        return new Staged(hash, index.contains(hash) ? null : Prepared.of(hash, data, writeCodec));
+        long stored = appender.storedTicket(hash);
+        return stored == PackAppender.NOT_STORED ? Staged.fresh(Prepared.of(hash, data, writeCodec))
+                : Staged.stored(hash, stored);
     }
 
     /** Appends staged blobs in one run, and returns once they are stored as the durability mode says. */
     private void store(List<Staged> staged) {
         meters.puts.add(staged.size());
-        appender.awaitDurable(appendFresh(staged, new HashSet<>(), false));
+        appender.store(staged);
     }
 
     /**
      * Stores a batch with the appends overlapping the hashing and compressing: blobs are staged
      * on every core, and this thread appends each run of staged blobs as soon as it is ready,
      * writing its bytes at once, while the rest are still being staged. Only the force waits
-     * for the end, and it is one force for the whole batch. SYNC_EACH keeps one append per batch
-     * instead, since each of its appends forces.
+     * for the end, and it is one force for the whole batch.
      *
      * @param staged filled with every blob as staged, in order
      */
     private void storeOverlapped(List<byte[]> blobs, Staged[] staged) {
         meters.puts.add(blobs.size());
-        Set<BlobRef> seen = new HashSet<>();
+        PackAppender.Batch batch = appender.batch();
         int[] done = {0};
-        long[] waitFor = {0};
         OrderedPipeline.run(blobs.size(), i -> stage(blobs.get(i)), run -> {
             for (Staged st : run) {
                 staged[done[0]++] = st;
             }
-            waitFor[0] = Math.max(waitFor[0], appendFresh(run, seen, true));
+            batch.append(run);
         });
-        appender.awaitDurable(waitFor[0]);
-    }
-
-    /**
-     * Appends the staged blobs the index did not have and {@code seen} has not met yet.
-     *
-     * @param writeNow see {@link PackAppender#append}
-     * @return the ticket to wait for, or 0
-     */
-    private long appendFresh(List<Staged> staged, Set<BlobRef> seen, boolean writeNow) {
-        List<Prepared> todo = new ArrayList<>(staged.size());
-        for (Staged st : staged) {
-            if (st.prepared() == null || !seen.add(BlobRef.of(st.hash()))) {
-                meters.dedupedPuts.increment();
-                continue;
-            }
-            todo.add(st.prepared());
-        }
-        return todo.isEmpty() ? 0 : appender.append(todo, writeNow);
+        batch.awaitDurable();
     }
 
     // ---- reads -----------------------------------------------------------------------------
@@ -422,7 +397,7 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             appender.awaitIndexed();
-            IndexMeta.Counters c = appender.counters();
+            IndexMeta.Counters c = index.totals();
             StoreMeters m = meters; // short, so the long argument list stays readable
             return new StoreStats(c.blobs(), c.bytes(), c.storedBytes(), appender.packCount(), sealing.sealedPacks().size(),
                     maxPackSize, writeCodec == null ? CodecRegistry.NONE : writeCodec.name(), index.name(),

@@ -17,7 +17,6 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
-import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.pack.PackFormat;
@@ -46,7 +45,7 @@ public final class StoreOpener {
     /** What an open store starts from. */
     record Opened(Path dir, BlobStoreOptions options, long maxPackSize, CodecRegistry codecs, Codec writeCodec,
                   StoreIndex index, PackReaders readers, DirectoryLock lock, SealingPipeline sealing, PackWriter writer, int nextPack,
-                  IndexMeta.Counters counters, boolean rebuilt, long recoveredEntries, long truncatedBytes,
+                  boolean rebuilt, long recoveredEntries, long truncatedBytes,
                   boolean uncleanShutdown) {
     }
 
@@ -120,7 +119,7 @@ public final class StoreOpener {
             sealing = new SealingPipeline(dir, maxPackSize);
             sealing.resume(writer != null ? packs - 1 : packs, maxPackSize);
             return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, sealing, writer, nextPack,
-                    recovery.counters(), recovery.rebuilt(), recovered, truncated, unclean);
+                    recovery.rebuilt(), recovered, truncated, unclean);
         } catch (IOException | RuntimeException e) {
             closeQuietly(e, sealing, writer, index, readers, lock);
             if (e instanceof BlobStoreException be) {
