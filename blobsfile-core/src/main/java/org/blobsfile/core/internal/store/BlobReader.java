@@ -46,22 +46,24 @@ final class BlobReader {
 
     /**
      * @param appender where blobs forced but not yet indexed are found
-     * @param lost     the blobs the quarantine notes list, with their packs
+     * @param repairs  where a pack a read had to heal is queued for repair
      */
-    BlobReader(StoreIndex index, PackAppender appender, PackReaders readers, CodecRegistry codecs,
-               SealingPipeline sealing, PackRepairs repairs, Quarantine quarantine, StoreMeters meters, long maxPackSize,
-               int maxBlob, Map<BlobRef, Integer> lost) {
-        this.index = index;
+    BlobReader(Packs packs, StoreParts parts, PackAppender appender, PackRepairs repairs) {
+        this.index = parts.index();
         this.appender = appender;
-        this.readers = readers;
-        this.codecs = codecs;
-        this.sealing = sealing;
+        this.readers = packs.readers();
+        this.codecs = packs.codecs();
+        this.sealing = parts.sealing();
         this.repairs = repairs;
-        this.quarantine = quarantine;
-        this.meters = meters;
-        this.maxPackSize = maxPackSize;
-        this.maxBlob = maxBlob;
-        this.lost = new ConcurrentHashMap<>(lost);
+        this.quarantine = parts.quarantine();
+        this.meters = parts.meters();
+        this.maxPackSize = packs.maxPackSize();
+        this.maxBlob = packs.maxBlob();
+        try {
+            this.lost = new ConcurrentHashMap<>(quarantine.lostBlobs());
+        } catch (IOException e) {
+            throw new StorageIOException("reading the quarantine notes of " + packs.dir(), e);
+        }
     }
 
     /** @return the blob, checked against its hash */

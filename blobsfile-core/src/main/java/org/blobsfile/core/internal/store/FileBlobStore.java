@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
@@ -31,7 +30,6 @@ import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.StoreIndex;
-import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.parity.Quarantine;
 import org.blobsfile.core.internal.parity.SealingPipeline;
@@ -58,7 +56,7 @@ final class FileBlobStore implements BlobStore {
     private final DirectoryLock lock;
     private final SealingPipeline sealing;
     private final Quarantine quarantine;
-    private final StoreMeters meters = new StoreMeters();
+    private final StoreMeters meters;
     private final PackAppender appender;
     private final BlobReader reader;
     private final StoreMaintenance maintenance;
@@ -71,42 +69,33 @@ final class FileBlobStore implements BlobStore {
     private final long truncatedBytes;
     private final boolean uncleanShutdown;
 
-    private FileBlobStore(StoreOpener.Opened o) {
-        this.dir = o.dir();
-        this.options = o.options();
-        this.maxPackSize = o.maxPackSize();
-        this.maxBlob = (int) Math.min(PackFormat.maxPayload(maxPackSize), Integer.MAX_VALUE - 8);
-        this.codecs = o.codecs();
-        this.writeCodec = o.writeCodec();
-        this.index = o.index();
-        this.readers = o.readers();
+    private FileBlobStore(BlobStoreOptions options, StoreOpener.Opened o) {
+        Packs packs = o.packs();
+        StoreParts parts = o.parts();
+        this.dir = packs.dir();
+        this.options = options;
+        this.maxPackSize = packs.maxPackSize();
+        this.maxBlob = packs.maxBlob();
+        this.codecs = packs.codecs();
+        this.writeCodec = packs.writeCodec();
+        this.index = parts.index();
+        this.readers = packs.readers();
         this.lock = o.lock();
-        this.sealing = o.sealing();
-        this.quarantine = new Quarantine(dir, maxPackSize);
-        Map<BlobRef, Integer> lost;
-        try {
-            lost = quarantine.lostBlobs();
-        } catch (IOException e) {
-            throw new StorageIOException("reading the quarantine notes of " + dir, e);
-        }
-        this.appender = new PackAppender(dir, options.durability(), maxPackSize, index, sealing, meters, o.writer(),
-                o.nextPack());
-        PackRepairs repairs = new PackRepairs(maxPackSize, codecs, readers, sealing, meters);
-        this.reader = new BlobReader(index, appender, readers, codecs, sealing, repairs, quarantine, meters, maxPackSize,
-                maxBlob, lost);
-        this.maintenance = new StoreMaintenance(dir, maxPackSize, codecs, index, readers, sealing, quarantine, appender,
-                reader, repairs);
-        this.recoveredEntries = o.recoveredEntries();
-        this.truncatedBytes = o.truncatedBytes();
-        this.uncleanShutdown = o.uncleanShutdown();
-        if (o.rebuilt()) {
-            meters.indexRebuilds.increment();
-        }
+        this.sealing = parts.sealing();
+        this.quarantine = parts.quarantine();
+        this.meters = parts.meters();
+        this.appender = new PackAppender(packs, parts, options.durability(), o.writer(), o.nextPack());
+        PackRepairs repairs = new PackRepairs(packs, parts);
+        this.reader = new BlobReader(packs, parts, appender, repairs);
+        this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
+        this.recoveredEntries = o.found().recoveredEntries();
+        this.truncatedBytes = o.found().truncatedBytes();
+        this.uncleanShutdown = o.found().uncleanShutdown();
     }
 
     /** Opens or creates the store the options describe. */
     static FileBlobStore open(BlobStoreOptions options) {
-        return new FileBlobStore(StoreOpener.open(options));
+        return new FileBlobStore(options, StoreOpener.open(options));
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
@@ -381,7 +370,7 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             appender.exclusively(() -> {
-                appender.rebuildIndex(readers, codecs);
+                appender.rebuildIndex();
                 return null;
             });
             meters.indexRebuilds.increment();

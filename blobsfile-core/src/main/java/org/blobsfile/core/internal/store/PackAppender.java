@@ -20,7 +20,6 @@ import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackWriter;
 import org.blobsfile.core.internal.parity.SealingPipeline;
-import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +46,7 @@ final class PackAppender implements AutoCloseable {
         }
     }
 
+    private final Packs packs;
     private final Path dir;
     private final long maxPackSize;
     private final StoreIndex index;
@@ -66,13 +66,13 @@ final class PackAppender implements AutoCloseable {
      * @param writer    the active pack as the store was opened with it, or null
      * @param nextPack  the number the next new pack gets
      */
-    PackAppender(Path dir, org.blobsfile.api.Durability mode, long maxPackSize, StoreIndex index,
-                 SealingPipeline sealing, StoreMeters meters, PackWriter writer, int nextPack) {
-        this.dir = dir;
-        this.maxPackSize = maxPackSize;
-        this.index = index;
-        this.sealing = sealing;
-        this.meters = meters;
+    PackAppender(Packs packs, StoreParts parts, org.blobsfile.api.Durability mode, PackWriter writer, int nextPack) {
+        this.packs = packs;
+        this.dir = packs.dir();
+        this.maxPackSize = packs.maxPackSize();
+        this.index = parts.index();
+        this.sealing = parts.sealing();
+        this.meters = parts.meters();
         this.durability = Durability.of(mode, index, meters, writeLock);
         this.writer = writer;
         this.nextPack = nextPack;
@@ -273,11 +273,11 @@ final class PackAppender implements AutoCloseable {
     }
 
     /** Rebuilds the index from every pack, up to the active pack's appended end. */
-    void rebuildIndex(PackReaders readers, CodecRegistry codecs) throws IOException {
+    void rebuildIndex() throws IOException {
         assert writeLock.isHeldByCurrentThread();
         IndexMeta.Checkpoint end = writer != null ? new IndexMeta.Checkpoint(writer.number(), writer.end())
                 : new IndexMeta.Checkpoint(nextPack, PackFormat.HEADER_SIZE);
-        appendedCounters = index.rebuild(readers, codecs, maxPackSize, packCount - 1, end);
+        appendedCounters = index.rebuild(packs.readers(), packs.codecs(), maxPackSize, packCount - 1, end);
     }
 
     // ---- packs -----------------------------------------------------------------------------

@@ -29,13 +29,12 @@ final class PackRepairs {
     /** Packs queued for a background repair: a pack many reads heal is repaired once. */
     private final Set<Integer> queued = ConcurrentHashMap.newKeySet();
 
-    PackRepairs(long maxPackSize, CodecRegistry codecs, PackReaders readers, SealingPipeline sealing,
-                StoreMeters meters) {
-        this.maxPackSize = maxPackSize;
-        this.codecs = codecs;
-        this.readers = readers;
-        this.sealing = sealing;
-        this.meters = meters;
+    PackRepairs(Packs packs, StoreParts parts) {
+        this.maxPackSize = packs.maxPackSize();
+        this.codecs = packs.codecs();
+        this.readers = packs.readers();
+        this.sealing = parts.sealing();
+        this.meters = parts.meters();
     }
 
     /**

@@ -51,16 +51,14 @@ final class StoreMaintenance {
     private final BlobReader reader;
     private final PackRepairs repairs;
 
-    StoreMaintenance(Path dir, long maxPackSize, CodecRegistry codecs, StoreIndex index, PackReaders readers,
-                     SealingPipeline sealing, Quarantine quarantine, PackAppender appender, BlobReader reader,
-                     PackRepairs repairs) {
-        this.dir = dir;
-        this.maxPackSize = maxPackSize;
-        this.codecs = codecs;
-        this.index = index;
-        this.readers = readers;
-        this.sealing = sealing;
-        this.quarantine = quarantine;
+    StoreMaintenance(Packs packs, StoreParts parts, PackAppender appender, BlobReader reader, PackRepairs repairs) {
+        this.dir = packs.dir();
+        this.maxPackSize = packs.maxPackSize();
+        this.codecs = packs.codecs();
+        this.index = parts.index();
+        this.readers = packs.readers();
+        this.sealing = parts.sealing();
+        this.quarantine = parts.quarantine();
         this.appender = appender;
         this.reader = reader;
         this.repairs = repairs;

@@ -42,19 +42,31 @@ public final class StoreOpener {
     /** Exists while a store is open; found at open, it means the last run did not close the store. */
     static final String DIRTY = "DIRTY";
 
-    /** What an open store starts from. */
-    record Opened(Path dir, BlobStoreOptions options, long maxPackSize, CodecRegistry codecs, Codec writeCodec,
-                  StoreIndex index, PackReaders readers, DirectoryLock lock, SealingPipeline sealing, PackWriter writer, int nextPack,
-                  boolean rebuilt, long recoveredEntries, long truncatedBytes,
-                  boolean uncleanShutdown) {
+    /**
+     * What an open store starts from.
+     *
+     * @param lock     the store directory's lock, held until the store closes
+     * @param writer   the active pack, or null when the next put creates one
+     * @param nextPack the number the next new pack gets
+     * @param found    what opening found, for stats
+     */
+    record Opened(Packs packs, StoreParts parts, DirectoryLock lock, PackWriter writer, int nextPack, Found found) {
+    }
+
+    /**
+     * What opening found, as stats reports it.
+     *
+     * @param recoveredEntries entries found after the index's checkpoint, and indexed
+     * @param truncatedBytes   bytes of a torn entry cut off the active pack
+     * @param uncleanShutdown  whether the last run did not close the store
+     */
+    record Found(long recoveredEntries, long truncatedBytes, boolean uncleanShutdown) {
     }
 
     private final BlobStoreOptions options;
     private final Path dir;
     private CodecRegistry codecs;
     private long maxPackSize;
-    private long recovered;
-    private long truncated;
     private final List<Integer> gaps = new ArrayList<>();
 
     private StoreOpener(BlobStoreOptions options) {
@@ -102,8 +114,8 @@ public final class StoreOpener {
             checkHeaders(packs);
             index = StoreIndex.open(provider, dir);
             StoreIndex.Recovery recovery = index.recover(readers, codecs, maxPackSize, packs);
-            recovered = recovery.recoveredEntries();
-            truncated = recovery.truncatedBytes();
+            long recovered = recovery.recoveredEntries();
+            long truncated = recovery.truncatedBytes();
             int nextPack = packs;
             if (recovery.activeEnd() >= 0) {
                 writer = PackWriter.open(dir, packs - 1, maxPackSize, recovery.activeEnd());
@@ -118,8 +130,13 @@ public final class StoreOpener {
             }
             sealing = new SealingPipeline(dir, maxPackSize);
             sealing.resume(writer != null ? packs - 1 : packs, maxPackSize);
-            return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, sealing, writer, nextPack,
-                    recovery.rebuilt(), recovered, truncated, unclean);
+            StoreMeters meters = new StoreMeters();
+            if (recovery.rebuilt()) {
+                meters.indexRebuilds.increment();
+            }
+            return new Opened(new Packs(dir, maxPackSize, codecs, writeCodec, readers),
+                    new StoreParts(index, sealing, new Quarantine(dir, maxPackSize), meters), lock, writer, nextPack,
+                    new Found(recovered, truncated, unclean));
         } catch (IOException | RuntimeException e) {
             closeQuietly(e, sealing, writer, index, readers, lock);
             if (e instanceof BlobStoreException be) {
