@@ -12,13 +12,8 @@ import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.parity.BlobHealer;
-import org.blobsfile.core.internal.parity.Quarantine;
-import org.blobsfile.core.internal.parity.SealingPipeline;
-import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,16 +26,10 @@ import org.slf4j.LoggerFactory;
 final class BlobReader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobReader.class);
 
-    private final StoreIndex index;
+    private final Packs packs;
+    private final StoreParts parts;
     private final PackAppender appender;
-    private final PackReaders readers;
-    private final CodecRegistry codecs;
-    private final SealingPipeline sealing;
     private final PackRepairs repairs;
-    private final Quarantine quarantine;
-    private final StoreMeters meters;
-    private final long maxPackSize;
-    private final int maxBlob;
     /** Blobs lost with a quarantined pack, so that a get can say where they went. */
     private final Map<BlobRef, Integer> lost;
 
@@ -49,18 +38,12 @@ final class BlobReader {
      * @param repairs  where a pack a read had to heal is queued for repair
      */
     BlobReader(Packs packs, StoreParts parts, PackAppender appender, PackRepairs repairs) {
-        this.index = parts.index();
+        this.packs = packs;
+        this.parts = parts;
         this.appender = appender;
-        this.readers = packs.readers();
-        this.codecs = packs.codecs();
-        this.sealing = parts.sealing();
         this.repairs = repairs;
-        this.quarantine = parts.quarantine();
-        this.meters = parts.meters();
-        this.maxPackSize = packs.maxPackSize();
-        this.maxBlob = packs.maxBlob();
         try {
-            this.lost = new ConcurrentHashMap<>(quarantine.lostBlobs());
+            this.lost = new ConcurrentHashMap<>(parts.quarantine().lostBlobs());
         } catch (IOException e) {
             throw new StorageIOException("reading the quarantine notes of " + packs.dir(), e);
         }
@@ -69,26 +52,26 @@ final class BlobReader {
     /** @return the blob, checked against its hash */
     byte[] get(BlobRef ref) {
         Location loc = locate(ref);
-        meters.gets.increment();
+        parts.meters().gets.increment();
         return read(ref, loc);
     }
 
     boolean exists(BlobRef ref) {
-        return appender.forcedPending(ref) != null || index.contains(ref.bytes());
+        return appender.forcedPending(ref) != null || parts.index().contains(ref.bytes());
     }
 
     /** @return where the blob is; a lost blob's error names the quarantined pack */
     Location locate(BlobRef ref) {
         Location loc = appender.forcedPending(ref);
         if (loc == null) {
-            loc = index.get(ref.bytes());
+            loc = parts.index().get(ref.bytes());
         }
         if (loc == null) {
             Integer pack = lost.get(ref);
             if (pack != null) {
                 throw new BlobNotFoundException(ref, "blob " + ref + " was lost: pack " + PackFormat.fileName(pack)
-                        + " could not be repaired and is in " + quarantine.packPath(pack) + " (see "
-                        + quarantine.notePath(pack).getFileName() + ")");
+                        + " could not be repaired and is in " + parts.quarantine().packPath(pack) + " (see "
+                        + parts.quarantine().notePath(pack).getFileName() + ")");
             }
             throw new BlobNotFoundException(ref);
         }
@@ -105,27 +88,28 @@ final class BlobReader {
     private byte[] read(BlobRef ref, Location loc) {
         byte[] payload = new byte[Math.toIntExact(loc.storedSize())];
         try {
-            readers.readFully(loc.pack(), loc.payloadOffset(), payload, 0, payload.length);
+            packs.readers().readFully(loc.pack(), loc.payloadOffset(), payload, 0, payload.length);
         } catch (EOFException e) {
-            throw new CorruptPackException(readers.path(loc.pack()), loc.offset(),
+            throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
                     "the file ends inside the entry of blob " + ref);
         } catch (IOException e) {
-            throw new StorageIOException("reading blob " + ref + " from " + readers.path(loc.pack()), e);
+            throw new StorageIOException("reading blob " + ref + " from " + packs.readers().path(loc.pack()), e);
         }
-        meters.bytesRead.add(payload.length);
+        parts.meters().bytesRead.add(payload.length);
         CorruptPackException damage;
         try {
             return decodeChecked(ref, loc, payload);
         } catch (CorruptPackException e) {
             damage = e;
         }
-        if (!sealing.isSealed(loc.pack())) {
+        if (!parts.sealing().isSealed(loc.pack())) {
             throw damage;
         }
         // a sealed pack carries parity: rebuild the damaged bytes instead of failing the read
         byte[] healed;
         try {
-            healed = new BlobHealer(maxPackSize).heal(readers.channel(loc.pack()), loc.payloadOffset(), payload.length,
+            healed = new BlobHealer(packs.maxPackSize()).heal(packs.readers().channel(loc.pack()), loc.payloadOffset(),
+                    payload.length,
                     candidate -> {
                         try {
                             decodeChecked(ref, loc, candidate);
@@ -141,8 +125,8 @@ final class BlobReader {
         if (healed == null) {
             throw damage;
         }
-        meters.healedReads.increment();
-        LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", readers.path(loc.pack()), ref);
+        parts.meters().healedReads.increment();
+        LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", packs.readers().path(loc.pack()), ref);
         repairs.inBackground(loc.pack());
         return decodeChecked(ref, loc, healed);
     }
@@ -153,16 +137,16 @@ final class BlobReader {
         int flag = loc.algo() == PackFormat.ALGO_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
         byte[] blob;
         try {
-            blob = Payloads.decode(codecs, flag, loc.algo(), payload, maxBlob);
+            blob = Payloads.decode(packs.codecs(), flag, loc.algo(), payload, packs.maxBlob());
         } catch (IOException e) {
-            CorruptPackException c = new CorruptPackException(readers.path(loc.pack()), loc.offset(),
+            CorruptPackException c = new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
                     "payload of blob " + ref + " does not decode with codec id " + loc.algo());
             c.addSuppressed(e);
             throw c;
         }
         byte[] actual = Blake2b.hash(blob, 0, blob.length);
         if (!Arrays.equals(actual, 0, BlobRef.LENGTH, ref.bytes(), 0, BlobRef.LENGTH)) {
-            throw new CorruptPackException(readers.path(loc.pack()), loc.offset(), "blob " + ref
+            throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(), "blob " + ref
                     + " fails its hash check (the bytes hash to " + BlobRef.of(actual) + ")");
         }
         return blob;

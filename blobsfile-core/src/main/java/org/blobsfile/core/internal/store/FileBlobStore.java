@@ -29,9 +29,6 @@ import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
-import org.blobsfile.core.internal.pack.PackReaders;
-import org.blobsfile.core.internal.parity.Quarantine;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 
@@ -45,18 +42,10 @@ final class FileBlobStore implements BlobStore {
     /** Bytes in a batch above which hashing and compressing it is spread over the cores. */
     private static final long SPREAD_BYTES = 256 * 1024;
 
-    private final Path dir;
+    private final Packs packs;
+    private final StoreParts parts;
     private final BlobStoreOptions options;
-    private final long maxPackSize;
-    private final int maxBlob;
-    private final CodecRegistry codecs;
-    private final Codec writeCodec;
-    private final StoreIndex index;
-    private final PackReaders readers;
     private final DirectoryLock lock;
-    private final SealingPipeline sealing;
-    private final Quarantine quarantine;
-    private final StoreMeters meters;
     private final PackAppender appender;
     private final BlobReader reader;
     private final StoreMaintenance maintenance;
@@ -65,32 +54,19 @@ final class FileBlobStore implements BlobStore {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private final long recoveredEntries;
-    private final long truncatedBytes;
-    private final boolean uncleanShutdown;
+    /** What opening found: counts stats reports as they were then. */
+    private final StoreOpener.Found found;
 
     private FileBlobStore(BlobStoreOptions options, StoreOpener.Opened o) {
-        Packs packs = o.packs();
-        StoreParts parts = o.parts();
-        this.dir = packs.dir();
+        this.packs = o.packs();
+        this.parts = o.parts();
         this.options = options;
-        this.maxPackSize = packs.maxPackSize();
-        this.maxBlob = packs.maxBlob();
-        this.codecs = packs.codecs();
-        this.writeCodec = packs.writeCodec();
-        this.index = parts.index();
-        this.readers = packs.readers();
         this.lock = o.lock();
-        this.sealing = parts.sealing();
-        this.quarantine = parts.quarantine();
-        this.meters = parts.meters();
         this.appender = new PackAppender(packs, parts, options.durability(), o.writer(), o.nextPack());
         PackRepairs repairs = new PackRepairs(packs, parts);
         this.reader = new BlobReader(packs, parts, appender, repairs);
         this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
-        this.recoveredEntries = o.found().recoveredEntries();
-        this.truncatedBytes = o.found().truncatedBytes();
-        this.uncleanShutdown = o.found().uncleanShutdown();
+        this.found = o.found();
     }
 
     /** Opens or creates the store the options describe. */
@@ -111,7 +87,7 @@ final class FileBlobStore implements BlobStore {
         lifecycle.readLock().lock();
         if (closed) {
             lifecycle.readLock().unlock();
-            throw new StoreClosedException(dir);
+            throw new StoreClosedException(packs.dir());
         }
         return Thread.interrupted();
     }
@@ -135,8 +111,9 @@ final class FileBlobStore implements BlobStore {
             }
             closed = true;
             IOException failure = null;
-            AutoCloseable clean = () -> Files.deleteIfExists(dir.resolve(StoreOpener.DIRTY));
-            for (AutoCloseable c : new AutoCloseable[] {sealing, appender, index, readers, clean, lock}) {
+            AutoCloseable clean = () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
+            AutoCloseable[] closing = {parts.sealing(), appender, parts.index(), packs.readers(), clean, lock};
+            for (AutoCloseable c : closing) {
                 try {
                     if (c != null) {
                         c.close();
@@ -148,7 +125,7 @@ final class FileBlobStore implements BlobStore {
                 }
             }
             if (failure != null) {
-                throw new StorageIOException("closing store " + dir, failure);
+                throw new StorageIOException("closing store " + packs.dir(), failure);
             }
         } finally {
             lifecycle.writeLock().unlock();
@@ -221,8 +198,8 @@ final class FileBlobStore implements BlobStore {
 
     private void checkSize(byte[] blob) {
         Objects.requireNonNull(blob, "blob");
-        if (blob.length > maxBlob) {
-            throw new BlobTooLargeException(blob.length, maxBlob);
+        if (blob.length > packs.maxBlob()) {
+            throw new BlobTooLargeException(blob.length, packs.maxBlob());
         }
     }
 
@@ -245,13 +222,13 @@ final class FileBlobStore implements BlobStore {
     /** Compresses a hashed blob unless the write side has it already. Any thread. */
     private Staged stage(byte[] hash, byte[] data) {
         long stored = appender.storedTicket(hash);
-        return stored == PackAppender.NOT_STORED ? Staged.fresh(Prepared.of(hash, data, writeCodec))
+        return stored == PackAppender.NOT_STORED ? Staged.fresh(Prepared.of(hash, data, packs.writeCodec()))
                 : Staged.stored(hash, stored);
     }
 
     /** Appends staged blobs in one run, and returns once they are stored as the durability mode says. */
     private void store(List<Staged> staged) {
-        meters.puts.add(staged.size());
+        parts.meters().puts.add(staged.size());
         appender.store(staged);
     }
 
@@ -264,7 +241,7 @@ final class FileBlobStore implements BlobStore {
      * @param staged filled with every blob as staged, in order
      */
     private void storeOverlapped(List<byte[]> blobs, Staged[] staged) {
-        meters.puts.add(blobs.size());
+        parts.meters().puts.add(blobs.size());
         PackAppender.Batch batch = appender.batch();
         int[] done = {0};
         OrderedPipeline.run(blobs.size(), i -> stage(blobs.get(i)), run -> {
@@ -307,7 +284,7 @@ final class FileBlobStore implements BlobStore {
         try {
             Location loc = reader.locate(ref);
             if (loc.size() < 0) {
-                codecs.forId(loc.algo()); // throws naming the missing codec
+                packs.codecs().forId(loc.algo()); // throws naming the missing codec
             }
             return loc.size();
         } finally {
@@ -324,7 +301,7 @@ final class FileBlobStore implements BlobStore {
         } finally {
             exit(interrupted);
         }
-        return index.walk(range, new IndexWalk.Guard() {
+        return parts.index().walk(range, new IndexWalk.Guard() {
             @Override
             public boolean enter() {
                 return FileBlobStore.this.enter();
@@ -346,7 +323,7 @@ final class FileBlobStore implements BlobStore {
         try {
             return maintenance.verify(progress);
         } catch (IOException e) {
-            throw new StorageIOException("verifying " + dir, e);
+            throw new StorageIOException("verifying " + packs.dir(), e);
         } finally {
             exit(interrupted);
         }
@@ -359,7 +336,7 @@ final class FileBlobStore implements BlobStore {
         try {
             return maintenance.repair(progress);
         } catch (IOException e) {
-            throw new StorageIOException("repairing " + dir, e);
+            throw new StorageIOException("repairing " + packs.dir(), e);
         } finally {
             exit(interrupted);
         }
@@ -373,9 +350,9 @@ final class FileBlobStore implements BlobStore {
                 appender.rebuildIndex();
                 return null;
             });
-            meters.indexRebuilds.increment();
+            parts.meters().indexRebuilds.increment();
         } catch (IOException e) {
-            throw new StorageIOException("rebuilding the index of " + dir, e);
+            throw new StorageIOException("rebuilding the index of " + packs.dir(), e);
         } finally {
             exit(interrupted);
         }
@@ -386,14 +363,16 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             appender.awaitIndexed();
-            IndexMeta.Counters c = index.totals();
-            StoreMeters m = meters; // short, so the long argument list stays readable
+            IndexMeta.Counters c = parts.index().totals();
+            StoreMeters m = parts.meters(); // short, so the long argument list stays readable
+            SealingPipeline sealing = parts.sealing();
+            Codec codec = packs.writeCodec();
             return new StoreStats(c.blobs(), c.bytes(), c.storedBytes(), appender.packCount(), sealing.sealedPacks().size(),
-                    maxPackSize, writeCodec == null ? CodecRegistry.NONE : writeCodec.name(), index.name(),
+                    packs.maxPackSize(), codec == null ? CodecRegistry.NONE : codec.name(), parts.index().name(),
                     options.durability(), m.puts.sum(), m.dedupedPuts.sum(), m.gets.sum(), m.bytesWritten.sum(),
-                    m.bytesRead.sum(), m.forces.sum(), m.indexRebuilds.sum(), recoveredEntries, truncatedBytes,
-                    sealing.seals(), m.repairs.sum(), m.healedReads.sum(), quarantinedCount(), m.groupCommits.sum(),
-                    m.groupedEntries.sum(), uncleanShutdown);
+                    m.bytesRead.sum(), m.forces.sum(), m.indexRebuilds.sum(), found.recoveredEntries(),
+                    found.truncatedBytes(), sealing.seals(), m.repairs.sum(), m.healedReads.sum(), quarantinedCount(),
+                    m.groupCommits.sum(), m.groupedEntries.sum(), found.uncleanShutdown());
         } finally {
             exit(interrupted);
         }
@@ -404,8 +383,8 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             List<Path> out = new ArrayList<>();
-            for (int n : sealing.sealedPacks()) {
-                out.add(readers.path(n));
+            for (int n : parts.sealing().sealedPacks()) {
+                out.add(packs.readers().path(n));
             }
             return out;
         } finally {
@@ -416,7 +395,7 @@ final class FileBlobStore implements BlobStore {
     private int quarantinedCount() {
         int n = 0;
         for (int i = 0, packs = appender.packCount(); i < packs; i++) {
-            if (quarantine.contains(i)) {
+            if (parts.quarantine().contains(i)) {
                 n++;
             }
         }
@@ -425,16 +404,16 @@ final class FileBlobStore implements BlobStore {
 
     @Override
     public void addSealListener(SealListener listener) {
-        sealing.addListener(Objects.requireNonNull(listener, "listener"));
+        parts.sealing().addListener(Objects.requireNonNull(listener, "listener"));
     }
 
     @Override
     public Path directory() {
-        return dir;
+        return packs.dir();
     }
 
     @Override
     public String toString() {
-        return "BlobStore[" + dir + "]";
+        return "BlobStore[" + packs.dir() + "]";
     }
 }

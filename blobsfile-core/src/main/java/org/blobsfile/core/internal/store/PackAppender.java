@@ -3,7 +3,6 @@ package org.blobsfile.core.internal.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -15,11 +14,9 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackWriter;
-import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,11 +44,7 @@ final class PackAppender implements AutoCloseable {
     }
 
     private final Packs packs;
-    private final Path dir;
-    private final long maxPackSize;
-    private final StoreIndex index;
-    private final SealingPipeline sealing;
-    private final StoreMeters meters;
+    private final StoreParts parts;
 
     /** Serializes appends, rollover and index updates. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -68,16 +61,12 @@ final class PackAppender implements AutoCloseable {
      */
     PackAppender(Packs packs, StoreParts parts, org.blobsfile.api.Durability mode, PackWriter writer, int nextPack) {
         this.packs = packs;
-        this.dir = packs.dir();
-        this.maxPackSize = packs.maxPackSize();
-        this.index = parts.index();
-        this.sealing = parts.sealing();
-        this.meters = parts.meters();
-        this.durability = Durability.of(mode, index, meters, writeLock);
+        this.parts = parts;
+        this.durability = Durability.of(mode, parts.index(), parts.meters(), writeLock);
         this.writer = writer;
         this.nextPack = nextPack;
         this.packCount = nextPack;
-        this.appendedCounters = index.totals();
+        this.appendedCounters = parts.index().totals();
     }
 
     /** @return how many pack files the store has, the active one included */
@@ -111,7 +100,7 @@ final class PackAppender implements AutoCloseable {
         if (ticket >= 0) {
             return ticket;
         }
-        return index.contains(hash) ? 0 : NOT_STORED;
+        return parts.index().contains(hash) ? 0 : NOT_STORED;
     }
 
     /** Stores staged blobs: appends those not stored yet, and returns once the durability mode counts them stored. */
@@ -194,7 +183,7 @@ final class PackAppender implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new StorageIOException("appending to " + dir, e);
+            throw new StorageIOException("appending to " + packs.dir(), e);
         } finally {
             writeLock.unlock();
         }
@@ -203,7 +192,7 @@ final class PackAppender implements AutoCloseable {
 
     /** Counts a put whose blob is stored already. @return the ticket to wait for, with the blob's */
     private long deduplicated(long waitFor, long ticket) {
-        meters.dedupedPuts.increment();
+        parts.meters().dedupedPuts.increment();
         return Math.max(waitFor, ticket);
     }
 
@@ -212,7 +201,7 @@ final class PackAppender implements AutoCloseable {
         try {
             durability.awaitDurable(ticket);
         } catch (IOException e) {
-            throw new StorageIOException("committing puts to " + dir, e);
+            throw new StorageIOException("committing puts to " + packs.dir(), e);
         }
     }
 
@@ -253,9 +242,9 @@ final class PackAppender implements AutoCloseable {
         IndexBatch batch = run.batch();
         writer.writeReserved();
         writer.force();
-        meters.forces.increment();
+        parts.meters().forces.increment();
         // the same blobs, moved: the totals stay
-        index.commit(batch, new IndexMeta.Checkpoint(writer.number(), writer.end()), appendedCounters);
+        parts.index().commit(batch, new IndexMeta.Checkpoint(writer.number(), writer.end()), appendedCounters);
     }
 
     /** Drops lost blobs from the index and from the totals. */
@@ -264,11 +253,11 @@ final class PackAppender implements AutoCloseable {
         IndexBatch batch = new IndexBatch();
         IndexMeta.Counters c = appendedCounters;
         for (BlobRef r : lost) {
-            Location l = index.get(r.bytes());
+            Location l = parts.index().get(r.bytes());
             batch.delete(r.bytes());
             c = new IndexMeta.Counters(c.blobs() - 1, c.bytes() - Math.max(0, l.size()), c.storedBytes() - l.storedSize());
         }
-        index.commit(batch, null, c);
+        parts.index().commit(batch, null, c);
         appendedCounters = c;
     }
 
@@ -277,7 +266,8 @@ final class PackAppender implements AutoCloseable {
         assert writeLock.isHeldByCurrentThread();
         IndexMeta.Checkpoint end = writer != null ? new IndexMeta.Checkpoint(writer.number(), writer.end())
                 : new IndexMeta.Checkpoint(nextPack, PackFormat.HEADER_SIZE);
-        appendedCounters = index.rebuild(packs.readers(), packs.codecs(), maxPackSize, packCount - 1, end);
+        appendedCounters = parts.index().rebuild(packs.readers(), packs.codecs(), packs.maxPackSize(), packCount - 1,
+                end);
     }
 
     // ---- packs -----------------------------------------------------------------------------
@@ -311,7 +301,7 @@ final class PackAppender implements AutoCloseable {
 
         void add(Prepared p) throws IOException {
             PackWriter w = activeWriter();
-            if (!PackFormat.fits(w.end() + bytes, p.payload().length, maxPackSize)) {
+            if (!PackFormat.fits(w.end() + bytes, p.payload().length, packs.maxPackSize())) {
                 place(w);
                 rollover();
             }
@@ -352,7 +342,7 @@ final class PackAppender implements AutoCloseable {
                 batch.put(p.hash(), loc.encode());
                 counters = counters.plus(loc);
                 offset += p.entryBytes();
-                meters.bytesWritten.add(p.entryBytes());
+                parts.meters().bytesWritten.add(p.entryBytes());
             }
             buffers.clear();
             items.clear();
@@ -362,7 +352,7 @@ final class PackAppender implements AutoCloseable {
 
     private PackWriter activeWriter() throws IOException {
         if (writer == null) {
-            writer = PackWriter.create(dir, nextPack, maxPackSize);
+            writer = PackWriter.create(packs.dir(), nextPack, packs.maxPackSize());
             nextPack++;
             packCount = nextPack;
             LOG.debug("created pack {}", writer.path());
@@ -374,11 +364,11 @@ final class PackAppender implements AutoCloseable {
     private PackWriter rollover() throws IOException {
         PackWriter full = writer;
         full.finish();
-        meters.forces.increment();
+        parts.meters().forces.increment();
         full.close();
         writer = null;
         LOG.info("pack {} is full", full.path());
-        sealing.submit(full.number(), full.entries());
+        parts.sealing().submit(full.number(), full.entries());
         return activeWriter();
     }
 

@@ -5,11 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.internal.parity.PackVerifier;
-import org.blobsfile.core.internal.parity.SealingPipeline;
-import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,20 +18,14 @@ import org.slf4j.LoggerFactory;
 final class PackRepairs {
     private static final Logger LOG = LoggerFactory.getLogger(PackRepairs.class);
 
-    private final long maxPackSize;
-    private final CodecRegistry codecs;
-    private final PackReaders readers;
-    private final SealingPipeline sealing;
-    private final StoreMeters meters;
+    private final Packs packs;
+    private final StoreParts parts;
     /** Packs queued for a background repair: a pack many reads heal is repaired once. */
     private final Set<Integer> queued = ConcurrentHashMap.newKeySet();
 
     PackRepairs(Packs packs, StoreParts parts) {
-        this.maxPackSize = packs.maxPackSize();
-        this.codecs = packs.codecs();
-        this.readers = packs.readers();
-        this.sealing = parts.sealing();
-        this.meters = parts.meters();
+        this.packs = packs;
+        this.parts = parts;
     }
 
     /**
@@ -44,11 +35,11 @@ final class PackRepairs {
      * @return what the repairer did; a pack it cannot repair is left as it was
      */
     PackRepairer.Outcome repair(int pack, PackVerifier.PackCheck check) throws IOException {
-        Path p = readers.path(pack);
-        PackRepairer.Outcome o = new PackRepairer(maxPackSize, codecs).repair(p, check, n -> { });
+        Path p = packs.readers().path(pack);
+        PackRepairer.Outcome o = new PackRepairer(packs.maxPackSize(), packs.codecs()).repair(p, check, n -> { });
         if (o.status() == PackRepairer.Status.REPAIRED) {
-            readers.forget(pack); // the channel still reads the file the rename replaced
-            meters.repairs.increment();
+            packs.readers().forget(pack); // the channel still reads the file the rename replaced
+            parts.meters().repairs.increment();
             LOG.info("{}: repaired from parity (shards {})", p, o.rebuiltShards());
         }
         return o;
@@ -63,10 +54,11 @@ final class PackRepairs {
         if (!queued.add(pack)) {
             return;
         }
-        sealing.runLater(() -> {
+        parts.sealing().runLater(() -> {
             try {
-                Path p = readers.path(pack);
-                PackVerifier.PackCheck check = new PackVerifier(maxPackSize, codecs).check(p, pack, Files.size(p), n -> { });
+                Path p = packs.readers().path(pack);
+                PackVerifier.PackCheck check = new PackVerifier(packs.maxPackSize(), packs.codecs())
+                        .check(p, pack, Files.size(p), n -> { });
                 PackRepairer.Outcome o = repair(pack, check);
                 if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
                     LOG.error("{}: cannot be repaired in the background ({}); run repair to quarantine it", p, o.reason());
