@@ -51,14 +51,12 @@ public final class StoreIndex implements AutoCloseable {
      *
      * @param rebuilt          whether the index was built from the packs rather than caught up
      *                         from its checkpoint
-     * @param counters         the totals of every blob the index now holds
      * @param recoveredEntries entries found after the checkpoint, and indexed
      * @param truncatedBytes   bytes of a torn entry cut off the active pack
      * @param activeEnd        where the active pack's entries end, or -1 when the last pack is
      *                         closed or there is none
      */
-    public record Recovery(boolean rebuilt, IndexMeta.Counters counters, long recoveredEntries, long truncatedBytes,
-                           long activeEnd) {
+    public record Recovery(boolean rebuilt, long recoveredEntries, long truncatedBytes, long activeEnd) {
     }
 
     /** A lookup in the plugin's index. */
@@ -129,7 +127,7 @@ public final class StoreIndex implements AutoCloseable {
             }
         }
         totals = counters;
-        return new Recovery(rebuild, counters, tail.entries(), tail.truncatedBytes(), tail.activeEnd());
+        return new Recovery(rebuild, tail.entries(), tail.truncatedBytes(), tail.activeEnd());
     }
 
     /** @return whether the checkpoint lies within the packs there are */
