@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * keeps its read window (in native memory, so the channel reads into it without a second copy)
  * for every pack it scans.
  */
-public final class IndexRebuilder {
+final class IndexRebuilder {
     private static final Logger LOG = LoggerFactory.getLogger(IndexRebuilder.class);
     private static final int BATCH = 4096;
 
@@ -50,7 +50,7 @@ public final class IndexRebuilder {
     private final PackGeometry geometry;
     private final int threads;
 
-    public IndexRebuilder(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int threads) {
+    IndexRebuilder(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int threads) {
         this.readers = readers;
         this.codecs = codecs;
         this.geometry = geometry;
@@ -62,7 +62,7 @@ public final class IndexRebuilder {
      *
      * @return the scan of every pack in pack order, without the entry lists (for the caller's checks)
      */
-    public List<PackScanner.Result> rebuild(BlobIndex index, int lastPack) throws IOException {
+    List<PackScanner.Result> rebuild(BlobIndex index, int lastPack) throws IOException {
         if (lastPack < 0) {
             return new ArrayList<>();
         }

@@ -25,6 +25,7 @@ public final class IndexWalk extends Spliterators.AbstractSpliterator<BlobInfo> 
         /** @return what {@link #exit} needs back */
         boolean enter();
 
+        /** Leaves the call {@link #enter} began, given what it returned. */
         void exit(boolean entered);
     }
 
@@ -37,7 +38,7 @@ public final class IndexWalk extends Spliterators.AbstractSpliterator<BlobInfo> 
     private boolean done;
     private final ArrayDeque<BlobInfo> buffer = new ArrayDeque<>();
 
-    public IndexWalk(StoreIndex index, Range range, Guard guard) {
+    IndexWalk(StoreIndex index, Range range, Guard guard) {
         super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.DISTINCT | Spliterator.NONNULL);
         this.index = index;
         this.guard = guard;
@@ -59,7 +60,7 @@ public final class IndexWalk extends Spliterators.AbstractSpliterator<BlobInfo> 
         return b;
     }
 
-    public Stream<BlobInfo> stream() {
+    Stream<BlobInfo> stream() {
         return StreamSupport.stream(this, false);
     }
 

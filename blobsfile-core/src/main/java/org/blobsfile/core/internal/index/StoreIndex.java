@@ -2,25 +2,33 @@ package org.blobsfile.core.internal.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.Range;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.api.spi.IndexUnreadableException;
+import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
+import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's view of its index plugin: typed values, the store's meta values, and rebuilding
- * from the packs. Thread-safe as the plugin is; {@link #rebuild} needs the store's write lock.
+ * The store's view of its index plugin, and the only way to it: typed values, the store's meta
+ * values, bringing the index up to date with the packs when the store opens, rebuilding it from
+ * the packs, and walking it. Thread-safe as the plugin is; {@link #rebuild} needs the store's
+ * write lock.
  */
 public final class StoreIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreIndex.class);
@@ -36,6 +44,21 @@ public final class StoreIndex implements AutoCloseable {
      * and only when a rebuild began during one do they wait for it and look again.
      */
     private final StampedLock rebuilding = new StampedLock();
+    /** The totals the index last recorded, kept here so that stats need not read them back. */
+    private volatile IndexMeta.Counters totals = IndexMeta.Counters.ZERO;
+
+    /**
+     * What bringing the index up to date with the packs found.
+     *
+     * @param rebuilt          whether the index was built from the packs rather than caught up
+     *                         from its checkpoint
+     * @param recoveredEntries entries found after the checkpoint, and indexed
+     * @param truncatedBytes   bytes of a torn entry cut off the active pack
+     * @param activeEnd        where the active pack's entries end, or -1 when the last pack is
+     *                         closed or there is none
+     */
+    public record Recovery(boolean rebuilt, long recoveredEntries, long truncatedBytes, long activeEnd) {
+    }
 
     /** A lookup in the plugin's index. */
     private interface Lookup<T> {
@@ -73,20 +96,61 @@ public final class StoreIndex implements AutoCloseable {
         return new StoreIndex(provider, d, idx);
     }
 
-    /** @return the plugin's index, for bulk loading */
-    public BlobIndex raw() {
-        return index;
+    /**
+     * Brings the index up to date with packs {@code 0..packs-1} as the store opens: a new, reset
+     * or out-of-date index is built from every pack, else only what follows its checkpoint is
+     * scanned. Either way a torn entry at the end of the active pack is cut off.
+     */
+    public Recovery recover(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int packs) throws IOException {
+        boolean rebuild = !isComplete();
+        IndexMeta.Checkpoint cp = rebuild ? null : checkpoint();
+        if (!rebuild && (cp == null || !checkpointFits(readers, cp, packs))) {
+            LOG.warn("index {} is ahead of the packs (checkpoint {}): rebuilding it", directory, cp);
+            rebuild = true;
+        }
+        TailRecovery recovery = new TailRecovery(readers, codecs, geometry);
+        TailRecovery.Tail tail;
+        IndexMeta.Counters counters;
+        if (rebuild) {
+            if (packs > 0) {
+                LOG.info("building the index {} from {} packs", directory, packs);
+            }
+            // the closed packs only: the last one may end in a torn entry, which recovery cuts off
+            fill(readers, codecs, geometry, packs - 2);
+            tail = recovery.recover(this, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE, false);
+            counters = count();
+            markComplete(tail.checkpoint(), counters);
+        } else {
+            tail = recovery.recover(this, packs, cp.pack(), cp.offset(), true);
+            counters = counters().plus(tail.added());
+            if (tail.entries() > 0 || tail.truncatedBytes() > 0) {
+                markComplete(tail.checkpoint(), counters);
+            }
+        }
+        totals = counters;
+        return new Recovery(rebuild, tail.entries(), tail.truncatedBytes(), tail.activeEnd());
     }
 
+    /** @return whether the checkpoint lies within the packs there are */
+    private static boolean checkpointFits(PackReaders readers, IndexMeta.Checkpoint cp, int packs) throws IOException {
+        if (cp.pack() == packs) {
+            return cp.offset() == PackFormat.HEADER_SIZE; // the next pack had not been created yet
+        }
+        return cp.pack() < packs && cp.offset() >= PackFormat.HEADER_SIZE
+                && cp.offset() <= Files.size(readers.path(cp.pack()));
+    }
+
+    /** @return the name of the index plugin */
     public String name() {
         return provider.name();
     }
 
     /** @return whether the index was ever completed (a new or reset index has no format mark) */
-    public boolean isComplete() throws IOException {
+    private boolean isComplete() throws IOException {
         return index.getMeta(IndexMeta.FORMAT) != null;
     }
 
+    /** @return whether the index holds the blob of that hash */
     public boolean contains(byte[] hash) {
         try {
             return lookup(idx -> idx.contains(hash));
@@ -95,6 +159,7 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
+    /** @return where the blob of that hash is, or null */
     public Location get(byte[] hash) {
         try {
             byte[] v = lookup(idx -> idx.get(hash));
@@ -135,16 +200,36 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
-    public void write(IndexBatch batch) throws IOException {
+    /** Writes a batch as it is, recording no checkpoint: for bulk loads that mark the index complete at the end. */
+    void write(IndexBatch batch) throws IOException {
         index.write(batch);
     }
 
-    public IndexMeta.Checkpoint checkpoint() throws IOException {
+    /**
+     * Writes a batch of the store's appends, and with it the totals over the whole index and,
+     * unless null, the checkpoint up to which the packs are indexed; one write, so the three
+     * never disagree.
+     */
+    public void commit(IndexBatch batch, IndexMeta.Checkpoint checkpoint, IndexMeta.Counters totals) throws IOException {
+        if (checkpoint != null) {
+            batch.putMeta(IndexMeta.CHECKPOINT, checkpoint.encode());
+        }
+        batch.putMeta(IndexMeta.COUNTERS, totals.encode());
+        index.write(batch);
+        this.totals = totals;
+    }
+
+    /** @return the totals of every blob the index holds, as last committed */
+    public IndexMeta.Counters totals() {
+        return totals;
+    }
+
+    private IndexMeta.Checkpoint checkpoint() throws IOException {
         byte[] v = index.getMeta(IndexMeta.CHECKPOINT);
         return v == null ? null : IndexMeta.Checkpoint.decode(v);
     }
 
-    public IndexMeta.Counters counters() throws IOException {
+    private IndexMeta.Counters counters() throws IOException {
         byte[] v = index.getMeta(IndexMeta.COUNTERS);
         return v == null ? IndexMeta.Counters.ZERO : IndexMeta.Counters.decode(v);
     }
@@ -159,10 +244,8 @@ public final class StoreIndex implements AutoCloseable {
                                IndexMeta.Checkpoint checkpoint) throws IOException {
         long write = rebuilding.writeLock();
         try {
-            reset();
             long t0 = System.nanoTime();
-            new IndexRebuilder(readers, codecs, geometry, Runtime.getRuntime().availableProcessors())
-                    .rebuild(index, lastPack);
+            fill(readers, codecs, geometry, lastPack);
             IndexMeta.Counters c = count();
             markComplete(checkpoint, c);
             LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, c.blobs(),
@@ -173,19 +256,28 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
+    /** Empties the index and writes the entries of packs {@code 0..lastPack} to it, unchecked. */
+    private void fill(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack) throws IOException {
+        reset();
+        for (PackScanner.Result r : new IndexRebuilder(readers, codecs, geometry,
+                Runtime.getRuntime().availableProcessors()).rebuild(index, lastPack)) {
+            if (r.damage() != null) {
+                LOG.error("pack damaged at offset {}: {}; the blobs before it are indexed", r.damage().offset(),
+                        r.damage().reason());
+            }
+        }
+    }
+
     /** Throws every key away. */
-    public void reset() throws IOException {
+    private void reset() throws IOException {
         index.discard();
         provider.destroy(directory);
         index = provider.open(directory);
     }
 
     /** Records that the index holds every entry up to {@code checkpoint}. */
-    public void markComplete(IndexMeta.Checkpoint checkpoint, IndexMeta.Counters c) throws IOException {
-        index.write(new IndexBatch()
-                .putMeta(IndexMeta.FORMAT, IndexMeta.formatValue())
-                .putMeta(IndexMeta.CHECKPOINT, checkpoint.encode())
-                .putMeta(IndexMeta.COUNTERS, c.encode()));
+    private void markComplete(IndexMeta.Checkpoint checkpoint, IndexMeta.Counters c) throws IOException {
+        commit(new IndexBatch().putMeta(IndexMeta.FORMAT, IndexMeta.formatValue()), checkpoint, c);
     }
 
     /**
@@ -194,7 +286,7 @@ public final class StoreIndex implements AutoCloseable {
      * slices are counted side by side on the common pool, so a rebuild does not end in a walk
      * of the whole index on one core.
      */
-    public IndexMeta.Counters count() throws IOException {
+    IndexMeta.Counters count() throws IOException {
         try {
             return IntStream.range(0, 256).parallel()
                     .mapToObj(first -> {
@@ -214,7 +306,17 @@ public final class StoreIndex implements AutoCloseable {
 
     /** Receives the records of {@link #forEach}. */
     public interface RecordVisitor {
+        /** Takes one record: a blob's hash and where the blob is. */
         void visit(byte[] key, Location location);
+    }
+
+    /**
+     * Walks the blobs of {@code range} in hash order, a page at a time.
+     *
+     * @param guard enters and leaves a call of the store around each page
+     */
+    public Stream<BlobInfo> walk(Range range, IndexWalk.Guard guard) {
+        return new IndexWalk(this, range, guard).stream();
     }
 
     /** Walks every key in order, a page at a time. */

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * since a put is acknowledged only after its bytes are written, a broken entry at the very end of
  * the active pack is one that no caller was told is stored.
  */
-public final class TailRecovery {
+final class TailRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(TailRecovery.class);
     private static final int BATCH = 4096;
 
@@ -38,7 +38,7 @@ public final class TailRecovery {
      * @param checkpoint     the checkpoint to record
      * @param truncatedBytes bytes cut off a torn tail
      */
-    public record Tail(long entries, IndexMeta.Counters added, long activeEnd, IndexMeta.Checkpoint checkpoint,
+    record Tail(long entries, IndexMeta.Counters added, long activeEnd, IndexMeta.Checkpoint checkpoint,
                 long truncatedBytes) {
     }
 
@@ -46,7 +46,7 @@ public final class TailRecovery {
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
 
-    public TailRecovery(PackReaders readers, CodecRegistry codecs, PackGeometry geometry) {
+    TailRecovery(PackReaders readers, CodecRegistry codecs, PackGeometry geometry) {
         this.readers = readers;
         this.codecs = codecs;
         this.geometry = geometry;
@@ -60,7 +60,7 @@ public final class TailRecovery {
      *                        index is being built from scratch and the scan may cover acknowledged
      *                        blobs, so only a tail that plainly ends mid-entry is cut
      */
-    public Tail recover(StoreIndex index, int packs, int fromPack, long fromOffset, boolean afterCheckpoint) throws IOException {
+    Tail recover(StoreIndex index, int packs, int fromPack, long fromOffset, boolean afterCheckpoint) throws IOException {
         long entries = 0;
         long truncated = 0;
         long activeEnd = -1;

@@ -2,12 +2,9 @@ package org.blobsfile.core.internal.store;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
@@ -15,16 +12,10 @@ import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.parity.BlobHealer;
-import org.blobsfile.core.internal.parity.PackRepairer;
-import org.blobsfile.core.internal.parity.PackVerifier;
-import org.blobsfile.core.internal.parity.Quarantine;
-import org.blobsfile.core.internal.parity.SealingPipeline;
-import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,62 +28,52 @@ import org.slf4j.LoggerFactory;
 final class BlobReader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobReader.class);
 
-    private final StoreIndex index;
+    private final Packs packs;
+    private final StoreParts parts;
     private final PackAppender appender;
-    private final PackReaders readers;
-    private final CodecRegistry codecs;
-    private final SealingPipeline sealing;
-    private final Quarantine quarantine;
-    private final StoreMeters meters;
-    private final long maxPackSize;
-    private final int maxBlob;
+    private final PackRepairs repairs;
     /** Blobs lost with a quarantined pack, so that a get can say where they went. */
     private final Map<BlobRef, Integer> lost;
-    /** Packs a healing read found damaged and queued for repair. */
-    private final Set<Integer> repairQueued = ConcurrentHashMap.newKeySet();
 
     /**
      * @param appender where blobs forced but not yet indexed are found
-     * @param lost     the blobs the quarantine notes list, with their packs
+     * @param repairs  where a pack a read had to heal is queued for repair
      */
-    BlobReader(StoreIndex index, PackAppender appender, PackReaders readers, CodecRegistry codecs,
-               SealingPipeline sealing, Quarantine quarantine, StoreMeters meters, long maxPackSize, int maxBlob,
-               Map<BlobRef, Integer> lost) {
-        this.index = index;
+    BlobReader(Packs packs, StoreParts parts, PackAppender appender, PackRepairs repairs) {
+        this.packs = packs;
+        this.parts = parts;
         this.appender = appender;
-        this.readers = readers;
-        this.codecs = codecs;
-        this.sealing = sealing;
-        this.quarantine = quarantine;
-        this.meters = meters;
-        this.maxPackSize = maxPackSize;
-        this.maxBlob = maxBlob;
-        this.lost = new ConcurrentHashMap<>(lost);
+        this.repairs = repairs;
+        try {
+            this.lost = new ConcurrentHashMap<>(parts.quarantine().lostBlobs());
+        } catch (IOException e) {
+            throw new StorageIOException("reading the quarantine notes of " + packs.dir(), e);
+        }
     }
 
     /** @return the blob, checked against its hash */
     byte[] get(BlobRef ref) {
         Location loc = locate(ref);
-        meters.gets.increment();
+        parts.meters().gets.increment();
         return read(ref, loc);
     }
 
     boolean exists(BlobRef ref) {
-        return appender.forcedPending(ref) != null || index.contains(ref.bytes());
+        return appender.forcedPending(ref) != null || parts.index().contains(ref.bytes());
     }
 
     /** @return where the blob is; a lost blob's error names the quarantined pack */
     Location locate(BlobRef ref) {
         Location loc = appender.forcedPending(ref);
         if (loc == null) {
-            loc = index.get(ref.bytes());
+            loc = parts.index().get(ref.bytes());
         }
         if (loc == null) {
             Integer pack = lost.get(ref);
             if (pack != null) {
                 throw new BlobNotFoundException(ref, "blob " + ref + " was lost: pack " + PackFormat.fileName(pack)
-                        + " could not be repaired and is in " + quarantine.packPath(pack) + " (see "
-                        + quarantine.notePath(pack).getFileName() + ")");
+                        + " could not be repaired and is in " + parts.quarantine().packPath(pack) + " (see "
+                        + parts.quarantine().notePath(pack).getFileName() + ")");
             }
             throw new BlobNotFoundException(ref);
         }
@@ -109,27 +90,28 @@ final class BlobReader {
     private byte[] read(BlobRef ref, Location loc) {
         byte[] payload = new byte[Math.toIntExact(loc.storedSize())];
         try {
-            readers.readFully(loc.pack(), loc.payloadOffset(), payload, 0, payload.length);
+            packs.readers().readFully(loc.pack(), loc.payloadOffset(), payload, 0, payload.length);
         } catch (EOFException e) {
-            throw new CorruptPackException(readers.path(loc.pack()), loc.offset(),
+            throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
                     "the file ends inside the entry of blob " + ref);
         } catch (IOException e) {
-            throw new StorageIOException("reading blob " + ref + " from " + readers.path(loc.pack()), e);
+            throw new StorageIOException("reading blob " + ref + " from " + packs.readers().path(loc.pack()), e);
         }
-        meters.bytesRead.add(payload.length);
+        parts.meters().bytesRead.add(payload.length);
         CorruptPackException damage;
         try {
             return decodeChecked(ref, loc, payload);
         } catch (CorruptPackException e) {
             damage = e;
         }
-        if (!sealing.isSealed(loc.pack())) {
+        if (!parts.sealing().isSealed(loc.pack())) {
             throw damage;
         }
         // a sealed pack carries parity: rebuild the damaged bytes instead of failing the read
         byte[] healed;
         try {
-            healed = new BlobHealer(PackGeometry.of(maxPackSize)).heal(readers.channel(loc.pack()), loc.payloadOffset(), payload.length,
+            healed = new BlobHealer(packs.geometry()).heal(packs.readers().channel(loc.pack()), loc.payloadOffset(),
+                    payload.length,
                     candidate -> {
                         try {
                             decodeChecked(ref, loc, candidate);
@@ -145,9 +127,9 @@ final class BlobReader {
         if (healed == null) {
             throw damage;
         }
-        meters.healedReads.increment();
-        LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", readers.path(loc.pack()), ref);
-        scheduleRepair(loc.pack());
+        parts.meters().healedReads.increment();
+        LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", packs.readers().path(loc.pack()), ref);
+        repairs.inBackground(loc.pack());
         return decodeChecked(ref, loc, healed);
     }
 
@@ -157,43 +139,18 @@ final class BlobReader {
         int flag = loc.algo() == PackFormat.ALGO_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
         byte[] blob;
         try {
-            blob = Payloads.decode(codecs, flag, loc.algo(), payload, maxBlob);
+            blob = Payloads.decode(packs.codecs(), flag, loc.algo(), payload, packs.maxBlob());
         } catch (IOException e) {
-            CorruptPackException c = new CorruptPackException(readers.path(loc.pack()), loc.offset(),
+            CorruptPackException c = new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
                     "payload of blob " + ref + " does not decode with codec id " + loc.algo());
             c.addSuppressed(e);
             throw c;
         }
         byte[] actual = Blake2b.hash(blob, 0, blob.length);
         if (!Arrays.equals(actual, 0, BlobRef.LENGTH, ref.bytes(), 0, BlobRef.LENGTH)) {
-            throw new CorruptPackException(readers.path(loc.pack()), loc.offset(), "blob " + ref
+            throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(), "blob " + ref
                     + " fails its hash check (the bytes hash to " + BlobRef.of(actual) + ")");
         }
         return blob;
-    }
-
-    /** Repairs a sealed pack in the background thread, once, after a read had to heal it. */
-    private void scheduleRepair(int pack) {
-        if (!repairQueued.add(pack)) {
-            return;
-        }
-        sealing.runLater(() -> {
-            try {
-                Path p = readers.path(pack);
-                PackVerifier.PackCheck check = new PackVerifier(PackGeometry.of(maxPackSize), codecs).check(p, pack, Files.size(p), n -> { });
-                PackRepairer.Outcome o = new PackRepairer(PackGeometry.of(maxPackSize), codecs).repair(p, check, n -> { });
-                if (o.status() == PackRepairer.Status.REPAIRED) {
-                    readers.forget(pack);
-                    meters.repairs.increment();
-                    LOG.info("{}: repaired from parity (shards {})", p, o.rebuiltShards());
-                } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
-                    LOG.error("{}: cannot be repaired in the background ({}); run repair to quarantine it", p, o.reason());
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.error("background repair of pack {} failed", pack, e);
-            } finally {
-                repairQueued.remove(pack);
-            }
-        });
     }
 }

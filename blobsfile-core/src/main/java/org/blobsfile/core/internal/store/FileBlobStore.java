@@ -5,11 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -18,7 +15,6 @@ import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.BlobTooLargeException;
-import org.blobsfile.api.Durability;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.Range;
@@ -50,18 +46,10 @@ final class FileBlobStore implements BlobStore {
     /** Bytes in a batch above which hashing and compressing it is spread over the cores. */
     private static final long SPREAD_BYTES = 256 * 1024;
 
-    private final Path dir;
+    private final Packs packs;
+    private final StoreParts parts;
     private final BlobStoreOptions options;
-    private final long maxPackSize;
-    private final int maxBlob;
-    private final CodecRegistry codecs;
-    private final Codec writeCodec;
-    private final StoreIndex index;
-    private final PackReaders readers;
     private final DirectoryLock lock;
-    private final SealingPipeline sealing;
-    private final Quarantine quarantine;
-    private final StoreMeters meters = new StoreMeters();
     private final PackAppender appender;
     private final BlobReader reader;
     private final StoreMaintenance maintenance;
@@ -70,45 +58,24 @@ final class FileBlobStore implements BlobStore {
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private final long recoveredEntries;
-    private final long truncatedBytes;
-    private final boolean uncleanShutdown;
+    /** What opening found: counts stats reports as they were then. */
+    private final StoreOpener.Found found;
 
-    private FileBlobStore(StoreOpener.Opened o) {
-        this.dir = o.dir();
-        this.options = o.options();
-        this.maxPackSize = o.maxPackSize();
-        this.maxBlob = (int) Math.min(PackGeometry.of(maxPackSize).maxPayload(), Integer.MAX_VALUE - 8);
-        this.codecs = o.codecs();
-        this.writeCodec = o.writeCodec();
-        this.index = o.index();
-        this.readers = o.readers();
+    private FileBlobStore(BlobStoreOptions options, StoreOpener.Opened o) {
+        this.packs = o.packs();
+        this.parts = o.parts();
+        this.options = options;
         this.lock = o.lock();
-        this.sealing = o.sealing();
-        this.quarantine = new Quarantine(dir, PackGeometry.of(maxPackSize));
-        Map<BlobRef, Integer> lost;
-        try {
-            lost = quarantine.lostBlobs();
-        } catch (IOException e) {
-            throw new StorageIOException("reading the quarantine notes of " + dir, e);
-        }
-        this.appender = new PackAppender(dir, options.durability(), maxPackSize, index, sealing, meters, o.writer(),
-                o.nextPack(), o.counters());
-        this.reader = new BlobReader(index, appender, readers, codecs, sealing, quarantine, meters, maxPackSize, maxBlob,
-                lost);
-        this.maintenance = new StoreMaintenance(dir, maxPackSize, codecs, index, readers, sealing, quarantine, appender,
-                reader, meters);
-        this.recoveredEntries = o.recoveredEntries();
-        this.truncatedBytes = o.truncatedBytes();
-        this.uncleanShutdown = o.uncleanShutdown();
-        if (o.rebuilt()) {
-            meters.indexRebuilds.increment();
-        }
+        this.appender = new PackAppender(packs, parts, options.durability(), o.writer(), o.nextPack());
+        PackRepairs repairs = new PackRepairs(packs, parts);
+        this.reader = new BlobReader(packs, parts, appender, repairs);
+        this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
+        this.found = o.found();
     }
 
     /** Opens or creates the store the options describe. */
     static FileBlobStore open(BlobStoreOptions options) {
-        return new FileBlobStore(StoreOpener.open(options));
+        return new FileBlobStore(options, StoreOpener.open(options));
     }
 
     // ---- lifecycle -------------------------------------------------------------------------
@@ -124,7 +91,7 @@ final class FileBlobStore implements BlobStore {
         lifecycle.readLock().lock();
         if (closed) {
             lifecycle.readLock().unlock();
-            throw new StoreClosedException(dir);
+            throw new StoreClosedException(packs.dir());
         }
         return Thread.interrupted();
     }
@@ -148,8 +115,9 @@ final class FileBlobStore implements BlobStore {
             }
             closed = true;
             IOException failure = null;
-            AutoCloseable clean = () -> Files.deleteIfExists(dir.resolve(StoreOpener.DIRTY));
-            for (AutoCloseable c : new AutoCloseable[] {sealing, appender, index, readers, clean, lock}) {
+            AutoCloseable clean = () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
+            AutoCloseable[] closing = {parts.sealing(), appender, parts.index(), packs.readers(), clean, lock};
+            for (AutoCloseable c : closing) {
                 try {
                     if (c != null) {
                         c.close();
@@ -161,7 +129,7 @@ final class FileBlobStore implements BlobStore {
                 }
             }
             if (failure != null) {
-                throw new StorageIOException("closing store " + dir, failure);
+                throw new StorageIOException("closing store " + packs.dir(), failure);
             }
         } finally {
             lifecycle.writeLock().unlock();
@@ -215,7 +183,7 @@ final class FileBlobStore implements BlobStore {
             }
             boolean parallel = worthSpreading(blobs);
             Staged[] staged = new Staged[blobs.size()];
-            if (parallel && options.durability() != Durability.SYNC_EACH) {
+            if (parallel && appender.appendsWhileStaging()) {
                 storeOverlapped(blobs, staged);
             } else {
                 IntStream range = IntStream.range(0, staged.length);
@@ -234,8 +202,8 @@ final class FileBlobStore implements BlobStore {
 
     private void checkSize(byte[] blob) {
         Objects.requireNonNull(blob, "blob");
-        if (blob.length > maxBlob) {
-            throw new BlobTooLargeException(blob.length, maxBlob);
+        if (blob.length > packs.maxBlob()) {
+            throw new BlobTooLargeException(blob.length, packs.maxBlob());
         }
     }
 
@@ -250,65 +218,43 @@ final class FileBlobStore implements BlobStore {
         return total >= SPREAD_BYTES;
     }
 
-    /** A blob of a put, hashed and, unless the index already has it, prepared. */
-    private record Staged(byte[] hash, Prepared prepared) {
-    }
-
     /** Hashes a blob and stages it. Any thread. */
     private Staged stage(byte[] data) {
         return stage(Blake2b.hash(data, 0, data.length), data);
     }
 
-    /** Compresses a hashed blob unless the index has it already. Any thread. */
+    /** Compresses a hashed blob unless the write side has it already. Any thread. */
     private Staged stage(byte[] hash, byte[] data) {
-        return new Staged(hash, index.contains(hash) ? null : Prepared.of(hash, data, writeCodec));
+        long stored = appender.storedTicket(hash);
+        return stored == PackAppender.NOT_STORED ? Staged.fresh(Prepared.of(hash, data, packs.writeCodec()))
+                : Staged.stored(hash, stored);
     }
 
     /** Appends staged blobs in one run, and returns once they are stored as the durability mode says. */
     private void store(List<Staged> staged) {
-        meters.puts.add(staged.size());
-        appender.awaitDurable(appendFresh(staged, new HashSet<>(), false));
+        parts.meters().puts.add(staged.size());
+        appender.store(staged);
     }
 
     /**
      * Stores a batch with the appends overlapping the hashing and compressing: blobs are staged
      * on every core, and this thread appends each run of staged blobs as soon as it is ready,
      * writing its bytes at once, while the rest are still being staged. Only the force waits
-     * for the end, and it is one force for the whole batch. SYNC_EACH keeps one append per batch
-     * instead, since each of its appends forces.
+     * for the end, and it is one force for the whole batch.
      *
      * @param staged filled with every blob as staged, in order
      */
     private void storeOverlapped(List<byte[]> blobs, Staged[] staged) {
-        meters.puts.add(blobs.size());
-        Set<BlobRef> seen = new HashSet<>();
+        parts.meters().puts.add(blobs.size());
+        PackAppender.Batch batch = appender.batch();
         int[] done = {0};
-        long[] waitFor = {0};
         OrderedPipeline.run(blobs.size(), i -> stage(blobs.get(i)), run -> {
             for (Staged st : run) {
                 staged[done[0]++] = st;
             }
-            waitFor[0] = Math.max(waitFor[0], appendFresh(run, seen, true));
+            batch.append(run);
         });
-        appender.awaitDurable(waitFor[0]);
-    }
-
-    /**
-     * Appends the staged blobs the index did not have and {@code seen} has not met yet.
-     *
-     * @param writeNow see {@link PackAppender#append}
-     * @return the ticket to wait for, or 0
-     */
-    private long appendFresh(List<Staged> staged, Set<BlobRef> seen, boolean writeNow) {
-        List<Prepared> todo = new ArrayList<>(staged.size());
-        for (Staged st : staged) {
-            if (st.prepared() == null || !seen.add(BlobRef.of(st.hash()))) {
-                meters.dedupedPuts.increment();
-                continue;
-            }
-            todo.add(st.prepared());
-        }
-        return todo.isEmpty() ? 0 : appender.append(todo, writeNow);
+        batch.awaitDurable();
     }
 
     // ---- reads -----------------------------------------------------------------------------
@@ -342,7 +288,7 @@ final class FileBlobStore implements BlobStore {
         try {
             Location loc = reader.locate(ref);
             if (loc.size() < 0) {
-                codecs.forId(loc.algo()); // throws naming the missing codec
+                packs.codecs().forId(loc.algo()); // throws naming the missing codec
             }
             return loc.size();
         } finally {
@@ -359,7 +305,7 @@ final class FileBlobStore implements BlobStore {
         } finally {
             exit(interrupted);
         }
-        return new IndexWalk(index, range, new IndexWalk.Guard() {
+        return parts.index().walk(range, new IndexWalk.Guard() {
             @Override
             public boolean enter() {
                 return FileBlobStore.this.enter();
@@ -369,7 +315,7 @@ final class FileBlobStore implements BlobStore {
             public void exit(boolean interrupted) {
                 FileBlobStore.this.exit(interrupted);
             }
-        }).stream();
+        });
     }
 
     // ---- maintenance and introspection -----------------------------------------------------
@@ -381,7 +327,7 @@ final class FileBlobStore implements BlobStore {
         try {
             return maintenance.verify(progress);
         } catch (IOException e) {
-            throw new StorageIOException("verifying " + dir, e);
+            throw new StorageIOException("verifying " + packs.dir(), e);
         } finally {
             exit(interrupted);
         }
@@ -394,7 +340,7 @@ final class FileBlobStore implements BlobStore {
         try {
             return maintenance.repair(progress);
         } catch (IOException e) {
-            throw new StorageIOException("repairing " + dir, e);
+            throw new StorageIOException("repairing " + packs.dir(), e);
         } finally {
             exit(interrupted);
         }
@@ -405,12 +351,12 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             appender.exclusively(() -> {
-                appender.rebuildIndex(readers, codecs);
+                appender.rebuildIndex();
                 return null;
             });
-            meters.indexRebuilds.increment();
+            parts.meters().indexRebuilds.increment();
         } catch (IOException e) {
-            throw new StorageIOException("rebuilding the index of " + dir, e);
+            throw new StorageIOException("rebuilding the index of " + packs.dir(), e);
         } finally {
             exit(interrupted);
         }
@@ -421,18 +367,21 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             appender.awaitIndexed();
-            IndexMeta.Counters c = appender.counters();
-            StoreMeters m = meters; // short, so the chain below stays readable
+            IndexMeta.Counters c = parts.index().totals();
+            StoreMeters m = parts.meters(); // short, so the chain below stays readable
+            SealingPipeline sealing = parts.sealing();
+            Codec codec = packs.writeCodec();
             return StoreStats.builder().blobs(c.blobs()).bytes(c.bytes()).storedBytes(c.storedBytes())
-                    .packs(appender.packCount()).sealedPacks(sealing.sealedPacks().size()).maxPackSize(maxPackSize)
-                    .codec(writeCodec == null ? CodecRegistry.NONE : writeCodec.name()).index(index.name())
+                    .packs(appender.packCount()).sealedPacks(sealing.sealedPacks().size())
+                    .maxPackSize(packs.geometry().maxPackSize())
+                    .codec(codec == null ? CodecRegistry.NONE : codec.name()).index(parts.index().name())
                     .durability(options.durability()).puts(m.puts.sum()).dedupedPuts(m.dedupedPuts.sum())
                     .gets(m.gets.sum()).bytesWritten(m.bytesWritten.sum()).bytesRead(m.bytesRead.sum())
-                    .forces(m.forces.sum()).indexRebuilds(m.indexRebuilds.sum()).recoveredEntries(recoveredEntries)
-                    .truncatedBytes(truncatedBytes).seals(sealing.seals()).repairs(m.repairs.sum())
-                    .healedReads(m.healedReads.sum()).quarantinedPacks(quarantinedCount())
-                    .groupCommits(m.groupCommits.sum()).groupCommitEntries(m.groupedEntries.sum())
-                    .uncleanShutdown(uncleanShutdown).build();
+                    .forces(m.forces.sum()).indexRebuilds(m.indexRebuilds.sum())
+                    .recoveredEntries(found.recoveredEntries()).truncatedBytes(found.truncatedBytes())
+                    .seals(sealing.seals()).repairs(m.repairs.sum()).healedReads(m.healedReads.sum())
+                    .quarantinedPacks(quarantinedCount()).groupCommits(m.groupCommits.sum())
+                    .groupCommitEntries(m.groupedEntries.sum()).uncleanShutdown(found.uncleanShutdown()).build();
         } finally {
             exit(interrupted);
         }
@@ -443,8 +392,8 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             List<Path> out = new ArrayList<>();
-            for (int n : sealing.sealedPacks()) {
-                out.add(readers.path(n));
+            for (int n : parts.sealing().sealedPacks()) {
+                out.add(packs.readers().path(n));
             }
             return out;
         } finally {
@@ -455,7 +404,7 @@ final class FileBlobStore implements BlobStore {
     private int quarantinedCount() {
         int n = 0;
         for (int i = 0, packs = appender.packCount(); i < packs; i++) {
-            if (quarantine.contains(i)) {
+            if (parts.quarantine().contains(i)) {
                 n++;
             }
         }
@@ -464,16 +413,16 @@ final class FileBlobStore implements BlobStore {
 
     @Override
     public void addSealListener(SealListener listener) {
-        sealing.addListener(Objects.requireNonNull(listener, "listener"));
+        parts.sealing().addListener(Objects.requireNonNull(listener, "listener"));
     }
 
     @Override
     public Path directory() {
-        return dir;
+        return packs.dir();
     }
 
     @Override
     public String toString() {
-        return "BlobStore[" + dir + "]";
+        return "BlobStore[" + packs.dir() + "]";
     }
 }

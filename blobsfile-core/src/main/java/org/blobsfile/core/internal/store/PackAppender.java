@@ -2,22 +2,16 @@ package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
-import org.blobsfile.api.Durability;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.IndexBatch;
-import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.StoreIndex;
@@ -26,24 +20,19 @@ import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackWriter;
-import org.blobsfile.core.internal.parity.SealingPipeline;
-import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write side of the store: appends entries to the active pack, rolls it over when full, and
- * makes what it appended durable and indexed as the durability mode says, always in this order:
- * append, force the pack, then one index batch that also records the checkpoint.
- *
- * <p>SYNC_EACH and NONE finish each append under the write lock. GROUP appends only reserve
- * their bytes; each put then waits in the {@link GroupCommitter} for a commit that writes and
- * forces everything appended before it, wakes the puts it covered, and writes their index batch.
- * Until that batch is written, the blobs are found here ({@link #forcedPending}), so a put that
- * returned can always be read back.
+ * The write side of the store: the one duplicate check of a put, appends to the active pack,
+ * rollover when it is full, and the appends of maintenance. What makes an append durable and
+ * indexed is the {@link Durability} chosen at open, to which every append hands its
+ * {@link Reservation} under the write lock; a put then waits outside the lock if that mode says so.
  */
 final class PackAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PackAppender.class);
+    /** What {@link #storedTicket} says of a blob the store does not have. */
+    static final long NOT_STORED = -1;
 
     /** The packs of the store, as maintenance needs them: how many, and how far the active one goes. */
     record Extent(int packs, int active, long activeEnd) {
@@ -57,43 +46,14 @@ final class PackAppender implements AutoCloseable {
         }
     }
 
-    /** Work run with every append settled and new ones held back. */
-    interface Exclusive<T> {
-        T run() throws IOException;
-    }
-
-    private final Path dir;
-    private final Durability durability;
-    private final long maxPackSize;
-    private final StoreIndex index;
-    private final SealingPipeline sealing;
-    private final StoreMeters meters;
+    private final Packs packs;
+    private final StoreParts parts;
 
     /** Serializes appends, rollover and index updates. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    /**
-     * Held while a group is committed, and by {@link #exclusively} work that needs the index
-     * settled; taken before {@link #writeLock}, never after.
-     */
-    private final ReentrantLock commitLock = new ReentrantLock();
-    /** Where GROUP puts wait for the commit that covers them, and who leads it. */
-    private final GroupCommitter committer = new GroupCommitter(this::commitGroup, () -> this.durableTicket);
-    /** GROUP mode: appended entries not yet forced and indexed, in append order (guarded by writeLock). */
-    private final List<Pending> pending = new ArrayList<>();
-    /**
-     * GROUP mode: the blobs of {@link #pending}, for deduplication, and for reads of blobs whose
-     * put has returned (they are forced) before the index batch that records them is written.
-     */
-    private final Map<BlobRef, PendingBlob> pendingKeys = new ConcurrentHashMap<>();
-    private long lastTicket;
-    /** GROUP mode: every put up to this ticket is forced, and may return. */
-    private volatile long durableTicket;
-    /** GROUP mode: every put up to this ticket is also in the index. */
-    private volatile long indexedTicket;
+    private final Durability durability;
     /** Totals including appended but not yet committed entries (guarded by writeLock). */
     private IndexMeta.Counters appendedCounters;
-    /** Totals of what the index holds. */
-    private volatile IndexMeta.Counters counters;
     private PackWriter writer;
     private int nextPack;
     private volatile int packCount;
@@ -101,31 +61,20 @@ final class PackAppender implements AutoCloseable {
     /**
      * @param writer    the active pack as the store was opened with it, or null
      * @param nextPack  the number the next new pack gets
-     * @param counters  the totals the index holds
      */
-    PackAppender(Path dir, Durability durability, long maxPackSize, StoreIndex index, SealingPipeline sealing,
-                 StoreMeters meters, PackWriter writer, int nextPack, IndexMeta.Counters counters) {
-        this.dir = dir;
-        this.durability = durability;
-        this.maxPackSize = maxPackSize;
-        this.index = index;
-        this.sealing = sealing;
-        this.meters = meters;
+    PackAppender(Packs packs, StoreParts parts, org.blobsfile.api.Durability mode, PackWriter writer, int nextPack) {
+        this.packs = packs;
+        this.parts = parts;
+        this.durability = Durability.of(mode, parts.index(), parts.meters(), writeLock);
         this.writer = writer;
         this.nextPack = nextPack;
         this.packCount = nextPack;
-        this.counters = counters;
-        this.appendedCounters = counters;
+        this.appendedCounters = parts.index().totals();
     }
 
     /** @return how many pack files the store has, the active one included */
     int packCount() {
         return packCount;
-    }
-
-    /** @return the totals of every blob indexed so far */
-    IndexMeta.Counters counters() {
-        return counters;
     }
 
     /** @return the packs as they are now, read under the write lock */
@@ -142,212 +91,142 @@ final class PackAppender implements AutoCloseable {
     // ---- appending -------------------------------------------------------------------------
 
     /**
-     * Appends the blobs no other put stored meanwhile, under the write lock. SYNC_EACH and NONE
-     * are then stored; GROUP puts must still pass {@link #awaitDurable} with the ticket returned.
+     * The write side's one duplicate check. It is exact under the write lock, where
+     * {@link #append} asks it; the store also asks it before compressing a blob, outside the lock,
+     * where it can only miss a blob stored meanwhile, which the check under the lock then finds.
      *
-     * @param writeNow in GROUP mode, write the bytes now rather than at the group's commit, so a
-     *                 caller with more to append overlaps the write with its other work
+     * @return {@link #NOT_STORED}, or the ticket a put of the blob must wait for (0: it is indexed)
+     */
+    long storedTicket(byte[] hash) {
+        // pending first: a blob leaves it only once the index has it
+        long ticket = durability.pendingTicket(hash);
+        if (ticket >= 0) {
+            return ticket;
+        }
+        return parts.index().contains(hash) ? 0 : NOT_STORED;
+    }
+
+    /** Stores staged blobs: appends those not stored yet, and returns once the durability mode counts them stored. */
+    void store(List<Staged> staged) {
+        awaitDurable(append(staged, false));
+    }
+
+    /** @return a batch whose runs are appended as they come and made durable together */
+    Batch batch() {
+        return new Batch();
+    }
+
+    /** @return whether a batch may append run by run while the rest is staged: see {@link Durability#appendsWhileStaging} */
+    boolean appendsWhileStaging() {
+        return durability.appendsWhileStaging();
+    }
+
+    /**
+     * The appends of one putAll: each run's bytes are written at once, so that the caller's
+     * staging of the next run overlaps the write, and one commit at the end covers them all.
+     */
+    final class Batch {
+        private long waitFor;
+
+        /** Appends a run of the batch's blobs, those not stored yet. */
+        void append(List<Staged> run) {
+            waitFor = Math.max(waitFor, PackAppender.this.append(run, true));
+        }
+
+        /** Returns once every run appended is stored as the durability mode says. */
+        void awaitDurable() {
+            PackAppender.this.awaitDurable(waitFor);
+        }
+    }
+
+    /**
+     * Appends the staged blobs that are not stored yet, under the write lock, and hands them to
+     * the durability mode; a blob stored already, or twice in {@code staged}, counts as a
+     * deduplicated put.
+     *
+     * @param writeNow write reserved bytes now rather than at the group's commit
      * @return the ticket to wait for before the blobs count as stored, or 0
      */
-    long append(List<Prepared> todo, boolean writeNow) {
+    private long append(List<Staged> staged, boolean writeNow) {
         long waitFor = 0;
+        int fresh = 0;
+        for (Staged st : staged) {
+            if (st.prepared() == null) {
+                waitFor = deduplicated(waitFor, st.storedTicket());
+            } else {
+                fresh++;
+            }
+        }
+        if (fresh == 0) {
+            return waitFor; // the check before compressing found them all: no lock needed
+        }
         writeLock.lock();
         try {
-            EntryRun run = new EntryRun(appendedCounters);
-            for (Prepared p : todo) {
-                PendingBlob other = pendingKeys.get(BlobRef.of(p.hash()));
-                if (other != null || index.contains(p.hash())) {
-                    // another thread stored it since we looked; if its put has not returned yet,
-                    // ours must not return before that one is durable either
-                    meters.dedupedPuts.increment();
-                    waitFor = Math.max(waitFor, other == null ? 0 : other.ticket());
+            EntryRun run = new EntryRun(appendedCounters, fresh > 1);
+            for (Staged st : staged) {
+                if (st.prepared() == null) {
                     continue;
                 }
-                run.add(p);
+                // another thread may have stored it since the check before compressing; if its put
+                // has not returned yet, ours must not return before that one is durable either
+                long stored = run.has(st.hash()) ? 0 : storedTicket(st.hash());
+                if (stored != NOT_STORED) {
+                    waitFor = deduplicated(waitFor, stored);
+                    continue;
+                }
+                run.add(st.prepared());
             }
             if (run.entries() > 0) {
-                waitFor = Math.max(waitFor, appendLocked(run));
-                if (writeNow && durability == Durability.GROUP) {
+                IndexMeta.Counters c = run.finish();
+                appendedCounters = c;
+                IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(writer.number(), writer.end());
+                waitFor = Math.max(waitFor, durability.appended(new Reservation(writer, run.batch(), cp, c)));
+                if (writeNow) {
                     writer.writeReserved();
                 }
             }
         } catch (IOException e) {
-            throw new StorageIOException("appending to " + dir, e);
+            throw new StorageIOException("appending to " + packs.dir(), e);
         } finally {
             writeLock.unlock();
         }
         return waitFor;
     }
 
-    /** Returns once the puts up to {@code ticket} are durable: see {@link GroupCommitter}. */
-    void awaitDurable(long ticket) {
-        if (ticket <= durableTicket) {
-            return;
-        }
+    /** Counts a put whose blob is stored already. @return the ticket to wait for, with the blob's */
+    private long deduplicated(long waitFor, long ticket) {
+        parts.meters().dedupedPuts.increment();
+        return Math.max(waitFor, ticket);
+    }
+
+    /** Returns once the puts up to {@code ticket} are durable. */
+    private void awaitDurable(long ticket) {
         try {
-            committer.await(ticket);
+            durability.awaitDurable(ticket);
         } catch (IOException e) {
-            throw new StorageIOException("committing puts to " + dir, e);
+            throw new StorageIOException("committing puts to " + packs.dir(), e);
         }
     }
 
-    /**
-     * Writes the last run, then forces and indexes it (SYNC_EACH, NONE) or queues it for the
-     * next group commit (GROUP). Under the write lock.
-     *
-     * @return the ticket to wait for, or 0
-     */
-    private long appendLocked(EntryRun run) throws IOException {
-        IndexMeta.Counters c = run.finish();
-        IndexBatch batch = run.batch();
-        appendedCounters = c;
-        IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(writer.number(), writer.end());
-        if (durability == Durability.GROUP) {
-            long ticket = ++lastTicket;
-            pending.add(new Pending(ticket, writer, batch, cp, c));
-            for (IndexRecord r : batch.puts()) {
-                pendingKeys.put(BlobRef.of(r.key()), new PendingBlob(ticket, r.value()));
-            }
-            committer.arrived();
-            return ticket;
-        }
-        if (durability == Durability.SYNC_EACH) {
-            writer.force();
-            meters.forces.increment();
-        }
-        batch.putMeta(IndexMeta.CHECKPOINT, cp.encode());
-        batch.putMeta(IndexMeta.COUNTERS, c.encode());
-        index.write(batch);
-        counters = c;
-        return 0;
-    }
-
-    /** A blob appended in GROUP mode and not yet indexed: its ticket and its encoded location. */
-    private record PendingBlob(long ticket, byte[] location) {
-    }
-
-    /** Entries appended in GROUP mode, waiting for the force and index batch that make them stored. */
-    private record Pending(long ticket, PackWriter writer, IndexBatch batch, IndexMeta.Checkpoint checkpoint,
-                           IndexMeta.Counters counters) {
-    }
-
-    // ---- group commit ----------------------------------------------------------------------
-
-    /** A group commit as the {@link GroupCommitter} runs it. @return how many puts it covered */
-    private int commitGroup(Runnable forced) throws IOException {
-        commitLock.lock();
-        try {
-            return commitPending(forced);
-        } finally {
-            commitLock.unlock();
-        }
-    }
-
-    /**
-     * Forces everything appended so far, tells {@code forced}, then writes the one index batch
-     * that records it. Needs {@link #commitLock}, held until the batch is written, so the next
-     * group's force waits for it and the index's checkpoints only ever advance.
-     *
-     * @param forced run once the group is forced: its puts may return before it is indexed,
-     *               because reads find such blobs in {@link #pendingKeys}
-     * @return how many puts (appends) it covered
-     */
-    private int commitPending(Runnable forced) throws IOException {
-        List<Pending> group;
-        writeLock.lock();
-        try {
-            group = new ArrayList<>(pending);
-            committer.taken();
-            if (writer != null) {
-                writer.writeReserved(); // one write for the whole group; the force runs outside the lock
-            }
-        } finally {
-            writeLock.unlock();
-        }
-        if (group.isEmpty()) {
-            return 0;
-        }
-        Set<PackWriter> packs = new HashSet<>();
-        IndexBatch merged = new IndexBatch();
-        int entries = 0;
-        for (Pending g : group) {
-            packs.add(g.writer());
-            for (IndexRecord r : g.batch().puts()) {
-                merged.put(r.key(), r.value());
-                entries++;
-            }
-        }
-        for (PackWriter w : packs) {
-            // a pack that rolled over meanwhile was forced by its EOF entry; only the open one needs it
-            if (!w.isFinished()) {
-                try {
-                    w.force();
-                    meters.forces.increment();
-                } catch (ClosedChannelException e) {
-                    if (!w.isFinished()) {
-                        throw e;
-                    }
-                }
-            }
-        }
-        Pending last = group.get(group.size() - 1);
-        durableTicket = Math.max(durableTicket, last.ticket());
-        forced.run();
-        merged.putMeta(IndexMeta.CHECKPOINT, last.checkpoint().encode());
-        merged.putMeta(IndexMeta.COUNTERS, last.counters().encode());
-        index.write(merged);
-        meters.groupCommits.increment();
-        meters.groupedEntries.add(entries);
-        writeLock.lock();
-        try {
-            pending.removeIf(g -> g.ticket() <= last.ticket());
-            pendingKeys.values().removeIf(b -> b.ticket() <= last.ticket());
-            counters = last.counters();
-        } finally {
-            writeLock.unlock();
-        }
-        indexedTicket = last.ticket();
-        return group.size();
-    }
-
-    /**
-     * Where a blob is that was forced but is not indexed yet (GROUP), or null. Looked up before
-     * the index: a blob leaves {@link #pendingKeys} only after its index batch is written, so a
-     * blob missing from both is not stored.
-     */
+    /** @return where a blob is that is durable but not indexed yet, or null */
     Location forcedPending(BlobRef ref) {
-        if (pendingKeys.isEmpty()) {
-            return null;
-        }
-        PendingBlob b = pendingKeys.get(ref);
-        return b != null && b.ticket() <= durableTicket ? Location.decode(b.location()) : null;
+        return durability.forcedPending(ref);
     }
 
     /**
-     * Waits until every forced group is also indexed, for the calls that read the index as a
+     * Waits until every durable put is also indexed, for the calls that read the index as a
      * whole (enumerate, stats): they then see every put that returned before them.
      */
     void awaitIndexed() {
-        if (indexedTicket < durableTicket) {
-            commitLock.lock(); // a leader holds it until its index batch is written
-            commitLock.unlock();
-        }
+        durability.awaitIndexed();
     }
 
     /**
      * Runs {@code work} with every append so far forced and indexed, and new appends and commits
      * held back until it returns: for maintenance that moves blobs or rewrites the index.
      */
-    <T> T exclusively(Exclusive<T> work) throws IOException {
-        commitLock.lock();
-        writeLock.lock();
-        try {
-            commitPending(() -> { }); // the write lock is reentrant
-            return work.run();
-        } finally {
-            writeLock.unlock();
-            commitLock.unlock();
-        }
+    <T> T exclusively(Durability.Exclusive<T> work) throws IOException {
+        return durability.exclusively(writeLock, work);
     }
 
     // ---- maintenance (inside exclusively) ----------------------------------------------------
@@ -358,7 +237,7 @@ final class PackAppender implements AutoCloseable {
         if (items.isEmpty()) {
             return;
         }
-        EntryRun run = new EntryRun(IndexMeta.Counters.ZERO);
+        EntryRun run = new EntryRun(IndexMeta.Counters.ZERO, false);
         for (Prepared p : items) {
             run.add(p);
         }
@@ -366,10 +245,9 @@ final class PackAppender implements AutoCloseable {
         IndexBatch batch = run.batch();
         writer.writeReserved();
         writer.force();
-        meters.forces.increment();
-        batch.putMeta(IndexMeta.CHECKPOINT, new IndexMeta.Checkpoint(writer.number(), writer.end()).encode());
-        batch.putMeta(IndexMeta.COUNTERS, appendedCounters.encode()); // the same blobs, moved
-        index.write(batch);
+        parts.meters().forces.increment();
+        // the same blobs, moved: the totals stay
+        parts.index().commit(batch, new IndexMeta.Checkpoint(writer.number(), writer.end()), appendedCounters);
     }
 
     /** Drops lost blobs from the index and from the totals. */
@@ -378,23 +256,21 @@ final class PackAppender implements AutoCloseable {
         IndexBatch batch = new IndexBatch();
         IndexMeta.Counters c = appendedCounters;
         for (BlobRef r : lost) {
-            Location l = index.get(r.bytes());
+            Location l = parts.index().get(r.bytes());
             batch.delete(r.bytes());
             c = new IndexMeta.Counters(c.blobs() - 1, c.bytes() - Math.max(0, l.size()), c.storedBytes() - l.storedSize());
         }
-        batch.putMeta(IndexMeta.COUNTERS, c.encode());
-        index.write(batch);
-        counters = c;
+        parts.index().commit(batch, null, c);
         appendedCounters = c;
     }
 
     /** Rebuilds the index from every pack, up to the active pack's appended end. */
-    void rebuildIndex(PackReaders readers, CodecRegistry codecs) throws IOException {
+    void rebuildIndex() throws IOException {
         assert writeLock.isHeldByCurrentThread();
         IndexMeta.Checkpoint end = writer != null ? new IndexMeta.Checkpoint(writer.number(), writer.end())
                 : new IndexMeta.Checkpoint(nextPack, PackFormat.HEADER_SIZE);
-        counters = index.rebuild(readers, codecs, PackGeometry.of(maxPackSize), packCount - 1, end);
-        appendedCounters = counters;
+        appendedCounters = parts.index().rebuild(packs.readers(), packs.codecs(), packs.geometry(), packCount - 1,
+                end);
     }
 
     // ---- packs -----------------------------------------------------------------------------
@@ -402,24 +278,33 @@ final class PackAppender implements AutoCloseable {
     /**
      * Entries on their way into the packs, under the write lock: each is placed after the last,
      * the pack rolls over when the next one does not fit, and every placed entry gets its index
-     * record and its share of the totals. GROUP only reserves the bytes (the group's leader
-     * writes them); the other modes write them at once.
+     * record and its share of the totals. The durability mode places the bytes: GROUP only
+     * reserves them (the group's leader writes them), the other modes write them at once.
      */
     private final class EntryRun {
         private final IndexBatch batch = new IndexBatch();
+        /** The blobs of the run, when it may hold one twice; else null. */
+        private final Set<BlobRef> keys;
         private final List<ByteBuffer> buffers = new ArrayList<>();
         private final List<Prepared> items = new ArrayList<>();
         private IndexMeta.Counters counters;
         private long bytes;
         private int entries;
 
-        EntryRun(IndexMeta.Counters counters) {
+        /** @param many whether the run may take more than one blob, and so one twice */
+        EntryRun(IndexMeta.Counters counters, boolean many) {
             this.counters = counters;
+            this.keys = many ? new HashSet<>() : null;
+        }
+
+        /** @return whether the run holds the blob already */
+        boolean has(byte[] hash) {
+            return keys != null && keys.contains(BlobRef.of(hash));
         }
 
         void add(Prepared p) throws IOException {
             PackWriter w = activeWriter();
-            if (!PackGeometry.of(maxPackSize).fits(w.end() + bytes, p.payload().length)) {
+            if (!packs.geometry().fits(w.end() + bytes, p.payload().length)) {
                 place(w);
                 rollover();
             }
@@ -427,6 +312,9 @@ final class PackAppender implements AutoCloseable {
             buffers.add(ByteBuffer.wrap(header));
             buffers.add(ByteBuffer.wrap(p.payload()));
             items.add(p);
+            if (keys != null) {
+                keys.add(BlobRef.of(p.hash()));
+            }
             bytes += p.entryBytes();
             entries++;
         }
@@ -450,13 +338,13 @@ final class PackAppender implements AutoCloseable {
                 return;
             }
             ByteBuffer[] bufs = buffers.toArray(new ByteBuffer[0]);
-            long offset = durability == Durability.GROUP ? w.reserve(bufs, items.size()) : w.append(bufs, items.size());
+            long offset = durability.place(w, bufs, items.size());
             for (Prepared p : items) {
                 Location loc = new Location(w.number(), offset, p.payload().length, p.size(), p.algo());
                 batch.put(p.hash(), loc.encode());
                 counters = counters.plus(loc);
                 offset += p.entryBytes();
-                meters.bytesWritten.add(p.entryBytes());
+                parts.meters().bytesWritten.add(p.entryBytes());
             }
             buffers.clear();
             items.clear();
@@ -466,7 +354,7 @@ final class PackAppender implements AutoCloseable {
 
     private PackWriter activeWriter() throws IOException {
         if (writer == null) {
-            writer = PackWriter.create(dir, nextPack, PackGeometry.of(maxPackSize));
+            writer = PackWriter.create(packs.dir(), nextPack, packs.geometry());
             nextPack++;
             packCount = nextPack;
             LOG.debug("created pack {}", writer.path());
@@ -478,11 +366,11 @@ final class PackAppender implements AutoCloseable {
     private PackWriter rollover() throws IOException {
         PackWriter full = writer;
         full.finish();
-        meters.forces.increment();
+        parts.meters().forces.increment();
         full.close();
         writer = null;
         LOG.info("pack {} is full", full.path());
-        sealing.submit(full.number(), full.entries());
+        parts.sealing().submit(full.number(), full.entries());
         return activeWriter();
     }
 

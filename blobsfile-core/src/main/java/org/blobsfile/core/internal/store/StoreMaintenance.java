@@ -18,16 +18,12 @@ import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.internal.parity.PackVerifier;
-import org.blobsfile.core.internal.parity.Quarantine;
-import org.blobsfile.core.internal.parity.SealingPipeline;
-import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,49 +37,37 @@ final class StoreMaintenance {
     /** Salvaged payload bytes held before they are appended. */
     private static final long SALVAGE_CHUNK = 16 << 20;
 
-    private final Path dir;
-    private final long maxPackSize;
-    private final CodecRegistry codecs;
-    private final StoreIndex index;
-    private final PackReaders readers;
-    private final SealingPipeline sealing;
-    private final Quarantine quarantine;
+    private final Packs packs;
+    private final StoreParts parts;
     private final PackAppender appender;
     private final BlobReader reader;
-    private final StoreMeters meters;
+    private final PackRepairs repairs;
 
-    StoreMaintenance(Path dir, long maxPackSize, CodecRegistry codecs, StoreIndex index, PackReaders readers,
-                     SealingPipeline sealing, Quarantine quarantine, PackAppender appender, BlobReader reader,
-                     StoreMeters meters) {
-        this.dir = dir;
-        this.maxPackSize = maxPackSize;
-        this.codecs = codecs;
-        this.index = index;
-        this.readers = readers;
-        this.sealing = sealing;
-        this.quarantine = quarantine;
+    StoreMaintenance(Packs packs, StoreParts parts, PackAppender appender, BlobReader reader, PackRepairs repairs) {
+        this.packs = packs;
+        this.parts = parts;
         this.appender = appender;
         this.reader = reader;
-        this.meters = meters;
+        this.repairs = repairs;
     }
 
     /** Checks every pack as it is now, the active one up to its appended end. */
     VerifyReport verify(Progress progress) throws IOException {
-        sealing.awaitIdle(); // a pack half-way through its seal is not damaged, just busy
-        long[] lengths = appender.extent().lengths(readers);
-        PackVerifier verifier = new PackVerifier(PackGeometry.of(maxPackSize), codecs);
+        parts.sealing().awaitIdle(); // a pack half-way through its seal is not damaged, just busy
+        long[] lengths = appender.extent().lengths(packs.readers());
+        PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
         List<Damage> damage = new ArrayList<>();
         long read = 0;
         long blobs = 0;
         LongConsumer tick = ticker(progress, lengths);
         for (int n = 0; n < lengths.length; n++) {
-            PackVerifier.PackCheck c = verifier.check(readers.path(n), n, lengths[n], tick);
+            PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, lengths[n], tick);
             damage.addAll(c.damage());
             read += c.bytesRead();
             blobs += c.blobs();
         }
         if (!damage.isEmpty()) {
-            LOG.warn("verify of {} found {} problems; the first: {}", dir, damage.size(), damage.get(0));
+            LOG.warn("verify of {} found {} problems; the first: {}", packs.dir(), damage.size(), damage.get(0));
         }
         return new VerifyReport(lengths.length, read, blobs, damage);
     }
@@ -91,18 +75,18 @@ final class StoreMaintenance {
     /** Checks every pack with puts held back, and repairs or quarantines each damaged one. */
     RepairReport repair(Progress progress) throws IOException {
         return appender.exclusively(() -> { // puts wait: quarantine copies blobs into the active pack
-            sealing.awaitIdle();
+            parts.sealing().awaitIdle();
             PackAppender.Extent extent = appender.extent();
-            long[] lengths = extent.lengths(readers);
+            long[] lengths = extent.lengths(packs.readers());
             List<Path> repaired = new ArrayList<>();
             List<Path> quarantined = new ArrayList<>();
             List<BlobRef> lostNow = new ArrayList<>();
             List<Damage> found = new ArrayList<>();
             List<Damage> remaining = new ArrayList<>();
             LongConsumer tick = ticker(progress, lengths);
-            PackVerifier verifier = new PackVerifier(PackGeometry.of(maxPackSize), codecs);
+            PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
             for (int n = 0; n < lengths.length; n++) {
-                Path p = readers.path(n);
+                Path p = packs.readers().path(n);
                 PackVerifier.PackCheck check = verifier.check(p, n, lengths[n], tick);
                 if (check.isClean()) {
                     continue;
@@ -113,17 +97,14 @@ final class StoreMaintenance {
                     continue;
                 }
                 PackRepairer.Outcome o = check.sealed()
-                        ? new PackRepairer(PackGeometry.of(maxPackSize), codecs).repair(p, check, n2 -> { })
+                        ? repairs.repair(n, check)
                         : new PackRepairer.Outcome(PackRepairer.Status.UNRECOVERABLE, List.of(),
                                 "the pack is damaged and has no parity", damagedBlobs(check));
                 if (o.status() == PackRepairer.Status.REPAIRED) {
-                    readers.forget(n);
-                    meters.repairs.increment();
                     repaired.add(p);
-                    LOG.info("{}: repaired from parity (shards {})", p, o.rebuiltShards());
                 } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
                     lostNow.addAll(salvageAndQuarantine(n, o.reason()));
-                    quarantined.add(quarantine.packPath(n));
+                    quarantined.add(parts.quarantine().packPath(n));
                 }
             }
             return new RepairReport(repaired, quarantined, lostNow, found, remaining);
@@ -157,14 +138,14 @@ final class StoreMaintenance {
      * @return the blobs that were lost: indexed in this pack and failing their hash
      */
     private List<BlobRef> salvageAndQuarantine(int n, String reason) throws IOException {
-        Path p = readers.path(n);
+        Path p = packs.readers().path(n);
         List<Prepared> intact = new ArrayList<>();
         Set<BlobRef> lostHere = new LinkedHashSet<>();
         long[] held = {0};
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            new PackScanner(p, ch, ch.size(), PackGeometry.of(maxPackSize)).scan(PackFormat.HEADER_SIZE, (e, s) -> {
+            new PackScanner(p, ch, ch.size(), packs.geometry()).scan(PackFormat.HEADER_SIZE, (e, s) -> {
                 BlobRef ref = BlobRef.of(e.hash());
-                Location where = index.get(e.hash());
+                Location where = parts.index().get(e.hash());
                 if (where == null || where.pack() != n || where.offset() != e.offset()) {
                     return; // indexed elsewhere: nothing of it lives only here
                 }
@@ -190,18 +171,18 @@ final class StoreMaintenance {
         // blobs indexed in this pack that the scan never reached (beyond a structural break) are lost too
         lostHere.addAll(allIndexedIn(n));
         appender.forgetLost(lostHere);
-        quarantine.quarantine(n, reason, lostHere);
-        readers.forget(n);
+        parts.quarantine().quarantine(n, reason, lostHere);
+        packs.readers().forget(n);
         reader.lost(lostHere, n);
         LOG.error("{}: beyond repair ({}); moved to {} after copying its intact blobs; {} blobs lost", p, reason,
-                quarantine.packPath(n), lostHere.size());
+                parts.quarantine().packPath(n), lostHere.size());
         return new ArrayList<>(lostHere);
     }
 
     /** @return the blobs the index still finds in pack {@code n} */
     private List<BlobRef> allIndexedIn(int n) throws IOException {
         List<BlobRef> out = new ArrayList<>();
-        index.forEach((key, location) -> {
+        parts.index().forEach((key, location) -> {
             if (location.pack() == n) {
                 out.add(BlobRef.of(key));
             }

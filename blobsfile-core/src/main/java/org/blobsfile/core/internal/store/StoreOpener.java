@@ -17,10 +17,7 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
-import org.blobsfile.core.internal.index.IndexMeta;
-import org.blobsfile.core.internal.index.IndexRebuilder;
 import org.blobsfile.core.internal.index.StoreIndex;
-import org.blobsfile.core.internal.index.TailRecovery;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
@@ -47,19 +44,31 @@ public final class StoreOpener {
     /** Exists while a store is open; found at open, it means the last run did not close the store. */
     static final String DIRTY = "DIRTY";
 
-    /** What an open store starts from. */
-    record Opened(Path dir, BlobStoreOptions options, long maxPackSize, CodecRegistry codecs, Codec writeCodec,
-                  StoreIndex index, PackReaders readers, DirectoryLock lock, SealingPipeline sealing, PackWriter writer, int nextPack,
-                  IndexMeta.Counters counters, boolean rebuilt, long recoveredEntries, long truncatedBytes,
-                  boolean uncleanShutdown) {
+    /**
+     * What an open store starts from.
+     *
+     * @param lock     the store directory's lock, held until the store closes
+     * @param writer   the active pack, or null when the next put creates one
+     * @param nextPack the number the next new pack gets
+     * @param found    what opening found, for stats
+     */
+    record Opened(Packs packs, StoreParts parts, DirectoryLock lock, PackWriter writer, int nextPack, Found found) {
+    }
+
+    /**
+     * What opening found, as stats reports it.
+     *
+     * @param recoveredEntries entries found after the index's checkpoint, and indexed
+     * @param truncatedBytes   bytes of a torn entry cut off the active pack
+     * @param uncleanShutdown  whether the last run did not close the store
+     */
+    record Found(long recoveredEntries, long truncatedBytes, boolean uncleanShutdown) {
     }
 
     private final BlobStoreOptions options;
     private final Path dir;
     private CodecRegistry codecs;
-    private long maxPackSize;
-    private long recovered;
-    private long truncated;
+    private PackGeometry geometry;
     private final List<Integer> gaps = new ArrayList<>();
 
     private StoreOpener(BlobStoreOptions options) {
@@ -98,50 +107,20 @@ public final class StoreOpener {
             }
             removeRepairLeftovers();
             int packs = countPacks();
-            maxPackSize = settlePackSize(packs);
+            geometry = PackGeometry.of(settlePackSize(packs));
             for (int n : gaps) {
                 LOG.warn("pack {} was being quarantined when the last run stopped: putting its tombstone in place",
                         PackFormat.fileName(n));
-                new Quarantine(dir, PackGeometry.of(maxPackSize)).fillGap(n);
+                new Quarantine(dir, geometry).fillGap(n);
             }
             checkHeaders(packs);
             index = StoreIndex.open(provider, dir);
-            TailRecovery.Tail tail;
-            boolean rebuilt = !index.isComplete();
-            IndexMeta.Checkpoint cp = rebuilt ? null : index.checkpoint();
-            if (!rebuilt && (cp == null || !checkpointFits(cp, packs))) {
-                LOG.warn("index of {} is ahead of the packs (checkpoint {}): rebuilding it", dir, cp);
-                rebuilt = true;
-            }
-            IndexMeta.Counters counters;
-            TailRecovery recovery = new TailRecovery(readers, codecs, PackGeometry.of(maxPackSize));
-            if (rebuilt) {
-                if (packs > 0) {
-                    LOG.info("building the index of {} from {} packs", dir, packs);
-                }
-                index.reset();
-                for (PackScanner.Result r : new IndexRebuilder(readers, codecs, PackGeometry.of(maxPackSize),
-                        Runtime.getRuntime().availableProcessors()).rebuild(index.raw(), packs - 2)) {
-                    if (r.damage() != null) {
-                        LOG.error("pack damaged at offset {}: {}; the blobs before it are indexed", r.damage().offset(),
-                                r.damage().reason());
-                    }
-                }
-                tail = recovery.recover(index, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE, false);
-                counters = index.count();
-                index.markComplete(tail.checkpoint(), counters);
-            } else {
-                tail = recovery.recover(index, packs, cp.pack(), cp.offset(), true);
-                counters = index.counters().plus(tail.added());
-                if (tail.entries() > 0 || tail.truncatedBytes() > 0) {
-                    index.markComplete(tail.checkpoint(), counters);
-                }
-            }
-            recovered = tail.entries();
-            truncated = tail.truncatedBytes();
+            StoreIndex.Recovery recovery = index.recover(readers, codecs, geometry, packs);
+            long recovered = recovery.recoveredEntries();
+            long truncated = recovery.truncatedBytes();
             int nextPack = packs;
-            if (tail.activeEnd() >= 0) {
-                writer = PackWriter.open(dir, packs - 1, PackGeometry.of(maxPackSize), tail.activeEnd());
+            if (recovery.activeEnd() >= 0) {
+                writer = PackWriter.open(dir, packs - 1, geometry, recovery.activeEnd());
             }
             if (!unclean) {
                 Files.write(dir.resolve(DIRTY), new byte[0]);
@@ -151,10 +130,15 @@ public final class StoreOpener {
                 LOG.warn("recovery of {}: indexed {} entries found after the checkpoint, cut {} torn bytes", dir, recovered,
                         truncated);
             }
-            sealing = new SealingPipeline(dir, PackGeometry.of(maxPackSize));
+            sealing = new SealingPipeline(dir, geometry);
             sealing.resume(writer != null ? packs - 1 : packs);
-            return new Opened(dir, options, maxPackSize, codecs, writeCodec, index, readers, lock, sealing, writer, nextPack,
-                    counters, rebuilt, recovered, truncated, unclean);
+            StoreMeters meters = new StoreMeters();
+            if (recovery.rebuilt()) {
+                meters.indexRebuilds.increment();
+            }
+            return new Opened(new Packs(dir, geometry, codecs, writeCodec, readers),
+                    new StoreParts(index, sealing, new Quarantine(dir, geometry), meters), lock, writer, nextPack,
+                    new Found(recovered, truncated, unclean));
         } catch (IOException | RuntimeException e) {
             closeQuietly(e, sealing, writer, index, readers, lock);
             if (e instanceof BlobStoreException be) {
@@ -288,14 +272,6 @@ public final class StoreOpener {
             }
             throw new CorruptPackException(p, 0, problem + "; move the file out of the store directory or restore it");
         }
-    }
-
-    private boolean checkpointFits(IndexMeta.Checkpoint cp, int packs) throws IOException {
-        if (cp.pack() == packs) {
-            return cp.offset() == PackFormat.HEADER_SIZE; // the next pack had not been created yet
-        }
-        return cp.pack() < packs && cp.offset() >= PackFormat.HEADER_SIZE
-                && cp.offset() <= Files.size(PackFormat.path(dir, cp.pack()));
     }
 
 }
