@@ -60,7 +60,7 @@ public final class PackVerifier {
     public record PackCheck(Path pack, int number, boolean sealed, long bytesRead, long blobs, List<Damage> damage,
                      long unchecked, Evidence evidence) {
         /**
-         * Copies the findings, so a check handed to another thread cannot change under it.
+         * Keeps an unmodifiable copy of the findings, so a check cannot change once made.
          *
          * @param pack      the pack file
          * @param number    its number

@@ -57,7 +57,7 @@ public final class SealingPipeline implements AutoCloseable {
      * whose seal never finished (or never started: a pack filled to exactly the pack size), and
      * queues the latter.
      *
-     * @param closedPacks how many packs are closed: all but the active one
+     * @param closedPacks how many packs are closed: all of them, or all but the last when it takes puts still
      * @throws IOException when a pack cannot be opened to look at its parity headers
      */
     public void resume(int closedPacks) throws IOException {
@@ -89,8 +89,8 @@ public final class SealingPipeline implements AutoCloseable {
     }
 
     /**
-     * Runs a task in the sealing thread, after the seals queued before it: background repairs go
-     * here, so that a pack is never repaired and sealed at the same time.
+     * Runs a task in the sealing thread, after the seals queued before it: work that must not hold
+     * up its caller, such as the repair a healing read queues, uses the thread the store has already.
      *
      * @param task the work; it must not wait for the pipeline, which would be waiting for itself
      */
@@ -150,7 +150,10 @@ public final class SealingPipeline implements AutoCloseable {
         return List.copyOf(sealed);
     }
 
-    /** @return the seals done since the store opened, for the stats; those found done at open do not count */
+    /**
+     * @return the seals this pipeline has done since the store opened, for the stats; packs found
+     *         sealed at open do not count
+     */
     public long seals() {
         return seals.sum();
     }
