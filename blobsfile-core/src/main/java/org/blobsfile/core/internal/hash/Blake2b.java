@@ -9,7 +9,12 @@ public final class Blake2b {
     private Blake2b() {
     }
 
-    /** @return the 32-byte BLAKE2b-256 of {@code len} bytes of {@code data} from {@code off} */
+    /**
+     * @param data holds the bytes to hash
+     * @param off  where they start in {@code data}
+     * @param len  how many there are
+     * @return the 32-byte BLAKE2b-256 of those bytes
+     */
     public static byte[] hash(byte[] data, int off, int len) {
         return FastBlake2b.hash(data, off, len);
     }

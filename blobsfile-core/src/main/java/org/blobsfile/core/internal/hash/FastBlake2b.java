@@ -59,7 +59,14 @@ public final class FastBlake2b {
         return d.digest();
     }
 
-    /** Adds {@code len} bytes of {@code in} from {@code off} to the digest. */
+    /**
+     * Adds bytes to the digest. A message may arrive in pieces of any size: the digest is that of
+     * the pieces one after the other, so a pack can be hashed chunk by chunk.
+     *
+     * @param in  holds the bytes
+     * @param off where they start in {@code in}
+     * @param len how many there are
+     */
     public void update(byte[] in, int off, int len) {
         int pos = off;
         int left = len;

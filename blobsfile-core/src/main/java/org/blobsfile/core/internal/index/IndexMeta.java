@@ -26,7 +26,8 @@ public final class IndexMeta {
      * @param offset every entry of {@code pack} before this offset, and of every earlier pack, is indexed
      */
     public record Checkpoint(int pack, long offset) {
-        public byte[] encode() {
+        /** @return the 12-byte value stored under {@link IndexMeta#CHECKPOINT} */
+        byte[] encode() {
             return ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(pack).putLong(offset).array();
         }
 
@@ -44,17 +45,28 @@ public final class IndexMeta {
      * @param storedBytes their payload lengths
      */
     public record Counters(long blobs, long bytes, long storedBytes) {
+        /** The totals of an empty index, and what an index without recorded totals counts from. */
         public static final Counters ZERO = new Counters(0, 0, 0);
 
+        /**
+         * @param l where a blob not counted yet is
+         * @return these totals with that blob added; a blob of unknown length (its codec is
+         *         missing) adds to the count and the stored bytes only
+         */
         public Counters plus(Location l) {
             return new Counters(blobs + 1, bytes + Math.max(0, l.size()), storedBytes + l.storedSize());
         }
 
-        public Counters plus(Counters o) {
+        /**
+         * @param o totals over other blobs, none of them counted here
+         * @return the totals over both
+         */
+        Counters plus(Counters o) {
             return new Counters(blobs + o.blobs, bytes + o.bytes, storedBytes + o.storedBytes);
         }
 
-        public byte[] encode() {
+        /** @return the 24-byte value stored under {@link IndexMeta#COUNTERS} */
+        byte[] encode() {
             return ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(blobs).putLong(bytes)
                     .putLong(storedBytes).array();
         }

@@ -25,7 +25,11 @@ public final class IndexWalk extends Spliterators.AbstractSpliterator<BlobInfo> 
         /** @return what {@link #exit} needs back */
         boolean enter();
 
-        /** Leaves the call {@link #enter} began, given what it returned. */
+        /**
+         * Leaves the call {@link #enter} began.
+         *
+         * @param entered what {@link #enter} returned
+         */
         void exit(boolean entered);
     }
 

@@ -19,18 +19,25 @@ import org.blobsfile.core.internal.pack.EntryHeader;
 public record Location(int pack, long offset, long storedSize, long size, int algo) {
     static final int ENCODED_SIZE = 25;
 
+    /** @return the 25-byte index value of this location */
     public byte[] encode() {
         return encode(pack, offset, storedSize, size, algo);
     }
 
     /** The encoding of a location without making one: a rebuild encodes one per entry. */
-    public static byte[] encode(int pack, long offset, long storedSize, long size, int algo) {
+    static byte[] encode(int pack, long offset, long storedSize, long size, int algo) {
         byte[] v = new byte[ENCODED_SIZE];
         ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN)
                 .putInt(pack).putLong(offset).putInt((int) storedSize).putLong(size).put((byte) algo);
         return v;
     }
 
+    /**
+     * @param v a value read from the index
+     * @return the location it encodes
+     * @throws IllegalArgumentException when {@code v} is not 25 bytes long: the index holds values
+     *                                  of another layout, or is damaged
+     */
     public static Location decode(byte[] v) {
         if (v.length != ENCODED_SIZE) {
             throw new IllegalArgumentException("index value of " + v.length + " bytes, expected " + ENCODED_SIZE);
@@ -39,6 +46,7 @@ public record Location(int pack, long offset, long storedSize, long size, int al
         return new Location(b.getInt(), b.getLong(), Integer.toUnsignedLong(b.getInt()), b.getLong(), b.get() & 0xFF);
     }
 
+    /** @return where the payload starts, just after the entry header: what a read of the blob fetches */
     public long payloadOffset() {
         return offset + EntryHeader.LENGTH;
     }

@@ -74,6 +74,12 @@ public final class StoreIndex implements AutoCloseable {
     /**
      * Opens the index of {@code provider} under the store directory. An index that cannot be
      * read, or has another value layout, is thrown away: the caller sees it as new and rebuilds.
+     *
+     * @param provider the index plugin
+     * @param storeDir the store directory; the index lives in {@code index-<name>} under it, so
+     *                 indexes of different plugins never meet
+     * @return the index, to be brought up to date with {@link #recover} before use
+     * @throws IOException when the plugin cannot open or create the index
      */
     public static StoreIndex open(IndexProvider provider, Path storeDir) throws IOException {
         Path d = storeDir.resolve("index-" + provider.name());
@@ -100,6 +106,13 @@ public final class StoreIndex implements AutoCloseable {
      * Brings the index up to date with packs {@code 0..packs-1} as the store opens: a new, reset
      * or out-of-date index is built from every pack, else only what follows its checkpoint is
      * scanned. Either way a torn entry at the end of the active pack is cut off.
+     *
+     * @param readers  read channels on the packs
+     * @param codecs   to decode compressed entries, whose hashes recovery checks
+     * @param geometry the store's pack geometry
+     * @param packs    how many packs there are
+     * @return what was done, and where the active pack's entries end
+     * @throws IOException when a pack or the index cannot be read or written
      */
     public Recovery recover(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int packs) throws IOException {
         boolean rebuild = !isComplete();
@@ -150,7 +163,11 @@ public final class StoreIndex implements AutoCloseable {
         return index.getMeta(IndexMeta.FORMAT) != null;
     }
 
-    /** @return whether the index holds the blob of that hash */
+    /**
+     * @param hash a blob's 32-byte hash
+     * @return whether the index holds the blob of that hash
+     * @throws StorageIOException when the index cannot be read
+     */
     public boolean contains(byte[] hash) {
         try {
             return lookup(idx -> idx.contains(hash));
@@ -159,7 +176,11 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
-    /** @return where the blob of that hash is, or null */
+    /**
+     * @param hash a blob's 32-byte hash
+     * @return where the blob of that hash is, or null
+     * @throws StorageIOException when the index cannot be read
+     */
     public Location get(byte[] hash) {
         try {
             byte[] v = lookup(idx -> idx.get(hash));
@@ -209,6 +230,11 @@ public final class StoreIndex implements AutoCloseable {
      * Writes a batch of the store's appends, and with it the totals over the whole index and,
      * unless null, the checkpoint up to which the packs are indexed; one write, so the three
      * never disagree.
+     *
+     * @param batch      the keys to write; the meta values are added to it
+     * @param checkpoint where the packs are indexed up to, or null to leave the recorded one
+     * @param totals     the totals over the whole index once the batch is in
+     * @throws IOException when the index cannot be written
      */
     public void commit(IndexBatch batch, IndexMeta.Checkpoint checkpoint, IndexMeta.Counters totals) throws IOException {
         if (checkpoint != null) {
@@ -237,8 +263,13 @@ public final class StoreIndex implements AutoCloseable {
     /**
      * Empties the index and fills it from packs {@code 0..lastPack}. Lookups wait for it.
      *
+     * @param readers    read channels on the packs
+     * @param codecs     to learn the lengths of compressed blobs
+     * @param geometry   the store's pack geometry
+     * @param lastPack   the last pack to index
      * @param checkpoint where the packs end, recorded as the recovery checkpoint
      * @return the totals over the rebuilt index
+     * @throws IOException when a pack cannot be read or the index cannot be written
      */
     public IndexMeta.Counters rebuild(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
                                IndexMeta.Checkpoint checkpoint) throws IOException {
@@ -306,20 +337,32 @@ public final class StoreIndex implements AutoCloseable {
 
     /** Receives the records of {@link #forEach}. */
     public interface RecordVisitor {
-        /** Takes one record: a blob's hash and where the blob is. */
+        /**
+         * Takes one record.
+         *
+         * @param key      a blob's hash
+         * @param location where the blob is
+         */
         void visit(byte[] key, Location location);
     }
 
     /**
      * Walks the blobs of {@code range} in hash order, a page at a time.
      *
+     * @param range which blobs, from where, and how many
      * @param guard enters and leaves a call of the store around each page
+     * @return the blobs, fetched lazily as the stream is consumed
      */
     public Stream<BlobInfo> walk(Range range, IndexWalk.Guard guard) {
         return new IndexWalk(this, range, guard).stream();
     }
 
-    /** Walks every key in order, a page at a time. */
+    /**
+     * Walks every key in order, a page at a time, so the index never has to fit in memory.
+     *
+     * @param visitor takes each record
+     * @throws IOException when the index cannot be read
+     */
     public void forEach(RecordVisitor visitor) throws IOException {
         forEach(new byte[0], visitor);
     }

@@ -15,6 +15,8 @@ public final class Fsync {
     /**
      * Forces a directory's entries (new, renamed and deleted files) to disk. Some file systems
      * and platforms cannot open a directory for this; there the rename is as durable as they allow.
+     *
+     * @param dir the directory whose entries changed
      */
     public static void directory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -24,7 +26,14 @@ public final class Fsync {
         }
     }
 
-    /** Writes {@code content} to {@code target} through a forced temporary file and an atomic rename. */
+    /**
+     * Writes a file through a forced temporary file and an atomic rename, so a crash leaves
+     * either the old content or the new, never a part of it.
+     *
+     * @param target  the file to replace or create
+     * @param content its new content
+     * @throws IOException when the temporary file cannot be written or renamed
+     */
     public static void writeAtomically(Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

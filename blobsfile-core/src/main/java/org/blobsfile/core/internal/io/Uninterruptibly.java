@@ -28,11 +28,23 @@ public final class Uninterruptibly {
 
     /** Channel work, done again in whole when its channel was closed under it. */
     public interface ChannelWork<T> {
+        /**
+         * Does the work once, from the start; it may run again after a close, so it reads or
+         * writes at fixed positions and keeps no progress between runs.
+         *
+         * @return the work's result
+         * @throws IOException what the I/O threw; a {@link ClosedChannelException} makes it run again
+         */
         T run() throws IOException;
     }
 
     /** Puts an open channel where the work will find it, or throws {@code closed} when it must not. */
     public interface Reopen {
+        /**
+         * @param closed how the work found its channel closed
+         * @throws IOException {@code closed} itself when the channel was closed on purpose (its
+         *                     owner was closed), or why opening it again failed
+         */
         void reopen(ClosedChannelException closed) throws IOException;
     }
 
@@ -44,6 +56,9 @@ public final class Uninterruptibly {
      * work is repeated as long as interrupts close the channel under it, and at most
      * {@link #MAX_REOPENS} times when it finds the channel closed already.
      *
+     * @param <T>    the work's result type
+     * @param work   the channel work
+     * @param reopen puts an open channel in place after a close, or refuses
      * @return what the work returned
      * @throws IOException what the work or {@code reopen} threw, other than a closed channel
      */
@@ -75,6 +90,8 @@ public final class Uninterruptibly {
     /**
      * Waits for {@code f}; an interrupt that arrives meanwhile is set again once it is done.
      *
+     * @param <T> the result type
+     * @param f   the future to wait for
      * @return the result of {@code f}
      * @throws ExecutionException if {@code f} failed
      */

@@ -40,12 +40,18 @@ public final class PackFormat {
     private PackFormat() {
     }
 
-    /** @return the file name of pack {@code n}: {@code blobs-00042} */
+    /**
+     * @param n a pack number
+     * @return the file name of pack {@code n}: {@code blobs-00042}
+     */
     public static String fileName(int n) {
         return String.format("%s%05d", NAME_PREFIX, n);
     }
 
-    /** @return the pack number a file name stands for, or -1 when it is not a pack name */
+    /**
+     * @param fileName a file name found in a store directory
+     * @return the pack number it stands for, or -1 when it is not a pack name
+     */
     public static int packNumber(String fileName) {
         if (!fileName.startsWith(NAME_PREFIX) || fileName.length() < NAME_PREFIX.length() + 5) {
             return -1;
@@ -86,13 +92,24 @@ public final class PackFormat {
         return null;
     }
 
-    /** @return whether the first {@code len} bytes of {@code h} could be the start of a header we write */
+    /**
+     * Tells a header torn while its pack was being created, which may be written again since the
+     * pack holds no blob yet, from a damaged one, which must not be touched.
+     *
+     * @param h   the first bytes of the file
+     * @param len how many bytes of {@code h} were read
+     * @return whether they could be the start of a header we write
+     */
     public static boolean isHeaderPrefix(byte[] h, int len) {
         byte[] good = header();
         return len < HEADER_SIZE && java.util.Arrays.equals(h, 0, len, good, 0, len);
     }
 
-    /** @return the path of pack {@code n} in {@code dir} */
+    /**
+     * @param dir the store directory
+     * @param n   a pack number
+     * @return the path of pack {@code n} in {@code dir}
+     */
     public static Path path(Path dir, int n) {
         return dir.resolve(fileName(n));
     }

@@ -19,14 +19,24 @@ public final class PackReaders implements Closeable {
     private final Path dir;
     private final ConcurrentHashMap<Integer, FileChannel> channels = new ConcurrentHashMap<>();
 
+    /** @param dir the store directory; no channel is opened until a pack is read */
     public PackReaders(Path dir) {
         this.dir = dir;
     }
 
+    /**
+     * @param pack a pack number
+     * @return the pack's file
+     */
     public Path path(int pack) {
         return PackFormat.path(dir, pack);
     }
 
+    /**
+     * @param pack a pack number
+     * @return the shared read channel on the pack, opened on first use; not to be closed by the caller
+     * @throws IOException when the pack cannot be opened
+     */
     public FileChannel channel(int pack) throws IOException {
         try {
             return channels.computeIfAbsent(pack, n -> {
@@ -46,6 +56,13 @@ public final class PackReaders implements Closeable {
      * that races with {@link #forget} (the pack was just replaced by a repaired copy), or with an
      * interrupt that closed the shared channel, starts over on a channel opened again: see
      * {@link Uninterruptibly#io}.
+     *
+     * @param pack the pack number
+     * @param pos  where to read in the pack
+     * @param dst  receives the bytes
+     * @param off  where they go in {@code dst}
+     * @param len  how many
+     * @throws IOException when the pack cannot be read, or ends before {@code pos + len}
      */
     public void readFully(int pack, long pos, byte[] dst, int off, int len) throws IOException {
         Uninterruptibly.io(() -> {
@@ -58,7 +75,13 @@ public final class PackReaders implements Closeable {
         }, closed -> channels.computeIfPresent(pack, (n, ch) -> ch.isOpen() ? ch : null));
     }
 
-    /** Closes and forgets the channel of {@code pack}, after the file was replaced. */
+    /**
+     * Closes and forgets the channel of {@code pack}, after the file was replaced: the channel
+     * still reads the old file, and the next read opens the new one.
+     *
+     * @param pack the pack number
+     * @throws IOException when closing the old channel fails
+     */
     public void forget(int pack) throws IOException {
         FileChannel ch = channels.remove(pack);
         if (ch != null) {

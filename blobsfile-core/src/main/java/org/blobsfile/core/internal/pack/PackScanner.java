@@ -42,10 +42,12 @@ public final class PackScanner {
             return new EntryHeader(hash, flag, algo, storedSize);
         }
 
+        /** @return where the payload starts, just after the header */
         public long payloadOffset() {
             return offset + EntryHeader.LENGTH;
         }
 
+        /** @return where the entry ends and the next one starts: after the payload, or the padding of an EOF entry */
         public long end() {
             return payloadOffset() + storedSize;
         }
@@ -73,6 +75,7 @@ public final class PackScanner {
      * @param damage       the first structural damage, or null
      */
     public record Result(long endOfEntries, Entry eof, List<Entry> parity, Damage damage) {
+        /** @return whether the pack has its EOF entry: its data area is closed and takes no more entries */
         public boolean hasEof() {
             return eof != null;
         }
@@ -83,6 +86,7 @@ public final class PackScanner {
         /**
          * @param entry   the entry
          * @param scanner the scanner, to read the payload with if needed
+         * @throws IOException what reading the payload threw; it ends the scan
          */
         void blob(Entry entry, PackScanner scanner) throws IOException;
     }
@@ -124,6 +128,10 @@ public final class PackScanner {
     /**
      * A scanner that reads through the caller's window, so a thread scanning many packs reuses one.
      *
+     * @param path     the pack, for messages
+     * @param channel  an open channel on it
+     * @param fileSize its length
+     * @param geometry the store's pack geometry, or {@link PackGeometry#unknown} for a lone pack
      * @param window a buffer of {@link #WINDOW} bytes, from {@link #newWindow} or
      *               {@link #newDirectWindow}; not shared with a scanner in use
      */
@@ -159,6 +167,7 @@ public final class PackScanner {
      * Reads and checks the 64-byte header.
      *
      * @return null when it is a v1 header, else what is wrong
+     * @throws IOException when the channel cannot be read
      */
     public String headerProblem() throws IOException {
         byte[] h = new byte[PackFormat.HEADER_SIZE];
@@ -170,8 +179,9 @@ public final class PackScanner {
      * Scans entries from {@code from} (64 for a whole pack) to the end of the file.
      *
      * @param from    an entry boundary
-     * @param visitor told of every blob entry
-     * @return what was found
+     * @param visitor told of every blob entry, or null when only the structure matters
+     * @return what was found; structural damage ends the scan and is reported there, not thrown
+     * @throws IOException when the channel cannot be read, or the visitor throws
      */
     public Result scan(long from, Visitor visitor) throws IOException {
         Result[] stopped = {null};
@@ -250,7 +260,14 @@ public final class PackScanner {
         return Entry.at(pos, EntryHeader.decode(h, 0));
     }
 
-    /** @return the whole payload of {@code e} */
+    /**
+     * Reads a whole payload; from then on this scan reads payloads through its window rather than
+     * skipping them, since the visitor wants them.
+     *
+     * @param e an entry the scan found
+     * @return the whole payload of {@code e}
+     * @throws IOException when the payload cannot be read
+     */
     public byte[] payload(Entry e) throws IOException {
         payloadsRead = true;
         byte[] out = new byte[Math.toIntExact(e.storedSize())];
@@ -258,7 +275,12 @@ public final class PackScanner {
         return out;
     }
 
-    /** @return up to {@code max} leading bytes of the payload of {@code e} */
+    /**
+     * @param e   an entry the scan found
+     * @param max how many bytes at most: enough for a codec to state the blob's length
+     * @return up to {@code max} leading bytes of the payload of {@code e}
+     * @throws IOException when the payload cannot be read
+     */
     public byte[] payloadPrefix(Entry e, int max) throws IOException {
         byte[] out = new byte[(int) Math.min(max, e.storedSize())];
         readFully(e.payloadOffset(), out, 0, out.length);

@@ -47,6 +47,12 @@ public final class PackWriter implements Closeable {
      * Creates pack {@code n} with its header, forced along with the directory entry. A failed
      * attempt removes the file again, so the next rollover can create it; one cut short by an
      * interrupt is repeated, and the interrupt handed back afterwards.
+     *
+     * @param dir      the store directory
+     * @param n        the new pack's number
+     * @param geometry the store's pack geometry, which decides when the pack is full
+     * @return a writer positioned after the header
+     * @throws IOException when the pack exists already or cannot be written and forced
      */
     public static PackWriter create(Path dir, int n, PackGeometry geometry) throws IOException {
         return Uninterruptibly.io(() -> createOnce(dir, n, geometry), closed -> {
@@ -78,6 +84,13 @@ public final class PackWriter implements Closeable {
     /**
      * Opens an existing pack for appending after {@code end}, the end of its last good entry.
      * Anything after it (a torn entry) has been cut off by recovery already.
+     *
+     * @param dir      the store directory
+     * @param n        the active pack's number
+     * @param geometry the store's pack geometry
+     * @param end      where recovery found the pack's entries to end
+     * @return a writer that appends at {@code end}; its entry count is unknown unless the pack is empty
+     * @throws IOException when the pack cannot be opened, or its length is not {@code end}
      */
     public static PackWriter open(Path dir, int n, PackGeometry geometry, long end) throws IOException {
         Path p = PackFormat.path(dir, n);
@@ -89,10 +102,12 @@ public final class PackWriter implements Closeable {
         return new PackWriter(p, n, geometry, ch, end, end == PackFormat.HEADER_SIZE ? 0 : -1);
     }
 
+    /** @return the pack's number, which index locations and checkpoints record */
     public int number() {
         return number;
     }
 
+    /** @return the pack file */
     public Path path() {
         return path;
     }
@@ -107,7 +122,10 @@ public final class PackWriter implements Closeable {
         return end;
     }
 
-    /** @return whether an entry with a payload of {@code payload} bytes fits before the pack must roll over */
+    /**
+     * @param payload a payload length
+     * @return whether an entry with a payload of {@code payload} bytes fits before the pack must roll over
+     */
     public boolean fits(long payload) {
         return geometry.fits(end, payload);
     }
@@ -116,8 +134,10 @@ public final class PackWriter implements Closeable {
      * Writes the buffers at the end of the pack. On failure the pack is cut back to where it
      * was, so a failed append never leaves a partial entry in the middle of the file.
      *
-     * @param count how many entries the buffers hold
+     * @param buffers the entries, headers and payloads, in order
+     * @param count   how many entries the buffers hold
      * @return the offset the buffers were written at
+     * @throws IOException when the write fails; the buffers stay reserved for a retry
      */
     public long append(ByteBuffer[] buffers, int count) throws IOException {
         long start = reserve(buffers, count);
@@ -130,7 +150,8 @@ public final class PackWriter implements Closeable {
      * commit writes what many puts reserved in one call, just before its force, so that no put
      * waits in a write while a force is running.
      *
-     * @param count how many entries the buffers hold
+     * @param buffers the entries, headers and payloads, in order; held until written, so not to be reused
+     * @param count   how many entries the buffers hold
      * @return the offset the buffers will be written at
      */
     public long reserve(ByteBuffer[] buffers, int count) {
@@ -149,6 +170,8 @@ public final class PackWriter implements Closeable {
      * Writes every reserved buffer at its place. On failure the pack is cut back to the last
      * byte written before, so a failed write never leaves a partial entry in the file; the
      * buffers stay reserved for the next attempt.
+     *
+     * @throws IOException when the write fails
      */
     public void writeReserved() throws IOException {
         uninterruptible(() -> {
@@ -184,7 +207,12 @@ public final class PackWriter implements Closeable {
         written = end;
     }
 
-    /** Forces the pack's bytes to stable storage. */
+    /**
+     * Forces the pack's bytes to stable storage; puts whose durability mode asks for it are
+     * acknowledged only once this returns.
+     *
+     * @throws IOException when the force fails
+     */
     public void force() throws IOException {
         uninterruptible(() -> {
             channel.force(false);
@@ -195,6 +223,8 @@ public final class PackWriter implements Closeable {
     /**
      * Closes the data area: EOF entry, then zero padding up to exactly the pack size, forced.
      * The pack takes no more entries afterwards.
+     *
+     * @throws IOException when the reserved buffers, the EOF entry or the padding cannot be written and forced
      */
     public void finish() throws IOException {
         uninterruptible(() -> {

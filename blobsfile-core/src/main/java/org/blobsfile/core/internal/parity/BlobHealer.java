@@ -25,6 +25,7 @@ public final class BlobHealer {
     private final PackGeometry geometry;
     private final long shardSize;
 
+    /** @param geometry the store's pack geometry, which says where each shard of a pack lies */
     public BlobHealer(PackGeometry geometry) {
         this.geometry = geometry;
         this.shardSize = geometry.shardSize();
@@ -36,6 +37,7 @@ public final class BlobHealer {
      * @param storedSize    its length
      * @param good          says whether a candidate payload is the right one (decodes and hashes to the entry's hash)
      * @return the repaired payload, or null when no reconstruction of at most two shards yields a good one
+     * @throws IOException when the pack cannot be read
      */
     public byte[] heal(FileChannel ch, long payloadOffset, int storedSize, Predicate<byte[]> good) throws IOException {
         long end = payloadOffset + storedSize;

@@ -37,7 +37,14 @@ public final class PackRepairer {
     public static final String TEMP_SUFFIX = ".repair";
 
     /** The result of a repair attempt. */
-    public enum Status { HEALTHY, REPAIRED, UNRECOVERABLE }
+    public enum Status {
+        /** The check found nothing wrong; the pack was not touched. */
+        HEALTHY,
+        /** A copy with rebuilt shards verified whole and was renamed over the pack. */
+        REPAIRED,
+        /** No copy verified, so the pack was left as it was; the caller decides about quarantine. */
+        UNRECOVERABLE
+    }
 
     /**
      * @param status        what happened
@@ -55,6 +62,11 @@ public final class PackRepairer {
     private final PackVerifier verifier;
     private final Sealer sealer;
 
+    /**
+     * @param geometry the store's pack geometry, which says where each shard lies
+     * @param codecs   to decode compressed entries: a candidate copy is accepted only when every
+     *                 entry's blob hashes to its key, and that hash is over the decoded blob
+     */
     public PackRepairer(PackGeometry geometry, CodecRegistry codecs) {
         this.geometry = geometry;
         this.verifier = new PackVerifier(geometry, codecs);
@@ -64,8 +76,12 @@ public final class PackRepairer {
     /**
      * Repairs {@code pack} given what a check of it found.
      *
+     * @param pack     the pack file, replaced in place when a repair succeeds
      * @param check    a check of the pack as it is now
      * @param progress told of the bytes processed, chunk by chunk
+     * @return what was done; for an unrecoverable pack, why and which blobs are damaged
+     * @throws IOException when the pack cannot be read or its replacement cannot be written; the
+     *                     pack itself is then still the one that was checked
      */
     public Outcome repair(Path pack, PackVerifier.PackCheck check, LongConsumer progress) throws IOException {
         if (check.isClean()) {

@@ -59,10 +59,23 @@ public final class PackVerifier {
      */
     public record PackCheck(Path pack, int number, boolean sealed, long bytesRead, long blobs, List<Damage> damage,
                      long unchecked, Evidence evidence) {
+        /**
+         * Keeps an unmodifiable copy of the findings, so a check cannot change once made.
+         *
+         * @param pack      the pack file
+         * @param number    its number
+         * @param sealed    whether it is sealed
+         * @param bytesRead bytes read
+         * @param blobs     blob entries whose hash was checked
+         * @param damage    the findings, in offset order
+         * @param unchecked blob entries whose codec is missing
+         * @param evidence  the shard-level evidence of a sealed pack, else null
+         */
         public PackCheck {
             damage = List.copyOf(damage);
         }
 
+        /** @return whether nothing was found: the pack needs no repair */
         public boolean isClean() {
             return damage.isEmpty();
         }
@@ -118,6 +131,11 @@ public final class PackVerifier {
     private final CodecRegistry codecs;
     private final Opener opener;
 
+    /**
+     * @param geometry the store's pack geometry: where the data area ends and the shards lie
+     * @param codecs   to decode compressed entries, since an entry's hash is over the decoded blob;
+     *                 entries of a missing codec are counted as unchecked, not as damage
+     */
     public PackVerifier(PackGeometry geometry, CodecRegistry codecs) {
         this(geometry, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
     }
@@ -133,8 +151,12 @@ public final class PackVerifier {
     /**
      * Checks the first {@code length} bytes of a pack.
      *
+     * @param pack     the pack file
+     * @param number   its number, for the report
      * @param length   the file's size for a closed pack; for the active pack, where its entries end now
      * @param progress told of each chunk of bytes read (the count of bytes in that chunk)
+     * @return what was found; damage is reported there, not thrown
+     * @throws IOException when the pack cannot be opened, or read up to {@code length}
      */
     public PackCheck check(Path pack, int number, long length, LongConsumer progress) throws IOException {
         boolean sealed = maxPackSize > 0 && length > maxPackSize;

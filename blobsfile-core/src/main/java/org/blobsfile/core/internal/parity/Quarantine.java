@@ -26,6 +26,10 @@ import org.blobsfile.core.internal.pack.PackGeometry;
  * tombstone) so that pack numbers stay dense and every v1 tool still parses the directory.
  */
 public final class Quarantine {
+    /**
+     * The directory's name under the store directory. An open looks there for a pack missing from
+     * the store, to tell a crash mid-quarantine (a gap to fill) from a lost pack.
+     */
     public static final String DIR = "quarantine";
     private static final String NOTE_SUFFIX = ".txt";
     private static final String LOST = "lost=";
@@ -34,23 +38,36 @@ public final class Quarantine {
     private final Path dir;
     private final PackGeometry geometry;
 
+    /**
+     * @param storeDir the store directory; the quarantine directory is made in it when first needed
+     * @param geometry the store's pack geometry, which the tombstones must have to pass for sealed packs
+     */
     public Quarantine(Path storeDir, PackGeometry geometry) {
         this.storeDir = storeDir;
         this.dir = storeDir.resolve(DIR);
         this.geometry = geometry;
     }
 
-    /** @return where pack {@code n} goes when quarantined */
+    /**
+     * @param n a pack number
+     * @return where pack {@code n} goes when quarantined
+     */
     public Path packPath(int n) {
         return dir.resolve(PackFormat.fileName(n));
     }
 
-    /** @return the note of pack {@code n} */
+    /**
+     * @param n a pack number
+     * @return the note of pack {@code n}, saying why it was quarantined and which blobs were lost
+     */
     public Path notePath(int n) {
         return dir.resolve(PackFormat.fileName(n) + NOTE_SUFFIX);
     }
 
-    /** @return whether pack {@code n} has been quarantined */
+    /**
+     * @param n a pack number
+     * @return whether pack {@code n} has been quarantined: its note exists, which is written first
+     */
     public boolean contains(int n) {
         return Files.exists(notePath(n));
     }
@@ -59,6 +76,11 @@ public final class Quarantine {
      * Moves pack {@code n} aside with its note and puts a tombstone in its place. The note is
      * written first and the tombstone is complete before it is renamed into place, so a crash
      * leaves either the old pack or the tombstone, and at worst a gap that {@link #fillGap} closes.
+     *
+     * @param n      the pack to quarantine
+     * @param reason why it could not be repaired, for the note
+     * @param lost   the blobs that were in no other pack, for the note and for {@link #lostBlobs}
+     * @throws IOException when the note, the tombstone or a move cannot be written
      */
     public void quarantine(int n, String reason, Collection<BlobRef> lost) throws IOException {
         Files.createDirectories(dir);
@@ -80,7 +102,12 @@ public final class Quarantine {
         Fsync.directory(storeDir);
     }
 
-    /** Puts a tombstone where a quarantined pack is missing from the store (a crash mid-quarantine). */
+    /**
+     * Puts a tombstone where a quarantined pack is missing from the store (a crash mid-quarantine).
+     *
+     * @param n the number of the missing pack
+     * @throws IOException when the tombstone cannot be written or moved into place
+     */
     public void fillGap(int n) throws IOException {
         Path tomb = storeDir.resolve(PackFormat.fileName(n) + ".tombstone");
         writeTombstone(tomb);
@@ -101,7 +128,10 @@ public final class Quarantine {
         new Sealer(geometry).seal(p);
     }
 
-    /** @return every blob lost to quarantine, with the pack it was in */
+    /**
+     * @return every blob lost to quarantine, with the pack it was in, read from the notes
+     * @throws IOException when a note cannot be read
+     */
     public Map<BlobRef, Integer> lostBlobs() throws IOException {
         Map<BlobRef, Integer> out = new HashMap<>();
         if (!Files.isDirectory(dir)) {

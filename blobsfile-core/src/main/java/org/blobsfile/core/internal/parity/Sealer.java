@@ -28,17 +28,24 @@ public final class Sealer {
 
     private final PackGeometry geometry;
 
+    /** @param geometry the store's pack geometry: where the data area ends and the parity entries go */
     public Sealer(PackGeometry geometry) {
         this.geometry = geometry;
     }
 
+    /**
+     * @return the (10, 2) Reed-Solomon code of sealed packs, shared because it caches its decode
+     *         matrices and is thread-safe; repair and healing rebuild shards with it
+     */
     public static ReedSolomon codec() {
         return RS;
     }
 
     /**
-     * @return whether {@code pack} is sealed: its length is that of a sealed pack and both parity
+     * @param ch a read channel on the pack
+     * @return whether the pack is sealed: its length is that of a sealed pack and both parity
      *         entry headers are in place (their content is for verify to judge)
+     * @throws IOException when the channel cannot be read
      */
     public boolean isSealed(FileChannel ch) throws IOException {
         if (ch.size() != geometry.sealedSize()) {
@@ -60,6 +67,9 @@ public final class Sealer {
     /**
      * Writes parity for a pack whose data area is complete, replacing any partial parity an
      * interrupted seal left behind, and forces the file.
+     *
+     * @param pack a pack whose data area is finished with its EOF entry and padding
+     * @throws IOException when the pack is shorter than its data area, or reading or writing it fails
      */
     public void seal(Path pack) throws IOException {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {

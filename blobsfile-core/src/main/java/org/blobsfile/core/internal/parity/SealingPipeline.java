@@ -39,6 +39,13 @@ public final class SealingPipeline implements AutoCloseable {
         return t;
     });
 
+    /**
+     * Starts the pipeline with nothing queued; its thread is a daemon, so a store left open does
+     * not keep the JVM alive.
+     *
+     * @param dir      the store directory
+     * @param geometry the store's pack geometry
+     */
     public SealingPipeline(Path dir, PackGeometry geometry) {
         this.dir = dir;
         this.geometry = geometry;
@@ -49,6 +56,9 @@ public final class SealingPipeline implements AutoCloseable {
      * Sorts the closed packs {@code 0..closedPacks-1} found at open into sealed ones and ones
      * whose seal never finished (or never started: a pack filled to exactly the pack size), and
      * queues the latter.
+     *
+     * @param closedPacks how many packs are closed: all of them, or all but the last when it takes puts still
+     * @throws IOException when a pack cannot be opened to look at its parity headers
      */
     public void resume(int closedPacks) throws IOException {
         for (int n = 0; n < closedPacks; n++) {
@@ -68,15 +78,22 @@ public final class SealingPipeline implements AutoCloseable {
     }
 
     /**
-     * Queues pack {@code n} for sealing.
+     * Queues pack {@code n} for sealing. A seal that fails is logged and left for the next open
+     * to redo, as {@link #resume} finds the pack unsealed.
      *
+     * @param n         a full pack, its EOF entry and padding written
      * @param blobCount its blob entries, or -1 to count them
      */
     public void submit(int n, long blobCount) {
         thread.execute(() -> seal(n, blobCount));
     }
 
-    /** Runs {@code task} in the sealing thread, after the seals queued before it. */
+    /**
+     * Runs a task in the sealing thread, after the seals queued before it: work that must not hold
+     * up its caller, such as the repair a healing read queues, uses the thread the store has already.
+     *
+     * @param task the work; it must not wait for the pipeline, which would be waiting for itself
+     */
     public void runLater(Runnable task) {
         thread.execute(task);
     }
@@ -110,10 +127,20 @@ public final class SealingPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers a listener, told of each seal from the sealing thread; one that throws is logged
+     * and does not stop the others.
+     *
+     * @param l the listener
+     */
     public void addListener(SealListener l) {
         listeners.add(l);
     }
 
+    /**
+     * @param n a pack number
+     * @return whether pack {@code n} is sealed, so the read path may rebuild its damaged entries
+     */
     public boolean isSealed(int n) {
         return sealed.contains(n);
     }
@@ -123,6 +150,10 @@ public final class SealingPipeline implements AutoCloseable {
         return List.copyOf(sealed);
     }
 
+    /**
+     * @return the seals this pipeline has done since the store opened, for the stats; packs found
+     *         sealed at open do not count
+     */
     public long seals() {
         return seals.sum();
     }

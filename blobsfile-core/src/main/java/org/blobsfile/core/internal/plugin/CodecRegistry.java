@@ -62,7 +62,10 @@ public final class CodecRegistry {
         return new CodecRegistry(byId);
     }
 
-    /** @return this registry with {@code codec} replacing any discovered codec of its id or name */
+    /**
+     * @param codec a codec the caller passed in the store options, which wins over discovery
+     * @return this registry with {@code codec} replacing any discovered codec of its id or name
+     */
     public CodecRegistry with(Codec codec) {
         Map<Integer, Codec> ids = new TreeMap<>(byId);
         ids.values().removeIf(c -> c.name().equals(codec.name()));
@@ -94,7 +97,11 @@ public final class CodecRegistry {
         return c;
     }
 
-    /** @return the codec of {@code id}, or null when none is on the class path */
+    /**
+     * @param id a codec id read from disk
+     * @return the codec of {@code id}, or null when none is on the class path: for callers that
+     *         can go on without it, where {@link #forId} would throw
+     */
     public Codec find(int id) {
         return byId.get(id);
     }

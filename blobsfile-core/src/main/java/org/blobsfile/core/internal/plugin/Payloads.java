@@ -12,7 +12,12 @@ public final class Payloads {
     private Payloads() {
     }
 
-    /** @return whether the entry's payload is the blob itself */
+    /**
+     * @param flag the entry's flag
+     * @param algo its codec id
+     * @return whether the entry's payload is the blob itself: flag 1 or codec id 0 says so; where
+     *         the two disagree the reader still takes the payload as is, and verify reports it
+     */
     public static boolean isPlain(int flag, int algo) {
         return flag == PackFormat.FLAG_BLOB || algo == PackFormat.ALGO_NONE;
     }
@@ -20,6 +25,13 @@ public final class Payloads {
     /**
      * Decodes a payload.
      *
+     * @param codecs    the codecs present
+     * @param flag      the entry's flag
+     * @param algo      its codec id
+     * @param payload   the whole payload
+     * @param maxLength the longest blob the caller accepts; a payload claiming more fails before
+     *                  it is allocated, so a damaged length field cannot exhaust the heap
+     * @return the blob: {@code payload} itself when the entry is plain
      * @throws org.blobsfile.api.UnsupportedCodecException when no codec for {@code algo} is present
      * @throws IOException when the codec rejects the payload
      */
@@ -35,10 +47,16 @@ public final class Payloads {
     }
 
     /**
-     * The blob length of an entry, from as little of its payload as the codec needs.
+     * The blob length of an entry, from as little of its payload as the codec needs: an index
+     * rebuild learns the lengths without decoding every blob.
      *
-     * @param prefix the first bytes of the payload (all of it for plain entries)
+     * @param codecs     the codecs present
+     * @param flag       the entry's flag
+     * @param algo       its codec id
+     * @param storedSize the payload's length
+     * @param prefix     the first bytes of the payload (all of it for plain entries)
      * @return the length, -1 when the codec is missing, or -2 when the whole payload must be decoded
+     * @throws IOException when the codec finds the prefix malformed
      */
     public static long length(CodecRegistry codecs, int flag, int algo, long storedSize, byte[] prefix) throws IOException {
         if (isPlain(flag, algo) || storedSize == 0) {

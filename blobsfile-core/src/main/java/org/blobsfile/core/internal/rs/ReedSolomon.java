@@ -135,6 +135,8 @@ public final class ReedSolomon {
      * {@code [offset, offset + length)}. Allocates one scratch buffer of at most 16 KiB.
      *
      * @param shards {@code k + m} shards covering the range, none modified
+     * @param offset first byte of the range in every shard
+     * @param length bytes in the range
      * @return true if every parity byte in the range is right
      */
     public boolean isParityCorrect(byte[][] shards, int offset, int length) {
@@ -145,8 +147,14 @@ public final class ReedSolomon {
      * Like {@link #isParityCorrect(byte[][], int, int)}, with a caller-provided scratch buffer so
      * that checking a pack chunk by chunk allocates no byte buffers.
      *
-     * @param temp scratch space of at least 2 bytes, overwritten; the range is checked in windows
-     *             of {@code temp.length / 2} bytes, so 16 KiB is plenty
+     * @param shards {@code k + m} shards covering the range, none modified
+     * @param offset first byte of the range in every shard
+     * @param length bytes in the range
+     * @param temp   scratch space of at least 2 bytes, overwritten; the range is checked in windows
+     *               of {@code temp.length / 2} bytes, so 16 KiB is plenty
+     * @return true if every parity byte in the range is right
+     * @throws IllegalArgumentException if the shards do not match the code or cover the range, or
+     *                                  {@code temp} is shorter than 2 bytes
      */
     public boolean isParityCorrect(byte[][] shards, int offset, int length, byte[] temp) {
         checkShards(shards, offset, length);
@@ -185,6 +193,8 @@ public final class ReedSolomon {
      *
      * @param shards  {@code k + m} arrays covering the range, including those of missing shards
      * @param present {@code present[i]} tells whether {@code shards[i]} holds valid bytes
+     * @param offset  first byte of the range in every shard
+     * @param length  bytes in the range
      * @throws IllegalArgumentException if fewer than {@code k} shards are present, or the arrays
      *                                  do not match the code
      */
