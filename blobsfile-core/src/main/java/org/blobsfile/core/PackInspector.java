@@ -29,7 +29,7 @@ public final class PackInspector {
      * @param kind       {@code "blob"}, {@code "eof"} or {@code "parity"}
      * @param hash       the entry's hash in hex
      * @param flag       the flag byte
-     * @param codecId    the codec id byte
+     * @param codecId the codec id byte
      * @param storedSize the payload length on disk (for an EOF entry, the padding length)
      * @param size       the blob's length when known (from the codec's header), else -1
      */
@@ -74,19 +74,19 @@ public final class PackInspector {
                 byte[] prefix = s.payloadPrefix(e, Payloads.LENGTH_PREFIX);
                 long n;
                 try {
-                    n = Payloads.length(codecs, e.flag(), e.algo(), e.storedSize(), prefix);
+                    n = Payloads.length(codecs, e.flag(), e.codecId(), e.storedSize(), prefix);
                 } catch (IOException bad) {
                     problems.add("offset " + e.offset() + ": payload header does not decode: " + bad.getMessage());
                     n = -1;
                 }
-                entries.add(new Entry(e.offset(), "blob", hex(e.hash()), e.flag(), e.algo(), e.storedSize(), Math.max(-1, n)));
+                entries.add(new Entry(e.offset(), "blob", hex(e.hash()), e.flag(), e.codecId(), e.storedSize(), Math.max(-1, n)));
             });
             if (r.eof() != null) {
                 PackScanner.Entry e = r.eof();
-                entries.add(new Entry(e.offset(), "eof", hex(e.hash()), e.flag(), e.algo(), e.storedSize(), -1));
+                entries.add(new Entry(e.offset(), "eof", hex(e.hash()), e.flag(), e.codecId(), e.storedSize(), -1));
             }
             for (PackScanner.Entry e : r.parity()) {
-                entries.add(new Entry(e.offset(), "parity", hex(e.hash()), e.flag(), e.algo(), e.storedSize(), -1));
+                entries.add(new Entry(e.offset(), "parity", hex(e.hash()), e.flag(), e.codecId(), e.storedSize(), -1));
             }
             if (r.damage() != null) {
                 problems.add("offset " + r.damage().offset() + ": " + r.damage().reason());

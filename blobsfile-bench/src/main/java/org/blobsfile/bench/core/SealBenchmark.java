@@ -83,7 +83,7 @@ public class SealBenchmark {
         try (PackWriter w = PackWriter.create(dir, 0, PackGeometry.of(maxPackSize))) {
             while (w.fits(size)) {
                 byte[] blob = blobs.next();
-                new EntryHeader(Blake2b.hash(blob, 0, size), PackFormat.FLAG_BLOB, PackFormat.ALGO_NONE, size)
+                new EntryHeader(Blake2b.hash(blob, 0, size), PackFormat.FLAG_BLOB, PackFormat.CODEC_NONE, size)
                         .encode(header, 0);
                 w.append(new ByteBuffer[] {ByteBuffer.wrap(header), ByteBuffer.wrap(blob)}, 1);
             }

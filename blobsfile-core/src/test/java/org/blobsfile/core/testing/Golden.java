@@ -36,7 +36,7 @@ public final class Golden {
     }
 
     /** One manifest row. */
-    public record Row(String hash, long size, int pack, long offset, long storedSize, int flag, int algo) {
+    public record Row(String hash, long size, int pack, long offset, long storedSize, int flag, int codecId) {
     }
 
     /** One damage.tsv row. */

@@ -29,7 +29,7 @@ public final class StoreTestSupport {
     /** @return the buffers of a plain blob entry holding {@code payload}: its header, then the payload */
     public static ByteBuffer[] plainEntry(byte[] payload) {
         byte[] header = new EntryHeader(Blake2b.hash(payload, 0, payload.length), PackFormat.FLAG_BLOB,
-                PackFormat.ALGO_NONE, payload.length).encode();
+                PackFormat.CODEC_NONE, payload.length).encode();
         return new ByteBuffer[] {ByteBuffer.wrap(header), ByteBuffer.wrap(payload)};
     }
 

@@ -152,7 +152,7 @@ final class IndexRebuilder {
         try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ)) {
             PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), geometry, window);
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
-                batch[0].put(e.hash(), Location.encode(pack, e.offset(), e.storedSize(), blobLength(e, s), e.algo()));
+                batch[0].put(e.hash(), Location.encode(pack, e.offset(), e.storedSize(), blobLength(e, s), e.codecId()));
                 if (batch[0].puts().size() == BATCH) {
                     index.write(batch[0]);
                     batch[0] = new IndexBatch();
@@ -168,10 +168,10 @@ final class IndexRebuilder {
     }
 
     private long blobLength(PackScanner.Entry e, PackScanner s) throws IOException {
-        byte[] prefix = Payloads.isPlain(e.flag(), e.algo()) ? new byte[0] : s.payloadPrefix(e, Payloads.LENGTH_PREFIX);
-        long n = Payloads.length(codecs, e.flag(), e.algo(), e.storedSize(), prefix);
+        byte[] prefix = Payloads.isPlain(e.flag(), e.codecId()) ? new byte[0] : s.payloadPrefix(e, Payloads.LENGTH_PREFIX);
+        long n = Payloads.length(codecs, e.flag(), e.codecId(), e.storedSize(), prefix);
         if (n == -2) {
-            byte[] blob = Payloads.decode(codecs, e.flag(), e.algo(), s.payload(e), Integer.MAX_VALUE - 8);
+            byte[] blob = Payloads.decode(codecs, e.flag(), e.codecId(), s.payload(e), Integer.MAX_VALUE - 8);
             n = blob.length;
         }
         return n;

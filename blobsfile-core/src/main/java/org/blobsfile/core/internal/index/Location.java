@@ -8,27 +8,27 @@ import org.blobsfile.core.internal.pack.EntryHeader;
 
 /**
  * Where a blob's entry is, as the index stores it: a fixed 25-byte little-endian value
- * {@code pack u32 · offset u64 · storedSize u32 · size i64 (-1 unknown) · algo u8}.
+ * {@code pack u32 · offset u64 · storedSize u32 · size i64 (-1 unknown) · codecId u8}.
  *
  * @param pack       pack number
  * @param offset     offset of the entry header
  * @param storedSize payload length
  * @param size       blob length, or -1 when the codec that wrote it is missing
- * @param algo       the entry's codec id (0 = plain)
+ * @param codecId    the entry's codec id (0 = plain)
  */
-public record Location(int pack, long offset, long storedSize, long size, int algo) {
+public record Location(int pack, long offset, long storedSize, long size, int codecId) {
     static final int ENCODED_SIZE = 25;
 
     /** @return the 25-byte index value of this location */
     public byte[] encode() {
-        return encode(pack, offset, storedSize, size, algo);
+        return encode(pack, offset, storedSize, size, codecId);
     }
 
     /** The encoding of a location without making one: a rebuild encodes one per entry. */
-    static byte[] encode(int pack, long offset, long storedSize, long size, int algo) {
+    static byte[] encode(int pack, long offset, long storedSize, long size, int codecId) {
         byte[] v = new byte[ENCODED_SIZE];
         ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN)
-                .putInt(pack).putLong(offset).putInt((int) storedSize).putLong(size).put((byte) algo);
+                .putInt(pack).putLong(offset).putInt((int) storedSize).putLong(size).put((byte) codecId);
         return v;
     }
 
@@ -52,6 +52,6 @@ public record Location(int pack, long offset, long storedSize, long size, int al
     }
 
     BlobInfo toInfo(BlobRef ref) {
-        return new BlobInfo(ref, size, pack, offset, storedSize, algo);
+        return new BlobInfo(ref, size, pack, offset, storedSize, codecId);
     }
 }

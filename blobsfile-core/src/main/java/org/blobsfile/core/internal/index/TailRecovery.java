@@ -155,7 +155,7 @@ final class TailRecovery {
             byte[] payload = s.payload(e);
             long size;
             try {
-                byte[] blob = Payloads.decode(codecs, e.flag(), e.algo(), payload,
+                byte[] blob = Payloads.decode(codecs, e.flag(), e.codecId(), payload,
                         (int) Math.min(Integer.MAX_VALUE - 8, geometry.maxPackSize()));
                 if (!Arrays.equals(Blake2b.hash(blob, 0, blob.length), e.hash())) {
                     bad(e, "hash mismatch");
@@ -173,7 +173,7 @@ final class TailRecovery {
                 locations = Arrays.copyOf(locations, count * 2);
             }
             keys[count] = e.hash();
-            locations[count] = new Location(pack, e.offset(), e.storedSize(), size, e.algo());
+            locations[count] = new Location(pack, e.offset(), e.storedSize(), size, e.codecId());
             count++;
         }
 

@@ -36,7 +36,7 @@ public record EntryHeader(byte[] hash, int flag, int codecId, long size) {
      * @return the header
      */
     public static EntryHeader eof(long padding) {
-        return new EntryHeader(ZERO_HASH, PackFormat.FLAG_EOF, PackFormat.ALGO_NONE, padding);
+        return new EntryHeader(ZERO_HASH, PackFormat.FLAG_EOF, PackFormat.CODEC_NONE, padding);
     }
 
     /**
@@ -47,7 +47,7 @@ public record EntryHeader(byte[] hash, int flag, int codecId, long size) {
      * @return the header
      */
     public static EntryHeader parity(byte[] hash, long shardSize) {
-        return new EntryHeader(hash, PackFormat.FLAG_PARITY, PackFormat.ALGO_NONE, shardSize);
+        return new EntryHeader(hash, PackFormat.FLAG_PARITY, PackFormat.CODEC_NONE, shardSize);
     }
 
     /**

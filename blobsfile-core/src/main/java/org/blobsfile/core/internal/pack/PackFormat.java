@@ -19,16 +19,16 @@ public final class PackFormat {
     /** The only format version this code writes and reads. */
     public static final int VERSION = 1;
 
-    /** Entry flag: a blob stored as is (algo 0). */
+    /** Entry flag: a blob stored as is (codec id 0). */
     public static final int FLAG_BLOB = 1;
-    /** Entry flag: a blob compressed with the codec named by the algo byte. */
+    /** Entry flag: a blob compressed with the codec named by the codec id byte. */
     public static final int FLAG_COMPRESSED = 2;
     /** Entry flag: a Reed-Solomon parity shard of a sealed pack. */
     public static final int FLAG_PARITY = 4;
     /** Entry flag: the end of the data area; the size field is the zero padding that follows. */
     public static final int FLAG_EOF = 8;
     /** Algo byte of an uncompressed payload. */
-    public static final int ALGO_NONE = 0;
+    public static final int CODEC_NONE = 0;
 
     /** Reed-Solomon data shards over the data area of a sealed pack. */
     public static final int DATA_SHARDS = 10;

@@ -24,10 +24,10 @@ public final class PackScanner {
      * @param offset     offset of the 38-byte header
      * @param hash       the 32-byte hash field
      * @param flag       the flag byte
-     * @param algo       the codec id byte
+     * @param codecId    the codec id byte
      * @param storedSize the size field (payload length; padding length for an EOF entry)
      */
-    public record Entry(long offset, byte[] hash, int flag, int algo, long storedSize) {
+    public record Entry(long offset, byte[] hash, int flag, int codecId, long storedSize) {
         /**
          * @param offset where the header is
          * @param header the header found there
@@ -39,7 +39,7 @@ public final class PackScanner {
 
         /** @return the entry's header */
         public EntryHeader header() {
-            return new EntryHeader(hash, flag, algo, storedSize);
+            return new EntryHeader(hash, flag, codecId, storedSize);
         }
 
         /** @return where the payload starts, just after the header */

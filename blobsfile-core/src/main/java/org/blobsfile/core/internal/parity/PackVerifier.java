@@ -455,22 +455,22 @@ public final class PackVerifier {
 
         private void blob(Seq seq, long at, EntryHeader h) throws IOException {
             int flag = h.flag();
-            int algo = h.codecId();
+            int codecId = h.codecId();
             long size = h.size();
             byte[] hash = h.hash();
             BlobRef ref = BlobRef.of(hash);
             long end = at + EntryHeader.LENGTH + size;
-            if (flag == PackFormat.FLAG_BLOB && algo != PackFormat.ALGO_NONE) {
-                dataFinding(at, at, at + EntryHeader.LENGTH, ref, "plain entry with codec id " + algo + " (must be 0)");
-            } else if (flag == PackFormat.FLAG_COMPRESSED && algo == PackFormat.ALGO_NONE) {
+            if (flag == PackFormat.FLAG_BLOB && codecId != PackFormat.CODEC_NONE) {
+                dataFinding(at, at, at + EntryHeader.LENGTH, ref, "plain entry with codec id " + codecId + " (must be 0)");
+            } else if (flag == PackFormat.FLAG_COMPRESSED && codecId == PackFormat.CODEC_NONE) {
                 dataFinding(at, at, at + EntryHeader.LENGTH, ref, "compressed entry with codec id 0");
             }
             byte[] actual;
-            if (Payloads.isPlain(flag, algo) || size == 0) {
+            if (Payloads.isPlain(flag, codecId) || size == 0) {
                 seq.stream(size, digest::update);
                 actual = digest.digest();
             } else {
-                Codec codec = codecs.find(algo);
+                Codec codec = codecs.find(codecId);
                 if (codec == null || size > Integer.MAX_VALUE - 8) {
                     // not damage: the module that reads it is simply not on the class path
                     seq.stream(size, null);
@@ -481,7 +481,7 @@ public final class PackVerifier {
                 seq.copy(payload, 0, payload.length);
                 byte[] blob;
                 try {
-                    blob = Payloads.decode(codecs, flag, algo, payload, Integer.MAX_VALUE - 8);
+                    blob = Payloads.decode(codecs, flag, codecId, payload, Integer.MAX_VALUE - 8);
                 } catch (IOException | RuntimeException e) {
                     blobs++;
                     damagedBlobs.add(ref);
@@ -503,7 +503,7 @@ public final class PackVerifier {
             if (!h.hasZeroHash()) {
                 wrong.add("hash is not zero");
             }
-            if (h.codecId() != PackFormat.ALGO_NONE) {
+            if (h.codecId() != PackFormat.CODEC_NONE) {
                 wrong.add("codec id " + h.codecId());
             }
             if (maxPackSize > 0 && end != maxPackSize) {
@@ -595,7 +595,7 @@ public final class PackVerifier {
                 if (!h.isParity()) {
                     wrong.add(String.format("flag 0x%02x", h.flag()));
                 }
-                if (h.codecId() != PackFormat.ALGO_NONE) {
+                if (h.codecId() != PackFormat.CODEC_NONE) {
                     wrong.add("codec id " + h.codecId());
                 }
                 if (h.size() != shardSize) {

@@ -14,12 +14,12 @@ public final class Payloads {
 
     /**
      * @param flag the entry's flag
-     * @param algo its codec id
+     * @param codecId its codec id
      * @return whether the entry's payload is the blob itself: flag 1 or codec id 0 says so; where
      *         the two disagree the reader still takes the payload as is, and verify reports it
      */
-    public static boolean isPlain(int flag, int algo) {
-        return flag == PackFormat.FLAG_BLOB || algo == PackFormat.ALGO_NONE;
+    public static boolean isPlain(int flag, int codecId) {
+        return flag == PackFormat.FLAG_BLOB || codecId == PackFormat.CODEC_NONE;
     }
 
     /**
@@ -27,23 +27,23 @@ public final class Payloads {
      *
      * @param codecs    the codecs present
      * @param flag      the entry's flag
-     * @param algo      its codec id
+     * @param codecId   its codec id
      * @param payload   the whole payload
      * @param maxLength the longest blob the caller accepts; a payload claiming more fails before
      *                  it is allocated, so a damaged length field cannot exhaust the heap
      * @return the blob: {@code payload} itself when the entry is plain
-     * @throws org.blobsfile.api.UnsupportedCodecException when no codec for {@code algo} is present
+     * @throws org.blobsfile.api.UnsupportedCodecException when no codec for {@code codecId} is present
      * @throws IOException when the codec rejects the payload
      */
-    public static byte[] decode(CodecRegistry codecs, int flag, int algo, byte[] payload, int maxLength) throws IOException {
-        if (isPlain(flag, algo)) {
+    public static byte[] decode(CodecRegistry codecs, int flag, int codecId, byte[] payload, int maxLength) throws IOException {
+        if (isPlain(flag, codecId)) {
             return payload;
         }
         if (payload.length == 0) {
             // the old zstd writer stored the empty blob as an empty payload, with no frame at all
             return payload;
         }
-        return codecs.forId(algo).decompress(payload, 0, payload.length, maxLength);
+        return codecs.forId(codecId).decompress(payload, 0, payload.length, maxLength);
     }
 
     /**
@@ -52,17 +52,17 @@ public final class Payloads {
      *
      * @param codecs     the codecs present
      * @param flag       the entry's flag
-     * @param algo       its codec id
+     * @param codecId    its codec id
      * @param storedSize the payload's length
      * @param prefix     the first bytes of the payload (all of it for plain entries)
      * @return the length, -1 when the codec is missing, or -2 when the whole payload must be decoded
      * @throws IOException when the codec finds the prefix malformed
      */
-    public static long length(CodecRegistry codecs, int flag, int algo, long storedSize, byte[] prefix) throws IOException {
-        if (isPlain(flag, algo) || storedSize == 0) {
+    public static long length(CodecRegistry codecs, int flag, int codecId, long storedSize, byte[] prefix) throws IOException {
+        if (isPlain(flag, codecId) || storedSize == 0) {
             return storedSize;
         }
-        Codec c = codecs.find(algo);
+        Codec c = codecs.find(codecId);
         if (c == null) {
             return -1;
         }

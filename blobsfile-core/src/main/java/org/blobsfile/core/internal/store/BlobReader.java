@@ -136,13 +136,13 @@ final class BlobReader {
     /** Decodes a payload and checks the blob's hash; damage of either kind is a {@link CorruptPackException}. */
     byte[] decodeChecked(BlobRef ref, Location loc, byte[] payload) {
         // the pack's path is only named in failures: building it costs a formatted string per read
-        int flag = loc.algo() == PackFormat.ALGO_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
+        int flag = loc.codecId() == PackFormat.CODEC_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
         byte[] blob;
         try {
-            blob = Payloads.decode(packs.codecs(), flag, loc.algo(), payload, packs.maxBlob());
+            blob = Payloads.decode(packs.codecs(), flag, loc.codecId(), payload, packs.maxBlob());
         } catch (IOException e) {
             CorruptPackException c = new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
-                    "payload of blob " + ref + " does not decode with codec id " + loc.algo());
+                    "payload of blob " + ref + " does not decode with codec id " + loc.codecId());
             c.addSuppressed(e);
             throw c;
         }

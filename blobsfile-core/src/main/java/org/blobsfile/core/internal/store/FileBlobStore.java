@@ -288,7 +288,7 @@ final class FileBlobStore implements BlobStore {
         try {
             Location loc = reader.locate(ref);
             if (loc.size() < 0) {
-                packs.codecs().forId(loc.algo()); // throws naming the missing codec
+                packs.codecs().forId(loc.codecId()); // throws naming the missing codec
             }
             return loc.size();
         } finally {

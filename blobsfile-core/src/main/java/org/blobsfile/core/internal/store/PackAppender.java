@@ -308,7 +308,7 @@ final class PackAppender implements AutoCloseable {
                 place(w);
                 rollover();
             }
-            byte[] header = new EntryHeader(p.hash(), p.flag(), p.algo(), p.payload().length).encode();
+            byte[] header = new EntryHeader(p.hash(), p.flag(), p.codecId(), p.payload().length).encode();
             buffers.add(ByteBuffer.wrap(header));
             buffers.add(ByteBuffer.wrap(p.payload()));
             items.add(p);
@@ -340,7 +340,7 @@ final class PackAppender implements AutoCloseable {
             ByteBuffer[] bufs = buffers.toArray(new ByteBuffer[0]);
             long offset = durability.place(w, bufs, items.size());
             for (Prepared p : items) {
-                Location loc = new Location(w.number(), offset, p.payload().length, p.size(), p.algo());
+                Location loc = new Location(w.number(), offset, p.payload().length, p.size(), p.codecId());
                 batch.put(p.hash(), loc.encode());
                 counters = counters.plus(loc);
                 offset += p.entryBytes();

@@ -9,7 +9,7 @@ import org.blobsfile.core.internal.pack.PackFormat;
  *
  * @param size the blob's length before compression
  */
-record Prepared(byte[] hash, byte[] payload, int flag, int algo, long size) {
+record Prepared(byte[] hash, byte[] payload, int flag, int codecId, long size) {
     /**
      * Compresses a blob with {@code codec} (null: none), keeping it plain when that does not
      * make it smaller: a codec that does not shrink a blob only costs its reads.
@@ -21,7 +21,7 @@ record Prepared(byte[] hash, byte[] payload, int flag, int algo, long size) {
                 return new Prepared(hash, c, PackFormat.FLAG_COMPRESSED, codec.id(), data.length);
             }
         }
-        return new Prepared(hash, data, PackFormat.FLAG_BLOB, PackFormat.ALGO_NONE, data.length);
+        return new Prepared(hash, data, PackFormat.FLAG_BLOB, PackFormat.CODEC_NONE, data.length);
     }
 
     /** @return the bytes its entry takes in a pack */

@@ -152,12 +152,12 @@ final class StoreMaintenance {
                 byte[] payload = s.payload(e);
                 try {
                     byte[] blob = reader.decodeChecked(ref, where, payload);
-                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.algo(), blob.length));
+                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.codecId(), blob.length));
                     held[0] += payload.length;
                 } catch (CorruptPackException bad) {
                     lostHere.add(ref);
                 } catch (UnsupportedCodecException missing) {
-                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.algo(), where.size()));
+                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.codecId(), where.size()));
                     held[0] += payload.length;
                 }
                 if (held[0] > SALVAGE_CHUNK) {

@@ -312,9 +312,9 @@ class BadInputTest {
     }
 
     /** Appends an entry to the active pack behind the store's back. */
-    private void appendRawEntry(byte[] hash, int flag, int algo, byte[] payload) throws Exception {
+    private void appendRawEntry(byte[] hash, int flag, int codecId, byte[] payload) throws Exception {
         Path active = tmp.resolve(PackFormat.fileName(packCount() - 1));
-        byte[] h = new EntryHeader(hash, flag, algo, payload.length).encode();
+        byte[] h = new EntryHeader(hash, flag, codecId, payload.length).encode();
         try (FileChannel ch = FileChannel.open(active, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(new ByteBuffer[] {ByteBuffer.wrap(h), ByteBuffer.wrap(payload)});
         }

@@ -47,7 +47,7 @@ class GoldenReadTest {
             assertThat(info.pack()).isEqualTo(r.pack());
             assertThat(info.offset()).isEqualTo(r.offset());
             assertThat(info.storedSize()).isEqualTo(r.storedSize());
-            if (r.algo() == 2 && r.storedSize() > 0 && !hasCodec(2)) {
+            if (r.codecId() == 2 && r.storedSize() > 0 && !hasCodec(2)) {
                 // zstd is a plugin of its own: without it the blob is unreadable, not corrupt
                 assertThatThrownBy(() -> store.get(ref)).isInstanceOf(UnsupportedCodecException.class)
                         .hasMessageContaining("unsupported codec id 2").hasMessageContaining("org.blobsfile:codec-zstd");
