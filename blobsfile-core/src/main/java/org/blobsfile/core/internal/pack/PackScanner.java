@@ -146,6 +146,45 @@ public final class PackScanner {
         this.window = window;
     }
 
+    /**
+     * Whether a pack's data area is full without an EOF entry: its entries walk from the header to
+     * exactly the pack size and no EOF entry closes them. The Go writer leaves a pack so when a
+     * blob fills it to the last byte; such a pack is closed (no entry fits after it) but has no
+     * parity, and it never gets any: v1 readers take it as it is.
+     *
+     * @param path     the pack, for messages
+     * @param channel  an open channel on it
+     * @param geometry the store's pack geometry; when unknown, the answer is false
+     * @return whether the entries end exactly at the pack size without an EOF entry
+     * @throws IOException when the channel cannot be read
+     */
+    public static boolean isFullWithoutEof(Path path, FileChannel channel, PackGeometry geometry) throws IOException {
+        if (!geometry.isKnown() || channel.size() < geometry.dataAreaEnd()) {
+            return false;
+        }
+        Result r = new PackScanner(path, channel, geometry.dataAreaEnd(), geometry).scan(PackFormat.HEADER_SIZE, null);
+        return r.eof() == null && r.damage() == null && r.endOfEntries() == geometry.dataAreaEnd();
+    }
+
+    /**
+     * The pack size a pack's EOF entry states: where its padding ends. Only an EOF entry says what
+     * the pack size is; a pack whose entries fill it without one says nothing, since the last blob
+     * may end anywhere up to the pack size.
+     *
+     * @param path    the pack, for messages
+     * @param channel an open channel on it
+     * @return the pack size, or -1 when the entries do not walk to an EOF entry
+     * @throws IOException when the channel cannot be read
+     */
+    public static long packSizeFromEof(Path path, FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size < PackFormat.HEADER_SIZE) {
+            return -1;
+        }
+        Result r = new PackScanner(path, channel, size, PackGeometry.unknown()).scan(PackFormat.HEADER_SIZE, null);
+        return r.eof() != null && r.eof().end() > PackFormat.HEADER_SIZE ? r.eof().end() : -1;
+    }
+
     /** @return a window on the heap, for scans too short to pay for native memory */
     static ByteBuffer newWindow() {
         return ByteBuffer.allocate(WINDOW);

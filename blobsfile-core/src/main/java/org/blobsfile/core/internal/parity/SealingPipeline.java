@@ -31,6 +31,7 @@ public final class SealingPipeline implements AutoCloseable {
     private final PackGeometry geometry;
     private final Sealer sealer;
     private final NavigableSet<Integer> sealed = new ConcurrentSkipListSet<>();
+    private final NavigableSet<Integer> unprotected = new ConcurrentSkipListSet<>();
     private final List<SealListener> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder seals = new LongAdder();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -53,9 +54,10 @@ public final class SealingPipeline implements AutoCloseable {
     }
 
     /**
-     * Sorts the closed packs {@code 0..closedPacks-1} found at open into sealed ones and ones
-     * whose seal never finished (or never started: a pack filled to exactly the pack size), and
-     * queues the latter.
+     * Sorts the closed packs {@code 0..closedPacks-1} found at open into sealed ones, ones whose
+     * seal never finished, which it queues, and unprotected ones: packs another v1 writer filled
+     * to the last byte and closed without an EOF entry. Those are left exactly as they are, since
+     * v1 readers take such a pack as closed; an EOF entry or parity appended to it would break it.
      *
      * @param closedPacks how many packs are closed: all of them, or all but the last when it takes puts still
      * @throws IOException when a pack cannot be opened to look at its parity headers
@@ -66,6 +68,10 @@ public final class SealingPipeline implements AutoCloseable {
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
                 if (sealer.isSealed(ch)) {
                     sealed.add(n);
+                } else if (PackScanner.isFullWithoutEof(p, ch, geometry)) {
+                    unprotected.add(n);
+                    LOG.warn("{} is full to the pack size without an EOF entry (as the Go writer closes a pack a blob"
+                            + " fills exactly): closed and unprotected, it has no parity and gets none", p);
                 } else if (ch.size() >= geometry.dataAreaEnd()) {
                     LOG.info("{} is full but not sealed (an interrupted seal): sealing it", p);
                     submit(n, -1);
@@ -75,6 +81,15 @@ public final class SealingPipeline implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * @param n a pack number
+     * @return whether pack {@code n} was found at open full without an EOF entry: closed, but
+     *         without parity, so verify notes it and no read can heal it
+     */
+    public boolean isUnprotected(int n) {
+        return unprotected.contains(n);
     }
 
     /**

@@ -59,15 +59,25 @@ final class StoreMaintenance {
         List<Damage> damage = new ArrayList<>();
         long read = 0;
         long blobs = 0;
+        int unprotected = 0;
         LongConsumer tick = ticker(progress, lengths);
         for (int n = 0; n < lengths.length; n++) {
             PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, lengths[n], tick);
             damage.addAll(c.damage());
+            if (c.isClean() && parts.sealing().isUnprotected(n)) {
+                // VerifyReport has no place for notes: a full pack without EOF entry is valid v1, not damage
+                unprotected++;
+                LOG.warn("{}: closed without EOF entry (filled to the last byte by another v1 writer): no parity,"
+                        + " unprotected", packs.readers().path(n));
+            }
             read += c.bytesRead();
             blobs += c.blobs();
         }
         if (!damage.isEmpty()) {
             LOG.warn("verify of {} found {} problems; the first: {}", packs.dir(), damage.size(), damage.get(0));
+        }
+        if (unprotected > 0) {
+            LOG.warn("verify of {}: {} closed packs have no parity (unprotected, not damaged)", packs.dir(), unprotected);
         }
         return new VerifyReport(lengths.length, read, blobs, damage);
     }

@@ -204,7 +204,8 @@ public final class StoreOpener {
 
     /**
      * The pack size: recorded in the store's config; for a store written by another v1 writer,
-     * inferred from its sealed packs; else the option or the default. An option that contradicts
+     * inferred from the EOF entry of a sealed pack (never from a pack's length: a pack the Go
+     * writer filled to the last byte has no EOF entry and is as long as the pack size); else the option or the default. An option that contradicts
      * the store is an error.
      */
     private long settlePackSize(int packs) throws IOException {
@@ -216,7 +217,7 @@ public final class StoreOpener {
             source = "recorded in " + StoreConfig.FILE_NAME;
         } else {
             size = inferPackSize(packs);
-            source = "inferred from its sealed packs";
+            source = "inferred from the EOF entry of a sealed pack";
         }
         if (size > 0) {
             if (options.maxPackSize().isPresent() && options.maxPackSize().get() != size) {
@@ -232,18 +233,34 @@ public final class StoreOpener {
         return size;
     }
 
+    /**
+     * The pack size an EOF entry states, preferring a pack whose length is that of a sealed pack of
+     * that size (an EOF entry whose size field is damaged then cannot mislead). A pack full to the
+     * last byte without an EOF entry says nothing about the pack size.
+     *
+     * @return the pack size, or -1 when no pack has an EOF entry
+     */
     private long inferPackSize(int packs) throws IOException {
-        for (int n = 0; n < packs - 1; n++) {
+        long first = -1;
+        for (int n = 0; n < packs; n++) {
             if (gaps.contains(n)) {
                 continue;
             }
-            long len = Files.size(PackFormat.path(dir, n));
-            long m = PackGeometry.packSizeFromSealedLength(len);
-            if (m > 0) {
-                return m;
+            Path p = PackFormat.path(dir, n);
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                long m = PackScanner.packSizeFromEof(p, ch);
+                if (m <= 0) {
+                    continue;
+                }
+                if (PackGeometry.of(m).sealedSize() == ch.size()) {
+                    return m;
+                }
+                if (first < 0) {
+                    first = m;
+                }
             }
         }
-        return -1;
+        return first;
     }
 
     /**
