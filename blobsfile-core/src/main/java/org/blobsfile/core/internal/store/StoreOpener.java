@@ -205,8 +205,8 @@ public final class StoreOpener {
     /**
      * The pack size: recorded in the store's config; for a store written by another v1 writer,
      * inferred from the EOF entry of a sealed pack (never from a pack's length: a pack the Go
-     * writer filled to the last byte has no EOF entry and is as long as the pack size); else the option or the default. An option that contradicts
-     * the store is an error.
+     * writer filled to the last byte has no EOF entry and is as long as the pack size); else the
+     * option or the default. An option that contradicts the store is an error.
      */
     private long settlePackSize(int packs) throws IOException {
         StoreConfig config = StoreConfig.read(dir);
