@@ -126,7 +126,8 @@ public final class StoreOpener {
                 Files.write(dir.resolve(DIRTY), new byte[0]);
                 Fsync.directory(dir);
             }
-            if (recovered > 0 || truncated > 0) {
+            // a rebuild indexed every entry from the packs: there was no checkpoint to recover after
+            if ((recovered > 0 && !recovery.rebuilt()) || truncated > 0) {
                 LOG.warn("recovery of {}: indexed {} entries found after the checkpoint, cut {} torn bytes", dir, recovered,
                         truncated);
             }
