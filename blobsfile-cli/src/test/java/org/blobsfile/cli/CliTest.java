@@ -119,6 +119,23 @@ class CliTest {
                 .isEqualTo(garbage);
     }
 
+    @Test
+    void switchingIndexesBuildsTheOtherFromThePacksAndMovesNothingAside() throws IOException {
+        assertThat(Cli.in(store()).run("--index", "rocksdb", "put", file("a", "abc".getBytes(StandardCharsets.UTF_8))
+                .toString()).code()).isZero();
+
+        Cli.Result r = Cli.in(store()).run("--index", "h2", "ls");
+
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.lines()).containsExactly(ABC + " 3 0");
+        assertThat(store().resolve("index-rocksdb")).isDirectory();
+        assertThat(store().resolve("index-h2")).isDirectory();
+        try (java.util.stream.Stream<Path> s = Files.list(store())) {
+            assertThat(s.map(q -> q.getFileName().toString())).noneMatch(n -> n.contains(".unreadable-"));
+        }
+        assertThat(Cli.in(store()).run("--index", "rocksdb", "ls").lines()).containsExactly(ABC + " 3 0");
+    }
+
     static void deleteTree(Path p) throws IOException {
         try (java.util.stream.Stream<Path> s = Files.walk(p)) {
             for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
