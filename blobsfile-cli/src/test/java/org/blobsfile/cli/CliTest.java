@@ -84,6 +84,67 @@ class CliTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"rocksdb", "h2"})
+    void lsOnAStoreWhoseIndexPathIsARegularFileRebuildsItAndListsEveryBlob(String index) throws IOException {
+        String[] args = {"--index", index, "put", file("a", "abc".getBytes(StandardCharsets.UTF_8)).toString(),
+                file("b", random(5000, 1)).toString()};
+        assertThat(Cli.in(store()).run(args).code()).isZero();
+        Path indexPath = store().resolve("index-" + index);
+        deleteTree(indexPath);
+        byte[] bytes = "in the way".getBytes(StandardCharsets.UTF_8);
+        Files.write(indexPath, bytes);
+
+        Cli.Result r = Cli.in(store()).run("--index", index, "ls");
+
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.lines()).hasSize(2).anyMatch(l -> l.startsWith(ABC + " 3 "));
+        assertThat(r.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(Files.readAllBytes(store().resolve("index-" + index + ".unreadable-1"))).isEqualTo(bytes);
+        assertThat(indexPath).isDirectory();
+    }
+
+    @Test
+    void anH2IndexFileThatCannotBeReadIsMovedAsideAndRebuilt() throws IOException {
+        assertThat(Cli.in(store()).run("--index", "h2", "put", file("a", "abc".getBytes(StandardCharsets.UTF_8))
+                .toString()).code()).isZero();
+        byte[] garbage = random(10_000, 2);
+        Files.write(store().resolve("index-h2").resolve("index.mv.db"), garbage);
+
+        Cli.Result r = Cli.in(store()).run("--index", "h2", "ls");
+
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.lines()).containsExactly(ABC + " 3 0");
+        assertThat(r.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(Files.readAllBytes(store().resolve("index-h2.unreadable-1").resolve("index.mv.db")))
+                .isEqualTo(garbage);
+    }
+
+    @Test
+    void switchingIndexesBuildsTheOtherFromThePacksAndMovesNothingAside() throws IOException {
+        assertThat(Cli.in(store()).run("--index", "rocksdb", "put", file("a", "abc".getBytes(StandardCharsets.UTF_8))
+                .toString()).code()).isZero();
+
+        Cli.Result r = Cli.in(store()).run("--index", "h2", "ls");
+
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.lines()).containsExactly(ABC + " 3 0");
+        assertThat(store().resolve("index-rocksdb")).isDirectory();
+        assertThat(store().resolve("index-h2")).isDirectory();
+        try (java.util.stream.Stream<Path> s = Files.list(store())) {
+            assertThat(s.map(q -> q.getFileName().toString())).noneMatch(n -> n.contains(".unreadable-"));
+        }
+        assertThat(Cli.in(store()).run("--index", "rocksdb", "ls").lines()).containsExactly(ABC + " 3 0");
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"ls", "stat", "has " + ABC, "get " + ABC, "reindex"})
     void readingCommandsRefuseAMissingStore(String line) {
         Cli.Result r = Cli.in(store()).run(line.split(" "));

@@ -15,7 +15,8 @@ public interface IndexProvider {
      * Opens, or creates, the index kept in {@code directory}. The store gives each index kind a
      * directory of its own ({@code <store>/index-<name>}) and rebuilds the contents from the
      * packs when the index is new, so an implementation may throw {@link IndexUnreadableException}
-     * when it finds files it cannot read: the store then calls {@link #destroy} and opens again.
+     * when it finds files it cannot read: the store then moves the directory aside (renamed to
+     * {@code index-<name>.unreadable-<n>}, never deleted) and opens again.
      *
      * @param directory the index's own directory; it may not exist yet
      * @return the open index

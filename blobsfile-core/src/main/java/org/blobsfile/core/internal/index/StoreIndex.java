@@ -3,6 +3,7 @@ package org.blobsfile.core.internal.index;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
@@ -16,6 +17,7 @@ import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.api.spi.IndexUnreadableException;
+import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
@@ -34,6 +36,9 @@ public final class StoreIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StoreIndex.class);
 
     private static final int PAGE = 4096;
+
+    /** What follows the index's directory name in the name of an index moved aside, before a number. */
+    public static final String UNREADABLE = ".unreadable-";
 
     private final IndexProvider provider;
     private final Path directory;
@@ -72,8 +77,11 @@ public final class StoreIndex implements AutoCloseable {
     }
 
     /**
-     * Opens the index of {@code provider} under the store directory. An index that cannot be
-     * read, or has another value layout, is thrown away: the caller sees it as new and rebuilds.
+     * Opens the index of {@code provider} under the store directory. An index path the plugin
+     * cannot open (a regular file, a symbolic link, files the plugin cannot read) or an index with
+     * another value layout is moved aside, never deleted: renamed to
+     * {@code index-<name>.unreadable-<n>} in the store directory, with one WARN naming where it
+     * went. The caller then sees a new index and builds it from the packs.
      *
      * @param provider the index plugin
      * @param storeDir the store directory; the index lives in {@code index-<name>} under it, so
@@ -83,23 +91,53 @@ public final class StoreIndex implements AutoCloseable {
      */
     public static StoreIndex open(IndexProvider provider, Path storeDir) throws IOException {
         Path d = storeDir.resolve("index-" + provider.name());
+        if (Files.isSymbolicLink(d) || (Files.exists(d, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS))) {
+            moveAside(provider, d, Files.isSymbolicLink(d) ? "is a symbolic link" : "is not a directory");
+            return new StoreIndex(provider, d, provider.open(d));
+        }
         BlobIndex idx;
         try {
             idx = provider.open(d);
             byte[] format = idx.getMeta(IndexMeta.FORMAT);
             if (format != null && (format.length != 1 || format[0] != IndexMeta.FORMAT_VERSION)) {
-                LOG.warn("index {} has value layout {}, this version writes {}: rebuilding it", d,
-                        format.length == 1 ? format[0] : "?", IndexMeta.FORMAT_VERSION);
-                idx.discard();
-                provider.destroy(d);
+                idx.close();
+                moveAside(provider, d, "has value layout " + (format.length == 1 ? format[0] : "?")
+                        + ", this version writes " + IndexMeta.FORMAT_VERSION);
                 idx = provider.open(d);
             }
         } catch (IndexUnreadableException e) {
-            LOG.warn("index {} cannot be read ({}): rebuilding it from the packs", d, e.getMessage());
-            provider.destroy(d);
+            moveAside(provider, d, "cannot be read (" + e.getMessage() + ")");
             idx = provider.open(d);
         }
         return new StoreIndex(provider, d, idx);
+    }
+
+    /**
+     * Renames an index path the store cannot use to the first free
+     * {@code index-<name>.unreadable-<n>} beside it, so no byte of it is lost, and logs one WARN
+     * saying where it went. Only when the rename fails is the path destroyed, as the one way left
+     * to open the store.
+     */
+    private static void moveAside(IndexProvider provider, Path d, String why) throws IOException {
+        Path parent = d.getParent();
+        Path aside = null;
+        for (int n = 1; aside == null; n++) {
+            Path candidate = parent.resolve(d.getFileName() + UNREADABLE + n);
+            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                aside = candidate;
+            }
+        }
+        try {
+            Files.move(d, aside);
+        } catch (IOException e) {
+            LOG.warn("index {} {} and cannot be moved aside to {} ({}): deleting it and rebuilding it from the packs",
+                    d, why, aside.getFileName(), e.toString());
+            provider.destroy(d);
+            return;
+        }
+        Fsync.directory(parent);
+        LOG.warn("index {} {}: moved it aside to {} and rebuilding it from the packs", d, why, aside);
     }
 
     /**

@@ -91,7 +91,7 @@ public final class StoreOpener {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new StoreConfigurationException(dir + " is not a directory");
             }
-            Files.createDirectories(dir);
+            createDirectories();
         } catch (IOException e) {
             throw new StorageIOException("cannot create store directory " + dir, e);
         }
@@ -126,7 +126,8 @@ public final class StoreOpener {
                 Files.write(dir.resolve(DIRTY), new byte[0]);
                 Fsync.directory(dir);
             }
-            if (recovered > 0 || truncated > 0) {
+            // a rebuild indexed every entry from the packs: there was no checkpoint to recover after
+            if ((recovered > 0 && !recovery.rebuilt()) || truncated > 0) {
                 LOG.warn("recovery of {}: indexed {} entries found after the checkpoint, cut {} torn bytes", dir, recovered,
                         truncated);
             }
@@ -148,6 +149,27 @@ public final class StoreOpener {
                 throw new StorageIOException("opening store " + dir, io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Creates the store directory and any missing parent, and forces the entry of each new
+     * directory into its parent, so a power cut cannot lose a new store's directory with the
+     * packs in it. The store directory's own entries are forced once its first files exist.
+     */
+    private void createDirectories() throws IOException {
+        Path existing = dir;
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == dir) {
+            return;
+        }
+        Files.createDirectories(dir);
+        for (Path created = dir; created != null && !created.equals(existing); created = created.getParent()) {
+            if (created.getParent() != null) {
+                Fsync.directory(created.getParent());
+            }
         }
     }
 
