@@ -2,6 +2,7 @@ package org.blobsfile.core.internal.parity;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -63,7 +64,10 @@ public final class SealingPipeline implements AutoCloseable {
     public void resume(int closedPacks) throws IOException {
         for (int n = 0; n < closedPacks; n++) {
             Path p = PackFormat.path(dir, n);
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            if (PackFormat.notRegular(p) != null) {
+                continue; // never opened nor sealed: verify reports it
+            }
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 if (sealer.isSealed(ch)) {
                     sealed.add(n);
                 } else if (ch.size() >= geometry.dataAreaEnd()) {

@@ -92,6 +92,10 @@ final class StoreMaintenance {
                     continue;
                 }
                 found.addAll(check.damage());
+                if (PackFormat.notRegular(p) != null) {
+                    remaining.addAll(check.damage()); // never followed, repaired nor moved: the user decides
+                    continue;
+                }
                 if (n == extent.active()) {
                     remaining.addAll(check.damage()); // no parity yet: a damaged blob here is lost, the rest serve
                     continue;
