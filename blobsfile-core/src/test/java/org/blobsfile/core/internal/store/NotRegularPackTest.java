@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.CorruptPackException;
@@ -84,6 +85,15 @@ class NotRegularPackTest {
      */
     private void check(Map<BlobRef, Stored> blobs, Path dir, int broken, Consumer<Path> replace, String kind)
             throws Exception {
+        check(blobs, dir, broken, replace, kind, true);
+    }
+
+    /**
+     * @param indexed whether the index still locates the broken pack's blobs (their reads fail
+     *                naming the pack), or is rebuilt without them (they are absent)
+     */
+    private void check(Map<BlobRef, Stored> blobs, Path dir, int broken, Consumer<Path> replace, String kind,
+                       boolean indexed) throws Exception {
         Path pack = PackFormat.path(dir, broken);
         Files.delete(pack);
         replace.accept(pack);
@@ -107,9 +117,11 @@ class NotRegularPackTest {
             for (Map.Entry<BlobRef, Stored> e : blobs.entrySet()) {
                 if (e.getValue().pack() != broken) {
                     assertThat(store.get(e.getKey())).isEqualTo(e.getValue().bytes());
-                } else {
+                } else if (indexed) {
                     assertThatThrownBy(() -> store.get(e.getKey())).isInstanceOf(CorruptPackException.class)
                             .hasMessageContaining("not a regular file");
+                } else {
+                    assertThatThrownBy(() -> store.get(e.getKey())).isInstanceOf(BlobNotFoundException.class);
                 }
             }
             byte[] fresh = random(rnd, 3000);
@@ -199,6 +211,48 @@ class NotRegularPackTest {
             assertThat(store.get(store.put(b))).isEqualTo(b);
         }
         assertThat(Files.isDirectory(PackFormat.path(dir, 0), LinkOption.NOFOLLOW_LINKS)).isTrue();
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void withoutItsIndexTheStoreIsRebuiltAroundASymlinkedActivePack() throws Exception {
+        Path dir = tmp.resolve("store");
+        Map<BlobRef, Stored> blobs = fill(dir);
+        int last = lastPack(dir);
+        try (var indexes = Files.list(dir)) {
+            for (Path p : indexes.filter(p -> p.getFileName().toString().startsWith("index-")).toList()) {
+                try (var walk = Files.walk(p)) {
+                    for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(q);
+                    }
+                }
+            }
+        }
+        Path sealed = PackFormat.path(dir, 0);
+        String before = sha256(sealed);
+        check(blobs, dir, last, p -> link(p, Paths.get(sealed.getFileName().toString())), "symlink to blobs-00000",
+                false);
+        assertThat(sha256(sealed)).isEqualTo(before);
+    }
+
+    @Test
+    void aPackThatVanishesWhileTheStoreIsOpenIsReportedByVerify() throws Exception {
+        Path dir = tmp.resolve("store");
+        Map<BlobRef, Stored> blobs = fill(dir);
+        try (BlobStore store = StoreTestSupport.small(dir).open()) {
+            Files.delete(PackFormat.path(dir, 1));
+            VerifyReport v = store.verify();
+            assertThat(v.damage()).singleElement().extracting(Damage::what).asString()
+                    .contains("blobs-00001", "missing");
+            RepairReport r = store.repair();
+            assertThat(r.quarantined()).isEmpty();
+            assertThat(r.remaining()).hasSize(1);
+            for (Map.Entry<BlobRef, Stored> e : blobs.entrySet()) {
+                if (e.getValue().pack() != 1) {
+                    assertThat(store.get(e.getKey())).isEqualTo(e.getValue().bytes());
+                }
+            }
+        }
     }
 
     private static void link(Path at, Path target) {
