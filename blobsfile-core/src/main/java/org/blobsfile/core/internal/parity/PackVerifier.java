@@ -3,6 +3,7 @@ package org.blobsfile.core.internal.parity;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -137,7 +138,7 @@ public final class PackVerifier {
      *                 entries of a missing codec are counted as unchecked, not as damage
      */
     public PackVerifier(PackGeometry geometry, CodecRegistry codecs) {
-        this(geometry, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
+        this(geometry, codecs, p -> FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
 
     PackVerifier(PackGeometry geometry, CodecRegistry codecs, Opener opener) {

@@ -124,7 +124,7 @@ public final class SealingPipeline implements AutoCloseable {
     }
 
     private static long countBlobs(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long[] n = {0};
             new PackScanner(p, ch, ch.size(), PackGeometry.unknown()).scan(PackFormat.HEADER_SIZE, (e, s) -> n[0]++);
             return n[0];
