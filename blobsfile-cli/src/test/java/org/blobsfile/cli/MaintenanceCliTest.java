@@ -283,4 +283,29 @@ class MaintenanceCliTest {
         assertThat(Cli.in(store()).run("repair").code()).isEqualTo(1);
         assertThat(store()).doesNotExist();
     }
+
+    @Test
+    void verifyReportsAnActivePackThatIsASymlinkAndNeverWritesThroughIt() throws Exception {
+        fill();
+        int last = 0;
+        while (Files.exists(store().resolve(String.format("blobs-%05d", last + 1)))) {
+            last++;
+        }
+        String name = String.format("blobs-%05d", last);
+        Path sealed = store().resolve("blobs-00000");
+        byte[] before = Files.readAllBytes(sealed);
+        Files.delete(store().resolve(name));
+        Files.createSymbolicLink(store().resolve(name), Path.of("blobs-00000"));
+
+        Cli.Result text = Cli.in(store()).run("verify");
+        assertThat(text.code()).as(text.toString()).isEqualTo(3);
+        assertThat(text.lines()).filteredOn(l -> l.contains(name)).singleElement().asString()
+                .contains("not a regular file", "symlink to blobs-00000");
+        assertThat(text.stderr()).doesNotContain("Exception");
+
+        Cli.Result repair = Cli.in(store()).run("repair");
+        assertThat(repair.code()).as(repair.toString()).isEqualTo(3);
+        assertThat(Files.isSymbolicLink(store().resolve(name))).isTrue();
+        assertThat(Files.readAllBytes(sealed)).isEqualTo(before);
+    }
 }

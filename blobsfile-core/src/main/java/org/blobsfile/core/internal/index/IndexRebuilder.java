@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -102,7 +103,7 @@ final class IndexRebuilder {
         Integer[] packs = new Integer[lastPack + 1];
         for (int p = 0; p <= lastPack; p++) {
             packs[p] = p;
-            sizes[p] = Files.size(readers.path(p));
+            sizes[p] = PackFormat.notRegular(readers.path(p)) != null ? 0 : Files.size(readers.path(p));
         }
         Arrays.sort(packs, Comparator.comparingLong((Integer p) -> -sizes[p]).thenComparingInt(p -> p));
         int[] order = new int[packs.length];
@@ -149,7 +150,13 @@ final class IndexRebuilder {
     private PackScan scanInto(BlobIndex index, int pack, ByteBuffer window) throws IOException {
         IndexBatch[] batch = {new IndexBatch()};
         long[] count = {0};
-        try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ)) {
+        String notRegular = PackFormat.notRegular(readers.path(pack));
+        if (notRegular != null) {
+            // never opened nor followed: its blobs are absent, and verify reports it
+            return new PackScan(pack, new PackScanner.Result(PackFormat.HEADER_SIZE, null, List.of(),
+                    new PackScanner.Damage(0, readers.path(pack).getFileName() + " is " + notRegular, false)));
+        }
+        try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), geometry, window);
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
                 batch[0].put(e.hash(), Location.encode(pack, e.offset(), e.storedSize(), blobLength(e, s), e.codecId()));

@@ -187,6 +187,9 @@ public final class StoreIndex implements AutoCloseable {
         if (cp.pack() == packs) {
             return cp.offset() == PackFormat.HEADER_SIZE; // the next pack had not been created yet
         }
+        if (cp.pack() < packs && PackFormat.notRegular(readers.path(cp.pack())) != null) {
+            return true; // never followed; recovery passes over it and starts a new pack after it
+        }
         return cp.pack() < packs && cp.offset() >= PackFormat.HEADER_SIZE
                 && cp.offset() <= Files.size(readers.path(cp.pack()));
     }

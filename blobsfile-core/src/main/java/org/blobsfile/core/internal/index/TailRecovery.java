@@ -2,6 +2,8 @@ package org.blobsfile.core.internal.index;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -68,9 +70,15 @@ final class TailRecovery {
         for (int n = fromPack; n < packs; n++) {
             boolean last = n == packs - 1;
             Path path = readers.path(n);
+            String notRegular = PackFormat.notRegular(path);
+            if (notRegular != null) {
+                // never opened, followed or cut; a last pack like this is closed and puts start the next
+                LOG.error("{} is {}: it is passed over, and verify reports it", path, notRegular);
+                continue;
+            }
             try (FileChannel ch = FileChannel.open(path, last
-                    ? new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE}
-                    : new StandardOpenOption[] {StandardOpenOption.READ})) {
+                    ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS}
+                    : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS})) {
                 long size = ch.size();
                 PackScanner scanner = new PackScanner(path, ch, size, geometry);
                 Checked checked = new Checked(n);

@@ -2,6 +2,8 @@ package org.blobsfile.core.internal.pack;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -112,5 +114,36 @@ public final class PackFormat {
      */
     public static Path path(Path dir, int n) {
         return dir.resolve(fileName(n));
+    }
+
+    /**
+     * Says what is wrong with a pack path that is not a regular file, without following links: a
+     * symbolic link (to anything, another pack included), a directory, a device or other special
+     * file, or nothing at all. The store never opens, writes or cuts such a pack.
+     *
+     * @param pack a pack file
+     * @return null when {@code pack} is a regular file itself; else one phrase saying what it is,
+     *         such as "not a regular file (symlink to /dev/null)"
+     */
+    public static String notRegular(Path pack) {
+        if (Files.isRegularFile(pack, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        if (Files.isSymbolicLink(pack)) {
+            String target;
+            try {
+                target = String.valueOf(Files.readSymbolicLink(pack));
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                target = "an unreadable target";
+            }
+            return "not a regular file (symlink to " + target + ")";
+        }
+        if (Files.isDirectory(pack, LinkOption.NOFOLLOW_LINKS)) {
+            return "not a regular file (directory)";
+        }
+        if (Files.exists(pack, LinkOption.NOFOLLOW_LINKS)) {
+            return "not a regular file (device or other special file)";
+        }
+        return "missing: the file is gone";
     }
 }

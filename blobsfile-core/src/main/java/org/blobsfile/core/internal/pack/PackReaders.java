@@ -5,9 +5,12 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ConcurrentHashMap;
+import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 
@@ -36,12 +39,19 @@ public final class PackReaders implements Closeable {
      * @param pack a pack number
      * @return the shared read channel on the pack, opened on first use; not to be closed by the caller
      * @throws IOException when the pack cannot be opened
+     * @throws CorruptPackException when the pack is not a regular file (a symlink, a directory, a
+     *                              device): it is never followed nor read
      */
     public FileChannel channel(int pack) throws IOException {
         try {
             return channels.computeIfAbsent(pack, n -> {
+                Path p = path(n);
+                String notRegular = PackFormat.notRegular(p);
+                if (notRegular != null && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new CorruptPackException(p, 0, notRegular + "; its blobs cannot be read");
+                }
                 try {
-                    return FileChannel.open(path(n), StandardOpenOption.READ);
+                    return FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -7,6 +7,7 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.io.Fsync;
@@ -90,11 +91,16 @@ public final class PackWriter implements Closeable {
      * @param geometry the store's pack geometry
      * @param end      where recovery found the pack's entries to end
      * @return a writer that appends at {@code end}; its entry count is unknown unless the pack is empty
-     * @throws IOException when the pack cannot be opened, or its length is not {@code end}
+     * @throws IOException when the pack cannot be opened, is not a regular file (it is never
+     *                     written through a link), or its length is not {@code end}
      */
     public static PackWriter open(Path dir, int n, PackGeometry geometry, long end) throws IOException {
         Path p = PackFormat.path(dir, n);
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        String notRegular = PackFormat.notRegular(p);
+        if (notRegular != null) {
+            throw new IOException(p + " is " + notRegular + "; it is never written to");
+        }
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         if (ch.size() != end) {
             ch.close();
             throw new IOException(p + " is " + ch.size() + " bytes long, expected its entries to end at " + end);
@@ -265,7 +271,7 @@ public final class PackWriter implements Closeable {
             throw e;
         }
         if (!channel.isOpen()) {
-            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         }
     }
 

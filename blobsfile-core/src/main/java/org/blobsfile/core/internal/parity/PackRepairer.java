@@ -3,6 +3,7 @@ package org.blobsfile.core.internal.parity;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -178,7 +179,7 @@ public final class PackRepairer {
         Path tmp = pack.resolveSibling(pack.getFileName() + TEMP_SUFFIX);
         boolean moved = false;
         try {
-            try (FileChannel in = FileChannel.open(pack, StandardOpenOption.READ);
+            try (FileChannel in = FileChannel.open(pack, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                  FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                          StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 rebuild(in, out, missing, progress);

@@ -3,6 +3,7 @@ package org.blobsfile.core.internal.parity;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -137,7 +138,7 @@ public final class PackVerifier {
      *                 entries of a missing codec are counted as unchecked, not as damage
      */
     public PackVerifier(PackGeometry geometry, CodecRegistry codecs) {
-        this(geometry, codecs, p -> FileChannel.open(p, StandardOpenOption.READ));
+        this(geometry, codecs, p -> FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
     }
 
     PackVerifier(PackGeometry geometry, CodecRegistry codecs, Opener opener) {
@@ -155,10 +156,16 @@ public final class PackVerifier {
      * @param number   its number, for the report
      * @param length   the file's size for a closed pack; for the active pack, where its entries end now
      * @param progress told of each chunk of bytes read (the count of bytes in that chunk)
-     * @return what was found; damage is reported there, not thrown
+     * @return what was found; damage is reported there, not thrown. A pack that is not a regular
+     *         file (a symlink, a directory, a device) or is missing is one finding, never opened
      * @throws IOException when the pack cannot be opened, or read up to {@code length}
      */
     public PackCheck check(Path pack, int number, long length, LongConsumer progress) throws IOException {
+        String notRegular = PackFormat.notRegular(pack);
+        if (notRegular != null) { // never opened, so never followed: the finding is the whole pack
+            return new PackCheck(pack, number, false, 0, 0,
+                    List.of(new Damage(pack, 0, -1, null, pack.getFileName() + " is " + notRegular)), 0, null);
+        }
         boolean sealed = maxPackSize > 0 && length > maxPackSize;
         try (FileChannel ch = opener.open(pack)) {
             Scan scan = new Scan(pack, sealed, false);

@@ -3,6 +3,7 @@ package org.blobsfile.core.internal.parity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.hash.Blake2b;
@@ -72,7 +73,7 @@ public final class Sealer {
      * @throws IOException when the pack is shorter than its data area, or reading or writing it fails
      */
     public void seal(Path pack) throws IOException {
-        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             long dataEnd = geometry.dataAreaEnd();
             if (ch.size() < dataEnd) {
                 throw new IOException(pack + " is " + ch.size() + " bytes, shorter than its data area of " + dataEnd);

@@ -2,6 +2,7 @@ package org.blobsfile.core.internal.parity;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -65,7 +66,10 @@ public final class SealingPipeline implements AutoCloseable {
     public void resume(int closedPacks) throws IOException {
         for (int n = 0; n < closedPacks; n++) {
             Path p = PackFormat.path(dir, n);
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            if (PackFormat.notRegular(p) != null) {
+                continue; // never opened nor sealed: verify reports it
+            }
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 if (sealer.isSealed(ch)) {
                     sealed.add(n);
                 } else if (PackScanner.isFullWithoutEof(p, ch, geometry)) {
@@ -135,7 +139,7 @@ public final class SealingPipeline implements AutoCloseable {
     }
 
     private static long countBlobs(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long[] n = {0};
             new PackScanner(p, ch, ch.size(), PackGeometry.unknown()).scan(PackFormat.HEADER_SIZE, (e, s) -> n[0]++);
             return n[0];

@@ -36,11 +36,15 @@ final class PackAppender implements AutoCloseable {
 
     /** The packs of the store, as maintenance needs them: how many, and how far the active one goes. */
     record Extent(int packs, int active, long activeEnd) {
-        /** @return the length to read of each pack: the active pack's appended end, else its file's */
+        /**
+         * @return the length to read of each pack: the active pack's appended end, else its file's
+         *         (0 for a pack that is not a regular file, which is never followed)
+         */
         long[] lengths(PackReaders readers) throws IOException {
             long[] lengths = new long[packs];
             for (int n = 0; n < packs; n++) {
-                lengths[n] = n == active ? activeEnd : Files.size(readers.path(n));
+                lengths[n] = n == active ? activeEnd
+                        : PackFormat.notRegular(readers.path(n)) != null ? 0 : Files.size(readers.path(n));
             }
             return lengths;
         }

@@ -2,6 +2,7 @@ package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -102,6 +103,10 @@ final class StoreMaintenance {
                     continue;
                 }
                 found.addAll(check.damage());
+                if (PackFormat.notRegular(p) != null) {
+                    remaining.addAll(check.damage()); // never followed, repaired nor moved: the user decides
+                    continue;
+                }
                 if (n == extent.active()) {
                     remaining.addAll(check.damage()); // no parity yet: a damaged blob here is lost, the rest serve
                     continue;
@@ -152,7 +157,7 @@ final class StoreMaintenance {
         List<Prepared> intact = new ArrayList<>();
         Set<BlobRef> lostHere = new LinkedHashSet<>();
         long[] held = {0};
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             new PackScanner(p, ch, ch.size(), packs.geometry()).scan(PackFormat.HEADER_SIZE, (e, s) -> {
                 BlobRef ref = BlobRef.of(e.hash());
                 Location where = parts.index().get(e.hash());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -199,15 +200,25 @@ public final class StoreOpener {
         }
     }
 
-    /** @return how many packs there are; their numbers must run from 0 without a gap */
+    /**
+     * @return how many packs there are; their numbers must run from 0 without a gap. A pack that
+     *         is not a regular file counts, as damage that verify reports.
+     */
     private int countPacks() throws IOException {
         TreeSet<Integer> numbers = new TreeSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "blobs-*")) {
             for (Path p : ds) {
                 int n = PackFormat.packNumber(p.getFileName().toString());
-                if (n >= 0 && Files.isRegularFile(p)) {
-                    numbers.add(n);
+                if (n < 0) {
+                    continue;
                 }
+                String notRegular = PackFormat.notRegular(p);
+                if (notRegular != null) {
+                    // counted, so the numbers stay dense, but never opened, followed or cut
+                    LOG.error("pack {} is {}: it is damage, never followed nor written; the rest of the store serves",
+                            p, notRegular);
+                }
+                numbers.add(n);
             }
         }
         int expected = 0;
@@ -265,7 +276,7 @@ public final class StoreOpener {
     private long inferPackSize(int packs) throws IOException {
         long first = -1;
         for (int n = 0; n < packs; n++) {
-            if (gaps.contains(n)) {
+            if (gaps.contains(n) || PackFormat.notRegular(PackFormat.path(dir, n)) != null) {
                 continue;
             }
             Path p = PackFormat.path(dir, n);
@@ -292,9 +303,12 @@ public final class StoreOpener {
     private void checkHeaders(int packs) throws IOException {
         for (int n = 0; n < packs; n++) {
             Path p = PackFormat.path(dir, n);
+            if (PackFormat.notRegular(p) != null) {
+                continue; // never opened: verify reports it
+            }
             byte[] h = new byte[PackFormat.HEADER_SIZE];
             int len;
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 len = PositionalIo.readUpTo(ch, 0, h, h.length);
             }
             String problem = PackFormat.headerProblem(h, len);
@@ -303,7 +317,7 @@ public final class StoreOpener {
             }
             if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len)) {
                 LOG.warn("pack {} was torn while being created ({} bytes); writing its header again", p, len);
-                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     PositionalIo.writeFully(ch, 0, java.nio.ByteBuffer.wrap(PackFormat.header()));
                     ch.force(true);
                 }
