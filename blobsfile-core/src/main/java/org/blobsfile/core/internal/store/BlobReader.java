@@ -2,6 +2,7 @@ package org.blobsfile.core.internal.store;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -88,8 +89,19 @@ final class BlobReader {
     }
 
     private byte[] read(BlobRef ref, Location loc) {
+        return read(ref, loc, true);
+    }
+
+    /**
+     * @param mayRetry whether a read that failed while a repair replaced the pack may start over
+     *                 once on the new file: a heal whose channel the repair closed, or that read
+     *                 the damaged file the repair had just replaced, is no verdict on the blob
+     */
+    private byte[] read(BlobRef ref, Location loc, boolean mayRetry) {
         byte[] payload = new byte[Math.toIntExact(loc.storedSize())];
+        FileChannel channel;
         try {
+            channel = packs.readers().channel(loc.pack());
             packs.readers().readFully(loc.pack(), loc.payloadOffset(), payload, 0, payload.length);
         } catch (EOFException e) {
             throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
@@ -110,8 +122,7 @@ final class BlobReader {
         // a sealed pack carries parity: rebuild the damaged bytes instead of failing the read
         byte[] healed;
         try {
-            healed = new BlobHealer(packs.geometry()).heal(packs.readers().channel(loc.pack()), loc.payloadOffset(),
-                    payload.length,
+            healed = new BlobHealer(packs.geometry()).heal(channel, loc.payloadOffset(), payload.length,
                     candidate -> {
                         try {
                             decodeChecked(ref, loc, candidate);
@@ -121,16 +132,31 @@ final class BlobReader {
                         }
                     });
         } catch (IOException e) {
+            if (mayRetry && replaced(loc.pack(), channel)) {
+                return read(ref, loc, false);
+            }
             damage.addSuppressed(e);
             throw damage;
         }
         if (healed == null) {
+            if (mayRetry && replaced(loc.pack(), channel)) {
+                return read(ref, loc, false);
+            }
             throw damage;
         }
         parts.meters().healedReads.increment();
         LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", packs.readers().path(loc.pack()), ref);
         repairs.inBackground(loc.pack());
         return decodeChecked(ref, loc, healed);
+    }
+
+    /** @return whether pack {@code pack} is now read through another channel than {@code before}: a repair replaced it */
+    private boolean replaced(int pack, FileChannel before) {
+        try {
+            return packs.readers().channel(pack) != before;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Decodes a payload and checks the blob's hash; damage of either kind is a {@link CorruptPackException}. */

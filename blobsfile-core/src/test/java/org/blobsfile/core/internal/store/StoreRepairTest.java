@@ -85,7 +85,9 @@ class StoreRepairTest {
                 BlobRef ref = BlobRef.parse(d.blob());
                 assertThat(store.get(ref)).isEqualTo(blobs.get(d.blob()));
             }
-            assertThat(store.stats().healedReads()).isEqualTo(2);
+            // the first heal queues the repair; the second get heals too, or reads the repaired
+            // pack when that repair was quicker
+            assertThat(store.stats().healedReads()).isBetween(1L, 2L);
         } // close waits for the background repair
         assertThat(Golden.sha256(dir.resolve("blobs-00000"))).isEqualTo(original("corrupt-2shards"));
     }
