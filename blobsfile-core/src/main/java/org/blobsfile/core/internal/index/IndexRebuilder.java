@@ -3,7 +3,6 @@ package org.blobsfile.core.internal.index;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -103,7 +102,7 @@ final class IndexRebuilder {
         Integer[] packs = new Integer[lastPack + 1];
         for (int p = 0; p <= lastPack; p++) {
             packs[p] = p;
-            sizes[p] = PackFormat.notRegular(readers.path(p)) != null ? 0 : Files.size(readers.path(p));
+            sizes[p] = PackFormat.regularFileSize(readers.path(p));
         }
         Arrays.sort(packs, Comparator.comparingLong((Integer p) -> -sizes[p]).thenComparingInt(p -> p));
         int[] order = new int[packs.length];

@@ -89,16 +89,6 @@ public record EntryHeader(byte[] hash, int flag, int codecId, long size) {
         return out;
     }
 
-    /** @return whether the entry holds a blob, plain or compressed */
-    public boolean isBlob() {
-        return flag == PackFormat.FLAG_BLOB || flag == PackFormat.FLAG_COMPRESSED;
-    }
-
-    /** @return whether it is the EOF entry that ends the data area of a sealed pack */
-    public boolean isEof() {
-        return flag == PackFormat.FLAG_EOF;
-    }
-
     /** @return whether it is a parity entry */
     public boolean isParity() {
         return flag == PackFormat.FLAG_PARITY;

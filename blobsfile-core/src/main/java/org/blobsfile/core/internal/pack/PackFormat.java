@@ -1,10 +1,13 @@
 package org.blobsfile.core.internal.pack;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The v1 pack format: the file header, the entry flags, the shard counts and the pack names; the
@@ -133,7 +136,7 @@ public final class PackFormat {
             String target;
             try {
                 target = String.valueOf(Files.readSymbolicLink(pack));
-            } catch (java.io.IOException | UnsupportedOperationException e) {
+            } catch (IOException | UnsupportedOperationException e) {
                 target = "an unreadable target";
             }
             return "not a regular file (symlink to " + target + ")";
@@ -145,5 +148,20 @@ public final class PackFormat {
             return "not a regular file (device or other special file)";
         }
         return "missing: the file is gone";
+    }
+
+    /**
+     * @param pack a pack's path
+     * @return its length when it is a regular file itself, else 0: a pack that is not (a symlink,
+     *         a directory, a device, or gone) has nothing the store will read
+     * @throws IOException when its attributes cannot be read for another reason
+     */
+    public static long regularFileSize(Path pack) throws IOException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(pack, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() ? a.size() : 0;
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
     }
 }

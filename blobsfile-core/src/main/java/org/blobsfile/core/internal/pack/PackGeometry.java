@@ -41,23 +41,6 @@ public final class PackGeometry {
         return UNKNOWN;
     }
 
-    /**
-     * Infers the pack size from the length of a sealed pack, inverting {@link #sealedSize}.
-     *
-     * @param length the length of a file taken to be a sealed pack
-     * @return the pack size, or -1 when no pack size gives this length
-     */
-    public static long packSizeFromSealedLength(long length) {
-        // sealedSize(m) = m + 76 + 2*ceil(m/10) is strictly increasing, about 1.2*m
-        long guess = (long) ((length - 2.0 * EntryHeader.LENGTH) / 1.2);
-        for (long m = Math.max(1, guess - 16); m <= guess + 16; m++) {
-            if (new PackGeometry(m).sealedSize() == length) {
-                return m;
-            }
-        }
-        return -1;
-    }
-
     /** @return whether the pack size is known */
     public boolean isKnown() {
         return maxPackSize > 0;

@@ -19,27 +19,30 @@ public final class PackScanner {
     private static final int WINDOW = 1 << 20;
 
     /**
-     * An entry header found in the pack.
+     * An entry header found in the pack, and where.
      *
-     * @param offset     offset of the 38-byte header
-     * @param hash       the 32-byte hash field
-     * @param flag       the flag byte
-     * @param codecId    the codec id byte
-     * @param storedSize the size field (payload length; padding length for an EOF entry)
+     * @param offset offset of the 38-byte header
+     * @param header the header, as decoded there
      */
-    public record Entry(long offset, byte[] hash, int flag, int codecId, long storedSize) {
-        /**
-         * @param offset where the header is
-         * @param header the header found there
-         * @return the entry
-         */
-        public static Entry at(long offset, EntryHeader header) {
-            return new Entry(offset, header.hash(), header.flag(), header.codecId(), header.size());
+    public record Entry(long offset, EntryHeader header) {
+        /** @return the 32-byte hash field */
+        public byte[] hash() {
+            return header.hash();
         }
 
-        /** @return the entry's header */
-        public EntryHeader header() {
-            return new EntryHeader(hash, flag, codecId, storedSize);
+        /** @return the flag byte */
+        public int flag() {
+            return header.flag();
+        }
+
+        /** @return the codec id byte */
+        public int codecId() {
+            return header.codecId();
+        }
+
+        /** @return the size field: the payload length, or the padding length of an EOF entry */
+        public long storedSize() {
+            return header.size();
         }
 
         /** @return where the payload starts, just after the header */
@@ -49,7 +52,7 @@ public final class PackScanner {
 
         /** @return where the entry ends and the next one starts: after the payload, or the padding of an EOF entry */
         public long end() {
-            return payloadOffset() + storedSize;
+            return payloadOffset() + header.size();
         }
     }
 
@@ -296,7 +299,7 @@ public final class PackScanner {
 
     private Entry readEntry(long pos, byte[] h) throws IOException {
         readFully(pos, h, 0, EntryHeader.LENGTH);
-        return Entry.at(pos, EntryHeader.decode(h, 0));
+        return new Entry(pos, EntryHeader.decode(h, 0));
     }
 
     /**

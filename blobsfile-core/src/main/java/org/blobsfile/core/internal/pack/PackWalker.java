@@ -92,7 +92,7 @@ public final class PackWalker {
                 return pos;
             }
             source.read(pos, h, 0, EntryHeader.LENGTH);
-            PackScanner.Entry e = PackScanner.Entry.at(pos, EntryHeader.decode(h, 0));
+            PackScanner.Entry e = new PackScanner.Entry(pos, EntryHeader.decode(h, 0));
             switch (e.flag()) {
                 case PackFormat.FLAG_BLOB, PackFormat.FLAG_COMPRESSED -> {
                     if (e.end() > limit) {

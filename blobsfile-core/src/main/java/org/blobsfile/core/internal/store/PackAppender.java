@@ -2,7 +2,6 @@ package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -14,10 +13,8 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackWriter;
 import org.slf4j.Logger;
@@ -43,8 +40,7 @@ final class PackAppender implements AutoCloseable {
         long[] lengths(PackReaders readers) throws IOException {
             long[] lengths = new long[packs];
             for (int n = 0; n < packs; n++) {
-                lengths[n] = n == active ? activeEnd
-                        : PackFormat.notRegular(readers.path(n)) != null ? 0 : Files.size(readers.path(n));
+                lengths[n] = n == active ? activeEnd : PackFormat.regularFileSize(readers.path(n));
             }
             return lengths;
         }

@@ -189,7 +189,7 @@ class FullPackWithoutEofTest {
         Path dir = tmp.resolve("s");
         Path full = fullPack(dir);
         // 10000 bytes is also the sealed length of packs of 8270 bytes: a guess from lengths would take that
-        assertThat(PackGeometry.packSizeFromSealedLength(MAX)).isEqualTo(8_270);
+        assertThat(PackGeometry.of(8_270).sealedSize()).isEqualTo(MAX);
         Files.copy(PackFormat.path(donor, 0), PackFormat.path(dir, 1));
         pack(dir, 2, 123);
         String sum = Golden.sha256(full);
