@@ -14,8 +14,6 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackGeometry;
-import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.parity.BlobHealer;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;

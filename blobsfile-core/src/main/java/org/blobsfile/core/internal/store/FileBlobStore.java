@@ -29,10 +29,6 @@ import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
-import org.blobsfile.core.internal.pack.PackGeometry;
-import org.blobsfile.core.internal.pack.PackReaders;
-import org.blobsfile.core.internal.parity.Quarantine;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 

@@ -12,7 +12,6 @@ import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.StoreStats;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.PluginRegistry;
-import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

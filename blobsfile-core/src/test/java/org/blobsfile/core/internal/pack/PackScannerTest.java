@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Random;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.testing.RecordingChannel;
-import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

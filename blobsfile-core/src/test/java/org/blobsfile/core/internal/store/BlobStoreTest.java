@@ -1,7 +1,6 @@
 package org.blobsfile.core.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.blobsfile.core.testing.StoreTestSupport.random;
 import static org.blobsfile.core.testing.StoreTestSupport.small;
 import static org.blobsfile.core.testing.StoreTestSupport.text;
@@ -22,7 +21,6 @@ import org.blobsfile.core.PackInspector;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -21,7 +21,6 @@ import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.Durability;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.testing.GatedIndexProvider;
-import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

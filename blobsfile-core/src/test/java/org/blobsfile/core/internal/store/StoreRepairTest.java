@@ -28,7 +28,6 @@ import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.testing.Golden;
-import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.blobsfile.tck.V1Check;
 import org.junit.jupiter.api.Test;
