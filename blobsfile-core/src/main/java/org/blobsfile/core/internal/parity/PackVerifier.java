@@ -127,8 +127,6 @@ public final class PackVerifier {
     }
 
     private final PackGeometry geometry;
-    private final long maxPackSize;
-    private final long shardSize;
     private final CodecRegistry codecs;
     private final Opener opener;
 
@@ -143,8 +141,6 @@ public final class PackVerifier {
 
     PackVerifier(PackGeometry geometry, CodecRegistry codecs, Opener opener) {
         this.geometry = geometry;
-        this.maxPackSize = geometry.maxPackSize();
-        this.shardSize = geometry.shardSize();
         this.codecs = codecs;
         this.opener = opener;
     }
@@ -166,11 +162,11 @@ public final class PackVerifier {
             return new PackCheck(pack, number, false, 0, 0,
                     List.of(new Damage(pack, 0, -1, null, pack.getFileName() + " is " + notRegular)), 0, null);
         }
-        boolean sealed = maxPackSize > 0 && length > maxPackSize;
+        boolean sealed = geometry.isKnown() && length > geometry.maxPackSize();
         try (FileChannel ch = opener.open(pack)) {
             Scan scan = new Scan(pack, sealed, false);
             Seq seq = new Seq(ch, 0, length, progress);
-            scan.data(seq, sealed ? maxPackSize : length);
+            scan.data(seq, sealed ? geometry.maxPackSize() : length);
             if (!sealed) {
                 return new PackCheck(pack, number, false, seq.read, scan.blobs, scan.sorted(), scan.unchecked, null);
             }
@@ -178,7 +174,7 @@ public final class PackVerifier {
             boolean complete = length >= geometry.sealedSize();
             boolean consistent = complete && parityConsistent(ch);
             if (!consistent && complete) {
-                scan.add(maxPackSize, -1, null, "parity does not match the data (Reed-Solomon check fails)");
+                scan.add(geometry.maxPackSize(), -1, null, "parity does not match the data (Reed-Solomon check fails)");
             }
             Evidence ev = new Evidence(length, scan.regions, scan.unverifiedFrom, scan.erasedParity, scan.damagedParity,
                     consistent, length == geometry.sealedSize(), scan.damagedBlobs);
@@ -195,7 +191,7 @@ public final class PackVerifier {
     boolean dataAreaVerifies(Path pack, FileChannel ch, LongConsumer progress) throws IOException {
         Scan scan = new Scan(pack, true, true);
         try {
-            scan.data(new Seq(ch, 0, maxPackSize, progress), maxPackSize);
+            scan.data(new Seq(ch, 0, geometry.maxPackSize(), progress), geometry.maxPackSize());
         } catch (Abort e) {
             return false;
         }
@@ -215,7 +211,7 @@ public final class PackVerifier {
         }
         Scan scan = new Scan(pack, true, true);
         try {
-            scan.parity(new Seq(ch, maxPackSize, length, progress), length);
+            scan.parity(new Seq(ch, geometry.maxPackSize(), length, progress), length);
         } catch (Abort e) {
             return false;
         }
@@ -377,7 +373,7 @@ public final class PackVerifier {
             if (!sealed) {
                 return -1;
             }
-            if (offset < maxPackSize) {
+            if (offset < geometry.maxPackSize()) {
                 return geometry.dataShardOf(offset);
             }
             return PackFormat.DATA_SHARDS + (offset >= geometry.parityOffset(1) ? 1 : 0);
@@ -385,8 +381,8 @@ public final class PackVerifier {
 
         /** @return the data shards that bytes {@code [from, to)} of the data area lie in, as a bit set */
         int shardsOf(long from, long to) {
-            long a = Math.max(0, Math.min(from, maxPackSize - 1));
-            long b = Math.max(a + 1, Math.min(maxPackSize, to));
+            long a = Math.max(0, Math.min(from, geometry.maxPackSize() - 1));
+            long b = Math.max(a + 1, Math.min(geometry.maxPackSize(), to));
             int mask = 0;
             for (int i = geometry.dataShardOf(a); i <= geometry.dataShardOf(b - 1); i++) {
                 mask |= 1 << i;
@@ -433,7 +429,7 @@ public final class PackVerifier {
                 case TRUNCATED_HEADER -> "truncated entry header (" + (limit - at) + " of " + EntryHeader.LENGTH
                         + " bytes before " + (sealed ? "the end of the data area)" : "the end)");
                 case PAST_LIMIT, PAST_DATA_AREA -> "entry of " + e.storedSize() + " bytes runs past the end of the "
-                        + (sealed ? "data area (" + maxPackSize + ")" : "pack (" + limit + ")");
+                        + (sealed ? "data area (" + geometry.maxPackSize() + ")" : "pack (" + limit + ")");
                 case PARITY_BEFORE_EOF -> "parity entry before the EOF entry";
                 case UNKNOWN_FLAG -> String.format("unknown entry flag 0x%02x", e.flag());
             };
@@ -513,8 +509,8 @@ public final class PackVerifier {
             if (h.codecId() != PackFormat.CODEC_NONE) {
                 wrong.add("codec id " + h.codecId());
             }
-            if (maxPackSize > 0 && end != maxPackSize) {
-                wrong.add("padding ends at " + end + ", not at the pack size " + maxPackSize);
+            if (geometry.isKnown() && end != geometry.maxPackSize()) {
+                wrong.add("padding ends at " + end + ", not at the pack size " + geometry.maxPackSize());
             } else if (!sealed && end > limit) {
                 wrong.add("the pack ends at " + limit + ", inside the padding");
             }
@@ -522,7 +518,7 @@ public final class PackVerifier {
                 dataFinding(at, at, at + EntryHeader.LENGTH, null, "EOF entry: " + String.join(", ", wrong));
             }
             // a sealed pack's padding runs to the pack size whatever the size field says
-            long padEnd = sealed ? limit : Math.min(limit, maxPackSize > 0 ? maxPackSize : end);
+            long padEnd = sealed ? limit : Math.min(limit, geometry.isKnown() ? geometry.maxPackSize() : end);
             padding(seq, padEnd);
             if (seq.pos() < limit) {
                 long extra = limit - seq.pos();
@@ -605,21 +601,22 @@ public final class PackVerifier {
                 if (h.codecId() != PackFormat.CODEC_NONE) {
                     wrong.add("codec id " + h.codecId());
                 }
-                if (h.size() != shardSize) {
-                    wrong.add("size " + h.size() + ", not the shard size " + shardSize);
+                if (h.size() != geometry.shardSize()) {
+                    wrong.add("size " + h.size() + ", not the shard size " + geometry.shardSize());
                 }
                 if (!wrong.isEmpty()) {
                     damagedParity |= 1 << k;
                     add(at, shard, null, "parity entry " + k + " header: " + String.join(", ", wrong));
                 }
                 // the payload is where the geometry puts it, whatever the size field says
-                long avail = Math.min(shardSize, length - seq.pos());
+                long avail = Math.min(geometry.shardSize(), length - seq.pos());
                 seq.stream(avail, digest::update);
                 byte[] actual = digest.digest();
-                if (avail < shardSize) {
+                if (avail < geometry.shardSize()) {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;
-                    add(at, shard, null, "parity entry " + k + " truncated: " + avail + " of " + shardSize + " bytes");
+                    add(at, shard, null, "parity entry " + k + " truncated: " + avail + " of " + geometry.shardSize()
+                            + " bytes");
                 } else if (!Arrays.equals(actual, h.hash())) {
                     erasedParity |= 1 << k;
                     damagedParity |= 1 << k;
