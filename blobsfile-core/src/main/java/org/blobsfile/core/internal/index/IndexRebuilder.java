@@ -14,14 +14,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.io.Uninterruptibly;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.EntryCheck;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class IndexRebuilder {
     private static final Logger LOG = LoggerFactory.getLogger(IndexRebuilder.class);
     private static final int BATCH = 4096;
+    /** What {@link #blobLength} returns for a payload that neither states nor decodes to a length. */
+    private static final long UNDECODABLE = -3;
 
     /** What the scan of one pack found. */
     record PackScan(int pack, PackScanner.Result result) {
@@ -157,8 +162,25 @@ final class IndexRebuilder {
         }
         try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), geometry, window);
-            PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
-                batch[0].put(e.hash(), Location.encode(pack, e.offset(), e.storedSize(), blobLength(e, s), e.codecId()));
+            EntryCheck check = new EntryCheck(codecs, scanner.source(), geometry.isKnown() ? geometry.maxPackSize() : ch.size());
+            PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
+                EntryHeader h = e.header();
+                long length = blobLength(e, s);
+                if (length < 0) {
+                    // a damaged flag or codec byte: the payload may verify as another kind
+                    EntryHeader fixed = check.recover(e.offset(), h, h.size());
+                    if (fixed != null) {
+                        h = fixed;
+                        length = check.verifiedLength(new PackScanner.Entry(e.offset(), fixed));
+                    } else if (length == UNDECODABLE) {
+                        // indexed all the same: a read of it heals from parity, or fails as damage
+                        LOG.error("{}: the payload of the entry at offset {} does not decode; verify or repair the pack",
+                                readers.path(pack), e.offset());
+                        length = -1;
+                    }
+                }
+                batch[0].put(h.hash(), Location.encode(pack, e.offset(), h.size(), length,
+                        Payloads.storedCodec(h.flag(), h.codecId())));
                 if (batch[0].puts().size() == BATCH) {
                     index.write(batch[0]);
                     batch[0] = new IndexBatch();
@@ -173,13 +195,29 @@ final class IndexRebuilder {
         }
     }
 
+    /**
+     * @return the blob's length, -1 when its codec is missing, or {@link #UNDECODABLE} when the
+     *         payload does not say or decode (a damaged length prefix): the entry is left to
+     *         verify and repair rather than failing the whole rebuild
+     */
     private long blobLength(PackScanner.Entry e, PackScanner s) throws IOException {
         byte[] prefix = Payloads.isPlain(e.flag(), e.codecId()) ? new byte[0] : s.payloadPrefix(e, Payloads.LENGTH_PREFIX);
-        long n = Payloads.length(codecs, e.flag(), e.codecId(), e.storedSize(), prefix);
-        if (n == -2) {
-            byte[] blob = Payloads.decode(codecs, e.flag(), e.codecId(), s.payload(e), Integer.MAX_VALUE - 8);
-            n = blob.length;
+        long n;
+        try {
+            n = Payloads.length(codecs, e.flag(), e.codecId(), e.storedSize(), prefix);
+        } catch (UnsupportedCodecException missing) {
+            return -1;
+        } catch (IOException | RuntimeException malformed) {
+            return UNDECODABLE;
         }
-        return n;
+        if (n != -2) {
+            return n;
+        }
+        byte[] payload = s.payload(e);
+        try {
+            return Payloads.decode(codecs, e.flag(), e.codecId(), payload, Integer.MAX_VALUE - 8).length;
+        } catch (IOException | RuntimeException undecodable) {
+            return UNDECODABLE;
+        }
     }
 }

@@ -168,11 +168,11 @@ public final class StoreIndex implements AutoCloseable {
             }
             // the closed packs only: the last one may end in a torn entry, which recovery cuts off
             fill(readers, codecs, geometry, packs - 2);
-            tail = recovery.recover(this, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE, false);
+            tail = recovery.recover(this, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE);
             counters = count();
             markComplete(tail.checkpoint(), counters);
         } else {
-            tail = recovery.recover(this, packs, cp.pack(), cp.offset(), true);
+            tail = recovery.recover(this, packs, cp.pack(), cp.offset());
             counters = counters().plus(tail.added());
             if (tail.entries() > 0 || tail.truncatedBytes() > 0) {
                 markComplete(tail.checkpoint(), counters);
@@ -331,11 +331,20 @@ public final class StoreIndex implements AutoCloseable {
     /** Empties the index and writes the entries of packs {@code 0..lastPack} to it, unchecked. */
     private void fill(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack) throws IOException {
         reset();
-        for (PackScanner.Result r : new IndexRebuilder(readers, codecs, geometry,
-                Runtime.getRuntime().availableProcessors()).rebuild(index, lastPack)) {
-            if (r.damage() != null) {
-                LOG.error("pack damaged at offset {}: {}; the blobs before it are indexed", r.damage().offset(),
-                        r.damage().reason());
+        List<PackScanner.Result> results = new IndexRebuilder(readers, codecs, geometry,
+                Runtime.getRuntime().availableProcessors()).rebuild(index, lastPack);
+        for (int n = 0; n < results.size(); n++) {
+            PackScanner.Result r = results.get(n);
+            if (r.damage() == null) {
+                continue;
+            }
+            LOG.error("{}: damaged at offset {}: {}", readers.path(n), r.damage().offset(), r.damage().reason());
+            if (r.recovered() > 0) {
+                LOG.warn("{}: {} entries with a damaged header were indexed by their hash", readers.path(n), r.recovered());
+            }
+            for (PackScanner.Unreadable u : r.unreadable()) {
+                LOG.error("{}: no entry verifies in [{}, {}): what was there is not indexed; repair the pack",
+                        readers.path(n), u.from(), u.to());
             }
         }
     }

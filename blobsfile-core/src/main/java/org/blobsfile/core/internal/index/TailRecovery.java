@@ -7,15 +7,16 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.spi.IndexBatch;
-import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
+import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.EntryCheck;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * index never leads the packs, so whatever lies after the checkpoint was never indexed; and
  * since a put is acknowledged only after its bytes are written, a broken entry at the very end of
  * the active pack is one that no caller was told is stored.
+ *
+ * <p>The scan resynchronises after damage, so a damaged header costs at most its own entry: the
+ * entries after it are indexed, and the pack is cut only where nothing up to its end verifies.
+ * The bytes cut are saved to {@link LostAndFound} first, so even a wrong guess loses nothing.
  */
 final class TailRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(TailRecovery.class);
@@ -47,22 +52,19 @@ final class TailRecovery {
     private final PackReaders readers;
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
+    private final LostAndFound lostAndFound;
 
     TailRecovery(PackReaders readers, CodecRegistry codecs, PackGeometry geometry) {
         this.readers = readers;
+        this.lostAndFound = new LostAndFound(readers.dir());
         this.codecs = codecs;
         this.geometry = geometry;
     }
 
     /**
      * Scans packs {@code fromPack..packs-1}, the first from {@code fromOffset}.
-     *
-     * @param afterCheckpoint true when {@code fromOffset} is the index checkpoint, so every byte
-     *                        scanned belongs to puts the index never recorded; false when the
-     *                        index is being built from scratch and the scan may cover acknowledged
-     *                        blobs, so only a tail that plainly ends mid-entry is cut
      */
-    Tail recover(StoreIndex index, int packs, int fromPack, long fromOffset, boolean afterCheckpoint) throws IOException {
+    Tail recover(StoreIndex index, int packs, int fromPack, long fromOffset) throws IOException {
         long entries = 0;
         long truncated = 0;
         long activeEnd = -1;
@@ -81,28 +83,31 @@ final class TailRecovery {
                     : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS})) {
                 long size = ch.size();
                 PackScanner scanner = new PackScanner(path, ch, size, geometry);
-                Checked checked = new Checked(n);
+                EntryCheck check = new EntryCheck(codecs, scanner.source(), geometry.maxPackSize());
+                Checked checked = new Checked(n, check);
                 long start = n == fromPack ? fromOffset : PackFormat.HEADER_SIZE;
-                PackScanner.Result r = scanner.scan(start, checked::visit);
+                PackScanner.Result r = scanner.scan(start, check, checked::visit);
                 long end = r.endOfEntries();
+                for (PackScanner.Unreadable u : r.unreadable()) {
+                    if (u.from() != r.unreadableTail()) {
+                        LOG.error("{}: no entry verifies in [{}, {}); the entries after it are indexed", path, u.from(), u.to());
+                    }
+                }
+                if (r.recovered() > 0) {
+                    LOG.warn("{}: {} entries with a damaged header were recovered by their hash; repair or verify"
+                            + " reports the damage", path, r.recovered());
+                }
                 if (last && !r.hasEof()) {
-                    long tornAt = r.damage() != null ? r.damage().offset() : -1;
-                    boolean plainlyTorn = r.damage() == null || r.damage().endOfFile();
-                    if (checked.lastBadEnd == end && checked.lastBadOffset >= 0 && plainlyTorn) {
+                    long tornAt = r.unreadableTail();
+                    if (tornAt < 0 && checked.lastBadEnd == end && checked.lastBadOffset >= 0) {
                         tornAt = checked.lastBadOffset; // the final entry was written only in part
                         checked.drop(checked.lastBadOffset);
                     }
-                    if (tornAt >= 0 && !afterCheckpoint && !plainlyTorn) {
-                        // garbage in the middle of a pack we know nothing about: keep every byte
-                        // for repair, index what precedes it, and write new blobs to a new pack
-                        LOG.error("{}: damaged at offset {}: {}; the pack is closed and new blobs go to the next one",
-                                path, tornAt, r.damage().reason());
-                        end = geometry.dataAreaEnd();
-                        tornAt = -1;
-                    }
                     if (tornAt >= 0) {
-                        LOG.warn("{}: cut a torn entry at offset {} ({} bytes); no put of it had returned", path, tornAt,
-                                size - tornAt);
+                        Path saved = lostAndFound.save(path, ch, tornAt, size, "a torn write at the end of the"
+                                + " active pack: no entry from this offset on verifies");
+                        LOG.warn("{}: cut a torn tail at offset {} ({} bytes, saved to {}); no put of it had returned",
+                                path, tornAt, size - tornAt, saved);
                         ch.truncate(tornAt);
                         ch.force(true);
                         truncated += size - tornAt;
@@ -148,6 +153,7 @@ final class TailRecovery {
     /** The entries of one pack whose hashes check, and where the last failing one is. */
     private final class Checked {
         private final int pack;
+        private final EntryCheck check;
         private byte[][] keys = new byte[64][];
         private Location[] locations = new Location[64];
         private int count;
@@ -155,33 +161,33 @@ final class TailRecovery {
         private long lastBadEnd = -1;
         private final java.util.List<String> corrupt = new java.util.ArrayList<>();
 
-        Checked(int pack) {
+        Checked(int pack, EntryCheck check) {
             this.pack = pack;
+            this.check = check;
         }
 
         void visit(PackScanner.Entry e, PackScanner s) throws IOException {
-            byte[] payload = s.payload(e);
-            long size;
-            try {
-                byte[] blob = Payloads.decode(codecs, e.flag(), e.codecId(), payload,
-                        (int) Math.min(Integer.MAX_VALUE - 8, geometry.maxPackSize()));
-                if (!Arrays.equals(Blake2b.hash(blob, 0, blob.length), e.hash())) {
-                    bad(e, "hash mismatch");
+            EntryHeader h = e.header();
+            long size = check.verifiedLength(e);
+            if (size < 0) {
+                // a damaged flag or codec byte leaves the structure whole: try the payload as the other kinds
+                EntryHeader fixed = check.recover(e.offset(), h, h.size());
+                if (fixed != null) {
+                    h = fixed;
+                    size = check.verifiedLength(new PackScanner.Entry(e.offset(), fixed));
+                } else if (!Payloads.isPlain(h.flag(), h.codecId()) && codecs.find(h.codecId()) == null) {
+                    size = -1; // cannot check without its codec; the entry is whole, so keep it
+                } else {
+                    bad(e, "its payload does not decode to a blob with its hash");
                     return;
                 }
-                size = blob.length;
-            } catch (UnsupportedCodecException missing) {
-                size = -1; // cannot check without its codec; the entry is whole, so keep it
-            } catch (IOException undecodable) {
-                bad(e, "payload does not decode: " + undecodable.getMessage());
-                return;
             }
             if (count == keys.length) {
                 keys = Arrays.copyOf(keys, count * 2);
                 locations = Arrays.copyOf(locations, count * 2);
             }
-            keys[count] = e.hash();
-            locations[count] = new Location(pack, e.offset(), e.storedSize(), size, e.codecId());
+            keys[count] = h.hash();
+            locations[count] = new Location(pack, e.offset(), h.size(), size, Payloads.storedCodec(h.flag(), h.codecId()));
             count++;
         }
 

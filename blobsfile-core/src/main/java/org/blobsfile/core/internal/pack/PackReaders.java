@@ -27,6 +27,11 @@ public final class PackReaders implements Closeable {
         this.dir = dir;
     }
 
+    /** @return the store directory the packs are in */
+    public Path dir() {
+        return dir;
+    }
+
     /**
      * @param pack a pack number
      * @return the pack's file

@@ -70,17 +70,50 @@ public final class PackScanner {
     }
 
     /**
+     * Bytes of a pack in which a resynchronising scan found no entry that verifies.
+     *
+     * @param from where they start
+     * @param to   where they end
+     */
+    public record Unreadable(long from, long to) {
+    }
+
+    /**
      * What a scan found.
      *
      * @param endOfEntries the offset after the last good blob entry
      * @param eof          the EOF entry, or null when the pack has none (it is active, or was filled exactly)
      * @param parity       the parity entries found after the data area
      * @param damage       the first structural damage, or null
+     * @param unreadable   where a resynchronising scan found nothing that verifies, in file order
+     * @param recovered    entries with a damaged header whose payload verified under another one
      */
-    public record Result(long endOfEntries, Entry eof, List<Entry> parity, Damage damage) {
+    public record Result(long endOfEntries, Entry eof, List<Entry> parity, Damage damage, List<Unreadable> unreadable,
+                         int recovered) {
+        /**
+         * The result of a scan that ended at its first damage.
+         *
+         * @param endOfEntries the offset after the last good blob entry
+         * @param eof          the EOF entry, or null
+         * @param parity       the parity entries
+         * @param damage       the first structural damage, or null
+         */
+        public Result(long endOfEntries, Entry eof, List<Entry> parity, Damage damage) {
+            this(endOfEntries, eof, parity, damage, List.of(), 0);
+        }
+
         /** @return whether the pack has its EOF entry: its data area is closed and takes no more entries */
         public boolean hasEof() {
             return eof != null;
+        }
+
+        /**
+         * @return where a run of unreadable bytes reaching the end of the scan starts (a torn
+         *         tail, or damage nothing after verifies), or -1 when the entries reach the end
+         */
+        public long unreadableTail() {
+            return eof == null && !unreadable.isEmpty() && unreadable.get(unreadable.size() - 1).from() >= endOfEntries
+                    ? unreadable.get(unreadable.size() - 1).from() : -1;
         }
     }
 
@@ -226,14 +259,49 @@ public final class PackScanner {
      * @throws IOException when the channel cannot be read, or the visitor throws
      */
     public Result scan(long from, Visitor visitor) throws IOException {
+        return scan(from, null, visitor);
+    }
+
+    /**
+     * Scans entries from {@code from} to the end of the file; with a check, it resynchronises
+     * after a break in the structure instead of ending there (see {@link PackWalker}).
+     *
+     * @param from    an entry boundary
+     * @param check   proves entries where the structure breaks (reading through {@link #source}),
+     *                or null to end the scan at the first break
+     * @param visitor told of every blob entry, recovered ones with the header that verifies; or null
+     * @return what was found; structural damage is reported there, not thrown
+     * @throws IOException when the channel cannot be read, or the visitor throws
+     */
+    public Result scan(long from, PackWalker.Check check, Visitor visitor) throws IOException {
         Result[] stopped = {null};
-        long pos = PackWalker.walk(this::readFully, from, fileSize, geometry, new PackWalker.Steps() {
+        Damage[] first = {null};
+        long[] end = {from};
+        List<Unreadable> unreadable = new ArrayList<>();
+        int[] recovered = {0};
+        long pos = PackWalker.walk(this::readFully, from, fileSize, geometry, check, new PackWalker.Steps() {
+            @Override
+            public void parsed(Entry e) {
+                readAhead = e.storedSize() >= SKIP_PAYLOAD && !payloadsRead ? SPARSE_READ : WINDOW;
+            }
+
             @Override
             public void blob(Entry e) throws IOException {
-                readAhead = e.storedSize() >= SKIP_PAYLOAD && !payloadsRead ? SPARSE_READ : WINDOW;
+                end[0] = e.end();
                 if (visitor != null) {
                     visitor.blob(e, PackScanner.this);
                 }
+            }
+
+            @Override
+            public void recovered(Entry e, EntryHeader found) throws IOException {
+                recovered[0]++;
+                blob(e);
+            }
+
+            @Override
+            public void skipped(long a, long b) {
+                unreadable.add(new Unreadable(a, b));
             }
 
             @Override
@@ -243,10 +311,27 @@ public final class PackScanner {
 
             @Override
             public void broken(PackWalker.Break kind, long at, Entry e) {
-                stopped[0] = new Result(at, null, List.of(), damage(kind, at, e));
+                if (first[0] == null) {
+                    first[0] = damage(kind, at, e);
+                }
+                if (check == null) {
+                    stopped[0] = new Result(at, null, List.of(), first[0]);
+                }
             }
         });
-        return stopped[0] != null ? stopped[0] : new Result(pos, null, List.of(), null);
+        Result r = stopped[0] != null ? stopped[0]
+                : new Result(check == null ? pos : end[0], null, List.of(), null);
+        if (check == null) {
+            return r;
+        }
+        Damage damage = first[0] != null ? first[0] : r.damage();
+        return new Result(r.eof() != null ? r.endOfEntries() : end[0], r.eof(), r.parity(), damage,
+                List.copyOf(unreadable), recovered[0]);
+    }
+
+    /** @return where a check reads payloads from: this scan's window */
+    public PackWalker.Source source() {
+        return this::readFully;
     }
 
     /** @return the damage a break in the entries is to a scan: a write cut short when the file just ends */
@@ -260,6 +345,7 @@ public final class PackScanner {
                     + " bytes runs past the pack size " + geometry.maxPackSize());
             case PARITY_BEFORE_EOF -> new Damage(at, "parity entry before the EOF entry");
             case UNKNOWN_FLAG -> new Damage(at, String.format("unknown entry flag 0x%02x", e.flag()));
+            case IMPLAUSIBLE_EOF -> new Damage(at, "an EOF entry with a nonzero hash or codec id (a damaged flag byte)");
         };
     }
 

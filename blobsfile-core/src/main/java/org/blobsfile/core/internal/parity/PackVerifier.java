@@ -23,6 +23,7 @@ import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.pack.PackWalker;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.EntryCheck;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.blobsfile.core.internal.rs.ShardCoder;
 
@@ -166,7 +167,9 @@ public final class PackVerifier {
         try (FileChannel ch = opener.open(pack)) {
             Scan scan = new Scan(pack, sealed, false);
             Seq seq = new Seq(ch, 0, length, progress);
-            scan.data(seq, sealed ? geometry.maxPackSize() : length);
+            long limit = sealed ? geometry.maxPackSize() : length;
+            scan.data(seq, limit);
+            scan.resynchronise(ch, limit);
             if (!sealed) {
                 return new PackCheck(pack, number, false, seq.read, scan.blobs, scan.sorted(), scan.unchecked, null);
             }
@@ -339,6 +342,9 @@ public final class PackVerifier {
         long blobs;
         long unchecked;
         long unverifiedFrom = -1;
+        /** Where the first break in the data area's structure is, and the entry before it, or -1. */
+        long breakAt = -1;
+        long breakPrev = -1;
         int erasedParity;
         int damagedParity;
 
@@ -407,6 +413,10 @@ public final class PackVerifier {
 
                 @Override
                 public void eof(PackScanner.Entry e) throws IOException {
+                    if (!PackWalker.isEofShaped(e)) {
+                        broken(PackWalker.Break.IMPLAUSIBLE_EOF, e.offset(), e);
+                        return;
+                    }
                     stopped[0] = true;
                     Scan.this.eof(seq, limit, e.offset(), e.header());
                 }
@@ -414,6 +424,10 @@ public final class PackVerifier {
                 @Override
                 public void broken(PackWalker.Break kind, long at, PackScanner.Entry e) throws IOException {
                     stopped[0] = true;
+                    if (!stopAtFirst) {
+                        breakAt = at;
+                        breakPrev = prev[0];
+                    }
                     structuralBreak(seq, limit, at, prev[0], describe(kind, at, limit, e));
                 }
             });
@@ -421,6 +435,70 @@ public final class PackVerifier {
                 long at = Math.max(prev[0], 0);
                 structuralBreak(seq, limit, at, prev[0], "no EOF entry: the entries fill the data area of a sealed pack");
             }
+        }
+
+        /**
+         * After a break in the structure, walks the rest of the data area again, resynchronising
+         * by hash, so that damage hides nothing after it: entries found beyond the break are
+         * checked, entries whose header alone is damaged are reported as such, and bytes where
+         * nothing verifies become findings. Reads through the channel, outside the counted pass.
+         */
+        void resynchronise(FileChannel ch, long limit) throws IOException {
+            if (breakAt < 0) {
+                return;
+            }
+            long broke = breakAt;
+            PackWalker.Source src = (pos, dst, off, len) -> PositionalIo.readFully(ch, pos, dst, off, len);
+            EntryCheck check = new EntryCheck(codecs, src, maxBlob());
+            PackWalker.walk(src, breakPrev >= 0 ? breakPrev : broke, limit, geometry, check, new PackWalker.Steps() {
+                @Override
+                public void blob(PackScanner.Entry e) throws IOException {
+                    if (e.offset() <= breakPrev) {
+                        return; // checked by the pass before the break
+                    }
+                    blobs++;
+                    if (!check.verifies(e)) {
+                        BlobRef ref = BlobRef.of(e.hash());
+                        damagedBlobs.add(ref);
+                        dataFinding(e.offset(), e.offset(), e.end(), ref, "content hash mismatch (the entry's bytes are damaged)");
+                    }
+                }
+
+                @Override
+                public void recovered(PackScanner.Entry e, EntryHeader found) {
+                    blobs++;
+                    dataFinding(e.offset(), e.offset(), e.payloadOffset(), BlobRef.of(e.hash()), String.format(
+                            "entry header damaged (flag 0x%02x, codec id %d, size %d); the blob verifies with flag"
+                            + " 0x%02x, codec id %d, size %d", found.flag(), found.codecId(), found.size(),
+                            e.flag(), e.codecId(), e.storedSize()));
+                }
+
+                @Override
+                public void skipped(long from, long to) {
+                    if (from == broke) {
+                        if (sealed) {
+                            regions.add(new Region(from, shardsOf(from, to))); // already reported as the break
+                        }
+                        return;
+                    }
+                    dataFinding(from, from, to, null, "no entry verifies in [" + from + ", " + to + ")");
+                }
+
+                @Override
+                public void eof(PackScanner.Entry e) throws IOException {
+                    Scan.this.eof(new Seq(ch, e.payloadOffset(), limit, n -> { }), limit, e.offset(), e.header());
+                }
+
+                @Override
+                public void broken(PackWalker.Break kind, long at, PackScanner.Entry e) {
+                    // what lies there is reported through skipped or recovered
+                }
+            });
+        }
+
+        /** @return the longest blob an entry of the pack can hold */
+        private long maxBlob() {
+            return geometry.isKnown() ? geometry.maxPackSize() : Integer.MAX_VALUE - 8;
         }
 
         /** @return a break in the entries in the words of a check, which says what the limit is */
@@ -432,6 +510,7 @@ public final class PackVerifier {
                         + (sealed ? "data area (" + geometry.maxPackSize() + ")" : "pack (" + limit + ")");
                 case PARITY_BEFORE_EOF -> "parity entry before the EOF entry";
                 case UNKNOWN_FLAG -> String.format("unknown entry flag 0x%02x", e.flag());
+                case IMPLAUSIBLE_EOF -> "an EOF entry with a nonzero hash or codec id (a damaged flag byte)";
             };
         }
 
@@ -474,14 +553,25 @@ public final class PackVerifier {
                 actual = digest.digest();
             } else {
                 Codec codec = codecs.find(codecId);
-                if (codec == null || size > Integer.MAX_VALUE - 8) {
-                    // not damage: the module that reads it is simply not on the class path
+                if (size > Integer.MAX_VALUE - 8) {
                     seq.stream(size, null);
                     unchecked++;
                     return;
                 }
                 byte[] payload = new byte[(int) size];
                 seq.copy(payload, 0, payload.length);
+                if (codec == null) {
+                    EntryHeader fixed = new EntryCheck(codecs, (pos, dst, off, len) -> System.arraycopy(payload,
+                            (int) (pos - at - EntryHeader.LENGTH), dst, off, len), maxBlob()).recover(at, h, size);
+                    if (fixed == null) {
+                        unchecked++; // not damage: the module that reads it is simply not on the class path
+                        return;
+                    }
+                    blobs++;
+                    dataFinding(at, at, at + EntryHeader.LENGTH, ref, "entry header damaged: codec id " + codecId
+                            + " is not present, and the blob verifies with codec id " + fixed.codecId());
+                    return;
+                }
                 byte[] blob;
                 try {
                     blob = Payloads.decode(codecs, flag, codecId, payload, Integer.MAX_VALUE - 8);

@@ -23,6 +23,15 @@ public final class Payloads {
     }
 
     /**
+     * @param flag    the entry's flag
+     * @param codecId its codec id
+     * @return the codec id a reader decodes the entry with: 0 for a plain entry whatever its codec byte says
+     */
+    public static int storedCodec(int flag, int codecId) {
+        return isPlain(flag, codecId) ? PackFormat.CODEC_NONE : codecId;
+    }
+
+    /**
      * Decodes a payload.
      *
      * @param codecs    the codecs present

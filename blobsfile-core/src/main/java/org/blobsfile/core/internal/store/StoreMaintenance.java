@@ -19,9 +19,12 @@ import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.parity.PackRepairer;
+import org.blobsfile.core.internal.plugin.EntryCheck;
+import org.blobsfile.core.internal.plugin.Payloads;
 import org.blobsfile.core.internal.parity.PackVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,34 +148,47 @@ final class StoreMaintenance {
     }
 
     /**
-     * Copies every intact blob of pack {@code n} that the index finds there into the active pack,
-     * then moves the pack to quarantine. Runs inside {@link PackAppender#exclusively}.
+     * Copies every intact blob of pack {@code n} that no other pack holds into the active pack,
+     * then moves the pack to quarantine. The pack is walked by hash, resynchronising after
+     * damage, so a damaged header hides neither the entries after it nor its own blob when the
+     * payload still verifies. Runs inside {@link PackAppender#exclusively}.
      *
-     * @return the blobs that were lost: indexed in this pack and failing their hash
+     * @return the blobs that were lost: indexed in this pack and not found intact there
      */
     private List<BlobRef> salvageAndQuarantine(int n, String reason) throws IOException {
         Path p = packs.readers().path(n);
         List<Prepared> intact = new ArrayList<>();
-        Set<BlobRef> lostHere = new LinkedHashSet<>();
+        Set<BlobRef> salvaged = new LinkedHashSet<>();
+        Set<BlobRef> damaged = new LinkedHashSet<>();
         long[] held = {0};
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            new PackScanner(p, ch, ch.size(), packs.geometry()).scan(PackFormat.HEADER_SIZE, (e, s) -> {
+            PackScanner scanner = new PackScanner(p, ch, ch.size(), packs.geometry());
+            EntryCheck check = new EntryCheck(packs.codecs(), scanner.source(), packs.maxBlob());
+            scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
                 BlobRef ref = BlobRef.of(e.hash());
                 Location where = parts.index().get(e.hash());
-                if (where == null || where.pack() != n || where.offset() != e.offset()) {
-                    return; // indexed elsewhere: nothing of it lives only here
+                if (where != null && where.pack() != n || salvaged.contains(ref)) {
+                    return; // another copy lives on: nothing of it lives only here
                 }
-                byte[] payload = s.payload(e);
-                try {
-                    byte[] blob = reader.decodeChecked(ref, where, payload);
-                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.codecId(), blob.length));
-                    held[0] += payload.length;
-                } catch (CorruptPackException bad) {
-                    lostHere.add(ref);
-                } catch (UnsupportedCodecException missing) {
-                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.codecId(), where.size()));
-                    held[0] += payload.length;
+                EntryHeader h = e.header();
+                long size = check.verifiedLength(e);
+                if (size < 0) {
+                    // a damaged flag or codec byte: the payload may verify as another kind
+                    EntryHeader fixed = check.recover(e.offset(), h, h.size());
+                    if (fixed != null) {
+                        h = fixed;
+                        size = check.verifiedLength(new PackScanner.Entry(e.offset(), fixed));
+                    } else if (!Payloads.isPlain(h.flag(), h.codecId()) && packs.codecs().find(h.codecId()) == null) {
+                        size = where != null ? where.size() : -1; // whole, but its codec is not here to check it
+                    } else {
+                        damaged.add(ref); // named as lost below, unless an intact copy turns up later in the pack
+                        return;
+                    }
                 }
+                byte[] payload = s.payload(new PackScanner.Entry(e.offset(), h));
+                intact.add(new Prepared(h.hash(), payload, h.flag(), Payloads.storedCodec(h.flag(), h.codecId()), size));
+                salvaged.add(ref);
+                held[0] += payload.length;
                 if (held[0] > SALVAGE_CHUNK) {
                     appender.appendMoved(intact);
                     intact.clear();
@@ -181,14 +197,16 @@ final class StoreMaintenance {
             });
         }
         appender.appendMoved(intact);
-        // blobs indexed in this pack that the scan never reached (beyond a structural break) are lost too
-        lostHere.addAll(allIndexedIn(n));
+        // blobs indexed in this pack or found damaged in it, and found intact nowhere, are lost
+        Set<BlobRef> lostHere = new LinkedHashSet<>(allIndexedIn(n));
+        lostHere.addAll(damaged);
+        lostHere.removeAll(salvaged);
         appender.forgetLost(lostHere);
         parts.quarantine().quarantine(n, reason, lostHere);
         packs.readers().forget(n);
         reader.lost(lostHere, n);
-        LOG.error("{}: beyond repair ({}); moved to {} after copying its intact blobs; {} blobs lost", p, reason,
-                parts.quarantine().packPath(n), lostHere.size());
+        LOG.error("{}: beyond repair ({}); moved to {} after copying its {} intact blobs; {} blobs lost", p, reason,
+                parts.quarantine().packPath(n), salvaged.size(), lostHere.size());
         return new ArrayList<>(lostHere);
     }
 
