@@ -12,6 +12,7 @@ import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.EntryCheck;
 import org.blobsfile.core.internal.plugin.Payloads;
 
 /**
@@ -70,7 +71,8 @@ public final class PackInspector {
             }
             version = PackFormat.VERSION;
             CodecRegistry codecs = CodecRegistry.discovered();
-            PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
+            // resynchronising: a damaged header hides none of the entries after it
+            PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, new EntryCheck(codecs, scanner.source(), size), (e, s) -> {
                 byte[] prefix = s.payloadPrefix(e, Payloads.LENGTH_PREFIX);
                 long n;
                 try {
@@ -90,6 +92,9 @@ public final class PackInspector {
             }
             if (r.damage() != null) {
                 problems.add("offset " + r.damage().offset() + ": " + r.damage().reason());
+            }
+            for (PackScanner.Unreadable u : r.unreadable()) {
+                problems.add("offset " + u.from() + ": " + (u.to() - u.from()) + " bytes in which no entry verifies");
             }
             return new Report(pack, size, version, entries, problems);
         } catch (IOException e) {

@@ -201,8 +201,8 @@ public final class StoreOpener {
     }
 
     /**
-     * @return how many packs there are; their numbers must run from 0 without a gap. A pack that
-     *         is not a regular file counts, as damage that verify reports.
+     * @return how many packs there are: one more than the highest number. A pack that is missing
+     *         below it or is not a regular file counts, as damage that verify reports.
      */
     private int countPacks() throws IOException {
         TreeSet<Integer> numbers = new TreeSet<>();
@@ -226,13 +226,15 @@ public final class StoreOpener {
             while (n != expected && Files.exists(dir.resolve(Quarantine.DIR).resolve(PackFormat.fileName(expected)))) {
                 gaps.add(expected++); // quarantined, its tombstone not yet in place: a crash mid-quarantine
             }
-            if (n != expected) {
-                throw new CorruptStoreException("pack " + PackFormat.fileName(expected) + " is missing from " + dir
-                        + " (found " + PackFormat.fileName(n) + " after it); restore it before opening the store");
+            for (; expected < n; expected++) {
+                // counted like a pack that is not a regular file: never created, written or cut,
+                // its blobs unreadable until it is restored, and the rest of the store serves
+                LOG.error("pack {} is missing from {} (found {} after it): its blobs cannot be read until it is"
+                        + " restored; verify reports it", PackFormat.fileName(expected), dir, PackFormat.fileName(n));
             }
             expected++;
         }
-        return numbers.size();
+        return expected;
     }
 
     /**

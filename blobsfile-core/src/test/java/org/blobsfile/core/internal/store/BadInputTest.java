@@ -26,6 +26,7 @@ import org.blobsfile.api.StoreClosedException;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.StoreLockedException;
 import org.blobsfile.api.UnsupportedCodecException;
+import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
@@ -166,15 +167,29 @@ class BadInputTest {
     }
 
     @Test
-    void aGapInPackNumbersIsRefused() throws Exception {
+    void aMissingPackIsDamageThatVerifyReportsWhileTheRestServes() throws Exception {
         seed();
         assertThat(packCount()).isGreaterThan(2);
         Path second = tmp.resolve(PackFormat.fileName(1));
         Path aside = tmp.resolve("aside");
         Files.move(second, aside);
-        assertThatThrownBy(() -> small(tmp).open()).isInstanceOf(CorruptStoreException.class)
-                .hasMessageContaining("blobs-00001 is missing");
+        for (boolean withIndex : new boolean[] {true, false}) {
+            if (!withIndex) {
+                BlobStoreTest.deleteRecursively(tmp.resolve("index-rocksdb"));
+            }
+            try (BlobStore store = small(tmp).open()) {
+                VerifyReport v = store.verify();
+                assertThat(v.damage()).anyMatch(d -> d.pack().getFileName().toString().equals("blobs-00001")
+                        && d.what().contains("missing"));
+                long readable = store.enumerate().filter(i -> i.pack() != 1).peek(i -> store.get(i.ref())).count();
+                assertThat(readable).isPositive();
+                assertThat(Files.exists(second)).as("a missing pack is never created").isFalse();
+            }
+        }
         Files.move(aside, second);
+        try (BlobStore store = small(tmp).open()) {
+            store.rebuildIndex();
+        }
         try (BlobStore store = small(tmp).open()) {
             assertThat(store.enumerate().count()).isEqualTo(40);
         }

@@ -202,6 +202,22 @@ class DamageToleranceTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Field.class)
+    void aHealingReadRebuildsTheIndexedPlaceWhateverTheHeaderSays(Field field) throws Exception {
+        Random rnd = SEED.random();
+        Map<BlobRef, byte[]> blobs = fillSealed(rnd, 2);
+        Path pack = tmp.resolve("blobs-00000");
+        BlobInfo victim = infos(tmp, PACK).stream().filter(i -> i.pack() == 0 && i.storedSize() > 100).toList().get(2);
+        field.damage(pack, victim.offset(), header(pack, victim.offset()));
+        write(pack, victim.offset() + EntryHeader.LENGTH + 50, (byte) ~blobs.get(victim.ref())[0]);
+        write(pack, victim.offset() + EntryHeader.LENGTH + 51, (byte) 0x33);
+        try (BlobStore store = small(tmp).codec("snappy").open()) {
+            assertThat(store.get(victim.ref())).isEqualTo(blobs.get(victim.ref()));
+            assertThat(store.stats().healedReads()).isEqualTo(1);
+        }
+    }
+
     /** Puts blobs until {@code sealed} packs are sealed; half of them compressible. */
     private Map<BlobRef, byte[]> fillSealed(Random rnd, int sealed) throws Exception {
         Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
