@@ -97,7 +97,7 @@ final class Oracle {
             after.retainAll(r2);
         }
         for (BlobRef ref : r1) {
-            if (!after.contains(ref)) {
+            if (!after.contains(ref) && evidenced(ref)) {
                 found(Column.LOST_BY_TOOL, blob(ref) + " readable after open, unreadable after " + opName()
                         + (r2 != null && r2.contains(ref) ? " and reopen" : ""));
             }
@@ -114,6 +114,14 @@ final class Oracle {
         if (exactPack != null) {
             checkExactRepair(exactPack);
         }
+    }
+
+    /**
+     * @return whether a read of the blob proves its bytes are on disk: any location of the empty
+     *     blob reads as its zero bytes, so only its entry proves it is still there
+     */
+    private boolean evidenced(BlobRef ref) {
+        return template.blobs.get(ref).length > 0 || before.intactAnywhere(ref);
     }
 
     private String opName() {
@@ -207,7 +215,7 @@ final class Oracle {
                     if (r.code() == 0 && !Arrays.equals(r.stdout(), template.blobs.get(ref))) {
                         found(Column.WRONG_BYTES, "get " + blob(ref) + " printed " + r.stdout().length + " wrong bytes");
                     }
-                    if (r.code() != 0 && readable.contains(ref)) {
+                    if (r.code() != 0 && readable.contains(ref) && evidenced(ref)) {
                         found(Column.LOST_BY_TOOL, blob(ref) + " readable after open, 'get' exits " + r.code()
                                 + ": " + r.stderr().strip());
                     }
