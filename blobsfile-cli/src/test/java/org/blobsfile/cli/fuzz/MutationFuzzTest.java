@@ -117,7 +117,9 @@ class MutationFuzzTest {
                 (System.nanoTime() - start) / 1e9, tally.failingCases());
         System.out.printf("largest allocation of one session (open, reads, operation) in its thread: %d MiB%n",
                 Oracle.LARGEST_SESSION.get() >> 20);
-        tally.print(System.out);
+        java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
+        tally.print(new java.io.PrintStream(summary, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.out.print(summary.toString(java.nio.charset.StandardCharsets.UTF_8));
         System.out.flush();
         Path record = Path.of(System.getProperty("blobsfile.fuzz.out", "target/mutation-fuzz.txt"));
         if (record.toAbsolutePath().getParent() != null && Files.isDirectory(record.toAbsolutePath().getParent())) {
@@ -134,7 +136,8 @@ class MutationFuzzTest {
         assertThat(tally.cases()).as("cases run").isPositive();
         if (!"only".equals(System.getProperty("blobsfile.fuzz.report"))) {
             assertThat(tally.failingCases())
-                    .as("cases that broke an invariant (table and replay commands above; seed %d)", runSeed)
+                    .as("cases that broke an invariant, seed %d (-Dblobsfile.fuzz.report=only reports without"
+                            + " failing)%n%s", runSeed, summary.toString(java.nio.charset.StandardCharsets.UTF_8))
                     .isZero();
         }
     }
