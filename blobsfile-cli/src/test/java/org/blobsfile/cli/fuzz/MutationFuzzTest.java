@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * invariant, listing the first counterexamples with the command that replays each. Properties:
  * {@code blobsfile.seed} (the run's seed), {@code blobsfile.cases} (scales the 1,000 cases),
  * {@code blobsfile.fuzz.case} (run only these case numbers, comma-separated),
- * {@code blobsfile.fuzz.kind} (only this damage kind), {@code blobsfile.fuzz.report=only}
+ * {@code blobsfile.fuzz.kind} (only this damage kind), {@code blobsfile.fuzz.keep} (keep the stores),
+ * {@code blobsfile.fuzz.report=only}
  * (print, never fail), {@code blobsfile.fuzz.threads}.
  */
 class MutationFuzzTest {
@@ -46,6 +47,9 @@ class MutationFuzzTest {
     static final int CASES = 1_000;
     /** Far above a case's usual tenth of a second; a loaded CI machine must not turn slowness into hangs. */
     static final long CASE_TIMEOUT_MS = 60_000;
+
+    /** -Dblobsfile.fuzz.keep=true: keep each case's store and its work directory. */
+    static final boolean KEEP = Boolean.getBoolean("blobsfile.fuzz.keep");
 
     @TempDir
     Path tmp;
@@ -61,7 +65,7 @@ class MutationFuzzTest {
         try {
             fuzz();
         } finally {
-            if (!root.startsWith(tmp)) {
+            if (!root.startsWith(tmp) && !KEEP) {
                 delete(root);
             }
         }
@@ -72,6 +76,9 @@ class MutationFuzzTest {
         Path shm = Path.of("/dev/shm");
         if (!dir.isBlank()) {
             return Files.createTempDirectory(Files.createDirectories(Path.of(dir)), "mutation-fuzz-");
+        }
+        if (KEEP) {
+            return Files.createTempDirectory("mutation-fuzz-");
         }
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
             return Files.createTempDirectory(shm, "mutation-fuzz-");
@@ -191,7 +198,12 @@ class MutationFuzzTest {
         }
         List<Finding> all = new ArrayList<>(oracle.findings());
         all.addAll(findings);
-        delete(caseDir);
+        if (KEEP) {
+            // a replayed case leaves its store behind, damaged and operated on, to look at with the command line
+            System.out.println("mutation fuzz: " + c + " left in " + dir);
+        } else {
+            delete(caseDir);
+        }
         return new FuzzTally.Outcome(c, damage, all);
     }
 
