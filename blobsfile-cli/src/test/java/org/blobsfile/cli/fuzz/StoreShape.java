@@ -1,0 +1,41 @@
+package org.blobsfile.cli.fuzz;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kind of store a fuzz case damages: its codec, its index and its pack size. Pack sizes are
+ * small and not multiples of 10, so a store of a few dozen blobs has several sealed packs and
+ * shards that do not line up with entries.
+ *
+ * @param codec    the codec blobs are written with
+ * @param index    the index plugin
+ * @param packSize the maximum pack size in bytes
+ */
+record StoreShape(String codec, String index, int packSize) {
+    static final List<String> CODECS = List.of("none", "snappy", "zstd", "lz4");
+    static final List<String> INDEXES = List.of("rocksdb", "h2");
+    static final int[] PACK_SIZES = {6_007, 9_221, 13_313};
+
+    /** @return every codec with every index, each pair with one of the pack sizes */
+    static List<StoreShape> all() {
+        List<StoreShape> shapes = new ArrayList<>();
+        int i = 0;
+        for (String codec : CODECS) {
+            for (String index : INDEXES) {
+                shapes.add(new StoreShape(codec, index, PACK_SIZES[i++ % PACK_SIZES.length]));
+            }
+        }
+        return shapes;
+    }
+
+    /** @return the index's file or directory in the store */
+    String indexPath() {
+        return "index-" + index;
+    }
+
+    @Override
+    public String toString() {
+        return codec + "/" + index + "/" + packSize;
+    }
+}

@@ -1,0 +1,175 @@
+package org.blobsfile.cli.fuzz;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import org.blobsfile.core.PackInspector;
+
+/**
+ * A pristine store of one {@link StoreShape}, written once per run and copied for every case, with
+ * what the oracle needs to judge a damaged copy: every blob's bytes, every pack's bytes, and where
+ * each entry lies. Immutable once built; cases share it across threads.
+ */
+final class StoreTemplate {
+    /** One entry of a pristine pack, as {@link PackInspector} reads it. */
+    record Entry(String pack, long offset, String kind, String hash, int storedSize) {
+        long end() {
+            return offset + Shards.ENTRY_HEADER + storedSize;
+        }
+    }
+
+    final StoreShape shape;
+    final Path dir;
+    /** Every blob put, by reference, in put order. */
+    final Map<BlobRef, byte[]> blobs;
+    /** Every pack's pristine bytes, by file name, in pack order. */
+    final Map<String, byte[]> packs;
+    /** The entries of each pack, by file name. */
+    final Map<String, List<Entry>> entries;
+    /** The entry of each blob. */
+    final Map<BlobRef, Entry> entryOf;
+    final List<String> sealed;
+    final String active;
+
+    private StoreTemplate(StoreShape shape, Path dir, Map<BlobRef, byte[]> blobs, Map<String, byte[]> packs,
+                          Map<String, List<Entry>> entries, Map<BlobRef, Entry> entryOf, List<String> sealed) {
+        this.shape = shape;
+        this.dir = dir;
+        this.blobs = Collections.unmodifiableMap(blobs);
+        this.packs = Collections.unmodifiableMap(packs);
+        this.entries = Collections.unmodifiableMap(entries);
+        this.entryOf = Collections.unmodifiableMap(entryOf);
+        this.sealed = List.copyOf(sealed);
+        List<String> names = new ArrayList<>(packs.keySet());
+        this.active = names.get(names.size() - 1);
+    }
+
+    /**
+     * Writes a store of {@code shape} into {@code dir}: blobs of 0 to 4 KiB, random and
+     * compressible, until about four packs are full, so three or more are sealed.
+     *
+     * @param shape the store's codec, index and pack size
+     * @param dir   an absent directory
+     * @param seed  the blobs' seed
+     * @return the template
+     */
+    static StoreTemplate build(StoreShape shape, Path dir, long seed) {
+        Random rnd = new Random(seed);
+        Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
+        try (BlobStore store = BlobStore.builder(dir).codec(shape.codec()).index(shape.index())
+                .maxPackSize(shape.packSize()).open()) {
+            // compressible blobs shrink: fill until the fifth pack is begun, so at least four are closed
+            while (packCount(dir) < 5 && blobs.size() < 400) {
+                byte[] b = blob(rnd, blobs.isEmpty());
+                blobs.putIfAbsent(store.put(b), b);
+            }
+        }
+        try {
+            Map<String, byte[]> packs = new LinkedHashMap<>();
+            Map<String, List<Entry>> entries = new LinkedHashMap<>();
+            Map<BlobRef, Entry> entryOf = new LinkedHashMap<>();
+            List<String> sealed = new ArrayList<>();
+            List<Path> files;
+            try (Stream<Path> s = Files.list(dir)) {
+                files = s.filter(p -> p.getFileName().toString().startsWith("blobs-")).sorted().toList();
+            }
+            for (Path p : files) {
+                String name = p.getFileName().toString();
+                packs.put(name, Files.readAllBytes(p));
+                List<Entry> list = new ArrayList<>();
+                for (PackInspector.Entry e : PackInspector.inspect(p).entries()) {
+                    Entry entry = new Entry(name, e.offset(), e.kind(), e.hash(), (int) e.storedSize());
+                    list.add(entry);
+                    if (e.kind().equals("blob")) {
+                        entryOf.put(BlobRef.parse(e.hash()), entry);
+                    }
+                    if (e.kind().equals("parity") && !sealed.contains(name)) {
+                        sealed.add(name);
+                    }
+                }
+                entries.put(name, List.copyOf(list));
+            }
+            if (sealed.size() < 3 || !entryOf.keySet().equals(blobs.keySet())) {
+                throw new IllegalStateException("template " + shape + " has " + sealed.size() + " sealed packs and "
+                        + entryOf.size() + " of " + blobs.size() + " blob entries");
+            }
+            return new StoreTemplate(shape, dir, blobs, packs, entries, entryOf, sealed);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static long packCount(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("blobs-")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the empty blob first, then random, compressible text or a run of one byte */
+    private static byte[] blob(Random rnd, boolean first) {
+        if (first) {
+            return new byte[0];
+        }
+        int size = rnd.nextInt(8) == 0 ? rnd.nextInt(40) : rnd.nextInt(4097);
+        byte[] b = new byte[size];
+        switch (rnd.nextInt(3)) {
+            case 0 -> rnd.nextBytes(b);
+            case 1 -> {
+                byte[] words = ("blob " + rnd.nextInt(1_000_000) + " compresses well; ").getBytes(StandardCharsets.US_ASCII);
+                for (int i = 0; i < size; i++) {
+                    b[i] = words[i % words.length];
+                }
+            }
+            default -> java.util.Arrays.fill(b, (byte) rnd.nextInt(256));
+        }
+        return b;
+    }
+
+    /** @return the pack names, in order */
+    List<String> packNames() {
+        return new ArrayList<>(packs.keySet());
+    }
+
+    /** @return the total size of the packs */
+    long bytes() {
+        return packs.values().stream().mapToLong(b -> b.length).sum();
+    }
+
+    /**
+     * Copies the store into {@code target}, with or without its index.
+     *
+     * @param target    an absent directory
+     * @param withIndex whether the index comes along
+     */
+    void copyTo(Path target, boolean withIndex) throws IOException {
+        Files.createDirectories(target);
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path rel = dir.relativize(p);
+                if (rel.toString().isEmpty() || rel.toString().equals("LOCK")
+                        || (!withIndex && rel.getName(0).toString().startsWith("index-"))) {
+                    continue;
+                }
+                Path to = target.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+    }
+}
