@@ -67,9 +67,12 @@ public final class PackInspector {
             int version = -1;
             if (header != null) {
                 problems.add("offset 0: " + header);
-                return new Report(pack, size, version, entries, problems);
+                if (size < PackFormat.HEADER_SIZE) {
+                    return new Report(pack, size, version, entries, problems);
+                }
+            } else {
+                version = PackFormat.VERSION;
             }
-            version = PackFormat.VERSION;
             CodecRegistry codecs = CodecRegistry.discovered();
             // resynchronising: a damaged header hides none of the entries after it
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, new EntryCheck(codecs, scanner.source(), size), (e, s) -> {

@@ -97,7 +97,12 @@ final class TailRecovery {
                     LOG.warn("{}: {} entries with a damaged header were recovered by their hash; repair or verify"
                             + " reports the damage", path, r.recovered());
                 }
-                if (last && !r.hasEof()) {
+                String header = last ? scanner.headerProblem() : null;
+                if (header != null) {
+                    // not certainly a pack: nothing is appended to it nor cut off it, and puts start the next
+                    LOG.error("{}: damaged pack header ({}): the pack is closed and new blobs go to the next one",
+                            path, header);
+                } else if (last && !r.hasEof()) {
                     long tornAt = r.unreadableTail();
                     if (tornAt < 0 && checked.lastBadEnd == end && checked.lastBadOffset >= 0) {
                         tornAt = checked.lastBadOffset; // the final entry was written only in part

@@ -19,6 +19,7 @@ import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
@@ -56,7 +57,8 @@ final class StoreMaintenance {
     /** Checks every pack as it is now, the active one up to its appended end. */
     VerifyReport verify(Progress progress) throws IOException {
         parts.sealing().awaitIdle(); // a pack half-way through its seal is not damaged, just busy
-        long[] lengths = appender.extent().lengths(packs.readers());
+        PackAppender.Extent extent = appender.extent();
+        long[] lengths = extent.lengths(packs.readers());
         PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
         List<Damage> damage = new ArrayList<>();
         long read = 0;
@@ -64,7 +66,7 @@ final class StoreMaintenance {
         int unprotected = 0;
         LongConsumer tick = ticker(progress, lengths);
         for (int n = 0; n < lengths.length; n++) {
-            PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, lengths[n], tick);
+            PackVerifier.PackCheck c = check(verifier, n, lengths[n], extent.active(), tick);
             damage.addAll(c.damage());
             if (c.isClean() && parts.sealing().isUnprotected(n)) {
                 // VerifyReport has no place for notes: a full pack without EOF entry is valid v1, not damage
@@ -99,17 +101,19 @@ final class StoreMaintenance {
             PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
             for (int n = 0; n < lengths.length; n++) {
                 Path p = packs.readers().path(n);
-                PackVerifier.PackCheck check = verifier.check(p, n, lengths[n], tick);
+                PackVerifier.PackCheck check = check(verifier, n, lengths[n], extent.active(), tick);
                 if (check.isClean()) {
                     continue;
                 }
                 found.addAll(check.damage());
                 if (PackFormat.notRegular(p) != null) {
                     remaining.addAll(check.damage()); // never followed, repaired nor moved: the user decides
+                    lostNow.addAll(unreadableIn(n, check));
                     continue;
                 }
                 if (n == extent.active()) {
                     remaining.addAll(check.damage()); // no parity yet: a damaged blob here is lost, the rest serve
+                    lostNow.addAll(unreadableIn(n, check));
                     continue;
                 }
                 PackRepairer.Outcome o = check.sealed()
@@ -125,6 +129,23 @@ final class StoreMaintenance {
             }
             return new RepairReport(repaired, quarantined, lostNow, found, remaining);
         });
+    }
+
+    /**
+     * Checks pack {@code n}. A closed pack must end in its EOF entry, or be filled to the pack
+     * size by another v1 writer: one whose entries simply stop short of it was cut, and the
+     * blobs that followed are gone, even though what is left parses.
+     */
+    private PackVerifier.PackCheck check(PackVerifier verifier, int n, long length, int active, LongConsumer tick)
+            throws IOException {
+        Path p = packs.readers().path(n);
+        PackVerifier.PackCheck c = verifier.check(p, n, length, tick);
+        if (n == active || !c.isClean() || c.sealed() || parts.sealing().isUnprotected(n)) {
+            return c;
+        }
+        List<Damage> cut = List.of(new Damage(p, length, -1, null, "closed pack ends at " + length
+                + " without an EOF entry: it was cut short, and what followed is gone"));
+        return new PackVerifier.PackCheck(p, n, false, c.bytesRead(), c.blobs(), cut, c.unchecked(), null);
     }
 
     /** Reports the bytes checked so far against the packs' total length, chunk by chunk. */
@@ -196,6 +217,25 @@ final class StoreMaintenance {
                 }
             });
         }
+        // a blob whose header is damaged beyond recovery may still lie intact where the index trusts it is
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            for (BlobRef ref : allIndexedIn(n)) {
+                Location where = parts.index().get(ref.bytes());
+                if (salvaged.contains(ref) || where == null || where.payloadOffset() + where.storedSize() > ch.size()) {
+                    continue;
+                }
+                byte[] payload = new byte[Math.toIntExact(where.storedSize())];
+                PositionalIo.readFully(ch, where.payloadOffset(), payload, 0, payload.length);
+                try {
+                    long size = reader.decodeChecked(ref, where, payload).length;
+                    int flag = where.codecId() == PackFormat.CODEC_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
+                    intact.add(new Prepared(ref.bytes(), payload, flag, where.codecId(), size));
+                    salvaged.add(ref);
+                } catch (CorruptPackException | UnsupportedCodecException stillBad) {
+                    // lost: named below
+                }
+            }
+        }
         appender.appendMoved(intact);
         // blobs indexed in this pack or found damaged in it, and found intact nowhere, are lost
         Set<BlobRef> lostHere = new LinkedHashSet<>(allIndexedIn(n));
@@ -208,6 +248,27 @@ final class StoreMaintenance {
         LOG.error("{}: beyond repair ({}); moved to {} after copying its {} intact blobs; {} blobs lost", p, reason,
                 parts.quarantine().packPath(n), salvaged.size(), lostHere.size());
         return new ArrayList<>(lostHere);
+    }
+
+    /**
+     * Names what a damaged pack that stays as it is costs: the blobs the index finds in it that
+     * no longer read back, and those whose entries the check found damaged and no other pack holds.
+     */
+    private List<BlobRef> unreadableIn(int n, PackVerifier.PackCheck check) throws IOException {
+        Set<BlobRef> out = new LinkedHashSet<>();
+        for (BlobRef r : allIndexedIn(n)) {
+            try {
+                reader.get(r);
+            } catch (RuntimeException unreadable) {
+                out.add(r);
+            }
+        }
+        for (BlobRef r : damagedBlobs(check)) {
+            if (!reader.exists(r)) {
+                out.add(r);
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     /** @return the blobs the index still finds in pack {@code n} */

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.TreeSet;
 import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.BlobStoreOptions;
-import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.CorruptStoreException;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
@@ -299,8 +298,10 @@ public final class StoreOpener {
     }
 
     /**
-     * Every pack must start with a v1 header. The active pack may have been torn while it was
+     * Every pack should start with a v1 header. The active pack may have been torn while it was
      * created (empty, or a prefix of our header): it holds no blob, so its header is rewritten.
+     * A damaged header elsewhere is damage like any other: reported, never a reason to refuse the
+     * store, since the entries after it do not depend on it.
      */
     private void checkHeaders(int packs) throws IOException {
         for (int n = 0; n < packs; n++) {
@@ -325,7 +326,8 @@ public final class StoreOpener {
                 }
                 continue;
             }
-            throw new CorruptPackException(p, 0, problem + "; move the file out of the store directory or restore it");
+            // the entries after it are still walked from offset 64, and parity repairs a sealed pack's header
+            LOG.error("{}: damaged pack header ({}); its entries are still read, and verify reports it", p, problem);
         }
     }
 

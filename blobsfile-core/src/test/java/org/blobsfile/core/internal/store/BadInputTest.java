@@ -111,31 +111,41 @@ class BadInputTest {
     }
 
     @Test
-    void aForeignFileNamedLikeAPackIsRefusedAndTheStoreIsUntouched() throws Exception {
+    void aForeignFileNamedLikeAPackIsDamageNeverWrittenAndTheStoreServes() throws Exception {
         List<byte[]> blobs = seed();
         int packs = packCount();
         Path foreign = tmp.resolve(PackFormat.fileName(packs));
-        Files.writeString(foreign, "this is somebody's notes file, not a pack");
-        assertThatThrownBy(() -> small(tmp).open()).isInstanceOf(CorruptPackException.class)
-                .hasMessageContaining(foreign.getFileName().toString()).hasMessageContaining("not a BlobsFile pack");
-        assertThat(Files.readString(foreign)).startsWith("this is somebody's");
-        Files.delete(foreign);
+        String notes = "this is somebody's notes file, not a pack";
+        Files.writeString(foreign, notes);
+        try (BlobStore store = small(tmp).open()) {
+            assertAllReadable(store, blobs);
+            assertThat(store.verify().damage()).anyMatch(d -> d.pack().equals(foreign.toAbsolutePath())
+                    || d.pack().getFileName().equals(foreign.getFileName()));
+            BlobRef more = store.put(random(new Random(1), 500));
+            assertThat(store.enumerate().filter(i -> i.ref().equals(more)).findFirst().orElseThrow().pack())
+                    .isGreaterThan(packs);
+        }
+        assertThat(Files.readString(foreign)).isEqualTo(notes);
         try (BlobStore store = small(tmp).open()) {
             assertAllReadable(store, blobs);
         }
+        assertThat(Files.readString(foreign)).isEqualTo(notes);
     }
 
     @Test
-    void anEmptyOrTruncatedClosedPackIsRefused() throws Exception {
+    void anEmptyOrTruncatedClosedPackIsDamageVerifyReports() throws Exception {
         seed();
         Path first = tmp.resolve(PackFormat.fileName(0));
         byte[] original = Files.readAllBytes(first);
-        Files.write(first, new byte[0]);
-        assertThatThrownBy(() -> small(tmp).open()).isInstanceOf(CorruptPackException.class)
-                .hasMessageContaining("empty file");
-        Files.write(first, java.util.Arrays.copyOf(original, 30));
-        assertThatThrownBy(() -> small(tmp).open()).isInstanceOf(CorruptPackException.class)
-                .hasMessageContaining("truncated header");
+        for (byte[] damaged : new byte[][] {new byte[0], java.util.Arrays.copyOf(original, 30)}) {
+            Files.write(first, damaged);
+            try (BlobStore store = small(tmp).open()) {
+                assertThat(store.verify().damage()).anyMatch(d -> d.pack().getFileName().equals(first.getFileName())
+                        && d.offset() <= 30);
+                assertThat(store.enumerate().filter(i -> i.pack() > 0).peek(i -> store.get(i.ref())).count()).isPositive();
+            }
+            assertThat(Files.readAllBytes(first)).isEqualTo(damaged);
+        }
         Files.write(first, original);
         try (BlobStore store = small(tmp).open()) {
             assertThat(store.enumerate().count()).isEqualTo(40);
