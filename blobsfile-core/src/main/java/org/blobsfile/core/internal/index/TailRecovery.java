@@ -47,11 +47,14 @@ final class TailRecovery {
     private final PackReaders readers;
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
+    /** False for a store opened read-only: a torn tail is then left as it is, and only indexing stops there. */
+    private final boolean mayWrite;
 
-    TailRecovery(PackReaders readers, CodecRegistry codecs, PackGeometry geometry) {
+    TailRecovery(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, boolean mayWrite) {
         this.readers = readers;
         this.codecs = codecs;
         this.geometry = geometry;
+        this.mayWrite = mayWrite;
     }
 
     /**
@@ -76,7 +79,7 @@ final class TailRecovery {
                 LOG.error("{} is {}: it is passed over, and verify reports it", path, notRegular);
                 continue;
             }
-            try (FileChannel ch = FileChannel.open(path, last
+            try (FileChannel ch = FileChannel.open(path, last && mayWrite
                     ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS}
                     : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS})) {
                 long size = ch.size();
@@ -100,7 +103,11 @@ final class TailRecovery {
                         end = geometry.dataAreaEnd();
                         tornAt = -1;
                     }
-                    if (tornAt >= 0) {
+                    if (tornAt >= 0 && !mayWrite) {
+                        LOG.warn("{}: a torn entry at offset {} ({} bytes) is left as it is (read-only); the entries"
+                                + " before it are served", path, tornAt, size - tornAt);
+                        end = tornAt;
+                    } else if (tornAt >= 0) {
                         LOG.warn("{}: cut a torn entry at offset {} ({} bytes); no put of it had returned", path, tornAt,
                                 size - tornAt);
                         ch.truncate(tornAt);
@@ -109,7 +116,7 @@ final class TailRecovery {
                         end = tornAt;
                     }
                     activeEnd = geometry.fits(end, 0) ? end : -1;
-                } else if (last && r.damage() != null && r.eof() != null && r.damage().offset() == size
+                } else if (last && mayWrite && r.damage() != null && r.eof() != null && r.damage().offset() == size
                         && r.eof().end() > size) {
                     LOG.warn("{}: completing the zero padding a crash interrupted", path);
                     PositionalIo.writeZeros(ch, size, r.eof().end());
