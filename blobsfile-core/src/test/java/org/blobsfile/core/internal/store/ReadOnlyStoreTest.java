@@ -267,6 +267,66 @@ class ReadOnlyStoreTest {
     }
 
     @Test
+    void aDamagedSealedPackHealsReadsAndIsNotRepaired() throws IOException {
+        Map<BlobRef, byte[]> blobs = filled(60);
+        Path first = PackFormat.path(dir(), 0);
+        long payloadAt;
+        try (FileChannel ch = FileChannel.open(first, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            // the first entry whose payload has bytes: flip one in its middle
+            long at = PackFormat.HEADER_SIZE;
+            ByteBuffer h = ByteBuffer.allocate(EntryHeader.LENGTH).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            while (true) {
+                h.clear();
+                ch.read(h, at);
+                int size = h.getInt(EntryHeader.LENGTH - 4);
+                if (size > 0) {
+                    payloadAt = at + EntryHeader.LENGTH + size / 2;
+                    break;
+                }
+                at += EntryHeader.LENGTH;
+            }
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, payloadAt);
+            b.put(0, (byte) (b.get(0) ^ 0x5A)).rewind();
+            ch.write(b, payloadAt);
+        }
+        Map<String, String> before = DirectorySnapshot.of(dir());
+
+        try (BlobStore store = openReadOnly()) {
+            for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
+                assertThat(store.get(e.getKey())).isEqualTo(e.getValue());
+            }
+            assertThat(store.stats().healedReads()).isEqualTo(1);
+            assertThat(store.verify().damage()).as("left for a writable repair").isNotEmpty();
+        }
+
+        assertThat(DirectorySnapshot.of(dir())).isEqualTo(before);
+    }
+
+    @Test
+    void anInterruptedSealIsLeftForTheNextWritableOpen() throws IOException {
+        Path dir = org.blobsfile.core.testing.Golden.copyStore("sealed", tmp.resolve("sealed"));
+        try (FileChannel ch = FileChannel.open(dir.resolve("blobs-00001"), StandardOpenOption.WRITE)) {
+            ch.truncate(1_050_000); // part of the parity written
+        }
+        Map<String, String> before = DirectorySnapshot.of(dir);
+
+        try (BlobStore store = BlobStore.builder(dir).readOnly().open()) {
+            assertThat(store.sealedPacks()).hasSize(1);
+            assertThat(store.enumerate().count()).isPositive();
+            for (BlobInfo info : store.enumerate().toList()) {
+                assertThat(store.get(info.ref())).hasSize((int) info.size());
+            }
+        }
+
+        assertThat(DirectorySnapshot.of(dir)).isEqualTo(before);
+        try (BlobStore store = BlobStore.builder(dir).open()) {
+            assertThat(store.stats().packs()).isEqualTo(3);
+        }
+        assertThat(Files.size(dir.resolve("blobs-00001"))).isGreaterThan(1_050_000);
+    }
+
+    @Test
     void aMissingDirectoryIsNotCreated() {
         assertThatThrownBy(this::openReadOnly).hasMessageContaining("no store at");
         assertThat(dir()).doesNotExist();
