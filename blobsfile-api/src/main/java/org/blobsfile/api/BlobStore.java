@@ -43,6 +43,7 @@ public interface BlobStore extends AutoCloseable {
      * @param data the blob's bytes, not modified and not kept
      * @return its reference
      * @throws BlobTooLargeException if it cannot fit in a pack
+     * @throws ReadOnlyStoreException if the store was opened read-only
      */
     BlobRef put(byte[] data);
 
@@ -52,6 +53,7 @@ public interface BlobStore extends AutoCloseable {
      * @param ref  the expected BLAKE2b-256 of {@code data}
      * @param data the blob's bytes
      * @throws HashMismatchException if {@code data} does not hash to {@code ref}; nothing is stored
+     * @throws ReadOnlyStoreException if the store was opened read-only
      */
     void put(BlobRef ref, byte[] data);
 
@@ -60,6 +62,7 @@ public interface BlobStore extends AutoCloseable {
      *
      * @param blobs the blobs' bytes
      * @return their references, in the same order
+     * @throws ReadOnlyStoreException if the store was opened read-only
      */
     List<BlobRef> putAll(List<byte[]> blobs);
 
@@ -145,12 +148,15 @@ public interface BlobStore extends AutoCloseable {
      *
      * @param progress told of progress
      * @return what was done
+     * @throws ReadOnlyStoreException if the store was opened read-only
      */
     RepairReport repair(Progress progress);
 
     /**
      * Throws the index away and rebuilds it by scanning every pack, in parallel. Puts, and
      * reads that need the index, wait while it runs; none of them fails or misses a blob.
+     *
+     * @throws ReadOnlyStoreException if the store was opened read-only
      */
     void rebuildIndex();
 

@@ -26,6 +26,7 @@ public final class BlobStoreOptions {
     private final String indexName;
     private final IndexProvider indexProvider;
     private final Durability durability;
+    private final boolean readOnly;
 
     private BlobStoreOptions(Builder b) {
         this.directory = b.directory;
@@ -35,6 +36,7 @@ public final class BlobStoreOptions {
         this.indexProvider = b.indexProvider;
         this.indexName = b.indexProvider != null ? b.indexProvider.name() : b.indexName;
         this.durability = b.durability;
+        this.readOnly = b.readOnly;
     }
 
     /** @return the store directory */
@@ -75,6 +77,13 @@ public final class BlobStoreOptions {
         return durability;
     }
 
+    /**
+     * @return whether the store is opened read-only: see {@link Builder#readOnly()}
+     */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
     /** @return a builder holding these options, to derive others from */
     public Builder toBuilder() {
         Builder b = new Builder(directory);
@@ -84,13 +93,14 @@ public final class BlobStoreOptions {
         b.indexName = indexName;
         b.indexProvider = indexProvider;
         b.durability = durability;
+        b.readOnly = readOnly;
         return b;
     }
 
     @Override
     public String toString() {
         return "BlobStoreOptions{directory=" + directory + ", maxPackSize=" + maxPackSize + ", codec=" + codecName
-                + ", index=" + indexName + ", durability=" + durability + "}";
+                + ", index=" + indexName + ", durability=" + durability + ", readOnly=" + readOnly + "}";
     }
 
     /** Collects options; not thread-safe. Every setter returns the builder. */
@@ -102,6 +112,7 @@ public final class BlobStoreOptions {
         private String indexName = DEFAULT_INDEX;
         private IndexProvider indexProvider;
         private Durability durability = Durability.GROUP;
+        private boolean readOnly;
 
         Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -180,6 +191,26 @@ public final class BlobStoreOptions {
          */
         public Builder durability(Durability durability) {
             this.durability = Objects.requireNonNull(durability, "durability");
+            return this;
+        }
+
+        /**
+         * Opens the store for reading only. Such a store never creates, writes, truncates,
+         * renames or deletes a file of the store directory: no lock file is created (an existing
+         * {@code LOCK} is locked shared, so a store open for writing makes this open fail with
+         * {@link StoreLockedException}), no marker is left, a torn entry at the end of the active
+         * pack is left as it is (its intact entries before it are served), no pack is sealed or
+         * repaired, and the index is opened read-only when its plugin can
+         * ({@link org.blobsfile.api.spi.IndexProvider#openReadOnly}) and it fits the packs, else
+         * built in memory from the packs. So it works on a read-only directory or file system
+         * and on a full disk. {@code put}, {@code putAll}, {@code repair} and
+         * {@code rebuildIndex} throw {@link ReadOnlyStoreException}. The directory must exist
+         * and hold a store. Default: off.
+         *
+         * @return this builder
+         */
+        public Builder readOnly() {
+            this.readOnly = true;
             return this;
         }
 

@@ -309,6 +309,29 @@ public final class BlobsFileCommand {
     }
 
     /**
+     * Opens the store the global options describe for reading only, as the commands that only
+     * read do: nothing in the directory is created or written, so they work in a directory the
+     * user cannot write and on a full disk. See {@link BlobStoreOptions.Builder#readOnly()}.
+     *
+     * @return the open store
+     * @throws CliException if the directory is missing or cannot be read
+     */
+    BlobStore openStoreReadOnly() {
+        Path d = storeDirectory();
+        if (Files.exists(d) && !Files.isDirectory(d)) {
+            throw new CliException(EXIT_USAGE, "store directory " + d + " is not a directory");
+        }
+        if (!Files.exists(d)) {
+            throw new CliException(EXIT_USAGE, "no store at " + d
+                    + ": the directory does not exist (give --dir or set " + DIR_VARIABLE + ")");
+        }
+        if (!Files.isReadable(d) || !Files.isExecutable(d)) {
+            throw new CliException(EXIT_USAGE, "store directory " + d + " is not readable");
+        }
+        return builder(d).readOnly().open();
+    }
+
+    /**
      * @param d a store directory
      * @return a builder for it carrying the global options
      */

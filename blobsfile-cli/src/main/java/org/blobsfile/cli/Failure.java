@@ -11,6 +11,7 @@ import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.CorruptStoreException;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.PluginException;
+import org.blobsfile.api.ReadOnlyStoreException;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.StoreLockedException;
@@ -41,9 +42,11 @@ record Failure(int exitCode, String message) {
         if (t instanceof CorruptStoreException || t instanceof HashMismatchException) {
             return new Failure(BlobsFileCommand.EXIT_DAMAGE, t.getMessage());
         }
-        // a lock held by another process and a blob whose codec module is absent both need a
-        // person to act (stop the other process, add the module); neither is damage
-        if (t instanceof StoreLockedException || t instanceof UnsupportedCodecException) {
+        // a lock held by another process, a blob whose codec module is absent and a store that
+        // needs a writable open to finish what its last run left (read-only commands) all need a
+        // person to act (stop the other process, add the module, open it writable); none is damage
+        if (t instanceof StoreLockedException || t instanceof UnsupportedCodecException
+                || t instanceof ReadOnlyStoreException) {
             return new Failure(BlobsFileCommand.EXIT_INTERVENTION, t.getMessage());
         }
         // wrong names, contradicting options and oversize inputs are the caller's to fix

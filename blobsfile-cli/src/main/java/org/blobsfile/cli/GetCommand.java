@@ -32,7 +32,7 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         BlobRef ref = BlobRef.parse(hash);
         byte[] data;
-        try (BlobStore store = cli.openStore(false)) {
+        try (BlobStore store = cli.openStoreReadOnly()) {
             data = store.get(ref);
         }
         if (output == null || output.toString().equals("-")) {

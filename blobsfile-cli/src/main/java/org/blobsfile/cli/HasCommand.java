@@ -22,7 +22,7 @@ final class HasCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BlobRef ref = BlobRef.parse(hash);
-        try (BlobStore store = cli.openStore(false)) {
+        try (BlobStore store = cli.openStoreReadOnly()) {
             return store.exists(ref) ? BlobsFileCommand.EXIT_OK : BlobsFileCommand.EXIT_NOT_FOUND;
         }
     }

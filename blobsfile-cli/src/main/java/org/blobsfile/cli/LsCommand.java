@@ -35,7 +35,7 @@ final class LsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(BlobsFileCommand.EXIT_USAGE, e.getMessage());
         }
-        try (BlobStore store = cli.openStore(false)) {
+        try (BlobStore store = cli.openStoreReadOnly()) {
             // one flush at the end: listings can be long and are read as a whole
             store.enumerate(range).forEach(this::print);
         }

@@ -22,7 +22,7 @@ final class StatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (BlobStore store = cli.openStore(false)) {
+        try (BlobStore store = cli.openStoreReadOnly()) {
             StoreStats s = store.stats();
             String dir = store.directory().toAbsolutePath().toString();
             cli.println(json ? json(dir, s) : text(dir, s));

@@ -24,7 +24,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VerifyReport report;
-        try (BlobStore store = cli.openStore(false)) {
+        try (BlobStore store = cli.openStoreReadOnly()) {
             try (ProgressMeter meter = cli.progress("verify")) {
                 report = store.verify(meter);
             }

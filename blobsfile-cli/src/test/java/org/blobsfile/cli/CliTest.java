@@ -85,7 +85,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"rocksdb", "h2"})
-    void lsOnAStoreWhoseIndexPathIsARegularFileRebuildsItAndListsEveryBlob(String index) throws IOException {
+    void lsOnAStoreWhoseIndexPathIsARegularFileListsEveryBlobAndAPutMovesItAside(String index) throws IOException {
         String[] args = {"--index", index, "put", file("a", "abc".getBytes(StandardCharsets.UTF_8)).toString(),
                 file("b", random(5000, 1)).toString()};
         assertThat(Cli.in(store()).run(args).code()).isZero();
@@ -99,8 +99,15 @@ class CliTest {
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.lines()).hasSize(2).anyMatch(l -> l.startsWith(ABC + " 3 "));
         assertThat(r.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
+        // ls opens the store read-only: the index is built in memory and the file stays where it is
+        assertThat(Files.readAllBytes(indexPath)).isEqualTo(bytes);
+
+        Cli.Result put = Cli.in(store()).run("--index", index, "put", file("c", random(100, 3)).toString());
+
+        assertThat(put.code()).as(put.toString()).isZero();
         assertThat(Files.readAllBytes(store().resolve("index-" + index + ".unreadable-1"))).isEqualTo(bytes);
         assertThat(indexPath).isDirectory();
+        assertThat(Cli.in(store()).run("--index", index, "ls").lines()).hasSize(3);
     }
 
     @Test
@@ -114,9 +121,16 @@ class CliTest {
 
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.lines()).containsExactly(ABC + " 3 0");
-        assertThat(r.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(r.stderr()).doesNotContain("\tat ");
+        assertThat(Files.readAllBytes(store().resolve("index-h2").resolve("index.mv.db"))).isEqualTo(garbage);
+
+        Cli.Result reindex = Cli.in(store()).run("--index", "h2", "reindex");
+
+        assertThat(reindex.code()).as(reindex.toString()).isZero();
+        assertThat(reindex.stderr()).doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(Files.readAllBytes(store().resolve("index-h2.unreadable-1").resolve("index.mv.db")))
                 .isEqualTo(garbage);
+        assertThat(Cli.in(store()).run("--index", "h2", "ls").lines()).containsExactly(ABC + " 3 0");
     }
 
     @Test
@@ -128,12 +142,14 @@ class CliTest {
 
         assertThat(r.code()).as(r.toString()).isZero();
         assertThat(r.lines()).containsExactly(ABC + " 3 0");
+        assertThat(store().resolve("index-h2")).as("ls is read-only: the index is built in memory").doesNotExist();
+        assertThat(Cli.in(store()).run("--index", "h2", "put", file("b", random(10, 4)).toString()).code()).isZero();
         assertThat(store().resolve("index-rocksdb")).isDirectory();
         assertThat(store().resolve("index-h2")).isDirectory();
         try (java.util.stream.Stream<Path> s = Files.list(store())) {
             assertThat(s.map(q -> q.getFileName().toString())).noneMatch(n -> n.contains(".unreadable-"));
         }
-        assertThat(Cli.in(store()).run("--index", "rocksdb", "ls").lines()).containsExactly(ABC + " 3 0");
+        assertThat(Cli.in(store()).run("--index", "rocksdb", "ls").lines()).hasSize(2).contains(ABC + " 3 0");
     }
 
     static void deleteTree(Path p) throws IOException {

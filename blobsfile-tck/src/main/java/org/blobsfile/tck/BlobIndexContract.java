@@ -512,6 +512,64 @@ public abstract class BlobIndexContract {
     }
 
     @Test
+    void aReadOnlyOpenReadsEverythingAndChangesNoFile() throws IOException {
+        Assumptions.assumeTrue(hasBehavior(IndexBehavior.PERSISTENT), "backend is not persistent");
+        Assumptions.assumeTrue(hasBehavior(IndexBehavior.READ_ONLY_OPEN), "backend cannot open read-only");
+        Random random = random();
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < 517; i++) {
+            keys.add(key(random));
+        }
+        BlobIndex index = open();
+        writeAll(index, keys, 64);
+        index.write(new IndexBatch().putMeta("checkpoint", intBytes(7)));
+        index.close();
+        List<String> before = filesUnder(indexDirectory());
+
+        BlobIndex readOnly = provider().openReadOnly(indexDirectory());
+        try {
+            for (byte[] k : keys) {
+                assertThat(readOnly.get(k)).as("key %s", hex(k)).isEqualTo(valueFor(k, 0));
+                assertThat(readOnly.contains(k)).isTrue();
+            }
+            assertThat(readOnly.get(key(random))).isNull();
+            assertThat(readOnly.getMeta("checkpoint")).isEqualTo(intBytes(7));
+            List<byte[]> sorted = sortedCopy(keys);
+            assertThat(keysOf(readOnly.scan(new byte[0], 1_000))).isEqualTo(expected(sorted, new byte[0], new byte[0], 1_000));
+            byte[] prefix = {keys.get(0)[0]};
+            assertThat(keysOf(readOnly.scanPrefix(prefix, new byte[0], 1_000)))
+                    .isEqualTo(expected(sorted, prefix, new byte[0], 1_000));
+            byte[] extra = key(random);
+            assertThatThrownBy(() -> readOnly.write(new IndexBatch().put(extra, valueFor(extra, 0))))
+                    .as("a write to an index opened read-only").isInstanceOf(IOException.class);
+        } finally {
+            readOnly.close();
+        }
+
+        assertThat(filesUnder(indexDirectory())).as("files of the index after a read-only open").isEqualTo(before);
+        assertThat(open().get(keys.get(3))).as("the index still opens for writing").isEqualTo(valueFor(keys.get(3), 0));
+    }
+
+    @Test
+    void aReadOnlyOpenOfAMissingIndexFailsAndCreatesNothing() {
+        Assumptions.assumeTrue(hasBehavior(IndexBehavior.READ_ONLY_OPEN), "backend cannot open read-only");
+        assertThatThrownBy(() -> provider().openReadOnly(indexDirectory())).isInstanceOf(IOException.class);
+        assertThat(indexDirectory()).doesNotExist();
+    }
+
+    /** @return every file under {@code dir} with its size and a hash of its bytes, in name order */
+    private static List<String> filesUnder(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            List<String> out = new ArrayList<>();
+            for (Path p : s.sorted().toList()) {
+                out.add(dir.relativize(p) + (Files.isRegularFile(p)
+                        ? " " + Files.size(p) + " " + Arrays.hashCode(Files.readAllBytes(p)) : "/"));
+            }
+            return out;
+        }
+    }
+
+    @Test
     void destroyThenOpenIsEmpty() throws IOException {
         byte[] k = key(random());
         BlobIndex index = open();

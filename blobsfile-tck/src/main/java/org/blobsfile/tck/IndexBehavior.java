@@ -25,5 +25,13 @@ public enum IndexBehavior {
      * {@link org.blobsfile.api.spi.IndexUnreadableException}, and the store's answer (destroy, open
      * again) yields a working, empty index.
      */
-    DETECTS_DAMAGED_FILES
+    DETECTS_DAMAGED_FILES,
+
+    /**
+     * {@link org.blobsfile.api.spi.IndexProvider#openReadOnly} opens a closed index and reads
+     * everything written before, without creating, writing, renaming or deleting a file in its
+     * directory; its writes fail; a missing index is an {@link java.io.IOException}, and nothing
+     * is created.
+     */
+    READ_ONLY_OPEN
 }

@@ -12,7 +12,7 @@ class MemoryIndexContractTest extends BlobIndexContract {
     @Override
     protected boolean hasBehavior(IndexBehavior behavior) {
         return switch (behavior) {
-            case PERSISTENT, EXCLUSIVE_OPEN, DETECTS_DAMAGED_FILES -> false;
+            case PERSISTENT, EXCLUSIVE_OPEN, DETECTS_DAMAGED_FILES, READ_ONLY_OPEN -> false;
             case CONCURRENT_WRITES -> true;
         };
     }

@@ -25,6 +25,26 @@ public interface IndexProvider {
     BlobIndex open(Path directory) throws IOException;
 
     /**
+     * Opens the index kept in {@code directory} for reading only, as a store opened read-only
+     * asks: no file in the directory may be created, written, renamed or deleted (no lock file,
+     * log or journal either), so that it works on a read-only file system or a full disk. The
+     * store then makes no call of {@link BlobIndex#write} on it and keeps what it learns from the
+     * packs beside it, in memory. A missing directory or index is an {@link IOException}, never
+     * a new index.
+     *
+     * <p>Optional: the default throws {@link UnsupportedOperationException}, and the store then
+     * builds a temporary index in memory from the packs, which costs a scan of every pack.
+     *
+     * @param directory the directory given to {@link #open}
+     * @return the index, open for reading
+     * @throws IOException if the index cannot be opened read-only
+     * @throws UnsupportedOperationException if this plugin cannot open an index read-only
+     */
+    default BlobIndex openReadOnly(Path directory) throws IOException {
+        throw new UnsupportedOperationException("the " + name() + " index cannot be opened read-only");
+    }
+
+    /**
      * Deletes every file of the index in {@code directory}. The index must not be open.
      *
      * @param directory the directory given to {@link #open}

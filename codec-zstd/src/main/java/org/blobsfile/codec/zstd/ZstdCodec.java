@@ -57,6 +57,11 @@ public final class ZstdCodec implements Codec {
     private static final int MIN_BLOCK_BYTES = 4;
     private static final int MAX_BLOCK_CONTENT = 128 * 1024;
 
+    /** zstd's most negative level, {@code ZSTD_minCLevel()}: for when its library cannot be asked. */
+    private static final int LIBRARY_MIN_LEVEL = -(1 << 17);
+    /** zstd's highest level, {@code ZSTD_maxCLevel()}. */
+    private static final int LIBRARY_MAX_LEVEL = 22;
+
     private final int level;
 
     /**
@@ -77,9 +82,19 @@ public final class ZstdCodec implements Codec {
      * @throws IllegalArgumentException if zstd does not accept the level
      */
     public ZstdCodec(int level) {
-        if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
-            throw new IllegalArgumentException("zstd level " + level + " is outside " + Zstd.minCompressionLevel()
-                    + ".." + Zstd.maxCompressionLevel());
+        int min;
+        int max;
+        try {
+            min = Zstd.minCompressionLevel();
+            max = Zstd.maxCompressionLevel();
+        } catch (LinkageError noNativeLibrary) {
+            // zstd-jni unpacks its library to the temporary directory, which fails on a full disk:
+            // the codec must still load, so that a store without zstd blobs opens; using it fails
+            min = LIBRARY_MIN_LEVEL;
+            max = LIBRARY_MAX_LEVEL;
+        }
+        if (level < min || level > max) {
+            throw new IllegalArgumentException("zstd level " + level + " is outside " + min + ".." + max);
         }
         this.level = level;
     }

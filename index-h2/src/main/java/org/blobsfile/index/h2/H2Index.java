@@ -63,6 +63,8 @@ final class H2Index implements BlobIndex {
     private final List<MVMap<byte[], byte[]>> slices;
     private final MVMap<String, byte[]> meta;
     private final H2Tuning tuning;
+    /** Opened read-only: nothing is committed, recorded or compacted. */
+    private final boolean readOnly;
 
     private final BatchLock lock = new BatchLock();
     /** Written in exclusive mode, read in any mode. */
@@ -70,10 +72,11 @@ final class H2Index implements BlobIndex {
     /** Set after each commit, read by whichever batch asks whether to commit next. */
     private volatile long lastCommitNanos = System.nanoTime();
 
-    private H2Index(Path file, MVStore store, H2Tuning tuning) {
+    private H2Index(Path file, MVStore store, H2Tuning tuning, boolean readOnly) {
         this.file = file;
         this.store = store;
         this.tuning = tuning;
+        this.readOnly = readOnly;
         List<MVMap<byte[], byte[]>> maps = new ArrayList<>(SLICES);
         for (int i = 0; i < SLICES; i++) {
             maps.add(store.openMap(KEYS_MAP_PREFIX + i, new MVMap.Builder<byte[], byte[]>()
@@ -86,10 +89,30 @@ final class H2Index implements BlobIndex {
 
     /** Opens or creates the store file in {@code dir}, which exists. */
     static H2Index open(Path dir, H2Tuning tuning) throws IOException {
+        return open(dir, tuning, false);
+    }
+
+    /**
+     * Opens the store file in {@code dir} for reading only: MVStore then opens it for reading,
+     * locks it shared and writes nothing. Writes fail.
+     */
+    static H2Index openReadOnly(Path dir, H2Tuning tuning) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no h2 index here");
+        }
+        return open(dir, tuning, true);
+    }
+
+    private static H2Index open(Path dir, H2Tuning tuning, boolean readOnly) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         MVStore store;
         try {
-            store = new MVStore.Builder()
+            MVStore.Builder builder = new MVStore.Builder();
+            if (readOnly) {
+                builder.readOnly();
+            }
+            store = builder
                     .fileName(file.toString())
                     .autoCommitDisabled()
                     // MVStore would otherwise commit on its own once this much is unsaved, in the
@@ -107,10 +130,12 @@ final class H2Index implements BlobIndex {
             throw new IndexUnreadableException("cannot read the h2 index " + file + ": " + e, e);
         }
         try {
-            // a file older versions left without retention settings reuses space at once, too
-            store.setRetentionTime(0);
-            store.setVersionsToKeep(0);
-            H2Index index = new H2Index(file, store, tuning);
+            if (!readOnly) {
+                // a file older versions left without retention settings reuses space at once, too
+                store.setRetentionTime(0);
+                store.setVersionsToKeep(0);
+            }
+            H2Index index = new H2Index(file, store, tuning, readOnly);
             index.checkLayout();
             return index;
         } catch (MVStoreException e) {
@@ -145,7 +170,7 @@ final class H2Index implements BlobIndex {
             throw new IndexUnreadableException("the h2 index " + file + " was written by H2 " + version
                     + "; this is H2 " + Constants.VERSION, null);
         }
-        if (layout == null || !Constants.VERSION.equals(version)) {
+        if (!readOnly && (layout == null || !Constants.VERSION.equals(version))) {
             info.put(LAYOUT, LAYOUT_VERSION);
             info.put(H2_VERSION, Constants.VERSION);
             store.commit();
@@ -198,6 +223,9 @@ final class H2Index implements BlobIndex {
      */
     @Override
     public void write(IndexBatch batch) throws IOException {
+        if (readOnly) {
+            throw new IOException("cannot write the h2 index " + file + ": it is open read-only");
+        }
         boolean putsOnly = batch.deletes().isEmpty() && batch.meta().isEmpty();
         if (putsOnly) {
             lock.lockPuts();
@@ -231,6 +259,9 @@ final class H2Index implements BlobIndex {
     }
 
     private boolean commitDue() {
+        if (readOnly) {
+            return false; // its writes fail before this; nothing to commit
+        }
         return store.getUnsavedMemory() >= tuning.commitBytes()
                 || System.nanoTime() - lastCommitNanos >= tuning.commitMillis() * 1_000_000L;
     }
@@ -327,7 +358,7 @@ final class H2Index implements BlobIndex {
                 return;
             }
             closed = true;
-            if (!save) {
+            if (!save || readOnly) {
                 store.closeImmediately();
                 return;
             }

@@ -64,6 +64,22 @@ public final class H2IndexProvider implements IndexProvider {
     }
 
     /**
+     * Opens the MVStore file in {@code directory} read-only: the file is opened for reading and
+     * locked shared, and nothing is written, so this works on a read-only file system and a full
+     * disk.
+     *
+     * @param directory the index's own directory, on the default file system
+     * @return the open index; its writes fail
+     * @throws java.nio.file.NoSuchFileException if there is no index file
+     * @throws org.blobsfile.api.spi.IndexUnreadableException if the file cannot be read
+     * @throws IOException if the index is in use for writing or cannot be opened
+     */
+    @Override
+    public BlobIndex openReadOnly(Path directory) throws IOException {
+        return H2Index.openReadOnly(requireDefaultFileSystem(directory), tuning);
+    }
+
+    /**
      * Deletes the index's files and its directory. Refuses while the file is open anywhere: MVStore
      * holds a lock on it, which is tried here first.
      *

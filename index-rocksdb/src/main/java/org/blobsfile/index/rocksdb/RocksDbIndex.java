@@ -88,6 +88,19 @@ final class RocksDbIndex implements BlobIndex {
 
     /** Opens or creates the database in {@code dir}, which exists. */
     static RocksDbIndex open(Path dir) throws IOException {
+        return open(dir, false);
+    }
+
+    /**
+     * Opens the database in {@code dir} for reading only. RocksDB then takes no lock and writes
+     * no file; its info log, which it would otherwise rotate and write in the directory, goes to
+     * a logger that drops it (a failure to open is reported as an exception anyway). Writes fail.
+     */
+    static RocksDbIndex openReadOnly(Path dir) throws IOException {
+        return open(dir, true);
+    }
+
+    private static RocksDbIndex open(Path dir, boolean readOnly) throws IOException {
         List<AutoCloseable> options = new ArrayList<>();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db = null;
@@ -100,11 +113,14 @@ final class RocksDbIndex implements BlobIndex {
                     .setMemtableWholeKeyFiltering(true)
                     .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO));
             DBOptions dbOptions = track(options, new DBOptions()
-                    .setCreateIfMissing(true)
-                    .setCreateMissingColumnFamilies(true)
+                    .setCreateIfMissing(!readOnly)
+                    .setCreateMissingColumnFamilies(!readOnly)
                     // the index is rebuilt from the packs if need be; its own log is for failures only
                     .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                     .setKeepLogFileNum(2));
+            if (readOnly) {
+                dbOptions.setLogger(track(options, new DroppedLog()));
+            }
             // no fsync: the store never lets the index run ahead of durable packs and replays the
             // tail on open, but the WAL stays on so a process crash loses nothing written
             WriteOptions writeOptions = track(options, new WriteOptions().setSync(false).setDisableWAL(false));
@@ -112,10 +128,11 @@ final class RocksDbIndex implements BlobIndex {
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
                     new ColumnFamilyDescriptor(META_FAMILY, familyOptions));
-            db = RocksDB.open(dbOptions, dir.toString(), families, handles);
+            db = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), families, handles, false)
+                    : RocksDB.open(dbOptions, dir.toString(), families, handles);
             RocksDbIndex index = new RocksDbIndex(dir, db, handles.get(0), handles.get(1), writeOptions, readOptions,
                     reversed(options));
-            index.checkLayout();
+            index.checkLayout(readOnly);
             return index;
         } catch (RocksDBException e) {
             release(handles, db, options);
@@ -126,12 +143,13 @@ final class RocksDbIndex implements BlobIndex {
         }
     }
 
-    private void checkLayout() throws IOException {
+    /** Checks the layout mark, and writes it into a new database unless it is opened read-only. */
+    private void checkLayout(boolean readOnly) throws IOException {
         try {
             byte[] layout = db.get(meta, LAYOUT_KEY);
-            if (layout == null) {
+            if (layout == null && !readOnly) {
                 db.put(meta, writeOptions, LAYOUT_KEY, LAYOUT);
-            } else if (!Arrays.equals(layout, LAYOUT)) {
+            } else if (layout != null && !Arrays.equals(layout, LAYOUT)) {
                 throw new IndexUnreadableException("the rocksdb index in " + dir + " has layout "
                         + Arrays.toString(layout) + "; this version reads " + Arrays.toString(LAYOUT), null);
             }
@@ -378,6 +396,18 @@ final class RocksDbIndex implements BlobIndex {
         String m = String.valueOf(e.getMessage());
         return m.contains("LOCK") && (m.contains("lock hold by current process") || m.contains("While lock file")
                 || m.contains("Resource temporarily unavailable") || m.contains("No locks available"));
+    }
+
+    /** RocksDB's info log for a database opened read-only, which must not write a file of its own. */
+    private static final class DroppedLog extends org.rocksdb.Logger {
+        DroppedLog() {
+            super(InfoLogLevel.ERROR_LEVEL);
+        }
+
+        @Override
+        protected void log(InfoLogLevel level, String message) {
+            // a read-only index reports failures as exceptions; its log lines have nowhere to go
+        }
     }
 
     private static <T extends AutoCloseable> T track(List<AutoCloseable> list, T resource) {

@@ -63,6 +63,27 @@ public final class RocksDbIndexProvider implements IndexProvider {
     }
 
     /**
+     * Opens the database in {@code directory} read-only: RocksDB takes no lock and writes no
+     * file there, not even its info log, so this works on a read-only file system and a full
+     * disk. What was written to the log but not flushed is read too.
+     *
+     * @param directory the index's own directory, on the default file system
+     * @return the open index; its writes fail
+     * @throws java.nio.file.NoSuchFileException if the directory does not exist
+     * @throws org.blobsfile.api.spi.IndexUnreadableException if the files there cannot be read
+     * @throws IOException if the database cannot be opened
+     */
+    @Override
+    public BlobIndex openReadOnly(Path directory) throws IOException {
+        Path dir = requireDefaultFileSystem(directory);
+        if (!Files.isDirectory(dir)) {
+            throw new java.nio.file.NoSuchFileException(dir.toString(), null, "no rocksdb index here");
+        }
+        NativeLibrary.load();
+        return RocksDbIndex.openReadOnly(dir);
+    }
+
+    /**
      * Deletes the database and the directory. Refuses while the database is open anywhere,
      * because RocksDB's own destroy takes the directory's lock first.
      *

@@ -42,6 +42,8 @@ public final class StoreIndex implements AutoCloseable {
 
     private final IndexProvider provider;
     private final Path directory;
+    /** Whether no file of the index may change: the index is then in memory, or read-only with memory on top. */
+    private final boolean readOnly;
     private volatile BlobIndex index;
     /**
      * Held for writing while {@link #rebuild} runs, since a lookup meanwhile would meet a closed
@@ -70,10 +72,11 @@ public final class StoreIndex implements AutoCloseable {
         T in(BlobIndex index) throws IOException;
     }
 
-    private StoreIndex(IndexProvider provider, Path directory, BlobIndex index) {
+    private StoreIndex(IndexProvider provider, Path directory, BlobIndex index, boolean readOnly) {
         this.provider = provider;
         this.directory = directory;
         this.index = index;
+        this.readOnly = readOnly;
     }
 
     /**
@@ -94,7 +97,7 @@ public final class StoreIndex implements AutoCloseable {
         if (Files.isSymbolicLink(d) || (Files.exists(d, LinkOption.NOFOLLOW_LINKS)
                 && !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS))) {
             moveAside(provider, d, Files.isSymbolicLink(d) ? "is a symbolic link" : "is not a directory");
-            return new StoreIndex(provider, d, provider.open(d));
+            return new StoreIndex(provider, d, provider.open(d), false);
         }
         BlobIndex idx;
         try {
@@ -110,7 +113,63 @@ public final class StoreIndex implements AutoCloseable {
             moveAside(provider, d, "cannot be read (" + e.getMessage() + ")");
             idx = provider.open(d);
         }
-        return new StoreIndex(provider, d, idx);
+        return new StoreIndex(provider, d, idx, false);
+    }
+
+    /**
+     * Opens the index of {@code provider} under the store directory without changing a file:
+     * read-only through the plugin when it can ({@link IndexProvider#openReadOnly}), with what
+     * {@link #recover} then finds after its checkpoint kept in memory on top; otherwise (no
+     * index, a path that is no directory, a plugin that cannot, another value layout, or a
+     * failure such as a full disk) an empty index in memory, which {@link #recover} fills from
+     * the packs. Nothing is moved aside or destroyed.
+     *
+     * @param provider the index plugin
+     * @param storeDir the store directory
+     * @return the index, to be brought up to date with {@link #recover} before use
+     */
+    public static StoreIndex openReadOnly(IndexProvider provider, Path storeDir) {
+        Path d = storeDir.resolve("index-" + provider.name());
+        String why;
+        if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+            why = Files.exists(d, LinkOption.NOFOLLOW_LINKS) ? "is not a directory" : "does not exist";
+        } else {
+            try {
+                BlobIndex idx = provider.openReadOnly(d);
+                byte[] format = readFormat(idx);
+                if (format == null || (format.length == 1 && format[0] == IndexMeta.FORMAT_VERSION)) {
+                    return new StoreIndex(provider, d, new OverlayIndex(idx), true);
+                }
+                why = "has value layout " + (format.length == 1 ? format[0] : "?") + ", this version reads "
+                        + IndexMeta.FORMAT_VERSION;
+            } catch (UnsupportedOperationException e) {
+                why = "cannot be opened read-only by its plugin";
+            } catch (IOException | RuntimeException e) {
+                why = "cannot be opened read-only (" + e.getMessage() + ")";
+                LOG.warn("index {} {}: building an index in memory from the packs", d, why);
+                return new StoreIndex(provider, d, new MemoryIndex(), true);
+            }
+        }
+        LOG.info("index {} {}: building an index in memory from the packs", d, why);
+        return new StoreIndex(provider, d, new MemoryIndex(), true);
+    }
+
+    /** @return the index's value layout mark; the index is closed when reading it fails or the layout is foreign */
+    private static byte[] readFormat(BlobIndex idx) throws IOException {
+        try {
+            byte[] format = idx.getMeta(IndexMeta.FORMAT);
+            if (format != null && (format.length != 1 || format[0] != IndexMeta.FORMAT_VERSION)) {
+                idx.close();
+            }
+            return format;
+        } catch (IOException | RuntimeException e) {
+            try {
+                idx.close();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -159,12 +218,12 @@ public final class StoreIndex implements AutoCloseable {
             LOG.warn("index {} is ahead of the packs (checkpoint {}): rebuilding it", directory, cp);
             rebuild = true;
         }
-        TailRecovery recovery = new TailRecovery(readers, codecs, geometry);
+        TailRecovery recovery = new TailRecovery(readers, codecs, geometry, !readOnly);
         TailRecovery.Tail tail;
         IndexMeta.Counters counters;
         if (rebuild) {
             if (packs > 0) {
-                LOG.info("building the index {} from {} packs", directory, packs);
+                LOG.info("building the index {} from {} packs{}", directory, packs, readOnly ? " in memory" : "");
             }
             // the closed packs only: the last one may end in a torn entry, which recovery cuts off
             fill(readers, codecs, geometry, packs - 2);
@@ -192,6 +251,11 @@ public final class StoreIndex implements AutoCloseable {
         }
         return cp.pack() < packs && cp.offset() >= PackFormat.HEADER_SIZE
                 && cp.offset() <= Files.size(readers.path(cp.pack()));
+    }
+
+    /** @return whether no file of the index ever changes: opened with {@link #openReadOnly} */
+    public boolean isReadOnly() {
+        return readOnly;
     }
 
     /** @return the name of the index plugin */
@@ -349,8 +413,13 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
-    /** Throws every key away. */
+    /** Throws every key away; a read-only index is left as it is on disk and replaced by one in memory. */
     private void reset() throws IOException {
+        if (readOnly) {
+            index.close();
+            index = new MemoryIndex();
+            return;
+        }
         index.discard();
         provider.destroy(directory);
         index = provider.open(directory);

@@ -53,12 +53,15 @@ final class TailRecovery {
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
     private final LostAndFound lostAndFound;
+    /** False for a store opened read-only: a torn tail is then left as it is, and only indexing stops there. */
+    private final boolean mayWrite;
 
-    TailRecovery(PackReaders readers, CodecRegistry codecs, PackGeometry geometry) {
+    TailRecovery(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, boolean mayWrite) {
         this.readers = readers;
         this.lostAndFound = new LostAndFound(readers.dir());
         this.codecs = codecs;
         this.geometry = geometry;
+        this.mayWrite = mayWrite;
     }
 
     /**
@@ -78,7 +81,7 @@ final class TailRecovery {
                 LOG.error("{} is {}: it is passed over, and verify reports it", path, notRegular);
                 continue;
             }
-            try (FileChannel ch = FileChannel.open(path, last
+            try (FileChannel ch = FileChannel.open(path, last && mayWrite
                     ? new OpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS}
                     : new OpenOption[] {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS})) {
                 long size = ch.size();
@@ -108,7 +111,11 @@ final class TailRecovery {
                         tornAt = checked.lastBadOffset; // the final entry was written only in part
                         checked.drop(checked.lastBadOffset);
                     }
-                    if (tornAt >= 0) {
+                    if (tornAt >= 0 && !mayWrite) {
+                        LOG.warn("{}: a torn entry at offset {} ({} bytes) is left as it is (read-only); the entries"
+                                + " before it are served", path, tornAt, size - tornAt);
+                        end = tornAt;
+                    } else if (tornAt >= 0) {
                         Path saved = lostAndFound.save(path, ch, tornAt, size, "a torn write at the end of the"
                                 + " active pack: no entry from this offset on verifies");
                         LOG.warn("{}: cut a torn tail at offset {} ({} bytes, saved to {}); no put of it had returned",
@@ -119,7 +126,7 @@ final class TailRecovery {
                         end = tornAt;
                     }
                     activeEnd = geometry.fits(end, 0) ? end : -1;
-                } else if (last && r.damage() != null && r.eof() != null && r.damage().offset() == size
+                } else if (last && mayWrite && r.damage() != null && r.eof() != null && r.damage().offset() == size
                         && r.eof().end() > size) {
                     LOG.warn("{}: completing the zero padding a crash interrupted", path);
                     PositionalIo.writeZeros(ch, size, r.eof().end());

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.blobsfile.api.SealListener;
+import org.blobsfile.core.internal.io.Failures;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
@@ -61,9 +62,11 @@ public final class SealingPipeline implements AutoCloseable {
      * v1 readers take such a pack as closed; an EOF entry or parity appended to it would break it.
      *
      * @param closedPacks how many packs are closed: all of them, or all but the last when it takes puts still
+     * @param seal        whether to queue the seals that never finished; false for a store opened
+     *                    read-only, which leaves such a pack as it is, unsealed
      * @throws IOException when a pack cannot be opened to look at its parity headers
      */
-    public void resume(int closedPacks) throws IOException {
+    public void resume(int closedPacks, boolean seal) throws IOException {
         for (int n = 0; n < closedPacks; n++) {
             Path p = PackFormat.path(dir, n);
             if (PackFormat.notRegular(p) != null) {
@@ -76,6 +79,8 @@ public final class SealingPipeline implements AutoCloseable {
                     unprotected.add(n);
                     LOG.warn("{} is full to the pack size without an EOF entry (as the Go writer closes a pack a blob"
                             + " fills exactly): closed and unprotected, it has no parity and gets none", p);
+                } else if (ch.size() >= geometry.dataAreaEnd() && !seal) {
+                    LOG.info("{} is full but not sealed (an interrupted seal); left unsealed: the store is read-only", p);
                 } else if (ch.size() >= geometry.dataAreaEnd()) {
                     LOG.info("{} is full but not sealed (an interrupted seal): sealing it", p);
                     submit(n, -1);
@@ -130,11 +135,12 @@ public final class SealingPipeline implements AutoCloseable {
                 try {
                     l.sealed(p, n, count);
                 } catch (RuntimeException e) {
-                    LOG.error("seal listener {} failed for {}", l, p, e);
+                    Failures.error(LOG, "seal listener " + l + " failed for " + p + ": " + Failures.describe(e), e);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.error("sealing {} failed; it will be sealed again at the next open", p, e);
+            Failures.error(LOG, "sealing " + p + " failed (" + Failures.describe(e)
+                    + "); it will be sealed again at the next open", e);
         }
     }
 

@@ -143,7 +143,8 @@ final class BlobReader {
             throw damage;
         }
         parts.meters().healedReads.increment();
-        LOG.warn("{}: rebuilt blob {} from parity; repairing the pack", packs.readers().path(loc.pack()), ref);
+        LOG.warn("{}: rebuilt blob {} from parity; {}", packs.readers().path(loc.pack()), ref,
+                repairs.mayRepair() ? "repairing the pack" : "the pack is left for repair (the store is read-only)");
         repairs.inBackground(loc.pack());
         return decodeChecked(ref, loc, healed);
     }

@@ -18,6 +18,7 @@ import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.Range;
+import org.blobsfile.api.ReadOnlyStoreException;
 import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.SealListener;
 import org.blobsfile.api.StorageIOException;
@@ -62,8 +63,11 @@ final class FileBlobStore implements BlobStore {
         this.parts = o.parts();
         this.options = options;
         this.lock = o.lock();
-        this.appender = new PackAppender(packs, parts, options.durability(), o.writer(), o.nextPack());
-        PackRepairs repairs = new PackRepairs(packs, parts);
+        // a read-only store never appends: the mode without a committing thread of its own
+        this.appender = new PackAppender(packs, parts,
+                options.readOnly() ? org.blobsfile.api.Durability.NONE : options.durability(), o.writer(), o.nextPack(),
+                options.readOnly() ? o.activeEnd() : -1);
+        PackRepairs repairs = new PackRepairs(packs, parts, !options.readOnly());
         this.reader = new BlobReader(packs, parts, appender, repairs);
         this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
         this.found = o.found();
@@ -111,7 +115,9 @@ final class FileBlobStore implements BlobStore {
             }
             closed = true;
             IOException failure = null;
-            AutoCloseable clean = () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
+            // a read-only store never made the marker, and one left by a crashed writer is not its to remove
+            AutoCloseable clean = options.readOnly() ? null
+                    : () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
             AutoCloseable[] closing = {parts.sealing(), appender, parts.index(), packs.readers(), clean, lock};
             for (AutoCloseable c : closing) {
                 try {
@@ -137,11 +143,19 @@ final class FileBlobStore implements BlobStore {
 
     // ---- writes ----------------------------------------------------------------------------
 
+    /** @throws ReadOnlyStoreException when the store was opened read-only */
+    private void requireWritable(String operation) {
+        if (options.readOnly()) {
+            throw new ReadOnlyStoreException(packs.dir(), operation);
+        }
+    }
+
     @Override
     public BlobRef put(byte[] data) {
         Objects.requireNonNull(data, "data");
         boolean interrupted = enter();
         try {
+            requireWritable("put");
             checkSize(data); // before hashing: a blob that cannot be stored costs nothing
             byte[] hash = Blake2b.hash(data, 0, data.length);
             store(List.of(stage(hash, data)));
@@ -157,6 +171,7 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(data, "data");
         boolean interrupted = enter();
         try {
+            requireWritable("put");
             checkSize(data);
             byte[] hash = Blake2b.hash(data, 0, data.length);
             BlobRef actual = BlobRef.of(hash);
@@ -174,6 +189,7 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(blobs, "blobs");
         boolean interrupted = enter();
         try {
+            requireWritable("putAll");
             for (byte[] b : blobs) {
                 checkSize(b);
             }
@@ -334,6 +350,7 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(progress, "progress");
         boolean interrupted = enter();
         try {
+            requireWritable("repair");
             return maintenance.repair(progress);
         } catch (IOException e) {
             throw new StorageIOException("repairing " + packs.dir(), e);
@@ -346,6 +363,7 @@ final class FileBlobStore implements BlobStore {
     public void rebuildIndex() {
         boolean interrupted = enter();
         try {
+            requireWritable("rebuildIndex");
             appender.exclusively(() -> {
                 appender.rebuildIndex();
                 return null;

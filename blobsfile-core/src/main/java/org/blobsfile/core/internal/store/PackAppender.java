@@ -57,12 +57,17 @@ final class PackAppender implements AutoCloseable {
     private PackWriter writer;
     private int nextPack;
     private volatile int packCount;
+    /** Where the last pack's entries end in a store opened read-only, which has no writer; else -1. */
+    private final long readOnlyEnd;
 
     /**
-     * @param writer    the active pack as the store was opened with it, or null
-     * @param nextPack  the number the next new pack gets
+     * @param writer      the active pack as the store was opened with it, or null
+     * @param nextPack    the number the next new pack gets
+     * @param readOnlyEnd for a store opened read-only, where the entries of its last pack end
+     *                    when that pack is not closed (a torn entry after them stays); else -1
      */
-    PackAppender(Packs packs, StoreParts parts, org.blobsfile.api.Durability mode, PackWriter writer, int nextPack) {
+    PackAppender(Packs packs, StoreParts parts, org.blobsfile.api.Durability mode, PackWriter writer, int nextPack,
+                 long readOnlyEnd) {
         this.packs = packs;
         this.parts = parts;
         this.durability = Durability.of(mode, parts.index(), parts.meters(), writeLock);
@@ -70,6 +75,7 @@ final class PackAppender implements AutoCloseable {
         this.nextPack = nextPack;
         this.packCount = nextPack;
         this.appendedCounters = parts.index().totals();
+        this.readOnlyEnd = readOnlyEnd;
     }
 
     /** @return how many pack files the store has, the active one included */
@@ -81,8 +87,10 @@ final class PackAppender implements AutoCloseable {
     Extent extent() {
         writeLock.lock();
         try {
-            return writer != null ? new Extent(packCount, writer.number(), writer.end())
-                    : new Extent(packCount, -1, -1);
+            if (writer != null) {
+                return new Extent(packCount, writer.number(), writer.end());
+            }
+            return readOnlyEnd >= 0 ? new Extent(packCount, packCount - 1, readOnlyEnd) : new Extent(packCount, -1, -1);
         } finally {
             writeLock.unlock();
         }

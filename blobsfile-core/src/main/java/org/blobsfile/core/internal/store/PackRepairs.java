@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.blobsfile.core.internal.io.Failures;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.internal.parity.PackVerifier;
 import org.slf4j.Logger;
@@ -22,10 +23,19 @@ final class PackRepairs {
     private final StoreParts parts;
     /** Packs queued for a background repair: a pack many reads heal is repaired once. */
     private final Set<Integer> queued = ConcurrentHashMap.newKeySet();
+    /** False in a store opened read-only, which never repairs. */
+    private final boolean mayRepair;
 
-    PackRepairs(Packs packs, StoreParts parts) {
+    /** @param mayRepair false for a store opened read-only: no pack is repaired in the background */
+    PackRepairs(Packs packs, StoreParts parts, boolean mayRepair) {
         this.packs = packs;
         this.parts = parts;
+        this.mayRepair = mayRepair;
+    }
+
+    /** @return whether packs are repaired in the background: not in a store opened read-only */
+    boolean mayRepair() {
+        return mayRepair;
     }
 
     /**
@@ -51,7 +61,7 @@ final class PackRepairs {
      * decays. A pack already queued is not queued again.
      */
     void inBackground(int pack) {
-        if (!queued.add(pack)) {
+        if (!mayRepair || !queued.add(pack)) {
             return;
         }
         parts.sealing().runLater(() -> {
@@ -64,7 +74,8 @@ final class PackRepairs {
                     LOG.error("{}: cannot be repaired in the background ({}); run repair to quarantine it", p, o.reason());
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.error("background repair of pack {} failed", pack, e);
+                Failures.error(LOG, "background repair of pack " + pack + " failed (" + Failures.describe(e)
+                        + "); run repair to try again", e);
             } finally {
                 queued.remove(pack);
             }

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.CorruptStoreException;
+import org.blobsfile.api.ReadOnlyStoreException;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Codec;
@@ -38,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * pack size, open the index and bring it up to date with the packs (a full rebuild when it is
  * new, else a scan of what follows its checkpoint), and cut a torn tail off the active pack.
  * Nothing a caller has stored is changed except that torn tail, which no put ever acknowledged.
+ *
+ * <p>Opened read-only, the same steps change no file: the lock is taken shared and only if its
+ * file exists, nothing is created, rewritten or removed, the torn tail stays, no seal is resumed,
+ * and the index is read-only or in memory ({@link StoreIndex#openReadOnly}).
  */
 public final class StoreOpener {
     private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
@@ -47,12 +52,15 @@ public final class StoreOpener {
     /**
      * What an open store starts from.
      *
-     * @param lock     the store directory's lock, held until the store closes
-     * @param writer   the active pack, or null when the next put creates one
-     * @param nextPack the number the next new pack gets
-     * @param found    what opening found, for stats
+     * @param lock      the store directory's lock, held until the store closes; null for a store
+     *                  opened read-only in a directory without a lock file
+     * @param writer    the active pack, or null when the next put creates one or the store is read-only
+     * @param nextPack  the number the next new pack gets
+     * @param activeEnd where the last pack's entries end when it is not closed, else -1
+     * @param found     what opening found, for stats
      */
-    record Opened(Packs packs, StoreParts parts, DirectoryLock lock, PackWriter writer, int nextPack, Found found) {
+    record Opened(Packs packs, StoreParts parts, DirectoryLock lock, PackWriter writer, int nextPack, long activeEnd,
+                  Found found) {
     }
 
     /**
@@ -67,6 +75,7 @@ public final class StoreOpener {
 
     private final BlobStoreOptions options;
     private final Path dir;
+    private final boolean readOnly;
     private CodecRegistry codecs;
     private PackGeometry geometry;
     private final List<Integer> gaps = new ArrayList<>();
@@ -74,6 +83,7 @@ public final class StoreOpener {
     private StoreOpener(BlobStoreOptions options) {
         this.options = options;
         this.dir = options.directory().toAbsolutePath().normalize();
+        this.readOnly = options.readOnly();
     }
 
     static Opened open(BlobStoreOptions options) {
@@ -91,11 +101,16 @@ public final class StoreOpener {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new StoreConfigurationException(dir + " is not a directory");
             }
-            createDirectories();
+            if (readOnly && !Files.isDirectory(dir)) {
+                throw new StoreConfigurationException("no store at " + dir + ": a store opened read-only must exist");
+            }
+            if (!readOnly) {
+                createDirectories();
+            }
         } catch (IOException e) {
             throw new StorageIOException("cannot create store directory " + dir, e);
         }
-        DirectoryLock lock = DirectoryLock.acquire(dir);
+        DirectoryLock lock = readOnly ? DirectoryLock.acquireShared(dir) : DirectoryLock.acquire(dir);
         StoreIndex index = null;
         SealingPipeline sealing = null;
         PackWriter writer = null;
@@ -105,24 +120,30 @@ public final class StoreOpener {
             if (unclean) {
                 LOG.warn("store {} was not closed by its last run: checking the end of its packs", dir);
             }
-            removeRepairLeftovers();
+            if (!readOnly) {
+                removeRepairLeftovers();
+            }
             int packs = countPacks();
             geometry = PackGeometry.of(settlePackSize(packs));
+            if (readOnly && !gaps.isEmpty()) {
+                throw new ReadOnlyStoreException(dir, "putting the tombstone of quarantined pack "
+                        + PackFormat.fileName(gaps.get(0)) + " in place, which the last run left undone,");
+            }
             for (int n : gaps) {
                 LOG.warn("pack {} was being quarantined when the last run stopped: putting its tombstone in place",
                         PackFormat.fileName(n));
                 new Quarantine(dir, geometry).fillGap(n);
             }
             checkHeaders(packs);
-            index = StoreIndex.open(provider, dir);
+            index = readOnly ? StoreIndex.openReadOnly(provider, dir) : StoreIndex.open(provider, dir);
             StoreIndex.Recovery recovery = index.recover(readers, codecs, geometry, packs);
             long recovered = recovery.recoveredEntries();
             long truncated = recovery.truncatedBytes();
             int nextPack = packs;
-            if (recovery.activeEnd() >= 0) {
+            if (recovery.activeEnd() >= 0 && !readOnly) {
                 writer = PackWriter.open(dir, packs - 1, geometry, recovery.activeEnd());
             }
-            if (!unclean) {
+            if (!unclean && !readOnly) {
                 Files.write(dir.resolve(DIRTY), new byte[0]);
                 Fsync.directory(dir);
             }
@@ -132,14 +153,14 @@ public final class StoreOpener {
                         truncated);
             }
             sealing = new SealingPipeline(dir, geometry);
-            sealing.resume(writer != null ? packs - 1 : packs);
+            sealing.resume(recovery.activeEnd() >= 0 ? packs - 1 : packs, !readOnly);
             StoreMeters meters = new StoreMeters();
             if (recovery.rebuilt()) {
                 meters.indexRebuilds.increment();
             }
             return new Opened(new Packs(dir, geometry, codecs, writeCodec, readers),
                     new StoreParts(index, sealing, new Quarantine(dir, geometry), meters), lock, writer, nextPack,
-                    new Found(recovered, truncated, unclean));
+                    recovery.activeEnd(), new Found(recovered, truncated, unclean));
         } catch (IOException | RuntimeException e) {
             closeQuietly(e, sealing, writer, index, readers, lock);
             if (e instanceof BlobStoreException be) {
@@ -261,7 +282,7 @@ public final class StoreOpener {
         } else {
             size = options.maxPackSize().orElse(BlobStoreOptions.DEFAULT_MAX_PACK_SIZE);
         }
-        if (config == null) {
+        if (config == null && !readOnly) {
             new StoreConfig(size).write(dir);
         }
         return size;
@@ -316,6 +337,11 @@ public final class StoreOpener {
             }
             String problem = PackFormat.headerProblem(h, len);
             if (problem == null) {
+                continue;
+            }
+            if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len) && readOnly) {
+                LOG.warn("pack {} was torn while being created ({} bytes); it holds no blob and is left as it is"
+                        + " (read-only)", p, len);
                 continue;
             }
             if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len)) {
