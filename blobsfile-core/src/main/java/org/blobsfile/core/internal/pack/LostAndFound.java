@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.io.PositionalIo;
 
@@ -19,8 +22,13 @@ import org.blobsfile.core.internal.io.PositionalIo;
 public final class LostAndFound {
     /** The directory's name under the store directory. */
     public static final String DIR = "lost+found";
+    /** At most this many blobs are named for one range, so garbage cannot flood a note. */
+    private static final int MAX_NAMED = 1024;
     /** Copied through a buffer this large, so a long tail costs no more memory than a short one. */
     private static final int CHUNK = 1 << 20;
+
+    /** How a note names a blob whose entry started in the saved bytes. */
+    public static final String LOST = "lost=";
 
     private final Path dir;
 
@@ -60,14 +68,45 @@ public final class LostAndFound {
             }
             w.force(true);
         }
-        String note = "# BlobsFile lost+found note: these bytes were cut off a pack; no blob in them verifies.\n"
-                + "pack=" + pack.getFileName() + "\n"
-                + "offset=" + from + "\n"
-                + "length=" + (to - from) + "\n"
-                + "date=" + Instant.now() + "\n"
-                + "reason=" + reason.replace('\n', ' ') + "\n";
-        Fsync.writeAtomically(out.resolveSibling(out.getFileName() + ".txt"), note.getBytes(StandardCharsets.UTF_8));
+        StringBuilder note = new StringBuilder()
+                .append("# BlobsFile lost+found note: these bytes were cut off a pack; no blob in them verifies.\n")
+                .append("# Blobs named here had entries starting in them; their bytes are incomplete or damaged.\n")
+                .append("pack=").append(pack.getFileName()).append('\n')
+                .append("offset=").append(from).append('\n')
+                .append("length=").append(to - from).append('\n')
+                .append("date=").append(Instant.now()).append('\n')
+                .append("reason=").append(reason.replace('\n', ' ')).append('\n');
+        for (byte[] hash : namedIn(ch, from, to)) {
+            note.append(LOST).append(HexFormat.of().formatHex(hash)).append('\n');
+        }
+        Fsync.writeAtomically(out.resolveSibling(out.getFileName() + ".txt"), note.toString().getBytes(StandardCharsets.UTF_8));
         Fsync.directory(dir);
+        return out;
+    }
+
+    /**
+     * The blobs whose entries start in {@code [from, to)} as far as their headers tell: the
+     * header at {@code from}, then each one its predecessor's size field points to. Their bytes
+     * did not verify, but the hash field still names what was lost.
+     *
+     * @param ch   a channel on the pack
+     * @param from where an entry is thought to start
+     * @param to   where the range ends
+     * @return the hash fields of the blob entry headers found, in file order
+     * @throws IOException when the pack cannot be read
+     */
+    public static List<byte[]> namedIn(FileChannel ch, long from, long to) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        byte[] h = new byte[EntryHeader.LENGTH];
+        for (long pos = from; to - pos >= EntryHeader.LENGTH && out.size() < MAX_NAMED; ) {
+            PositionalIo.readFully(ch, pos, h, 0, h.length);
+            EntryHeader e = EntryHeader.decode(h, 0);
+            if ((e.flag() != PackFormat.FLAG_BLOB && e.flag() != PackFormat.FLAG_COMPRESSED) || e.hasZeroHash()) {
+                break;
+            }
+            out.add(e.hash());
+            pos += EntryHeader.LENGTH + e.size();
+        }
         return out;
     }
 }

@@ -265,6 +265,9 @@ final class PackAppender implements AutoCloseable {
         IndexMeta.Counters c = appendedCounters;
         for (BlobRef r : lost) {
             Location l = parts.index().get(r.bytes());
+            if (l == null) {
+                continue; // named lost from a damaged entry the index never held
+            }
             batch.delete(r.bytes());
             c = new IndexMeta.Counters(c.blobs() - 1, c.bytes() - Math.max(0, l.size()), c.storedBytes() - l.storedSize());
         }

@@ -16,11 +16,12 @@ import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.Damage;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.RepairReport;
+import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
+import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.parity.PackRepairer;
@@ -185,7 +186,7 @@ final class StoreMaintenance {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             PackScanner scanner = new PackScanner(p, ch, ch.size(), packs.geometry());
             EntryCheck check = new EntryCheck(packs.codecs(), scanner.source(), packs.maxBlob());
-            scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
+            PackScanner.Result scanned = scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
                 BlobRef ref = BlobRef.of(e.hash());
                 Location where = parts.index().get(e.hash());
                 if (where != null && where.pack() != n || salvaged.contains(ref)) {
@@ -216,30 +217,43 @@ final class StoreMaintenance {
                     held[0] = 0;
                 }
             });
+            // an entry whose bytes nothing recovers is still named by its header, when that is whole
+            for (PackScanner.Unreadable u : scanned.unreadable()) {
+                for (byte[] hash : LostAndFound.namedIn(ch, u.from(), u.to())) {
+                    damaged.add(BlobRef.of(hash));
+                }
+            }
         }
-        // a blob whose header is damaged beyond recovery may still lie intact where the index trusts it is
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            for (BlobRef ref : allIndexedIn(n)) {
-                Location where = parts.index().get(ref.bytes());
-                if (salvaged.contains(ref) || where == null || where.payloadOffset() + where.storedSize() > ch.size()) {
-                    continue;
-                }
-                byte[] payload = new byte[Math.toIntExact(where.storedSize())];
-                PositionalIo.readFully(ch, where.payloadOffset(), payload, 0, payload.length);
-                try {
-                    long size = reader.decodeChecked(ref, where, payload).length;
-                    int flag = where.codecId() == PackFormat.CODEC_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
-                    intact.add(new Prepared(ref.bytes(), payload, flag, where.codecId(), size));
-                    salvaged.add(ref);
-                } catch (CorruptPackException | UnsupportedCodecException stillBad) {
-                    // lost: named below
-                }
+        // a blob whose header is damaged beyond recovery may still lie intact where the index
+        // trusts it is, or heal from the parity there even when the pack as a whole cannot
+        for (BlobRef ref : allIndexedIn(n)) {
+            if (salvaged.contains(ref)) {
+                continue;
+            }
+            byte[] blob;
+            try {
+                blob = reader.get(ref);
+            } catch (CorruptPackException | UnsupportedCodecException | StorageIOException unreadable) {
+                continue; // lost: named below
+            }
+            intact.add(new Prepared(ref.bytes(), blob, PackFormat.FLAG_BLOB, PackFormat.CODEC_NONE, blob.length));
+            salvaged.add(ref);
+            held[0] += blob.length;
+            if (held[0] > SALVAGE_CHUNK) {
+                appender.appendMoved(intact);
+                intact.clear();
+                held[0] = 0;
             }
         }
         appender.appendMoved(intact);
         // blobs indexed in this pack or found damaged in it, and found intact nowhere, are lost
         Set<BlobRef> lostHere = new LinkedHashSet<>(allIndexedIn(n));
-        lostHere.addAll(damaged);
+        for (BlobRef r : damaged) {
+            Location elsewhere = parts.index().get(r.bytes());
+            if (elsewhere == null || elsewhere.pack() == n) {
+                lostHere.add(r);
+            }
+        }
         lostHere.removeAll(salvaged);
         appender.forgetLost(lostHere);
         parts.quarantine().quarantine(n, reason, lostHere);

@@ -173,11 +173,10 @@ class DamageToleranceTest {
         try (BlobStore store = small(tmp).codec("snappy").open()) {
             RepairReport r = store.repair();
             assertThat(r.quarantined()).hasSize(1);
-            assertThat(r.lost()).containsExactly(broken.ref());
+            // the damaged payload lies in one shard: the pack cannot be rebuilt whole, but the blob heals
+            assertThat(r.lost()).isEmpty();
             for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
-                if (!e.getKey().equals(broken.ref())) {
-                    assertThat(store.get(e.getKey())).as("blob %s", e.getKey()).isEqualTo(e.getValue());
-                }
+                assertThat(store.get(e.getKey())).as("blob %s", e.getKey()).isEqualTo(e.getValue());
             }
             assertThat(store.verify().isClean()).isTrue();
         }
