@@ -49,6 +49,7 @@ final class FileBlobStore implements BlobStore {
     private final PackAppender appender;
     private final BlobReader reader;
     private final StoreMaintenance maintenance;
+    private final PackRepairs repairs;
 
     /** Held shared by every call, exclusively by close: close waits for calls in flight. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -63,7 +64,7 @@ final class FileBlobStore implements BlobStore {
         this.options = options;
         this.lock = o.lock();
         this.appender = new PackAppender(packs, parts, options.durability(), o.writer(), o.nextPack());
-        PackRepairs repairs = new PackRepairs(packs, parts);
+        this.repairs = new PackRepairs(packs, parts, appender);
         this.reader = new BlobReader(packs, parts, appender, repairs);
         this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
         this.found = o.found();
@@ -112,7 +113,7 @@ final class FileBlobStore implements BlobStore {
             closed = true;
             IOException failure = null;
             AutoCloseable clean = () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
-            AutoCloseable[] closing = {parts.sealing(), appender, parts.index(), packs.readers(), clean, lock};
+            AutoCloseable[] closing = {parts.sealing(), repairs, appender, parts.index(), packs.readers(), clean, lock};
             for (AutoCloseable c : closing) {
                 try {
                     if (c != null) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,10 +15,12 @@ import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.Damage;
+import org.blobsfile.api.IndexFinding;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.VerifyReport;
+import org.blobsfile.core.internal.index.IndexAudit;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
@@ -50,35 +53,49 @@ final class StoreMaintenance {
         this.repairs = repairs;
     }
 
-    /** Checks every pack as it is now, the active one up to its appended end. */
+    /**
+     * Checks every pack as it is now, the active one up to its appended end, and compares the
+     * index with what the packs hold verified.
+     */
     VerifyReport verify(Progress progress) throws IOException {
         parts.sealing().awaitIdle(); // a pack half-way through its seal is not damaged, just busy
         long[] lengths = appender.extent().lengths(packs.readers());
         PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
+        IndexAudit audit = new IndexAudit(parts.index(), packs.readers(), packs.codecs(), packs.geometry(),
+                hash -> appender.storedTicket(hash) != PackAppender.NOT_STORED);
         List<Damage> damage = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         long read = 0;
         long blobs = 0;
-        int unprotected = 0;
         LongConsumer tick = ticker(progress, lengths);
         for (int n = 0; n < lengths.length; n++) {
             PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, lengths[n], tick);
             damage.addAll(c.damage());
             if (c.isClean() && parts.sealing().isUnprotected(n)) {
-                // VerifyReport has no place for notes: a full pack without EOF entry is valid v1, not damage
-                unprotected++;
-                LOG.warn("{}: closed without EOF entry (filled to the last byte by another v1 writer): no parity,"
-                        + " unprotected", packs.readers().path(n));
+                // a full pack without EOF entry is valid v1, not damage
+                warnings.add(packs.readers().path(n).getFileName() + ": closed without EOF entry (filled to the last"
+                        + " byte by another v1 writer): no parity, unprotected");
             }
+            audit.pack(n, lengths[n], c.isClean());
             read += c.bytesRead();
             blobs += c.blobs();
+        }
+        List<IndexFinding> index = audit.finish();
+        if (audit.differences() > index.size()) {
+            warnings.add((audit.differences() - index.size()) + " more differences between the index and the packs"
+                    + " are not listed");
         }
         if (!damage.isEmpty()) {
             LOG.warn("verify of {} found {} problems; the first: {}", packs.dir(), damage.size(), damage.get(0));
         }
-        if (unprotected > 0) {
-            LOG.warn("verify of {}: {} closed packs have no parity (unprotected, not damaged)", packs.dir(), unprotected);
+        if (!index.isEmpty()) {
+            LOG.warn("verify of {}: the index differs from the packs in {} blobs; the first: {}", packs.dir(),
+                    audit.differences(), index.get(0));
         }
-        return new VerifyReport(lengths.length, read, blobs, damage);
+        for (String w : warnings) {
+            LOG.warn("verify of {}: {}", packs.dir(), w);
+        }
+        return new VerifyReport(lengths.length, read, blobs, damage, index, warnings);
     }
 
     /** Checks every pack with puts held back, and repairs or quarantines each damaged one. */
@@ -145,8 +162,10 @@ final class StoreMaintenance {
     }
 
     /**
-     * Copies every intact blob of pack {@code n} that the index finds there into the active pack,
-     * then moves the pack to quarantine. Runs inside {@link PackAppender#exclusively}.
+     * Copies every intact blob of pack {@code n} into the active pack, unless the index has it in
+     * another pack, then moves the pack to quarantine. A blob is taken from wherever the walk
+     * finds its entry verified, not only where the index puts it: an index that lost the blob, or
+     * that places it at a stale offset, must not cost it. Runs inside {@link PackAppender#exclusively}.
      *
      * @return the blobs that were lost: indexed in this pack and failing their hash
      */
@@ -154,25 +173,33 @@ final class StoreMaintenance {
         Path p = packs.readers().path(n);
         List<Prepared> intact = new ArrayList<>();
         Set<BlobRef> lostHere = new LinkedHashSet<>();
+        Set<BlobRef> salvaged = new HashSet<>();
         long[] held = {0};
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             new PackScanner(p, ch, ch.size(), packs.geometry()).scan(PackFormat.HEADER_SIZE, (e, s) -> {
                 BlobRef ref = BlobRef.of(e.hash());
                 Location where = parts.index().get(e.hash());
-                if (where == null || where.pack() != n || where.offset() != e.offset()) {
-                    return; // indexed elsewhere: nothing of it lives only here
+                if (where != null && where.pack() != n || salvaged.contains(ref)) {
+                    return; // indexed in another pack, or copied already: nothing of it lives only here
                 }
+                Location here = new Location(n, e.offset(), e.storedSize(), where != null ? where.size() : -1,
+                        e.codecId());
                 byte[] payload = s.payload(e);
                 try {
-                    byte[] blob = reader.decodeChecked(ref, where, payload);
-                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.codecId(), blob.length));
-                    held[0] += payload.length;
-                } catch (CorruptPackException bad) {
-                    lostHere.add(ref);
+                    Prepared copy = checkedCopy(ref, here, where, payload);
+                    if (copy == null) {
+                        if (where != null) {
+                            lostHere.add(ref);
+                        }
+                        return;
+                    }
+                    intact.add(copy);
                 } catch (UnsupportedCodecException missing) {
-                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.codecId(), where.size()));
-                    held[0] += payload.length;
+                    intact.add(new Prepared(e.hash(), payload, e.flag(), e.codecId(), here.size()));
                 }
+                salvaged.add(ref);
+                lostHere.remove(ref); // a second copy in the pack verified
+                held[0] += payload.length;
                 if (held[0] > SALVAGE_CHUNK) {
                     appender.appendMoved(intact);
                     intact.clear();
@@ -190,6 +217,36 @@ final class StoreMaintenance {
         LOG.error("{}: beyond repair ({}); moved to {} after copying its intact blobs; {} blobs lost", p, reason,
                 parts.quarantine().packPath(n), lostHere.size());
         return new ArrayList<>(lostHere);
+    }
+
+    /**
+     * @param here    the entry as the pack's header states it
+     * @param indexed where the index puts the blob, or null
+     * @return the entry to append for a payload that decodes to its blob: with the header's codec,
+     *         or, when the header's codec byte is damaged, with the one the index recorded; null
+     *         when neither decodes it
+     */
+    private Prepared checkedCopy(BlobRef ref, Location here, Location indexed, byte[] payload) {
+        try {
+            byte[] blob = reader.decodeChecked(ref, here, payload);
+            return new Prepared(ref.bytes(), payload, flagOf(here.codecId()), here.codecId(), blob.length);
+        } catch (CorruptPackException bad) {
+            if (indexed == null || indexed.codecId() == here.codecId()) {
+                return null;
+            }
+        }
+        Location recorded = new Location(here.pack(), here.offset(), here.storedSize(), indexed.size(), indexed.codecId());
+        try {
+            byte[] blob = reader.decodeChecked(ref, recorded, payload);
+            return new Prepared(ref.bytes(), payload, flagOf(indexed.codecId()), indexed.codecId(), blob.length);
+        } catch (CorruptPackException | UnsupportedCodecException stillBad) {
+            return null;
+        }
+    }
+
+    /** @return the flag of an entry written with codec {@code codecId}, as the appender writes one */
+    private static int flagOf(int codecId) {
+        return codecId == PackFormat.CODEC_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
     }
 
     /** @return the blobs the index still finds in pack {@code n} */
