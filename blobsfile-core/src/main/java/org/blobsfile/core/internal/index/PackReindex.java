@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * the changes; {@link Changes#apply} writes them, each one only if the key still has the value
  * the plan saw, with the totals adjusted in the same write.
  *
- * <p>The plan holds, for the pack, 16 bytes per verified entry (its offset and the first eight
- * bytes of its hash) and the changes themselves; the index is walked once, never held.
+ * <p>The plan holds, for the pack, 16 bytes per verified entry (its offset and a 64-bit digest of
+ * its hash) and the changes themselves; the index is walked once, never held.
  */
 public final class PackReindex {
     private static final Logger LOG = LoggerFactory.getLogger(PackReindex.class);
@@ -147,34 +147,37 @@ public final class PackReindex {
         return new Changes(pack, changes);
     }
 
-    /** The offsets of a pack's verified entries, in the ascending order a walk finds them, with a hash prefix each. */
+    /** The offsets of a pack's verified entries, in the ascending order a walk finds them, with a hash digest each. */
     private static final class Offsets {
         private long[] offsets = new long[256];
-        private long[] prefixes = new long[256];
+        private long[] digests = new long[256];
         private int count;
 
         void add(long offset, byte[] key) {
             if (count == offsets.length) {
                 offsets = Arrays.copyOf(offsets, count * 2);
-                prefixes = Arrays.copyOf(prefixes, count * 2);
+                digests = Arrays.copyOf(digests, count * 2);
             }
             offsets[count] = offset;
-            prefixes[count] = prefix(key);
+            digests[count] = digest(key);
             count++;
         }
 
         /** @return whether the walk found the entry of {@code key} at {@code offset} */
         boolean holds(long offset, byte[] key) {
             int i = Arrays.binarySearch(offsets, 0, count, offset);
-            return i >= 0 && prefixes[i] == prefix(key);
+            return i >= 0 && digests[i] == digest(key);
         }
 
-        private static long prefix(byte[] key) {
-            long p = 0;
-            for (int i = 0; i < Long.BYTES; i++) {
-                p = p << 8 | key[i] & 0xFF;
-            }
-            return p;
+        /**
+         * Folds all 32 bytes of a hash, each 8-byte word times its own odd constant: a damaged
+         * hash field that differs from the real hash in any byte gets another digest (a plain
+         * prefix would miss a flip past it).
+         */
+        private static long digest(byte[] key) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(key);
+            return b.getLong(0) * 0x9E3779B97F4A7C15L + b.getLong(8) * 0xC2B2AE3D27D4EB4FL
+                    + b.getLong(16) * 0x165667B19E3779F9L + b.getLong(24) * 0xD6E8FEB86659FD93L;
         }
     }
 }
