@@ -159,25 +159,14 @@ public final class PackReindex {
                 digests = Arrays.copyOf(digests, count * 2);
             }
             offsets[count] = offset;
-            digests[count] = digest(key);
+            digests[count] = KeyDigest.of(key);
             count++;
         }
 
         /** @return whether the walk found the entry of {@code key} at {@code offset} */
         boolean holds(long offset, byte[] key) {
             int i = Arrays.binarySearch(offsets, 0, count, offset);
-            return i >= 0 && digests[i] == digest(key);
-        }
-
-        /**
-         * Folds all 32 bytes of a hash, each 8-byte word times its own odd constant: a damaged
-         * hash field that differs from the real hash in any byte gets another digest (a plain
-         * prefix would miss a flip past it).
-         */
-        private static long digest(byte[] key) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(key);
-            return b.getLong(0) * 0x9E3779B97F4A7C15L + b.getLong(8) * 0xC2B2AE3D27D4EB4FL
-                    + b.getLong(16) * 0x165667B19E3779F9L + b.getLong(24) * 0xD6E8FEB86659FD93L;
+            return i >= 0 && digests[i] == KeyDigest.of(key);
         }
     }
 }

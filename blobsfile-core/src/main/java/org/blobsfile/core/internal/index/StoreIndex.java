@@ -196,8 +196,12 @@ public final class StoreIndex implements AutoCloseable {
                 LOG.info("building the index {} from {} packs", directory, packs);
             }
             // the closed packs only: the last one may end in a torn entry, which recovery cuts off;
-            // built beside the index, so a failure leaves the index as it was
-            swapIn(buildAside(readers, codecs, geometry, packs - 2, null));
+            // built beside an index that holds anything, so a failure leaves it as it was
+            if (isEmpty()) {
+                fill(index, readers, codecs, geometry, packs - 2);
+            } else {
+                swapIn(buildAside(readers, codecs, geometry, packs - 2, null));
+            }
             tail = recovery.recover(this, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE, false);
             counters = count();
             markComplete(tail.checkpoint(), counters);
@@ -372,13 +376,7 @@ public final class StoreIndex implements AutoCloseable {
         }
         BlobIndex fresh = provider.open(aside);
         try {
-            for (PackScanner.Result r : new IndexRebuilder(readers, codecs, geometry,
-                    Runtime.getRuntime().availableProcessors()).rebuild(fresh, lastPack)) {
-                if (r.damage() != null) {
-                    LOG.error("pack damaged at offset {}: {}; the blobs before it are indexed", r.damage().offset(),
-                            r.damage().reason());
-                }
-            }
+            fill(fresh, readers, codecs, geometry, lastPack);
             IndexMeta.Counters c = count(fresh);
             IndexBatch meta = new IndexBatch().putMeta(IndexMeta.COUNTERS, c.encode());
             if (checkpoint != null) {
@@ -396,6 +394,24 @@ public final class StoreIndex implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Writes the entries of packs {@code 0..lastPack} to {@code into}, unchecked. */
+    private static void fill(BlobIndex into, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
+                             int lastPack) throws IOException {
+        for (PackScanner.Result r : new IndexRebuilder(readers, codecs, geometry,
+                Runtime.getRuntime().availableProcessors()).rebuild(into, lastPack)) {
+            if (r.damage() != null) {
+                LOG.error("pack damaged at offset {}: {}; the blobs before it are indexed", r.damage().offset(),
+                        r.damage().reason());
+            }
+        }
+    }
+
+    /** @return whether the index holds no key and no meta value: a new one, with nothing to keep */
+    private boolean isEmpty() throws IOException {
+        return index.scan(new byte[0], 1).isEmpty() && index.getMeta(IndexMeta.CHECKPOINT) == null
+                && index.getMeta(IndexMeta.COUNTERS) == null && index.getMeta(IndexMeta.FORMAT) == null;
     }
 
     /**
