@@ -208,8 +208,25 @@ final class StoreMaintenance {
             });
         }
         appender.appendMoved(intact);
-        // blobs indexed in this pack that the scan never reached (beyond a structural break) are lost too
-        lostHere.addAll(allIndexedIn(n));
+        intact.clear();
+        held[0] = 0;
+        // blobs indexed in this pack that the scan never reached (beyond a structural break): the
+        // index's location is an offset it trusts, so a blob whose bytes verify there is copied too
+        for (BlobRef ref : allIndexedIn(n)) {
+            Prepared copy = lostHere.contains(ref) ? null : copyAtIndexedPlace(ref);
+            if (copy == null) {
+                lostHere.add(ref);
+                continue;
+            }
+            intact.add(copy);
+            held[0] += copy.payload().length;
+            if (held[0] > SALVAGE_CHUNK) {
+                appender.appendMoved(intact);
+                intact.clear();
+                held[0] = 0;
+            }
+        }
+        appender.appendMoved(intact);
         appender.forgetLost(lostHere);
         parts.quarantine().quarantine(n, reason, lostHere);
         packs.readers().forget(n);
@@ -241,6 +258,36 @@ final class StoreMaintenance {
             return new Prepared(ref.bytes(), payload, flagOf(indexed.codecId()), indexed.codecId(), blob.length);
         } catch (CorruptPackException | UnsupportedCodecException stillBad) {
             return null;
+        }
+    }
+
+    /**
+     * @return the blob's entry as found where the index puts it, when its payload there decodes to
+     *         the blob (or cannot be checked for lack of its codec); null when it does not, or
+     *         cannot be read
+     */
+    private Prepared copyAtIndexedPlace(BlobRef ref) {
+        Location where = parts.index().get(ref.bytes());
+        if (where == null || where.payloadOffset() + where.storedSize() > regularSize(where.pack())) {
+            return null;
+        }
+        byte[] payload = new byte[Math.toIntExact(where.storedSize())];
+        try {
+            packs.readers().readFully(where.pack(), where.payloadOffset(), payload, 0, payload.length);
+            return checkedCopy(ref, where, null, payload);
+        } catch (IOException | RuntimeException unreadable) {
+            if (unreadable instanceof UnsupportedCodecException) {
+                return new Prepared(ref.bytes(), payload, flagOf(where.codecId()), where.codecId(), where.size());
+            }
+            return null;
+        }
+    }
+
+    private long regularSize(int pack) {
+        try {
+            return PackFormat.regularFileSize(packs.readers().path(pack));
+        } catch (IOException e) {
+            return 0;
         }
     }
 

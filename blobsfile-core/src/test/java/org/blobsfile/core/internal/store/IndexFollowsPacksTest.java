@@ -253,6 +253,50 @@ class IndexFollowsPacksTest {
         }
     }
 
+    @Test
+    void quarantineCopiesTheIndexedBlobsPastADamagedHeaderFromWhereTheIndexPutsThem() throws Exception {
+        Random rnd = new Random(SEED.seed(29));
+        Path dir = tmp.resolve("q");
+        Map<BlobRef, byte[]> all = sealedStore(dir, rnd, "none", 60);
+        Path pack0 = dir.resolve("blobs-00000");
+        List<PackScanner.Entry> es = entries(pack0);
+        long shard = PackGeometry.of(PACK).shardSize();
+        // a size field that sends the walk past the data area, and payload damage in two other
+        // shards: three damaged shards, beyond what parity rebuilds
+        PackScanner.Entry sized = es.get(es.size() / 2);
+        try (FileChannel ch = FileChannel.open(pack0, StandardOpenOption.WRITE)) {
+            PositionalIo.writeFully(ch, sized.offset() + EntryHeader.SIZE + 3, ByteBuffer.wrap(new byte[] {0x40}));
+        }
+        int sizedShard = (int) (sized.offset() / shard);
+        List<BlobRef> smashed = new ArrayList<>();
+        try (FileChannel ch = FileChannel.open(pack0, StandardOpenOption.WRITE)) {
+            for (int s : new int[] {(sizedShard + 3) % 10, (sizedShard + 6) % 10}) {
+                long at = s * shard + shard / 2;
+                PositionalIo.writeFully(ch, at, ByteBuffer.wrap(new byte[] {9, 9, 9, 9}));
+                for (PackScanner.Entry e : es) {
+                    if (e.offset() <= at + 4 && at < e.end()) {
+                        smashed.add(BlobRef.of(e.hash()));
+                    }
+                }
+            }
+        }
+        try (BlobStore store = BlobStore.builder(dir).open()) {
+            RepairReport r = store.repair();
+            assertThat(r.quarantined()).hasSize(1);
+            assertThat(r.lost()).as("only the blobs whose bytes were hit").isSubsetOf(smashed);
+            for (Map.Entry<BlobRef, byte[]> e : all.entrySet()) {
+                if (!smashed.contains(e.getKey())) {
+                    assertThat(store.get(e.getKey())).as("blob %s", e.getKey()).isEqualTo(e.getValue());
+                }
+            }
+            assertThat(store.get(BlobRef.of(sized.hash()))).as("the entry whose size field was hit")
+                    .isEqualTo(all.get(BlobRef.of(sized.hash())));
+            VerifyReport v = store.verify();
+            assertThat(v.isClean()).as("%s %s", v.damage(), v.index()).isTrue();
+            assertThat(store.stats().blobs()).isEqualTo(all.size() - r.lost().size());
+        }
+    }
+
     /** The RocksDB index, whose writes fail while {@link #failing} is set, in an index being rebuilt only. */
     static final class FailingRebuilds implements IndexProvider {
         volatile boolean failing;
@@ -352,35 +396,38 @@ class IndexFollowsPacksTest {
 
     /**
      * Random stores, random damage to a sealed pack (header fields or byte runs in one or two
-     * shards), an index rebuilt over the damage or not, then repair: the index must equal a
-     * rebuild from the packs, and every blob that verifies in the packs must be readable.
+     * shards, or in three, beyond repair), an index rebuilt over the damage, lost, or kept, then
+     * repair: the index must equal a rebuild from the packs, every blob it lists must read, and
+     * every blob the store knew either reads or is reported lost.
      */
     @Test
     void afterRandomDamageAndRepairTheIndexEqualsARebuildAndEveryVerifiedBlobReads() throws Exception {
         Random rnd = SEED.random();
-        int cases = Cases.scaled(6);
+        int cases = Cases.scaled(8);
         for (int c = 0; c < cases; c++) {
             Path dir = tmp.resolve("g" + c);
             String codec = rnd.nextBoolean() ? "snappy" : "none";
             Map<BlobRef, byte[]> all = sealedStore(dir, rnd, codec, 20 + rnd.nextInt(60));
             List<BlobInfo> truth = listing(dir);
-            int sealed = (int) truth.stream().mapToInt(BlobInfo::pack).max().orElseThrow();
+            int sealed = truth.stream().mapToInt(BlobInfo::pack).max().orElseThrow();
             int n = rnd.nextInt(sealed); // the last pack with blobs may be the active one
             Path pack = dir.resolve(PackFormat.fileName(n));
             List<PackScanner.Entry> es = entries(pack);
+            int kind = rnd.nextInt(5);
             String what;
-            if (rnd.nextBoolean()) {
+            if (kind < 2) {
                 Field f = Field.values()[rnd.nextInt(Field.values().length)];
                 PackScanner.Entry e = es.get(rnd.nextInt(es.size()));
                 damage(pack, e, f, rnd);
                 what = f + " of the entry at " + e.offset();
             } else {
                 long shard = PackGeometry.of(PACK).shardSize();
-                int shards = 1 + rnd.nextInt(2);
+                int shards = kind == 4 ? 3 : 1 + rnd.nextInt(2);
                 StringBuilder sb = new StringBuilder("runs in shards");
                 try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+                    int s = rnd.nextInt(10);
                     for (int k = 0; k < shards; k++) {
-                        int s = rnd.nextInt(10);
+                        s = kind == 4 ? (s + 3) % 10 : rnd.nextInt(10); // beyond repair: three distinct shards
                         long at = s * shard + rnd.nextInt((int) shard - 64);
                         PositionalIo.writeFully(ch, at, ByteBuffer.wrap(random(rnd, 1 + rnd.nextInt(48))));
                         sb.append(' ').append(s).append('@').append(at);
@@ -388,22 +435,49 @@ class IndexFollowsPacksTest {
                 }
                 what = sb.toString();
             }
+            int index = rnd.nextInt(3);
+            if (index == 2) {
+                deleteRecursively(dir.resolve("index-rocksdb"));
+                what += ", index deleted";
+            }
             try (BlobStore store = BlobStore.builder(dir).open()) {
-                if (rnd.nextBoolean()) {
+                if (index == 1) {
                     store.rebuildIndex();
+                    what += ", index rebuilt over the damage";
                 }
+                String at = "case " + c + ": pack " + n + ", " + what;
+                List<BlobInfo> known = store.enumerate().toList();
                 RepairReport r = store.repair();
-                assertThat(r.quarantined()).as("case %d: pack %d, %s", c, n, what).isEmpty();
-                List<BlobInfo> now = store.enumerate().toList();
-                store.rebuildIndex();
-                List<BlobInfo> rebuilt = store.enumerate().toList();
-                assertThat(now).as("case %d: pack %d, %s: the index after repair against a rebuild", c, n, what)
-                        .containsExactlyElementsOf(rebuilt);
-                assertThat(now).as("case %d: pack %d, %s", c, n, what).containsExactlyElementsOf(truth);
-                for (BlobInfo b : truth) {
-                    assertThat(store.get(b.ref())).isEqualTo(all.get(b.ref()));
+                if (kind != 4) {
+                    assertThat(r.quarantined()).as(at).isEmpty();
                 }
-                assertThat(store.verify().isClean()).as("case %d: pack %d, %s", c, n, what).isTrue();
+                List<BlobInfo> now = store.enumerate().toList();
+                assertThat(store.verify().isClean()).as(at).isTrue();
+                assertThat(store.stats().blobs()).as(at).isEqualTo(now.size());
+                store.rebuildIndex();
+                assertThat(now).as("%s: the index after repair against a rebuild", at)
+                        .containsExactlyElementsOf(store.enumerate().toList());
+                for (BlobInfo b : now) {
+                    assertThat(store.get(b.ref())).as(at).isEqualTo(all.get(b.ref()));
+                }
+                if (r.quarantined().isEmpty()) {
+                    assertThat(now).as(at).containsExactlyElementsOf(truth);
+                } else {
+                    // the blobs the store knew; those a damaged header hid from an index built over
+                    // the damage are found again only once the pack walk resynchronises after it
+                    for (BlobInfo b : known) {
+                        assertThat(store.exists(b.ref()) || r.lost().contains(b.ref()))
+                                .as("%s: blob %s neither reads nor is reported lost", at, b.ref()).isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
             }
         }
     }
