@@ -169,7 +169,7 @@ final class DemoCommand implements Callable<Integer> {
                 clean = store.verify(meter);
             }
             say("  " + Reports.summary(clean));
-            expect(clean.isClean(), "the new store has damage: " + (clean.isClean() ? "" : clean.damage().get(0)));
+            expect(clean.isClean(), "the new store has damage: " + (clean.isClean() ? "" : Reports.lines(clean).get(0)));
 
             sealed = store.sealedPacks();
             Path pack = sealed.isEmpty() ? dir.resolve("blobs-00000") : sealed.get(0);
@@ -298,7 +298,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             say("  " + Reports.summary(after));
             expect(after.isClean(), "the repaired copy still has damage: "
-                    + (after.isClean() ? "" : after.damage().get(0)));
+                    + (after.isClean() ? "" : Reports.lines(after).get(0)));
             for (Map.Entry<String, BlobRef> e : refs.entrySet()) {
                 expect(Arrays.equals(store.get(e.getValue()), byName.get(e.getKey()).data),
                         "blob " + e.getValue() + " differs after the repair");

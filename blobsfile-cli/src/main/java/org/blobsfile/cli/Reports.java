@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.Damage;
+import org.blobsfile.api.IndexFinding;
 import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.VerifyReport;
 
@@ -48,18 +49,66 @@ final class Reports {
     }
 
     /**
+     * @param f a difference between the index and the packs
+     * @return {@code index PACK offset N blob HASH: WHAT}, one line
+     */
+    static String line(IndexFinding f) {
+        return String.format(Locale.ROOT, "index  %s  offset %d  blob %s  %s: %s", f.pack().getFileName(), f.offset(),
+                f.blob().hex(), f.kind() == IndexFinding.Kind.MISSING ? "missing" : "stale", f.what());
+    }
+
+    /** @return a difference between the index and the packs as a JSON object */
+    static Json json(IndexFinding f) {
+        return new Json()
+                .put("kind", f.kind().name().toLowerCase(Locale.ROOT))
+                .put("pack", f.pack().getFileName().toString())
+                .put("path", f.pack().toAbsolutePath().toString())
+                .put("offset", f.offset())
+                .put("blob", f.blob().hex())
+                .put("what", f.what());
+    }
+
+    /**
+     * @param r what verify found
+     * @return the lines of {@code verify} before its summary: damage, index differences, warnings
+     */
+    static List<String> lines(VerifyReport r) {
+        List<String> out = new ArrayList<>();
+        for (Damage d : r.damage()) {
+            out.add(line(d));
+        }
+        for (IndexFinding f : r.index()) {
+            out.add(line(f));
+        }
+        for (String w : r.warnings()) {
+            out.add("warning  " + w);
+        }
+        return out;
+    }
+
+    /**
      * @param r what verify found
      * @return the closing line of {@code verify}
      */
     static String summary(VerifyReport r) {
         String head = String.format(Locale.ROOT, "verified %d packs (%s), %d blobs: ", r.packs(), Sizes.human(r.bytesRead()),
                 r.blobs());
+        String warned = r.warnings().isEmpty() ? ""
+                : " (" + r.warnings().size() + (r.warnings().size() == 1 ? " warning)" : " warnings)");
         if (r.isClean()) {
-            return head + "clean";
+            return head + "clean" + warned;
         }
-        return head + r.damage().size() + (r.damage().size() == 1 ? " problem" : " problems") + " in "
-                + packs(r.damage()) + (packs(r.damage()) == 1 ? " pack" : " packs")
-                + "; run 'blobsfile repair' to repair sealed packs from their parity";
+        List<String> parts = new ArrayList<>();
+        if (!r.damage().isEmpty()) {
+            parts.add(r.damage().size() + (r.damage().size() == 1 ? " problem" : " problems") + " in "
+                    + packs(r.damage()) + (packs(r.damage()) == 1 ? " pack" : " packs")
+                    + "; run 'blobsfile repair' to repair sealed packs from their parity");
+        }
+        if (!r.index().isEmpty()) {
+            parts.add("the index differs from the packs in " + r.index().size()
+                    + (r.index().size() == 1 ? " blob" : " blobs") + "; run 'blobsfile reindex' to rebuild it from the packs");
+        }
+        return head + String.join("; ", parts) + warned;
     }
 
     /** @return a verify report as one JSON object */
@@ -71,7 +120,17 @@ final class Reports {
                 .put("bytes_read", r.bytesRead())
                 .put("blobs", r.blobs())
                 .put("damage", json(r.damage()))
+                .put("index", indexJson(r.index()))
+                .put("warnings", r.warnings())
                 .toString();
+    }
+
+    private static List<Json> indexJson(List<IndexFinding> findings) {
+        List<Json> out = new ArrayList<>();
+        for (IndexFinding f : findings) {
+            out.add(json(f));
+        }
+        return out;
     }
 
     /**

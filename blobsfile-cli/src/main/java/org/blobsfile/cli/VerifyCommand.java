@@ -2,7 +2,6 @@ package org.blobsfile.cli;
 
 import java.util.concurrent.Callable;
 import org.blobsfile.api.BlobStore;
-import org.blobsfile.api.Damage;
 import org.blobsfile.api.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +12,9 @@ import picocli.CommandLine.ParentCommand;
         header = "Check every byte of every pack.",
         description = {"Reads every pack: the header, every blob's hash, EOF entries and padding, and the",
                 "parity of sealed packs. Prints one line per problem (pack, offset, shard, blob, what)",
-                "and a summary. Exit code 0 when the store is clean, 3 when damage was found."})
+                "and a summary. Also compares the index with the packs: a blob the index misses or places",
+                "where its pack does not hold it is reported (run reindex). Notes that are not damage are",
+                "printed as warnings. Exit code 0 when the store is clean, 3 when damage was found."})
 final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     private BlobsFileCommand cli;
@@ -31,8 +32,8 @@ final class VerifyCommand implements Callable<Integer> {
             if (json) {
                 cli.println(Reports.json(store.directory(), report));
             } else {
-                for (Damage d : report.damage()) {
-                    cli.println(Reports.line(d));
+                for (String line : Reports.lines(report)) {
+                    cli.println(line);
                 }
                 cli.println(Reports.summary(report));
             }

@@ -116,6 +116,52 @@ class MaintenanceCliTest {
     }
 
     @Test
+    void verifyReportsAnIndexThatDiffersFromThePacksExitsThreeAndReindexClearsIt() throws IOException {
+        fill();
+        // another store's blobs-00000: a valid sealed pack, but not the one the index describes
+        Path other = tmp.resolve("other");
+        Random rnd = new Random(SEED.seed(43));
+        try (BlobStore s = BlobStore.builder(other).maxPackSize(PACK).open()) {
+            for (int i = 0; i < 16; i++) {
+                byte[] b = new byte[8_000 + i];
+                rnd.nextBytes(b);
+                s.put(b);
+            }
+        }
+        Files.copy(other.resolve("blobs-00000"), store().resolve("blobs-00000"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> inOther = new ArrayList<>();
+        for (PackInspector.Entry e : PackInspector.inspect(store().resolve("blobs-00000")).entries()) {
+            if (e.kind().equals("blob")) {
+                inOther.add(e.hash());
+            }
+        }
+
+        Cli.Result text = Cli.in(store()).run("verify");
+        assertThat(text.code()).as(text.toString()).isEqualTo(3);
+        assertThat(text.lines()).anyMatch(l -> l.startsWith("index  blobs-00000  offset ") && l.contains("missing"));
+        assertThat(text.lines()).anyMatch(l -> l.startsWith("index  blobs-00000  offset ") && l.contains("stale"));
+        assertThat(text.lines().get(text.lines().size() - 1)).contains("the index differs from the packs")
+                .contains("run 'blobsfile reindex'").doesNotContain("repair");
+
+        Cli.Result json = Cli.in(store()).run("verify", "--json");
+        assertThat(json.code()).isEqualTo(3);
+        Map<String, Object> r = MiniJson.object(json.out());
+        assertThat(r).containsEntry("clean", false).containsEntry("damage", List.of()).containsEntry("warnings", List.of());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> index = (List<Map<String, Object>>) r.get("index");
+        assertThat(index).filteredOn(f -> "missing".equals(f.get("kind"))).extracting(f -> (String) f.get("blob"))
+                .containsExactlyInAnyOrderElementsOf(inOther);
+        assertThat(index).filteredOn(f -> "stale".equals(f.get("kind"))).isNotEmpty()
+                .allMatch(f -> "blobs-00000".equals(f.get("pack")) && (Long) f.get("offset") >= 64);
+
+        assertThat(Cli.in(store()).run("reindex").code()).isZero();
+        Cli.Result after = Cli.in(store()).run("verify");
+        assertThat(after.code()).as(after.toString()).isZero();
+        assertThat(Cli.in(store()).run("get", inOther.get(0)).code()).isZero();
+    }
+
+    @Test
     void repairFixesOneDamagedShardAndExitsZero() throws IOException {
         List<byte[]> blobs = fill();
         Hit hit = payloadByteIn(4);

@@ -58,6 +58,14 @@ public final class IndexMeta {
         }
 
         /**
+         * @param l where a blob counted here is
+         * @return these totals without that blob
+         */
+        public Counters minus(Location l) {
+            return new Counters(blobs - 1, bytes - Math.max(0, l.size()), storedBytes - l.storedSize());
+        }
+
+        /**
          * @param o totals over other blobs, none of them counted here
          * @return the totals over both
          */

@@ -39,6 +39,10 @@ public final class StoreIndex implements AutoCloseable {
 
     /** What follows the index's directory name in the name of an index moved aside, before a number. */
     public static final String UNREADABLE = ".unreadable-";
+    /** What follows the index's directory name in the name of the index a rebuild fills beside it. */
+    public static final String REBUILDING = ".rebuilding";
+    /** What follows the index's directory name in the name of the index a rebuild is replacing. */
+    public static final String REPLACED = ".replaced";
 
     private final IndexProvider provider;
     private final Path directory;
@@ -46,8 +50,8 @@ public final class StoreIndex implements AutoCloseable {
     private final boolean readOnly;
     private volatile BlobIndex index;
     /**
-     * Held for writing while {@link #rebuild} runs, since a lookup meanwhile would meet a closed
-     * or half-filled index. Lookups read optimistically, which costs no write to shared memory,
+     * Held for writing while a rebuilt index takes the place of the old one, since a lookup
+     * meanwhile would meet a closed index. Lookups read optimistically, which costs no write to shared memory,
      * and only when a rebuild began during one do they wait for it and look again.
      */
     private final StampedLock rebuilding = new StampedLock();
@@ -94,6 +98,7 @@ public final class StoreIndex implements AutoCloseable {
      */
     public static StoreIndex open(IndexProvider provider, Path storeDir) throws IOException {
         Path d = storeDir.resolve("index-" + provider.name());
+        settleRebuild(provider, d);
         if (Files.isSymbolicLink(d) || (Files.exists(d, LinkOption.NOFOLLOW_LINKS)
                 && !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS))) {
             moveAside(provider, d, Files.isSymbolicLink(d) ? "is a symbolic link" : "is not a directory");
@@ -173,6 +178,30 @@ public final class StoreIndex implements AutoCloseable {
     }
 
     /**
+     * Finishes what a rebuild interrupted by a crash left: an index half built beside the index
+     * is thrown away, and the index a rebuild was replacing goes back in place when the new one
+     * never got there, else it is thrown away too. So a crash mid-rebuild leaves the index it
+     * found, or the complete new one.
+     */
+    private static void settleRebuild(IndexProvider provider, Path d) throws IOException {
+        Path rebuilding = d.resolveSibling(d.getFileName() + REBUILDING);
+        Path replaced = d.resolveSibling(d.getFileName() + REPLACED);
+        if (Files.exists(replaced, LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(d, LinkOption.NOFOLLOW_LINKS)) {
+                provider.destroy(replaced);
+            } else {
+                Files.move(replaced, d);
+                Fsync.directory(d.getParent());
+                LOG.warn("index {}: a rebuild was interrupted as it replaced the index; the previous index is back", d);
+            }
+        }
+        if (Files.exists(rebuilding, LinkOption.NOFOLLOW_LINKS)) {
+            provider.destroy(rebuilding);
+            LOG.info("index {}: threw away the unfinished rebuild {}", d, rebuilding.getFileName());
+        }
+    }
+
+    /**
      * Renames an index path the store cannot use to the first free
      * {@code index-<name>.unreadable-<n>} beside it, so no byte of it is lost, and logs one WARN
      * saying where it went. Only when the rename fails is the path destroyed, as the one way left
@@ -225,8 +254,18 @@ public final class StoreIndex implements AutoCloseable {
             if (packs > 0) {
                 LOG.info("building the index {} from {} packs{}", directory, packs, readOnly ? " in memory" : "");
             }
-            // the closed packs only: the last one may end in a torn entry, which recovery cuts off
-            fill(readers, codecs, geometry, packs - 2);
+            // the closed packs only: the last one may end in a torn entry, which recovery cuts off;
+            // built beside an index that holds anything, so a failure leaves it as it was; a
+            // read-only store leaves the one on disk as it is and builds one in memory
+            if (readOnly) {
+                index.close();
+                index = new MemoryIndex();
+                fill(index, readers, codecs, geometry, packs - 2);
+            } else if (isEmpty()) {
+                fill(index, readers, codecs, geometry, packs - 2);
+            } else {
+                swapIn(buildAside(readers, codecs, geometry, packs - 2, null));
+            }
             tail = recovery.recover(this, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE);
             counters = count();
             markComplete(tail.checkpoint(), counters);
@@ -366,7 +405,9 @@ public final class StoreIndex implements AutoCloseable {
     }
 
     /**
-     * Empties the index and fills it from packs {@code 0..lastPack}. Lookups wait for it.
+     * Builds a new index of packs {@code 0..lastPack} beside this one, then puts it in this one's
+     * place. Lookups go on in the old index while the new one fills, and wait only for the swap;
+     * a failure before the new index is complete leaves the old one in use, untouched, and throws.
      *
      * @param readers    read channels on the packs
      * @param codecs     to learn the lengths of compressed blobs
@@ -374,29 +415,61 @@ public final class StoreIndex implements AutoCloseable {
      * @param lastPack   the last pack to index
      * @param checkpoint where the packs end, recorded as the recovery checkpoint
      * @return the totals over the rebuilt index
-     * @throws IOException when a pack cannot be read or the index cannot be written
+     * @throws IOException when a pack cannot be read or the new index cannot be written
      */
     public IndexMeta.Counters rebuild(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
                                IndexMeta.Checkpoint checkpoint) throws IOException {
-        long write = rebuilding.writeLock();
+        long t0 = System.nanoTime();
+        Built built = buildAside(readers, codecs, geometry, lastPack, checkpoint);
+        swapIn(built);
+        totals = built.counters();
+        LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, built.counters().blobs(),
+                (System.nanoTime() - t0) / 1_000_000);
+        return built.counters();
+    }
+
+    /** An index filled beside the index, closed, with its totals. */
+    private record Built(Path directory, IndexMeta.Counters counters) {
+    }
+
+    /**
+     * Fills a new index in {@code index-<name>.rebuilding} with the entries of packs
+     * {@code 0..lastPack} and closes it; with a checkpoint it is also marked complete. A failure
+     * throws the half-built index away.
+     */
+    private Built buildAside(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
+                             IndexMeta.Checkpoint checkpoint) throws IOException {
+        Path aside = directory.resolveSibling(directory.getFileName() + REBUILDING);
+        if (Files.exists(aside, LinkOption.NOFOLLOW_LINKS)) {
+            provider.destroy(aside);
+        }
+        BlobIndex fresh = provider.open(aside);
         try {
-            long t0 = System.nanoTime();
-            fill(readers, codecs, geometry, lastPack);
-            IndexMeta.Counters c = count();
-            markComplete(checkpoint, c);
-            LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, c.blobs(),
-                    (System.nanoTime() - t0) / 1_000_000);
-            return c;
-        } finally {
-            rebuilding.unlockWrite(write);
+            fill(fresh, readers, codecs, geometry, lastPack);
+            IndexMeta.Counters c = count(fresh);
+            IndexBatch meta = new IndexBatch().putMeta(IndexMeta.COUNTERS, c.encode());
+            if (checkpoint != null) {
+                meta.putMeta(IndexMeta.FORMAT, IndexMeta.formatValue()).putMeta(IndexMeta.CHECKPOINT, checkpoint.encode());
+            }
+            fresh.write(meta);
+            fresh.close();
+            return new Built(aside, c);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                fresh.discard();
+                provider.destroy(aside);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
     }
 
-    /** Empties the index and writes the entries of packs {@code 0..lastPack} to it, unchecked. */
-    private void fill(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack) throws IOException {
-        reset();
+    /** Writes the entries of packs {@code 0..lastPack} to {@code into}, unchecked. */
+    private static void fill(BlobIndex into, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
+                             int lastPack) throws IOException {
         List<PackScanner.Result> results = new IndexRebuilder(readers, codecs, geometry,
-                Runtime.getRuntime().availableProcessors()).rebuild(index, lastPack);
+                Runtime.getRuntime().availableProcessors()).rebuild(into, lastPack);
         for (int n = 0; n < results.size(); n++) {
             PackScanner.Result r = results.get(n);
             if (r.damage() == null) {
@@ -413,16 +486,53 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
-    /** Throws every key away; a read-only index is left as it is on disk and replaced by one in memory. */
-    private void reset() throws IOException {
-        if (readOnly) {
+    /** @return whether the index holds no key and no meta value: a new one, with nothing to keep */
+    private boolean isEmpty() throws IOException {
+        return index.scan(new byte[0], 1).isEmpty() && index.getMeta(IndexMeta.CHECKPOINT) == null
+                && index.getMeta(IndexMeta.COUNTERS) == null && index.getMeta(IndexMeta.FORMAT) == null;
+    }
+
+    /**
+     * Puts a built index in this one's place: the old directory is renamed to
+     * {@code index-<name>.replaced}, the new one takes its name, the store directory is forced,
+     * and only then is the old index deleted. Lookups wait for the swap. When a rename fails the
+     * old index is put back and opened again; a crash in between is settled at the next open.
+     */
+    private void swapIn(Built built) throws IOException {
+        Path replaced = directory.resolveSibling(directory.getFileName() + REPLACED);
+        long write = rebuilding.writeLock();
+        try {
             index.close();
-            index = new MemoryIndex();
-            return;
+            if (Files.exists(replaced, LinkOption.NOFOLLOW_LINKS)) {
+                provider.destroy(replaced);
+            }
+            boolean movedOld = false;
+            try {
+                if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.move(directory, replaced);
+                    movedOld = true;
+                }
+                Files.move(built.directory(), directory);
+            } catch (IOException e) {
+                if (movedOld) {
+                    Files.move(replaced, directory);
+                }
+                index = provider.open(directory);
+                try {
+                    provider.destroy(built.directory());
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
+            Fsync.directory(directory.getParent());
+            index = provider.open(directory);
+        } finally {
+            rebuilding.unlockWrite(write);
         }
-        index.discard();
-        provider.destroy(directory);
-        index = provider.open(directory);
+        if (Files.exists(replaced, LinkOption.NOFOLLOW_LINKS)) {
+            provider.destroy(replaced);
+        }
     }
 
     /** Records that the index holds every entry up to {@code checkpoint}. */
@@ -437,12 +547,16 @@ public final class StoreIndex implements AutoCloseable {
      * of the whole index on one core.
      */
     IndexMeta.Counters count() throws IOException {
+        return count(index);
+    }
+
+    private static IndexMeta.Counters count(BlobIndex of) throws IOException {
         try {
             return IntStream.range(0, 256).parallel()
                     .mapToObj(first -> {
                         IndexMeta.Counters[] c = {IndexMeta.Counters.ZERO};
                         try {
-                            forEach(new byte[] {(byte) first}, (key, location) -> c[0] = c[0].plus(location));
+                            forEach(of, new byte[] {(byte) first}, (key, location) -> c[0] = c[0].plus(location));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -461,8 +575,9 @@ public final class StoreIndex implements AutoCloseable {
          *
          * @param key      a blob's hash
          * @param location where the blob is
+         * @throws IOException what the visitor's own reads threw; it ends the walk
          */
-        void visit(byte[] key, Location location);
+        void visit(byte[] key, Location location) throws IOException;
     }
 
     /**
@@ -483,14 +598,14 @@ public final class StoreIndex implements AutoCloseable {
      * @throws IOException when the index cannot be read
      */
     public void forEach(RecordVisitor visitor) throws IOException {
-        forEach(new byte[0], visitor);
+        forEach(index, new byte[0], visitor);
     }
 
-    /** Walks the keys that start with {@code prefix} in order, a page at a time. */
-    private void forEach(byte[] prefix, RecordVisitor visitor) throws IOException {
+    /** Walks the keys of {@code of} that start with {@code prefix} in order, a page at a time. */
+    private static void forEach(BlobIndex of, byte[] prefix, RecordVisitor visitor) throws IOException {
         byte[] from = prefix;
         while (true) {
-            List<IndexRecord> page = prefix.length == 0 ? index.scan(from, PAGE) : index.scanPrefix(prefix, from, PAGE);
+            List<IndexRecord> page = prefix.length == 0 ? of.scan(from, PAGE) : of.scanPrefix(prefix, from, PAGE);
             for (IndexRecord r : page) {
                 visitor.visit(r.key(), Location.decode(r.value()));
             }

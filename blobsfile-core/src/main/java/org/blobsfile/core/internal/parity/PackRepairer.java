@@ -94,6 +94,18 @@ public final class PackRepairer {
         if (!check.sealed() || ev == null) {
             return unrecoverable("the pack is not sealed: it has no parity to repair from", damaged);
         }
+        if (ev.dataVerified() && ev.damagedParity() == 0 && !ev.parityConsistent() && ev.lengthOk()) {
+            // both parity entries hash right, so the parity is as sealed, yet it disagrees with a
+            // data area whose every checked byte verifies: the damage is in bytes no check reads
+            // (an entry whose codec byte now names a missing codec). Recomputing the parity would
+            // seal that damage in; a data shard rebuilt from the parity that makes every entry
+            // verify undoes it.
+            for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
+                if (attempt(pack, 1 << i, progress)) {
+                    return repaired(1 << i, "rebuilt shard " + i + ", which disagreed with the intact parity");
+                }
+            }
+        }
         if (ev.dataVerified()) {
             int rebuilt = ev.damagedParity() != 0 ? ev.damagedParity() << PackFormat.DATA_SHARDS
                     : ((1 << PackFormat.PARITY_SHARDS) - 1) << PackFormat.DATA_SHARDS;

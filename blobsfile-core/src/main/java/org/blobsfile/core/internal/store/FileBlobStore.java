@@ -50,6 +50,7 @@ final class FileBlobStore implements BlobStore {
     private final PackAppender appender;
     private final BlobReader reader;
     private final StoreMaintenance maintenance;
+    private final PackRepairs repairs;
 
     /** Held shared by every call, exclusively by close: close waits for calls in flight. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -67,7 +68,7 @@ final class FileBlobStore implements BlobStore {
         this.appender = new PackAppender(packs, parts,
                 options.readOnly() ? org.blobsfile.api.Durability.NONE : options.durability(), o.writer(), o.nextPack(),
                 options.readOnly() ? o.activeEnd() : -1);
-        PackRepairs repairs = new PackRepairs(packs, parts, !options.readOnly());
+        this.repairs = new PackRepairs(packs, parts, appender, !options.readOnly());
         this.reader = new BlobReader(packs, parts, appender, repairs);
         this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
         this.found = o.found();
@@ -118,7 +119,7 @@ final class FileBlobStore implements BlobStore {
             // a read-only store never made the marker, and one left by a crashed writer is not its to remove
             AutoCloseable clean = options.readOnly() ? null
                     : () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
-            AutoCloseable[] closing = {parts.sealing(), appender, parts.index(), packs.readers(), clean, lock};
+            AutoCloseable[] closing = {parts.sealing(), repairs, appender, parts.index(), packs.readers(), clean, lock};
             for (AutoCloseable c : closing) {
                 try {
                     if (c != null) {

@@ -11,8 +11,10 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.index.PackReindex;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
@@ -239,7 +241,11 @@ final class PackAppender implements AutoCloseable {
 
     // ---- maintenance (inside exclusively) ----------------------------------------------------
 
-    /** Appends entries copied from a damaged pack, replacing their index records; the totals stay. */
+    /**
+     * Appends entries copied from a damaged pack, replacing their index records. A blob the
+     * index had is moved, and counts once still; one it did not have (the index had lost it) is
+     * added to the totals.
+     */
     void appendMoved(List<Prepared> items) throws IOException {
         assert writeLock.isHeldByCurrentThread();
         if (items.isEmpty()) {
@@ -251,11 +257,31 @@ final class PackAppender implements AutoCloseable {
         }
         run.finish();
         IndexBatch batch = run.batch();
+        IndexMeta.Counters c = appendedCounters;
+        Set<BlobRef> counted = new HashSet<>();
+        List<IndexRecord> puts = batch.puts();
+        for (int i = puts.size() - 1; i >= 0; i--) {
+            IndexRecord r = puts.get(i);
+            if (!counted.add(BlobRef.of(r.key()))) {
+                continue; // copied twice: the index keeps the last copy, counted once
+            }
+            Location before = parts.index().get(r.key());
+            if (before != null) {
+                c = c.minus(before);
+            }
+            c = c.plus(Location.decode(r.value()));
+        }
         writer.writeReserved();
         writer.force();
         parts.meters().forces.increment();
-        // the same blobs, moved: the totals stay
-        parts.index().commit(batch, new IndexMeta.Checkpoint(writer.number(), writer.end()), appendedCounters);
+        parts.index().commit(batch, new IndexMeta.Checkpoint(writer.number(), writer.end()), c);
+        appendedCounters = c;
+    }
+
+    /** Writes index changes that make the index follow a pack again, and takes the totals they leave. */
+    void rederived(PackReindex.Changes changes) throws IOException {
+        assert writeLock.isHeldByCurrentThread();
+        appendedCounters = changes.apply(parts.index(), appendedCounters);
     }
 
     /** Drops lost blobs from the index and from the totals. */

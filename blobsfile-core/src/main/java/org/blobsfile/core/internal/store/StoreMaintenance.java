@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,11 +15,13 @@ import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.Damage;
+import org.blobsfile.api.IndexFinding;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.VerifyReport;
+import org.blobsfile.core.internal.index.IndexAudit;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.LostAndFound;
@@ -55,36 +58,50 @@ final class StoreMaintenance {
         this.repairs = repairs;
     }
 
-    /** Checks every pack as it is now, the active one up to its appended end. */
+    /**
+     * Checks every pack as it is now, the active one up to its appended end, and compares the
+     * index with what the packs hold verified.
+     */
     VerifyReport verify(Progress progress) throws IOException {
         parts.sealing().awaitIdle(); // a pack half-way through its seal is not damaged, just busy
         PackAppender.Extent extent = appender.extent();
         long[] lengths = extent.lengths(packs.readers());
         PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
+        IndexAudit audit = new IndexAudit(parts.index(), packs.readers(), packs.codecs(), packs.geometry(),
+                hash -> appender.storedTicket(hash) != PackAppender.NOT_STORED);
         List<Damage> damage = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         long read = 0;
         long blobs = 0;
-        int unprotected = 0;
         LongConsumer tick = ticker(progress, lengths);
         for (int n = 0; n < lengths.length; n++) {
             PackVerifier.PackCheck c = check(verifier, n, lengths[n], extent.active(), tick);
             damage.addAll(c.damage());
             if (c.isClean() && parts.sealing().isUnprotected(n)) {
-                // VerifyReport has no place for notes: a full pack without EOF entry is valid v1, not damage
-                unprotected++;
-                LOG.warn("{}: closed without EOF entry (filled to the last byte by another v1 writer): no parity,"
-                        + " unprotected", packs.readers().path(n));
+                // a full pack without EOF entry is valid v1, not damage
+                warnings.add(packs.readers().path(n).getFileName() + ": closed without EOF entry (filled to the last"
+                        + " byte by another v1 writer): no parity, unprotected");
             }
+            audit.pack(n, lengths[n], c.isClean());
             read += c.bytesRead();
             blobs += c.blobs();
+        }
+        List<IndexFinding> index = audit.finish();
+        if (audit.differences() > index.size()) {
+            warnings.add((audit.differences() - index.size()) + " more differences between the index and the packs"
+                    + " are not listed");
         }
         if (!damage.isEmpty()) {
             LOG.warn("verify of {} found {} problems; the first: {}", packs.dir(), damage.size(), damage.get(0));
         }
-        if (unprotected > 0) {
-            LOG.warn("verify of {}: {} closed packs have no parity (unprotected, not damaged)", packs.dir(), unprotected);
+        if (!index.isEmpty()) {
+            LOG.warn("verify of {}: the index differs from the packs in {} blobs; the first: {}", packs.dir(),
+                    audit.differences(), index.get(0));
         }
-        return new VerifyReport(lengths.length, read, blobs, damage);
+        for (String w : warnings) {
+            LOG.warn("verify of {}: {}", packs.dir(), w);
+        }
+        return new VerifyReport(lengths.length, read, blobs, damage, index, warnings);
     }
 
     /** Checks every pack with puts held back, and repairs or quarantines each damaged one. */
@@ -170,10 +187,12 @@ final class StoreMaintenance {
     }
 
     /**
-     * Copies every intact blob of pack {@code n} that no other pack holds into the active pack,
-     * then moves the pack to quarantine. The pack is walked by hash, resynchronising after
-     * damage, so a damaged header hides neither the entries after it nor its own blob when the
-     * payload still verifies. Runs inside {@link PackAppender#exclusively}.
+     * Copies every intact blob of pack {@code n} into the active pack, unless the index has it in
+     * another pack, then moves the pack to quarantine. A blob is taken from wherever the walk
+     * finds its entry verified, not only where the index puts it: an index that lost the blob, or
+     * that places it at a stale offset, must not cost it. The walk resynchronises after damage, so
+     * a damaged header hides neither the entries after it nor its own blob when the payload still
+     * verifies. Runs inside {@link PackAppender#exclusively}.
      *
      * @return the blobs that were lost: indexed in this pack and not found intact there
      */

@@ -115,6 +115,9 @@ class FullPackWithoutEofTest {
             assertThat(store.stats().packs()).isEqualTo(2);
             assertAllRead(store);
             assertClean(store);
+            assertThat(store.verify().warnings()).as("a note, not damage")
+                    .containsExactly("blobs-00000: closed without EOF entry (filled to the last byte by another v1"
+                            + " writer): no parity, unprotected");
             store.put(blob(300));
             assertThat(Files.size(active)).as("the put goes to the active pack").isEqualTo(activeLength + 38 + 300);
             assertThat(store.stats().packs()).isEqualTo(2);
