@@ -353,6 +353,22 @@ public final class PackWalker {
             return -1;
         }
 
+        /**
+         * Reports an entry held back in an unreadable range: as a blob when what follows it
+         * confirms its size and its flag is a blob's, else as unreadable bytes.
+         */
+        private void release(PackScanner.Entry held, boolean confirmed) throws IOException {
+            if (held == null) {
+                return;
+            }
+            boolean blob = held.flag() == PackFormat.FLAG_BLOB || held.flag() == PackFormat.FLAG_COMPRESSED;
+            if (confirmed && blob) {
+                steps.blob(held);
+            } else {
+                steps.skipped(held.offset(), held.end());
+            }
+        }
+
         /** @return whether an entry may start at {@code pos}: the limit, or a header whose flag and codec bytes fit */
         private boolean followable(long pos) throws IOException {
             if (pos == limit) {
@@ -378,6 +394,9 @@ public final class PackWalker {
          */
         private void recoverGap(long from, long to) throws IOException {
             long pos = from;
+            // an entry whose payload is damaged but whose size field led to an entry that verifies:
+            // its structure is whole, so it is reported as found, for parity to heal its payload
+            PackScanner.Entry held = null;
             for (int tries = 0; to - pos >= EntryHeader.LENGTH && tries < MAX_RECOVERIES; tries++) {
                 source.read(pos, h, 0, EntryHeader.LENGTH);
                 EntryHeader found = EntryHeader.decode(h, 0);
@@ -387,19 +406,22 @@ public final class PackWalker {
                     fixed = check.recover(pos, found, found.size());
                     if (fixed == null) {
                         // the entry itself is damaged, but its size field may still say where the next one starts
-                        long end = pos + EntryHeader.LENGTH + found.size();
-                        steps.skipped(pos, end);
-                        pos = end;
+                        release(held, false);
+                        held = new PackScanner.Entry(pos, found);
+                        pos = held.end();
                         continue;
                     }
                 }
                 if (fixed == null) {
                     break;
                 }
+                release(held, true);
+                held = null;
                 PackScanner.Entry e = new PackScanner.Entry(pos, fixed);
                 steps.recovered(e, found);
                 pos = e.end();
             }
+            release(held, held != null && held.end() == to);
             if (pos < to) {
                 steps.skipped(pos, to);
             }

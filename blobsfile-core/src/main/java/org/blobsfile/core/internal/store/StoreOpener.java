@@ -18,6 +18,7 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.core.internal.index.PackReindex;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.io.PositionalIo;
@@ -137,6 +138,11 @@ public final class StoreOpener {
             checkHeaders(packs);
             index = readOnly ? StoreIndex.openReadOnly(provider, dir) : StoreIndex.open(provider, dir);
             StoreIndex.Recovery recovery = index.recover(readers, codecs, geometry, packs);
+            for (int n : gaps) {
+                // the index follows the tombstone: keys left pointing into the quarantined pack go
+                new PackReindex(readers, codecs, geometry).plan(index, n, PackFormat.regularFileSize(PackFormat.path(dir, n)))
+                        .apply(index, index.totals());
+            }
             long recovered = recovery.recoveredEntries();
             long truncated = recovery.truncatedBytes();
             int nextPack = packs;

@@ -142,7 +142,12 @@ class IndexFollowsPacksTest {
         try (BlobStore store = BlobStore.builder(dir).open()) {
             if (reindexFirst) {
                 store.rebuildIndex();
-                assertThat(store.enumerate().toList()).as("the rebuild read the damaged header").isNotEqualTo(truth);
+                if (field == Field.HASH) {
+                    assertThat(store.enumerate().toList()).as("the rebuild read the damaged hash").isNotEqualTo(truth);
+                } else {
+                    // a damaged size, flag or codec byte costs nothing: the walk recovers the entry by its hash
+                    assertThat(store.enumerate().toList()).as("the rebuild recovered the entry").isEqualTo(truth);
+                }
             }
             RepairReport r = store.repair();
             assertThat(r.repaired()).containsExactly(pack0.toAbsolutePath());
