@@ -11,7 +11,9 @@ import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.EntryCheck;
 import org.blobsfile.core.internal.plugin.Payloads;
 
 /**
@@ -59,10 +61,19 @@ final class PackEntries {
         }
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long end = Math.min(length, ch.size());
-            return new PackScanner(path, ch, end, geometry).scan(PackFormat.HEADER_SIZE, (e, s) -> {
-                long size = check ? checkedLength(e, s.payload(e)) : -1;
-                if (size != BAD) {
-                    sink.entry(e.hash(), new Location(pack, e.offset(), e.storedSize(), size, e.codecId()));
+            PackScanner scanner = new PackScanner(path, ch, end, geometry);
+            EntryCheck entries = new EntryCheck(codecs, scanner.source(),
+                    geometry.isKnown() ? geometry.maxPackSize() : Integer.MAX_VALUE - 8);
+            return scanner.scan(PackFormat.HEADER_SIZE, entries, (e, s) -> {
+                if (!check) {
+                    sink.entry(e.hash(), new Location(pack, e.offset(), e.storedSize(), -1, e.codecId()));
+                    return;
+                }
+                EntryCheck.Verified v = entries.verified(e);
+                if (v != null) {
+                    EntryHeader h = v.header();
+                    sink.entry(h.hash(), new Location(pack, e.offset(), h.size(), v.length(),
+                            Payloads.storedCodec(h.flag(), h.codecId())));
                 }
             });
         }
@@ -70,14 +81,6 @@ final class PackEntries {
 
     /** What {@link #checkedLength} returns for a payload that is not its blob. */
     static final long BAD = -2;
-
-    /**
-     * @return the blob length when {@code payload} decodes to a blob of hash {@code e.hash()};
-     *         -1 when its codec is missing, so it cannot be checked; {@link #BAD} otherwise
-     */
-    private long checkedLength(PackScanner.Entry e, byte[] payload) {
-        return checkedLength(codecs, geometry, e.hash(), e.flag(), e.codecId(), payload);
-    }
 
     /**
      * @param hash    the hash the blob must have

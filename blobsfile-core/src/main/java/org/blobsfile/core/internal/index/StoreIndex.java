@@ -5,11 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.Range;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.BlobIndex;
@@ -18,6 +20,7 @@ import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.api.spi.IndexUnreadableException;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
@@ -414,10 +417,10 @@ public final class StoreIndex implements AutoCloseable {
      * @param geometry   the store's pack geometry
      * @param lastPack   the last pack to index
      * @param checkpoint where the packs end, recorded as the recovery checkpoint
-     * @return the totals over the rebuilt index
+     * @return the totals over the rebuilt index, and the blobs the old index held that no pack holds
      * @throws IOException when a pack cannot be read or the new index cannot be written
      */
-    public IndexMeta.Counters rebuild(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
+    public Rebuilt rebuild(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
                                IndexMeta.Checkpoint checkpoint) throws IOException {
         long t0 = System.nanoTime();
         Built built = buildAside(readers, codecs, geometry, lastPack, checkpoint);
@@ -425,11 +428,79 @@ public final class StoreIndex implements AutoCloseable {
         totals = built.counters();
         LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, built.counters().blobs(),
                 (System.nanoTime() - t0) / 1_000_000);
-        return built.counters();
+        return new Rebuilt(built.counters(), built.vanished());
     }
 
-    /** An index filled beside the index, closed, with its totals. */
-    private record Built(Path directory, IndexMeta.Counters counters) {
+    /**
+     * What a rebuild made.
+     *
+     * @param counters the totals over the new index
+     * @param vanished blobs the old index held that no pack holds any more, as many as are named
+     */
+    public record Rebuilt(IndexMeta.Counters counters, List<BlobRef> vanished) {
+    }
+
+    /**
+     * An index filled beside the index, closed, with its totals.
+     *
+     * @param directory where it is
+     * @param counters  its totals
+     * @param vanished  blobs the old index held that no pack holds any more, named in a
+     *                  {@link LostAndFound} note (at most {@link #MAX_VANISHED} of them)
+     */
+    private record Built(Path directory, IndexMeta.Counters counters, List<BlobRef> vanished) {
+    }
+
+    /** At most this many blobs that vanished are named: a whole pack gone could hold millions. */
+    private static final int MAX_VANISHED = 100_000;
+    /** Keys carried over per write. */
+    private static final int BATCH = 4096;
+
+    /**
+     * Carries into a rebuilt index what the old one knew and the packs still hold where it put
+     * it, though no walk of the packs finds it: a blob whose entry header lost its hash field
+     * still lies intact where the index put it. Keys whose place holds nothing of them any more
+     * are the blobs that vanished; they are named, in a note and to the caller.
+     */
+    private List<BlobRef> carryOver(BlobIndex fresh, PackReaders readers, CodecRegistry codecs, PackGeometry geometry)
+            throws IOException {
+        LocationProbe probe = new LocationProbe(readers, codecs, geometry);
+        List<BlobRef> vanished = new ArrayList<>();
+        long[] counts = {0, 0};
+        IndexBatch[] batch = {new IndexBatch()};
+        forEach(index, new byte[0], (key, loc) -> {
+            if (fresh.get(key) != null) {
+                return;
+            }
+            if (probe.probe(key, loc) == LocationProbe.Verdict.ABSENT) {
+                counts[1]++;
+                if (vanished.size() < MAX_VANISHED) {
+                    vanished.add(BlobRef.of(key));
+                }
+                return;
+            }
+            // verified there, or damaged there with its header intact, or in a pack that is not a
+            // regular file: the blob is where the index put it, and reads there heal or say why not
+            batch[0].put(key, loc.encode());
+            counts[0]++;
+            if (batch[0].puts().size() == BATCH) {
+                fresh.write(batch[0]);
+                batch[0] = new IndexBatch();
+            }
+        });
+        if (!batch[0].isEmpty()) {
+            fresh.write(batch[0]);
+        }
+        if (counts[0] > 0) {
+            LOG.warn("index {}: {} blobs no walk of the packs found (their entry headers are damaged) are kept where"
+                    + " the old index put them, since they verify there", directory, counts[0]);
+        }
+        if (counts[1] > 0) {
+            Path note = new LostAndFound(readers.dir()).noteVanished(vanished, counts[1]);
+            LOG.error("index {}: {} blobs the index held are in no pack any more; they are named in {}", directory,
+                    counts[1], note);
+        }
+        return vanished;
     }
 
     /**
@@ -446,6 +517,7 @@ public final class StoreIndex implements AutoCloseable {
         BlobIndex fresh = provider.open(aside);
         try {
             fill(fresh, readers, codecs, geometry, lastPack);
+            List<BlobRef> vanished = carryOver(fresh, readers, codecs, geometry);
             IndexMeta.Counters c = count(fresh);
             IndexBatch meta = new IndexBatch().putMeta(IndexMeta.COUNTERS, c.encode());
             if (checkpoint != null) {
@@ -453,7 +525,7 @@ public final class StoreIndex implements AutoCloseable {
             }
             fresh.write(meta);
             fresh.close();
-            return new Built(aside, c);
+            return new Built(aside, c, vanished);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 fresh.discard();

@@ -179,21 +179,13 @@ final class TailRecovery {
         }
 
         void visit(PackScanner.Entry e, PackScanner s) throws IOException {
-            EntryHeader h = e.header();
-            long size = check.verifiedLength(e);
-            if (size < 0) {
-                // a damaged flag or codec byte leaves the structure whole: try the payload as the other kinds
-                EntryHeader fixed = check.recover(e.offset(), h, h.size());
-                if (fixed != null) {
-                    h = fixed;
-                    size = check.verifiedLength(new PackScanner.Entry(e.offset(), fixed));
-                } else if (!Payloads.isPlain(h.flag(), h.codecId()) && codecs.find(h.codecId()) == null) {
-                    size = -1; // cannot check without its codec; the entry is whole, so keep it
-                } else {
-                    bad(e, "its payload does not decode to a blob with its hash");
-                    return;
-                }
+            EntryCheck.Verified v = check.verified(e);
+            if (v == null) {
+                bad(e, "its payload does not decode to a blob with its hash");
+                return;
             }
+            EntryHeader h = v.header();
+            long size = v.length();
             if (count == keys.length) {
                 keys = Arrays.copyOf(keys, count * 2);
                 locations = Arrays.copyOf(locations, count * 2);

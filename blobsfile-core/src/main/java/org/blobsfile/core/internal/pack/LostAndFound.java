@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.io.PositionalIo;
 
@@ -27,6 +29,8 @@ public final class LostAndFound {
     /** Copied through a buffer this large, so a long tail costs no more memory than a short one. */
     private static final int CHUNK = 1 << 20;
 
+    /** The name of a note naming blobs the index held that no pack holds any more starts so. */
+    public static final String VANISHED = "index-vanished-";
     /** How a note names a blob whose entry started in the saved bytes. */
     public static final String LOST = "lost=";
 
@@ -107,6 +111,47 @@ public final class LostAndFound {
             out.add(e.hash());
             pos += EntryHeader.LENGTH + e.size();
         }
+        return out;
+    }
+
+    /**
+     * Writes a note naming blobs the index held that no pack holds any more, found when the
+     * index was rebuilt. Verify reports such a note as damage until it is removed: the blobs
+     * are gone, and only the operator can say that this is accepted.
+     *
+     * @param vanished the blobs, as many as are named
+     * @param total    how many vanished, named or not
+     * @return the note
+     * @throws IOException when it cannot be written
+     */
+    public Path noteVanished(List<BlobRef> vanished, long total) throws IOException {
+        Files.createDirectories(dir);
+        Path note = dir.resolve(VANISHED + Instant.now().toEpochMilli() + ".txt");
+        StringBuilder text = new StringBuilder()
+                .append("# BlobsFile lost+found note: the index held these blobs, and no pack holds them any more.\n")
+                .append("# Restore the packs they were in and run reindex, or remove this note to accept the loss.\n")
+                .append("date=").append(Instant.now()).append('\n')
+                .append("vanished=").append(total).append('\n');
+        for (BlobRef r : vanished) {
+            text.append(LOST).append(r.hex()).append('\n');
+        }
+        Fsync.writeAtomically(note, text.toString().getBytes(StandardCharsets.UTF_8));
+        return note;
+    }
+
+    /**
+     * @return the notes of blobs that vanished from the index, oldest first
+     * @throws IOException when the directory cannot be listed
+     */
+    public List<Path> vanishedNotes() throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, VANISHED + "*.txt")) {
+            ds.forEach(out::add);
+        }
+        out.sort(null);
         return out;
     }
 }

@@ -50,6 +50,41 @@ public final class EntryCheck implements PackWalker.Check {
         return hashes(h.hash(), blob) ? blob.length : -1;
     }
 
+    /**
+     * An entry as it verifies.
+     *
+     * @param header the header under which its payload is its blob: as found, or with the size,
+     *               flag or codec id that make it verify
+     * @param length the blob's length, or -1 when its codec is missing so it could not be checked
+     */
+    public record Verified(EntryHeader header, long length) {
+    }
+
+    /**
+     * Checks an entry whose structure is whole, recovering it when a damaged flag or codec byte
+     * is all that keeps it from verifying.
+     *
+     * @param entry an entry the walk reported
+     * @return the entry as it verifies; whole but unchecked when its codec is missing; null when
+     *         its payload is not its blob under any header
+     * @throws IOException when the payload cannot be read
+     */
+    public Verified verified(PackScanner.Entry entry) throws IOException {
+        EntryHeader h = entry.header();
+        long length = verifiedLength(entry);
+        if (length >= 0) {
+            return new Verified(h, length);
+        }
+        EntryHeader fixed = recover(entry.offset(), h, h.size());
+        if (fixed != null) {
+            return new Verified(fixed, verifiedLength(new PackScanner.Entry(entry.offset(), fixed)));
+        }
+        if (!Payloads.isPlain(h.flag(), h.codecId()) && codecs.find(h.codecId()) == null) {
+            return new Verified(h, -1); // whole, but the module that reads it is not on the class path
+        }
+        return null;
+    }
+
     @Override
     public EntryHeader recover(long offset, EntryHeader found, long storedSize) throws IOException {
         if (storedSize < 0 || storedSize > Integer.MAX_VALUE - 8 || found.hasZeroHash()) {

@@ -15,6 +15,7 @@ import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.PackReindex;
+import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
@@ -301,13 +302,18 @@ final class PackAppender implements AutoCloseable {
         appendedCounters = c;
     }
 
-    /** Rebuilds the index from every pack, up to the active pack's appended end. */
-    void rebuildIndex() throws IOException {
+    /**
+     * Rebuilds the index from every pack, up to the active pack's appended end.
+     *
+     * @return the blobs the old index held that no pack holds any more
+     */
+    List<BlobRef> rebuildIndex() throws IOException {
         assert writeLock.isHeldByCurrentThread();
         IndexMeta.Checkpoint end = writer != null ? new IndexMeta.Checkpoint(writer.number(), writer.end())
                 : new IndexMeta.Checkpoint(nextPack, PackFormat.HEADER_SIZE);
-        appendedCounters = parts.index().rebuild(packs.readers(), packs.codecs(), packs.geometry(), packCount - 1,
-                end);
+        StoreIndex.Rebuilt r = parts.index().rebuild(packs.readers(), packs.codecs(), packs.geometry(), packCount - 1, end);
+        appendedCounters = r.counters();
+        return r.vanished();
     }
 
     // ---- packs -----------------------------------------------------------------------------

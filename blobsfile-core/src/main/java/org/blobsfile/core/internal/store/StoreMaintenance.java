@@ -67,8 +67,7 @@ final class StoreMaintenance {
         PackAppender.Extent extent = appender.extent();
         long[] lengths = extent.lengths(packs.readers());
         PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
-        IndexAudit audit = new IndexAudit(parts.index(), packs.readers(), packs.codecs(), packs.geometry(),
-                hash -> appender.storedTicket(hash) != PackAppender.NOT_STORED);
+        IndexAudit audit = audit();
         List<Damage> damage = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         long read = 0;
@@ -87,6 +86,7 @@ final class StoreMaintenance {
             blobs += c.blobs();
         }
         List<IndexFinding> index = audit.finish();
+        damage.addAll(vanishedNotes());
         if (audit.differences() > index.size()) {
             warnings.add((audit.differences() - index.size()) + " more differences between the index and the packs"
                     + " are not listed");
@@ -145,8 +145,47 @@ final class StoreMaintenance {
                     quarantined.add(parts.quarantine().packPath(n));
                 }
             }
+            // the index follows the packs: where it differs from them, it is rebuilt, and what it
+            // held that no pack holds is named
+            PackAppender.Extent now = appender.extent();
+            long[] nowLengths = now.lengths(packs.readers());
+            IndexAudit audit = audit();
+            for (int n = 0; n < nowLengths.length; n++) {
+                audit.pack(n, nowLengths[n], false);
+            }
+            if (!audit.finish().isEmpty()) {
+                LOG.warn("repair of {}: the index differs from the packs in {} blobs: rebuilding it", packs.dir(),
+                        audit.differences());
+                for (BlobRef r : appender.rebuildIndex()) {
+                    if (!lostNow.contains(r)) {
+                        lostNow.add(r);
+                    }
+                }
+            }
+            for (Damage d : vanishedNotes()) {
+                found.add(d);
+                remaining.add(d);
+            }
             return new RepairReport(repaired, quarantined, lostNow, found, remaining);
         });
+    }
+
+    private IndexAudit audit() {
+        return new IndexAudit(parts.index(), packs.readers(), packs.codecs(), packs.geometry(),
+                hash -> appender.storedTicket(hash) != PackAppender.NOT_STORED);
+    }
+
+    /**
+     * @return a finding for each note naming blobs the index held that no pack holds any more:
+     *         they stay damage until the packs are restored or the note is removed
+     */
+    private List<Damage> vanishedNotes() throws IOException {
+        List<Damage> out = new ArrayList<>();
+        for (Path note : new LostAndFound(packs.dir()).vanishedNotes()) {
+            out.add(new Damage(note, 0, -1, null, "blobs the index held are in no pack any more; they are named in "
+                    + note.getFileName() + ": restore their packs and run reindex, or remove the note to accept the loss"));
+        }
+        return out;
     }
 
     /**
@@ -211,21 +250,13 @@ final class StoreMaintenance {
                 if (where != null && where.pack() != n || salvaged.contains(ref)) {
                     return; // another copy lives on: nothing of it lives only here
                 }
-                EntryHeader h = e.header();
-                long size = check.verifiedLength(e);
-                if (size < 0) {
-                    // a damaged flag or codec byte: the payload may verify as another kind
-                    EntryHeader fixed = check.recover(e.offset(), h, h.size());
-                    if (fixed != null) {
-                        h = fixed;
-                        size = check.verifiedLength(new PackScanner.Entry(e.offset(), fixed));
-                    } else if (!Payloads.isPlain(h.flag(), h.codecId()) && packs.codecs().find(h.codecId()) == null) {
-                        size = where != null ? where.size() : -1; // whole, but its codec is not here to check it
-                    } else {
-                        damaged.add(ref); // named as lost below, unless an intact copy turns up later in the pack
-                        return;
-                    }
+                EntryCheck.Verified v = check.verified(e);
+                if (v == null) {
+                    damaged.add(ref); // named as lost below, unless an intact copy turns up later in the pack
+                    return;
                 }
+                EntryHeader h = v.header();
+                long size = v.length() >= 0 || where == null ? v.length() : where.size();
                 byte[] payload = s.payload(new PackScanner.Entry(e.offset(), h));
                 intact.add(new Prepared(h.hash(), payload, h.flag(), Payloads.storedCodec(h.flag(), h.codecId()), size));
                 salvaged.add(ref);
