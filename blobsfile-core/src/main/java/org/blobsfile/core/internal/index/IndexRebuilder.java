@@ -14,8 +14,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fills an empty index from the packs. Packs are scanned in parallel (structure only, no
- * hashing: reads check hashes anyway), each scanning thread writing its entries to the index in
+ * hashing: reads check hashes anyway; only the last pack, whose end a power cut may have torn, has
+ * its entries' hashes checked, so that a torn hash field is not indexed as a blob), each scanning thread writing its entries to the index in
  * batches, so memory is bounded by one batch and one read window per thread whatever the
  * store's size.
  *
@@ -84,7 +87,7 @@ final class IndexRebuilder {
                     ByteBuffer window = PackScanner.newDirectWindow();
                     for (int i = next.getAndIncrement(); i < order.length; i = next.getAndIncrement()) {
                         int pack = order[i];
-                        results[pack] = scanInto(index, pack, window).result();
+                        results[pack] = scanInto(index, pack, pack == lastPack, window).result();
                     }
                     return null;
                 }));
@@ -145,8 +148,15 @@ final class IndexRebuilder {
         }
     }
 
-    /** Scans one pack through the thread's window and writes its entries to the index in batches. */
-    private PackScan scanInto(BlobIndex index, int pack, ByteBuffer window) throws IOException {
+    /**
+     * Scans one pack through the thread's window and writes its entries to the index in batches.
+     *
+     * @param checkHashes whether to index only entries whose payload hashes to their hash: for
+     *                    the last pack, the one whose end a power cut may have torn (a page with
+     *                    a header's hash half written, its size and flag whole, would otherwise list
+     *                    a blob nobody stored); the closed packs before it were forced whole
+     */
+    private PackScan scanInto(BlobIndex index, int pack, boolean checkHashes, ByteBuffer window) throws IOException {
         IndexBatch[] batch = {new IndexBatch()};
         long[] count = {0};
         String notRegular = PackFormat.notRegular(readers.path(pack));
@@ -158,6 +168,11 @@ final class IndexRebuilder {
         try (FileChannel ch = FileChannel.open(readers.path(pack), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             PackScanner scanner = new PackScanner(readers.path(pack), ch, ch.size(), geometry, window);
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, (e, s) -> {
+                if (checkHashes && !hashesRight(e, s)) {
+                    LOG.warn("{} at {}: the entry's payload does not hash to its hash (a torn write); not indexed",
+                            readers.path(pack), e.offset());
+                    return;
+                }
                 batch[0].put(e.hash(), Location.encode(pack, e.offset(), e.storedSize(), blobLength(e, s), e.codecId()));
                 if (batch[0].puts().size() == BATCH) {
                     index.write(batch[0]);
@@ -170,6 +185,19 @@ final class IndexRebuilder {
             }
             LOG.debug("indexed {} entries of pack {}", count[0], pack);
             return new PackScan(pack, r);
+        }
+    }
+
+    /** @return whether the entry's payload decodes and hashes to its hash (or needs a codec that is missing) */
+    private boolean hashesRight(PackScanner.Entry e, PackScanner s) throws IOException {
+        try {
+            byte[] blob = Payloads.decode(codecs, e.flag(), e.codecId(), s.payload(e),
+                    (int) Math.min(Integer.MAX_VALUE - 8, geometry.maxPackSize()));
+            return Arrays.equals(Blake2b.hash(blob, 0, blob.length), e.hash());
+        } catch (UnsupportedCodecException missing) {
+            return true; // cannot be checked without its codec; reads say which module to add
+        } catch (IOException undecodable) {
+            return false;
         }
     }
 

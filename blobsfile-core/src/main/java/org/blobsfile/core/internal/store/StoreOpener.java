@@ -18,6 +18,7 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.io.PositionalIo;
@@ -122,6 +123,14 @@ public final class StoreOpener {
             int nextPack = packs;
             if (recovery.activeEnd() >= 0) {
                 writer = PackWriter.open(dir, packs - 1, geometry, recovery.activeEnd());
+            }
+            if (!gaps.isEmpty() && !recovery.rebuilt()) {
+                // the index need not have kept what the interrupted quarantine committed (the
+                // salvaged blobs' new places, the lost ones gone): it follows the packs again
+                LOG.warn("rebuilding the index of {} after the interrupted quarantine", dir);
+                index.rebuild(readers, codecs, geometry, packs - 1, writer != null
+                        ? new IndexMeta.Checkpoint(writer.number(), writer.end())
+                        : new IndexMeta.Checkpoint(packs, PackFormat.HEADER_SIZE));
             }
             if (!unclean) {
                 Files.write(dir.resolve(DIRTY), new byte[0]);
@@ -232,7 +241,12 @@ public final class StoreOpener {
             }
             expected++;
         }
-        return numbers.size();
+        // a quarantine that stopped before its tombstone was in place may have been of the last pack
+        while (Files.exists(dir.resolve(Quarantine.DIR).resolve(PackFormat.fileName(expected)))) {
+            gaps.add(expected++);
+        }
+        // the gaps count: their tombstones go in place before anything reads the packs
+        return expected;
     }
 
     /**
@@ -308,14 +322,16 @@ public final class StoreOpener {
             }
             byte[] h = new byte[PackFormat.HEADER_SIZE];
             int len;
+            long size;
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 len = PositionalIo.readUpTo(ch, 0, h, h.length);
+                size = ch.size();
             }
             String problem = PackFormat.headerProblem(h, len);
             if (problem == null) {
                 continue;
             }
-            if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len)) {
+            if (n == packs - 1 && PackFormat.isTornHeader(h, len, size)) {
                 LOG.warn("pack {} was torn while being created ({} bytes); writing its header again", p, len);
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     PositionalIo.writeFully(ch, 0, java.nio.ByteBuffer.wrap(PackFormat.header()));

@@ -50,8 +50,8 @@ public final class PowerCutFileSystem extends LayeredFileSystem {
                       int directoryChangesKept, Map<Path, Long> unforcedFrom) {
         /**
          * @param file a real path
-         * @return the offset from which the file's content was not durable at the cut (its whole
-         *         content when the layer never saw it forced), or {@link Long#MAX_VALUE} when all of
+         * @return the offset from which the file's content was not durable at the cut (0 when a
+         *         change of its directory entry was undone), or {@link Long#MAX_VALUE} when all of
          *         it was durable
          */
         public long unforcedFrom(Path file) {
@@ -428,15 +428,15 @@ public final class PowerCutFileSystem extends LayeredFileSystem {
                     ch.close();
                 }
                 channels.clear();
-                int[] dirCounts = undoDirectoryChanges(r);
-                int[] pageCounts = new int[3];
                 Map<Path, Long> unforcedFrom = new HashMap<>();
+                int[] dirCounts = undoDirectoryChanges(r, unforcedFrom);
+                int[] pageCounts = new int[3];
                 for (Map.Entry<Path, Inode> e : files.entrySet()) {
                     Path p = e.getKey();
                     if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
                         long from = tear(p, e.getValue(), r, pageCounts);
                         if (from != Long.MAX_VALUE) {
-                            unforcedFrom.put(p, from);
+                            unforcedFrom.merge(p, from, Math::min);
                         }
                     }
                 }
@@ -447,8 +447,11 @@ public final class PowerCutFileSystem extends LayeredFileSystem {
             }
         }
 
-        /** @return the changes undone and kept */
-        private int[] undoDirectoryChanges(Random r) throws IOException {
+        /**
+         * @param unforcedFrom gets offset 0 for every name an undone change touched
+         * @return the changes undone and kept
+         */
+        private int[] undoDirectoryChanges(Random r, Map<Path, Long> unforcedFrom) throws IOException {
             List<Change> undo = new ArrayList<>();
             List<Path> tainted = new ArrayList<>();
             int kept = 0;
@@ -467,6 +470,9 @@ public final class PowerCutFileSystem extends LayeredFileSystem {
             }
             for (int i = undo.size() - 1; i >= 0; i--) {
                 undo(undo.get(i));
+                for (Path n : undo.get(i).names()) {
+                    unforcedFrom.put(n, 0L);
+                }
             }
             return new int[] {undo.size(), kept};
         }
