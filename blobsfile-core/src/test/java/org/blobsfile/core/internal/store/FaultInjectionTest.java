@@ -135,6 +135,8 @@ class FaultInjectionTest {
         int absorbed;
         int refusedAfter;
         final Map<Op, Integer> byOp = new TreeMap<>();
+        /** The first few faults the operation did not report: a background seal's, logged. */
+        final List<String> absorbedAt = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
     }
 
@@ -170,8 +172,8 @@ class FaultInjectionTest {
             }
         }
         System.out.printf("faults %s: %d steps, %d injections (%s), %d thrown, %d absorbed (background or"
-                        + " logged), %d refused puts until reopened; %d ms%n", op, t.steps, t.injections, t.byOp,
-                t.thrown, t.absorbed, t.refusedAfter, (System.nanoTime() - t0) / 1_000_000);
+                        + " logged, first: %s), %d refused puts until reopened; %d ms%n", op, t.steps, t.injections,
+                t.byOp, t.thrown, t.absorbed, t.absorbedAt, t.refusedAfter, (System.nanoTime() - t0) / 1_000_000);
         assertThat(t.failures).as("seed %d", seed).isEmpty();
         assertThat(t.injections).isPositive();
     }
@@ -229,6 +231,9 @@ class FaultInjectionTest {
             }
         } else {
             t.absorbed++;
+            if (t.absorbedAt.size() < 3) {
+                t.absorbedAt.add(mode + " " + fired.get(0));
+            }
         }
         // the fault is gone (space is back): the same store takes puts again, or refuses them clearly
         try {
