@@ -2,12 +2,18 @@ package org.blobsfile.core.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,9 +27,11 @@ import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.Damage;
 import org.blobsfile.api.Durability;
 import org.blobsfile.api.Range;
+import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.testing.KeptMemoryIndex;
 import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.core.testing.fs.PowerCutFileSystem;
@@ -41,7 +49,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * was not forced (pages and directory entries), and the store is opened again on the same
  * directory, with its index kept or lost. With SYNC_EACH and GROUP every put that returned must
  * read back byte for byte after every later cut; with NONE only what the disk forced is promised,
- * so there the store must reopen and never return wrong bytes; the test counts the blobs whose
+ * so there the store must reopen and never return wrong bytes. Some lives damage a sealed pack
+ * (bit rot, durable) and repair it while the power may go: a repair cut short is done again; the test counts the blobs whose
  * entry was wholly forced before the cut (by a rollover's force) and are lost all the same. In
  * every mode verify may report damage only where a cut left data that was never forced.
  */
@@ -53,6 +62,15 @@ class PowerCutTest {
     private static final int CUTS = 170;
     /** The bytes of an entry header before its payload. */
     private static final int ENTRY_HEADER = 38;
+    /**
+     * Whether lives damage sealed packs and repair them while the power may go
+     * ({@code -Dblobsfile.powercut.repairs=true}). Off by default until recovery cuts a torn entry
+     * that intact ones follow: left in the active pack, it is sealed into the pack's parity, and a
+     * later single damaged shard of that pack can no longer be repaired (issue 14, item 2).
+     */
+    private static final boolean REPAIRS = Boolean.getBoolean("blobsfile.powercut.repairs");
+    /** One life in this many damages a sealed pack and repairs it while the power may go. */
+    private static final int REPAIR_ONE_IN = 4;
     /** Lives of one store directory, each ended by a cut. */
     private static final int LIVES = 5;
 
@@ -70,6 +88,8 @@ class PowerCutTest {
         long wrongBytes;
         long phantoms;
         long pagesDropped;
+        int repairs;
+        int repairsCut;
         long pagesTorn;
         long dirUndone;
         final List<String> failures = new ArrayList<>();
@@ -98,9 +118,9 @@ class PowerCutTest {
         }
         System.out.printf("power cuts %s: %d cuts (%d during open), %d acknowledged blobs checked, %d lost (of"
                         + " them forced before the cut: %d checked, %d lost), %d wrong bytes, %d listings of a blob never"
-                        + " put; %d pages dropped, %d torn, %d directory changes undone; %d ms%n", mode, t.cuts,
+                        + " put; %d pages dropped, %d torn, %d directory changes undone; %d repairs, %d of them cut; %d ms%n", mode, t.cuts,
                 t.cutsDuringOpen, t.acknowledgedChecked, t.lost, t.durableChecked, t.durableLost, t.wrongBytes,
-                t.phantoms, t.pagesDropped, t.pagesTorn, t.dirUndone,
+                t.phantoms, t.pagesDropped, t.pagesTorn, t.dirUndone, t.repairs, t.repairsCut,
                 (System.nanoTime() - t0) / 1_000_000);
         assertThat(t.failures).as("seed %d", SEED.seed()).isEmpty();
         assertThat(t.wrongBytes).isZero();
@@ -118,6 +138,7 @@ class PowerCutTest {
         Map<Path, Long> unforced = new HashMap<>();
         // acknowledged blobs whose entry was wholly forced at a cut: every mode must keep them
         Map<BlobRef, byte[]> durable = new HashMap<>();
+        Set<Path> rotted = new HashSet<>();
         for (int life = 0; life < lives; life++) {
             // blobs first put in this life: a put of a blob put before may be taken as stored at a
             // place a cut emptied (NONE indexes before the force), so only these have a known place
@@ -134,7 +155,12 @@ class PowerCutTest {
                 t.cutsDuringOpen++;
             }
             if (store != null) {
-                if (life > 0) {
+                if (!rotted.isEmpty()) {
+                    // a damaged sealed pack hides its entries from a rebuilt index until it is
+                    // repaired: that repair, which the power may cut too, comes first
+                    repair(store, fs, t);
+                }
+                if (life > 0 && !fs.isOff()) {
                     // the power may go off during the check (a resumed seal writes meanwhile): reads
                     // then fail for that reason alone, so such a check does not count
                     Tally seen = new Tally();
@@ -144,6 +170,9 @@ class PowerCutTest {
                     }
                 }
                 work(store, mode, r, fs, known, acked, fresh);
+                if (REPAIRS && !fs.isOff() && r.nextInt(REPAIR_ONE_IN) == 0) {
+                    rotAndRepair(store, r, packSize, rotted, fs, t);
+                }
             }
             fs.powerOff();
             index.fence();
@@ -164,11 +193,21 @@ class PowerCutTest {
             t.pagesTorn += cut.pagesTorn();
             t.dirUndone += cut.directoryChangesUndone();
             cut.unforcedFrom().forEach((p, from) -> unforced.merge(p, from, Math::min));
-            if (r.nextInt(4) == 0) {
-                index.forget(dir); // the index went with the power too: rebuilt from the packs
+            // the index went with the power too: rebuilt from the packs. Not once a sealed pack was
+            // damaged: a rebuild walks sealed packs by structure only, and a repair does not yet
+            // bring back into the index the entries a damaged header hid from it (issue 14, item 3)
+            if (rotted.isEmpty() && r.nextInt(4) == 0) {
+                index.forget(dir);
             }
         }
         try (BlobStore store = BlobStore.builder(dir).index(index).durability(mode).open()) {
+            // a repair the power cut short is done again; one shard per pack was damaged, so no
+            // acknowledged blob is lost (NONE may have sealed a pack with entries a cut had torn)
+            RepairReport repaired = store.repair();
+            List<BlobRef> lostAcked = repaired.lost().stream().filter(acked::containsKey).toList();
+            if (!lostAcked.isEmpty() && mode != Durability.NONE) {
+                t.failures.add(dir + ": repair after the cuts lost " + lostAcked + ": " + repaired.damage());
+            }
             check(store, mode, known, acked, durable, t, "after the last cut of " + dir);
             VerifyReport v = store.verify();
             for (Damage d : v.damage()) {
@@ -180,6 +219,54 @@ class PowerCutTest {
             byte[] fresh = ("after the cuts " + r.nextLong()).getBytes();
             BlobRef ref = store.put(fresh);
             assertThat(store.get(ref)).isEqualTo(fresh);
+        }
+    }
+
+    /**
+     * Damages one data shard of a sealed pack not damaged before, as bit rot would (behind the
+     * file layer's back, so the damage counts as durable), and repairs it while the power may go.
+     */
+    private static void rotAndRepair(BlobStore store, Random r, long packSize, Set<Path> rotted,
+                                     PowerCutFileSystem fs, Tally t) throws IOException {
+        List<Path> candidates = new ArrayList<>();
+        try {
+            for (Path p : store.sealedPacks()) {
+                Path real = Path.of(p.toString());
+                if (!rotted.contains(real)) {
+                    candidates.add(real);
+                }
+            }
+        } catch (BlobStoreException e) {
+            return;
+        }
+        if (candidates.isEmpty()) {
+            return;
+        }
+        Path pack = candidates.get(r.nextInt(candidates.size()));
+        rotted.add(pack);
+        long shard = PackGeometry.of(packSize).shardSize();
+        long at = r.nextInt(PackFormat.DATA_SHARDS) * shard + r.nextInt((int) shard - 64);
+        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(32);
+            ch.read(b, at);
+            for (int i = 0; i < b.capacity(); i++) {
+                b.put(i, (byte) ~b.get(i));
+            }
+            ch.write(b.flip(), at);
+        }
+        repair(store, fs, t);
+    }
+
+    /** Repairs the store while the power may go. */
+    private static void repair(BlobStore store, PowerCutFileSystem fs, Tally t) {
+        t.repairs++;
+        try {
+            store.repair();
+        } catch (BlobStoreException e) {
+            if (!fs.isOff()) {
+                throw e;
+            }
+            t.repairsCut++;
         }
     }
 
