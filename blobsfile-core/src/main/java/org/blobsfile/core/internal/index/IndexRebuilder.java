@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fills an empty index from the packs. Packs are scanned in parallel (structure only, no
- * hashing: reads check hashes anyway), each scanning thread writing its entries to the index in
+ * hashing: reads check hashes anyway; only the last pack, whose end a power cut may have torn, has
+ * its entries' hashes checked, so that a torn hash field is not indexed as a blob), each scanning thread writing its entries to the index in
  * batches, so memory is bounded by one batch and one read window per thread whatever the
  * store's size.
  *
@@ -89,7 +90,7 @@ final class IndexRebuilder {
                     ByteBuffer window = PackScanner.newDirectWindow();
                     for (int i = next.getAndIncrement(); i < order.length; i = next.getAndIncrement()) {
                         int pack = order[i];
-                        results[pack] = scanInto(index, pack, window).result();
+                        results[pack] = scanInto(index, pack, pack == lastPack, window).result();
                     }
                     return null;
                 }));
@@ -150,8 +151,15 @@ final class IndexRebuilder {
         }
     }
 
-    /** Scans one pack through the thread's window and writes its entries to the index in batches. */
-    private PackScan scanInto(BlobIndex index, int pack, ByteBuffer window) throws IOException {
+    /**
+     * Scans one pack through the thread's window and writes its entries to the index in batches.
+     *
+     * @param checkHashes whether to index only entries whose payload hashes to their hash: for
+     *                    the last pack, the one whose end a power cut may have torn (a page with
+     *                    a header's hash half written, its size and flag whole, would otherwise list
+     *                    a blob nobody stored); the closed packs before it were forced whole
+     */
+    private PackScan scanInto(BlobIndex index, int pack, boolean checkHashes, ByteBuffer window) throws IOException {
         IndexBatch[] batch = {new IndexBatch()};
         long[] count = {0};
         String notRegular = PackFormat.notRegular(readers.path(pack));
@@ -165,8 +173,20 @@ final class IndexRebuilder {
             EntryCheck check = new EntryCheck(codecs, scanner.source(), geometry.isKnown() ? geometry.maxPackSize() : ch.size());
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
                 EntryHeader h = e.header();
-                long length = blobLength(e, s);
-                if (length < 0) {
+                long length;
+                if (checkHashes) {
+                    EntryCheck.Verified v = check.verified(e);
+                    if (v == null) {
+                        LOG.warn("{} at {}: the entry's payload does not hash to its hash (a torn write); not indexed",
+                                readers.path(pack), e.offset());
+                        return;
+                    }
+                    h = v.header();
+                    length = v.length();
+                } else {
+                    length = blobLength(e, s);
+                }
+                if (length < 0 && !checkHashes) {
                     // a damaged flag or codec byte: the payload may verify as another kind
                     EntryHeader fixed = check.recover(e.offset(), h, h.size());
                     if (fixed != null) {

@@ -14,15 +14,24 @@ public final class Fsync {
 
     /**
      * Forces a directory's entries (new, renamed and deleted files) to disk. Some file systems
-     * and platforms cannot open a directory for this; there the rename is as durable as they allow.
+     * and platforms cannot open a directory for this; there the rename is as durable as they
+     * allow. A force that fails is an error, though: the entries it should have made durable may
+     * be lost, so what depends on them must not be acknowledged.
      *
      * @param dir the directory whose entries changed
+     * @throws IOException when the directory was opened but forcing it failed
      */
-    public static void directory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+    public static void directory(Path dir) throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir, StandardOpenOption.READ);
         } catch (IOException | UnsupportedOperationException e) {
-            // not supported here (for example on Windows or some in-memory file systems)
+            return; // not supported here (for example on Windows or some in-memory file systems)
+        }
+        try (ch) {
+            ch.force(true);
+        } catch (UnsupportedOperationException e) {
+            // a file system that opens directories but has no force for them
         }
     }
 

@@ -99,15 +99,27 @@ public final class PackFormat {
 
     /**
      * Tells a header torn while its pack was being created, which may be written again since the
-     * pack holds no blob yet, from a damaged one, which must not be touched.
+     * pack holds no blob yet, from a damaged one, which must not be touched. A power cut can leave
+     * any part of the header unwritten, and the file's length may have reached the disk before its
+     * bytes did, so a torn header is a file no longer than a header whose bytes are each the
+     * header's or zero.
      *
-     * @param h   the first bytes of the file
-     * @param len how many bytes of {@code h} were read
+     * @param h        the first bytes of the file
+     * @param len      how many bytes of {@code h} were read
+     * @param fileSize the file's length
      * @return whether they could be the start of a header we write
      */
-    public static boolean isHeaderPrefix(byte[] h, int len) {
+    public static boolean isTornHeader(byte[] h, int len, long fileSize) {
+        if (fileSize > HEADER_SIZE || len != fileSize) {
+            return false;
+        }
         byte[] good = header();
-        return len < HEADER_SIZE && java.util.Arrays.equals(h, 0, len, good, 0, len);
+        for (int i = 0; i < len; i++) {
+            if (h[i] != good[i] && h[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

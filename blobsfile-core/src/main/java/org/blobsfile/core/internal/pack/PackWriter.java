@@ -17,6 +17,13 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
 /**
  * Appends entries to the active pack. Not thread-safe: the store calls it under its write lock.
  * Readers read the same file through their own channels, never through this one.
+ *
+ * <p>A force that fails is never retried: after a failed fsync the operating system may have
+ * dropped the unwritten pages and marked them clean, so a later force that succeeds proves
+ * nothing about them. The writer keeps the failure and refuses every later write, force and
+ * finish with an {@link IOException} that says so; the store then refuses puts until it is
+ * reopened, and opening it again reads the pack back from the disk and indexes only the entries
+ * that are there, whole and hashing right.
  */
 public final class PackWriter implements Closeable {
     private final Path path;
@@ -33,6 +40,8 @@ public final class PackWriter implements Closeable {
     private long entries;
     /** Set once the EOF entry and padding are written and forced. */
     private volatile boolean finished;
+    /** The failure of a force, after which the pack takes no more writes; null while none failed. */
+    private volatile IOException forceFailed;
 
     private PackWriter(Path path, int number, PackGeometry geometry, FileChannel channel, long end, long entries) {
         this.path = path;
@@ -177,9 +186,10 @@ public final class PackWriter implements Closeable {
      * byte written before, so a failed write never leaves a partial entry in the file; the
      * buffers stay reserved for the next attempt.
      *
-     * @throws IOException when the write fails
+     * @throws IOException when the write fails, or a force of the pack failed before
      */
     public void writeReserved() throws IOException {
+        checkForced();
         uninterruptible(() -> {
             writeReservedOnce();
             return null;
@@ -217,13 +227,35 @@ public final class PackWriter implements Closeable {
      * Forces the pack's bytes to stable storage; puts whose durability mode asks for it are
      * acknowledged only once this returns.
      *
-     * @throws IOException when the force fails
+     * @throws IOException when the force fails, or one failed before
      */
     public void force() throws IOException {
+        checkForced();
         uninterruptible(() -> {
-            channel.force(false);
+            forceOnce();
             return null;
         });
+    }
+
+    /** Forces the channel, and keeps a failure for good: see the class comment. */
+    private void forceOnce() throws IOException {
+        try {
+            channel.force(false);
+        } catch (ClosedChannelException e) {
+            throw e; // closed under the force (an interrupt): the force did not fail, it did not run
+        } catch (IOException e) {
+            forceFailed = e;
+            throw e;
+        }
+    }
+
+    /** @throws IOException when a force of this pack failed before: the pack takes no more writes */
+    private void checkForced() throws IOException {
+        IOException failed = forceFailed;
+        if (failed != null) {
+            throw new IOException(path + ": a force failed (" + failed.getMessage() + "), so what it should have made"
+                    + " durable may be lost; the pack takes no more writes until the store is opened again", failed);
+        }
     }
 
     /**
@@ -233,6 +265,7 @@ public final class PackWriter implements Closeable {
      * @throws IOException when the reserved buffers, the EOF entry or the padding cannot be written and forced
      */
     public void finish() throws IOException {
+        checkForced();
         uninterruptible(() -> {
             finishOnce();
             return null;
@@ -248,7 +281,7 @@ public final class PackWriter implements Closeable {
         }
         PositionalIo.writeFully(channel, end, ByteBuffer.wrap(EntryHeader.eof(padding).encode()));
         PositionalIo.writeZeros(channel, end + EntryHeader.LENGTH, dataEnd);
-        channel.force(false);
+        forceOnce();
         end = dataEnd;
         written = dataEnd;
         finished = true;

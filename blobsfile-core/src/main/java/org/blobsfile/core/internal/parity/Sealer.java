@@ -20,9 +20,9 @@ import org.blobsfile.core.internal.rs.ReedSolomon;
  * forces the file. Memory is {@code 12 * ShardStripes.CHUNK} bytes whatever the pack size. Thread-safe:
  * each call works on its own buffers.
  *
- * <p>Parity payloads are written before their entry headers, so a crash mid-seal leaves a pack
- * whose parity headers are missing or zero; {@link #isSealed} then says no and the seal is
- * simply done again.
+ * <p>Parity payloads are written and forced before their entry headers, so a crash or a power
+ * cut mid-seal leaves a pack whose parity headers are missing or zero; {@link #isSealed} then
+ * says no and the seal is simply done again.
  */
 public final class Sealer {
     private static final ReedSolomon RS = new ReedSolomon(PackFormat.DATA_SHARDS, PackFormat.PARITY_SHARDS);
@@ -80,6 +80,10 @@ public final class Sealer {
             }
             ch.truncate(dataEnd);
             byte[][] parity = writeParity(ch, ch);
+            // the payloads reach the disk before any header says they are there: a power cut may
+            // keep any subset of unforced writes, and headers without their payloads would make
+            // the pack look sealed with parity that protects nothing
+            ch.force(false);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] h = EntryHeader.parity(parity[k], geometry.shardSize()).encode();
                 PositionalIo.writeFully(ch, geometry.parityOffset(k), ByteBuffer.wrap(h));

@@ -260,6 +260,11 @@ public final class StoreOpener {
             }
             expected++;
         }
+        // a quarantine that stopped before its tombstone was in place may have been of the last pack
+        while (Files.exists(dir.resolve(Quarantine.DIR).resolve(PackFormat.fileName(expected)))) {
+            gaps.add(expected++);
+        }
+        // the gaps count: their tombstones go in place before anything reads the packs
         return expected;
     }
 
@@ -338,19 +343,21 @@ public final class StoreOpener {
             }
             byte[] h = new byte[PackFormat.HEADER_SIZE];
             int len;
+            long size;
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 len = PositionalIo.readUpTo(ch, 0, h, h.length);
+                size = ch.size();
             }
             String problem = PackFormat.headerProblem(h, len);
             if (problem == null) {
                 continue;
             }
-            if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len) && readOnly) {
+            if (n == packs - 1 && PackFormat.isTornHeader(h, len, size) && readOnly) {
                 LOG.warn("pack {} was torn while being created ({} bytes); it holds no blob and is left as it is"
                         + " (read-only)", p, len);
                 continue;
             }
-            if (n == packs - 1 && PackFormat.isHeaderPrefix(h, len)) {
+            if (n == packs - 1 && PackFormat.isTornHeader(h, len, size)) {
                 LOG.warn("pack {} was torn while being created ({} bytes); writing its header again", p, len);
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     PositionalIo.writeFully(ch, 0, java.nio.ByteBuffer.wrap(PackFormat.header()));
