@@ -266,6 +266,9 @@ public final class StoreIndex implements AutoCloseable {
                 fill(index, readers, codecs, geometry, packs - 2);
             } else if (isEmpty()) {
                 fill(index, readers, codecs, geometry, packs - 2);
+            } else if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                emptyInPlace(); // an index that keeps no files here cannot be built aside and renamed
+                fill(index, readers, codecs, geometry, packs - 2);
             } else {
                 swapIn(buildAside(readers, codecs, geometry, packs - 2, null));
             }
@@ -423,8 +426,18 @@ public final class StoreIndex implements AutoCloseable {
     public Rebuilt rebuild(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
                                IndexMeta.Checkpoint checkpoint) throws IOException {
         long t0 = System.nanoTime();
-        Built built = buildAside(readers, codecs, geometry, lastPack, checkpoint);
-        swapIn(built);
+        Built built;
+        if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            built = buildAside(readers, codecs, geometry, lastPack, checkpoint);
+            swapIn(built);
+        } else {
+            // an index that keeps no files here cannot be built aside and renamed: emptied and filled
+            emptyInPlace();
+            fill(index, readers, codecs, geometry, lastPack);
+            IndexMeta.Counters c = count(index);
+            markComplete(checkpoint, c);
+            built = new Built(directory, c, List.of());
+        }
         totals = built.counters();
         LOG.info("rebuilt index {} from {} packs: {} blobs in {} ms", directory, lastPack + 1, built.counters().blobs(),
                 (System.nanoTime() - t0) / 1_000_000);
@@ -555,6 +568,18 @@ public final class StoreIndex implements AutoCloseable {
                 LOG.error("{}: no entry verifies in [{}, {}): what was there is not indexed; repair the pack",
                         readers.path(n), u.from(), u.to());
             }
+        }
+    }
+
+    /** Throws every key away, for an index that keeps no files in its directory. */
+    private void emptyInPlace() throws IOException {
+        long write = rebuilding.writeLock();
+        try {
+            index.discard();
+            provider.destroy(directory);
+            index = provider.open(directory);
+        } finally {
+            rebuilding.unlockWrite(write);
         }
     }
 

@@ -38,6 +38,8 @@ public final class PackWriter implements Closeable {
     private final java.util.List<ByteBuffer> reserved = new java.util.ArrayList<>();
     /** Blob entries in the pack, or -1 when it was opened with entries of an earlier session. */
     private long entries;
+    /** Blob entries reserved and not written yet: given up with their buffers when a write fails. */
+    private long reservedEntries;
     /** Set once the EOF entry and padding are written and forced. */
     private volatile boolean finished;
     /** The failure of a force, after which the pack takes no more writes; null while none failed. */
@@ -152,7 +154,7 @@ public final class PackWriter implements Closeable {
      * @param buffers the entries, headers and payloads, in order
      * @param count   how many entries the buffers hold
      * @return the offset the buffers were written at
-     * @throws IOException when the write fails; the buffers stay reserved for a retry
+     * @throws IOException when the write fails; the buffers are then given up, see {@link #writeReserved}
      */
     public long append(ByteBuffer[] buffers, int count) throws IOException {
         long start = reserve(buffers, count);
@@ -178,22 +180,34 @@ public final class PackWriter implements Closeable {
         if (entries >= 0) {
             entries += count;
         }
+        reservedEntries += count;
         return start;
     }
 
     /**
      * Writes every reserved buffer at its place. On failure the pack is cut back to the last
-     * byte written before, so a failed write never leaves a partial entry in the file; the
-     * buffers stay reserved for the next attempt.
+     * byte written before, so a failed write never leaves a partial entry in the file, and the
+     * reserved buffers are given up: the puts they belong to fail, and a later write must not
+     * put their entries in the pack behind the index's back.
      *
      * @throws IOException when the write fails, or a force of the pack failed before
      */
     public void writeReserved() throws IOException {
         checkForced();
-        uninterruptible(() -> {
-            writeReservedOnce();
-            return null;
-        });
+        try {
+            uninterruptible(() -> {
+                writeReservedOnce();
+                return null;
+            });
+        } catch (IOException e) {
+            reserved.clear();
+            end = written;
+            if (entries >= 0) {
+                entries -= reservedEntries;
+            }
+            reservedEntries = 0;
+            throw e;
+        }
     }
 
     private void writeReservedOnce() throws IOException {
@@ -215,11 +229,12 @@ public final class PackWriter implements Closeable {
                 e.addSuppressed(suppressed);
             }
             for (ByteBuffer b : buffers) {
-                b.rewind();
+                b.rewind(); // for the write again on a channel reopened after an interrupt
             }
             throw e;
         }
         reserved.clear();
+        reservedEntries = 0;
         written = end;
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.spi.IndexBatch;
@@ -37,7 +38,16 @@ final class GroupCommit implements Durability {
      * settled; taken before the write lock, never after.
      */
     private final ReentrantLock commitLock = new ReentrantLock();
-    private final GroupCommitter committer = new GroupCommitter(this::commit, () -> this.durableTicket);
+    private final GroupCommitter committer = new GroupCommitter(this::commit,
+            () -> Math.max(this.durableTicket, this.failedTicket));
+    /**
+     * The tickets of groups whose write failed, first to last: the writer gave their entries up,
+     * so their puts fail rather than wait for a commit that never comes.
+     */
+    private final ConcurrentSkipListMap<Long, Long> failedGroups = new ConcurrentSkipListMap<>();
+    /** The last ticket of the last group whose write failed, and why. */
+    private volatile long failedTicket;
+    private volatile IOException failure;
     /** Reserved runs not yet forced and indexed, in append order (guarded by the write lock). */
     private final List<Pending> pending = new ArrayList<>();
     /**
@@ -87,6 +97,10 @@ final class GroupCommit implements Durability {
     public void awaitDurable(long ticket) throws IOException {
         if (ticket > durableTicket) {
             committer.await(ticket);
+        }
+        Map.Entry<Long, Long> failed = failedGroups.floorEntry(ticket);
+        if (failed != null && ticket <= failed.getValue()) {
+            throw new IOException("the write of its group failed (" + failure.getMessage() + ")", failure);
         }
     }
 
@@ -161,7 +175,19 @@ final class GroupCommit implements Durability {
             if (!group.isEmpty()) {
                 // only the pack the group ends in can hold reservations: a rollover writes them
                 // before the EOF entry. One write for the whole group; the force runs outside the lock
-                group.get(group.size() - 1).run().writer().writeReserved();
+                try {
+                    group.get(group.size() - 1).run().writer().writeReserved();
+                } catch (IOException e) {
+                    // the writer gave the group's entries up: its puts fail, and no later group may
+                    // index what is not in the pack
+                    long last = group.get(group.size() - 1).ticket();
+                    pending.removeIf(g -> g.ticket() <= last);
+                    pendingKeys.values().removeIf(b -> b.ticket() <= last);
+                    failure = e;
+                    failedGroups.put(group.get(0).ticket(), last);
+                    failedTicket = last;
+                    throw e;
+                }
             }
         } finally {
             writeLock.unlock();

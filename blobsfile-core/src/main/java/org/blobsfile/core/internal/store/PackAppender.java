@@ -172,6 +172,7 @@ final class PackAppender implements AutoCloseable {
             return waitFor; // the check before compressing found them all: no lock needed
         }
         writeLock.lock();
+        IndexMeta.Counters before = appendedCounters;
         try {
             EntryRun run = new EntryRun(appendedCounters, fresh > 1);
             for (Staged st : staged) {
@@ -197,6 +198,7 @@ final class PackAppender implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
+            appendedCounters = before; // the writer gave the entries up: they count for nothing
             throw new StorageIOException("appending to " + packs.dir(), e);
         } finally {
             writeLock.unlock();

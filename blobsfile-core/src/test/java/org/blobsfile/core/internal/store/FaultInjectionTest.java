@@ -266,7 +266,7 @@ class FaultInjectionTest {
             }
             VerifyReport v = s.verify();
             if (!v.isClean()) {
-                t.failures.add(where + ": verify after reopening: " + v.damage());
+                t.failures.add(where + ": verify after reopening: " + v.damage() + " " + v.index() + " " + v.warnings());
             }
             byte[] b = blob(p.r, 900);
             BlobRef ref = s.put(b);
