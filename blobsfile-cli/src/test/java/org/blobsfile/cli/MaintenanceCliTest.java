@@ -156,8 +156,17 @@ class MaintenanceCliTest {
                 .allMatch(f -> "blobs-00000".equals(f.get("pack")) && (Long) f.get("offset") >= 64);
 
         assertThat(Cli.in(store()).run("reindex").code()).isZero();
+        // the blobs of the replaced pack are gone: the rebuild named them in a note that verify
+        // reports until it is removed
         Cli.Result after = Cli.in(store()).run("verify");
-        assertThat(after.code()).as(after.toString()).isZero();
+        assertThat(after.code()).as(after.toString()).isEqualTo(3);
+        assertThat(after.toString()).contains("lost+found", "no pack any more");
+        try (var notes = Files.list(store().resolve("lost+found"))) {
+            for (Path note : notes.toList()) {
+                Files.delete(note);
+            }
+        }
+        assertThat(Cli.in(store()).run("verify").code()).isZero();
         assertThat(Cli.in(store()).run("get", inOther.get(0)).code()).isZero();
     }
 

@@ -183,7 +183,8 @@ final class StoreMaintenance {
         List<Damage> out = new ArrayList<>();
         for (Path note : new LostAndFound(packs.dir()).vanishedNotes()) {
             out.add(new Damage(note, 0, -1, null, "blobs the index held are in no pack any more; they are named in "
-                    + note.getFileName() + ": restore their packs and run reindex, or remove the note to accept the loss"));
+                    + LostAndFound.DIR + "/" + note.getFileName() + ": restore their packs and run reindex, or remove"
+                    + " the note to accept the loss"));
         }
         return out;
     }
