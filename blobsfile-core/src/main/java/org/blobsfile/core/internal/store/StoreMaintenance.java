@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.Damage;
 import org.blobsfile.api.IndexFinding;
@@ -248,7 +249,7 @@ final class StoreMaintenance {
             PackScanner.Result scanned = scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
                 BlobRef ref = BlobRef.of(e.hash());
                 Location where = parts.index().get(e.hash());
-                if (where != null && where.pack() != n || salvaged.contains(ref)) {
+                if (where != null && where.pack() != n && readsBack(ref) || salvaged.contains(ref)) {
                     return; // another copy lives on: nothing of it lives only here
                 }
                 EntryCheck.Verified v = check.verified(e);
@@ -313,6 +314,16 @@ final class StoreMaintenance {
         LOG.error("{}: beyond repair ({}); moved to {} after copying its {} intact blobs; {} blobs lost", p, reason,
                 parts.quarantine().packPath(n), salvaged.size(), lostHere.size());
         return new ArrayList<>(lostHere);
+    }
+
+    /** @return whether the blob reads back where the index puts it: a copy elsewhere that lives on */
+    private boolean readsBack(BlobRef ref) {
+        try {
+            reader.get(ref);
+            return true;
+        } catch (BlobStoreException unreadable) {
+            return false; // a stale place (a pack swapped or replaced): this copy is the one to keep
+        }
     }
 
     /**
