@@ -75,6 +75,13 @@ public final class SealingPipeline implements AutoCloseable {
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 if (sealer.isSealed(ch)) {
                     sealed.add(n);
+                } else if (ch.size() >= geometry.sealedSize()) {
+                    // as long as a sealed pack: its seal finished and a parity header is damaged since.
+                    // Sealing it again would compute parity over whatever damage the data has too,
+                    // and lose the parity that can repair it: it is sealed, for verify and repair
+                    sealed.add(n);
+                    LOG.warn("{} has the length of a sealed pack but a damaged parity header: verify reports it and"
+                            + " repair fixes it", p);
                 } else if (PackScanner.isFullWithoutEof(p, ch, geometry)) {
                     unprotected.add(n);
                     LOG.warn("{} is full to the pack size without an EOF entry (as the Go writer closes a pack a blob"

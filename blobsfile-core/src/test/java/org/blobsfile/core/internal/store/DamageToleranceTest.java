@@ -220,6 +220,28 @@ class DamageToleranceTest {
         }
     }
 
+    @Test
+    void openNeverSealsAgainAPackWhoseParityHeaderIsDamaged() throws Exception {
+        Random rnd = SEED.random();
+        Map<BlobRef, byte[]> blobs = fillSealed(rnd, 2);
+        Path pack = tmp.resolve("blobs-00000");
+        byte[] original = Files.readAllBytes(pack);
+        BlobInfo victim = infos(tmp, PACK).stream().filter(i -> i.pack() == 0).toList().get(1);
+        // a parity header zeroed, and a payload byte in the data: two shards, within what parity repairs
+        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[EntryHeader.LENGTH]), PACK);
+        }
+        write(pack, victim.offset() + EntryHeader.LENGTH + 5, (byte) ~original[(int) victim.offset() + EntryHeader.LENGTH + 5]);
+        byte[] damaged = Files.readAllBytes(pack);
+        try (BlobStore store = small(tmp).codec("snappy").open()) {
+            assertThat(Files.readAllBytes(pack)).as("open keeps the damaged pack as it is").isEqualTo(damaged);
+            assertThat(store.get(victim.ref())).isEqualTo(blobs.get(victim.ref()));
+            // the healing read queued a repair of the pack; this one finds it repaired, or does it
+            assertThat(store.repair().isComplete()).isTrue();
+        }
+        assertThat(Files.readAllBytes(pack)).as("repair restores the pack byte for byte").isEqualTo(original);
+    }
+
     /** Puts blobs until {@code sealed} packs are sealed; half of them compressible. */
     private Map<BlobRef, byte[]> fillSealed(Random rnd, int sealed) throws Exception {
         Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
