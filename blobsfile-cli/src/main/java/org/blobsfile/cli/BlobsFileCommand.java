@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * The {@code blobsfile} command: global options, the subcommands and the mapping of failures to

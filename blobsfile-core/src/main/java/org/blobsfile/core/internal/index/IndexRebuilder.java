@@ -174,7 +174,10 @@ final class IndexRebuilder {
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
                 EntryHeader h = e.header();
                 long length;
-                if (checkHashes) {
+                // a flag that says plain beside a codec id, or compressed with none: one of them is damaged
+                boolean inconsistent = h.flag() == PackFormat.FLAG_BLOB && h.codecId() != PackFormat.CODEC_NONE
+                        || h.flag() == PackFormat.FLAG_COMPRESSED && h.codecId() == PackFormat.CODEC_NONE;
+                if (checkHashes || inconsistent) {
                     EntryCheck.Verified v = check.verified(e);
                     if (v == null) {
                         LOG.warn("{} at {}: the entry's payload does not hash to its hash (a torn write); not indexed",

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.BiPredicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobInfo;
@@ -270,7 +271,7 @@ public final class StoreIndex implements AutoCloseable {
                 emptyInPlace(); // an index that keeps no files here cannot be built aside and renamed
                 fill(index, readers, codecs, geometry, packs - 2);
             } else {
-                swapIn(buildAside(readers, codecs, geometry, packs - 2, null));
+                swapIn(buildAside(readers, codecs, geometry, packs - 2, null, null));
             }
             tail = recovery.recover(this, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE);
             counters = count();
@@ -420,15 +421,17 @@ public final class StoreIndex implements AutoCloseable {
      * @param geometry   the store's pack geometry
      * @param lastPack   the last pack to index
      * @param checkpoint where the packs end, recorded as the recovery checkpoint
+     * @param readable   whether a blob of the old index still reads back at its place, healing
+     *                   from parity if need be, when the pack no longer holds it whole; or null
      * @return the totals over the rebuilt index, and the blobs the old index held that no pack holds
      * @throws IOException when a pack cannot be read or the new index cannot be written
      */
     public Rebuilt rebuild(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
-                               IndexMeta.Checkpoint checkpoint) throws IOException {
+                               IndexMeta.Checkpoint checkpoint, BiPredicate<byte[], Location> readable) throws IOException {
         long t0 = System.nanoTime();
         Built built;
         if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-            built = buildAside(readers, codecs, geometry, lastPack, checkpoint);
+            built = buildAside(readers, codecs, geometry, lastPack, checkpoint, readable);
             swapIn(built);
         } else {
             // an index that keeps no files here cannot be built aside and renamed: emptied and filled
@@ -475,8 +478,8 @@ public final class StoreIndex implements AutoCloseable {
      * still lies intact where the index put it. Keys whose place holds nothing of them any more
      * are the blobs that vanished; they are named, in a note and to the caller.
      */
-    private List<BlobRef> carryOver(BlobIndex fresh, PackReaders readers, CodecRegistry codecs, PackGeometry geometry)
-            throws IOException {
+    private List<BlobRef> carryOver(BlobIndex fresh, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
+                                    BiPredicate<byte[], Location> readable) throws IOException {
         LocationProbe probe = new LocationProbe(readers, codecs, geometry);
         List<BlobRef> vanished = new ArrayList<>();
         long[] counts = {0, 0};
@@ -485,7 +488,7 @@ public final class StoreIndex implements AutoCloseable {
             if (fresh.get(key) != null) {
                 return;
             }
-            if (probe.probe(key, loc) == LocationProbe.Verdict.ABSENT) {
+            if (probe.probe(key, loc) == LocationProbe.Verdict.ABSENT && (readable == null || !readable.test(key, loc))) {
                 counts[1]++;
                 if (vanished.size() < MAX_VANISHED) {
                     vanished.add(BlobRef.of(key));
@@ -522,7 +525,7 @@ public final class StoreIndex implements AutoCloseable {
      * throws the half-built index away.
      */
     private Built buildAside(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
-                             IndexMeta.Checkpoint checkpoint) throws IOException {
+                             IndexMeta.Checkpoint checkpoint, BiPredicate<byte[], Location> readable) throws IOException {
         Path aside = directory.resolveSibling(directory.getFileName() + REBUILDING);
         if (Files.exists(aside, LinkOption.NOFOLLOW_LINKS)) {
             provider.destroy(aside);
@@ -530,7 +533,7 @@ public final class StoreIndex implements AutoCloseable {
         BlobIndex fresh = provider.open(aside);
         try {
             fill(fresh, readers, codecs, geometry, lastPack);
-            List<BlobRef> vanished = carryOver(fresh, readers, codecs, geometry);
+            List<BlobRef> vanished = carryOver(fresh, readers, codecs, geometry, readable);
             IndexMeta.Counters c = count(fresh);
             IndexBatch meta = new IndexBatch().putMeta(IndexMeta.COUNTERS, c.encode());
             if (checkpoint != null) {

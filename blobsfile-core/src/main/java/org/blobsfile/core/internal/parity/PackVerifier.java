@@ -223,6 +223,16 @@ public final class PackVerifier {
 
     /** Streams the data area and both parity payloads through the Reed-Solomon check. */
     private boolean parityConsistent(FileChannel ch) throws IOException {
+        return parityConsistent(geometry, ch);
+    }
+
+    /**
+     * @param geometry the pack's geometry
+     * @param ch       a channel on a pack of sealed length
+     * @return whether the parity payloads are those of the data area, whatever their headers say
+     * @throws IOException when the pack cannot be read
+     */
+    static boolean parityConsistent(PackGeometry geometry, FileChannel ch) throws IOException {
         ShardStripes stripes = ShardStripes.whole(geometry);
         byte[][] shards = stripes.newBuffers();
         byte[] temp = new byte[2 * ShardCoder.WINDOW];

@@ -75,10 +75,12 @@ public final class SealingPipeline implements AutoCloseable {
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 if (sealer.isSealed(ch)) {
                     sealed.add(n);
-                } else if (ch.size() >= geometry.sealedSize()) {
-                    // as long as a sealed pack: its seal finished and a parity header is damaged since.
-                    // Sealing it again would compute parity over whatever damage the data has too,
-                    // and lose the parity that can repair it: it is sealed, for verify and repair
+                } else if (ch.size() >= geometry.sealedSize() && !PackVerifier.parityConsistent(geometry, ch)) {
+                    // as long as a sealed pack, but its parity does not match its data: a header is
+                    // damaged, and the data or parity too. Sealing it again would compute parity over
+                    // the damage and lose the parity that can repair it: it is sealed, for repair.
+                    // (A seal stopped between its parity payloads and their headers leaves parity
+                    // that matches the data: that one is sealed again below, which changes nothing.)
                     sealed.add(n);
                     LOG.warn("{} has the length of a sealed pack but a damaged parity header: verify reports it and"
                             + " repair fixes it", p);

@@ -3,12 +3,14 @@ package org.blobsfile.core.internal.store;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.core.internal.hash.Blake2b;
@@ -79,6 +81,20 @@ final class BlobReader {
         return loc;
     }
 
+    /**
+     * @param key a blob's hash
+     * @param loc a place to read it from
+     * @return whether the blob reads back from there, healing from the pack's parity if need be
+     */
+    boolean readsAt(byte[] key, Location loc) {
+        try {
+            read(BlobRef.of(key), loc);
+            return true;
+        } catch (BlobStoreException unreadable) {
+            return false;
+        }
+    }
+
     /** Remembers blobs lost with quarantined pack {@code pack}, for the errors of later gets. */
     void lost(Collection<BlobRef> refs, int pack) {
         for (BlobRef r : refs) {
@@ -104,6 +120,9 @@ final class BlobReader {
         } catch (EOFException e) {
             throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
                     "the file ends inside the entry of blob " + ref);
+        } catch (NoSuchFileException e) {
+            throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(), "the pack of blob " + ref
+                    + " is missing: it cannot be read until the pack is restored");
         } catch (IOException e) {
             throw new StorageIOException("reading blob " + ref + " from " + packs.readers().path(loc.pack()), e);
         }

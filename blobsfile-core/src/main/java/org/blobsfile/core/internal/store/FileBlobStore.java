@@ -366,7 +366,7 @@ final class FileBlobStore implements BlobStore {
         try {
             requireWritable("rebuildIndex");
             appender.exclusively(() -> {
-                appender.rebuildIndex();
+                appender.rebuildIndex(reader::readsAt);
                 return null;
             });
             parts.meters().indexRebuilds.increment();

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.IndexBatch;
@@ -307,13 +308,15 @@ final class PackAppender implements AutoCloseable {
     /**
      * Rebuilds the index from every pack, up to the active pack's appended end.
      *
+     * @param readable whether a blob of the old index still reads back at its place (healing)
      * @return the blobs the old index held that no pack holds any more
      */
-    List<BlobRef> rebuildIndex() throws IOException {
+    List<BlobRef> rebuildIndex(BiPredicate<byte[], Location> readable) throws IOException {
         assert writeLock.isHeldByCurrentThread();
         IndexMeta.Checkpoint end = writer != null ? new IndexMeta.Checkpoint(writer.number(), writer.end())
                 : new IndexMeta.Checkpoint(nextPack, PackFormat.HEADER_SIZE);
-        StoreIndex.Rebuilt r = parts.index().rebuild(packs.readers(), packs.codecs(), packs.geometry(), packCount - 1, end);
+        StoreIndex.Rebuilt r = parts.index().rebuild(packs.readers(), packs.codecs(), packs.geometry(), packCount - 1, end,
+                readable);
         appendedCounters = r.counters();
         return r.vanished();
     }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,9 +28,9 @@ import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.parity.PackRepairer;
+import org.blobsfile.core.internal.parity.PackVerifier;
 import org.blobsfile.core.internal.plugin.EntryCheck;
 import org.blobsfile.core.internal.plugin.Payloads;
-import org.blobsfile.core.internal.parity.PackVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,7 +156,7 @@ final class StoreMaintenance {
             if (!audit.finish().isEmpty()) {
                 LOG.warn("repair of {}: the index differs from the packs in {} blobs: rebuilding it", packs.dir(),
                         audit.differences());
-                for (BlobRef r : appender.rebuildIndex()) {
+                for (BlobRef r : appender.rebuildIndex(reader::readsAt)) {
                     if (!lostNow.contains(r)) {
                         lostNow.add(r);
                     }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.TreeSet;
 import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.BlobStoreOptions;
-import org.blobsfile.api.CorruptStoreException;
 import org.blobsfile.api.ReadOnlyStoreException;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;

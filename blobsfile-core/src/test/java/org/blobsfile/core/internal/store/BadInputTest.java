@@ -18,7 +18,6 @@ import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.CorruptPackException;
-import org.blobsfile.api.CorruptStoreException;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.PluginException;
 import org.blobsfile.api.Range;
