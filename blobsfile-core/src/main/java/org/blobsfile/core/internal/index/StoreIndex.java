@@ -484,8 +484,9 @@ public final class StoreIndex implements AutoCloseable {
         List<BlobRef> vanished = new ArrayList<>();
         long[] counts = {0, 0};
         IndexBatch[] batch = {new IndexBatch()};
+        KeyCursor inFresh = new KeyCursor(fresh);
         forEach(index, new byte[0], (key, loc) -> {
-            if (fresh.get(key) != null) {
+            if (inFresh.contains(key)) {
                 return;
             }
             if (probe.probe(key, loc) == LocationProbe.Verdict.ABSENT && (readable == null || !readable.test(key, loc))) {
@@ -665,6 +666,48 @@ public final class StoreIndex implements AutoCloseable {
                     .reduce(IndexMeta.Counters.ZERO, IndexMeta.Counters::plus);
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * Answers, for keys asked in ascending order, whether an index holds them, by walking its keys
+     * a page at a time beside the asker: the old and new index are compared in one ordered pass
+     * each, not one lookup per key.
+     */
+    private static final class KeyCursor {
+        private final BlobIndex of;
+        private List<IndexRecord> page = List.of();
+        private int at;
+        private boolean done;
+
+        KeyCursor(BlobIndex of) {
+            this.of = of;
+        }
+
+        boolean contains(byte[] key) throws IOException {
+            while (true) {
+                if (at == page.size()) {
+                    if (done) {
+                        return false;
+                    }
+                    byte[] from = page.isEmpty() ? new byte[0] : java.util.Arrays.copyOf(page.get(page.size() - 1).key(),
+                            page.get(page.size() - 1).key().length + 1);
+                    page = of.scan(from, PAGE);
+                    at = 0;
+                    done = page.size() < PAGE;
+                    if (page.isEmpty()) {
+                        return false;
+                    }
+                }
+                int c = java.util.Arrays.compareUnsigned(page.get(at).key(), key);
+                if (c == 0) {
+                    return true;
+                }
+                if (c > 0) {
+                    return false;
+                }
+                at++;
+            }
         }
     }
 
