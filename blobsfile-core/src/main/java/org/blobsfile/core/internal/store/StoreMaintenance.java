@@ -74,7 +74,7 @@ final class StoreMaintenance {
         long blobs = 0;
         LongConsumer tick = ticker(progress, lengths);
         for (int n = 0; n < lengths.length; n++) {
-            PackVerifier.PackCheck c = check(verifier, n, lengths[n], extent.active(), tick);
+            PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, lengths[n], tick);
             damage.addAll(c.damage());
             if (c.isClean() && parts.sealing().isUnprotected(n)) {
                 // a full pack without EOF entry is valid v1, not damage
@@ -117,10 +117,14 @@ final class StoreMaintenance {
             List<Damage> remaining = new ArrayList<>();
             LongConsumer tick = ticker(progress, lengths);
             PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
+            // packs whose bytes this repair has checked whole (clean, or repaired and verified):
+            // the index audit below need not hash them again
+            boolean[] verified = new boolean[lengths.length];
             for (int n = 0; n < lengths.length; n++) {
                 Path p = packs.readers().path(n);
-                PackVerifier.PackCheck check = check(verifier, n, lengths[n], extent.active(), tick);
+                PackVerifier.PackCheck check = verifier.check(packs.readers().path(n), n, lengths[n], tick);
                 if (check.isClean()) {
+                    verified[n] = true;
                     continue;
                 }
                 found.addAll(check.damage());
@@ -140,6 +144,7 @@ final class StoreMaintenance {
                                 "the pack is damaged and has no parity", damagedBlobs(check));
                 if (o.status() == PackRepairer.Status.REPAIRED) {
                     repaired.add(p);
+                    verified[n] = true;
                 } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
                     lostNow.addAll(salvageAndQuarantine(n, o.reason()));
                     quarantined.add(parts.quarantine().packPath(n));
@@ -151,7 +156,8 @@ final class StoreMaintenance {
             long[] nowLengths = now.lengths(packs.readers());
             IndexAudit audit = audit();
             for (int n = 0; n < nowLengths.length; n++) {
-                audit.pack(n, nowLengths[n], false);
+                // a pack salvage appended to has grown past what was checked
+                audit.pack(n, nowLengths[n], n < verified.length && verified[n] && nowLengths[n] == lengths[n]);
             }
             if (!audit.finish().isEmpty()) {
                 LOG.warn("repair of {}: the index differs from the packs in {} blobs: rebuilding it", packs.dir(),
@@ -187,23 +193,6 @@ final class StoreMaintenance {
                     + " the note to accept the loss"));
         }
         return out;
-    }
-
-    /**
-     * Checks pack {@code n}. A closed pack must end in its EOF entry, or be filled to the pack
-     * size by another v1 writer: one whose entries simply stop short of it was cut, and the
-     * blobs that followed are gone, even though what is left parses.
-     */
-    private PackVerifier.PackCheck check(PackVerifier verifier, int n, long length, int active, LongConsumer tick)
-            throws IOException {
-        Path p = packs.readers().path(n);
-        PackVerifier.PackCheck c = verifier.check(p, n, length, tick);
-        if (n == active || !c.isClean() || c.sealed() || parts.sealing().isUnprotected(n)) {
-            return c;
-        }
-        List<Damage> cut = List.of(new Damage(p, length, -1, null, "closed pack ends at " + length
-                + " without an EOF entry: it was cut short, and what followed is gone"));
-        return new PackVerifier.PackCheck(p, n, false, c.bytesRead(), c.blobs(), cut, c.unchecked(), null);
     }
 
     /** Reports the bytes checked so far against the packs' total length, chunk by chunk. */
