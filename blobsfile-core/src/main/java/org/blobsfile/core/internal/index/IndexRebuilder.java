@@ -173,29 +173,23 @@ final class IndexRebuilder {
             EntryCheck check = new EntryCheck(codecs, scanner.source(), geometry.isKnown() ? geometry.maxPackSize() : ch.size());
             PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
                 EntryHeader h = e.header();
-                long length;
                 // a flag that says plain beside a codec id, or compressed with none: one of them is damaged
                 boolean inconsistent = h.flag() == PackFormat.FLAG_BLOB && h.codecId() != PackFormat.CODEC_NONE
                         || h.flag() == PackFormat.FLAG_COMPRESSED && h.codecId() == PackFormat.CODEC_NONE;
-                if (checkHashes || inconsistent) {
+                long length = checkHashes || inconsistent ? UNDECODABLE : blobLength(e, s);
+                if (length < 0) {
+                    // checked by hash: where a power cut may have torn it, where its header disagrees
+                    // with itself, or where its payload does not give its length; a damaged flag or
+                    // codec byte is recovered on the way
                     EntryCheck.Verified v = check.verified(e);
-                    if (v == null) {
+                    if (v != null) {
+                        h = v.header();
+                        length = v.length();
+                    } else if (checkHashes) {
                         LOG.warn("{} at {}: the entry's payload does not hash to its hash (a torn write); not indexed",
                                 readers.path(pack), e.offset());
                         return;
-                    }
-                    h = v.header();
-                    length = v.length();
-                } else {
-                    length = blobLength(e, s);
-                }
-                if (length < 0 && !checkHashes) {
-                    // a damaged flag or codec byte: the payload may verify as another kind
-                    EntryHeader fixed = check.recover(e.offset(), h, h.size());
-                    if (fixed != null) {
-                        h = fixed;
-                        length = check.verifiedLength(new PackScanner.Entry(e.offset(), fixed));
-                    } else if (length == UNDECODABLE) {
+                    } else {
                         // indexed all the same: a read of it heals from parity, or fails as damage
                         LOG.error("{}: the payload of the entry at offset {} does not decode; verify or repair the pack",
                                 readers.path(pack), e.offset());

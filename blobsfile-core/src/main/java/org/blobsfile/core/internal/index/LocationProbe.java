@@ -8,6 +8,7 @@ import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.EntryCheck;
 
 /**
  * Looks at the one place the index puts a blob and says whether the pack holds it there. It is
@@ -76,7 +77,8 @@ final class LocationProbe {
         byte[] payload = new byte[Math.toIntExact(loc.storedSize())];
         readers.readFully(loc.pack(), loc.payloadOffset(), payload, 0, payload.length);
         int flag = loc.codecId() == PackFormat.CODEC_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
-        long size = PackEntries.checkedLength(codecs, geometry, key, flag, loc.codecId(), payload);
+        long size = EntryCheck.checkedLength(codecs, geometry.isKnown() ? geometry.maxPackSize() : Integer.MAX_VALUE - 8,
+                key, flag, loc.codecId(), payload);
         if (size >= 0 || size == -1 && headerAgrees) {
             return Verdict.VERIFIED;
         }

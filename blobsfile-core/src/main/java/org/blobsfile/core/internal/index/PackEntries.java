@@ -5,9 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
-import org.blobsfile.api.UnsupportedCodecException;
-import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
@@ -76,30 +73,6 @@ final class PackEntries {
                             Payloads.storedCodec(h.flag(), h.codecId())));
                 }
             });
-        }
-    }
-
-    /** What {@link #checkedLength} returns for a payload that is not its blob. */
-    static final long BAD = -2;
-
-    /**
-     * @param hash    the hash the blob must have
-     * @param flag    the entry's flag
-     * @param codecId its codec id
-     * @param payload its whole payload
-     * @return the blob length when the payload decodes to a blob of that hash; -1 when the codec
-     *         is missing; {@link #BAD} when it does not decode or hashes otherwise
-     */
-    static long checkedLength(CodecRegistry codecs, PackGeometry geometry, byte[] hash, int flag, int codecId,
-                              byte[] payload) {
-        try {
-            byte[] blob = Payloads.decode(codecs, flag, codecId, payload,
-                    (int) Math.min(Integer.MAX_VALUE - 8, geometry.isKnown() ? geometry.maxPackSize() : Integer.MAX_VALUE - 8));
-            return Arrays.equals(Blake2b.hash(blob, 0, blob.length), hash) ? blob.length : BAD;
-        } catch (UnsupportedCodecException missing) {
-            return -1;
-        } catch (IOException | RuntimeException undecodable) {
-            return BAD;
         }
     }
 }

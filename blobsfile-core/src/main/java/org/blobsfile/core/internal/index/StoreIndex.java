@@ -690,8 +690,7 @@ public final class StoreIndex implements AutoCloseable {
                     if (done) {
                         return false;
                     }
-                    byte[] from = page.isEmpty() ? new byte[0] : java.util.Arrays.copyOf(page.get(page.size() - 1).key(),
-                            page.get(page.size() - 1).key().length + 1);
+                    byte[] from = page.isEmpty() ? new byte[0] : after(page.get(page.size() - 1).key());
                     page = of.scan(from, PAGE);
                     at = 0;
                     done = page.size() < PAGE;
@@ -709,6 +708,11 @@ public final class StoreIndex implements AutoCloseable {
                 at++;
             }
         }
+    }
+
+    /** @return the smallest key after {@code key}: where the next page of a walk starts */
+    private static byte[] after(byte[] key) {
+        return java.util.Arrays.copyOf(key, key.length + 1);
     }
 
     /** Receives the records of {@link #forEach}. */
@@ -755,8 +759,7 @@ public final class StoreIndex implements AutoCloseable {
             if (page.size() < PAGE) {
                 return;
             }
-            byte[] last = page.get(page.size() - 1).key();
-            from = java.util.Arrays.copyOf(last, last.length + 1); // the smallest key after 'last'
+            from = after(page.get(page.size() - 1).key());
         }
     }
 

@@ -346,7 +346,7 @@ public final class PackWalker {
                 if (blob && e.storedSize() >= LONG_CANDIDATE && !followable(e.end())) {
                     continue;
                 }
-                if (blob ? check.verifies(e) : isEofAt(e)) {
+                if (blob ? check.verifies(e) : isPlausibleEof(e, geometry, limit)) {
                     return o;
                 }
             }
@@ -383,9 +383,6 @@ public final class PackWalker {
             return flag == PackFormat.FLAG_BLOB || flag == PackFormat.FLAG_COMPRESSED || flag == PackFormat.FLAG_EOF;
         }
 
-        private boolean isEofAt(PackScanner.Entry e) {
-            return isPlausibleEof(e, geometry, limit);
-        }
 
         /**
          * Recovers the entries of {@code [from, to)} whose payload verifies under another header:

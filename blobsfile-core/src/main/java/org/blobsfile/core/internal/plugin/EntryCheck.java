@@ -46,8 +46,8 @@ public final class EntryCheck implements PackWalker.Check {
         if (h.size() > Integer.MAX_VALUE - 8) {
             return -1;
         }
-        byte[] blob = decode(h.flag(), h.codecId(), payload(entry.payloadOffset(), h.size()));
-        return hashes(h.hash(), blob) ? blob.length : -1;
+        return Math.max(-1, checkedLength(codecs, maxBlob, h.hash(), h.flag(), h.codecId(),
+                payload(entry.payloadOffset(), h.size())));
     }
 
     /**
@@ -71,36 +71,54 @@ public final class EntryCheck implements PackWalker.Check {
      */
     public Verified verified(PackScanner.Entry entry) throws IOException {
         EntryHeader h = entry.header();
-        long length = verifiedLength(entry);
+        if (h.size() > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        byte[] payload = payload(entry.payloadOffset(), h.size());
+        long length = checkedLength(codecs, maxBlob, h.hash(), h.flag(), h.codecId(), payload);
         if (length >= 0) {
             return new Verified(h, length);
         }
-        EntryHeader fixed = recover(entry.offset(), h, h.size());
+        Verified fixed = recovered(h, payload);
         if (fixed != null) {
-            return new Verified(fixed, verifiedLength(new PackScanner.Entry(entry.offset(), fixed)));
+            return fixed;
         }
-        if (!Payloads.isPlain(h.flag(), h.codecId()) && codecs.find(h.codecId()) == null) {
-            return new Verified(h, -1); // whole, but the module that reads it is not on the class path
-        }
-        return null;
+        return length == -1 ? new Verified(h, -1) : null; // -1: whole, but its codec is not on the class path
     }
 
     @Override
     public EntryHeader recover(long offset, EntryHeader found, long storedSize) throws IOException {
-        if (storedSize < 0 || storedSize > Integer.MAX_VALUE - 8 || found.hasZeroHash()) {
+        if (storedSize < 0 || storedSize > Integer.MAX_VALUE - 8) {
             return null;
         }
-        byte[] payload = payload(offset + EntryHeader.LENGTH, storedSize);
-        byte[] hash = found.hash();
-        if (hashes(hash, decode(found.flag(), found.codecId(), payload))) {
-            return new EntryHeader(hash, found.flag(), Payloads.storedCodec(found.flag(), found.codecId()), storedSize);
+        EntryHeader sized = new EntryHeader(found.hash(), found.flag(), found.codecId(), storedSize);
+        Verified v = recovered(sized, payload(offset + EntryHeader.LENGTH, storedSize));
+        return v == null ? null : v.header();
+    }
+
+    /**
+     * Tries a payload under the header as found, then as plain, then with each codec present.
+     *
+     * @return the header and blob length under which it hashes to the header's hash field, or null
+     */
+    private Verified recovered(EntryHeader found, byte[] payload) {
+        if (found.hasZeroHash()) {
+            return null;
         }
-        if (hashes(hash, payload)) {
-            return new EntryHeader(hash, PackFormat.FLAG_BLOB, PackFormat.CODEC_NONE, storedSize);
+        byte[] hash = found.hash();
+        long n = checkedLength(codecs, maxBlob, hash, found.flag(), found.codecId(), payload);
+        if (n >= 0) {
+            return new Verified(new EntryHeader(hash, found.flag(), Payloads.storedCodec(found.flag(), found.codecId()),
+                    payload.length), n);
+        }
+        n = checkedLength(codecs, maxBlob, hash, PackFormat.FLAG_BLOB, PackFormat.CODEC_NONE, payload);
+        if (n >= 0) {
+            return new Verified(new EntryHeader(hash, PackFormat.FLAG_BLOB, PackFormat.CODEC_NONE, payload.length), n);
         }
         for (Codec c : codecs.all()) {
-            if (hashes(hash, decode(PackFormat.FLAG_COMPRESSED, c.id(), payload))) {
-                return new EntryHeader(hash, PackFormat.FLAG_COMPRESSED, c.id(), storedSize);
+            n = checkedLength(codecs, maxBlob, hash, PackFormat.FLAG_COMPRESSED, c.id(), payload);
+            if (n >= 0) {
+                return new Verified(new EntryHeader(hash, PackFormat.FLAG_COMPRESSED, c.id(), payload.length), n);
             }
         }
         return null;
@@ -112,22 +130,34 @@ public final class EntryCheck implements PackWalker.Check {
         return payload;
     }
 
-    /** @return the blob, or null when the payload does not decode or its codec is not present */
-    private byte[] decode(int flag, int codecId, byte[] payload) {
+    /** What {@link #checkedLength} returns for a payload that is not its blob. */
+    public static final long BAD = -2;
+
+    /**
+     * Decodes a payload and hashes the blob: the one check every walk, probe and salvage makes.
+     *
+     * @param codecs  the codecs present
+     * @param maxBlob the longest blob the payload may decode to
+     * @param hash    the hash the blob must have
+     * @param flag    the entry's flag; one that is not a blob's never verifies
+     * @param codecId its codec id
+     * @param payload its whole payload
+     * @return the blob's length when the payload decodes to a blob of that hash; -1 when its codec
+     *         is not present, so it cannot be checked; {@link #BAD} otherwise
+     */
+    public static long checkedLength(CodecRegistry codecs, long maxBlob, byte[] hash, int flag, int codecId,
+                                     byte[] payload) {
         if (flag != PackFormat.FLAG_BLOB && flag != PackFormat.FLAG_COMPRESSED) {
-            return null;
+            return BAD;
         }
         if (!Payloads.isPlain(flag, codecId) && codecs.find(codecId) == null) {
-            return null;
+            return -1;
         }
         try {
-            return Payloads.decode(codecs, flag, codecId, payload, maxBlob);
+            byte[] blob = Payloads.decode(codecs, flag, codecId, payload, (int) Math.min(Integer.MAX_VALUE - 8, maxBlob));
+            return Arrays.equals(Blake2b.hash(blob, 0, blob.length), hash) ? blob.length : BAD;
         } catch (IOException | RuntimeException undecodable) {
-            return null; // garbage a codec rejects, in whatever way it rejects it
+            return BAD; // garbage a codec rejects, in whatever way it rejects it
         }
-    }
-
-    private static boolean hashes(byte[] hash, byte[] blob) {
-        return blob != null && Arrays.equals(Blake2b.hash(blob, 0, blob.length), hash);
     }
 }
