@@ -13,7 +13,7 @@ import org.blobsfile.core.internal.plugin.PluginRegistry;
 /**
  * The RocksDB index with a gate on its writes, for tests that need to hold a group commit
  * between its force and its index batch. {@link #arm()} makes the next write wait, after
- * counting down {@link #entered()}, until {@link #open()}.
+ * counting down {@link #entered()}, until {@link #open()}; {@link #failNext()} makes it fail.
  */
 public final class GatedIndexProvider implements IndexProvider {
     public static final String NAME = "gated";
@@ -21,6 +21,7 @@ public final class GatedIndexProvider implements IndexProvider {
     private static volatile CountDownLatch entered = new CountDownLatch(0);
     private static volatile CountDownLatch gate = new CountDownLatch(0);
     private static volatile boolean armed;
+    private static volatile boolean failing;
 
     /** Makes the next index write wait for {@link #open()}. */
     public static void arm() {
@@ -37,7 +38,13 @@ public final class GatedIndexProvider implements IndexProvider {
     /** Lets the held write, and every later one, through. */
     public static void open() {
         armed = false;
+        failing = false;
         gate.countDown();
+    }
+
+    /** Makes the next index write fail with an {@link IOException}, as a full disk would. */
+    public static void failNext() {
+        failing = true;
     }
 
     private static IndexProvider rocksdb() {
@@ -60,6 +67,10 @@ public final class GatedIndexProvider implements IndexProvider {
 
             @Override
             public void write(IndexBatch batch) throws IOException {
+                if (failing) {
+                    failing = false;
+                    throw new IOException("No space left on device");
+                }
                 if (armed) {
                     armed = false;
                     entered.countDown();

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The scan resynchronises after damage, so a damaged header costs at most its own entry: the
  * entries after it are indexed, and the pack is cut only where nothing up to its end verifies.
- * The bytes cut are saved to {@link LostAndFound} first, so even a wrong guess loses nothing.
+ * The bytes cut are saved to {@link LostAndFound} first, so even a wrong guess loses nothing;
+ * only zeros after the checkpoint, which the writer writes ahead of its entries, are cut unsaved.
  */
 final class TailRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(TailRecovery.class);
@@ -111,7 +112,14 @@ final class TailRecovery {
                         tornAt = checked.lastBadOffset; // the final entry was written only in part
                         checked.drop(checked.lastBadOffset);
                     }
-                    if (tornAt >= 0 && !mayWrite) {
+                    if (tornAt >= start && PositionalIo.isZero(ch, tornAt, size)) {
+                        // zeros the writer wrote ahead of its entries, after everything indexed: no data
+                        if (mayWrite) {
+                            ch.truncate(tornAt);
+                            ch.force(true);
+                        }
+                        end = tornAt;
+                    } else if (tornAt >= 0 && !mayWrite) {
                         LOG.warn("{}: a torn entry at offset {} ({} bytes) is left as it is (read-only); the entries"
                                 + " before it are served", path, tornAt, size - tornAt);
                         end = tornAt;

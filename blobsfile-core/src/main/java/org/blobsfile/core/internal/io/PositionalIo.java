@@ -123,4 +123,26 @@ public final class PositionalIo {
             pos += ch.write(z, pos);
         }
     }
+
+    /**
+     * @param ch   the channel
+     * @param from where the range starts
+     * @param upTo where it ends, at most the channel's size
+     * @return whether every byte of {@code [from, upTo)} is zero
+     * @throws IOException when the range cannot be read
+     */
+    public static boolean isZero(FileChannel ch, long from, long upTo) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        for (long pos = from; pos < upTo; ) {
+            int n = (int) Math.min(block.length, upTo - pos);
+            readFully(ch, pos, block, 0, n);
+            for (int i = 0; i < n; i++) {
+                if (block[i] != 0) {
+                    return false;
+                }
+            }
+            pos += n;
+        }
+        return true;
+    }
 }

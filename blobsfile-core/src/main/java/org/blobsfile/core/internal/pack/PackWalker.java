@@ -148,8 +148,20 @@ public final class PackWalker {
      * every plausible-looking header of a damaged range in full would cost time quadratic in it.
      */
     private static final long LONG_CANDIDATE = 64 * 1024;
+    /** How many bytes a search reads at a time while it passes a run of zeros. */
+    private static final int ZERO_SCAN = 64 * 1024;
 
     private PackWalker() {
+    }
+
+    /** @return whether {@code len} bytes of {@code b} from {@code off} are all zero */
+    public static boolean isZero(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -332,6 +344,12 @@ public final class PackWalker {
         private long findNext(long from) throws IOException {
             for (long o = from; limit - o >= EntryHeader.LENGTH; o++) {
                 source.read(o, h, 0, EntryHeader.LENGTH);
+                if (isZero(h, 0, h.length)) {
+                    // a run of zeros (written ahead of the entries, or zeroed by damage): no entry
+                    // starts where its flag byte would be zero, so jump to where the run ends
+                    o = Math.max(o, zeroRunEnd(o + EntryHeader.LENGTH) - EntryHeader.FLAG - 1);
+                    continue;
+                }
                 int flag = h[EntryHeader.FLAG] & 0xff;
                 int codec = h[EntryHeader.CODEC] & 0xff;
                 boolean blob = flag == PackFormat.FLAG_BLOB && codec == PackFormat.CODEC_NONE
@@ -351,6 +369,23 @@ public final class PackWalker {
                 }
             }
             return -1;
+        }
+
+        /** @return where the zeros from {@code from} end: the first byte that is not zero, or the limit */
+        private long zeroRunEnd(long from) throws IOException {
+            byte[] block = new byte[ZERO_SCAN];
+            long pos = from;
+            while (pos < limit) {
+                int n = (int) Math.min(block.length, limit - pos);
+                source.read(pos, block, 0, n);
+                for (int i = 0; i < n; i++) {
+                    if (block[i] != 0) {
+                        return pos + i;
+                    }
+                }
+                pos += n;
+            }
+            return limit;
         }
 
         /**
@@ -396,6 +431,9 @@ public final class PackWalker {
             PackScanner.Entry held = null;
             for (int tries = 0; to - pos >= EntryHeader.LENGTH && tries < MAX_RECOVERIES; tries++) {
                 source.read(pos, h, 0, EntryHeader.LENGTH);
+                if (isZero(h, 0, h.length)) {
+                    break; // zeros hold no entry, and no size field to follow
+                }
                 EntryHeader found = EntryHeader.decode(h, 0);
                 long whole = to - pos - EntryHeader.LENGTH;
                 EntryHeader fixed = check.recover(pos, found, whole);

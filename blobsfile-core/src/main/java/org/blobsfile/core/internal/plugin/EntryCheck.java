@@ -88,8 +88,8 @@ public final class EntryCheck implements PackWalker.Check {
 
     @Override
     public EntryHeader recover(long offset, EntryHeader found, long storedSize) throws IOException {
-        if (storedSize < 0 || storedSize > Integer.MAX_VALUE - 8) {
-            return null;
+        if (storedSize < 0 || storedSize > Integer.MAX_VALUE - 8 || found.hasZeroHash()) {
+            return null; // no blob hashes to zeros: not worth reading a payload for (zeros written ahead)
         }
         EntryHeader sized = new EntryHeader(found.hash(), found.flag(), found.codecId(), storedSize);
         Verified v = recovered(sized, payload(offset + EntryHeader.LENGTH, storedSize));

@@ -60,12 +60,12 @@ final class BlobReader {
     }
 
     boolean exists(BlobRef ref) {
-        return appender.forcedPending(ref) != null || parts.index().contains(ref.bytes());
+        return appender.unindexed(ref) != null || parts.index().contains(ref.bytes());
     }
 
     /** @return where the blob is; a lost blob's error names the quarantined pack */
     Location locate(BlobRef ref) {
-        Location loc = appender.forcedPending(ref);
+        Location loc = appender.unindexed(ref);
         if (loc == null) {
             loc = parts.index().get(ref.bytes());
         }

@@ -5,15 +5,15 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackWriter;
 
 /**
  * What happens to entries once the write side has placed them in the active pack, chosen once
- * when the store opens from {@link org.blobsfile.api.Durability}: force the pack and index them
- * per append ({@link SyncEach}), join a group that one force covers ({@link GroupCommit}), or
- * index them without a force ({@link Unforced}). Every mode keeps the order append, force, index:
- * the index is never ahead of durable data. Single puts and putAll take the same steps.
+ * when the store opens from {@link org.blobsfile.api.Durability}: force the pack per append
+ * ({@link SyncEach}), join a group that one force covers ({@link GroupCommit}), or hand them on
+ * without a force ({@link Unforced}). Every mode then hands the entries to the {@link IndexQueue},
+ * which indexes them in the background: the order append, force, index holds, so the index is
+ * never ahead of durable data. Single puts and putAll take the same steps.
  */
 sealed interface Durability permits Durability.SyncEach, Durability.Unforced, GroupCommit {
     /** Work run with every put so far durable and indexed, and new puts held back. */
@@ -24,15 +24,23 @@ sealed interface Durability permits Durability.SyncEach, Durability.Unforced, Gr
 
     /**
      * @param writeLock the write side's lock, which a group commit takes to collect its group
-     * @return the strategy of {@code mode}, writing to {@code index} and counting in {@code meters}
+     * @return the strategy of {@code mode}, handing entries to {@code queue} and counting in {@code meters}
      */
-    static Durability of(org.blobsfile.api.Durability mode, StoreIndex index, StoreMeters meters,
+    static Durability of(org.blobsfile.api.Durability mode, IndexQueue queue, StoreMeters meters,
                          ReentrantLock writeLock) {
         return switch (mode) {
-            case SYNC_EACH -> new SyncEach(index, meters);
-            case GROUP -> new GroupCommit(index, meters, writeLock);
-            case NONE -> new Unforced(index);
+            case SYNC_EACH -> new SyncEach(queue, meters);
+            case GROUP -> new GroupCommit(queue, meters, writeLock);
+            case NONE -> new Unforced(queue);
         };
+    }
+
+    /**
+     * @return whether puts wait for forces, so that the pack is worth filling with zeros ahead
+     *         of its entries (see {@link PackWriter#preallocate})
+     */
+    default boolean forces() {
+        return true;
     }
 
     /**
@@ -70,18 +78,18 @@ sealed interface Durability permits Durability.SyncEach, Durability.Unforced, Gr
         return -1;
     }
 
-    /** @return where a blob is that is durable but not yet indexed, or null */
+    /** @return where a blob is that is durable but not yet handed to the index queue, or null */
     default Location forcedPending(BlobRef ref) {
         return null;
     }
 
-    /** Waits until every durable put is also indexed, for the calls that read the whole index. */
-    default void awaitIndexed() {
+    /** Waits until every durable put is also handed to the index queue. */
+    default void awaitHandedOver() {
     }
 
     /**
-     * Runs {@code work} under {@code writeLock} with every put so far durable and indexed and
-     * nothing committing meanwhile: for maintenance that moves blobs or rewrites the index.
+     * Runs {@code work} under {@code writeLock} with every put so far durable and handed to the
+     * index queue, and nothing committing meanwhile: for maintenance that moves blobs or rewrites the index.
      */
     default <T> T exclusively(ReentrantLock writeLock, Exclusive<T> work) throws IOException {
         writeLock.lock();
@@ -92,13 +100,13 @@ sealed interface Durability permits Durability.SyncEach, Durability.Unforced, Gr
         }
     }
 
-    /** SYNC_EACH: every append forces the pack and writes its index batch before its put returns. */
+    /** SYNC_EACH: every append forces the pack and hands its entries to the index queue before its put returns. */
     final class SyncEach implements Durability {
-        private final StoreIndex index;
+        private final IndexQueue queue;
         private final StoreMeters meters;
 
-        SyncEach(StoreIndex index, StoreMeters meters) {
-            this.index = index;
+        SyncEach(IndexQueue queue, StoreMeters meters) {
+            this.queue = queue;
             this.meters = meters;
         }
 
@@ -106,7 +114,7 @@ sealed interface Durability permits Durability.SyncEach, Durability.Unforced, Gr
         public long appended(Reservation run) throws IOException {
             run.writer().force();
             meters.forces.increment();
-            index.commit(run.batch(), run.checkpoint(), run.counters());
+            queue.add(run);
             return 0;
         }
 
@@ -116,18 +124,23 @@ sealed interface Durability permits Durability.SyncEach, Durability.Unforced, Gr
         }
     }
 
-    /** NONE: every append writes its index batch at once; the operating system flushes the pack when it likes. */
+    /** NONE: every append hands its entries to the index queue at once; the operating system flushes the pack when it likes. */
     final class Unforced implements Durability {
-        private final StoreIndex index;
+        private final IndexQueue queue;
 
-        Unforced(StoreIndex index) {
-            this.index = index;
+        Unforced(IndexQueue queue) {
+            this.queue = queue;
         }
 
         @Override
         public long appended(Reservation run) throws IOException {
-            index.commit(run.batch(), run.checkpoint(), run.counters());
+            queue.add(run);
             return 0;
+        }
+
+        @Override
+        public boolean forces() {
+            return false;
         }
     }
 }

@@ -15,27 +15,26 @@ import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.Location;
-import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.PackWriter;
 
 /**
  * GROUP durability: owns everything a group commit does. An append only reserves its bytes and
  * hands its {@link Reservation} here, under the write lock; its put then waits, outside the
  * lock, for a commit that writes every reserved entry with one write, forces once, wakes the
- * puts it covered, and writes their merged index batch. {@link GroupCommitter} decides which
+ * puts it covered, and hands their entries to the {@link IndexQueue}. {@link GroupCommitter} decides which
  * waiting put leads a commit and when (gathering, wakeups); this class decides what a commit is.
  *
- * <p>Until its index batch is written, a forced blob is found here ({@link #forcedPending}), so a
+ * <p>Until it is handed to the index queue, a forced blob is found here ({@link #forcedPending}), so a
  * put that returned can always be read back.
  */
 final class GroupCommit implements Durability {
-    private final StoreIndex index;
+    private final IndexQueue queue;
     private final StoreMeters meters;
     /** The write side's lock: appends hold it while they reserve, a commit while it takes its group. */
     private final ReentrantLock writeLock;
     /**
-     * Held while a group is committed, and by {@link #exclusively} work that needs the index
-     * settled; taken before the write lock, never after.
+     * Held while a group is committed, and by {@link #exclusively} work that needs every group
+     * handed over; taken before the write lock, never after.
      */
     private final ReentrantLock commitLock = new ReentrantLock();
     private final GroupCommitter committer = new GroupCommitter(this::commit,
@@ -52,18 +51,18 @@ final class GroupCommit implements Durability {
     private final List<Pending> pending = new ArrayList<>();
     /**
      * The blobs of {@link #pending}, for the write side's duplicate check, and for reads of blobs
-     * whose put has returned (they are forced) before the index batch that records them is written.
+     * whose put has returned (they are forced) before they are handed to the index queue.
      */
     private final Map<BlobRef, PendingBlob> pendingKeys = new ConcurrentHashMap<>();
     /** The ticket of the last reservation (guarded by the write lock). */
     private long lastTicket;
     /** Every put up to this ticket is forced, and may return. */
     private volatile long durableTicket;
-    /** Every put up to this ticket is also in the index. */
-    private volatile long indexedTicket;
+    /** Every put up to this ticket is also handed to the index queue. */
+    private volatile long handedOverTicket;
 
-    GroupCommit(StoreIndex index, StoreMeters meters, ReentrantLock writeLock) {
-        this.index = index;
+    GroupCommit(IndexQueue queue, StoreMeters meters, ReentrantLock writeLock) {
+        this.queue = queue;
         this.meters = meters;
         this.writeLock = writeLock;
     }
@@ -114,8 +113,8 @@ final class GroupCommit implements Durability {
     }
 
     /**
-     * Looked up before the index: a blob leaves {@link #pendingKeys} only after its index batch
-     * is written, so a blob missing from both is not stored.
+     * Looked up before the index queue: a blob leaves {@link #pendingKeys} only after it is
+     * handed over, so a blob missing from both is not stored.
      */
     @Override
     public Location forcedPending(BlobRef ref) {
@@ -127,9 +126,9 @@ final class GroupCommit implements Durability {
     }
 
     @Override
-    public void awaitIndexed() {
-        if (indexedTicket < durableTicket) {
-            commitLock.lock(); // a leader holds it until its index batch is written
+    public void awaitHandedOver() {
+        if (handedOverTicket < durableTicket) {
+            commitLock.lock(); // a leader holds it until its group is handed over
             commitLock.unlock();
         }
     }
@@ -158,11 +157,12 @@ final class GroupCommit implements Durability {
     }
 
     /**
-     * Writes and forces everything reserved so far, tells {@code forced}, then writes the one
-     * index batch that records it. Needs {@link #commitLock}, held until the batch is written, so
-     * the next group's force waits for it and the index's checkpoints only ever advance.
+     * Writes and forces everything reserved so far, tells {@code forced}, then hands the group's
+     * entries to the index queue. Needs {@link #commitLock}, held until they are handed over, so
+     * groups reach the queue in the order they were appended and the index's checkpoints only
+     * ever advance.
      *
-     * @param forced run once the group is forced: its puts may return before it is indexed,
+     * @param forced run once the group is forced: its puts may return before it is handed over,
      *               because reads find such blobs in {@link #pendingKeys}
      * @return how many puts (appends) it covered
      */
@@ -221,7 +221,7 @@ final class GroupCommit implements Durability {
         Pending last = group.get(group.size() - 1);
         durableTicket = Math.max(durableTicket, last.ticket());
         forced.run();
-        index.commit(merged, last.run().checkpoint(), last.run().counters());
+        queue.add(new Reservation(last.run().writer(), merged, last.run().checkpoint(), last.run().counters()));
         meters.groupCommits.increment();
         meters.groupedEntries.add(entries);
         writeLock.lock();
@@ -231,7 +231,7 @@ final class GroupCommit implements Durability {
         } finally {
             writeLock.unlock();
         }
-        indexedTicket = last.ticket();
+        handedOverTicket = last.ticket();
         return group.size();
     }
 }

@@ -26,14 +26,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The write side of the store: the one duplicate check of a put, appends to the active pack,
- * rollover when it is full, and the appends of maintenance. What makes an append durable and
- * indexed is the {@link Durability} chosen at open, to which every append hands its
- * {@link Reservation} under the write lock; a put then waits outside the lock if that mode says so.
+ * rollover when it is full, and the appends of maintenance. What makes an append durable is the
+ * {@link Durability} chosen at open, to which every append hands its {@link Reservation} under
+ * the write lock; a put then waits outside the lock if that mode says so. The mode hands durable
+ * entries to the {@link IndexQueue}, which indexes them in the background.
  */
 final class PackAppender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PackAppender.class);
     /** What {@link #storedTicket} says of a blob the store does not have. */
     static final long NOT_STORED = -1;
+    /** How far ahead of its entries a pack that puts force is filled with zeros: see {@link PackWriter#preallocate}. */
+    private static final long WRITE_AHEAD = 4L << 20;
 
     /** The packs of the store, as maintenance needs them: how many, and how far the active one goes. */
     record Extent(int packs, int active, long activeEnd) {
@@ -55,6 +58,7 @@ final class PackAppender implements AutoCloseable {
 
     /** Serializes appends, rollover and index updates. */
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final IndexQueue queue;
     private final Durability durability;
     /** Totals including appended but not yet committed entries (guarded by writeLock). */
     private IndexMeta.Counters appendedCounters;
@@ -74,8 +78,12 @@ final class PackAppender implements AutoCloseable {
                  long readOnlyEnd) {
         this.packs = packs;
         this.parts = parts;
-        this.durability = Durability.of(mode, parts.index(), parts.meters(), writeLock);
+        this.queue = new IndexQueue(parts.index(), packs.dir().toString());
+        this.durability = Durability.of(mode, queue, parts.meters(), writeLock);
         this.writer = writer;
+        if (writer != null) {
+            writeAhead(writer);
+        }
         this.nextPack = nextPack;
         this.packCount = nextPack;
         this.appendedCounters = parts.index().totals();
@@ -110,12 +118,12 @@ final class PackAppender implements AutoCloseable {
      * @return {@link #NOT_STORED}, or the ticket a put of the blob must wait for (0: it is indexed)
      */
     long storedTicket(byte[] hash) {
-        // pending first: a blob leaves it only once the index has it
+        // pending first, then the queue: a blob leaves each only once the next one has it
         long ticket = durability.pendingTicket(hash);
         if (ticket >= 0) {
             return ticket;
         }
-        return parts.index().contains(hash) ? 0 : NOT_STORED;
+        return queue.holds(hash) || parts.index().contains(hash) ? 0 : NOT_STORED;
     }
 
     /** Stores staged blobs: appends those not stored yet, and returns once the durability mode counts them stored. */
@@ -222,9 +230,10 @@ final class PackAppender implements AutoCloseable {
         }
     }
 
-    /** @return where a blob is that is durable but not indexed yet, or null */
-    Location forcedPending(BlobRef ref) {
-        return durability.forcedPending(ref);
+    /** @return where a blob is that is durable (as the mode says) but not indexed yet, or null */
+    Location unindexed(BlobRef ref) {
+        Location loc = durability.forcedPending(ref);
+        return loc != null ? loc : queue.location(ref);
     }
 
     /**
@@ -232,7 +241,12 @@ final class PackAppender implements AutoCloseable {
      * whole (enumerate, stats): they then see every put that returned before them.
      */
     void awaitIndexed() {
-        durability.awaitIndexed();
+        durability.awaitHandedOver();
+        try {
+            queue.drain();
+        } catch (IOException e) {
+            throw new StorageIOException("indexing puts to " + packs.dir(), e);
+        }
     }
 
     /**
@@ -240,7 +254,10 @@ final class PackAppender implements AutoCloseable {
      * held back until it returns: for maintenance that moves blobs or rewrites the index.
      */
     <T> T exclusively(Durability.Exclusive<T> work) throws IOException {
-        return durability.exclusively(writeLock, work);
+        return durability.exclusively(writeLock, () -> {
+            queue.drain();
+            return work.run();
+        });
     }
 
     // ---- maintenance (inside exclusively) ----------------------------------------------------
@@ -403,6 +420,7 @@ final class PackAppender implements AutoCloseable {
     private PackWriter activeWriter() throws IOException {
         if (writer == null) {
             writer = PackWriter.create(packs.dir(), nextPack, packs.geometry());
+            writeAhead(writer);
             nextPack++;
             packCount = nextPack;
             LOG.debug("created pack {}", writer.path());
@@ -422,11 +440,18 @@ final class PackAppender implements AutoCloseable {
         return activeWriter();
     }
 
-    /** Closes the active pack's file; the store calls it once no put is in flight. */
+    private void writeAhead(PackWriter w) {
+        w.preallocate(durability.forces() ? WRITE_AHEAD : 0);
+    }
+
+    /**
+     * Indexes what waits in the queue, then closes the active pack's file (cutting the zeros
+     * written ahead); the store calls it once no put is in flight.
+     */
     @Override
     public void close() throws IOException {
-        if (writer != null) {
-            writer.close();
+        try (PackWriter w = writer) {
+            queue.close();
         }
     }
 }

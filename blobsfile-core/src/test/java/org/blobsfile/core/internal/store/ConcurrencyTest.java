@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.blobsfile.core.testing.StoreTestSupport.random;
 import static org.blobsfile.core.testing.StoreTestSupport.randomBlobs;
 
@@ -19,6 +20,7 @@ import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.Durability;
+import org.blobsfile.api.StorageIOException;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.testing.GatedIndexProvider;
 import org.blobsfile.tck.RandomSeed;
@@ -153,31 +155,63 @@ class ConcurrencyTest {
         }
     }
 
-    @Test
-    void aForcedPutReadsBackBeforeItsIndexBatchIsWritten() throws Exception {
-        byte[] blob = "forced, not yet indexed".getBytes();
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void aPutReturnsAndReadsBackWhileItsIndexBatchIsHeld(Durability mode) throws Exception {
+        byte[] blob = ("returned, not yet indexed " + mode).getBytes();
         BlobRef ref = BlobRef.of(Blake2b.hash(blob, 0, blob.length));
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (BlobStore store = BlobStore.builder(tmp).index(new GatedIndexProvider()).durability(Durability.GROUP).open()) {
+        try (BlobStore store = BlobStore.builder(tmp).index(new GatedIndexProvider()).durability(mode).open()) {
             GatedIndexProvider.arm();
-            Future<BlobRef> leader = pool.submit(() -> store.put(blob));
             try {
+                // the put returns although the index write that records it cannot go through
+                assertThat(store.put(blob)).isEqualTo(ref);
                 assertThat(GatedIndexProvider.entered().await(30, TimeUnit.SECONDS)).isTrue();
-                // the leader has forced the blob and now waits at the gate, inside its index write
+                // the indexer now waits at the gate, inside its write
                 assertThat(store.exists(ref)).isTrue();
                 assertThat(store.size(ref)).isEqualTo(blob.length);
                 assertThat(store.get(ref)).isEqualTo(blob);
-                assertThat(store.put(blob)).as("a second put of a forced blob need not wait").isEqualTo(ref);
-                assertThat(leader).isNotDone();
+                assertThat(store.put(blob)).as("a second put of a queued blob").isEqualTo(ref);
             } finally {
                 GatedIndexProvider.open();
             }
-            assertThat(leader.get(30, TimeUnit.SECONDS)).isEqualTo(ref);
             assertThat(store.enumerate().map(BlobInfo::ref).toList()).containsExactly(ref);
             assertThat(store.stats().blobs()).isEqualTo(1);
             assertThat(store.stats().dedupedPuts()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Durability.class)
+    void aFailedIndexWriteFailsLaterPutsAndLosesNothing(Durability mode) throws Exception {
+        Random r = SEED.random();
+        byte[] a = random(r, 700);
+        byte[] b = random(r, 900);
+        byte[] c = random(r, 1100);
+        BlobRef refA = BlobRef.of(Blake2b.hash(a, 0, a.length));
+        BlobRef refB = BlobRef.of(Blake2b.hash(b, 0, b.length));
+        try (BlobStore store = BlobStore.builder(tmp).index(new GatedIndexProvider()).durability(mode).open()) {
+            assertThat(store.put(a)).isEqualTo(refA);
+            store.stats(); // a is indexed
+            GatedIndexProvider.failNext();
+            assertThat(store.put(b)).as("returns: its index write runs later, and fails").isEqualTo(refB);
+            assertThatThrownBy(store::stats).isInstanceOf(StorageIOException.class)
+                    .hasStackTraceContaining("the index could not be written");
+            assertThatThrownBy(() -> store.put(c)).isInstanceOf(StorageIOException.class)
+                    .hasStackTraceContaining("the index could not be written");
+            assertThat(store.get(refA)).isEqualTo(a);
+            assertThat(store.get(refB)).as("found in the queue's table").isEqualTo(b);
+        } catch (StorageIOException closing) {
+            // the close reports the failure again
         } finally {
-            pool.shutdownNow();
+            GatedIndexProvider.open();
+        }
+        try (BlobStore store = BlobStore.builder(tmp).index(new GatedIndexProvider()).durability(mode).open()) {
+            assertThat(store.get(refA)).isEqualTo(a);
+            assertThat(store.get(refB)).as("indexed again after the checkpoint").isEqualTo(b);
+            BlobRef refC = store.put(c);
+            assertThat(store.get(refC)).isEqualTo(c);
+            assertThat(store.stats().blobs()).isEqualTo(3);
+            assertThat(store.verify().isClean()).isTrue();
         }
     }
 

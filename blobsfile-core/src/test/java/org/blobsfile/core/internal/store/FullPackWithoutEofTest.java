@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,8 +119,13 @@ class FullPackWithoutEofTest {
             assertThat(store.verify().warnings()).as("a note, not damage")
                     .containsExactly("blobs-00000: closed without EOF entry (filled to the last byte by another v1"
                             + " writer): no parity, unprotected");
-            store.put(blob(300));
-            assertThat(Files.size(active)).as("the put goes to the active pack").isEqualTo(activeLength + 38 + 300);
+            BlobRef put = store.put(blob(300));
+            byte[] next = new byte[EntryHeader.LENGTH];
+            try (RandomAccessFile f = new RandomAccessFile(active.toFile(), "r")) {
+                f.seek(activeLength);
+                f.readFully(next);
+            }
+            assertThat(EntryHeader.decode(next, 0).hash()).as("the put goes to the active pack").isEqualTo(put.bytes());
             assertThat(store.stats().packs()).isEqualTo(2);
             for (int i = 0; i < 30; i++) { // enough to fill and seal blobs-00001 and more
                 store.put(blob(900));

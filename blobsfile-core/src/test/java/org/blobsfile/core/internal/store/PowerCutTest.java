@@ -457,4 +457,54 @@ class PowerCutTest {
             assertThat(s.get(refs.get(2))).isEqualTo(blobs.get(2));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Durability.class, names = {"SYNC_EACH", "GROUP"})
+    void zerosWrittenAheadOfTheEntriesAreCutAtOpenAndAtClose(Durability mode) throws Exception {
+        Random r = SEED.random();
+        Path dir = tmp.resolve("ahead-" + mode);
+        long packSize = 64L << 20; // room for the zeros ahead
+        KeptMemoryIndex index = new KeptMemoryIndex();
+        PowerCutFileSystem fs = PowerCutFileSystem.create(r);
+        Map<BlobRef, byte[]> stored = new HashMap<>();
+        Path pack = dir.resolve(PackFormat.fileName(0));
+        BlobStore store = BlobStore.builder(fs.wrap(dir)).maxPackSize(packSize).index(index).durability(mode).open();
+        long entriesEnd = 0;
+        for (int i = 0; i < 40; i++) {
+            byte[] b = StoreTestSupport.random(r, 1 + r.nextInt(3000));
+            BlobRef ref = store.put(b);
+            stored.put(ref, b);
+        }
+        for (BlobInfo i : locations(store).values()) {
+            entriesEnd = Math.max(entriesEnd, i.offset() + ENTRY_HEADER + i.storedSize());
+        }
+        long length = java.nio.file.Files.size(pack);
+        assertThat(length).as("zeros written ahead").isGreaterThan(entriesEnd);
+        assertThat(zeros(pack, entriesEnd, length)).isTrue();
+        fs.powerOff();
+        index.fence();
+        fs.cut(r); // every put was forced: the cut keeps them all, and the zeros after them
+        closeAbandoned(store);
+        java.nio.file.Path lostAndFound = dir.resolve("lost+found");
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(packSize).index(index).durability(mode).open()) {
+            assertThat(java.nio.file.Files.size(pack)).as("cut at open").isEqualTo(entriesEnd);
+            assertThat(s.stats().truncatedBytes()).as("no torn entry").isZero();
+            for (Map.Entry<BlobRef, byte[]> e : stored.entrySet()) {
+                assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
+            }
+            assertThat(s.verify().isClean()).isTrue();
+            BlobRef more = s.put(new byte[] {1, 2, 3});
+            assertThat(java.nio.file.Files.size(pack)).as("written ahead again").isGreaterThan(entriesEnd + 41);
+            stored.put(more, new byte[] {1, 2, 3});
+        }
+        assertThat(java.nio.file.Files.exists(lostAndFound)).as("zeros are not saved").isFalse();
+        assertThat(java.nio.file.Files.size(pack)).as("cut at close").isEqualTo(entriesEnd + ENTRY_HEADER + 3);
+        org.blobsfile.tck.V1Check.assertStrictPass(dir, packSize);
+    }
+
+    private static boolean zeros(Path file, long from, long to) throws Exception {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            return org.blobsfile.core.internal.io.PositionalIo.isZero(ch, from, to);
+        }
+    }
 }
