@@ -238,8 +238,9 @@ final class FileBlobStore implements BlobStore {
 
     /** Compresses a hashed blob unless the write side has it already. Any thread. */
     private Staged stage(byte[] hash, byte[] data) {
+        long checkedAt = appender.generation();
         long stored = appender.storedTicket(hash);
-        return stored == PackAppender.NOT_STORED ? Staged.fresh(Prepared.of(hash, data, packs.writeCodec()))
+        return stored == PackAppender.NOT_STORED ? Staged.fresh(Prepared.of(hash, data, packs.writeCodec()), checkedAt)
                 : Staged.stored(hash, stored);
     }
 

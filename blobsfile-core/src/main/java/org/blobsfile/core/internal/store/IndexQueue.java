@@ -61,6 +61,12 @@ final class IndexQueue implements AutoCloseable {
     private int draining;
     private boolean closing;
     private Throwable failure;
+    /**
+     * Counts the changes after which a blob may be in the index and nowhere in memory although a
+     * lookup of memory and index missed it before: a batch written (then taken off the table),
+     * or maintenance writing the index. See {@link #generation}.
+     */
+    private volatile long generation;
     private Thread indexer;
 
     /**
@@ -117,6 +123,22 @@ final class IndexQueue implements AutoCloseable {
     /** @return whether a blob handed over is not yet indexed */
     boolean holds(byte[] hash) {
         return !table.isEmpty() && table.containsKey(BlobRef.of(hash));
+    }
+
+    /**
+     * A mark to take before looking a blob up in the table and the index. While it stays the
+     * same, a blob missing from the table is missing from the index too, if it was at the first
+     * lookup: a batch reaches the index before it leaves the table, and counts in between.
+     *
+     * @return the mark
+     */
+    long generation() {
+        return generation;
+    }
+
+    /** Counts a change to the index made beside the queue (maintenance): see {@link #generation}. */
+    void indexChanged() {
+        generation++;
     }
 
     /**
@@ -184,6 +206,7 @@ final class IndexQueue implements AutoCloseable {
                 }
                 return;
             }
+            generation++; // before the table forgets them: see generation()
             for (IndexRecord r : merged.puts()) {
                 // only the record handed over: a blob put again after a delete has a newer one
                 table.remove(BlobRef.of(r.key()), r.value());

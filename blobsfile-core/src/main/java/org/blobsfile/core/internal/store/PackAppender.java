@@ -118,12 +118,30 @@ final class PackAppender implements AutoCloseable {
      * @return {@link #NOT_STORED}, or the ticket a put of the blob must wait for (0: it is indexed)
      */
     long storedTicket(byte[] hash) {
+        return storedTicket(hash, -1);
+    }
+
+    /**
+     * @param checkedAt the {@link #generation} when a check of the blob began that found it not
+     *                  stored, or -1
+     * @return as {@link #storedTicket(byte[])}; the index is asked only when it may have changed
+     *         since {@code checkedAt}, which spares most blobs of a batch a second index lookup
+     */
+    private long storedTicket(byte[] hash, long checkedAt) {
         // pending first, then the queue: a blob leaves each only once the next one has it
         long ticket = durability.pendingTicket(hash);
         if (ticket >= 0) {
             return ticket;
         }
-        return queue.holds(hash) || parts.index().contains(hash) ? 0 : NOT_STORED;
+        if (queue.holds(hash)) {
+            return 0;
+        }
+        return (checkedAt < 0 || checkedAt != queue.generation()) && parts.index().contains(hash) ? 0 : NOT_STORED;
+    }
+
+    /** @return the mark to take before a first {@link #storedTicket} check of a blob to put */
+    long generation() {
+        return queue.generation();
     }
 
     /** Stores staged blobs: appends those not stored yet, and returns once the durability mode counts them stored. */
@@ -190,7 +208,7 @@ final class PackAppender implements AutoCloseable {
                 }
                 // another thread may have stored it since the check before compressing; if its put
                 // has not returned yet, ours must not return before that one is durable either
-                long stored = run.has(st.hash()) ? 0 : storedTicket(st.hash());
+                long stored = run.has(st.hash()) ? 0 : storedTicket(st.hash(), st.checkedAt());
                 if (stored != NOT_STORED) {
                     waitFor = deduplicated(waitFor, stored);
                     continue;
@@ -256,7 +274,11 @@ final class PackAppender implements AutoCloseable {
     <T> T exclusively(Durability.Exclusive<T> work) throws IOException {
         return durability.exclusively(writeLock, () -> {
             queue.drain();
-            return work.run();
+            try {
+                return work.run();
+            } finally {
+                queue.indexChanged();
+            }
         });
     }
 
