@@ -94,6 +94,11 @@ else
         'org\.blobsfile\.bench\.(Get|Enumerate|Rebuild|Verify)Benchmark\.' \
         'org\.blobsfile\.bench\.core\.(ReedSolomon|Blake2b)Benchmark\.' \
         "${jmh_args[@]}" -prof gc "$@"
+    # one durable put at a time beside a plain append + fdatasync, every put sampled for its tail
+    jmh latency 'org\.blobsfile\.bench\.SyncPutLatencyBenchmark\.' "${jmh_args[@]}" -p size=512,4096 "$@"
+    # bulk ingest of small blobs: the index written in the background keeps up with putAll
+    jmh ingest 'org\.blobsfile\.bench\.PutAllBenchmark\.allCores$' "${jmh_args[@]}" \
+        -p size=512 -p batch=10000 -p codec=none -p maxPackMiB=256 "$@"
     jmh seal 'org\.blobsfile\.bench\.core\.SealBenchmark\.' "${seal_args[@]}" -prof gc "$@"
 fi
 

@@ -42,8 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 5)
 public class DurablePutBenchmark {
     /** Which engine: see {@link Engines#create(String)}. */
-    @Param({"blobsfile:none:sync_each", "blobsfile:none:group", Engines.ROCKSDB_BLOBDB, Engines.FILE_PER_BLOB,
-        Engines.H2_MVSTORE})
+    @Param({"blobsfile:none:sync_each", "blobsfile:none:group", "blobsfile:none:none", Engines.ROCKSDB_BLOBDB,
+        Engines.FILE_PER_BLOB, Engines.H2_MVSTORE})
     public String engine;
 
     /** Bytes per blob, at least 16: 512 B and 64 KiB show the cost of a force, 1 and 4 MiB hashing and bandwidth. */

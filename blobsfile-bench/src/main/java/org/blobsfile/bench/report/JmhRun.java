@@ -16,7 +16,8 @@ import java.util.Map;
  * @param score          the primary score
  * @param error          JMH's 99.9 % half-width, NaN when there was one iteration
  * @param unit           the score's unit, e.g. {@code ops/s}
- * @param secondary      the secondary scores by name, e.g. {@code gc.alloc.rate.norm}
+ * @param secondary      the secondary scores by name, e.g. {@code gc.alloc.rate.norm}; for a sampled run
+ *                       also its percentiles {@code p50} and {@code p99}, in the score's unit
  */
 public record JmhRun(String benchmarkClass, String method, Map<String, String> params, int threads,
                      double score, double error, String unit, Map<String, Double> secondary) {
@@ -52,6 +53,16 @@ public record JmhRun(String benchmarkClass, String method, Map<String, String> p
         Object s = raw.get("secondaryMetrics");
         if (s instanceof Map) {
             ((Map<String, Object>) s).forEach((k, v) -> secondary.put(k, number(((Map<String, Object>) v).get("score"))));
+        }
+        // a sampled run's percentiles, as p50 and p99 beside the secondary scores
+        Object percentiles = primary.get("scorePercentiles");
+        if (percentiles instanceof Map) {
+            Map<String, Object> pm = (Map<String, Object>) percentiles;
+            for (String q : new String[] {"50.0", "99.0"}) {
+                if (pm.containsKey(q)) {
+                    secondary.put("p" + q.substring(0, 2), number(pm.get(q)));
+                }
+            }
         }
         return new JmhRun(parts[parts.length - 2], parts[parts.length - 1], Collections.unmodifiableMap(params),
                 (int) number(raw.get("threads")), number(primary.get("score")), number(primary.get("scoreError")),

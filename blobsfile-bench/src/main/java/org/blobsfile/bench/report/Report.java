@@ -9,6 +9,8 @@ import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
+import org.blobsfile.bench.SyncPutLatencyBenchmark;
+
 /**
  * What the suite's numbers mean: for each benchmark class, the section it belongs to, how a run
  * is labelled, the figure compared (MB/s, blobs/s, GB/s) and the baseline every run of the
@@ -44,6 +46,13 @@ public final class Report {
                     r -> r.params().get("engine"), r -> mbps(r, r.longParam("size")), "MB/s",
                     SYNC_EACH + " at 1 thread, same size",
                     (r, b) -> b.params().get("engine").equals(SYNC_EACH) && b.threads() == 1 && same(r, b, "size")),
+            new Section("Durable puts one at a time, rate and tail", List.of("SyncPutLatencyBenchmark"),
+                    "One thread, every put sampled; puts/s from the mean latency, p50 and p99 in the row's run "
+                            + "(SyncPutLatencyBenchmark). append-fsync is the same bytes appended to a plain file with one "
+                            + "fdatasync per put, no hash, no index.",
+                    r -> size(r.longParam("size")), r -> r.params().get("engine"), r -> 1e6 / r.score(), "puts/s",
+                    SyncPutLatencyBenchmark.APPEND_FSYNC + ", same size",
+                    (r, b) -> b.params().get("engine").equals(SyncPutLatencyBenchmark.APPEND_FSYNC) && same(r, b, "size")),
             new Section("putAll, all cores and one thread", List.of("PutAllBenchmark"),
                     "One durable `putAll` of a batch of fresh blobs per operation (GROUP): the store hashing and compressing "
                             + "on every core, against the same call from the one worker of a one-thread pool (PutAllBenchmark).",
@@ -148,6 +157,28 @@ public final class Report {
             }
             if (g16 != null && r16 != null) {
                 out.add(target("durable puts " + size + ": GROUP / RocksDB BlobDB, both at 16 threads", g16.value() / r16.value(), 1.2, "×"));
+            }
+        }
+        Row none16 = find(rows, "DurablePutBenchmark", "512 B, 16 threads", "blobsfile:none:none");
+        Row sync1 = find(rows, "DurablePutBenchmark", "512 B, 1 thread", SYNC_EACH);
+        if (none16 != null && sync1 != null) {
+            out.add("* durable puts 512 B: NONE at 16 threads / SYNC_EACH at 1 thread: **"
+                    + String.format(Locale.ROOT, "%.2f×", none16.value() / sync1.value()) + "** (the ceiling of group commit)");
+        }
+        for (Row r : rows) {
+            if (r.run().benchmarkClass().equals("SyncPutLatencyBenchmark")
+                    && !r.variant().equals(SyncPutLatencyBenchmark.APPEND_FSYNC)) {
+                String which = r.variant() + " " + r.workload();
+                out.add(target("one-at-a-time durable puts, " + which + ": puts/s / append-fsync", r.ratio(), 1.3, "×"));
+                double tail = r.run().secondary().getOrDefault("p99", Double.NaN)
+                        / r.run().secondary().getOrDefault("p50", Double.NaN);
+                out.add(String.format(Locale.ROOT, "* one-at-a-time durable puts, %s: p99 / p50 **%.2f** (target ≤ 3: %s)",
+                        which, tail, tail <= 3 ? "meets" : "misses"));
+            }
+            if (r.run().benchmarkClass().equals("PutAllBenchmark") && r.variant().equals("all cores")
+                    && r.run().longParam("size") == 512) {
+                double blobs = r.run().score() * r.run().longParam("batch");
+                out.add(target("putAll ingest " + r.workload() + ", in blobs/s", blobs, 250_000, " blobs/s"));
             }
         }
         Row g1 = find(rows, "DurablePutBenchmark", "1 MiB, 1 thread", GROUP);

@@ -78,6 +78,26 @@ class ReportTest {
     }
 
     @Test
+    void sampledPutsAreComparedWithThePlainAppendAndJudgedByTheirTail() {
+        String json = "[" + sampled("append-fsync", 200, 180, 400) + ", " + sampled("blobsfile:none:sync_each", 125, 110, 500)
+                + "]";
+        List<Row> rows = Report.rows(JmhRun.parse(json));
+        Row ours = rows.stream().filter(r -> r.variant().equals("blobsfile:none:sync_each")).findFirst().orElseThrow();
+        assertThat(ours.value()).as("puts/s from the mean latency in µs").isCloseTo(8000, within(1e-6));
+        assertThat(ours.ratio()).isCloseTo(1.6, within(1e-9));
+        assertThat(ours.run().secondary()).containsEntry("p50", 110.0).containsEntry("p99", 500.0);
+        assertThat(Report.targets(rows)).anyMatch(t -> t.contains("puts/s / append-fsync") && t.contains("1.60×")
+                && t.contains("meets")).anyMatch(t -> t.contains("p99 / p50 **4.55**") && t.contains("misses"));
+    }
+
+    private static String sampled(String engine, double mean, double p50, double p99) {
+        return "{\"benchmark\": \"org.blobsfile.bench.SyncPutLatencyBenchmark.put\", \"threads\": 1, \"params\": "
+                + "{\"engine\": \"" + engine + "\", \"size\": \"512\"}, \"primaryMetric\": {\"score\": " + mean
+                + ", \"scoreError\": \"NaN\", \"scoreUnit\": \"us/op\", \"scorePercentiles\": {\"0.0\": 1.0, "
+                + "\"50.0\": " + p50 + ", \"99.0\": " + p99 + "}}, \"secondaryMetrics\": {}}";
+    }
+
+    @Test
     void writesMergedJsonMarkdownCsvAndAReadableChart() throws IOException {
         Path a = Files.writeString(dir.resolve("a.json"), GETS);
         Path b = Files.writeString(dir.resolve("b.json"), OTHERS);

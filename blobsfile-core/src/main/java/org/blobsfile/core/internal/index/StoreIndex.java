@@ -486,7 +486,16 @@ public final class StoreIndex implements AutoCloseable {
         IndexBatch[] batch = {new IndexBatch()};
         KeyCursor inFresh = new KeyCursor(fresh);
         forEach(index, new byte[0], (key, loc) -> {
-            if (inFresh.contains(key)) {
+            byte[] found = inFresh.find(key);
+            if (found != null) {
+                // the walk read a sealed pack's headers unchecked: where it recorded the blob
+                // otherwise (a damaged codec byte) and the old place verifies, the old place stays
+                Location now = Location.decode(found);
+                if (!now.equals(loc) && probe.probe(key, now) != LocationProbe.Verdict.VERIFIED
+                        && probe.probe(key, loc) == LocationProbe.Verdict.VERIFIED) {
+                    batch[0].put(key, loc.encode());
+                    counts[0]++;
+                }
                 return;
             }
             if (probe.probe(key, loc) == LocationProbe.Verdict.ABSENT && (readable == null || !readable.test(key, loc))) {
@@ -509,8 +518,8 @@ public final class StoreIndex implements AutoCloseable {
             fresh.write(batch[0]);
         }
         if (counts[0] > 0) {
-            LOG.warn("index {}: {} blobs no walk of the packs found (their entry headers are damaged) are kept where"
-                    + " the old index put them, since they verify there", directory, counts[0]);
+            LOG.warn("index {}: {} blobs whose entry headers are damaged (no walk of the packs found them, or read them"
+                    + " otherwise) are kept where the old index put them, since they verify there", directory, counts[0]);
         }
         if (counts[1] > 0) {
             Path note = new LostAndFound(readers.dir()).noteVanished(vanished, counts[1]);
@@ -670,7 +679,7 @@ public final class StoreIndex implements AutoCloseable {
     }
 
     /**
-     * Answers, for keys asked in ascending order, whether an index holds them, by walking its keys
+     * Answers, for keys asked in ascending order, what an index holds for them, by walking its keys
      * a page at a time beside the asker: the old and new index are compared in one ordered pass
      * each, not one lookup per key.
      */
@@ -684,26 +693,27 @@ public final class StoreIndex implements AutoCloseable {
             this.of = of;
         }
 
-        boolean contains(byte[] key) throws IOException {
+        /** @return the value the index holds for {@code key}, or null */
+        byte[] find(byte[] key) throws IOException {
             while (true) {
                 if (at == page.size()) {
                     if (done) {
-                        return false;
+                        return null;
                     }
                     byte[] from = page.isEmpty() ? new byte[0] : after(page.get(page.size() - 1).key());
                     page = of.scan(from, PAGE);
                     at = 0;
                     done = page.size() < PAGE;
                     if (page.isEmpty()) {
-                        return false;
+                        return null;
                     }
                 }
                 int c = java.util.Arrays.compareUnsigned(page.get(at).key(), key);
                 if (c == 0) {
-                    return true;
+                    return page.get(at).value();
                 }
                 if (c > 0) {
-                    return false;
+                    return null;
                 }
                 at++;
             }
