@@ -51,6 +51,8 @@ final class RocksDbIndex implements BlobIndex {
     private static final int BLOOM_BITS_PER_KEY = 10;
     /** Share of the memtable given to its Bloom filter. */
     private static final double MEMTABLE_BLOOM_RATIO = 0.05;
+    /** Table files kept open; far more than an index of tens of millions of blobs has. */
+    private static final int MAX_OPEN_FILES = 1024;
     /** The value array of the first read, before any value's length is known. */
     private static final int FIRST_VALUE_LENGTH = 32;
 
@@ -121,7 +123,13 @@ final class RocksDbIndex implements BlobIndex {
                     .setCreateMissingColumnFamilies(!readOnly)
                     // the index is rebuilt from the packs if need be; its own log is for failures only
                     .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                    .setKeepLogFileNum(2));
+                    .setKeepLogFileNum(2)
+                    // opening must not grow with the index: a bounded table cache opens at most
+                    // 16 table files at open (an unbounded one opens every file, reading its index
+                    // and filter blocks), and the statistics compaction keeps are not read from
+                    // every file's properties; files are still checked for their recorded sizes
+                    .setMaxOpenFiles(MAX_OPEN_FILES)
+                    .setSkipStatsUpdateOnDbOpen(true));
             if (readOnly) {
                 dbOptions.setLogger(track(options, new DroppedLog()));
             }
