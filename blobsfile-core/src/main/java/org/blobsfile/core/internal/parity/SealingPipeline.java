@@ -77,6 +77,9 @@ public final class SealingPipeline implements AutoCloseable {
      */
     public void resume(int closedPacks, boolean seal) {
         sorted = new Sorting(closedPacks);
+        if (closedPacks == 0) {
+            return; // nothing to sort: the thread starts with the first seal
+        }
         thread.execute(() -> {
             for (int n = 0; n < closedPacks; n++) {
                 try {
