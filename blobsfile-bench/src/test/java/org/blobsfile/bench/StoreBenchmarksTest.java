@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -47,6 +48,26 @@ class StoreBenchmarksTest {
             assertThat(b.enumerate()).isEqualTo(3000);
         } finally {
             b.close();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"rocksdb,clean", "rocksdb,imported", "h2,clean", "h2,imported"})
+    void openOpensTheWholeStoreEachIteration(String index, String state) {
+        OpenBenchmark b = new OpenBenchmark();
+        b.index = index;
+        b.state = state;
+        b.blobs = 2000;
+        b.buildOnce();
+        try {
+            for (int i = 0; i < 2; i++) {
+                b.buildEach();
+                assertThat(b.open().stats().blobs()).isEqualTo(2000);
+                b.closeOpened(); // checks the count too
+                assertThat(b.openClose()).isDirectory();
+            }
+        } finally {
+            b.delete();
         }
     }
 

@@ -87,13 +87,27 @@ public final class Lz4Codec implements Codec {
      */
     private static final int MAX_EXPANSION = 256;
 
-    private static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
-    private static final LZ4SafeDecompressor DECOMPRESSOR = FACTORY.safeDecompressor();
-    private static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
-
     private final int level;
-    private final LZ4Compressor small;
-    private final LZ4Compressor large;
+    /** The compressors of {@link #level}, picked on the first compression; racing threads pick the same. */
+    private volatile Compressors compressors;
+
+    /**
+     * lz4-java's implementations, picked when a blob is first compressed or decompressed: picking
+     * them unpacks and loads the native library, which a store that never meets an lz4 blob
+     * should not pay for when discovery creates this codec.
+     */
+    private static final class Lib {
+        static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
+        static final LZ4SafeDecompressor DECOMPRESSOR = FACTORY.safeDecompressor();
+        static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
+
+        private Lib() {
+        }
+    }
+
+    /** The compressor for blobs under {@value #SMALL_BLOB} bytes, and the one for the rest. */
+    private record Compressors(LZ4Compressor small, LZ4Compressor large) {
+    }
 
     /**
      * Creates the codec at the level in {@value #LEVEL_PROPERTY}, else with the level picked by
@@ -117,13 +131,22 @@ public final class Lz4Codec implements Codec {
             throw new IllegalArgumentException("lz4 level " + level + " is outside " + AUTO + ".." + MAX_LEVEL);
         }
         this.level = level;
-        if (level == AUTO) {
-            this.large = FACTORY.fastCompressor();
-            this.small = isNative() ? FACTORY.highCompressor(1) : large;
-        } else {
-            this.large = level == 0 ? FACTORY.fastCompressor() : FACTORY.highCompressor(level);
-            this.small = large;
+    }
+
+    private Compressors compressors() {
+        Compressors c = compressors;
+        if (c == null) {
+            LZ4Factory factory = Lib.FACTORY;
+            if (level == AUTO) {
+                LZ4Compressor large = factory.fastCompressor();
+                c = new Compressors(isNative() ? factory.highCompressor(1) : large, large);
+            } else {
+                LZ4Compressor one = level == 0 ? factory.fastCompressor() : factory.highCompressor(level);
+                c = new Compressors(one, one);
+            }
+            compressors = c;
         }
+        return c;
     }
 
     private static int levelFromProperty() {
@@ -141,7 +164,7 @@ public final class Lz4Codec implements Codec {
     /** @return whether lz4-java runs its native library on this platform */
     static boolean isNative() {
         try {
-            return FACTORY == LZ4Factory.nativeInstance();
+            return Lib.FACTORY == LZ4Factory.nativeInstance();
         } catch (RuntimeException | LinkageError e) {
             return false;
         }
@@ -183,8 +206,10 @@ public final class Lz4Codec implements Codec {
     public byte[] compress(byte[] src, int off, int len) {
         Objects.checkFromIndexSize(off, len, src.length);
         int blocks = (len + BLOCK_SIZE - 1) / BLOCK_SIZE;
-        long bound = 15L + 4 + (long) blocks * 4 + (len == 0 ? 0 : large.maxCompressedLength(Math.min(len, BLOCK_SIZE)) * (long) blocks);
-        LZ4Compressor compressor = len < SMALL_BLOB ? small : large;
+        Compressors c = compressors();
+        long bound = 15L + 4 + (long) blocks * 4
+                + (len == 0 ? 0 : c.large().maxCompressedLength(Math.min(len, BLOCK_SIZE)) * (long) blocks);
+        LZ4Compressor compressor = len < SMALL_BLOB ? c.small() : c.large();
         byte[] out = new byte[Math.toIntExact(bound)];
         int pos = writeHeader(out, len);
         for (int from = off, end = off + len; from < end; from += BLOCK_SIZE) {
@@ -267,7 +292,7 @@ public final class Lz4Codec implements Codec {
             if (end - p < n + (blockChecksums ? 4 : 0)) {
                 throw new IOException("truncated lz4 frame: a block of " + n + " bytes runs past the payload's end");
             }
-            if (blockChecksums && XXHASH.hash(src, p, n, 0) != readInt(src, p + n)) {
+            if (blockChecksums && Lib.XXHASH.hash(src, p, n, 0) != readInt(src, p + n)) {
                 throw new IOException("lz4 block checksum mismatch at payload offset " + (p - off));
             }
             int room = out.length - produced;
@@ -279,7 +304,7 @@ public final class Lz4Codec implements Codec {
                 produced += n;
             } else {
                 try {
-                    produced += DECOMPRESSOR.decompress(src, p, n, out, produced, Math.min(room, blockMax));
+                    produced += Lib.DECOMPRESSOR.decompress(src, p, n, out, produced, Math.min(room, blockMax));
                 } catch (LZ4Exception | ArrayIndexOutOfBoundsException e) {
                     throw new IOException("malformed lz4 block at payload offset " + (p - off) + " (or more than the "
                             + size + " bytes declared): " + e.getMessage(), e);
@@ -291,7 +316,7 @@ public final class Lz4Codec implements Codec {
             if (end - p < 4) {
                 throw new IOException("truncated lz4 frame: the content checksum is missing");
             }
-            if (XXHASH.hash(out, 0, produced, 0) != readInt(src, p)) {
+            if (Lib.XXHASH.hash(out, 0, produced, 0) != readInt(src, p)) {
                 throw new IOException("lz4 content checksum mismatch");
             }
             p += 4;
@@ -330,7 +355,7 @@ public final class Lz4Codec implements Codec {
 
     /** The second byte of the xxHash32 of the frame descriptor, as the format defines it. */
     static byte headerChecksum(byte[] b, int off, int len) {
-        return (byte) (XXHASH.hash(b, off, len, 0) >>> 8);
+        return (byte) (Lib.XXHASH.hash(b, off, len, 0) >>> 8);
     }
 
     static int readInt(byte[] b, int off) {

@@ -57,7 +57,7 @@ public final class ZstdCodec implements Codec {
     private static final int MIN_BLOCK_BYTES = 4;
     private static final int MAX_BLOCK_CONTENT = 128 * 1024;
 
-    /** zstd's most negative level, {@code ZSTD_minCLevel()}: for when its library cannot be asked. */
+    /** zstd's most negative level, {@code ZSTD_minCLevel()}. */
     private static final int LIBRARY_MIN_LEVEL = -(1 << 17);
     /** zstd's highest level, {@code ZSTD_maxCLevel()}. */
     private static final int LIBRARY_MAX_LEVEL = 22;
@@ -82,19 +82,12 @@ public final class ZstdCodec implements Codec {
      * @throws IllegalArgumentException if zstd does not accept the level
      */
     public ZstdCodec(int level) {
-        int min;
-        int max;
-        try {
-            min = Zstd.minCompressionLevel();
-            max = Zstd.maxCompressionLevel();
-        } catch (LinkageError noNativeLibrary) {
-            // zstd-jni unpacks its library to the temporary directory, which fails on a full disk:
-            // the codec must still load, so that a store without zstd blobs opens; using it fails
-            min = LIBRARY_MIN_LEVEL;
-            max = LIBRARY_MAX_LEVEL;
-        }
-        if (level < min || level > max) {
-            throw new IllegalArgumentException("zstd level " + level + " is outside " + min + ".." + max);
+        // checked against zstd's own bounds, not asked of its library: creating the codec must not
+        // unpack and load the native library, which discovery would then pay in every store
+        // that never meets a zstd blob, and which fails on a full temporary directory
+        if (level < LIBRARY_MIN_LEVEL || level > LIBRARY_MAX_LEVEL) {
+            throw new IllegalArgumentException("zstd level " + level + " is outside " + LIBRARY_MIN_LEVEL + ".."
+                    + LIBRARY_MAX_LEVEL);
         }
         this.level = level;
     }

@@ -79,6 +79,10 @@ class ZstdCodecTest extends CodecContract {
             }
         }
         assertThatThrownBy(() -> new ZstdCodec(Zstd.maxCompressionLevel() + 1)).isInstanceOf(IllegalArgumentException.class);
+        // the bounds the codec checks without loading the library are the library's own
+        assertThatThrownBy(() -> new ZstdCodec(Zstd.minCompressionLevel() - 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new ZstdCodec(Zstd.maxCompressionLevel()).level()).isEqualTo(Zstd.maxCompressionLevel());
+        assertThat(new ZstdCodec(Zstd.minCompressionLevel()).level()).isEqualTo(Zstd.minCompressionLevel());
         byte[] blob = text(300_007);
         byte[] fast = new ZstdCodec(1).compress(blob, 0, blob.length);
         byte[] strong = new ZstdCodec(19).compress(blob, 0, blob.length);

@@ -22,6 +22,7 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Filter;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -50,10 +51,14 @@ final class RocksDbIndex implements BlobIndex {
     private static final int BLOOM_BITS_PER_KEY = 10;
     /** Share of the memtable given to its Bloom filter. */
     private static final double MEMTABLE_BLOOM_RATIO = 0.05;
+    /** Table files kept open; far more than an index of tens of millions of blobs has. */
+    private static final int MAX_OPEN_FILES = 1024;
     /** The value array of the first read, before any value's length is known. */
     private static final int FIRST_VALUE_LENGTH = 32;
 
     private final Path dir;
+    /** Opened read-only: nothing is written, so close flushes nothing. */
+    private final boolean readOnly;
     private final RocksDB db;
     private final ColumnFamilyHandle keys;
     private final ColumnFamilyHandle meta;
@@ -72,9 +77,10 @@ final class RocksDbIndex implements BlobIndex {
     /** Written under {@link #closing}, read under {@link #use}. */
     private boolean closed;
 
-    private RocksDbIndex(Path dir, RocksDB db, ColumnFamilyHandle keys, ColumnFamilyHandle meta,
+    private RocksDbIndex(Path dir, boolean readOnly, RocksDB db, ColumnFamilyHandle keys, ColumnFamilyHandle meta,
                          WriteOptions writeOptions, ReadOptions readOptions, List<AutoCloseable> options) {
         this.dir = dir;
+        this.readOnly = readOnly;
         this.db = db;
         this.keys = keys;
         this.meta = meta;
@@ -117,7 +123,13 @@ final class RocksDbIndex implements BlobIndex {
                     .setCreateMissingColumnFamilies(!readOnly)
                     // the index is rebuilt from the packs if need be; its own log is for failures only
                     .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                    .setKeepLogFileNum(2));
+                    .setKeepLogFileNum(2)
+                    // opening must not grow with the index: a bounded table cache opens at most
+                    // 16 table files at open (an unbounded one opens every file, reading its index
+                    // and filter blocks), and the statistics compaction keeps are not read from
+                    // every file's properties; files are still checked for their recorded sizes
+                    .setMaxOpenFiles(MAX_OPEN_FILES)
+                    .setSkipStatsUpdateOnDbOpen(true));
             if (readOnly) {
                 dbOptions.setLogger(track(options, new DroppedLog()));
             }
@@ -130,7 +142,7 @@ final class RocksDbIndex implements BlobIndex {
                     new ColumnFamilyDescriptor(META_FAMILY, familyOptions));
             db = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), families, handles, false)
                     : RocksDB.open(dbOptions, dir.toString(), families, handles);
-            RocksDbIndex index = new RocksDbIndex(dir, db, handles.get(0), handles.get(1), writeOptions, readOptions,
+            RocksDbIndex index = new RocksDbIndex(dir, readOnly, db, handles.get(0), handles.get(1), writeOptions, readOptions,
                     reversed(options));
             index.checkLayout(readOnly);
             return index;
@@ -306,21 +318,51 @@ final class RocksDbIndex implements BlobIndex {
         }
     }
 
-    /** Waits for running operations, then releases the handles, the database and its options. */
+    /**
+     * Waits for running operations, writes the memtables to table files, then releases the
+     * handles, the database and its options. RocksDB itself does not flush at close while its
+     * write-ahead log is on: the next open would replay the whole log, seconds after a bulk
+     * import, and write those tables then. After the flush the log holds nothing to replay.
+     */
     @Override
     public void close() throws IOException {
+        close(!readOnly);
+    }
+
+    /** Releases the database without the flush of {@link #close()}: its files are deleted next. */
+    @Override
+    public void discard() throws IOException {
+        close(false);
+    }
+
+    private void close(boolean flush) throws IOException {
         closing.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
+            if (flush) {
+                flush();
+            }
             RocksDBException failure = release(List.of(keys, meta), db, options);
             if (failure != null) {
                 throw new IOException("closing the rocksdb index in " + dir + " failed: " + failure.getMessage(), failure);
             }
         } finally {
             closing.unlock();
+        }
+    }
+
+    /**
+     * Writes both families' memtables to table files and waits for it. A failure (a full disk)
+     * is not the close's: the log still holds every write, and the next open replays it.
+     */
+    private void flush() {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, List.of(keys, meta));
+        } catch (RocksDBException e) {
+            // nothing lost: the next open replays the log, as it did before closes flushed
         }
     }
 

@@ -24,7 +24,9 @@ import org.rocksdb.RocksDBException;
  * when another {@code RocksDB} instance, in this process or another, holds the directory's lock.
  * The directory must be on the default file system: RocksDB does its own file I/O.
  *
- * <p>Thread-safe and stateless; the native library is loaded once, on first use.
+ * <p>Thread-safe and stateless; the native library is loaded once, on first use, from the
+ * directory the system property {@code blobsfile.native.cache} names when it is set (copied
+ * there on first use), else unpacked by RocksDB to the temporary directory.
  */
 public final class RocksDbIndexProvider implements IndexProvider {
     /** The name users type to choose this index. */
@@ -150,14 +152,18 @@ public final class RocksDbIndexProvider implements IndexProvider {
         return "RocksDbIndexProvider[" + NAME + "]";
     }
 
-    /** Loads the JNI library once; RocksDB's own call is not cheap to repeat on every open. */
+    /**
+     * Loads the JNI library once; RocksDB's own call is not cheap to repeat on every open. With
+     * the system property {@value NativeLibraryCache#PROPERTY} set to a directory, the library is
+     * loaded from a copy kept there rather than unpacked again at every start of the JVM.
+     */
     private static final class NativeLibrary {
         private static final Throwable FAILURE;
 
         static {
             Throwable failure = null;
             try {
-                RocksDB.loadLibrary();
+                NativeLibraryCache.load();
             } catch (RuntimeException | LinkageError e) {
                 // kept, so every open reports it instead of a bare NoClassDefFoundError
                 failure = e;

@@ -6,7 +6,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +36,8 @@ public final class SealingPipeline implements AutoCloseable {
     private final Sealer sealer;
     private final NavigableSet<Integer> sealed = new ConcurrentSkipListSet<>();
     private final NavigableSet<Integer> unprotected = new ConcurrentSkipListSet<>();
+    /** The packs found closed at open, and what each was found to be once looked at. */
+    private volatile Sorting sorted = new Sorting(0);
     private final List<SealListener> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder seals = new LongAdder();
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -61,42 +65,127 @@ public final class SealingPipeline implements AutoCloseable {
      * to the last byte and closed without an EOF entry. Those are left exactly as they are, since
      * v1 readers take such a pack as closed; an EOF entry or parity appended to it would break it.
      *
+     * <p>The sorting reads every closed pack, so it runs in the sealing thread rather than in
+     * the open: the store opens in a time that does not grow with it. A question about one pack
+     * ({@link #isSealed}, {@link #isUnprotected}) asked before the sorting reached it looks at that
+     * pack at once, and {@link #sealedPacks} finishes the sorting first, so no answer depends on
+     * how far it got.
+     *
      * @param closedPacks how many packs are closed: all of them, or all but the last when it takes puts still
      * @param seal        whether to queue the seals that never finished; false for a store opened
      *                    read-only, which leaves such a pack as it is, unsealed
-     * @throws IOException when a pack cannot be opened to look at its parity headers
      */
-    public void resume(int closedPacks, boolean seal) throws IOException {
-        for (int n = 0; n < closedPacks; n++) {
-            Path p = PackFormat.path(dir, n);
-            if (PackFormat.notRegular(p) != null) {
-                continue; // never opened nor sealed: verify reports it
+    public void resume(int closedPacks, boolean seal) {
+        sorted = new Sorting(closedPacks);
+        if (closedPacks == 0) {
+            return; // nothing to sort: the thread starts with the first seal
+        }
+        thread.execute(() -> {
+            for (int n = 0; n < closedPacks; n++) {
+                try {
+                    if (sort(n, true) != PackState.INTERRUPTED_SEAL) {
+                        continue;
+                    }
+                    if (seal) {
+                        LOG.info("{} is full but not sealed (an interrupted seal): sealing it", PackFormat.path(dir, n));
+                        seal(n, -1);
+                    } else {
+                        LOG.info("{} is full but not sealed (an interrupted seal); left unsealed: the store is read-only",
+                                PackFormat.path(dir, n));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    Failures.error(LOG, "looking at the seal of " + PackFormat.path(dir, n) + " failed ("
+                            + Failures.describe(e) + "); it is looked at again at the next open", e);
+                }
             }
+        });
+    }
+
+    /** What opening found a closed pack to be. */
+    private enum PackState {
+        /** Sealed, or as long as a sealed pack with a damaged parity header: for repair, never sealed again. */
+        SEALED,
+        /** Full to the pack size without an EOF entry, as the Go writer closes a pack a blob fills exactly. */
+        UNPROTECTED,
+        /** Full but not sealed: a seal that never finished. */
+        INTERRUPTED_SEAL,
+        /** Closed short of the pack size, or not a regular file: it cannot be sealed. */
+        UNSEALABLE
+    }
+
+    /** Which of the packs found closed at open have been sorted; the packs past them are this run's. */
+    private static final class Sorting {
+        final int closedPacks;
+        final Map<Integer, PackState> states = new ConcurrentHashMap<>();
+
+        Sorting(int closedPacks) {
+            this.closedPacks = closedPacks;
+        }
+    }
+
+    /**
+     * Sorts pack {@code n} once; the sealing thread and a caller asking about the pack may both
+     * look at it, and find the same, but only the sealing thread logs what it found.
+     */
+    private PackState sort(int n, boolean report) throws IOException {
+        Sorting s = sorted;
+        PackState known = s.states.get(n);
+        if (known != null && !report) {
+            return known;
+        }
+        Path p = PackFormat.path(dir, n);
+        PackState state;
+        if (PackFormat.notRegular(p) != null) {
+            state = PackState.UNSEALABLE; // never opened nor sealed: verify reports it
+        } else {
             try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 if (sealer.isSealed(ch)) {
-                    sealed.add(n);
+                    state = PackState.SEALED;
                 } else if (ch.size() >= geometry.sealedSize() && !PackVerifier.parityConsistent(geometry, ch)) {
                     // as long as a sealed pack, but its parity does not match its data: a header is
                     // damaged, and the data or parity too. Sealing it again would compute parity over
                     // the damage and lose the parity that can repair it: it is sealed, for repair.
                     // (A seal stopped between its parity payloads and their headers leaves parity
-                    // that matches the data: that one is sealed again below, which changes nothing.)
-                    sealed.add(n);
-                    LOG.warn("{} has the length of a sealed pack but a damaged parity header: verify reports it and"
-                            + " repair fixes it", p);
+                    // that matches the data: that one is sealed again, which changes nothing.)
+                    state = PackState.SEALED;
+                    if (report) {
+                        LOG.warn("{} has the length of a sealed pack but a damaged parity header: verify reports it"
+                                + " and repair fixes it", p);
+                    }
                 } else if (PackScanner.isFullWithoutEof(p, ch, geometry)) {
-                    unprotected.add(n);
-                    LOG.warn("{} is full to the pack size without an EOF entry (as the Go writer closes a pack a blob"
-                            + " fills exactly): closed and unprotected, it has no parity and gets none", p);
-                } else if (ch.size() >= geometry.dataAreaEnd() && !seal) {
-                    LOG.info("{} is full but not sealed (an interrupted seal); left unsealed: the store is read-only", p);
+                    state = PackState.UNPROTECTED;
+                    if (report) {
+                        LOG.warn("{} is full to the pack size without an EOF entry (as the Go writer closes a pack a"
+                                + " blob fills exactly): closed and unprotected, it has no parity and gets none", p);
+                    }
                 } else if (ch.size() >= geometry.dataAreaEnd()) {
-                    LOG.info("{} is full but not sealed (an interrupted seal): sealing it", p);
-                    submit(n, -1);
+                    state = PackState.INTERRUPTED_SEAL;
                 } else {
-                    LOG.warn("{} is closed at {} bytes, short of the pack size {}: it cannot be sealed", p, ch.size(),
-                            geometry.maxPackSize());
+                    state = PackState.UNSEALABLE;
+                    if (report) {
+                        LOG.warn("{} is closed at {} bytes, short of the pack size {}: it cannot be sealed", p, ch.size(),
+                                geometry.maxPackSize());
+                    }
                 }
+            }
+        }
+        if (state == PackState.SEALED) {
+            sealed.add(n);
+        } else if (state == PackState.UNPROTECTED) {
+            unprotected.add(n);
+        }
+        s.states.putIfAbsent(n, state);
+        return state;
+    }
+
+    /** Sorts pack {@code n} now if it was closed at open and the sealing thread has not got to it. */
+    private void sortNow(int n) {
+        Sorting s = sorted;
+        if (n >= 0 && n < s.closedPacks && !s.states.containsKey(n)) {
+            try {
+                sort(n, false);
+            } catch (IOException e) {
+                // as if unsealed: the sealing thread looks again and logs why
             }
         }
     }
@@ -107,6 +196,7 @@ public final class SealingPipeline implements AutoCloseable {
      *         without parity, so verify notes it and no read can heal it
      */
     public boolean isUnprotected(int n) {
+        sortNow(n);
         return unprotected.contains(n);
     }
 
@@ -176,11 +266,19 @@ public final class SealingPipeline implements AutoCloseable {
      * @return whether pack {@code n} is sealed, so the read path may rebuild its damaged entries
      */
     public boolean isSealed(int n) {
+        if (sealed.contains(n)) {
+            return true;
+        }
+        sortNow(n);
         return sealed.contains(n);
     }
 
     /** @return the sealed pack numbers, ascending */
     public List<Integer> sealedPacks() {
+        Sorting s = sorted;
+        for (int n = 0; n < s.closedPacks; n++) {
+            sortNow(n);
+        }
         return List.copyOf(sealed);
     }
 

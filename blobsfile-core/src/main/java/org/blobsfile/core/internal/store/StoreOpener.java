@@ -134,7 +134,7 @@ public final class StoreOpener {
                         PackFormat.fileName(n));
                 new Quarantine(dir, geometry).fillGap(n);
             }
-            checkHeaders(packs);
+            checkHeaders(packs, unclean);
             index = readOnly ? StoreIndex.openReadOnly(provider, dir) : StoreIndex.open(provider, dir);
             StoreIndex.Recovery recovery = index.recover(readers, codecs, geometry, packs);
             for (int n : gaps) {
@@ -333,9 +333,14 @@ public final class StoreOpener {
      * created (empty, or a prefix of our header): it holds no blob, so its header is rewritten.
      * A damaged header elsewhere is damage like any other: reported, never a reason to refuse the
      * store, since the entries after it do not depend on it.
+     *
+     * <p>After a clean close only the last pack is read, so that opening does not grow with the
+     * store: no pack was being created, and a closed pack's header damaged since is damage that
+     * {@code verify} reports like any other; its entries are read from offset 64 either way.
+     * After a crash every pack is read, and a damaged header is logged at once.
      */
-    private void checkHeaders(int packs) throws IOException {
-        for (int n = 0; n < packs; n++) {
+    private void checkHeaders(int packs, boolean unclean) throws IOException {
+        for (int n = unclean ? 0 : Math.max(0, packs - 1); n < packs; n++) {
             Path p = PackFormat.path(dir, n);
             if (PackFormat.notRegular(p) != null) {
                 continue; // never opened: verify reports it
