@@ -113,7 +113,8 @@ final class H2Index implements BlobIndex {
                 builder.readOnly();
             }
             store = builder
-                    .fileName(file.toString())
+                    // in pieces: see BoundedIoFilePath for the native memory a whole chunk's write keeps
+                    .fileName(BoundedIoFilePath.nameOf(file))
                     .autoCommitDisabled()
                     // MVStore would otherwise commit on its own once this much is unsaved, in the
                     // middle of a batch; this backstop only bounds memory if commits stop
@@ -278,11 +279,26 @@ final class H2Index implements BlobIndex {
                 return;
             }
             store.commit();
+            compactIfSparse();
             lastCommitNanos = System.nanoTime();
         } catch (MVStoreException e) {
             throw failure("commit", e);
         } finally {
             lock.unlockRead();
+        }
+    }
+
+    /**
+     * Random keys change nearly every leaf between two commits, but a chunk is freed only when
+     * none of its pages is live, and MVStore compacts only from a background thread this index
+     * does not run: a chunk holding a few live pages each kept its whole space, and the file grew
+     * to several times its live data. Rewriting the sparsest chunks' live pages into a new one,
+     * a commit's worth at most, frees them; called after a commit, in read mode like it.
+     */
+    private void compactIfSparse() {
+        if (tuning.fillRate() > 0 && store.getFillRate() < tuning.fillRate()
+                && store.compact(tuning.fillRate(), tuning.commitBytes())) {
+            store.commit();
         }
     }
 
