@@ -32,7 +32,7 @@ public final class GrowthBench {
     private static final String BACKGROUND_THREADS = "rocksdb";
     private static final List<String> SLICE_COLUMNS = List.of("slice", "blobs", "seconds", "blobs_per_s",
             "cpu_s", "blobs_per_cpu_s", "index_bg_cpu_s", "rss_mb", "rss_max_mb", "hwm_mb", "heap_used_mb", "direct_mb", "gc_s",
-            "index_mb", "index_b_per_blob", "pack_mb");
+            "index_mb", "index_b_per_blob", "pack_mb", "written_b_per_blob");
     private static final List<String> PHASE_COLUMNS = List.of("phase", "seconds", "rss_max_mb", "hwm_mb",
             "heap_used_mb", "detail");
 
@@ -80,6 +80,7 @@ public final class GrowthBench {
                 long cpu0 = cpuNanos();
                 long gc0 = gcMillis();
                 double bg0 = ThreadCpu.seconds(BACKGROUND_THREADS);
+                long written0 = ProcessMemory.writtenBytes();
                 long t0 = System.nanoTime();
                 feeder.put(blobs);
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -93,7 +94,8 @@ public final class GrowthBench {
                         ThreadCpu.seconds(BACKGROUND_THREADS) - bg0,
                         ProcessMemory.rss() / MB, rssMax / MB, ProcessMemory.peakRss() / MB,
                         ProcessMemory.heapUsed() / MB, ProcessMemory.directBytes() / MB, (gcMillis() - gc0) / 1e3,
-                        index / MB, (double) index / done, DiskUsage.packBytes(o.store()) / MB));
+                        index / MB, (double) index / done, DiskUsage.packBytes(o.store()) / MB,
+                        (double) (ProcessMemory.writtenBytes() - written0) / blobs));
                 table.write(o.out(), "slices-" + o.index(), title(o));
                 System.out.printf(Locale.ROOT, "slice %d: %,d blobs, %,.0f blobs/s, RSS %.0f MB (max %.0f), index %.1f B/blob%n",
                         n, done, blobs / seconds, ProcessMemory.rss() / MB, rssMax / MB, (double) index / done);

@@ -65,6 +65,23 @@ public final class ProcessMemory {
         return total;
     }
 
+    /**
+     * @return the bytes this process has caused to be written to storage ({@code write_bytes} of
+     *         {@code /proc/self/io}): packs, index files and their rewrites by compactions, or -1
+     */
+    public static long writtenBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("write_bytes:")) {
+                    return Long.parseLong(line.substring("write_bytes:".length()).trim());
+                }
+            }
+            return -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
     private static long statusField(String name) {
         try {
             List<String> lines = Files.readAllLines(STATUS);
