@@ -289,11 +289,11 @@ final class H2Index implements BlobIndex {
     }
 
     /**
-     * Random keys change nearly every leaf between two commits, but a chunk is freed only when
-     * none of its pages is live, and MVStore compacts only from a background thread this index
-     * does not run: a chunk holding a few live pages each kept its whole space, and the file grew
-     * to several times its live data. Rewriting the sparsest chunks' live pages into a new one,
-     * a commit's worth at most, frees them; called after a commit, in read mode like it.
+     * MVStore compacts only from a background thread, which this index does not run, so a chunk
+     * keeping a few live pages keeps its whole space. When {@link H2Tuning#fillRate()} is set,
+     * the sparsest chunks' live pages are rewritten after a commit, a commit's worth at most,
+     * which frees them; called in read mode, like the commit. Off by default: with random keys
+     * the file's free space lies between chunks rather than in them (see {@link H2Tuning}).
      */
     private void compactIfSparse() {
         if (tuning.fillRate() > 0 && store.getFillRate() < tuning.fillRate()
