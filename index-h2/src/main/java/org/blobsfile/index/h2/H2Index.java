@@ -293,7 +293,7 @@ final class H2Index implements BlobIndex {
      * keeping a few live pages keeps its whole space. When {@link H2Tuning#fillRate()} is set,
      * the sparsest chunks' live pages are rewritten after a commit, a commit's worth at most,
      * which frees them; called in read mode, like the commit. Off by default: with random keys
-     * the file's free space lies between chunks rather than in them (see {@link H2Tuning}).
+     * it did not make the file smaller (see {@link H2Tuning}).
      */
     private void compactIfSparse() {
         if (tuning.fillRate() > 0 && store.getFillRate() < tuning.fillRate()

@@ -20,8 +20,8 @@ package org.blobsfile.index.h2;
  *                              the file, the chunks whose live pages fill less than that are
  *                              rewritten, at most {@code commitBytes} of them per commit; 0 never
  *                              ({@value #FILL_RATE_PROPERTY}, default 0: growing a store with
- *                              random keys to a million blobs, 50 left the file 9% larger, not
- *                              smaller, since its free space lies between chunks, not in them)
+ *                              random keys to 1.5 million blobs, 50 left the file between 9%
+ *                              larger and 2% smaller along the way, and wrote as much)
  */
 record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cacheMegabytes, int closeCompactionMillis,
                 int fillRate) {
