@@ -113,7 +113,8 @@ final class H2Index implements BlobIndex {
                 builder.readOnly();
             }
             store = builder
-                    .fileName(file.toString())
+                    // in pieces: see BoundedIoFilePath for the native memory a whole chunk's write keeps
+                    .fileName(BoundedIoFilePath.nameOf(file))
                     .autoCommitDisabled()
                     // MVStore would otherwise commit on its own once this much is unsaved, in the
                     // middle of a batch; this backstop only bounds memory if commits stop
@@ -278,11 +279,26 @@ final class H2Index implements BlobIndex {
                 return;
             }
             store.commit();
+            compactIfSparse();
             lastCommitNanos = System.nanoTime();
         } catch (MVStoreException e) {
             throw failure("commit", e);
         } finally {
             lock.unlockRead();
+        }
+    }
+
+    /**
+     * MVStore compacts only from a background thread, which this index does not run, so a chunk
+     * keeping a few live pages keeps its whole space. When {@link H2Tuning#fillRate()} is set,
+     * the sparsest chunks' live pages are rewritten after a commit, a commit's worth at most,
+     * which frees them; called in read mode, like the commit. Off by default: with random keys
+     * it did not make the file smaller (see {@link H2Tuning}).
+     */
+    private void compactIfSparse() {
+        if (tuning.fillRate() > 0 && store.getFillRate() < tuning.fillRate()
+                && store.compact(tuning.fillRate(), tuning.commitBytes())) {
+            store.commit();
         }
     }
 

@@ -150,7 +150,7 @@ class H2IndexTest extends BlobIndexContract {
         java.nio.file.Files.createDirectories(dir);
         // commit after every batch, so commits meet concurrent batches; no compaction on close,
         // where H2 2.3.232's own assertions can fail on the file so many small commits leave
-        H2Tuning tuning = new H2Tuning(1 << 20, 0, 16 << 10, 8, 0);
+        H2Tuning tuning = new H2Tuning(1 << 20, 0, 16 << 10, 8, 0, 50);
         H2Index index = H2Index.open(dir, tuning);
         AtomicBoolean done = new AtomicBoolean();
         CountDownLatch start = new CountDownLatch(1);
