@@ -43,7 +43,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a codec can be switched off by overriding its method without {@code @Test}; say why in a
  * comment.
  *
- * <p>The suite needs {@code junit-jupiter-engine} on the test class path, as any JUnit 5 test does.
+ * <p>The suite needs {@code junit-jupiter-engine} on the test class path, as any JUnit Jupiter test does.
  */
 public abstract class CodecContract {
     /** How long a decode of hostile input may take before the test calls it a hang. */

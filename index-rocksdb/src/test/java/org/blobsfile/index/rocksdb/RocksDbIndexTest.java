@@ -7,14 +7,17 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +27,7 @@ import java.util.stream.Stream;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.api.spi.IndexUnreadableException;
 import org.blobsfile.tck.BlobIndexContract;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,44 @@ class RocksDbIndexTest extends BlobIndexContract {
     void identity() {
         assertThat(provider().name()).isEqualTo("rocksdb");
         assertThat(provider().artifact()).isEqualTo("org.blobsfile:index-rocksdb");
+    }
+
+    /**
+     * An index RocksDB 9.10.0 wrote (by this module built with that version: 150 keys, a close, a
+     * reopen, which flushed them to a table file, then 150 more keys and the meta value
+     * {@code checkpoint}, left in the write-ahead log) opens in place with this RocksDB: every
+     * key and the meta value read back, in order, from the old table files and the replayed log.
+     * A store would otherwise rebuild the index of every existing store after the upgrade.
+     */
+    @Test
+    void anIndexRocksDb9Wrote_opensWithEveryKey() throws Exception {
+        Path dir = indexDirectory();
+        Files.createDirectories(dir);
+        Path fixture = Path.of(getClass().getResource("written-by-rocksdb-9.10.0").toURI());
+        try (Stream<Path> files = Files.list(fixture)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, dir.resolve(f.getFileName().toString()));
+            }
+        }
+        assertThat(Files.readString(dir.resolve("OPTIONS-000013"))).contains("rocksdb_version=9.10.0");
+        SplittableRandom random = new SplittableRandom(0xDE95L);
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            byte[] k = new byte[32];
+            random.nextBytes(k);
+            keys.add(k);
+        }
+        BlobIndex index = open();
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(index.get(keys.get(i))).as("key %d", i).isEqualTo(ByteBuffer.allocate(8).putLong(i).array());
+        }
+        keys.sort(Arrays::compareUnsigned);
+        List<byte[]> scanned = index.scan(new byte[0], Integer.MAX_VALUE).stream().map(IndexRecord::key).toList();
+        assertThat(scanned).hasSameSizeAs(keys);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(scanned.get(i)).as("key %d in order", i).isEqualTo(keys.get(i));
+        }
+        assertThat(index.getMeta("checkpoint")).containsExactly(1, 2, 3);
     }
 
     /** Reads size their array from the last value read: shorter, longer and equal values must all come back whole. */
