@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.hash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -24,6 +25,21 @@ class FastBlake2bTest {
         byte[] out = new byte[32];
         d.doFinal(out, 0);
         return out;
+    }
+
+    @Test
+    void aHashCutShortByBadBoundsLeavesNothingForTheThreadsNextHash() {
+        byte[] data = new byte[3000];
+        SEED.random().nextBytes(data);
+        byte[] whole = FastBlake2b.hash(data, 0, data.length);
+        // the copy into the block buffer starts, then runs off the array's end
+        assertThatThrownBy(() -> FastBlake2b.hash(data, 1000, data.length)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(FastBlake2b.hash(data, 0, data.length)).isEqualTo(whole);
+        Blake2bDigest reference = new Blake2bDigest(256);
+        reference.update(data, 0, data.length);
+        byte[] expected = new byte[32];
+        reference.doFinal(expected, 0);
+        assertThat(whole).isEqualTo(expected);
     }
 
     @Test
