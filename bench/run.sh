@@ -38,12 +38,14 @@ case "$suite" in
         out="${BENCH_OUT:-bench/results/${BENCH_DATE:-$(date +%F)}}"
         jmh_opts="${JMH_OPTS:--f 1 -wi 1 -w 2s -i 3 -r 2s}"
         seal_opts="${SEAL_OPTS:--f 1 -wi 1 -i 3}"
+        open_opts="-f 1 -wi 2 -i 8"
         ;;
     smoke)
         out="${BENCH_OUT:-${TMPDIR:-/tmp}/blobsfile-bench-smoke}"
         # small data sets: each benchmark's own parameter, so one -p list serves the whole run
         jmh_opts="${JMH_OPTS:--f 1 -wi 0 -i 1 -r 200ms -p size=512,4096 -p blobs=2000 -p packMiB=128 -p sealedMiB=64 -p shardSize=65536}"
         seal_opts="${SEAL_OPTS:--f 1 -wi 0 -i 1 -p maxPackSize=16777216}"
+        open_opts="-f 1 -wi 0 -i 1 -p blobs=2000"
         ;;
     *)
         echo "usage: bench/run.sh [quick|full|smoke] [JMH arguments...]" >&2
@@ -99,6 +101,9 @@ else
     # bulk ingest of small blobs: the index written in the background keeps up with putAll
     jmh ingest 'org\.blobsfile\.bench\.PutAllBenchmark\.allCores$' "${jmh_args[@]}" \
         -p size=512 -p batch=10000 -p codec=none -p maxPackMiB=256 "$@"
+    # opening a clean store and the first open after a bulk import, single shots
+    read -r -a open_args <<< "$open_opts"
+    jmh open 'org\.blobsfile\.bench\.OpenBenchmark\.open$' "${open_args[@]}" "$@"
     jmh seal 'org\.blobsfile\.bench\.core\.SealBenchmark\.' "${seal_args[@]}" -prof gc "$@"
 fi
 

@@ -96,6 +96,13 @@ public final class Report {
                     r -> size(r.longParam("size")), JmhRun::method, r -> mbps(r, r.longParam("size")), "MB/s",
                     "blake2b256BouncyCastle, same size",
                     (r, b) -> b.method().equals("blake2b256BouncyCastle") && same(r, b, "size")),
+            new Section("Opening a store", List.of("OpenBenchmark"),
+                    "One `open()` of a store a clean close left, and the first open after a bulk `putAll` import, "
+                            + "single shots; the figure is the time of an open (OpenBenchmark).",
+                    r -> String.format(Locale.ROOT, "%,d blobs, index %s", r.longParam("blobs"), r.params().get("index")),
+                    r -> r.params().get("state"), JmhRun::score, "ms",
+                    "clean, same index and store (a ratio above 1 is slower)",
+                    (r, b) -> "clean".equals(b.params().get("state")) && same(r, b, "index") && same(r, b, "blobs")),
             new Section("Sealing one pack", List.of("SealBenchmark"),
                     "One `Sealer.seal` of a full pack, single shot; GB/s of pack data, allocation with -prof gc (SealBenchmark).",
                     r -> size(r.longParam("maxPackSize")) + " pack", r -> "seal",
@@ -202,6 +209,10 @@ public final class Report {
             if (r.run().benchmarkClass().equals("PutAllBenchmark") && r.variant().equals("all cores")
                     && r.run().longParam("size") == 1 << 20 && !Double.isNaN(r.ratio())) {
                 out.add(target("putAll " + r.workload() + ": all cores / 1 thread", r.ratio(), 1.6, "×"));
+            }
+            if (r.run().benchmarkClass().equals("OpenBenchmark")) {
+                out.add(String.format(Locale.ROOT, "* open of a %s store, %s: **%.1f ms** (target ≤ 50 ms: %s)", r.variant(),
+                        r.workload(), r.value(), r.value() <= 50 ? "meets" : "misses"));
             }
             if (r.run().benchmarkClass().equals("SealBenchmark") && r.run().longParam("maxPackSize") == 256L << 20
                     && !Double.isNaN(r.allocPerOp())) {
