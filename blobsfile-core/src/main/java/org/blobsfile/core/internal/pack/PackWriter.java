@@ -47,6 +47,12 @@ public final class PackWriter implements Closeable {
     /** How many bytes of zeros to write ahead of the entries when they reach the end of the file; 0 for none. */
     private long preallocation;
     private final java.util.List<ByteBuffer> reserved = new java.util.ArrayList<>();
+    /**
+     * The channel whose own position is where the bytes written end, so an append need not seek
+     * first (a system call per put); null when unknown. A channel opened anew after an interrupt
+     * is never this one.
+     */
+    private volatile FileChannel positioned;
     /** Blob entries in the pack, or -1 when it was opened with entries of an earlier session. */
     private long entries;
     /** Blob entries reserved and not written yet: given up with their buffers when a write fails. */
@@ -239,14 +245,19 @@ public final class PackWriter implements Closeable {
         }
         ByteBuffer[] buffers = reserved.toArray(new ByteBuffer[0]);
         long total = end - written;
+        FileChannel ch = channel;
         try {
-            channel.position(written);
+            if (positioned != ch) {
+                ch.position(written);
+            }
             long n = 0;
             while (n < total) {
-                n += channel.write(buffers);
+                n += ch.write(buffers);
             }
+            positioned = ch;
             allocated = Math.max(allocated, end);
         } catch (IOException e) {
+            positioned = null;
             try {
                 channel.truncate(written);
                 allocated = written;
@@ -284,6 +295,7 @@ public final class PackWriter implements Closeable {
         } catch (ClosedChannelException e) {
             throw e; // an interrupt: the caller reopens the channel and writes again
         } catch (IOException e) {
+            positioned = null;
             channel.truncate(end);
             allocated = end;
         }
