@@ -512,6 +512,50 @@ public abstract class BlobIndexContract {
     }
 
     @Test
+    void aBulkLoadClosedAndRenamedIsWholeWhereItIsOpenedAgain() throws IOException {
+        Assumptions.assumeTrue(hasBehavior(IndexBehavior.PERSISTENT), "backend is not persistent");
+        Random random = random();
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < 2_011; i++) {
+            keys.add(key(random));
+        }
+        Path aside = temporaryDirectory().resolve("index-" + provider().name() + ".rebuilding");
+        BlobIndex bulk = provider().openForBulkLoad(aside);
+        opened.push(bulk);
+        writeAll(bulk, keys, 307);
+        bulk.write(new IndexBatch().putMeta("checkpoint", intBytes(7)));
+        assertThat(bulk.get(keys.get(5))).as("a bulk load reads its own writes").isEqualTo(valueFor(keys.get(5), 0));
+        bulk.close();
+        Files.move(aside, indexDirectory());
+
+        BlobIndex index = open();
+        for (byte[] k : keys) {
+            assertThat(index.get(k)).as("key %s of the bulk load", hex(k)).isEqualTo(valueFor(k, 0));
+        }
+        assertThat(index.getMeta("checkpoint")).isEqualTo(intBytes(7));
+        assertThat(keysOf(index.scan(new byte[0], 3_000)))
+                .isEqualTo(expected(sortedCopy(keys), new byte[0], new byte[0], 3_000));
+        byte[] extra = key(random);
+        index.write(new IndexBatch().put(extra, valueFor(extra, 0)));
+        index.close();
+        assertThat(open().get(extra)).as("a write after the bulk load, reopened").isEqualTo(valueFor(extra, 0));
+    }
+
+    @Test
+    void aDiscardedBulkLoadIsDestroyedAndLeavesNothing() throws IOException {
+        byte[] k = key(random());
+        BlobIndex bulk = provider().openForBulkLoad(indexDirectory());
+        opened.push(bulk);
+        bulk.write(new IndexBatch().put(k, valueFor(k, 0)).putMeta("checkpoint", intBytes(1)));
+        bulk.discard();
+        provider().destroy(indexDirectory());
+
+        BlobIndex fresh = open();
+        assertThat(fresh.get(k)).isNull();
+        assertThat(fresh.getMeta("checkpoint")).isNull();
+    }
+
+    @Test
     void aReadOnlyOpenReadsEverythingAndChangesNoFile() throws IOException {
         Assumptions.assumeTrue(hasBehavior(IndexBehavior.PERSISTENT), "backend is not persistent");
         Assumptions.assumeTrue(hasBehavior(IndexBehavior.READ_ONLY_OPEN), "backend cannot open read-only");

@@ -45,6 +45,25 @@ public interface IndexProvider {
     }
 
     /**
+     * Creates a new index in {@code directory} to be filled in bulk, as a rebuild does beside the
+     * index in use: the store writes it, then either closes it with {@link BlobIndex#close()} and
+     * only afterwards opens it again with {@link #open} and uses it, or gives it up with
+     * {@link BlobIndex#discard()} and {@link #destroy}. No write of it needs to survive a crash
+     * before close returns (a rebuild interrupted by a crash is thrown away and done again), so
+     * an implementation may skip its journal; close must leave every write where {@link #open}
+     * finds it, and should leave it so that open is quick.
+     *
+     * <p>Optional: the default is {@link #open}.
+     *
+     * @param directory a directory that does not exist yet, or holds no index
+     * @return the new, empty index, open for writing
+     * @throws IOException if the index cannot be created
+     */
+    default BlobIndex openForBulkLoad(Path directory) throws IOException {
+        return open(directory);
+    }
+
+    /**
      * Deletes every file of the index in {@code directory}. The index must not be open.
      *
      * @param directory the directory given to {@link #open}

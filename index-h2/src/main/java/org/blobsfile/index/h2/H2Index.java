@@ -65,6 +65,12 @@ final class H2Index implements BlobIndex {
     private final H2Tuning tuning;
     /** Opened read-only: nothing is committed, recorded or compacted. */
     private final boolean readOnly;
+    /**
+     * Filled in bulk, then closed before use: commits only when memory asks, since a commit
+     * rewrites most of the tree and the load is thrown away when it is cut short, and close
+     * does not compact a file that was written in a few large commits.
+     */
+    private final boolean bulk;
 
     private final BatchLock lock = new BatchLock();
     /** Written in exclusive mode, read in any mode. */
@@ -72,11 +78,12 @@ final class H2Index implements BlobIndex {
     /** Set after each commit, read by whichever batch asks whether to commit next. */
     private volatile long lastCommitNanos = System.nanoTime();
 
-    private H2Index(Path file, MVStore store, H2Tuning tuning, boolean readOnly) {
+    private H2Index(Path file, MVStore store, H2Tuning tuning, boolean readOnly, boolean bulk) {
         this.file = file;
         this.store = store;
         this.tuning = tuning;
         this.readOnly = readOnly;
+        this.bulk = bulk;
         List<MVMap<byte[], byte[]>> maps = new ArrayList<>(SLICES);
         for (int i = 0; i < SLICES; i++) {
             maps.add(store.openMap(KEYS_MAP_PREFIX + i, new MVMap.Builder<byte[], byte[]>()
@@ -89,7 +96,16 @@ final class H2Index implements BlobIndex {
 
     /** Opens or creates the store file in {@code dir}, which exists. */
     static H2Index open(Path dir, H2Tuning tuning) throws IOException {
-        return open(dir, tuning, false);
+        return open(dir, tuning, false, false);
+    }
+
+    /**
+     * Creates the store file in {@code dir}, which exists, to be filled in bulk and closed
+     * before use: it commits only when the changes held in memory ask for it, and close commits
+     * without compacting.
+     */
+    static H2Index openForBulkLoad(Path dir, H2Tuning tuning) throws IOException {
+        return open(dir, tuning, false, true);
     }
 
     /**
@@ -101,10 +117,10 @@ final class H2Index implements BlobIndex {
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no h2 index here");
         }
-        return open(dir, tuning, true);
+        return open(dir, tuning, true, false);
     }
 
-    private static H2Index open(Path dir, H2Tuning tuning, boolean readOnly) throws IOException {
+    private static H2Index open(Path dir, H2Tuning tuning, boolean readOnly, boolean bulk) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         MVStore store;
         try {
@@ -136,7 +152,7 @@ final class H2Index implements BlobIndex {
                 store.setRetentionTime(0);
                 store.setVersionsToKeep(0);
             }
-            H2Index index = new H2Index(file, store, tuning, readOnly);
+            H2Index index = new H2Index(file, store, tuning, readOnly, bulk);
             index.checkLayout();
             return index;
         } catch (MVStoreException e) {
@@ -264,7 +280,7 @@ final class H2Index implements BlobIndex {
             return false; // its writes fail before this; nothing to commit
         }
         return store.getUnsavedMemory() >= tuning.commitBytes()
-                || System.nanoTime() - lastCommitNanos >= tuning.commitMillis() * 1_000_000L;
+                || !bulk && System.nanoTime() - lastCommitNanos >= tuning.commitMillis() * 1_000_000L;
     }
 
     /**
@@ -379,7 +395,7 @@ final class H2Index implements BlobIndex {
                 return;
             }
             try {
-                store.close(tuning.closeCompactionMillis());
+                store.close(bulk ? 0 : tuning.closeCompactionMillis());
             } catch (MVStoreException e) {
                 store.closeImmediately();
                 throw failure("close", e);

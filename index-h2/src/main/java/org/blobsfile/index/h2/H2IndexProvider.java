@@ -64,6 +64,24 @@ public final class H2IndexProvider implements IndexProvider {
     }
 
     /**
+     * Creates an MVStore file in {@code directory} to be filled in bulk: it commits only when
+     * the changes held in memory pass the commit size, not on a timer, and close commits them
+     * without compacting the file, which a load in a few large commits leaves with little to
+     * reclaim.
+     *
+     * @param directory a directory that does not exist yet or holds no index, on the default
+     *                  file system
+     * @return the new index, open for writing
+     * @throws IOException if the directory or the file cannot be created
+     */
+    @Override
+    public BlobIndex openForBulkLoad(Path directory) throws IOException {
+        Path dir = requireDefaultFileSystem(directory);
+        Files.createDirectories(dir);
+        return H2Index.openForBulkLoad(dir, tuning);
+    }
+
+    /**
      * Opens the MVStore file in {@code directory} read-only: the file is opened for reading and
      * locked shared, and nothing is written, so this works on a read-only file system and a full
      * disk.

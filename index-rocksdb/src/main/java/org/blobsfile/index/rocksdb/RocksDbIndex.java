@@ -20,6 +20,7 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Filter;
 import org.rocksdb.FlushOptions;
@@ -56,6 +57,19 @@ final class RocksDbIndex implements BlobIndex {
     /** The value array of the first read, before any value's length is known. */
     private static final int FIRST_VALUE_LENGTH = 32;
 
+    /** How a database is opened. */
+    private enum Mode {
+        /** Reads and writes, through the write-ahead log. */
+        READ_WRITE,
+        /** Reads only; no file is written. */
+        READ_ONLY,
+        /**
+         * Filled then closed before use: writes skip the write-ahead log, and close flushes the
+         * memtables into table files, so the next open has no log to replay.
+         */
+        BULK
+    }
+
     private final Path dir;
     /** Opened read-only: nothing is written, so close flushes nothing. */
     private final boolean readOnly;
@@ -64,6 +78,8 @@ final class RocksDbIndex implements BlobIndex {
     private final ColumnFamilyHandle meta;
     private final WriteOptions writeOptions;
     private final ReadOptions readOptions;
+    /** Whether close must flush the memtables: their writes are in no log. */
+    private final boolean bulk;
     /**
      * The length of the last value read, to size the next read's array. A hint only: a stale
      * value costs at most one more native call, so it needs no synchronization.
@@ -78,9 +94,10 @@ final class RocksDbIndex implements BlobIndex {
     private boolean closed;
 
     private RocksDbIndex(Path dir, boolean readOnly, RocksDB db, ColumnFamilyHandle keys, ColumnFamilyHandle meta,
-                         WriteOptions writeOptions, ReadOptions readOptions, List<AutoCloseable> options) {
+                         WriteOptions writeOptions, ReadOptions readOptions, List<AutoCloseable> options, boolean bulk) {
         this.dir = dir;
         this.readOnly = readOnly;
+        this.bulk = bulk;
         this.db = db;
         this.keys = keys;
         this.meta = meta;
@@ -94,7 +111,17 @@ final class RocksDbIndex implements BlobIndex {
 
     /** Opens or creates the database in {@code dir}, which exists. */
     static RocksDbIndex open(Path dir) throws IOException {
-        return open(dir, false);
+        return open(dir, Mode.READ_WRITE);
+    }
+
+    /**
+     * Creates a database in {@code dir} to be filled in bulk and closed before use. Its writes
+     * skip the write-ahead log, which a rebuild would write once and RocksDB would then read back
+     * and flush at the next open; instead {@link #close} flushes the memtables into table files.
+     * {@link #discard} drops them unwritten.
+     */
+    static RocksDbIndex openForBulkLoad(Path dir) throws IOException {
+        return open(dir, Mode.BULK);
     }
 
     /**
@@ -103,10 +130,11 @@ final class RocksDbIndex implements BlobIndex {
      * a logger that drops it (a failure to open is reported as an exception anyway). Writes fail.
      */
     static RocksDbIndex openReadOnly(Path dir) throws IOException {
-        return open(dir, true);
+        return open(dir, Mode.READ_ONLY);
     }
 
-    private static RocksDbIndex open(Path dir, boolean readOnly) throws IOException {
+    private static RocksDbIndex open(Path dir, Mode mode) throws IOException {
+        boolean readOnly = mode == Mode.READ_ONLY;
         List<AutoCloseable> options = new ArrayList<>();
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         RocksDB db = null;
@@ -135,9 +163,18 @@ final class RocksDbIndex implements BlobIndex {
             if (readOnly) {
                 dbOptions.setLogger(track(options, new DroppedLog()));
             }
+            if (mode == Mode.BULK) {
+                // close flushes what it keeps; a discarded database is deleted, so nothing to flush
+                dbOptions.setAvoidFlushDuringShutdown(true);
+                // keys are hashes, which do not compress: the flush at close writes its table
+                // files plain, and compactions after the next open compress what they rewrite
+                familyOptions.setCompressionType(CompressionType.NO_COMPRESSION);
+            }
             // no fsync: the store never lets the index run ahead of durable packs and replays the
-            // tail on open, but the WAL stays on so a process crash loses nothing written
-            WriteOptions writeOptions = track(options, new WriteOptions().setSync(false).setDisableWAL(false));
+            // tail on open, but the WAL stays on so a process crash loses nothing written; a bulk
+            // load is thrown away when it is cut short, so it needs no log
+            WriteOptions writeOptions = track(options, new WriteOptions().setSync(false)
+                    .setDisableWAL(mode == Mode.BULK));
             ReadOptions readOptions = track(options, new ReadOptions());
             List<ColumnFamilyDescriptor> families = List.of(
                     new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
@@ -145,7 +182,7 @@ final class RocksDbIndex implements BlobIndex {
             db = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), families, handles, false)
                     : RocksDB.open(dbOptions, dir.toString(), families, handles);
             RocksDbIndex index = new RocksDbIndex(dir, readOnly, db, handles.get(0), handles.get(1), writeOptions, readOptions,
-                    reversed(options));
+                    reversed(options), mode == Mode.BULK);
             index.checkLayout(readOnly);
             return index;
         } catch (RocksDBException e) {
@@ -342,30 +379,33 @@ final class RocksDbIndex implements BlobIndex {
      * Waits for running operations, writes the memtables to table files, then releases the
      * handles, the database and its options. RocksDB itself does not flush at close while its
      * write-ahead log is on: the next open would replay the whole log, seconds after a bulk
-     * import, and write those tables then. After the flush the log holds nothing to replay.
+     * import, and write those tables then. After the flush the log holds nothing to replay. A
+     * bulk load, which has no log, fails to close when its flush fails.
      */
     @Override
     public void close() throws IOException {
-        close(!readOnly);
+        shut(!readOnly);
     }
 
     /** Releases the database without the flush of {@link #close()}: its files are deleted next. */
     @Override
     public void discard() throws IOException {
-        close(false);
+        shut(false);
     }
 
-    private void close(boolean flush) throws IOException {
+    private void shut(boolean flush) throws IOException {
         closing.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
+            RocksDBException failure = null;
             if (flush) {
-                flush();
+                failure = flush();
             }
-            RocksDBException failure = release(List.of(keys, meta), db, options);
+            RocksDBException released = release(List.of(keys, meta), db, options);
+            failure = failure != null ? failure : released;
             if (failure != null) {
                 throw new IOException("closing the rocksdb index in " + dir + " failed: " + failure.getMessage(), failure);
             }
@@ -376,13 +416,17 @@ final class RocksDbIndex implements BlobIndex {
 
     /**
      * Writes both families' memtables to table files and waits for it. A failure (a full disk)
-     * is not the close's: the log still holds every write, and the next open replays it.
+     * is not the close's when the log holds every write, for the next open replays it; a bulk
+     * load has no log, so there it is.
+     *
+     * @return the failure the close must report, or null
      */
-    private void flush() {
+    private RocksDBException flush() {
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush, List.of(keys, meta));
+            return null;
         } catch (RocksDBException e) {
-            // nothing lost: the next open replays the log, as it did before closes flushed
+            return bulk ? e : null; // with a log nothing is lost: the next open replays it
         }
     }
 

@@ -65,6 +65,24 @@ public final class RocksDbIndexProvider implements IndexProvider {
     }
 
     /**
+     * Creates a database in {@code directory} to be filled in bulk: its writes skip RocksDB's
+     * write-ahead log, and close flushes them into table files, so the open that follows has no
+     * log to replay.
+     *
+     * @param directory a directory that does not exist yet or holds no database, on the default
+     *                  file system
+     * @return the new index, open for writing
+     * @throws IOException if the directory or the database cannot be created
+     */
+    @Override
+    public BlobIndex openForBulkLoad(Path directory) throws IOException {
+        Path dir = requireDefaultFileSystem(directory);
+        NativeLibrary.load();
+        Files.createDirectories(dir);
+        return RocksDbIndex.openForBulkLoad(dir);
+    }
+
+    /**
      * Opens the database in {@code directory} read-only: RocksDB takes no lock and writes no
      * file there, not even its info log, so this works on a read-only file system and a full
      * disk. What was written to the log but not flushed is read too.

@@ -66,9 +66,10 @@ final class IndexRebuilder {
     /**
      * Scans packs {@code 0..lastPack} and writes them to {@code index}.
      *
+     * @param written counts every entry written, a key written twice twice
      * @return the scan of every pack in pack order, without the entry lists (for the caller's checks)
      */
-    List<PackScanner.Result> rebuild(BlobIndex index, int lastPack) throws IOException {
+    List<PackScanner.Result> rebuild(BlobIndex index, int lastPack, EntryTally written) throws IOException {
         if (lastPack < 0) {
             return new ArrayList<>();
         }
@@ -90,7 +91,11 @@ final class IndexRebuilder {
                     ByteBuffer window = PackScanner.newDirectWindow();
                     for (int i = next.getAndIncrement(); i < order.length; i = next.getAndIncrement()) {
                         int pack = order[i];
-                        results[pack] = scanInto(index, pack, pack == lastPack, window).result();
+                        EntryTally tally = new EntryTally();
+                        results[pack] = scanInto(index, pack, pack == lastPack, window, tally).result();
+                        synchronized (written) {
+                            written.addAll(tally);
+                        }
                     }
                     return null;
                 }));
@@ -158,8 +163,10 @@ final class IndexRebuilder {
      *                    the last pack, the one whose end a power cut may have torn (a page with
      *                    a header's hash half written, its size and flag whole, would otherwise list
      *                    a blob nobody stored); the closed packs before it were forced whole
+     * @param tally       counts each entry written
      */
-    private PackScan scanInto(BlobIndex index, int pack, boolean checkHashes, ByteBuffer window) throws IOException {
+    private PackScan scanInto(BlobIndex index, int pack, boolean checkHashes, ByteBuffer window, EntryTally tally)
+            throws IOException {
         IndexBatch[] batch = {new IndexBatch()};
         long[] count = {0};
         String notRegular = PackFormat.notRegular(readers.path(pack));
@@ -196,8 +203,9 @@ final class IndexRebuilder {
                         length = -1;
                     }
                 }
-                batch[0].put(h.hash(), Location.encode(pack, e.offset(), h.size(), length,
-                        Payloads.storedCodec(h.flag(), h.codecId())));
+                int codec = Payloads.storedCodec(h.flag(), h.codecId());
+                batch[0].put(h.hash(), Location.encode(pack, e.offset(), h.size(), length, codec));
+                tally.add(h.hash(), e.offset(), h.size(), length, codec);
                 if (batch[0].puts().size() == BATCH) {
                     index.write(batch[0]);
                     batch[0] = new IndexBatch();

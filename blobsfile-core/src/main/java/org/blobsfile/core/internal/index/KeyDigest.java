@@ -23,7 +23,12 @@ final class KeyDigest {
      *         so that sums of many of them collide only by chance
      */
     static long of(byte[] key, Location loc) {
-        long h = of(key) ^ loc.offset() * 0xBF58476D1CE4E5B9L ^ (loc.storedSize() << 8 | loc.codecId()) * 0x94D049BB133111EBL;
+        return of(key, loc.offset(), loc.storedSize(), loc.codecId());
+    }
+
+    /** @return {@link #of(byte[], Location)} of a location given by its fields */
+    static long of(byte[] key, long offset, long storedSize, int codecId) {
+        long h = of(key) ^ offset * 0xBF58476D1CE4E5B9L ^ (storedSize << 8 | codecId) * 0x94D049BB133111EBL;
         h = (h ^ h >>> 30) * 0xBF58476D1CE4E5B9L;
         h = (h ^ h >>> 27) * 0x94D049BB133111EBL;
         return h ^ h >>> 31;

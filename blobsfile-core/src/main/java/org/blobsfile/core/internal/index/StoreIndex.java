@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiPredicate;
@@ -462,77 +461,32 @@ public final class StoreIndex implements AutoCloseable {
      * @param directory where it is
      * @param counters  its totals
      * @param vanished  blobs the old index held that no pack holds any more, named in a
-     *                  {@link LostAndFound} note (at most {@link #MAX_VANISHED} of them)
+     *                  {@link LostAndFound} note (at most {@link CarryOver#MAX_VANISHED} of them)
      */
     private record Built(Path directory, IndexMeta.Counters counters, List<BlobRef> vanished) {
     }
 
-    /** At most this many blobs that vanished are named: a whole pack gone could hold millions. */
-    private static final int MAX_VANISHED = 100_000;
-    /** Keys carried over per write. */
-    private static final int BATCH = 4096;
-
     /**
-     * Carries into a rebuilt index what the old one knew and the packs still hold where it put
-     * it, though no walk of the packs finds it: a blob whose entry header lost its hash field
-     * still lies intact where the index put it. Keys whose place holds nothing of them any more
-     * are the blobs that vanished; they are named, in a note and to the caller.
+     * Names in a note the blobs that vanished and logs what a {@link CarryOver} found.
      */
-    private List<BlobRef> carryOver(BlobIndex fresh, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
-                                    BiPredicate<byte[], Location> readable) throws IOException {
-        LocationProbe probe = new LocationProbe(readers, codecs, geometry);
-        List<BlobRef> vanished = new ArrayList<>();
-        long[] counts = {0, 0};
-        IndexBatch[] batch = {new IndexBatch()};
-        KeyCursor inFresh = new KeyCursor(fresh);
-        forEach(index, new byte[0], (key, loc) -> {
-            byte[] found = inFresh.find(key);
-            if (found != null) {
-                // the walk read a sealed pack's headers unchecked: where it recorded the blob
-                // otherwise (a damaged codec byte) and the old place verifies, the old place stays
-                Location now = Location.decode(found);
-                if (!now.equals(loc) && probe.probe(key, now) != LocationProbe.Verdict.VERIFIED
-                        && probe.probe(key, loc) == LocationProbe.Verdict.VERIFIED) {
-                    batch[0].put(key, loc.encode());
-                    counts[0]++;
-                }
-                return;
-            }
-            if (probe.probe(key, loc) == LocationProbe.Verdict.ABSENT && (readable == null || !readable.test(key, loc))) {
-                counts[1]++;
-                if (vanished.size() < MAX_VANISHED) {
-                    vanished.add(BlobRef.of(key));
-                }
-                return;
-            }
-            // verified there, or damaged there with its header intact, or in a pack that is not a
-            // regular file: the blob is where the index put it, and reads there heal or say why not
-            batch[0].put(key, loc.encode());
-            counts[0]++;
-            if (batch[0].puts().size() == BATCH) {
-                fresh.write(batch[0]);
-                batch[0] = new IndexBatch();
-            }
-        });
-        if (!batch[0].isEmpty()) {
-            fresh.write(batch[0]);
-        }
-        if (counts[0] > 0) {
+    private CarryOver.Result reported(CarryOver.Result r, PackReaders readers) throws IOException {
+        if (r.carried() > 0) {
             LOG.warn("index {}: {} blobs whose entry headers are damaged (no walk of the packs found them, or read them"
-                    + " otherwise) are kept where the old index put them, since they verify there", directory, counts[0]);
+                    + " otherwise) are kept where the old index put them, since they verify there", directory, r.carried());
         }
-        if (counts[1] > 0) {
-            Path note = new LostAndFound(readers.dir()).noteVanished(vanished, counts[1]);
+        if (r.vanishedCount() > 0) {
+            Path note = new LostAndFound(readers.dir()).noteVanished(r.vanished(), r.vanishedCount());
             LOG.error("index {}: {} blobs the index held are in no pack any more; they are named in {}", directory,
-                    counts[1], note);
+                    r.vanishedCount(), note);
         }
-        return vanished;
+        return r;
     }
 
     /**
      * Fills a new index in {@code index-<name>.rebuilding} with the entries of packs
      * {@code 0..lastPack} and closes it; with a checkpoint it is also marked complete. A failure
-     * throws the half-built index away.
+     * throws the half-built index away. The plugin opens it for a bulk load: nothing of it is
+     * used before it is closed, and a crash before then throws it away.
      */
     private Built buildAside(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
                              IndexMeta.Checkpoint checkpoint, BiPredicate<byte[], Location> readable) throws IOException {
@@ -540,18 +494,20 @@ public final class StoreIndex implements AutoCloseable {
         if (Files.exists(aside, LinkOption.NOFOLLOW_LINKS)) {
             provider.destroy(aside);
         }
-        BlobIndex fresh = provider.open(aside);
-        try {
-            fill(fresh, readers, codecs, geometry, lastPack);
-            List<BlobRef> vanished = carryOver(fresh, readers, codecs, geometry, readable);
-            IndexMeta.Counters c = count(fresh);
+        BlobIndex fresh = provider.openForBulkLoad(aside);
+        // carries into the new index what the old one knew and the packs still hold where it put
+        // it, though no walk of the packs finds it; the old index is tallied meanwhile
+        try (CarryOver carry = new CarryOver(index, fresh, new LocationProbe(readers, codecs, geometry), readable)) {
+            EntryTally written = fill(fresh, readers, codecs, geometry, lastPack);
+            CarryOver.Result carried = reported(carry.run(written), readers);
+            IndexMeta.Counters c = carried.counters();
             IndexBatch meta = new IndexBatch().putMeta(IndexMeta.COUNTERS, c.encode());
             if (checkpoint != null) {
                 meta.putMeta(IndexMeta.FORMAT, IndexMeta.formatValue()).putMeta(IndexMeta.CHECKPOINT, checkpoint.encode());
             }
             fresh.write(meta);
             fresh.close();
-            return new Built(aside, c, vanished);
+            return new Built(aside, c, carried.vanished());
         } catch (IOException | RuntimeException | Error e) {
             try {
                 fresh.discard();
@@ -563,11 +519,16 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
-    /** Writes the entries of packs {@code 0..lastPack} to {@code into}, unchecked. */
-    private static void fill(BlobIndex into, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
-                             int lastPack) throws IOException {
+    /**
+     * Writes the entries of packs {@code 0..lastPack} to {@code into}, unchecked.
+     *
+     * @return the entries written, a key written twice counted twice
+     */
+    private static EntryTally fill(BlobIndex into, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
+                                   int lastPack) throws IOException {
+        EntryTally written = new EntryTally();
         List<PackScanner.Result> results = new IndexRebuilder(readers, codecs, geometry,
-                Runtime.getRuntime().availableProcessors()).rebuild(into, lastPack);
+                Runtime.getRuntime().availableProcessors()).rebuild(into, lastPack, written);
         for (int n = 0; n < results.size(); n++) {
             PackScanner.Result r = results.get(n);
             if (r.damage() == null) {
@@ -582,6 +543,7 @@ public final class StoreIndex implements AutoCloseable {
                         readers.path(n), u.from(), u.to());
             }
         }
+        return written;
     }
 
     /** Throws every key away, for an index that keeps no files in its directory. */
@@ -675,48 +637,6 @@ public final class StoreIndex implements AutoCloseable {
                     .reduce(IndexMeta.Counters.ZERO, IndexMeta.Counters::plus);
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    /**
-     * Answers, for keys asked in ascending order, what an index holds for them, by walking its keys
-     * a page at a time beside the asker: the old and new index are compared in one ordered pass
-     * each, not one lookup per key.
-     */
-    private static final class KeyCursor {
-        private final BlobIndex of;
-        private List<IndexRecord> page = List.of();
-        private int at;
-        private boolean done;
-
-        KeyCursor(BlobIndex of) {
-            this.of = of;
-        }
-
-        /** @return the value the index holds for {@code key}, or null */
-        byte[] find(byte[] key) throws IOException {
-            while (true) {
-                if (at == page.size()) {
-                    if (done) {
-                        return null;
-                    }
-                    byte[] from = page.isEmpty() ? new byte[0] : after(page.get(page.size() - 1).key());
-                    page = of.scan(from, PAGE);
-                    at = 0;
-                    done = page.size() < PAGE;
-                    if (page.isEmpty()) {
-                        return null;
-                    }
-                }
-                int c = java.util.Arrays.compareUnsigned(page.get(at).key(), key);
-                if (c == 0) {
-                    return page.get(at).value();
-                }
-                if (c > 0) {
-                    return null;
-                }
-                at++;
-            }
         }
     }
 
