@@ -136,10 +136,8 @@ public final class PositionalIo {
         for (long pos = from; pos < upTo; ) {
             int n = (int) Math.min(block.length, upTo - pos);
             readFully(ch, pos, block, 0, n);
-            for (int i = 0; i < n; i++) {
-                if (block[i] != 0) {
-                    return false;
-                }
+            if (!Zeros.isZero(block, 0, n)) {
+                return false;
             }
             pos += n;
         }

@@ -2,6 +2,7 @@ package org.blobsfile.core.internal.pack;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import org.blobsfile.core.internal.io.Zeros;
 
 /**
  * The entry grammar of a pack, parsed in one place: from an entry boundary, entries follow back to
@@ -152,16 +153,6 @@ public final class PackWalker {
     private static final int ZERO_SCAN = 64 * 1024;
 
     private PackWalker() {
-    }
-
-    /** @return whether {@code len} bytes of {@code b} from {@code off} are all zero */
-    public static boolean isZero(byte[] b, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -344,7 +335,7 @@ public final class PackWalker {
         private long findNext(long from) throws IOException {
             for (long o = from; limit - o >= EntryHeader.LENGTH; o++) {
                 source.read(o, h, 0, EntryHeader.LENGTH);
-                if (isZero(h, 0, h.length)) {
+                if (Zeros.isZero(h, 0, h.length)) {
                     // a run of zeros (written ahead of the entries, or zeroed by damage): no entry
                     // starts where its flag byte would be zero, so jump to where the run ends
                     o = Math.max(o, zeroRunEnd(o + EntryHeader.LENGTH) - EntryHeader.FLAG - 1);
@@ -378,10 +369,9 @@ public final class PackWalker {
             while (pos < limit) {
                 int n = (int) Math.min(block.length, limit - pos);
                 source.read(pos, block, 0, n);
-                for (int i = 0; i < n; i++) {
-                    if (block[i] != 0) {
-                        return pos + i;
-                    }
+                int at = Zeros.firstNonZero(block, 0, n);
+                if (at >= 0) {
+                    return pos + at;
                 }
                 pos += n;
             }
@@ -431,7 +421,7 @@ public final class PackWalker {
             PackScanner.Entry held = null;
             for (int tries = 0; to - pos >= EntryHeader.LENGTH && tries < MAX_RECOVERIES; tries++) {
                 source.read(pos, h, 0, EntryHeader.LENGTH);
-                if (isZero(h, 0, h.length)) {
+                if (Zeros.isZero(h, 0, h.length)) {
                     break; // zeros hold no entry, and no size field to follow
                 }
                 EntryHeader found = EntryHeader.decode(h, 0);

@@ -289,11 +289,13 @@ public final class PackWriter implements Closeable {
             return;
         }
         long ahead = Math.min(geometry.dataAreaEnd(), end + preallocation);
+        // counted before the write: one an interrupt cuts short may have lengthened the file
+        // already, and close must still cut what it wrote
+        allocated = ahead;
         try {
             PositionalIo.writeZeros(channel, end, ahead);
-            allocated = ahead;
         } catch (ClosedChannelException e) {
-            throw e; // an interrupt: the caller reopens the channel and writes again
+            throw e; // an interrupt: the channel is reopened; the append itself is written
         } catch (IOException e) {
             positioned = null;
             channel.truncate(end);

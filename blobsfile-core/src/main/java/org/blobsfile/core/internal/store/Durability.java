@@ -2,6 +2,7 @@ package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.index.Location;
@@ -114,7 +115,7 @@ sealed interface Durability permits Durability.SyncEach, Durability.Unforced, Gr
         public long appended(Reservation run) throws IOException {
             run.writer().force();
             meters.forces.increment();
-            queue.add(run);
+            queue.add(List.of(run));
             return 0;
         }
 
@@ -134,7 +135,7 @@ sealed interface Durability permits Durability.SyncEach, Durability.Unforced, Gr
 
         @Override
         public long appended(Reservation run) throws IOException {
-            queue.add(run);
+            queue.add(List.of(run));
             return 0;
         }
 

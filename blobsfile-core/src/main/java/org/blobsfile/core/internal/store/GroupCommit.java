@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
-import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackWriter;
@@ -196,14 +195,12 @@ final class GroupCommit implements Durability {
             return 0;
         }
         Set<PackWriter> packs = new HashSet<>();
-        IndexBatch merged = new IndexBatch();
+        List<Reservation> runs = new ArrayList<>(group.size());
         int entries = 0;
         for (Pending g : group) {
             packs.add(g.run().writer());
-            for (IndexRecord r : g.run().batch().puts()) {
-                merged.put(r.key(), r.value());
-                entries++;
-            }
+            runs.add(g.run());
+            entries += g.run().batch().puts().size();
         }
         for (PackWriter w : packs) {
             // a pack that rolled over meanwhile was forced by its EOF entry; only the open one needs it
@@ -221,7 +218,7 @@ final class GroupCommit implements Durability {
         Pending last = group.get(group.size() - 1);
         durableTicket = Math.max(durableTicket, last.ticket());
         forced.run();
-        queue.add(new Reservation(last.run().writer(), merged, last.run().checkpoint(), last.run().counters()));
+        queue.add(runs);
         meters.groupCommits.increment();
         meters.groupedEntries.add(entries);
         writeLock.lock();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
@@ -60,13 +61,13 @@ final class IndexQueue implements AutoCloseable {
     /** Threads waiting for everything handed over to be indexed (guarded by lock). */
     private int draining;
     private boolean closing;
-    private Throwable failure;
+    private volatile Throwable failure;
     /**
      * Counts the changes after which a blob may be in the index and nowhere in memory although a
      * lookup of memory and index missed it before: a batch written (then taken off the table),
      * or maintenance writing the index. See {@link #generation}.
      */
-    private volatile long generation;
+    private final AtomicLong generation = new AtomicLong();
     private Thread indexer;
 
     /**
@@ -79,21 +80,27 @@ final class IndexQueue implements AutoCloseable {
     }
 
     /**
-     * Hands a run over for indexing; its blobs are found in {@link #location} from now on.
+     * Hands runs over for indexing; their blobs are found in {@link #location} from now on.
      * Called in append order. Waits while the queue is full.
      *
+     * @param runs the runs, in the order they were appended
      * @throws IOException when an earlier batch could not be written to the index
      */
-    void add(Reservation run) throws IOException {
-        lock.lock();
-        try {
-            checkFailure();
+    void add(List<Reservation> runs) throws IOException {
+        checkFailure();
+        // into the table before the indexer can see them, and outside the lock it shares with the indexer
+        int n = 0;
+        for (Reservation run : runs) {
             for (IndexRecord r : run.batch().puts()) {
                 table.put(BlobRef.of(r.key()), r.value());
             }
-            int n = run.batch().puts().size();
-            queue.addLast(run);
-            handedOver++;
+            n += run.batch().puts().size();
+        }
+        lock.lock();
+        try {
+            checkFailure();
+            queue.addAll(runs);
+            handedOver += runs.size();
             queued += n;
             if (indexer == null) {
                 indexer = new Thread(this::runIndexer, "blobsfile-indexer " + name);
@@ -133,12 +140,12 @@ final class IndexQueue implements AutoCloseable {
      * @return the mark
      */
     long generation() {
-        return generation;
+        return generation.get();
     }
 
     /** Counts a change to the index made beside the queue (maintenance): see {@link #generation}. */
     void indexChanged() {
-        generation++;
+        generation.incrementAndGet();
     }
 
     /**
@@ -206,7 +213,7 @@ final class IndexQueue implements AutoCloseable {
                 }
                 return;
             }
-            generation++; // before the table forgets them: see generation()
+            generation.incrementAndGet(); // before the table forgets them: see generation()
             for (IndexRecord r : merged.puts()) {
                 // only the record handed over: a blob put again after a delete has a newer one
                 table.remove(BlobRef.of(r.key()), r.value());
