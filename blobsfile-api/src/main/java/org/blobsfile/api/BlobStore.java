@@ -1,7 +1,9 @@
 package org.blobsfile.api;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -159,6 +161,81 @@ public interface BlobStore extends AutoCloseable {
      * @throws ReadOnlyStoreException if the store was opened read-only
      */
     void rebuildIndex();
+
+    /**
+     * Deletes a blob. From when this returns it is absent for every read, {@link #enumerate} and
+     * {@link #stats()}, also after a crash, a power cut (in the durability modes that force) or
+     * an index rebuild; putting the same bytes again stores it again. Its bytes stay in its pack,
+     * counted as garbage, until {@link #compact} rewrites the pack.
+     *
+     * @param ref the blob
+     * @return true when the blob was stored
+     * @throws ReadOnlyStoreException if the store was opened read-only
+     */
+    boolean delete(BlobRef ref);
+
+    /**
+     * Deletes blobs in one step, as {@link #delete} each, with one force for all.
+     *
+     * @param refs the blobs
+     * @return those that were stored, in the order given, each once
+     * @throws ReadOnlyStoreException if the store was opened read-only
+     */
+    List<BlobRef> deleteAll(Collection<BlobRef> refs);
+
+    /**
+     * Mark and sweep: deletes every blob stored when the sweep began for which {@code live}
+     * returns false. A blob put, or put again, after the sweep began is never deleted by it.
+     * Puts and gets go on meanwhile; the sweep walks the index in order and holds no more than
+     * a batch of blobs in memory.
+     *
+     * @param live says which blobs to keep; called from the sweeping thread
+     * @return what the sweep did
+     * @throws ReadOnlyStoreException if the store was opened read-only
+     */
+    SweepReport sweep(Predicate<BlobRef> live);
+
+    /**
+     * As {@link #sweep(Predicate)}, with the live set given as refs in ascending order (the
+     * order of {@link BlobRef#compareTo}), read alongside the index so that the set is never held
+     * in memory. Repeated refs are allowed.
+     *
+     * @param liveInOrder the blobs to keep, ascending
+     * @return what the sweep did
+     * @throws IllegalArgumentException if a ref comes after a greater one, seen as the set is read
+     *                                  one ref ahead of the index: the batch being decided then
+     *                                  is not deleted, but earlier batches may have been, with
+     *                                  blobs the set named only out of order
+     * @throws ReadOnlyStoreException   if the store was opened read-only
+     */
+    SweepReport sweep(Stream<BlobRef> liveInOrder);
+
+    /**
+     * Rewrites the sealed packs whose garbage reaches the default threshold, with no rate limit:
+     * see {@link #compact(CompactionOptions, Progress)}.
+     *
+     * @return what was done
+     * @throws ReadOnlyStoreException if the store was opened read-only
+     */
+    default CompactionReport compact() {
+        return compact(CompactionOptions.defaults(), Progress.NONE);
+    }
+
+    /**
+     * Gives back the space of deleted blobs: each sealed pack whose dead bytes reach the
+     * threshold has its live blobs copied to the write side (each checked as it is read; a
+     * damaged one is repaired from parity first, or the pack is left as it is and reported), and is
+     * then replaced by an empty sealed pack, so pack numbers stay dense and every pack stays v1.
+     * Puts and gets go on meanwhile, and a get of a blob being moved never fails because of it.
+     * A crash at any point loses no live blob and brings back no deleted one; running it again
+     * finishes the work.
+     *
+     * @param options  the threshold and the rate limit
+     * @param progress told of the live bytes moved so far
+     * @return what was done
+     * @throws ReadOnlyStoreException if the store was opened read-only
+     */
+    CompactionReport compact(CompactionOptions options, Progress progress);
 
     /** @return the store directory */
     Path directory();

@@ -36,6 +36,11 @@ public final class StoreStats {
     private final long groupCommits;
     private final long groupCommitEntries;
     private final boolean uncleanShutdown;
+    private final long deletedBlobs;
+    private final long garbageBytes;
+    private final java.util.SortedMap<Integer, Long> garbageByPack;
+    private final long compactions;
+    private final long reclaimedBytes;
 
     private StoreStats(Builder b) {
         this.blobs = b.blobs;
@@ -63,6 +68,11 @@ public final class StoreStats {
         this.groupCommits = b.groupCommits;
         this.groupCommitEntries = b.groupCommitEntries;
         this.uncleanShutdown = b.uncleanShutdown;
+        this.deletedBlobs = b.deletedBlobs;
+        this.garbageBytes = b.garbageBytes;
+        this.garbageByPack = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(b.garbageByPack));
+        this.compactions = b.compactions;
+        this.reclaimedBytes = b.reclaimedBytes;
     }
 
     /**
@@ -203,6 +213,31 @@ public final class StoreStats {
         return uncleanShutdown;
     }
 
+    /** @return deleted blobs whose bytes are still in packs, waiting for compaction */
+    public long deletedBlobs() {
+        return deletedBlobs;
+    }
+
+    /** @return dead bytes in the packs: entries of deleted blobs and copies of blobs stored elsewhere */
+    public long garbageBytes() {
+        return garbageBytes;
+    }
+
+    /** @return dead bytes per pack number, for the packs that have any */
+    public java.util.SortedMap<Integer, Long> garbageByPack() {
+        return garbageByPack;
+    }
+
+    /** @return packs rewritten by compaction over the store's life */
+    public long compactions() {
+        return compactions;
+    }
+
+    /** @return dead bytes compaction has given back over the store's life */
+    public long reclaimedBytes() {
+        return reclaimedBytes;
+    }
+
     /**
      * Two snapshots are equal when every value is.
      *
@@ -242,7 +277,12 @@ public final class StoreStats {
                 && quarantinedPacks == s.quarantinedPacks
                 && groupCommits == s.groupCommits
                 && groupCommitEntries == s.groupCommitEntries
-                && uncleanShutdown == s.uncleanShutdown;
+                && uncleanShutdown == s.uncleanShutdown
+                && deletedBlobs == s.deletedBlobs
+                && garbageBytes == s.garbageBytes
+                && garbageByPack.equals(s.garbageByPack)
+                && compactions == s.compactions
+                && reclaimedBytes == s.reclaimedBytes;
     }
 
     /** @return a hash of every value, consistent with {@link #equals} */
@@ -252,7 +292,7 @@ public final class StoreStats {
                 codec, index, durability, puts, dedupedPuts, gets,
                 bytesWritten, bytesRead, forces, indexRebuilds, recoveredEntries, truncatedBytes,
                 seals, repairs, healedReads, quarantinedPacks, groupCommits, groupCommitEntries,
-                uncleanShutdown);
+                uncleanShutdown, deletedBlobs, garbageBytes, garbageByPack, compactions, reclaimedBytes);
     }
 
     /** @return every value by name, as {@code StoreStats[blobs=1, bytes=5, ...]} */
@@ -283,6 +323,11 @@ public final class StoreStats {
                 + ", groupCommits=" + groupCommits
                 + ", groupCommitEntries=" + groupCommitEntries
                 + ", uncleanShutdown=" + uncleanShutdown
+                + ", deletedBlobs=" + deletedBlobs
+                + ", garbageBytes=" + garbageBytes
+                + ", garbageByPack=" + garbageByPack
+                + ", compactions=" + compactions
+                + ", reclaimedBytes=" + reclaimedBytes
                 + "]";
     }
 
@@ -316,6 +361,11 @@ public final class StoreStats {
         private long groupCommits;
         private long groupCommitEntries;
         private boolean uncleanShutdown;
+        private long deletedBlobs;
+        private long garbageBytes;
+        private java.util.SortedMap<Integer, Long> garbageByPack = new java.util.TreeMap<>();
+        private long compactions;
+        private long reclaimedBytes;
 
         private Builder() {
         }
@@ -544,6 +594,51 @@ public final class StoreStats {
          */
         public Builder uncleanShutdown(boolean uncleanShutdown) {
             this.uncleanShutdown = uncleanShutdown;
+            return this;
+        }
+
+        /**
+         * @param deletedBlobs deleted blobs whose bytes are still in packs, waiting for compaction
+         * @return this builder
+         */
+        public Builder deletedBlobs(long deletedBlobs) {
+            this.deletedBlobs = deletedBlobs;
+            return this;
+        }
+
+        /**
+         * @param garbageBytes dead bytes in the packs: entries of deleted blobs and copies of blobs stored elsewhere
+         * @return this builder
+         */
+        public Builder garbageBytes(long garbageBytes) {
+            this.garbageBytes = garbageBytes;
+            return this;
+        }
+
+        /**
+         * @param garbageByPack dead bytes per pack number, for the packs that have any; copied
+         * @return this builder
+         */
+        public Builder garbageByPack(java.util.Map<Integer, Long> garbageByPack) {
+            this.garbageByPack = new java.util.TreeMap<>(garbageByPack);
+            return this;
+        }
+
+        /**
+         * @param compactions packs rewritten by compaction over the store's life
+         * @return this builder
+         */
+        public Builder compactions(long compactions) {
+            this.compactions = compactions;
+            return this;
+        }
+
+        /**
+         * @param reclaimedBytes dead bytes compaction has given back over the store's life
+         * @return this builder
+         */
+        public Builder reclaimedBytes(long reclaimedBytes) {
+            this.reclaimedBytes = reclaimedBytes;
             return this;
         }
 

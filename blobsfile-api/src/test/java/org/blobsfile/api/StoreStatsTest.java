@@ -10,7 +10,8 @@ class StoreStatsTest {
                 .maxPackSize(64 * 1024).codec("zstd").index("h2").durability(Durability.GROUP).puts(7)
                 .dedupedPuts(4).gets(9).bytesWritten(4114).bytesRead(77).forces(2).indexRebuilds(1)
                 .recoveredEntries(6).truncatedBytes(13).seals(1).repairs(1).healedReads(2).quarantinedPacks(1)
-                .groupCommits(2).groupCommitEntries(3).uncleanShutdown(true);
+                .groupCommits(2).groupCommitEntries(3).uncleanShutdown(true).deletedBlobs(5).garbageBytes(700)
+                .garbageByPack(java.util.Map.of(1, 300L, 0, 400L)).compactions(2).reclaimedBytes(900);
     }
 
     @Test
@@ -41,6 +42,11 @@ class StoreStatsTest {
         assertThat(s.groupCommits()).isEqualTo(2);
         assertThat(s.groupCommitEntries()).isEqualTo(3);
         assertThat(s.uncleanShutdown()).isTrue();
+        assertThat(s.deletedBlobs()).isEqualTo(5);
+        assertThat(s.garbageBytes()).isEqualTo(700);
+        assertThat(s.garbageByPack()).containsExactly(java.util.Map.entry(0, 400L), java.util.Map.entry(1, 300L));
+        assertThat(s.compactions()).isEqualTo(2);
+        assertThat(s.reclaimedBytes()).isEqualTo(900);
     }
 
     @Test
@@ -51,6 +57,8 @@ class StoreStatsTest {
         StoreStats changed = b.gets(10).build();
         assertThat(changed).isNotEqualTo(first);
         assertThat(first.gets()).as("an earlier snapshot keeps its values").isEqualTo(9);
+        assertThat(b.gets(9).garbageByPack(java.util.Map.of(0, 1L)).build()).as("the garbage per pack counts")
+                .isNotEqualTo(first);
         assertThat(StoreStats.builder().build()).isEqualTo(StoreStats.builder().build()).isNotEqualTo(first);
     }
 
@@ -59,6 +67,7 @@ class StoreStatsTest {
         String s = sample().build().toString();
         assertThat(s).startsWith("StoreStats[blobs=3, bytes=5003, storedBytes=4000, packs=2, ")
                 .contains(", codec=zstd, index=h2, durability=GROUP, ")
-                .endsWith(", groupCommits=2, groupCommitEntries=3, uncleanShutdown=true]");
+                .contains(", groupCommits=2, groupCommitEntries=3, uncleanShutdown=true, ")
+                .endsWith(", deletedBlobs=5, garbageBytes=700, garbageByPack={0=400, 1=300}, compactions=2, reclaimedBytes=900]");
     }
 }

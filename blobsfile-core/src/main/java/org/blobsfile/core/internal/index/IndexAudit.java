@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.IndexFinding;
+import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
@@ -34,6 +35,8 @@ public final class IndexAudit {
     private final PackEntries entries;
     private final LocationProbe probe;
     private final Predicate<byte[]> inFlight;
+    private final DeadEntries.Source deletions;
+    private DeadEntries dead;
     private final List<IndexFinding> findings = new ArrayList<>();
     private long differences;
     /** What the walks found, per pack. */
@@ -63,9 +66,15 @@ public final class IndexAudit {
      * @param geometry the store's pack geometry
      * @param inFlight whether a blob is being put now (appended, not indexed yet): its absence
      *                 from the index is no finding
+     * @param deletions the entries of deleted blobs, which the index rightly lacks: read now, and
+     *                  again before the packs that differ are looked at closely, for the blobs
+     *                  deleted meanwhile
+     * @throws IOException when the deletions cannot be read
      */
     public IndexAudit(StoreIndex index, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
-                      Predicate<byte[]> inFlight) {
+                      Predicate<byte[]> inFlight, DeadEntries.Source deletions) throws IOException {
+        this.deletions = deletions;
+        this.dead = deletions.get();
         this.index = index;
         this.readers = readers;
         this.entries = new PackEntries(codecs, geometry);
@@ -86,7 +95,11 @@ public final class IndexAudit {
         Sums s = new Sums();
         walked.put(pack, s);
         walks.put(pack, new long[] {length, verified ? 1 : 0});
-        entries.walk(readers.path(pack), pack, length, !verified, s::add);
+        entries.walk(readers.path(pack), pack, length, !verified, (key, loc) -> {
+            if (!dead.covers(key, pack, loc.offset())) {
+                s.add(key, loc);
+            }
+        });
     }
 
     /**
@@ -109,6 +122,9 @@ public final class IndexAudit {
                 differ.add(e.getKey());
             }
         }
+        if (!differ.isEmpty()) {
+            dead = deletions.get();
+        }
         for (int pack : differ) {
             long[] how = walks.get(pack);
             if (how != null) {
@@ -130,7 +146,7 @@ public final class IndexAudit {
     private void missingIn(int pack, long length, boolean verified) throws IOException {
         entries.walk(readers.path(pack), pack, length, !verified, (key, loc) -> {
             // indexed at another copy: that copy is summed up, or found stale, with its own pack
-            if (index.get(key) == null && !inFlight.test(key)) {
+            if (index.get(key) == null && !inFlight.test(key) && !dead.covers(key, pack, loc.offset())) {
                 add(IndexFinding.Kind.MISSING, pack, loc.offset(), key, "the pack holds this blob verified at offset "
                         + loc.offset() + ", but the index does not know it");
             }

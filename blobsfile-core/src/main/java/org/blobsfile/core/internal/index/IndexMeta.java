@@ -2,6 +2,10 @@ package org.blobsfile.core.internal.index;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.blobsfile.core.internal.pack.DeletionLog;
 
 /**
  * The meta values the store keeps in its index next to the blob keys, written in the same
@@ -15,6 +19,8 @@ public final class IndexMeta {
     public static final String CHECKPOINT = "checkpoint";
     /** Distinct blobs, their bytes and stored bytes. */
     public static final String COUNTERS = "counters";
+    /** How far the deletion log is applied, and the dead bytes it left in each pack. */
+    public static final String DELETIONS = "deletions";
 
     private IndexMeta() {
     }
@@ -82,6 +88,104 @@ public final class IndexMeta {
         static Counters decode(byte[] v) {
             ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
             return new Counters(b.getLong(), b.getLong(), b.getLong());
+        }
+    }
+
+    /**
+     * What the deletion log has done to the index: how far it is applied, and the garbage it
+     * left in the packs. Rebuilt from the log with the index.
+     *
+     * @param logApplied     the offset in the deletion log up to which its records are applied
+     * @param compactions    packs rewritten by compaction
+     * @param reclaimedBytes dead bytes compaction gave back
+     * @param packs          per pack with dead entries: how many, and their bytes
+     */
+    public record Deletions(long logApplied, long compactions, long reclaimedBytes, SortedMap<Integer, Garbage> packs) {
+        /** An index to which no deletion was ever applied. */
+        public static final Deletions NONE = new Deletions(DeletionLog.HEADER_SIZE, 0, 0, new TreeMap<>());
+
+        /**
+         * Keeps the map from changing under a reader.
+         *
+         * @param logApplied     how far the log is applied
+         * @param compactions    packs rewritten
+         * @param reclaimedBytes bytes given back
+         * @param packs          garbage per pack
+         */
+        public Deletions {
+            packs = Collections.unmodifiableSortedMap(new TreeMap<>(packs));
+        }
+
+        /**
+         * @param r   a record of the log
+         * @param end the offset just after it
+         * @return these deletions with the record applied
+         */
+        public Deletions with(DeletionLog.Record r, long end) {
+            TreeMap<Integer, Garbage> next = new TreeMap<>(packs);
+            if (r.kind() == DeletionLog.Kind.DELETED) {
+                next.merge(r.pack(), new Garbage(1, r.bytes()), Garbage::plus);
+                return new Deletions(end, compactions, reclaimedBytes, next);
+            }
+            next.remove(r.pack());
+            return new Deletions(end, compactions + 1, reclaimedBytes + r.bytes(), next);
+        }
+
+        /** @return deleted blobs whose entries are still in packs */
+        public long deletedBlobs() {
+            long n = 0;
+            for (Garbage g : packs.values()) {
+                n += g.entries();
+            }
+            return n;
+        }
+
+        /** @return dead bytes in all packs */
+        public long garbageBytes() {
+            long n = 0;
+            for (Garbage g : packs.values()) {
+                n += g.bytes();
+            }
+            return n;
+        }
+
+        /** @return dead bytes per pack that has any */
+        public SortedMap<Integer, Long> garbageByPack() {
+            TreeMap<Integer, Long> out = new TreeMap<>();
+            packs.forEach((p, g) -> out.put(p, g.bytes()));
+            return out;
+        }
+
+        byte[] encode() {
+            ByteBuffer b = ByteBuffer.allocate(28 + 20 * packs.size()).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(logApplied).putLong(compactions).putLong(reclaimedBytes).putInt(packs.size());
+            packs.forEach((p, g) -> b.putInt(p).putLong(g.entries()).putLong(g.bytes()));
+            return b.array();
+        }
+
+        static Deletions decode(byte[] v) {
+            ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
+            long applied = b.getLong();
+            long compactions = b.getLong();
+            long reclaimed = b.getLong();
+            int n = b.getInt();
+            TreeMap<Integer, Garbage> packs = new TreeMap<>();
+            for (int i = 0; i < n; i++) {
+                packs.put(b.getInt(), new Garbage(b.getLong(), b.getLong()));
+            }
+            return new Deletions(applied, compactions, reclaimed, packs);
+        }
+    }
+
+    /**
+     * The dead entries of one pack.
+     *
+     * @param entries how many
+     * @param bytes   their bytes, headers included
+     */
+    public record Garbage(long entries, long bytes) {
+        Garbage plus(Garbage o) {
+            return new Garbage(entries + o.entries, bytes + o.bytes);
         }
     }
 

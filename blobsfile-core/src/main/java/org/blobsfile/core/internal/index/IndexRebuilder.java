@@ -18,6 +18,7 @@ import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.io.Uninterruptibly;
+import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
@@ -55,8 +56,11 @@ final class IndexRebuilder {
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
     private final int threads;
+    private final DeadEntries dead;
 
-    IndexRebuilder(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int threads) {
+    /** @param dead the entries to leave out: those of deleted blobs */
+    IndexRebuilder(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int threads, DeadEntries dead) {
+        this.dead = dead;
         this.readers = readers;
         this.codecs = codecs;
         this.geometry = geometry;
@@ -202,6 +206,9 @@ final class IndexRebuilder {
                                 readers.path(pack), e.offset());
                         length = -1;
                     }
+                }
+                if (dead.covers(h.hash(), pack, e.offset())) {
+                    return; // deleted: a copy put again later is indexed where it is
                 }
                 int codec = Payloads.storedCodec(h.flag(), h.codecId());
                 batch[0].put(h.hash(), Location.encode(pack, e.offset(), h.size(), length, codec));

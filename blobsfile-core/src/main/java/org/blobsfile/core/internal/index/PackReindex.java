@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
@@ -113,13 +114,17 @@ public final class PackReindex {
      * @param index  the index, read only
      * @param pack   the pack
      * @param length how far its entries go: its file's size, or the active pack's appended end
+     * @param dead   the entries of deleted blobs, which the index must not hold
      * @return the changes, to be applied with the store's puts held back
      * @throws IOException when the pack or the index cannot be read
      */
-    public Changes plan(StoreIndex index, int pack, long length) throws IOException {
+    public Changes plan(StoreIndex index, int pack, long length, DeadEntries dead) throws IOException {
         List<Change> changes = new ArrayList<>();
         Offsets found = new Offsets();
         entries.walk(readers.path(pack), pack, length, true, (key, loc) -> {
+            if (dead.covers(key, pack, loc.offset())) {
+                return; // deleted: absent from the index, and to stay so
+            }
             found.add(loc.offset(), key);
             Location now = index.get(key);
             if (loc.equals(now)) {

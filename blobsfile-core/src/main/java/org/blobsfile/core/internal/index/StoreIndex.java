@@ -20,6 +20,7 @@ import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.api.spi.IndexUnreadableException;
 import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
@@ -60,6 +61,8 @@ public final class StoreIndex implements AutoCloseable {
     private final StampedLock rebuilding = new StampedLock();
     /** The totals the index last recorded, kept here so that stats need not read them back. */
     private volatile IndexMeta.Counters totals = IndexMeta.Counters.ZERO;
+    /** The store's deletions, which a build from the packs leaves out; read only when a build needs them. */
+    private volatile DeadEntries.Source dead = () -> DeadEntries.NONE;
 
     /**
      * What bringing the index up to date with the packs found.
@@ -263,12 +266,12 @@ public final class StoreIndex implements AutoCloseable {
             if (readOnly) {
                 index.close();
                 index = new MemoryIndex();
-                fill(index, readers, codecs, geometry, packs - 2);
+                fill(index, readers, codecs, geometry, packs - 2, dead.get());
             } else if (isEmpty()) {
-                fill(index, readers, codecs, geometry, packs - 2);
+                fill(index, readers, codecs, geometry, packs - 2, dead.get());
             } else if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
                 emptyInPlace(); // an index that keeps no files here cannot be built aside and renamed
-                fill(index, readers, codecs, geometry, packs - 2);
+                fill(index, readers, codecs, geometry, packs - 2, dead.get());
             } else {
                 swapIn(buildAside(readers, codecs, geometry, packs - 2, null, null));
             }
@@ -340,7 +343,12 @@ public final class StoreIndex implements AutoCloseable {
         }
     }
 
-    List<IndexRecord> scan(byte[] from, int limit) {
+    /**
+     * @param from  the first key to return, if the index has it
+     * @param limit the most records to return
+     * @return the records from {@code from} on, in key order
+     */
+    public List<IndexRecord> scan(byte[] from, int limit) {
         try {
             return lookup(idx -> idx.scan(from, limit));
         } catch (IOException e) {
@@ -395,6 +403,41 @@ public final class StoreIndex implements AutoCloseable {
         this.totals = totals;
     }
 
+    /**
+     * As {@link #commit(IndexBatch, IndexMeta.Checkpoint, IndexMeta.Counters)}, recording also
+     * what the deletion log has done to the index.
+     *
+     * @param batch      the keys to write; the meta values are added to it
+     * @param checkpoint where the packs are indexed up to, or null to leave the recorded one
+     * @param totals     the totals over the whole index once the batch is in
+     * @param deletions  how far the deletion log is applied, and the garbage it left
+     * @throws IOException when the index cannot be written
+     */
+    public void commit(IndexBatch batch, IndexMeta.Checkpoint checkpoint, IndexMeta.Counters totals,
+                       IndexMeta.Deletions deletions) throws IOException {
+        batch.putMeta(IndexMeta.DELETIONS, deletions.encode());
+        commit(batch, checkpoint, totals);
+    }
+
+    /**
+     * @return how far the deletion log is applied to this index, and the garbage it left;
+     *         {@link IndexMeta.Deletions#NONE} for an index built from the packs since
+     * @throws IOException when the index cannot be read
+     */
+    public IndexMeta.Deletions deletions() throws IOException {
+        byte[] v = index.getMeta(IndexMeta.DELETIONS);
+        return v == null ? IndexMeta.Deletions.NONE : IndexMeta.Deletions.decode(v);
+    }
+
+    /**
+     * Says where builds from the packs learn which entries are deleted.
+     *
+     * @param source the store's deletions, read when a build begins
+     */
+    public void useDeletions(DeadEntries.Source source) {
+        this.dead = source;
+    }
+
     /** @return the totals of every blob the index holds, as last committed */
     public IndexMeta.Counters totals() {
         return totals;
@@ -435,7 +478,7 @@ public final class StoreIndex implements AutoCloseable {
         } else {
             // an index that keeps no files here cannot be built aside and renamed: emptied and filled
             emptyInPlace();
-            fill(index, readers, codecs, geometry, lastPack);
+            fill(index, readers, codecs, geometry, lastPack, dead.get());
             IndexMeta.Counters c = count(index);
             markComplete(checkpoint, c);
             built = new Built(directory, c, List.of());
@@ -498,7 +541,7 @@ public final class StoreIndex implements AutoCloseable {
         // carries into the new index what the old one knew and the packs still hold where it put
         // it, though no walk of the packs finds it; the old index is tallied meanwhile
         try (CarryOver carry = new CarryOver(index, fresh, new LocationProbe(readers, codecs, geometry), readable)) {
-            EntryTally written = fill(fresh, readers, codecs, geometry, lastPack);
+            EntryTally written = fill(fresh, readers, codecs, geometry, lastPack, dead.get());
             CarryOver.Result carried = reported(carry.run(written), readers);
             IndexMeta.Counters c = carried.counters();
             IndexBatch meta = new IndexBatch().putMeta(IndexMeta.COUNTERS, c.encode());
@@ -520,15 +563,15 @@ public final class StoreIndex implements AutoCloseable {
     }
 
     /**
-     * Writes the entries of packs {@code 0..lastPack} to {@code into}, unchecked.
+     * Writes the entries of packs {@code 0..lastPack} to {@code into}, unchecked, but for those {@code dead} covers.
      *
      * @return the entries written, a key written twice counted twice
      */
     private static EntryTally fill(BlobIndex into, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
-                                   int lastPack) throws IOException {
+                                   int lastPack, DeadEntries dead) throws IOException {
         EntryTally written = new EntryTally();
         List<PackScanner.Result> results = new IndexRebuilder(readers, codecs, geometry,
-                Runtime.getRuntime().availableProcessors()).rebuild(into, lastPack, written);
+                Runtime.getRuntime().availableProcessors(), dead).rebuild(into, lastPack, written);
         for (int n = 0; n < results.size(); n++) {
             PackScanner.Result r = results.get(n);
             if (r.damage() == null) {

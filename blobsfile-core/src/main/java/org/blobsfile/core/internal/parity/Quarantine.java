@@ -1,22 +1,17 @@
 package org.blobsfile.core.internal.parity;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.io.Fsync;
-import org.blobsfile.core.internal.io.PositionalIo;
-import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 
@@ -95,7 +90,7 @@ public final class Quarantine {
         }
         Fsync.writeAtomically(notePath(n), note.toString().getBytes(StandardCharsets.UTF_8));
         Path tomb = storeDir.resolve(PackFormat.fileName(n) + ".tombstone");
-        writeTombstone(tomb);
+        EmptyPack.write(tomb, geometry);
         Files.move(PackFormat.path(storeDir, n), packPath(n), StandardCopyOption.ATOMIC_MOVE);
         Fsync.directory(dir);
         Files.move(tomb, PackFormat.path(storeDir, n), StandardCopyOption.ATOMIC_MOVE);
@@ -110,22 +105,9 @@ public final class Quarantine {
      */
     public void fillGap(int n) throws IOException {
         Path tomb = storeDir.resolve(PackFormat.fileName(n) + ".tombstone");
-        writeTombstone(tomb);
+        EmptyPack.write(tomb, geometry);
         Files.move(tomb, PackFormat.path(storeDir, n), StandardCopyOption.ATOMIC_MOVE);
         Fsync.directory(storeDir);
-    }
-
-    /** An empty sealed pack: header, an EOF entry whose padding fills the data area, and parity. */
-    private void writeTombstone(Path p) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            PositionalIo.writeFully(ch, 0, ByteBuffer.wrap(PackFormat.header()));
-            long padding = geometry.dataAreaEnd() - PackFormat.HEADER_SIZE - EntryHeader.LENGTH;
-            PositionalIo.writeFully(ch, PackFormat.HEADER_SIZE, ByteBuffer.wrap(EntryHeader.eof(padding).encode()));
-            // one zero byte at the end leaves the padding a hole: the file costs no disk for it
-            PositionalIo.writeFully(ch, geometry.dataAreaEnd() - 1, ByteBuffer.wrap(new byte[1]));
-        }
-        new Sealer(geometry).seal(p);
     }
 
     /**

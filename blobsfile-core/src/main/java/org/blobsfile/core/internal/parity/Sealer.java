@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.io.Zeros;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
@@ -80,6 +81,10 @@ public final class Sealer {
             }
             ch.truncate(dataEnd);
             byte[][] parity = writeParity(ch, ch);
+            if (ch.size() < geometry.sealedSize()) {
+                // the last parity chunk was zeros, left a hole: the file still ends where a sealed pack does
+                PositionalIo.writeFully(ch, geometry.sealedSize() - 1, ByteBuffer.wrap(new byte[1]));
+            }
             // the payloads reach the disk before any header says they are there: a power cut may
             // keep any subset of unforced writes, and headers without their payloads would make
             // the pack look sealed with parity that protects nothing
@@ -113,7 +118,10 @@ public final class Sealer {
             RS.encodeParity(shards, 0, len);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] p = shards[PackFormat.DATA_SHARDS + k];
-                s.write(out, PackFormat.DATA_SHARDS + k, p);
+                if (!Zeros.isZero(p, 0, len)) {
+                    // zeros are left as holes in the file seal() truncated: a mostly empty pack costs little disk
+                    s.write(out, PackFormat.DATA_SHARDS + k, p);
+                }
                 digests[k].update(p, 0, len);
             }
         }

@@ -230,16 +230,31 @@ public final class SealingPipeline implements AutoCloseable {
             sealed.add(n);
             seals.increment();
             LOG.info("sealed {} ({} blobs) in {} ms", p, count, (System.nanoTime() - t0) / 1_000_000);
-            for (SealListener l : listeners) {
-                try {
-                    l.sealed(p, n, count);
-                } catch (RuntimeException e) {
-                    Failures.error(LOG, "seal listener " + l + " failed for " + p + ": " + Failures.describe(e), e);
-                }
-            }
+            tell(p, n, count);
         } catch (IOException | RuntimeException e) {
             Failures.error(LOG, "sealing " + p + " failed (" + Failures.describe(e)
                     + "); it will be sealed again at the next open", e);
+        }
+    }
+
+    /**
+     * Tells the listeners of a sealed pack that was replaced by a new sealed file (a compaction
+     * rewrote it), as of a seal: a listener that ships sealed packs ships the new file.
+     *
+     * @param n         the pack
+     * @param blobCount the blobs the new file holds
+     */
+    public void rewritten(int n, long blobCount) {
+        tell(PackFormat.path(dir, n), n, blobCount);
+    }
+
+    private void tell(Path p, int n, long count) {
+        for (SealListener l : listeners) {
+            try {
+                l.sealed(p, n, count);
+            } catch (RuntimeException e) {
+                Failures.error(LOG, "seal listener " + l + " failed for " + p + ": " + Failures.describe(e), e);
+            }
         }
     }
 

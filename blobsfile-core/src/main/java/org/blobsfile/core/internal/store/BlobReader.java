@@ -56,7 +56,19 @@ final class BlobReader {
     byte[] get(BlobRef ref) {
         Location loc = locate(ref);
         parts.meters().gets.increment();
-        return read(ref, loc);
+        try {
+            return read(ref, loc);
+        } catch (CorruptPackException | StorageIOException e) {
+            // a compaction may have moved the blob and replaced its pack between the lookup and the read
+            Location now = appender.unindexed(ref);
+            if (now == null) {
+                now = parts.index().get(ref.bytes());
+            }
+            if (now == null || now.equals(loc)) {
+                throw e;
+            }
+            return read(ref, now);
+        }
     }
 
     boolean exists(BlobRef ref) {

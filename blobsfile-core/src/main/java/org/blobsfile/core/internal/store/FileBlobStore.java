@@ -5,9 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobInfo;
@@ -15,6 +17,8 @@ import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.BlobTooLargeException;
+import org.blobsfile.api.CompactionOptions;
+import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.Range;
@@ -24,6 +28,7 @@ import org.blobsfile.api.SealListener;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreClosedException;
 import org.blobsfile.api.StoreStats;
+import org.blobsfile.api.SweepReport;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.hash.Blake2b;
@@ -51,6 +56,8 @@ final class FileBlobStore implements BlobStore {
     private final BlobReader reader;
     private final StoreMaintenance maintenance;
     private final PackRepairs repairs;
+    private final Deletions deletions;
+    private final Compactor compactor;
 
     /** Held shared by every call, exclusively by close: close waits for calls in flight. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -71,6 +78,8 @@ final class FileBlobStore implements BlobStore {
         this.repairs = new PackRepairs(packs, parts, appender, !options.readOnly());
         this.reader = new BlobReader(packs, parts, appender, repairs);
         this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
+        this.deletions = new Deletions(parts, appender, appender.forces());
+        this.compactor = new Compactor(packs, parts, appender, reader, deletions);
         this.found = o.found();
     }
 
@@ -238,6 +247,7 @@ final class FileBlobStore implements BlobStore {
 
     /** Compresses a hashed blob unless the write side has it already. Any thread. */
     private Staged stage(byte[] hash, byte[] data) {
+        deletions.touch(hash); // before the duplicate check: see Deletions
         long checkedAt = appender.generation();
         long stored = appender.storedTicket(hash);
         return stored == PackAppender.NOT_STORED ? Staged.fresh(Prepared.of(hash, data, packs.writeCodec()), checkedAt)
@@ -269,6 +279,70 @@ final class FileBlobStore implements BlobStore {
             batch.append(run);
         });
         batch.awaitDurable();
+    }
+
+    // ---- deletions -------------------------------------------------------------------------
+
+    @Override
+    public boolean delete(BlobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        return !deleteAll(List.of(ref)).isEmpty();
+    }
+
+    @Override
+    public List<BlobRef> deleteAll(Collection<BlobRef> refs) {
+        Objects.requireNonNull(refs, "refs");
+        for (BlobRef r : refs) {
+            Objects.requireNonNull(r, "ref");
+        }
+        boolean interrupted = enter();
+        try {
+            requireWritable("delete");
+            return deletions.delete(refs);
+        } catch (IOException e) {
+            throw new StorageIOException("deleting from " + packs.dir(), e);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public SweepReport sweep(Predicate<BlobRef> live) {
+        Objects.requireNonNull(live, "live");
+        return sweep(Deletions.of(live));
+    }
+
+    @Override
+    public SweepReport sweep(Stream<BlobRef> liveInOrder) {
+        Objects.requireNonNull(liveInOrder, "liveInOrder");
+        return sweep(Deletions.ofSorted(liveInOrder.iterator()));
+    }
+
+    private SweepReport sweep(Deletions.LiveSet live) {
+        boolean interrupted = enter();
+        try {
+            requireWritable("sweep");
+            return deletions.sweep(live);
+        } catch (IOException e) {
+            throw new StorageIOException("sweeping " + packs.dir(), e);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public CompactionReport compact(CompactionOptions options, Progress progress) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(progress, "progress");
+        boolean interrupted = enter();
+        try {
+            requireWritable("compact");
+            return compactor.compact(options, progress);
+        } catch (IOException e) {
+            throw new StorageIOException("compacting " + packs.dir(), e);
+        } finally {
+            exit(interrupted);
+        }
     }
 
     // ---- reads -----------------------------------------------------------------------------
@@ -384,6 +458,7 @@ final class FileBlobStore implements BlobStore {
         try {
             appender.awaitIndexed();
             IndexMeta.Counters c = parts.index().totals();
+            IndexMeta.Deletions d = parts.index().deletions();
             StoreMeters m = parts.meters(); // short, so the chain below stays readable
             SealingPipeline sealing = parts.sealing();
             Codec codec = packs.writeCodec();
@@ -397,7 +472,11 @@ final class FileBlobStore implements BlobStore {
                     .recoveredEntries(found.recoveredEntries()).truncatedBytes(found.truncatedBytes())
                     .seals(sealing.seals()).repairs(m.repairs.sum()).healedReads(m.healedReads.sum())
                     .quarantinedPacks(quarantinedCount()).groupCommits(m.groupCommits.sum())
-                    .groupCommitEntries(m.groupedEntries.sum()).uncleanShutdown(found.uncleanShutdown()).build();
+                    .groupCommitEntries(m.groupedEntries.sum()).uncleanShutdown(found.uncleanShutdown())
+                    .deletedBlobs(d.deletedBlobs()).garbageBytes(d.garbageBytes()).garbageByPack(d.garbageByPack())
+                    .compactions(d.compactions()).reclaimedBytes(d.reclaimedBytes()).build();
+        } catch (IOException e) {
+            throw new StorageIOException("reading the stats of " + packs.dir(), e);
         } finally {
             exit(interrupted);
         }

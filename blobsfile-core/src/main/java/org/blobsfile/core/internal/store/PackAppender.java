@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
@@ -13,6 +14,7 @@ import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexRecord;
+import org.blobsfile.core.internal.index.DeletionReplay;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.index.PackReindex;
@@ -67,6 +69,8 @@ final class PackAppender implements AutoCloseable {
     private volatile int packCount;
     /** Where the last pack's entries end in a store opened read-only, which has no writer; else -1. */
     private final long readOnlyEnd;
+    /** Blobs a sweep is deleting now: a put finds them not stored, so it stores them again. */
+    private volatile Set<BlobRef> deleting = Set.of();
 
     /**
      * @param writer      the active pack as the store was opened with it, or null
@@ -128,6 +132,10 @@ final class PackAppender implements AutoCloseable {
      *         since {@code checkedAt}, which spares most blobs of a batch a second index lookup
      */
     private long storedTicket(byte[] hash, long checkedAt) {
+        Set<BlobRef> beingDeleted = deleting;
+        if (!beingDeleted.isEmpty() && beingDeleted.contains(BlobRef.of(hash))) {
+            return NOT_STORED;
+        }
         // pending first, then the queue: a blob leaves each only once the next one has it
         long ticket = durability.pendingTicket(hash);
         if (ticket >= 0) {
@@ -152,6 +160,11 @@ final class PackAppender implements AutoCloseable {
     /** @return a batch whose runs are appended as they come and made durable together */
     Batch batch() {
         return new Batch();
+    }
+
+    /** @return whether puts are forced before they return, in this durability mode */
+    boolean forces() {
+        return durability.forces();
     }
 
     /** @return whether a batch may append run by run while the rest is staged: see {@link Durability#appendsWhileStaging} */
@@ -321,6 +334,53 @@ final class PackAppender implements AutoCloseable {
         appendedCounters = c;
     }
 
+    /**
+     * @return the position appends have reached: every entry appended so far lies before it,
+     *         every later one at or after it
+     */
+    IndexMeta.Checkpoint appendPosition() {
+        assert writeLock.isHeldByCurrentThread();
+        return writer != null ? new IndexMeta.Checkpoint(writer.number(), writer.end())
+                : new IndexMeta.Checkpoint(nextPack, PackFormat.HEADER_SIZE);
+    }
+
+    /**
+     * Makes puts of these blobs store them anew from now until {@link #deletingDone}, though the
+     * index still has them: a sweep may be deleting them.
+     */
+    void deleting(Set<BlobRef> blobs) {
+        deleting = Set.copyOf(blobs);
+    }
+
+    /** Ends {@link #deleting}. */
+    void deletingDone() {
+        deleting = Set.of();
+    }
+
+    /**
+     * Removes deleted blobs from the index, with the deletion log's new state, in one write.
+     *
+     * @param removed   the blobs and where the index had them; none for a record of compaction
+     * @param deletions how far the log is applied now, and the garbage it left
+     */
+    void commitDeletions(Map<BlobRef, Location> removed, IndexMeta.Deletions deletions) throws IOException {
+        assert writeLock.isHeldByCurrentThread();
+        IndexBatch batch = new IndexBatch();
+        IndexMeta.Counters c = appendedCounters;
+        for (Map.Entry<BlobRef, Location> e : removed.entrySet()) {
+            batch.delete(e.getKey().bytes());
+            c = c.minus(e.getValue());
+        }
+        parts.index().commit(batch, null, c, deletions);
+        appendedCounters = c;
+    }
+
+    /** Takes the totals the index recorded last, after a change written to it directly. */
+    void adoptIndexTotals() {
+        assert writeLock.isHeldByCurrentThread();
+        appendedCounters = parts.index().totals();
+    }
+
     /** Writes index changes that make the index follow a pack again, and takes the totals they leave. */
     void rederived(PackReindex.Changes changes) throws IOException {
         assert writeLock.isHeldByCurrentThread();
@@ -356,7 +416,9 @@ final class PackAppender implements AutoCloseable {
                 : new IndexMeta.Checkpoint(nextPack, PackFormat.HEADER_SIZE);
         StoreIndex.Rebuilt r = parts.index().rebuild(packs.readers(), packs.codecs(), packs.geometry(), packCount - 1, end,
                 readable);
-        appendedCounters = r.counters();
+        // the new index knows no deletion: every record of the log is applied to it again
+        DeletionReplay.apply(parts.index(), parts.deletions());
+        appendedCounters = parts.index().totals();
         return r.vanished();
     }
 

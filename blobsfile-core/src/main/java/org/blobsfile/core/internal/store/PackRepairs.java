@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.blobsfile.core.internal.index.PackReindex;
 import org.blobsfile.core.internal.io.Failures;
+import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.internal.parity.PackVerifier;
@@ -88,7 +89,8 @@ final class PackRepairs implements AutoCloseable {
     /** @return the index changes that make the index hold exactly the verified entries of pack {@code pack} */
     private PackReindex.Changes plan(int pack) throws IOException {
         return new PackReindex(packs.readers(), packs.codecs(), packs.geometry())
-                .plan(parts.index(), pack, PackFormat.regularFileSize(packs.readers().path(pack)));
+                .plan(parts.index(), pack, PackFormat.regularFileSize(packs.readers().path(pack)),
+                        DeadEntries.read(parts.deletions()));
     }
 
     /** Writes the changes with puts held back, so the totals the appender carries stay those of the index. */

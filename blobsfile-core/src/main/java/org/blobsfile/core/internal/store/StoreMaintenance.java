@@ -23,6 +23,7 @@ import org.blobsfile.api.UnsupportedCodecException;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.index.IndexAudit;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
@@ -176,9 +177,9 @@ final class StoreMaintenance {
         });
     }
 
-    private IndexAudit audit() {
+    private IndexAudit audit() throws IOException {
         return new IndexAudit(parts.index(), packs.readers(), packs.codecs(), packs.geometry(),
-                hash -> appender.storedTicket(hash) != PackAppender.NOT_STORED);
+                hash -> appender.storedTicket(hash) != PackAppender.NOT_STORED, () -> DeadEntries.read(parts.deletions()));
     }
 
     /**
@@ -231,10 +232,14 @@ final class StoreMaintenance {
         Set<BlobRef> salvaged = new LinkedHashSet<>();
         Set<BlobRef> damaged = new LinkedHashSet<>();
         long[] held = {0};
+        DeadEntries dead = DeadEntries.read(parts.deletions());
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             PackScanner scanner = new PackScanner(p, ch, ch.size(), packs.geometry());
             EntryCheck check = new EntryCheck(packs.codecs(), scanner.source(), packs.maxBlob());
             PackScanner.Result scanned = scanner.scan(PackFormat.HEADER_SIZE, check, (e, s) -> {
+                if (dead.covers(e.hash(), n, e.offset())) {
+                    return; // deleted: copying it would bring it back
+                }
                 BlobRef ref = BlobRef.of(e.hash());
                 Location where = parts.index().get(e.hash());
                 if (where != null && where.pack() != n && readsBack(ref) || salvaged.contains(ref)) {

@@ -17,10 +17,13 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.core.internal.index.DeletionReplay;
 import org.blobsfile.core.internal.index.PackReindex;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.DeadEntries;
+import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackReaders;
@@ -135,13 +138,17 @@ public final class StoreOpener {
                 new Quarantine(dir, geometry).fillGap(n);
             }
             checkHeaders(packs, unclean);
+            DeletionLog deletions = DeletionLog.open(dir);
             index = readOnly ? StoreIndex.openReadOnly(provider, dir) : StoreIndex.open(provider, dir);
+            index.useDeletions(() -> DeadEntries.read(deletions));
             StoreIndex.Recovery recovery = index.recover(readers, codecs, geometry, packs);
             for (int n : gaps) {
                 // the index follows the tombstone: keys left pointing into the quarantined pack go
-                new PackReindex(readers, codecs, geometry).plan(index, n, PackFormat.regularFileSize(PackFormat.path(dir, n)))
-                        .apply(index, index.totals());
+                new PackReindex(readers, codecs, geometry).plan(index, n, PackFormat.regularFileSize(PackFormat.path(dir, n)),
+                        DeadEntries.NONE).apply(index, index.totals());
             }
+            // deletions a crash left unapplied, or all of them after a build from the packs
+            DeletionReplay.apply(index, deletions);
             long recovered = recovery.recoveredEntries();
             long truncated = recovery.truncatedBytes();
             int nextPack = packs;
@@ -164,7 +171,7 @@ public final class StoreOpener {
                 meters.indexRebuilds.increment();
             }
             return new Opened(new Packs(dir, geometry, codecs, writeCodec, readers),
-                    new StoreParts(index, sealing, new Quarantine(dir, geometry), meters), lock, writer, nextPack,
+                    new StoreParts(index, sealing, new Quarantine(dir, geometry), meters, deletions), lock, writer, nextPack,
                     recovery.activeEnd(), new Found(recovered, truncated, unclean));
         } catch (IOException | RuntimeException e) {
             closeQuietly(e, sealing, writer, index, readers, lock);
@@ -220,6 +227,13 @@ public final class StoreOpener {
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "blobs-*" + PackRepairer.TEMP_SUFFIX)) {
             for (Path p : leftovers) {
                 LOG.warn("removing {}, left by a repair that did not finish", p.getFileName());
+                Files.deleteIfExists(p);
+            }
+        }
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "blobs-*" + Compactor.TEMP_SUFFIX)) {
+            for (Path p : leftovers) {
+                // an empty pack that was to replace a compacted one: the pack itself is still in place
+                LOG.warn("removing {}, left by a compaction that did not finish", p.getFileName());
                 Files.deleteIfExists(p);
             }
         }

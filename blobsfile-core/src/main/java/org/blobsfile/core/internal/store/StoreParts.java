@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.store;
 
 import org.blobsfile.core.internal.index.StoreIndex;
+import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.internal.parity.Quarantine;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 
@@ -11,6 +12,7 @@ import org.blobsfile.core.internal.parity.SealingPipeline;
  * @param sealing    the thread that seals closed packs and runs background repairs
  * @param quarantine the packs moved aside as beyond repair
  * @param meters     the running totals stats reports
+ * @param deletions  the log of deleted blobs
  */
-record StoreParts(StoreIndex index, SealingPipeline sealing, Quarantine quarantine, StoreMeters meters) {
+record StoreParts(StoreIndex index, SealingPipeline sealing, Quarantine quarantine, StoreMeters meters, DeletionLog deletions) {
 }

@@ -1,0 +1,307 @@
+package org.blobsfile.core.internal.pack;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's deletions, in the file {@value #FILE_NAME} beside the packs, which v1 tools never
+ * look at: an append-only list of fixed 64-byte records, each with its own checksum. The packs
+ * keep a deleted blob's bytes until compaction; this file is what makes them dead, for every
+ * rebuild of the index and every switch of index plugin.
+ *
+ * <p>A deletion names a position in the order of appends (a pack and an offset in it): every
+ * entry of the blob appended before it is dead, and one appended after it (the same bytes put
+ * again) is not. So a deletion covers every copy of the blob the packs hold when it is made,
+ * wherever a rebuild or a compaction finds them, and never a later put.
+ *
+ * <p>Records sit at fixed offsets, so a torn or damaged record costs that record only: a reader
+ * skips a slot whose checksum fails, and an append after a torn tail starts at the next slot.
+ * One thread appends at a time; readers may read meanwhile, and see the records whose append
+ * had returned when their read began.
+ */
+public final class DeletionLog {
+    private static final Logger LOG = LoggerFactory.getLogger(DeletionLog.class);
+    /** The file's name in the store directory. */
+    public static final String FILE_NAME = "deletions.log";
+    /** Bytes before the first record. */
+    public static final int HEADER_SIZE = 16;
+    /** Bytes per record. */
+    public static final int RECORD_SIZE = 64;
+    private static final byte[] MAGIC = "BFDELETE".getBytes(StandardCharsets.US_ASCII);
+    private static final int VERSION = 1;
+    private static final int CHECKED = 60;
+    /** Records read in one go. */
+    private static final int READ_RECORDS = 1024;
+
+    /** What a record says. */
+    public enum Kind {
+        /** A blob was deleted. */
+        DELETED(1),
+        /** A pack was rewritten by compaction, its dead bytes given back. */
+        COMPACTED(2);
+
+        private final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        static Kind of(int code) {
+            for (Kind k : values()) {
+                if (k.code == code) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * One record.
+     *
+     * @param kind      what it says
+     * @param hash      the deleted blob's hash; 32 zero bytes for {@link Kind#COMPACTED}
+     * @param pack      the pack the deleted blob's indexed entry was in, or the compacted pack
+     * @param bytes     that entry's bytes (header and payload), or the bytes the compaction gave back
+     * @param endPack   with {@code endOffset}, the position before which every entry of the blob is dead
+     * @param endOffset see {@code endPack}
+     */
+    public record Record(Kind kind, byte[] hash, int pack, long bytes, int endPack, long endOffset) {
+        /**
+         * @param hash      the blob's hash
+         * @param pack      the pack its indexed entry is in
+         * @param bytes     that entry's bytes, header included
+         * @param endPack   the pack appends had reached when it was deleted
+         * @param endOffset the offset appends had reached in {@code endPack}
+         * @return a deletion record
+         */
+        public static Record deleted(byte[] hash, int pack, long bytes, int endPack, long endOffset) {
+            return new Record(Kind.DELETED, hash.clone(), pack, bytes, endPack, endOffset);
+        }
+
+        /**
+         * @param pack      the rewritten pack
+         * @param reclaimed the dead bytes it no longer holds
+         * @return a compaction record
+         */
+        public static Record compacted(int pack, long reclaimed) {
+            return new Record(Kind.COMPACTED, new byte[32], pack, reclaimed, 0, 0);
+        }
+
+        /**
+         * @param entryPack   the pack of an entry of this record's blob
+         * @param entryOffset the entry's offset in it
+         * @return whether this deletion makes that entry dead: it was appended before the deletion
+         */
+        public boolean covers(int entryPack, long entryOffset) {
+            return kind == Kind.DELETED && (entryPack < endPack || entryPack == endPack && entryOffset < endOffset);
+        }
+
+        byte[] encode() {
+            ByteBuffer b = ByteBuffer.allocate(RECORD_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            b.put((byte) kind.code).put(new byte[3]).putInt(pack).putLong(bytes).putInt(endPack).putLong(endOffset)
+                    .put(hash);
+            CRC32C crc = new CRC32C();
+            crc.update(b.array(), 0, CHECKED);
+            b.putInt((int) crc.getValue());
+            return b.array();
+        }
+
+        /** @return the record in {@code slot}, or null when its checksum or kind is wrong (torn, damaged, never written) */
+        static Record decode(ByteBuffer slot) {
+            ByteBuffer b = slot.slice().order(ByteOrder.LITTLE_ENDIAN);
+            byte[] raw = new byte[RECORD_SIZE];
+            b.get(raw);
+            CRC32C crc = new CRC32C();
+            crc.update(raw, 0, CHECKED);
+            ByteBuffer r = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            if (r.getInt(CHECKED) != (int) crc.getValue()) {
+                return null;
+            }
+            Kind kind = Kind.of(raw[0]);
+            if (kind == null) {
+                return null;
+            }
+            return new Record(kind, Arrays.copyOfRange(raw, 28, 60), r.getInt(4), r.getLong(8), r.getInt(16),
+                    r.getLong(20));
+        }
+    }
+
+    /** Told of each record read. */
+    @FunctionalInterface
+    public interface Visitor {
+        /**
+         * @param record the record
+         * @param end    the offset just after it: where a reader that has applied it goes on
+         * @throws IOException to stop the read
+         */
+        void visit(Record record, long end) throws IOException;
+    }
+
+    private final Path file;
+    /** Where the next record goes: the end of the last whole slot, or {@link #HEADER_SIZE} for an empty log. */
+    private volatile long end;
+
+    private DeletionLog(Path file, long end) {
+        this.file = file;
+        this.end = end;
+    }
+
+    /**
+     * Opens the log of the store in {@code dir}, which need not have one yet: the file is made
+     * by the first append.
+     *
+     * @param dir the store directory
+     * @return the log
+     * @throws IOException when the file is there but is not a deletion log, or cannot be read
+     */
+    public static DeletionLog open(Path dir) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return new DeletionLog(file, HEADER_SIZE);
+        }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(file + " is not a regular file: the store's deletions cannot be read from it");
+        }
+        long size = Files.size(file);
+        if (size < HEADER_SIZE) {
+            // a crash while the header was written: no record had been acknowledged yet
+            return new DeletionLog(file, HEADER_SIZE);
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+            PositionalIo.readFully(ch, 0, h);
+            byte[] magic = Arrays.copyOf(h.array(), MAGIC.length);
+            if (!Arrays.equals(magic, MAGIC) || h.getInt(8) != VERSION) {
+                throw new IOException(file + " is not a deletion log of this version: the store's deletions cannot be"
+                        + " read from it");
+            }
+        }
+        long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
+        return new DeletionLog(file, HEADER_SIZE + records * RECORD_SIZE);
+    }
+
+    /** @return the file */
+    public Path file() {
+        return file;
+    }
+
+    /** @return where the next record goes; {@link #HEADER_SIZE} when there is none */
+    public long end() {
+        return end;
+    }
+
+    /** @return whether no record was ever appended */
+    public boolean isEmpty() {
+        return end == HEADER_SIZE;
+    }
+
+    /**
+     * Appends records, without forcing them.
+     *
+     * @param records what to append
+     * @return the offset after the last of them
+     * @throws IOException when the file cannot be written
+     */
+    public synchronized long append(List<Record> records) throws IOException {
+        if (records.isEmpty()) {
+            return end;
+        }
+        boolean created = !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+        ByteBuffer all = ByteBuffer.allocate(records.size() * RECORD_SIZE);
+        for (Record r : records) {
+            all.put(r.encode());
+        }
+        all.flip();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            if (ch.size() < HEADER_SIZE) {
+                ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+                h.put(MAGIC).putInt(VERSION).putInt(RECORD_SIZE).flip();
+                PositionalIo.writeFully(ch, 0, h);
+            }
+            PositionalIo.writeFully(ch, end, all);
+        }
+        if (created) {
+            Fsync.directory(file.getParent()); // the records are lost with the file's name otherwise
+        }
+        end += (long) records.size() * RECORD_SIZE;
+        return end;
+    }
+
+    /**
+     * Forces what was appended to the disk.
+     *
+     * @throws IOException when the force fails: the records may be lost
+     */
+    public void force() throws IOException {
+        if (isEmpty()) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(false);
+        }
+    }
+
+    /**
+     * Reads the records from {@code from} to the end, in order. A slot whose checksum fails is
+     * skipped and logged.
+     *
+     * @param from    {@link #HEADER_SIZE}, or an offset a reader got from {@link Visitor#visit}
+     * @param visitor told of each record
+     * @return how many slots were skipped as damaged
+     * @throws IOException when the file cannot be read, or the visitor throws
+     */
+    public long read(long from, Visitor visitor) throws IOException {
+        if (from < HEADER_SIZE || (from - HEADER_SIZE) % RECORD_SIZE != 0) {
+            throw new IllegalArgumentException("not a record's offset in " + file + ": " + from);
+        }
+        long upTo = end;
+        if (from >= upTo) {
+            return 0;
+        }
+        long skipped = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(READ_RECORDS * RECORD_SIZE);
+            for (long pos = from; pos < upTo; ) {
+                buf.clear();
+                buf.limit((int) Math.min(buf.capacity(), upTo - pos));
+                int n = PositionalIo.readUpTo(ch, pos, buf);
+                for (int i = 0; i < n / RECORD_SIZE; i++) {
+                    buf.position(i * RECORD_SIZE);
+                    Record r = Record.decode(buf);
+                    long at = pos + (long) i * RECORD_SIZE;
+                    if (r == null) {
+                        skipped++;
+                        LOG.warn("{}: the record at offset {} is damaged; skipped", file, at);
+                    } else {
+                        visitor.visit(r, at + RECORD_SIZE);
+                    }
+                }
+                if (n < buf.limit()) {
+                    // the file ends inside its last slot: a record torn by a crash, never acknowledged
+                    skipped += n % RECORD_SIZE == 0 ? 0 : 1;
+                    break;
+                }
+                pos += n;
+            }
+        } catch (NoSuchFileException gone) {
+            return 0;
+        }
+        return skipped;
+    }
+}

@@ -1,0 +1,288 @@
+package org.blobsfile.core.internal.store;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.SweepReport;
+import org.blobsfile.api.spi.IndexRecord;
+import org.blobsfile.core.internal.index.DeletionReplay;
+import org.blobsfile.core.internal.index.IndexMeta;
+import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.pack.DeadEntries;
+import org.blobsfile.core.internal.pack.DeletionLog;
+import org.blobsfile.core.internal.pack.EntryHeader;
+
+/**
+ * The one way blobs leave the store: a deletion is appended to the {@link DeletionLog} (forced,
+ * in the durability modes that force puts) and only then removed from the index, in one write
+ * with the garbage it leaves, so the index never forgets a blob whose deletion a crash could lose.
+ * Deletions run with appends held back ({@link PackAppender#exclusively}), which gives each a
+ * position in the order of appends: the entries before it are dead, a put after it is not.
+ *
+ * <p>A sweep deletes what a live set does not hold, walking the index in key order a batch at a
+ * time. It spares what was put after it began: a blob appended since sits at or after its
+ * starting position, and a put of a blob already stored (which appends nothing) is noted by
+ * {@link #touch} before its duplicate check. While a batch is being deleted, a put of one of its
+ * blobs finds it not stored and appends it again (see {@link PackAppender#deleting}), so no put
+ * can rely on a copy the batch is about to delete.
+ */
+final class Deletions {
+    /** Blobs a sweep examines, and at most deletes, per batch. */
+    static final int SWEEP_BATCH = 4096;
+
+    private final StoreParts parts;
+    private final PackAppender appender;
+    private final boolean forces;
+    /** The blobs put while each running sweep runs. */
+    private final Set<Set<BlobRef>> sweeps = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param parts    the store's index and deletion log
+     * @param appender the write side, whose lock orders deletions among appends
+     * @param forces   whether a deletion is forced before it returns, as puts are in this durability mode
+     */
+    Deletions(StoreParts parts, PackAppender appender, boolean forces) {
+        this.parts = parts;
+        this.appender = appender;
+        this.forces = forces;
+    }
+
+    /** Notes a put of {@code hash}, before its duplicate check, for the sweeps running now. */
+    void touch(byte[] hash) {
+        if (!sweeps.isEmpty()) {
+            BlobRef ref = BlobRef.of(hash);
+            for (Set<BlobRef> s : sweeps) {
+                s.add(ref);
+            }
+        }
+    }
+
+    /**
+     * Deletes the blobs the store holds among {@code refs}.
+     *
+     * @return those deleted, in the order given, each once
+     */
+    List<BlobRef> delete(Collection<BlobRef> refs) throws IOException {
+        if (refs.isEmpty()) {
+            return List.of();
+        }
+        return appender.exclusively(() -> deleteHeld(refs, null, Set.of()));
+    }
+
+    /**
+     * Deletes every blob stored when it began that {@code live} does not hold.
+     *
+     * @param live says which blobs to keep, asked in key order
+     */
+    SweepReport sweep(LiveSet live) throws IOException {
+        Set<BlobRef> touched = ConcurrentHashMap.newKeySet();
+        sweeps.add(touched);
+        try {
+            // taken with the queue drained, so every blob stored before it is in the index the sweep walks
+            IndexMeta.Checkpoint start = appender.exclusively(appender::appendPosition);
+            long examined = 0;
+            long deleted = 0;
+            long deletedBytes = 0;
+            long spared = 0;
+            byte[] from = new byte[0];
+            while (true) {
+                List<IndexRecord> page = parts.index().scan(from, SWEEP_BATCH);
+                if (page.isEmpty()) {
+                    break;
+                }
+                List<BlobRef> candidates = new ArrayList<>();
+                for (IndexRecord r : page) {
+                    Location loc = Location.decode(r.value());
+                    if (!before(loc, start)) {
+                        continue; // put after the sweep began
+                    }
+                    examined++;
+                    BlobRef ref = BlobRef.of(r.key());
+                    if (!live.holds(ref)) {
+                        candidates.add(ref);
+                    }
+                }
+                from = after(page.get(page.size() - 1).key());
+                if (candidates.isEmpty()) {
+                    continue;
+                }
+                Map<BlobRef, Location> gone = appender.exclusively(() -> {
+                    appender.deleting(new HashSet<>(candidates));
+                    try {
+                        return deleteHeldPlaces(candidates, start, touched);
+                    } finally {
+                        appender.deletingDone();
+                    }
+                });
+                deleted += gone.size();
+                for (Location l : gone.values()) {
+                    deletedBytes += Math.max(0, l.size());
+                }
+                for (BlobRef c : candidates) {
+                    if (!gone.containsKey(c) && touched.contains(c)) {
+                        spared++;
+                    }
+                }
+            }
+            return new SweepReport(examined, deleted, deletedBytes, spared);
+        } finally {
+            sweeps.remove(touched);
+        }
+    }
+
+    /** What a sweep keeps. */
+    @FunctionalInterface
+    interface LiveSet {
+        /** @return whether {@code ref}, asked in ascending order, is live */
+        boolean holds(BlobRef ref);
+    }
+
+    /**
+     * @return the live set of a predicate
+     */
+    static LiveSet of(Predicate<BlobRef> live) {
+        return live::test;
+    }
+
+    /**
+     * @param liveInOrder refs in ascending order, read alongside the ascending asks
+     * @return the live set they make, which throws {@link IllegalArgumentException} at a ref out of order
+     */
+    static LiveSet ofSorted(java.util.Iterator<BlobRef> liveInOrder) {
+        return new LiveSet() {
+            private BlobRef current;
+            /** The ref after {@code current}, read ahead so that a stream out of order fails a step sooner. */
+            private BlobRef ahead;
+
+            @Override
+            public boolean holds(BlobRef ref) {
+                if (current == null) {
+                    advance();
+                }
+                while (current != null && current.compareTo(ref) < 0) {
+                    advance();
+                }
+                return current != null && current.equals(ref);
+            }
+
+            private void advance() {
+                current = ahead != null ? ahead : next(null);
+                ahead = current == null ? null : next(current);
+            }
+
+            private BlobRef next(BlobRef after) {
+                if (!liveInOrder.hasNext()) {
+                    return null;
+                }
+                BlobRef n = Objects.requireNonNull(liveInOrder.next(), "a ref of the live set");
+                BlobRef before = after != null ? after : current;
+                if (before != null && n.compareTo(before) < 0) {
+                    throw new IllegalArgumentException("the live set is not in ascending order: " + n + " comes after "
+                            + before);
+                }
+                return n;
+            }
+        };
+    }
+
+    /**
+     * Records that compaction rewrote a pack, so its garbage counts no more. Appends held back.
+     *
+     * @param pack      the pack
+     * @param reclaimed the dead bytes it gave back
+     */
+    void compacted(int pack, long reclaimed) throws IOException {
+        commit(List.of(DeletionLog.Record.compacted(pack, reclaimed)), Map.of());
+    }
+
+    /** @return dead bytes per pack that has any */
+    SortedMap<Integer, Long> garbageByPack() throws IOException {
+        return parts.index().deletions().garbageByPack();
+    }
+
+    /** @return every deletion so far, to tell dead entries from live ones in a walk of the packs */
+    DeadEntries dead() throws IOException {
+        return DeadEntries.read(parts.deletions());
+    }
+
+    private List<BlobRef> deleteHeld(Collection<BlobRef> refs, IndexMeta.Checkpoint before, Set<BlobRef> spare)
+            throws IOException {
+        return new ArrayList<>(deleteHeldPlaces(refs, before, spare).keySet());
+    }
+
+    /**
+     * Deletes, with appends held back, the blobs among {@code refs} that the index holds, that lie
+     * before {@code before} (unless null) and that {@code spare} does not name.
+     *
+     * @return the blobs deleted, with where they were
+     */
+    private Map<BlobRef, Location> deleteHeldPlaces(Collection<BlobRef> refs, IndexMeta.Checkpoint before,
+                                                    Set<BlobRef> spare) throws IOException {
+        IndexMeta.Checkpoint end = appender.appendPosition();
+        Map<BlobRef, Location> removed = new LinkedHashMap<>();
+        List<DeletionLog.Record> records = new ArrayList<>();
+        for (BlobRef ref : refs) {
+            if (removed.containsKey(ref) || spare.contains(ref)) {
+                continue;
+            }
+            Location loc = parts.index().get(ref.bytes());
+            if (loc == null || before != null && !before(loc, before)) {
+                continue; // absent, or put again after the sweep began
+            }
+            removed.put(ref, loc);
+            records.add(DeletionLog.Record.deleted(ref.bytes(), loc.pack(), EntryHeader.LENGTH + loc.storedSize(),
+                    end.pack(), end.offset()));
+        }
+        if (!records.isEmpty()) {
+            commit(records, removed);
+        }
+        return removed;
+    }
+
+    /**
+     * Appends records to the log, forces them if puts are forced, then writes the index: the
+     * blobs removed, and the log's new state.
+     */
+    private void commit(List<DeletionLog.Record> records, Map<BlobRef, Location> removed) throws IOException {
+        DeletionLog log = parts.deletions();
+        IndexMeta.Deletions d = parts.index().deletions();
+        if (d.logApplied() < log.end()) {
+            // an earlier deletion reached the log but not the index (its index write failed)
+            DeletionReplay.apply(parts.index(), log);
+            appender.adoptIndexTotals();
+            d = parts.index().deletions();
+        }
+        long at = log.end();
+        log.append(records);
+        if (forces) {
+            log.force();
+        }
+        for (DeletionLog.Record r : records) {
+            at += DeletionLog.RECORD_SIZE;
+            d = d.with(r, at);
+        }
+        appender.commitDeletions(removed, d);
+    }
+
+    /** @return whether an entry at {@code loc} was appended before {@code position} */
+    private static boolean before(Location loc, IndexMeta.Checkpoint position) {
+        return loc.pack() < position.pack() || loc.pack() == position.pack() && loc.offset() < position.offset();
+    }
+
+    /** @return the smallest key after {@code key} */
+    private static byte[] after(byte[] key) {
+        byte[] next = Arrays.copyOf(key, key.length + 1);
+        return next;
+    }
+}

@@ -1,0 +1,39 @@
+package org.blobsfile.core.internal.store;
+
+/**
+ * Holds a maintenance task to a rate in bytes per second: each {@link #acquire} of {@code n}
+ * bytes returns no sooner than the bytes acquired so far take at that rate since the first
+ * acquire. Sleeping here paces the task; it synchronises nothing.
+ */
+final class RateLimit {
+    private final long bytesPerSecond;
+    private long startNanos = -1;
+    private long acquired;
+
+    /** @param bytesPerSecond the rate; 0 for none */
+    RateLimit(long bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
+    /** Waits until {@code bytes} more may go at the rate. An interrupt ends the wait early and is kept. */
+    void acquire(long bytes) {
+        if (bytesPerSecond <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (startNanos < 0) {
+            startNanos = now;
+        }
+        // the bytes before these set when these may start: a first chunk goes at once
+        long dueNanos = startNanos + (long) (acquired * 1e9 / bytesPerSecond);
+        acquired += bytes;
+        long wait = dueNanos - now;
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package org.blobsfile.core.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.blobsfile.core.testing.StoreTestSupport.random;
+import static org.blobsfile.core.testing.StoreTestSupport.small;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobNotFoundException;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.CompactionOptions;
+import org.blobsfile.api.CompactionReport;
+import org.blobsfile.api.Durability;
+import org.blobsfile.api.StoreStats;
+import org.blobsfile.api.SweepReport;
+import org.blobsfile.core.internal.pack.DeletionLog;
+import org.blobsfile.core.testing.V1CheckTest;
+import org.blobsfile.tck.RandomSeed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeleteTest {
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aDeletedBlobIsAbsentEverywhereAndStaysSoThroughReopenAndRebuild() {
+        Random rnd = new Random(SEED.seed(1));
+        byte[] kept = random(rnd, 3000);
+        byte[] gone = random(rnd, 5000);
+        BlobRef keptRef;
+        BlobRef goneRef;
+        try (BlobStore store = small(tmp).open()) {
+            keptRef = store.put(kept);
+            goneRef = store.put(gone);
+            assertThat(store.delete(goneRef)).isTrue();
+            assertThat(store.delete(goneRef)).as("a second delete finds nothing").isFalse();
+            assertAbsent(store, goneRef);
+            assertThat(store.get(keptRef)).isEqualTo(kept);
+            StoreStats s = store.stats();
+            assertThat(s.blobs()).isEqualTo(1);
+            assertThat(s.bytes()).isEqualTo(kept.length);
+            assertThat(s.deletedBlobs()).isEqualTo(1);
+            assertThat(s.garbageBytes()).isEqualTo(38 + gone.length);
+            assertThat(s.garbageByPack()).containsEntry(0, 38L + gone.length);
+        }
+        assertThat(tmp.resolve(DeletionLog.FILE_NAME)).isRegularFile();
+        try (BlobStore store = small(tmp).open()) {
+            assertAbsent(store, goneRef);
+            store.rebuildIndex();
+            assertAbsent(store, goneRef);
+            assertThat(store.get(keptRef)).isEqualTo(kept);
+            assertThat(store.stats().garbageBytes()).as("rebuilt from the log").isEqualTo(38 + gone.length);
+            assertThat(store.verify().isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void aBlobPutAgainAfterItsDeletionLivesThroughRebuildsAndOtherIndexes() throws Exception {
+        byte[] data = random(new Random(SEED.seed(2)), 2000);
+        BlobRef ref;
+        try (BlobStore store = small(tmp).open()) {
+            ref = store.put(data);
+            store.delete(ref);
+            assertThat(store.put(data)).isEqualTo(ref);
+            assertThat(store.get(ref)).isEqualTo(data);
+            store.delete(ref);
+            store.put(data);
+        }
+        try (BlobStore store = small(tmp).open()) {
+            store.rebuildIndex();
+            assertThat(store.get(ref)).isEqualTo(data);
+            assertThat(store.stats().blobs()).isEqualTo(1);
+            assertThat(store.stats().deletedBlobs()).isEqualTo(2);
+        }
+        // another index plugin builds its index from the packs and the log
+        try (BlobStore store = small(tmp).index(new org.blobsfile.core.testing.KeptMemoryIndex()).open()) {
+            assertThat(store.get(ref)).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void deletionsSurviveALostIndex() throws Exception {
+        Random rnd = new Random(SEED.seed(3));
+        List<BlobRef> refs = new ArrayList<>();
+        try (BlobStore store = small(tmp).open()) {
+            for (int i = 0; i < 40; i++) {
+                refs.add(store.put(random(rnd, 100 + rnd.nextInt(4000))));
+            }
+            assertThat(store.deleteAll(refs.subList(0, 20))).containsExactlyElementsOf(refs.subList(0, 20));
+        }
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path p : files.filter(p -> p.getFileName().toString().startsWith("index-")).toList()) {
+                deleteTree(p);
+            }
+        }
+        try (BlobStore store = small(tmp).open()) {
+            for (int i = 0; i < 40; i++) {
+                assertThat(store.exists(refs.get(i))).as("blob %d", i).isEqualTo(i >= 20);
+            }
+            assertThat(store.stats().deletedBlobs()).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void aSweepDeletesWhatTheLiveSetLacksAndSparesLaterPuts() {
+        Random rnd = new Random(SEED.seed(4));
+        try (BlobStore store = small(tmp).open()) {
+            List<BlobRef> refs = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                refs.add(store.put(random(rnd, 50 + rnd.nextInt(500))));
+            }
+            Set<BlobRef> live = refs.stream().filter(r -> (r.bytes()[1] & 1) == 0).collect(Collectors.toSet());
+            byte[] late = random(rnd, 100);
+            BlobRef[] lateRef = {null};
+            SweepReport r = store.sweep(ref -> {
+                if (lateRef[0] == null) {
+                    lateRef[0] = store.put(late); // put while the sweep runs: never deleted by it
+                    store.put(store.get(refs.get(0))); // put again while the sweep runs
+                }
+                return live.contains(ref);
+            });
+            assertThat(r.examined()).isEqualTo(300);
+            Set<BlobRef> spared = Set.of(refs.get(0));
+            long expectDeleted = refs.stream().filter(x -> !live.contains(x) && !spared.contains(x)).count();
+            assertThat(r.deleted()).isEqualTo(expectDeleted);
+            assertThat(r.spared()).isEqualTo(live.contains(refs.get(0)) ? 0 : 1);
+            for (BlobRef x : refs) {
+                assertThat(store.exists(x)).as("%s", x).isEqualTo(live.contains(x) || spared.contains(x));
+            }
+            assertThat(store.exists(lateRef[0])).isTrue();
+        }
+    }
+
+    @Test
+    void aSortedSweepReadsTheLiveSetAlongsideTheIndex() {
+        Random rnd = new Random(SEED.seed(5));
+        try (BlobStore store = small(tmp).open()) {
+            TreeSet<BlobRef> all = new TreeSet<>();
+            for (int i = 0; i < 200; i++) {
+                all.add(store.put(random(rnd, 10 + rnd.nextInt(300))));
+            }
+            List<BlobRef> live = all.stream().filter(r -> rnd.nextBoolean()).toList();
+            List<BlobRef> withRepeatsAndStrangers = new ArrayList<>();
+            for (BlobRef l : live) {
+                withRepeatsAndStrangers.add(l);
+                withRepeatsAndStrangers.add(l);
+            }
+            SweepReport r = store.sweep(withRepeatsAndStrangers.stream());
+            assertThat(r.deleted()).isEqualTo(all.size() - live.size());
+            assertThat(store.enumerate().map(BlobInfo::ref).toList()).containsExactlyElementsOf(live);
+            List<BlobRef> backwards = new ArrayList<>(live);
+            java.util.Collections.reverse(backwards);
+            if (backwards.size() > 1) {
+                assertThatThrownBy(() -> store.sweep(backwards.stream())).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("ascending");
+            }
+        }
+    }
+
+    @Test
+    void compactionGivesSpaceBackKeepsEveryLiveBlobAndLeavesV1Packs() throws Exception {
+        Random rnd = new Random(SEED.seed(6));
+        List<byte[]> blobs = new ArrayList<>();
+        List<BlobRef> refs = new ArrayList<>();
+        try (BlobStore store = small(tmp).durability(Durability.GROUP).open()) {
+            for (int i = 0; i < 400; i++) {
+                byte[] b = random(rnd, 200 + rnd.nextInt(1500));
+                blobs.add(b);
+                refs.add(store.put(b));
+            }
+            long sealedBefore = store.stats().sealedPacks();
+            assertThat(sealedBefore).isGreaterThan(3);
+            List<BlobRef> doomed = new ArrayList<>();
+            for (int i = 0; i < refs.size(); i++) {
+                if (i % 3 != 0) {
+                    doomed.add(refs.get(i));
+                }
+            }
+            store.deleteAll(doomed);
+            long garbage = store.stats().garbageBytes();
+            List<Path> told = new ArrayList<>();
+            store.addSealListener((p, n, c) -> told.add(p));
+            CompactionReport report = store.compact(CompactionOptions.defaults(), (d, t) -> { });
+            assertThat(report.skipped()).isEmpty();
+            assertThat(report.rewritten()).isNotEmpty();
+            assertThat(report.bytesReclaimed()).isPositive();
+            assertThat(told).containsAll(report.rewritten());
+            StoreStats s = store.stats();
+            assertThat(s.compactions()).isEqualTo(report.rewritten().size());
+            assertThat(s.reclaimedBytes()).isEqualTo(report.bytesReclaimed());
+            assertThat(s.garbageBytes()).isLessThan(garbage);
+            for (int i = 0; i < refs.size(); i++) {
+                if (i % 3 == 0) {
+                    assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
+                } else {
+                    assertAbsent(store, refs.get(i));
+                }
+            }
+            assertThat(store.verify().isClean()).isTrue();
+            assertThat(store.compact().rewritten()).as("nothing left over the threshold").isEmpty();
+        }
+        String[] check = V1CheckTest.run(tmp, "--strict", "--max-pack-size", "65536");
+        assertThat(check[0]).as(check[1]).isEqualTo("0");
+        try (BlobStore store = small(tmp).open()) {
+            store.rebuildIndex();
+            for (int i = 0; i < refs.size(); i++) {
+                assertThat(store.exists(refs.get(i))).isEqualTo(i % 3 == 0);
+            }
+        }
+    }
+
+    private static void assertAbsent(BlobStore store, BlobRef ref) {
+        assertThat(store.exists(ref)).isFalse();
+        assertThatThrownBy(() -> store.get(ref)).isInstanceOf(BlobNotFoundException.class);
+        assertThatThrownBy(() -> store.size(ref)).isInstanceOf(BlobNotFoundException.class);
+        assertThat(store.enumerate().map(BlobInfo::ref)).doesNotContain(ref);
+    }
+
+    private static void deleteTree(Path p) throws Exception {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}
