@@ -94,29 +94,36 @@ public final class CompactionBench {
         return out;
     }
 
+    /** Measures the disk of the closed store (an open index may hold preallocated logs) before and after. */
     private static void compact(Path dir, long packSize, int blobs, double share) throws IOException {
         List<BlobRef> refs = fill(dir, packSize, blobs);
+        long diskBefore = allocated(dir);
+        List<BlobRef> gone = doomed(refs, share);
+        long t0;
+        double deleteS;
         try (BlobStore store = BlobStore.builder(dir).open()) {
-            long diskBefore = allocated(dir);
-            List<BlobRef> gone = doomed(refs, share);
-            long t0 = System.nanoTime();
-            store.deleteAll(gone);
-            double deleteS = (System.nanoTime() - t0) / 1e9;
-            long diskDeleted = allocated(dir);
             t0 = System.nanoTime();
-            CompactionReport r = store.compact(CompactionOptions.defaults(), Progress.NONE);
-            double compactS = (System.nanoTime() - t0) / 1e9;
-            long diskAfter = allocated(dir);
-            System.out.println("### Compaction, " + blobs + " blobs of 4 KiB, packs of " + (packSize >> 20) + " MiB, "
-                    + Math.round(share * 100) + "% deleted");
-            System.out.println();
-            System.out.println("| deleted blobs | delete s | packs rewritten | live MB moved | compact s | live MB/s"
-                    + " | reclaimed MB | disk before MB | after deletes MB | after compaction MB |");
-            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-            System.out.printf("| %,d | %.2f | %d | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", gone.size(),
-                    deleteS, r.rewritten().size(), r.bytesMoved() / 1e6, compactS, r.bytesMoved() / 1e6 / compactS,
-                    r.bytesReclaimed() / 1e6, diskBefore / 1e6, diskDeleted / 1e6, diskAfter / 1e6);
+            store.deleteAll(gone);
+            deleteS = (System.nanoTime() - t0) / 1e9;
         }
+        long diskDeleted = allocated(dir);
+        CompactionReport r;
+        double compactS;
+        try (BlobStore store = BlobStore.builder(dir).open()) {
+            t0 = System.nanoTime();
+            r = store.compact(CompactionOptions.defaults(), Progress.NONE);
+            compactS = (System.nanoTime() - t0) / 1e9;
+        }
+        long diskAfter = allocated(dir);
+        System.out.println("### Compaction, " + blobs + " blobs of 4 KiB, packs of " + (packSize >> 20) + " MiB, "
+                + Math.round(share * 100) + "% deleted");
+        System.out.println();
+        System.out.println("| deleted blobs | delete s | packs rewritten | live MB moved | compact s | live MB/s"
+                + " | reclaimed MB | disk before MB | after deletes MB | after compaction MB |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.printf("| %,d | %.2f | %d | %.1f | %.2f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", gone.size(),
+                deleteS, r.rewritten().size(), r.bytesMoved() / 1e6, compactS, r.bytesMoved() / 1e6 / compactS,
+                r.bytesReclaimed() / 1e6, diskBefore / 1e6, diskDeleted / 1e6, diskAfter / 1e6);
     }
 
     /**
@@ -244,19 +251,19 @@ public final class CompactionBench {
         return out;
     }
 
-    /** @return the bytes the files under {@code dir} take on disk (their allocated blocks where the platform says) */
+    /** @return the bytes the files under {@code dir} take on disk, as du counts them (Java reads no allocated size) */
     private static long allocated(Path dir) throws IOException {
-        long total = 0;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                try {
-                    total += ((Number) Files.getAttribute(p, "unix:blocks")).longValue() * 512;
-                } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
-                    total += Files.size(p);
-                }
+        Process du = new ProcessBuilder("du", "-sk", dir.toString()).redirectErrorStream(true).start();
+        String out = new String(du.getInputStream().readAllBytes()).trim();
+        try {
+            if (du.waitFor() != 0) {
+                throw new IOException("du failed: " + out);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while du ran", e);
         }
-        return total;
+        return Long.parseLong(out.split("\\s+")[0]) * 1024;
     }
 
     private static void copy(Path from, Path to) throws IOException {
