@@ -11,6 +11,7 @@
 #   PHASES          which phases to run ("compact latency sweep")
 #   BLOBS           4 KiB blobs in the compaction and latency stores (160000: about 655 MB)
 #   PACK_MIB        their pack size (64)
+#   RATE_MBS        the compaction's rate limit beside the latency workload (16; 0 for none)
 #   SWEEP_BLOBS     512 B blobs in the swept store (10000000: about 5.5 GB)
 #   BENCH_DIR       the parent of the stores (default: the system temp dir)
 #   BENCH_OUT       the results directory (bench/results/compaction-<date>)
@@ -38,7 +39,8 @@ common=(dir="$parent/blobsfile-compaction" blobs="${BLOBS:-160000}" packMiB="${P
             java -Xmx256m -cp "$jar" org.blobsfile.bench.compaction.CompactionBench phase=sweep \
                 dir="$parent/blobsfile-sweep" sweepBlobs="${SWEEP_BLOBS:-10000000}"
         else
-            java -Xmx1g -cp "$jar" org.blobsfile.bench.compaction.CompactionBench phase="$phase" "${common[@]}"
+            java -Xmx1g -cp "$jar" org.blobsfile.bench.compaction.CompactionBench phase="$phase" "${common[@]}" \
+                rateMBs="${RATE_MBS:-16}"
         fi
     done
 } | tee "$out/results.md"

@@ -30,7 +30,8 @@ import org.blobsfile.bench.BenchDirs;
  * </ul>
  * Arguments are {@code name=value}: {@code phase} (compact, latency, sweep), {@code dir},
  * {@code packMiB} (64), {@code blobs} (160000), {@code deleteShare} (0.4), {@code sweepBlobs}
- * (10000000), {@code rounds} (3).
+ * (10000000), {@code rounds} (3), {@code rateMBs} (the compaction's rate limit in the latency
+ * phase, 16 MB/s; 0 for none).
  */
 public final class CompactionBench {
     private CompactionBench() {
@@ -57,7 +58,8 @@ public final class CompactionBench {
         double share = Double.parseDouble(a.getOrDefault("deleteShare", "0.4"));
         switch (a.getOrDefault("phase", "compact")) {
             case "compact" -> compact(dir, packSize, blobs, share);
-            case "latency" -> latency(dir, packSize, blobs, share, Integer.parseInt(a.getOrDefault("rounds", "3")));
+            case "latency" -> latency(dir, packSize, blobs, share, Integer.parseInt(a.getOrDefault("rounds", "3")),
+                    (long) (Double.parseDouble(a.getOrDefault("rateMBs", "16")) * 1e6));
             case "sweep" -> sweep(dir, Integer.parseInt(a.getOrDefault("sweepBlobs", "10000000")));
             default -> throw new IllegalArgumentException("phase is compact, latency or sweep");
         }
@@ -130,7 +132,7 @@ public final class CompactionBench {
      * Puts and gets at a fixed pace in one thread, round after round, with a compaction beside
      * them in every other round, each round on a fresh copy of the same store.
      */
-    private static void latency(Path dir, long packSize, int blobs, double share, int rounds) throws Exception {
+    private static void latency(Path dir, long packSize, int blobs, double share, int rounds, long rate) throws Exception {
         List<BlobRef> refs = fill(dir, packSize, blobs);
         List<BlobRef> gone = doomed(refs, share);
         List<BlobRef> kept = new ArrayList<>(refs);
@@ -150,7 +152,8 @@ public final class CompactionBench {
             try (BlobStore store = BlobStore.builder(dir).durability(Durability.GROUP).open()) {
                 Thread compactor = null;
                 if (compacting) {
-                    compactor = new Thread(() -> store.compact());
+                    compactor = new Thread(() -> store.compact(CompactionOptions.defaults().withBytesPerSecond(rate),
+                            Progress.NONE));
                     compactor.start();
                 }
                 long[][] samples = workload(store, kept, compacting ? compactor : null, 20_000);
@@ -162,8 +165,9 @@ public final class CompactionBench {
                 into[1] = concat(into[1], samples[1]);
             }
         }
-        System.out.println("### Puts (4 KiB, GROUP) and gets from one thread, beside a compaction and without, "
-                + rounds + " rounds each, alternating");
+        System.out.println("### Puts (4 KiB, GROUP) and gets from one thread, beside a compaction ("
+                + (rate == 0 ? "no rate limit" : rate / 1e6 + " MB/s") + ") and without, " + rounds
+                + " rounds each, alternating");
         System.out.println();
         System.out.println("| op | p50 µs quiet | p99 µs quiet | p50 µs compacting | p99 µs compacting | p99 ratio |");
         System.out.println("|---|---:|---:|---:|---:|---:|");

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
     /** Live payload bytes copied per chunk: appends wait for one chunk at most. */
-    private static final long CHUNK = 4L << 20;
+    private static final long CHUNK = 256L << 10;
     /** The suffix of the empty pack written beside a pack before it replaces it; one a crash left is removed at open. */
     static final String TEMP_SUFFIX = ".compacted";
 
@@ -259,7 +259,9 @@ final class Compactor {
 
         /**
          * Appends the chunk's blobs that are still where they were read (a blob deleted or moved
-         * meanwhile is left), and moves them in the index.
+         * meanwhile is left), and moves them in the index: those the index has as puts are
+         * appended, with appends held back only for the append; those it lost, with appends held
+         * back while the deletions are read, so none deleted meanwhile is copied back.
          */
         void flush() throws IOException {
             if (items.isEmpty()) {
@@ -267,24 +269,41 @@ final class Compactor {
             }
             limit.acquire(held);
             long[] moved = {0, 0};
-            appender.exclusively(() -> {
-                List<Prepared> still = new ArrayList<>();
-                // deletions are made with appends held back too: read now, none is missed
-                DeadEntries dead = places.contains(null) ? deletions.dead() : DeadEntries.NONE;
-                for (int i = 0; i < items.size(); i++) {
-                    Location was = places.get(i);
-                    Location now = parts.index().get(items.get(i).hash());
-                    boolean unmoved = was == null ? now == null && !dead.covers(items.get(i).hash(), pack, offsets.get(i))
-                            : was.equals(now);
-                    if (unmoved) {
-                        still.add(items.get(i));
-                        moved[0]++;
-                        moved[1] += items.get(i).entryBytes();
-                    }
+            List<Prepared> indexed = new ArrayList<>();
+            List<Location> from = new ArrayList<>();
+            List<Prepared> orphans = new ArrayList<>();
+            List<Long> orphanOffsets = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                if (places.get(i) != null) {
+                    indexed.add(items.get(i));
+                    from.add(places.get(i));
+                } else {
+                    orphans.add(items.get(i));
+                    orphanOffsets.add(offsets.get(i));
                 }
-                appender.appendMoved(still);
-                return null;
-            });
+            }
+            if (!indexed.isEmpty()) {
+                for (Prepared p : appender.appendMovedLive(indexed, from)) {
+                    moved[0]++;
+                    moved[1] += p.entryBytes();
+                }
+            }
+            if (!orphans.isEmpty()) {
+                appender.exclusively(() -> {
+                    DeadEntries dead = deletions.dead(); // deletions hold appends back too: none is missed
+                    List<Prepared> still = new ArrayList<>();
+                    for (int i = 0; i < orphans.size(); i++) {
+                        Prepared p = orphans.get(i);
+                        if (parts.index().get(p.hash()) == null && !dead.covers(p.hash(), pack, orphanOffsets.get(i))) {
+                            still.add(p);
+                            moved[0]++;
+                            moved[1] += p.entryBytes();
+                        }
+                    }
+                    appender.appendMoved(still);
+                    return null;
+                });
+            }
             blobs += moved[0];
             bytes += moved[1];
             progress.moved(held);
