@@ -143,10 +143,11 @@ final class Compactor {
                 }
                 Location where = parts.index().get(e.hash());
                 boolean here = where != null && where.pack() == n && where.offset() == e.offset();
-                if (where != null && !here) {
-                    return; // a copy elsewhere is the one the store reads: this one is garbage
+                if (where != null && !here && reader.readsAt(e.hash(), where)) {
+                    return; // a copy elsewhere is the one the store reads, and it reads back: this one is garbage
                 }
-                // indexed here, or (the index lost it) nowhere: either way this is the blob's copy
+                // indexed here, nowhere (the index lost it), or elsewhere where it no longer reads
+                // back: this may be the one good copy, so it moves, and the index with it
                 Prepared copy = copyOf(e, s, check, where);
                 if (copy == null) {
                     problem[0] = "the blob " + BlobRef.of(e.hash()) + " at offset " + e.offset()
