@@ -108,16 +108,22 @@ public final class Sealer {
         int i = 0;
         while (i < len) {
             int j = i;
-            while (j < len && !Zeros.isZero(src, j, Math.min(SPARSE_BLOCK, len - j))) {
-                j += Math.min(SPARSE_BLOCK, len - j);
+            // blocks end where the file's blocks do, so a block of zeros is a whole hole
+            while (j < len && !Zeros.isZero(src, j, blockAt(pos + j, len - j))) {
+                j += blockAt(pos + j, len - j);
             }
             if (j > i) {
                 PositionalIo.writeFully(out, pos + i, ByteBuffer.wrap(src, i, j - i));
                 i = j;
             } else {
-                i += Math.min(SPARSE_BLOCK, len - i);
+                i += blockAt(pos + i, len - i);
             }
         }
+    }
+
+    /** @return the bytes from file offset {@code at} to the end of its block, at most {@code left} */
+    private static int blockAt(long at, int left) {
+        return (int) Math.min(left, SPARSE_BLOCK - at % SPARSE_BLOCK);
     }
 
     /**
