@@ -76,6 +76,7 @@ final class Compactor {
     CompactionReport compact(CompactionOptions options, Progress progress) throws IOException {
         running.lock();
         try {
+            parts.sealing().awaitIdle(); // a pack filled just before is sealed, and so a candidate
             long dataArea = packs.geometry().dataAreaEnd() - PackFormat.HEADER_SIZE;
             long threshold = (long) Math.ceil(dataArea * options.minGarbagePercent() / 100);
             List<Integer> chosen = new ArrayList<>();
