@@ -393,9 +393,9 @@ final class DemoCommand implements Callable<Integer> {
         DiskUsage.Measure after = DiskUsage.of(packFiles(dir));
         step(19, "Disk space of the packs before rm and after compact");
         say("  measured as " + after.how() + ":");
-        say(String.format(java.util.Locale.ROOT, "  before  %10s", Sizes.human(before.bytes())));
-        say(String.format(java.util.Locale.ROOT, "  after   %10s  (%s given back)", Sizes.human(after.bytes()),
-                Sizes.human(Math.max(0, before.bytes() - after.bytes()))));
+        say(String.format(java.util.Locale.ROOT, "  before  %10s  (%d bytes)", Sizes.human(before.bytes()), before.bytes()));
+        say(String.format(java.util.Locale.ROOT, "  after   %10s  (%d bytes; %d given back)", Sizes.human(after.bytes()),
+                after.bytes(), before.bytes() - after.bytes()));
         say("  A rewritten pack keeps its length (" + Sizes.human(Files.size(dir.resolve("blobs-00000")))
                 + "), but its padding and most of its parity are holes.");
         if (after.allocated()) {
