@@ -6,41 +6,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.StoreStats;
 
 /** Text and JSON forms of what compact did; shared by the command and the demo. */
 final class CompactionReports {
-    /** How the store names a skipped pack: its file name, a colon, the reason. */
-    private static final Pattern SKIP = Pattern.compile("(blobs-\\d+): (.*)", Pattern.DOTALL);
-
     private CompactionReports() {
     }
 
     /**
      * A pack compaction left as it was.
      *
-     * @param pack   its file name, or null when the reason names none
+     * @param pack   its file name
      * @param reason why, one sentence
      */
     record Skip(String pack, String reason) {
-        /**
-         * @param text a reason as {@link CompactionReport#skipped()} gives it
-         * @return it with the pack's name apart
-         */
-        static Skip of(String text) {
-            Matcher m = SKIP.matcher(text);
-            return m.matches() ? new Skip(m.group(1), m.group(2)) : new Skip(null, text);
-        }
     }
 
     /** @return the skipped packs of a report, each with its reason */
     static List<Skip> skips(CompactionReport r) {
         List<Skip> out = new ArrayList<>();
-        for (String s : r.skipped()) {
-            out.add(Skip.of(s));
+        for (CompactionReport.Skipped s : r.skipped()) {
+            out.add(new Skip(s.pack().getFileName().toString(), s.reason()));
         }
         return out;
     }
@@ -73,7 +60,7 @@ final class CompactionReports {
             out.add("rewritten  " + p.getFileName());
         }
         for (Skip s : skips(r)) {
-            out.add("skipped    " + (s.pack() == null ? "-" : s.pack()) + "  " + s.reason());
+            out.add("skipped    " + s.pack() + "  " + s.reason());
         }
         out.add(summary(r, minGarbage, after));
         return out;

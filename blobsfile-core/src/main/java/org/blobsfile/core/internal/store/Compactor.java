@@ -94,14 +94,14 @@ final class Compactor {
             long totalLive = total;
             Moved tick = moved -> progress.update(done[0] += moved, Math.max(totalLive, done[0]));
             List<Path> rewritten = new ArrayList<>();
-            List<String> skipped = new ArrayList<>();
+            List<CompactionReport.Skipped> skipped = new ArrayList<>();
             long blobs = 0;
             long bytes = 0;
             long reclaimed = 0;
             for (int n : chosen) {
                 Outcome o = compactPack(n, limit, tick);
                 if (o.skipped() != null) {
-                    skipped.add(PackFormat.fileName(n) + ": " + o.skipped());
+                    skipped.add(new CompactionReport.Skipped(packs.readers().path(n), o.skipped()));
                     LOG.warn("{}: not compacted: {}", packs.readers().path(n), o.skipped());
                     continue;
                 }
