@@ -179,6 +179,9 @@ final class Compactor {
                     return "the index still places blob " + BlobRef.of(h) + " in it";
                 }
             }
+            // the copies must be on the disk before the pack that holds them too goes, even
+            // where puts are not forced
+            appender.forceAppended();
             replace(n, empty);
             deletions.compacted(n, reclaimed);
             return null;
