@@ -287,6 +287,9 @@ final class Compactor {
                 }
             }
             if (!indexed.isEmpty()) {
+                for (int i = 0; i < indexed.size(); i++) {
+                    deletions.moving(indexed.get(i).hash(), from.get(i));
+                }
                 for (Prepared p : appender.appendMovedLive(indexed, from)) {
                     moved[0]++;
                     moved[1] += p.entryBytes();
