@@ -16,6 +16,7 @@ import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.Durability;
 import org.blobsfile.api.SweepReport;
+import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.testing.KeptMemoryIndex;
 import org.blobsfile.core.testing.fs.PowerCutFileSystem;
 import org.blobsfile.tck.RandomSeed;
@@ -132,6 +133,68 @@ class CompactionRaceTest {
                 }
             }
             assertThat(lost).as("blobs durable before the compaction, lost by the cut after it").isEmpty();
+        }
+    }
+
+    /**
+     * A cut that keeps the deletion log, which has never been forced, whole, and drops every page
+     * not forced of the other files: told the log by the bound of its length's draw.
+     */
+    private static final class KeepTheLogOnly extends Random {
+        private final long logBound;
+        private boolean log;
+
+        /** @param logLength the log's length at the cut */
+        KeepTheLogOnly(long logLength) {
+            this.logBound = logLength + 1;
+        }
+
+        @Override
+        public boolean nextBoolean() {
+            return false; // keep the directory changes
+        }
+
+        @Override
+        public long nextLong(long bound) {
+            log = bound == logBound; // drawn first for each file that grew since its last force
+            return log ? bound - 1 : 0;
+        }
+
+        @Override
+        public int nextInt(int bound) {
+            return bound == 3 && !log ? 1 : 0;
+        }
+    }
+
+    @Test
+    void aBlobPutAgainAfterACutLivesThroughARebuild() throws Exception {
+        // without forced puts, a cut may keep the deletion log's page and lose the pack's; the
+        // deletion must not name a position past what the pack keeps, where the next puts go
+        Random rnd = new Random(SEED.seed(4));
+        byte[] again = random(rnd, 5000);
+        KeptMemoryIndex index = new KeptMemoryIndex();
+        PowerCutFileSystem fs = PowerCutFileSystem.create(new Random(SEED.seed(5)));
+        BlobStore store = small(fs.wrap(tmp)).index(index).durability(Durability.NONE).open();
+        store.put(random(rnd, 3000));
+        BlobRef gone = store.put(again);
+        assertThat(store.delete(gone)).isTrue();
+        fs.powerOff();
+        index.fence();
+        fs.cut(new KeepTheLogOnly(DeletionLog.HEADER_SIZE + DeletionLog.RECORD_SIZE));
+        try {
+            store.close();
+        } catch (BlobStoreException expected) {
+            // its channels were closed by the cut
+        }
+        assertThat(tmp.resolve(DeletionLog.FILE_NAME)).hasSize(DeletionLog.HEADER_SIZE + DeletionLog.RECORD_SIZE);
+        index.forget(tmp);
+        try (BlobStore reopened = small(tmp).index(index).durability(Durability.NONE).open()) {
+            assertThat(reopened.exists(gone)).isFalse();
+            assertThat(reopened.put(again)).isEqualTo(gone);
+            assertThat(reopened.get(gone)).isEqualTo(again);
+            reopened.rebuildIndex();
+            assertThat(reopened.exists(gone)).as("put again after its deletion").isTrue();
+            assertThat(reopened.get(gone)).isEqualTo(again);
         }
     }
 }
