@@ -289,6 +289,11 @@ final class Deletions {
             appender.adoptIndexTotals();
             d = parts.index().deletions();
         }
+        if (!forces) {
+            // a deletion names the append position: what lies before it must survive a power cut
+            // the log may survive, or the puts after the cut land before it and count as deleted
+            appender.forceAppended();
+        }
         long at = log.end();
         log.append(records);
         if (forces) {
