@@ -7,6 +7,9 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
@@ -144,12 +147,21 @@ final class TailRecovery {
                 }
                 checked.reportCorrupt(path);
                 IndexBatch batch = new IndexBatch();
+                // a blob the index holds already (put again after its deletion, or copied by a
+                // compaction whose index write was lost) moves to its later place: counted once
+                Map<BlobRef, Location> placed = new HashMap<>();
                 for (int i = 0; i < checked.count; i++) {
                     Location loc = checked.locations[i];
                     if (loc == null) {
                         continue;
                     }
                     batch.put(checked.keys[i], loc.encode());
+                    BlobRef ref = BlobRef.of(checked.keys[i]);
+                    Location was = placed.containsKey(ref) ? placed.get(ref) : index.get(checked.keys[i]);
+                    if (was != null) {
+                        added = added.minus(was);
+                    }
+                    placed.put(ref, loc);
                     added = added.plus(loc);
                     entries++;
                     if (batch.puts().size() == BATCH) {
