@@ -54,6 +54,15 @@ public final class BlobPool {
         return new BlobPool(new ArrayList<>(distinct.values()));
     }
 
+    /**
+     * @param from  the first blob's index
+     * @param count how many blobs
+     * @return a pool of those blobs alone, which no other slice of this pool shares
+     */
+    public BlobPool slice(int from, int count) {
+        return new BlobPool(blobs.subList(from, from + count));
+    }
+
     /** @return the blob's reference */
     public static BlobRef ref(byte[] blob) {
         return BlobRef.of(Blake2b.hash(blob, 0, blob.length));
