@@ -76,6 +76,9 @@ final class TailRecovery {
         long truncated = 0;
         long activeEnd = -1;
         IndexMeta.Counters added = IndexMeta.Counters.ZERO;
+        // a blob found again after the checkpoint (put again after its deletion, or copied by a
+        // compaction whose index write was lost) moves to its later place: counted once
+        Map<BlobRef, Location> placed = new HashMap<>();
         for (int n = fromPack; n < packs; n++) {
             boolean last = n == packs - 1;
             Path path = readers.path(n);
@@ -147,22 +150,18 @@ final class TailRecovery {
                 }
                 checked.reportCorrupt(path);
                 IndexBatch batch = new IndexBatch();
-                // a blob the index holds already (put again after its deletion, or copied by a
-                // compaction whose index write was lost) moves to its later place: counted once
-                Map<BlobRef, Location> placed = new HashMap<>();
                 for (int i = 0; i < checked.count; i++) {
                     Location loc = checked.locations[i];
                     if (loc == null) {
                         continue;
                     }
                     batch.put(checked.keys[i], loc.encode());
-                    BlobRef ref = BlobRef.of(checked.keys[i]);
-                    Location was = placed.containsKey(ref) ? placed.get(ref) : index.get(checked.keys[i]);
+                    Location was = counted(index, placed, checked.keys[i], fromPack, fromOffset);
                     if (was != null) {
                         added = added.minus(was);
                     }
-                    placed.put(ref, loc);
                     added = added.plus(loc);
+                    placed.put(BlobRef.of(checked.keys[i]), loc);
                     entries++;
                     if (batch.puts().size() == BATCH) {
                         index.write(batch);
@@ -180,6 +179,23 @@ final class TailRecovery {
         IndexMeta.Checkpoint cp = activeEnd >= 0 ? new IndexMeta.Checkpoint(packs - 1, activeEnd)
                 : new IndexMeta.Checkpoint(packs, PackFormat.HEADER_SIZE);
         return new Tail(entries, added, activeEnd, cp, truncated);
+    }
+
+    /**
+     * @return the place of blob {@code key} that the totals count: where this recovery put it
+     *         last, else where the index has it if that lies before the checkpoint (keys a
+     *         recovery cut short wrote after it are in no total), else none
+     */
+    private static Location counted(StoreIndex index, Map<BlobRef, Location> placed, byte[] key, int fromPack,
+                                    long fromOffset) {
+        Location here = placed.get(BlobRef.of(key));
+        if (here != null) {
+            return here;
+        }
+        Location was = index.get(key);
+        boolean beforeCheckpoint = was != null
+                && (was.pack() < fromPack || was.pack() == fromPack && was.offset() < fromOffset);
+        return beforeCheckpoint ? was : null;
     }
 
     /** The entries of one pack whose hashes check, and where the last failing one is. */
