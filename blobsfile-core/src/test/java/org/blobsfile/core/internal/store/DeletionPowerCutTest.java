@@ -280,7 +280,8 @@ class DeletionPowerCutTest {
                     op = "compact";
                     CompactionOptions o = CompactionOptions.defaults().withMinGarbagePercent(r.nextInt(31));
                     CompactionReport rep = store.compact(o, (d, x) -> { });
-                    for (String why : rep.skipped()) {
+                    for (CompactionReport.Skipped skip : rep.skipped()) {
+                        String why = skip.reason();
                         // a pack a cut left damaged (a torn entry sealed in) waits for repair; one whose
                         // entries were not indexed yet when the compaction read it waits for the next run
                         String kind = why.contains("index still places") ? "not indexed yet"
