@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -310,6 +311,64 @@ class DeleteTest {
             store.rebuildIndex();
             assertAbsent(store, secondRef);
             assertThat(store.get(firstRef)).isEqualTo(first);
+            assertThat(store.verify().isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void compactionRewritesAPackWhoseLastEntriesAreNotIndexedYet() throws Exception {
+        // the index writes of the last puts into a pack are held back while it is sealed and
+        // compacted: their entries must not be taken for blobs the index lost
+        Random rnd = new Random(SEED.seed(10));
+        List<BlobRef> refs = new ArrayList<>();
+        List<byte[]> blobs = new ArrayList<>();
+        try (BlobStore store = small(tmp).index(new org.blobsfile.core.testing.GatedIndexProvider())
+                .durability(Durability.GROUP).open()) {
+            for (int i = 0; i < 12; i++) {
+                blobs.add(random(rnd, 3000));
+                refs.add(store.put(blobs.get(i)));
+            }
+            store.deleteAll(refs.subList(0, 6));
+            org.blobsfile.core.testing.GatedIndexProvider.arm();
+            CompactionReport report;
+            try {
+                for (int i = 12; i < 24; i++) { // the pack rolls over after about 21 of them
+                    blobs.add(random(rnd, 3000));
+                    refs.add(store.put(blobs.get(i)));
+                }
+                org.blobsfile.core.testing.GatedIndexProvider.entered().await();
+                java.util.concurrent.CompletableFuture<CompactionReport> compaction = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> store.compact(CompactionOptions.defaults().withMinGarbagePercent(10),
+                                (d, t) -> { }));
+                Thread compacting = null;
+                while (!compaction.isDone() && compacting == null) {
+                    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+                        boolean inCompaction = false;
+                        boolean draining = false;
+                        for (StackTraceElement f : e.getValue()) {
+                            inCompaction |= f.getClassName().endsWith("Compactor");
+                            draining |= f.getClassName().endsWith("IndexQueue") && f.getMethodName().equals("drain");
+                        }
+                        if (inCompaction && draining) {
+                            compacting = e.getKey(); // waits for the held index write
+                        }
+                    }
+                    Thread.onSpinWait();
+                }
+                org.blobsfile.core.testing.GatedIndexProvider.open();
+                report = compaction.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                org.blobsfile.core.testing.GatedIndexProvider.open();
+            }
+            assertThat(report.skipped()).isEmpty();
+            assertThat(report.rewritten()).contains(tmp.resolve("blobs-00000"));
+            for (int i = 0; i < refs.size(); i++) {
+                if (i < 6) {
+                    assertAbsent(store, refs.get(i));
+                } else {
+                    assertThat(store.get(refs.get(i))).isEqualTo(blobs.get(i));
+                }
+            }
             assertThat(store.verify().isClean()).isTrue();
         }
     }
