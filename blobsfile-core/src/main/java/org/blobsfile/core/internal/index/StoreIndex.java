@@ -280,7 +280,8 @@ public final class StoreIndex implements AutoCloseable {
             markComplete(tail.checkpoint(), counters);
         } else {
             tail = recovery.recover(this, packs, cp.pack(), cp.offset());
-            counters = counters().plus(tail.added());
+            // keys a recovery cut short wrote may have replaced places the totals count: count again
+            counters = tail.recount() ? count() : counters().plus(tail.added());
             if (tail.entries() > 0 || tail.truncatedBytes() > 0) {
                 markComplete(tail.checkpoint(), counters);
             }

@@ -7,6 +7,9 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
@@ -45,9 +48,11 @@ final class TailRecovery {
      * @param activeEnd      where the active pack's entries end, or -1 when the last pack is closed or none exists
      * @param checkpoint     the checkpoint to record
      * @param truncatedBytes bytes cut off a torn tail
+     * @param recount        whether the index held keys after its checkpoint, written by a recovery cut
+     *                       short over places its totals may count: the totals must be counted again
      */
     record Tail(long entries, IndexMeta.Counters added, long activeEnd, IndexMeta.Checkpoint checkpoint,
-                long truncatedBytes) {
+                long truncatedBytes, boolean recount) {
     }
 
     private final PackReaders readers;
@@ -73,6 +78,12 @@ final class TailRecovery {
         long truncated = 0;
         long activeEnd = -1;
         IndexMeta.Counters added = IndexMeta.Counters.ZERO;
+        // a blob found again after the checkpoint (put again after its deletion, or copied by a
+        // compaction whose index write was lost) moves to its later place: counted once
+        Map<BlobRef, Location> placed = new HashMap<>();
+        // whether the index holds keys after its checkpoint: a recovery cut short wrote them, over
+        // places the totals may count, so the totals are counted again
+        boolean[] afterCheckpoint = {false};
         for (int n = fromPack; n < packs; n++) {
             boolean last = n == packs - 1;
             Path path = readers.path(n);
@@ -150,7 +161,12 @@ final class TailRecovery {
                         continue;
                     }
                     batch.put(checked.keys[i], loc.encode());
+                    Location was = counted(index, placed, checked.keys[i], fromPack, fromOffset, afterCheckpoint);
+                    if (was != null) {
+                        added = added.minus(was);
+                    }
                     added = added.plus(loc);
+                    placed.put(BlobRef.of(checked.keys[i]), loc);
                     entries++;
                     if (batch.puts().size() == BATCH) {
                         index.write(batch);
@@ -167,7 +183,25 @@ final class TailRecovery {
         }
         IndexMeta.Checkpoint cp = activeEnd >= 0 ? new IndexMeta.Checkpoint(packs - 1, activeEnd)
                 : new IndexMeta.Checkpoint(packs, PackFormat.HEADER_SIZE);
-        return new Tail(entries, added, activeEnd, cp, truncated);
+        return new Tail(entries, added, activeEnd, cp, truncated, afterCheckpoint[0]);
+    }
+
+    /**
+     * @return the place of blob {@code key} that the totals count: where this recovery put it
+     *         last, else where the index has it if that lies before the checkpoint, else none (a
+     *         key after the checkpoint, which a recovery cut short wrote, sets {@code afterCheckpoint})
+     */
+    private static Location counted(StoreIndex index, Map<BlobRef, Location> placed, byte[] key, int fromPack,
+                                    long fromOffset, boolean[] afterCheckpoint) {
+        Location here = placed.get(BlobRef.of(key));
+        if (here != null) {
+            return here;
+        }
+        Location was = index.get(key);
+        boolean beforeCheckpoint = was != null
+                && (was.pack() < fromPack || was.pack() == fromPack && was.offset() < fromOffset);
+        afterCheckpoint[0] |= was != null && !beforeCheckpoint;
+        return beforeCheckpoint ? was : null;
     }
 
     /** The entries of one pack whose hashes check, and where the last failing one is. */

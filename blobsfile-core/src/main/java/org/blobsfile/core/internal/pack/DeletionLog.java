@@ -187,6 +187,13 @@ public final class DeletionLog {
             ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             PositionalIo.readFully(ch, 0, h);
             byte[] magic = Arrays.copyOf(h.array(), MAGIC.length);
+            if (PositionalIo.isZero(ch, 0, HEADER_SIZE)) {
+                // a power cut took the header's page before its first force: no record after it
+                // was ever forced, so none was acknowledged; the first append starts the log again
+                LOG.warn("{}: the header never reached the disk; the {} bytes after it were never forced and are"
+                        + " written over", file, size - HEADER_SIZE);
+                return new DeletionLog(file, HEADER_SIZE);
+            }
             if (!Arrays.equals(magic, MAGIC) || h.getInt(8) != VERSION) {
                 throw new IOException(file + " is not a deletion log of this version: the store's deletions cannot be"
                         + " read from it");
@@ -229,7 +236,10 @@ public final class DeletionLog {
         }
         all.flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            if (ch.size() < HEADER_SIZE) {
+            if (end == HEADER_SIZE && ch.size() > HEADER_SIZE) {
+                ch.truncate(HEADER_SIZE); // what a header that never reached the disk left after it
+            }
+            if (end == HEADER_SIZE) {
                 ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
                 h.put(MAGIC).putInt(VERSION).putInt(RECORD_SIZE).flip();
                 PositionalIo.writeFully(ch, 0, h);

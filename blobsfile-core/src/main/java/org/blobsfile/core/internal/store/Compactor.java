@@ -77,6 +77,9 @@ final class Compactor {
         running.lock();
         try {
             parts.sealing().awaitIdle(); // a pack filled just before is sealed, and so a candidate
+            // and its last entries are in the index, not only in the queue: else the scan takes them
+            // for blobs the index lost, and finds them in the pack again at the swap
+            appender.awaitIndexed();
             long dataArea = packs.geometry().dataAreaEnd() - PackFormat.HEADER_SIZE;
             long threshold = (long) Math.ceil(dataArea * options.minGarbagePercent() / 100);
             List<Integer> chosen = new ArrayList<>();
