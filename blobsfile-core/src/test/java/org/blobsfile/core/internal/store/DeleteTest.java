@@ -184,8 +184,8 @@ class DeleteTest {
                 blobs.add(b);
                 refs.add(store.put(b));
             }
-            long sealedBefore = store.stats().sealedPacks();
-            assertThat(sealedBefore).isGreaterThan(3);
+            // seals run in the background; compact waits for them, so closed packs are what counts here
+            assertThat(store.stats().packs()).isGreaterThan(4);
             List<BlobRef> doomed = new ArrayList<>();
             for (int i = 0; i < refs.size(); i++) {
                 if (i % 3 != 0) {
