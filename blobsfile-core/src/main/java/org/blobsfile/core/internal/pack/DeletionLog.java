@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * wherever a rebuild or a compaction finds them, and never a later put.
  *
  * <p>Records sit at fixed offsets, so a torn or damaged record costs that record only: a reader
- * skips a slot whose checksum fails, and an append after a torn tail starts at the next slot.
+ * skips a slot whose checksum fails, and an append after a torn tail starts at the next slot. A
+ * damaged header costs nothing either, while records still verify; the next append rewrites it.
  * One thread appends at a time; readers may read meanwhile, and see the records whose append
  * had returned when their read began.
  */
@@ -156,6 +157,8 @@ public final class DeletionLog {
     private final Path file;
     /** Where the next record goes: the end of the last whole slot, or {@link #HEADER_SIZE} for an empty log. */
     private volatile long end;
+    /** Whether the header on disk is damaged: the next append writes it again. */
+    private boolean headerDamaged;
 
     private DeletionLog(Path file, long end) {
         this.file = file;
@@ -168,7 +171,8 @@ public final class DeletionLog {
      *
      * @param dir the store directory
      * @return the log
-     * @throws IOException when the file is there but is not a deletion log, or cannot be read
+     * @throws IOException when the file is there but is not a deletion log (a header that is not
+     *                     this version's, and no record that verifies), or cannot be read
      */
     public static DeletionLog open(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
@@ -183,17 +187,46 @@ public final class DeletionLog {
             // a crash while the header was written: no record had been acknowledged yet
             return new DeletionLog(file, HEADER_SIZE);
         }
+        long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
+        DeletionLog log = new DeletionLog(file, HEADER_SIZE + records * RECORD_SIZE);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             PositionalIo.readFully(ch, 0, h);
             byte[] magic = Arrays.copyOf(h.array(), MAGIC.length);
-            if (!Arrays.equals(magic, MAGIC) || h.getInt(8) != VERSION) {
-                throw new IOException(file + " is not a deletion log of this version: the store's deletions cannot be"
-                        + " read from it");
+            if (!Arrays.equals(magic, MAGIC) || h.getInt(8) != VERSION || h.getInt(12) != RECORD_SIZE) {
+                // each record carries its own checksum, so a damaged header costs nothing while records
+                // still verify; a file none of whose records verifies is another format, never guessed at
+                if (records > 0 && !log.anyRecordVerifies(ch)) {
+                    throw new IOException(file + " is not a deletion log of this version: the store's deletions"
+                            + " cannot be read from it");
+                }
+                LOG.warn("{}: the header is damaged; its records are read by their checksums, and the header is"
+                        + " written again with the next deletion", file);
+                log.headerDamaged = true;
             }
         }
-        long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
-        return new DeletionLog(file, HEADER_SIZE + records * RECORD_SIZE);
+        return log;
+    }
+
+    /** @return whether some record of the file passes its checksum */
+    private boolean anyRecordVerifies(FileChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(READ_RECORDS * RECORD_SIZE);
+        for (long pos = HEADER_SIZE; pos < end; ) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), end - pos));
+            int n = PositionalIo.readUpTo(ch, pos, buf);
+            for (int i = 0; i < n / RECORD_SIZE; i++) {
+                buf.position(i * RECORD_SIZE);
+                if (Record.decode(buf) != null) {
+                    return true;
+                }
+            }
+            if (n < buf.limit()) {
+                return false;
+            }
+            pos += n;
+        }
+        return false;
     }
 
     /** @return the file */
@@ -229,13 +262,14 @@ public final class DeletionLog {
         }
         all.flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            if (ch.size() < HEADER_SIZE) {
+            if (ch.size() < HEADER_SIZE || headerDamaged) {
                 ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
                 h.put(MAGIC).putInt(VERSION).putInt(RECORD_SIZE).flip();
                 PositionalIo.writeFully(ch, 0, h);
             }
             PositionalIo.writeFully(ch, end, all);
         }
+        headerDamaged = false;
         if (created) {
             Fsync.directory(file.getParent()); // the records are lost with the file's name otherwise
         }
