@@ -12,10 +12,19 @@ import java.util.List;
  * @param bytesMoved     live bytes copied (entries, headers included)
  * @param bytesReclaimed dead bytes the rewritten packs no longer hold
  * @param skipped        packs over the threshold left as they were, each with the reason (a
- *                       damaged live blob that repair could not restore, for example)
+ *                       damaged live blob that parity could not restore, for example)
  */
 public record CompactionReport(List<Path> rewritten, long blobsMoved, long bytesMoved, long bytesReclaimed,
-                               List<String> skipped) {
+                               List<Skipped> skipped) {
+    /**
+     * A pack compaction left as it was.
+     *
+     * @param pack   the pack
+     * @param reason why, one sentence
+     */
+    public record Skipped(Path pack, String reason) {
+    }
+
     /**
      * Copies the lists so the report stays immutable.
      *

@@ -32,19 +32,21 @@ import picocli.CommandLine;
         description = "An append-only, content-addressed blob store in pack files.",
         subcommands = {PutCommand.class, GetCommand.class, HasCommand.class, LsCommand.class,
                 StatCommand.class, ImportCommand.class, VerifyCommand.class, RepairCommand.class,
-                ReindexCommand.class, InspectCommand.class, PluginsCommand.class, DemoCommand.class},
+                ReindexCommand.class, RmCommand.class, CompactCommand.class, InspectCommand.class,
+                PluginsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
                 "1:usage error: bad arguments, unknown codec or index, missing or unusable store directory",
-                "2:not found: the blob, the input file or the pack file does not exist",
-                "3:damage: the store or a pack is corrupt (verify found damage, repair left some)",
+                "2:not found: the blob, the input file or the pack file does not exist (rm: a blob was absent)",
+                "3:damage: the store or a pack is corrupt (verify found damage, repair left some, compact"
+                        + " skipped a damaged pack)",
                 "4:needs intervention: the store is locked by another process, a blob needs a codec"
                         + " module that is not installed, or an I/O error"},
         footerHeading = "%nEnvironment:%n",
         footer = {"  BLOBSFILE_DIR       the store directory when --dir is not given (default: "
                 + BlobsFileCommand.DEFAULT_DIR + " in the working directory)",
-                "  BLOBSFILE_PROGRESS  bar, plain or none: how import, verify and repair show progress on",
+                "  BLOBSFILE_PROGRESS  bar, plain or none: how import, verify, repair and compact show progress on",
                 "                      standard error (default: bar on a terminal, else plain)"})
 public final class BlobsFileCommand {
     /** Success. */

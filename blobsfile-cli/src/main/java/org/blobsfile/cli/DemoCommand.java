@@ -24,6 +24,8 @@ import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
+import org.blobsfile.api.CompactionOptions;
+import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.CorruptStoreException;
 import org.blobsfile.api.Damage;
 import org.blobsfile.api.Range;
@@ -45,7 +47,9 @@ import picocli.CommandLine.ParentCommand;
                 "codec snappy, unless --pack-size/--codec/--index say otherwise; --dir is not used),",
                 "imports sample files it generates, reads them back, seals packs, verifies the store,",
                 "damages a copy of it, shows verify finding the damage, a read healing itself and",
-                "repair fixing the copy, and prints statistics. The store is kept for you to explore.",
+                "repair fixing the copy, and prints statistics. Then it deletes the random files from the",
+                "store, compacts it and shows the disk space of its packs before and after (allocated",
+                "blocks, as 'du -k' counts them). The store is kept for you to explore.",
                 "Every step checks what it shows: a mismatch ends the tour with exit code 3."})
 final class DemoCommand implements Callable<Integer> {
     private static final long DEMO_PACK_SIZE = 1L << 20;
@@ -202,9 +206,11 @@ final class DemoCommand implements Callable<Integer> {
 
         if (sealed.isEmpty()) {
             say("");
-            say("No pack was sealed, so there is no parity to show repair with; a smaller --pack-size would.");
+            say("No pack was sealed, so there is no parity to show repair with and no pack to compact;"
+                    + " a smaller --pack-size would.");
         } else {
             damageAndRepair(dir, copy, copyBuilder, sealed, refs, byName);
+            deleteAndCompact(dir, builder, refs, byName);
         }
 
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -315,6 +321,97 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Steps 17 to 19: delete the random files from the closed store, compact it, and compare the
+     * disk space of its packs before and after, each measured with the store closed (closing cuts
+     * the zeros a pack is written ahead with, which would blur the comparison).
+     */
+    private void deleteAndCompact(Path dir, BlobStoreOptions.Builder builder, Map<String, BlobRef> refs,
+                                  Map<String, Sample> byName) throws IOException {
+        // the random files are the largest and do not compress, and sorted by name they are
+        // imported side by side: they fill whole packs, which compaction then empties
+        Map<BlobRef, byte[]> gone = new LinkedHashMap<>();
+        Map<BlobRef, byte[]> kept = new LinkedHashMap<>();
+        refs.forEach((name, ref) -> (name.startsWith("random/") ? gone : kept).putIfAbsent(ref, byName.get(name).data));
+        kept.keySet().removeAll(gone.keySet());
+        long goneBytes = gone.values().stream().mapToLong(b -> b.length).sum();
+        DiskUsage.Measure before = DiskUsage.of(packFiles(dir));
+
+        step(17, "Delete the " + gone.size() + " random files (rm), " + Sizes.human(goneBytes));
+        try (BlobStore store = builder.open()) {
+            List<BlobRef> deleted = store.deleteAll(gone.keySet());
+            expect(deleted.size() == gone.size(), "rm deleted " + deleted.size() + " blobs, not " + gone.size());
+            for (BlobRef ref : deleted.subList(0, Math.min(3, deleted.size()))) {
+                say("  " + ref.hex() + " deleted");
+            }
+            say("  ... " + Math.max(0, deleted.size() - 3) + " more. A deleted blob is absent at once; its bytes stay in its");
+            say("  pack, counted as garbage, until compaction rewrites the pack (stat shows them):");
+            StoreStats stats = store.stats();
+            expect(stats.deletedBlobs() == gone.size(), "stat counts " + stats.deletedBlobs() + " deleted blobs, not "
+                    + gone.size());
+            List<String> sealedNames = store.sealedPacks().stream().map(p -> p.getFileName().toString()).toList();
+            long area = stats.maxPackSize() - PACK_HEADER;
+            for (Map.Entry<Integer, Long> g : stats.garbageByPack().entrySet()) {
+                String name = CompactionReports.packName(g.getKey());
+                say(String.format(java.util.Locale.ROOT, "    %s  %9s garbage, %3d%% of the pack%s", name,
+                        Sizes.human(g.getValue()), Math.round(100.0 * g.getValue() / area),
+                        sealedNames.contains(name) ? "" : "  (the newest pack: compacted once it is sealed)"));
+            }
+            for (BlobRef ref : gone.keySet()) {
+                expect(!store.exists(ref), "the deleted blob " + ref + " is still there");
+            }
+
+            step(18, "Compact (compact): rewrite each sealed pack with 25% garbage or more");
+            CompactionReport report;
+            try (ProgressMeter meter = cli.progress("compact")) {
+                report = store.compact(CompactionOptions.defaults(), meter);
+            }
+            for (String line : CompactionReports.lines(report,
+                    java.math.BigDecimal.valueOf(CompactionOptions.DEFAULT_MIN_GARBAGE_PERCENT), store.stats())) {
+                say("  " + line);
+            }
+            expect(!report.rewritten().isEmpty(), "compaction rewrote no pack");
+            expect(report.skipped().isEmpty(), "compaction skipped " + report.skipped());
+            say("  Live blobs were copied to the newest pack first; each rewritten pack is now an empty");
+            say("  sealed pack, so pack numbers stay dense and every v1 tool still reads the directory.");
+            for (Map.Entry<BlobRef, byte[]> e : kept.entrySet()) {
+                expect(Arrays.equals(store.get(e.getKey()), e.getValue()), "blob " + e.getKey() + " differs after compaction");
+            }
+            for (BlobRef ref : gone.keySet()) {
+                expect(!store.exists(ref), "the deleted blob " + ref + " is back after compaction");
+            }
+            say("  all " + kept.size() + " kept blobs read back identical; the " + gone.size() + " deleted ones stay absent.");
+            VerifyReport verified;
+            try (ProgressMeter meter = cli.progress("verify")) {
+                verified = store.verify(meter);
+            }
+            say("  " + Reports.summary(verified));
+            expect(verified.isClean(), "the compacted store has damage: "
+                    + (verified.isClean() ? "" : Reports.lines(verified).get(0)));
+        }
+
+        DiskUsage.Measure after = DiskUsage.of(packFiles(dir));
+        step(19, "Disk space of the packs before rm and after compact");
+        say("  measured as " + after.how() + ":");
+        say(String.format(java.util.Locale.ROOT, "  before  %10s  (%d bytes)", Sizes.human(before.bytes()), before.bytes()));
+        say(String.format(java.util.Locale.ROOT, "  after   %10s  (%d bytes; %d given back)", Sizes.human(after.bytes()),
+                after.bytes(), before.bytes() - after.bytes()));
+        say("  A rewritten pack keeps its length (" + Sizes.human(Files.size(dir.resolve("blobs-00000")))
+                + "), but its padding and most of its parity are holes.");
+        if (after.allocated()) {
+            expect(after.bytes() < before.bytes(), "the packs take " + after.bytes() + " bytes after compaction, "
+                    + before.bytes() + " before");
+        }
+    }
+
+    /** @return the store's pack files */
+    private static List<Path> packFiles(Path dir) throws IOException {
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.filter(p -> p.getFileName().toString().matches("blobs-\\d{5}")).sorted().toList();
+        }
+    }
+
+    private static final int PACK_HEADER = 64;
     private static final int ENTRY_HEADER = 38;
 
     private static void flipByte(Path file, long offset) throws IOException {

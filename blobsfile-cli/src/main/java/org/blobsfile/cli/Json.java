@@ -27,6 +27,13 @@ final class Json {
         return this;
     }
 
+    /** @return this object with a decimal number member, written without exponent */
+    Json put(String key, java.math.BigDecimal value) {
+        key(key);
+        sb.append(value.stripTrailingZeros().toPlainString());
+        return this;
+    }
+
     /** @return this object with a boolean member */
     Json put(String key, boolean value) {
         key(key);

@@ -11,7 +11,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "stat", mixinStandardHelpOptions = true,
         header = "Show counts, sizes, codec and index of the store.",
         description = {"Shows blob and pack counts, sizes, the codec and index in use, and the store's counters.",
-                "Counters named '... since open' describe this invocation (opening included).",
+                "Counters named '... since open' describe this invocation (opening included). Deleted blobs",
+                "and garbage are the bytes 'compact' can give back; compactions and bytes reclaimed count",
+                "over the store's life. Garbage per pack is shown as a share of the pack's data area.",
                 "--json prints every counter of the store's stats as one JSON object (snake_case keys)."})
 final class StatCommand implements Callable<Integer> {
     @ParentCommand
@@ -63,6 +65,11 @@ final class StatCommand implements Callable<Integer> {
                 .put("group_commits", s.groupCommits())
                 .put("group_commit_entries", s.groupCommitEntries())
                 .put("unclean_shutdown", s.uncleanShutdown())
+                .put("deleted_blobs", s.deletedBlobs())
+                .put("garbage_bytes", s.garbageBytes())
+                .put("garbage_by_pack", CompactionReports.garbageByPack(s))
+                .put("compactions", s.compactions())
+                .put("reclaimed_bytes", s.reclaimedBytes())
                 .toString();
     }
 
@@ -85,6 +92,11 @@ final class StatCommand implements Callable<Integer> {
                 row("index", s.index()),
                 row("durability", String.valueOf(s.durability())),
                 row("quarantined packs", String.valueOf(s.quarantinedPacks())),
+                row("deleted blobs", s.deletedBlobs() + (s.deletedBlobs() == 0 ? "" : " (their bytes wait for compact)")),
+                row("garbage", s.garbageBytes() + (s.garbageBytes() == 0 ? "" : " (" + Sizes.human(s.garbageBytes())
+                        + " in " + packList(s) + ")")),
+                row("compactions", s.compactions() + " packs rewritten, " + s.reclaimedBytes() + " bytes reclaimed"
+                        + (s.reclaimedBytes() == 0 ? "" : " (" + Sizes.human(s.reclaimedBytes()) + ")")),
                 row("puts since open", s.puts() + " (" + s.dedupedPuts() + " duplicates)"),
                 row("gets since open", s.gets() + " (" + s.healedReads() + " healed from parity)"),
                 row("bytes written since open", String.valueOf(s.bytesWritten())),
@@ -100,6 +112,21 @@ final class StatCommand implements Callable<Integer> {
                 row("torn bytes cut at open", String.valueOf(s.truncatedBytes())),
                 row("last run closed cleanly", s.uncleanShutdown() ? "no (recovered at open)" : "yes"));
     }
+
+    /** @return the packs that hold garbage, by number, with the share of the data area each one's is */
+    private static String packList(StoreStats s) {
+        // the data area as compact measures its threshold: everything of a pack after its header
+        long area = Math.max(1, s.maxPackSize() - HEADER);
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (java.util.Map.Entry<Integer, Long> e : s.garbageByPack().entrySet()) {
+            parts.add(CompactionReports.packName(e.getKey()) + " " + Math.min(100, Math.round(100.0 * e.getValue() / area))
+                    + "%");
+        }
+        return (parts.size() == 1 ? "pack " : "packs ") + String.join(", ", parts);
+    }
+
+    /** The v1 pack header's size. */
+    private static final long HEADER = 64;
 
     private static String row(String name, String value) {
         return String.format("%-26s %s", name, value);

@@ -49,7 +49,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"put", "get", "has", "ls", "stat", "import", "verify", "repair", "inspect", "plugins",
-            "reindex", "demo"})
+            "reindex", "rm", "compact", "demo"})
     void everyCommandHasHelp(String command) {
         Cli.Result r = Cli.in(null).run(command, "--help");
         assertThat(r.code()).as(r.toString()).isZero();
@@ -61,7 +61,7 @@ class CliTest {
     void topLevelHelpListsCommandsAndExitCodes() {
         Cli.Result r = Cli.in(null).run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("put", "import", "verify", "repair", "inspect", "demo", "Exit codes:",
+        assertThat(r.out()).contains("put", "import", "verify", "repair", "rm", "compact", "inspect", "demo", "Exit codes:",
                 "BLOBSFILE_DIR", "BLOBSFILE_PROGRESS");
     }
 
@@ -390,6 +390,17 @@ class CliTest {
         assertThat(debug.stderr()).contains("\tat org.blobsfile.");
     }
 
+    /** @return the size on the one line that starts with {@code prefix}, in KiB */
+    static long kib(List<String> lines, String prefix) {
+        String line = lines.stream().filter(l -> l.startsWith(prefix)).reduce((a, b) -> {
+            throw new AssertionError("two lines start with '" + prefix + "'");
+        }).orElseThrow(() -> new AssertionError("no line starts with '" + prefix + "'"));
+        Matcher m = Pattern.compile("^" + Pattern.quote(prefix) + "\\s*([0-9.]+) (B|KiB|MiB)").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        double v = Double.parseDouble(m.group(1));
+        return (long) (m.group(2).equals("MiB") ? v * 1024 : m.group(2).equals("KiB") ? v : v / 1024);
+    }
+
     static void flipByte(Path file, long offset) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ByteBuffer.allocate(1);
@@ -477,21 +488,40 @@ class CliTest {
             assertThat(demo.resolve("blobs-00001")).as("the 1 MiB packs rolled over").exists();
             assertThat(r.out()).contains("  " + demo + "\n");
             Cli.Result stat = Cli.in(demo).run("stat", "--json");
-            assertThat(number(stat.out(), "blobs")).isEqualTo(46);
-            // the tour reports exactly the seals the store made, however many that is
+            // the 14 random files were deleted and their packs compacted
+            assertThat(number(stat.out(), "blobs")).isEqualTo(46 - 14);
+            assertThat(number(stat.out(), "compactions")).isPositive();
+            assertThat(number(stat.out(), "deleted_blobs")).isZero();
+            // the tour reports exactly the seals the store made before its statistics, however many
+            // that is (compaction seals more afterwards)
             long sealedLines = r.lines().stream().filter(l -> l.matches("  blobs-\\d{5} sealed: \\d+ blobs.*")).count();
-            assertThat(sealedLines).isEqualTo(number(stat.out(), "sealed_packs"));
+            Matcher packs = Pattern.compile("(?m)^  packs\\s+\\d+ \\((\\d+) sealed\\)$").matcher(r.out());
+            assertThat(packs.find()).as("the statistics of step 10").isTrue();
+            assertThat(sealedLines).isEqualTo(Long.parseLong(packs.group(1))).isPositive();
+            assertThat(number(stat.out(), "sealed_packs")).isGreaterThanOrEqualTo(sealedLines);
 
             // the original is clean, the copy was damaged and is clean again
             List<String> verified = r.lines().stream().filter(l -> l.startsWith("  verified ")).toList();
-            assertThat(verified).hasSize(3);
+            assertThat(verified).hasSize(4);
             assertThat(verified.get(0)).endsWith(": clean");
             assertThat(verified.get(1)).contains("problem").contains("run 'blobsfile repair'");
             assertThat(verified.get(2)).endsWith(": clean");
+            assertThat(verified.get(3)).endsWith(", 32 blobs: clean");
             assertThat(r.lines()).anyMatch(l -> l.matches("  blobs-0000[01]  offset \\d+  shard \\d  blob [0-9a-f]{64}  .+"));
             assertThat(r.lines()).anyMatch(l -> l.startsWith("  repaired     blobs-0000"));
             assertThat(Cli.in(demo).run("verify").code()).isZero();
             assertThat(Cli.in(root.resolve("damaged-copy")).run("verify").code()).isZero();
+
+            // the deletion and compaction steps: the pack files take visibly less disk afterwards
+            assertThat(r.out()).contains("17. Delete the 14 random files (rm)", "all 32 kept blobs read back identical",
+                    "the 14 deleted ones stay absent");
+            assertThat(r.lines()).anyMatch(l -> l.matches("  rewritten  blobs-\\d{5}"));
+            assertThat(r.lines()).anyMatch(l -> l.startsWith("  compact: rewrote ") && l.contains("garbage left:"));
+            if (r.out().contains("measured as allocated blocks")) {
+                long before = kib(r.lines(), "  before ");
+                long after = kib(r.lines(), "  after ");
+                assertThat(after).as("KiB of the packs after compaction").isLessThan(before * 3 / 4);
+            }
             Cli.Result copy = Cli.in(root.resolve("damaged-copy")).run("stat", "--json");
             assertThat(number(copy.out(), "blobs")).isEqualTo(46);
         }

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A strict little JSON parser for the tests, so that they check the commands' JSON as a JSON
- * reader sees it rather than with patterns: objects become maps, arrays lists, numbers longs
- * (the commands print integers only).
+ * reader sees it rather than with patterns: objects become maps, arrays lists, integers longs
+ * and numbers with a fraction doubles (the commands print no exponents).
  */
 final class MiniJson {
     private final String s;
@@ -149,18 +149,31 @@ final class MiniJson {
         return v;
     }
 
-    private Long num() {
+    /** @return a Long for an integer, a Double for a number with a fraction */
+    private Number num() {
         int start = i;
         if (peek() == '-') {
             i++;
         }
+        int digits = i;
         while (i < s.length() && Character.isDigit(s.charAt(i))) {
             i++;
         }
-        if (start == i || (i == start + 1 && s.charAt(start) == '-')) {
+        if (digits == i) {
             throw error("expected a value");
         }
-        return Long.parseLong(s.substring(start, i));
+        if (peek() != '.') {
+            return Long.parseLong(s.substring(start, i));
+        }
+        i++;
+        int fraction = i;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (fraction == i) {
+            throw error("expected digits after the decimal point");
+        }
+        return Double.parseDouble(s.substring(start, i));
     }
 
     private char peek() {

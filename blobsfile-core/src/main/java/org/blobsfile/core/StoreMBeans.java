@@ -252,5 +252,30 @@ public final class StoreMBeans {
         public boolean isUncleanShutdown() {
             return stats.get().uncleanShutdown();
         }
+
+        @Override
+        public long getDeletedBlobs() {
+            return stats.get().deletedBlobs();
+        }
+
+        @Override
+        public long getGarbageBytes() {
+            return stats.get().garbageBytes();
+        }
+
+        @Override
+        public java.util.SortedMap<Integer, Long> getGarbageByPack() {
+            return stats.get().garbageByPack();
+        }
+
+        @Override
+        public long getCompactions() {
+            return stats.get().compactions();
+        }
+
+        @Override
+        public long getReclaimedBytes() {
+            return stats.get().reclaimedBytes();
+        }
     }
 }

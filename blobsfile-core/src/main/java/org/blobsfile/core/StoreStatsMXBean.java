@@ -87,4 +87,22 @@ public interface StoreStatsMXBean {
 
     /** @return whether the store found at open that its last run had not closed it */
     boolean isUncleanShutdown();
+
+    /** @return deleted blobs whose bytes are still in packs, waiting for compaction */
+    long getDeletedBlobs();
+
+    /** @return dead bytes in the packs: entries of deleted blobs and copies of blobs stored elsewhere */
+    long getGarbageBytes();
+
+    /**
+     * @return dead bytes per pack number, for the packs that have any; a JMX client sees a table
+     *         with the columns {@code key} (the pack number) and {@code value} (the bytes)
+     */
+    java.util.SortedMap<Integer, Long> getGarbageByPack();
+
+    /** @return packs rewritten by compaction over the store's life */
+    long getCompactions();
+
+    /** @return dead bytes compaction has given back over the store's life */
+    long getReclaimedBytes();
 }

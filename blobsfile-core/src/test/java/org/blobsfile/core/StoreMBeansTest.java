@@ -7,12 +7,19 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.core.testing.StoreTestSupport;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreMBeansTest {
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     @TempDir
     Path tmp;
 
@@ -41,6 +48,43 @@ class StoreMBeansTest {
                 assertThat(server.isRegistered(name)).isTrue();
             }
             assertThat(server.isRegistered(name)).isFalse();
+        }
+    }
+
+    @Test
+    void deletionsGarbageAndCompactionsAreAttributes() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        java.util.Random rnd = new java.util.Random(SEED.seed(16));
+        java.util.List<org.blobsfile.api.BlobRef> refs = new java.util.ArrayList<>();
+        try (BlobStore store = StoreTestSupport.small(tmp).open()) {
+            // seven 9,000-byte blobs fill the first 64 KiB pack; the eighth rolls over and seals it
+            for (int i = 0; i < 10; i++) {
+                refs.add(store.put(StoreTestSupport.random(rnd, 9_000)));
+            }
+        }
+        try (BlobStore store = StoreTestSupport.small(tmp).open();
+             StoreMBeans.Registration jmx = StoreMBeans.register(store)) {
+            ObjectName name = jmx.objectName();
+            assertThat(server.getAttribute(name, "DeletedBlobs")).isEqualTo(0L);
+            assertThat(server.getAttribute(name, "GarbageBytes")).isEqualTo(0L);
+            assertThat(((TabularData) server.getAttribute(name, "GarbageByPack")).isEmpty()).isTrue();
+
+            assertThat(store.deleteAll(refs.subList(0, 3))).hasSize(3);
+            long entry = 38 + 9_000;
+            assertThat(server.getAttribute(name, "DeletedBlobs")).isEqualTo(3L);
+            assertThat(server.getAttribute(name, "GarbageBytes")).isEqualTo(3 * entry);
+            TabularData perPack = (TabularData) server.getAttribute(name, "GarbageByPack");
+            assertThat(perPack.size()).isEqualTo(1);
+            CompositeData row = perPack.get(new Object[] {0});
+            assertThat(row.get("value")).isEqualTo(3 * entry);
+
+            org.blobsfile.api.CompactionReport report = store.compact();
+            assertThat(report.rewritten()).containsExactly(tmp.resolve("blobs-00000"));
+            assertThat(server.getAttribute(name, "Compactions")).isEqualTo(1L);
+            assertThat(server.getAttribute(name, "ReclaimedBytes")).isEqualTo(3 * entry);
+            assertThat(server.getAttribute(name, "DeletedBlobs")).isEqualTo(0L);
+            assertThat(server.getAttribute(name, "GarbageBytes")).isEqualTo(0L);
+            assertThat(((TabularData) server.getAttribute(name, "GarbageByPack")).isEmpty()).isTrue();
         }
     }
 

@@ -83,6 +83,52 @@ class IndexSwitchTest {
         }
     }
 
+    /**
+     * Deletions and a compaction made while H2 is the index reach RocksDB's older index when the
+     * store switches back: the deleted blobs stay absent, the moved ones are found at their new
+     * places, though the pack RocksDB's checkpoint points into was rewritten meanwhile.
+     */
+    @Test
+    void deletionsAndCompactionsUnderOneIndexReachTheOther() throws Exception {
+        Random random = new Random(SEED.seed(3));
+        List<byte[]> blobs = new ArrayList<>();
+        List<BlobRef> refs = new ArrayList<>();
+        try (BlobStore store = BlobStore.builder(dir).index("rocksdb").maxPackSize(65_536).open()) {
+            for (int i = 0; i < 30; i++) {
+                byte[] b = new byte[500 + random.nextInt(3000)];
+                random.nextBytes(b);
+                blobs.add(b);
+                refs.add(store.put(b));
+            }
+        }
+        java.util.Set<BlobRef> deleted = new java.util.HashSet<>();
+        try (BlobStore store = BlobStore.builder(dir).index("h2").open()) {
+            for (int i = 0; i < 90; i++) {
+                byte[] b = new byte[500 + random.nextInt(3000)];
+                random.nextBytes(b);
+                blobs.add(b);
+                refs.add(store.put(b));
+            }
+            for (int i = 0; i < refs.size(); i += 2) {
+                deleted.add(refs.get(i));
+            }
+            store.deleteAll(deleted);
+            assertThat(store.compact(org.blobsfile.api.CompactionOptions.defaults().withMinGarbagePercent(0),
+                    org.blobsfile.api.Progress.NONE).rewritten()).as("packs rewritten").hasSizeGreaterThan(1);
+        }
+        try (BlobStore store = BlobStore.builder(dir).index("rocksdb").open()) {
+            for (int i = 0; i < refs.size(); i++) {
+                if (deleted.contains(refs.get(i))) {
+                    assertThat(store.exists(refs.get(i))).as("deleted blob %d", i).isFalse();
+                } else {
+                    assertThat(store.get(refs.get(i))).as("blob %d", i).isEqualTo(blobs.get(i));
+                }
+            }
+            assertThat(list(store)).hasSize(refs.size() - deleted.size());
+            assertThat(store.verify().isClean()).isTrue();
+        }
+    }
+
     private static List<BlobInfo> list(BlobStore store) {
         try (Stream<BlobInfo> all = store.enumerate()) {
             return all.toList();

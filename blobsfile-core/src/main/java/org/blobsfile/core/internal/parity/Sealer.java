@@ -26,6 +26,8 @@ import org.blobsfile.core.internal.rs.ReedSolomon;
  * says no and the seal is simply done again.
  */
 public final class Sealer {
+    /** Parity zeros are left as holes a block of this many bytes at a time. */
+    private static final int SPARSE_BLOCK = 4096;
     private static final ReedSolomon RS = new ReedSolomon(PackFormat.DATA_SHARDS, PackFormat.PARITY_SHARDS);
 
     private final PackGeometry geometry;
@@ -98,6 +100,33 @@ public final class Sealer {
     }
 
     /**
+     * Writes {@code len} bytes of {@code src} at {@code pos}, leaving each 4 KiB block of zeros a
+     * hole: parity is written into the space seal() truncated, where holes read as zeros, and the
+     * parity of a mostly empty pack (compacted, quarantined) is mostly zeros.
+     */
+    private static void writeSparse(FileChannel out, long pos, byte[] src, int len) throws IOException {
+        int i = 0;
+        while (i < len) {
+            int j = i;
+            // blocks end where the file's blocks do, so a block of zeros is a whole hole
+            while (j < len && !Zeros.isZero(src, j, blockAt(pos + j, len - j))) {
+                j += blockAt(pos + j, len - j);
+            }
+            if (j > i) {
+                PositionalIo.writeFully(out, pos + i, ByteBuffer.wrap(src, i, j - i));
+                i = j;
+            } else {
+                i += blockAt(pos + i, len - i);
+            }
+        }
+    }
+
+    /** @return the bytes from file offset {@code at} to the end of its block, at most {@code left} */
+    private static int blockAt(long at, int left) {
+        return (int) Math.min(left, SPARSE_BLOCK - at % SPARSE_BLOCK);
+    }
+
+    /**
      * Streams the data area of {@code in} through the encoder and writes the parity payloads
      * to {@code out} at their places.
      *
@@ -118,10 +147,7 @@ public final class Sealer {
             RS.encodeParity(shards, 0, len);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] p = shards[PackFormat.DATA_SHARDS + k];
-                if (!Zeros.isZero(p, 0, len)) {
-                    // zeros are left as holes in the file seal() truncated: a mostly empty pack costs little disk
-                    s.write(out, PackFormat.DATA_SHARDS + k, p);
-                }
+                writeSparse(out, s.fileOffset(PackFormat.DATA_SHARDS + k), p, len);
                 digests[k].update(p, 0, len);
             }
         }

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
     /** Live payload bytes copied per chunk: appends wait for one chunk at most. */
-    private static final long CHUNK = 4L << 20;
+    private static final long CHUNK = 256L << 10;
     /** The suffix of the empty pack written beside a pack before it replaces it; one a crash left is removed at open. */
     static final String TEMP_SUFFIX = ".compacted";
 
@@ -76,6 +76,7 @@ final class Compactor {
     CompactionReport compact(CompactionOptions options, Progress progress) throws IOException {
         running.lock();
         try {
+            parts.sealing().awaitIdle(); // a pack filled just before is sealed, and so a candidate
             long dataArea = packs.geometry().dataAreaEnd() - PackFormat.HEADER_SIZE;
             long threshold = (long) Math.ceil(dataArea * options.minGarbagePercent() / 100);
             List<Integer> chosen = new ArrayList<>();
@@ -93,14 +94,14 @@ final class Compactor {
             long totalLive = total;
             Moved tick = moved -> progress.update(done[0] += moved, Math.max(totalLive, done[0]));
             List<Path> rewritten = new ArrayList<>();
-            List<String> skipped = new ArrayList<>();
+            List<CompactionReport.Skipped> skipped = new ArrayList<>();
             long blobs = 0;
             long bytes = 0;
             long reclaimed = 0;
             for (int n : chosen) {
                 Outcome o = compactPack(n, limit, tick);
                 if (o.skipped() != null) {
-                    skipped.add(PackFormat.fileName(n) + ": " + o.skipped());
+                    skipped.add(new CompactionReport.Skipped(packs.readers().path(n), o.skipped()));
                     LOG.warn("{}: not compacted: {}", packs.readers().path(n), o.skipped());
                     continue;
                 }
@@ -142,10 +143,11 @@ final class Compactor {
                 }
                 Location where = parts.index().get(e.hash());
                 boolean here = where != null && where.pack() == n && where.offset() == e.offset();
-                if (where != null && !here) {
-                    return; // a copy elsewhere is the one the store reads: this one is garbage
+                if (where != null && !here && reader.readsAt(e.hash(), where)) {
+                    return; // a copy elsewhere is the one the store reads, and it reads back: this one is garbage
                 }
-                // indexed here, or (the index lost it) nowhere: either way this is the blob's copy
+                // indexed here, nowhere (the index lost it), or elsewhere where it no longer reads
+                // back: this may be the one good copy, so it moves, and the index with it
                 Prepared copy = copyOf(e, s, check, where);
                 if (copy == null) {
                     problem[0] = "the blob " + BlobRef.of(e.hash()) + " at offset " + e.offset()
@@ -258,7 +260,9 @@ final class Compactor {
 
         /**
          * Appends the chunk's blobs that are still where they were read (a blob deleted or moved
-         * meanwhile is left), and moves them in the index.
+         * meanwhile is left), and moves them in the index: those the index has as puts are
+         * appended, with appends held back only for the append; those it lost, with appends held
+         * back while the deletions are read, so none deleted meanwhile is copied back.
          */
         void flush() throws IOException {
             if (items.isEmpty()) {
@@ -266,24 +270,41 @@ final class Compactor {
             }
             limit.acquire(held);
             long[] moved = {0, 0};
-            appender.exclusively(() -> {
-                List<Prepared> still = new ArrayList<>();
-                // deletions are made with appends held back too: read now, none is missed
-                DeadEntries dead = places.contains(null) ? deletions.dead() : DeadEntries.NONE;
-                for (int i = 0; i < items.size(); i++) {
-                    Location was = places.get(i);
-                    Location now = parts.index().get(items.get(i).hash());
-                    boolean unmoved = was == null ? now == null && !dead.covers(items.get(i).hash(), pack, offsets.get(i))
-                            : was.equals(now);
-                    if (unmoved) {
-                        still.add(items.get(i));
-                        moved[0]++;
-                        moved[1] += items.get(i).entryBytes();
-                    }
+            List<Prepared> indexed = new ArrayList<>();
+            List<Location> from = new ArrayList<>();
+            List<Prepared> orphans = new ArrayList<>();
+            List<Long> orphanOffsets = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                if (places.get(i) != null) {
+                    indexed.add(items.get(i));
+                    from.add(places.get(i));
+                } else {
+                    orphans.add(items.get(i));
+                    orphanOffsets.add(offsets.get(i));
                 }
-                appender.appendMoved(still);
-                return null;
-            });
+            }
+            if (!indexed.isEmpty()) {
+                for (Prepared p : appender.appendMovedLive(indexed, from)) {
+                    moved[0]++;
+                    moved[1] += p.entryBytes();
+                }
+            }
+            if (!orphans.isEmpty()) {
+                appender.exclusively(() -> {
+                    DeadEntries dead = deletions.dead(); // deletions hold appends back too: none is missed
+                    List<Prepared> still = new ArrayList<>();
+                    for (int i = 0; i < orphans.size(); i++) {
+                        Prepared p = orphans.get(i);
+                        if (parts.index().get(p.hash()) == null && !dead.covers(p.hash(), pack, orphanOffsets.get(i))) {
+                            still.add(p);
+                            moved[0]++;
+                            moved[1] += p.entryBytes();
+                        }
+                    }
+                    appender.appendMoved(still);
+                    return null;
+                });
+            }
             blobs += moved[0];
             bytes += moved[1];
             progress.moved(held);

@@ -375,6 +375,53 @@ final class PackAppender implements AutoCloseable {
         appendedCounters = c;
     }
 
+    /**
+     * Appends copies of blobs a compaction moves, as puts are appended: the durability mode
+     * commits them with the puts around them, and the index queue moves them. A copy is appended
+     * only if the index still places its blob where it was read from; the check and the append
+     * hold the write lock, which deletions and every other move take too, so no copy is made of a
+     * blob deleted meanwhile. Returns once the copies are durable, as a put would.
+     *
+     * @param copies the blobs' entries as read and checked
+     * @param from   where each was read from
+     * @return those appended; the others had been deleted or moved meanwhile
+     */
+    List<Prepared> appendMovedLive(List<Prepared> copies, List<Location> from) {
+        long waitFor = 0;
+        List<Prepared> appended = new ArrayList<>();
+        writeLock.lock();
+        IndexMeta.Counters before = appendedCounters;
+        try {
+            EntryRun run = new EntryRun(appendedCounters, false);
+            for (int i = 0; i < copies.size(); i++) {
+                Prepared p = copies.get(i);
+                // the queue first: a location there is newer than the index's
+                Location now = queue.location(BlobRef.of(p.hash()));
+                if (now == null && durability.pendingTicket(p.hash()) < 0) {
+                    now = parts.index().get(p.hash());
+                }
+                if (from.get(i).equals(now)) {
+                    run.add(p, now);
+                    appended.add(p);
+                }
+            }
+            if (run.entries() > 0) {
+                IndexMeta.Counters c = run.finish();
+                appendedCounters = c;
+                IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(writer.number(), writer.end());
+                waitFor = durability.appended(new Reservation(writer, run.batch(), cp, c));
+                writer.writeReserved();
+            }
+        } catch (IOException e) {
+            appendedCounters = before;
+            throw new StorageIOException("appending to " + packs.dir(), e);
+        } finally {
+            writeLock.unlock();
+        }
+        awaitDurable(waitFor);
+        return appended;
+    }
+
     /** Takes the totals the index recorded last, after a change written to it directly. */
     void adoptIndexTotals() {
         assert writeLock.isHeldByCurrentThread();
@@ -436,6 +483,8 @@ final class PackAppender implements AutoCloseable {
         private final Set<BlobRef> keys;
         private final List<ByteBuffer> buffers = new ArrayList<>();
         private final List<Prepared> items = new ArrayList<>();
+        /** For each item, where the blob was before a compaction copied it, or null for a new blob. */
+        private final List<Location> movedFrom = new ArrayList<>();
         private IndexMeta.Counters counters;
         private long bytes;
         private int entries;
@@ -452,6 +501,11 @@ final class PackAppender implements AutoCloseable {
         }
 
         void add(Prepared p) throws IOException {
+            add(p, null);
+        }
+
+        /** @param from where a blob being moved is now, counted there; null for a new blob */
+        void add(Prepared p, Location from) throws IOException {
             PackWriter w = activeWriter();
             if (!packs.geometry().fits(w.end() + bytes, p.payload().length)) {
                 place(w);
@@ -461,6 +515,7 @@ final class PackAppender implements AutoCloseable {
             buffers.add(ByteBuffer.wrap(header));
             buffers.add(ByteBuffer.wrap(p.payload()));
             items.add(p);
+            movedFrom.add(from);
             if (keys != null) {
                 keys.add(BlobRef.of(p.hash()));
             }
@@ -488,15 +543,18 @@ final class PackAppender implements AutoCloseable {
             }
             ByteBuffer[] bufs = buffers.toArray(new ByteBuffer[0]);
             long offset = durability.place(w, bufs, items.size());
-            for (Prepared p : items) {
+            for (int i = 0; i < items.size(); i++) {
+                Prepared p = items.get(i);
                 Location loc = new Location(w.number(), offset, p.payload().length, p.size(), p.codecId());
                 batch.put(p.hash(), loc.encode());
-                counters = counters.plus(loc);
+                Location from = movedFrom.get(i);
+                counters = (from == null ? counters : counters.minus(from)).plus(loc);
                 offset += p.entryBytes();
                 parts.meters().bytesWritten.add(p.entryBytes());
             }
             buffers.clear();
             items.clear();
+            movedFrom.clear();
             bytes = 0;
         }
     }

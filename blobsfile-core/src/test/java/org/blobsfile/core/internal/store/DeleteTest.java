@@ -246,6 +246,8 @@ class DeleteTest {
             assertThat(told).containsAll(report.rewritten());
             StoreStats s = store.stats();
             assertThat(s.compactions()).isEqualTo(report.rewritten().size());
+            assertThat(s.blobs()).as("moved blobs count once").isEqualTo(refs.size() - doomed.size());
+            assertThat(report.blobsMoved()).isPositive();
             assertThat(s.reclaimedBytes()).isEqualTo(report.bytesReclaimed());
             assertThat(s.garbageBytes()).isLessThan(garbage);
             for (int i = 0; i < refs.size(); i++) {
