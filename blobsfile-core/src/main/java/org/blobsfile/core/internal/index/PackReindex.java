@@ -54,6 +54,20 @@ public final class PackReindex {
         }
 
         /**
+         * @param dead deletions, read after the plan was made
+         * @return these changes without those that would index an entry a deletion covers
+         */
+        public Changes without(DeadEntries dead) {
+            List<Change> kept = new ArrayList<>(changes.size());
+            for (Change c : changes) {
+                if (c.next() == null || !dead.covers(c.key(), c.next().pack(), c.next().offset())) {
+                    kept.add(c);
+                }
+            }
+            return new Changes(pack, kept);
+        }
+
+        /**
          * Writes the changes whose key still holds the value the plan saw, in one batch with the
          * new totals. The caller holds the store's puts and commits back.
          *

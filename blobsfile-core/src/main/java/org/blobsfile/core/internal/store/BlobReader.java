@@ -64,7 +64,10 @@ final class BlobReader {
             if (now == null) {
                 now = parts.index().get(ref.bytes());
             }
-            if (now == null || now.equals(loc)) {
+            if (now == null) {
+                throw new BlobNotFoundException(ref); // deleted meanwhile: absent, whatever the read met
+            }
+            if (now.equals(loc)) {
                 throw e;
             }
             return read(ref, now);

@@ -131,7 +131,8 @@ final class Compactor {
         }
         DeadEntries dead = deletions.dead();
         Chunk chunk = new Chunk(n, limit, progress);
-        List<byte[]> liveHere = new ArrayList<>();
+        // every live entry's blob, copied or not: a rebuild meanwhile may index any copy of a blob
+        List<byte[]> seenHere = new ArrayList<>();
         String[] problem = {null};
         long dataBytes;
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -141,6 +142,7 @@ final class Compactor {
                 if (problem[0] != null || dead.covers(e.hash(), n, e.offset())) {
                     return;
                 }
+                seenHere.add(e.hash());
                 Location where = parts.index().get(e.hash());
                 boolean here = where != null && where.pack() == n && where.offset() == e.offset();
                 if (where != null && !here && reader.readsAt(e.hash(), where)) {
@@ -154,7 +156,6 @@ final class Compactor {
                             + " does not verify and parity cannot heal it; repair the pack first";
                     return;
                 }
-                liveHere.add(e.hash());
                 chunk.add(copy, where, e.offset());
             });
             if (problem[0] == null && (scanned.damage() != null || !scanned.unreadable().isEmpty())) {
@@ -173,12 +174,15 @@ final class Compactor {
         Path empty = p.resolveSibling(p.getFileName() + TEMP_SUFFIX);
         EmptyPack.write(empty, packs.geometry());
         String stillHere = appender.exclusively(() -> {
-            for (byte[] h : liveHere) {
+            for (byte[] h : seenHere) {
                 Location now = parts.index().get(h);
                 if (now != null && now.pack() == n) {
                     return "the index still places blob " + BlobRef.of(h) + " in it";
                 }
             }
+            // the copies must be on the disk before the pack that holds them too goes, even
+            // where puts are not forced
+            appender.forceAppended();
             replace(n, empty);
             deletions.compacted(n, reclaimed);
             return null;
@@ -284,6 +288,9 @@ final class Compactor {
                 }
             }
             if (!indexed.isEmpty()) {
+                for (int i = 0; i < indexed.size(); i++) {
+                    deletions.moving(indexed.get(i).hash(), from.get(i));
+                }
                 for (Prepared p : appender.appendMovedLive(indexed, from)) {
                     moved[0]++;
                     moved[1] += p.entryBytes();

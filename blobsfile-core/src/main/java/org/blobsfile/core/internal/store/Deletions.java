@@ -46,6 +46,11 @@ final class Deletions {
     private final boolean forces;
     /** The blobs put while each running sweep runs. */
     private final Set<Set<BlobRef>> sweeps = ConcurrentHashMap.newKeySet();
+    /**
+     * For each running sweep, where the blobs a compaction moved while it runs were first: a
+     * copy lies after the sweep's starting position, but its blob was stored before it.
+     */
+    private final Set<Map<BlobRef, Location>> moves = ConcurrentHashMap.newKeySet();
 
     /**
      * @param parts    the store's index and deletion log
@@ -69,6 +74,19 @@ final class Deletions {
     }
 
     /**
+     * Notes, before a compaction appends a copy of a blob, where the blob was, for the sweeps
+     * running now.
+     */
+    void moving(byte[] hash, Location from) {
+        if (!moves.isEmpty()) {
+            BlobRef ref = BlobRef.of(hash);
+            for (Map<BlobRef, Location> m : moves) {
+                m.putIfAbsent(ref, from);
+            }
+        }
+    }
+
+    /**
      * Deletes the blobs the store holds among {@code refs}.
      *
      * @return those deleted, in the order given, each once
@@ -87,7 +105,9 @@ final class Deletions {
      */
     SweepReport sweep(LiveSet live) throws IOException {
         Set<BlobRef> touched = ConcurrentHashMap.newKeySet();
+        Map<BlobRef, Location> moved = new ConcurrentHashMap<>();
         sweeps.add(touched);
+        moves.add(moved);
         try {
             // taken with the queue drained, so every blob stored before it is in the index the sweep walks
             IndexMeta.Checkpoint start = appender.exclusively(appender::appendPosition);
@@ -104,11 +124,11 @@ final class Deletions {
                 List<BlobRef> candidates = new ArrayList<>();
                 for (IndexRecord r : page) {
                     Location loc = Location.decode(r.value());
-                    if (!before(loc, start)) {
+                    BlobRef ref = BlobRef.of(r.key());
+                    if (!before(loc, start) && !before(moved.get(ref), start)) {
                         continue; // put after the sweep began
                     }
                     examined++;
-                    BlobRef ref = BlobRef.of(r.key());
                     if (!live.holds(ref)) {
                         candidates.add(ref);
                     }
@@ -120,7 +140,7 @@ final class Deletions {
                 Map<BlobRef, Location> gone = appender.exclusively(() -> {
                     appender.deleting(new HashSet<>(candidates));
                     try {
-                        return deleteHeldPlaces(candidates, start, touched);
+                        return deleteHeldPlaces(candidates, start, touched, moved);
                     } finally {
                         appender.deletingDone();
                     }
@@ -138,6 +158,7 @@ final class Deletions {
             return new SweepReport(examined, deleted, deletedBytes, spared);
         } finally {
             sweeps.remove(touched);
+            moves.remove(moved);
         }
     }
 
@@ -218,17 +239,19 @@ final class Deletions {
 
     private List<BlobRef> deleteHeld(Collection<BlobRef> refs, IndexMeta.Checkpoint before, Set<BlobRef> spare)
             throws IOException {
-        return new ArrayList<>(deleteHeldPlaces(refs, before, spare).keySet());
+        return new ArrayList<>(deleteHeldPlaces(refs, before, spare, Map.of()).keySet());
     }
 
     /**
      * Deletes, with appends held back, the blobs among {@code refs} that the index holds, that lie
-     * before {@code before} (unless null) and that {@code spare} does not name.
+     * before {@code before} (unless null) or were there before a compaction moved them
+     * ({@code moved}), and that {@code spare} does not name.
      *
      * @return the blobs deleted, with where they were
      */
     private Map<BlobRef, Location> deleteHeldPlaces(Collection<BlobRef> refs, IndexMeta.Checkpoint before,
-                                                    Set<BlobRef> spare) throws IOException {
+                                                    Set<BlobRef> spare, Map<BlobRef, Location> moved)
+            throws IOException {
         IndexMeta.Checkpoint end = appender.appendPosition();
         Map<BlobRef, Location> removed = new LinkedHashMap<>();
         List<DeletionLog.Record> records = new ArrayList<>();
@@ -237,10 +260,13 @@ final class Deletions {
                 continue;
             }
             Location loc = parts.index().get(ref.bytes());
-            if (loc == null || before != null && !before(loc, before)) {
+            if (loc == null || before != null && !before(loc, before) && !before(moved.get(ref), before)) {
                 continue; // absent, or put again after the sweep began
             }
             removed.put(ref, loc);
+            for (Map<BlobRef, Location> m : moves) {
+                m.remove(ref); // a later copy is a put again, not this blob moved
+            }
             records.add(DeletionLog.Record.deleted(ref.bytes(), loc.pack(), EntryHeader.LENGTH + loc.storedSize(),
                     end.pack(), end.offset()));
         }
@@ -263,6 +289,11 @@ final class Deletions {
             appender.adoptIndexTotals();
             d = parts.index().deletions();
         }
+        if (!forces) {
+            // a deletion names the append position: what lies before it must survive a power cut
+            // the log may survive, or the puts after the cut land before it and count as deleted
+            appender.forceAppended();
+        }
         long at = log.end();
         log.append(records);
         if (forces) {
@@ -275,9 +306,10 @@ final class Deletions {
         appender.commitDeletions(removed, d);
     }
 
-    /** @return whether an entry at {@code loc} was appended before {@code position} */
+    /** @return whether an entry at {@code loc} (false for null) was appended before {@code position} */
     private static boolean before(Location loc, IndexMeta.Checkpoint position) {
-        return loc.pack() < position.pack() || loc.pack() == position.pack() && loc.offset() < position.offset();
+        return loc != null && (loc.pack() < position.pack()
+                || loc.pack() == position.pack() && loc.offset() < position.offset());
     }
 
     /** @return the smallest key after {@code key} */

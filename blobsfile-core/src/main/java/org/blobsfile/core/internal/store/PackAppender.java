@@ -422,6 +422,19 @@ final class PackAppender implements AutoCloseable {
         return appended;
     }
 
+    /**
+     * Forces the active pack, whatever the durability mode: for maintenance about to remove the
+     * only other copy of what was appended, which puts that are not forced would otherwise leave
+     * to the operating system's flush.
+     */
+    void forceAppended() throws IOException {
+        assert writeLock.isHeldByCurrentThread();
+        if (writer != null) {
+            writer.force();
+            parts.meters().forces.increment();
+        }
+    }
+
     /** Takes the totals the index recorded last, after a change written to it directly. */
     void adoptIndexTotals() {
         assert writeLock.isHeldByCurrentThread();

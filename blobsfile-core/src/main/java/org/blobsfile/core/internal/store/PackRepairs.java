@@ -99,7 +99,8 @@ final class PackRepairs implements AutoCloseable {
             return;
         }
         appender.exclusively(() -> {
-            appender.rederived(changes);
+            // a blob deleted since the plan read the deletions must not be put back
+            appender.rederived(changes.without(DeadEntries.read(parts.deletions())));
             return null;
         });
     }
