@@ -2,10 +2,6 @@ package org.blobsfile.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +13,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
@@ -120,56 +114,12 @@ class CrashIT {
 
     /** Starts a child, lets it write for {@code delayMs}, kills it, and returns the hashes it acknowledged. */
     private static List<String> killOnce(Path dir, Durability mode, long childSeed, int delayMs) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        // a killed JVM never deletes the native libraries it unpacked: keep them in the test's own directory
-        Path jvmTmp = Files.createDirectories(jvmTmp(dir));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir=" + jvmTmp,
-                "-cp", cp, CrashChild.class.getName(),
+        List<String> lines = KilledChild.run(CrashChild.class, dir, jvmTmp(dir), KilledChild.Trigger.READY, delayMs,
                 dir.toString(), mode.name(), "4", Long.toString(childSeed), Long.toString(PACK_SIZE));
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolveSibling(dir.getFileName() + ".stderr").toFile()));
-        Process p = pb.start();
-        List<String> lines = new ArrayList<>();
-        AtomicLong ready = new AtomicLong();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-                for (String line; (line = r.readLine()) != null;) {
-                    if (line.equals("READY")) {
-                        synchronized (ready) {
-                            ready.set(System.nanoTime());
-                            ready.notifyAll();
-                        }
-                    } else {
-                        synchronized (lines) {
-                            lines.add(line);
-                        }
-                    }
-                }
-            } catch (IOException e) {
-                // the pipe breaks when the child dies: what was read is what counts
-            }
-        });
-        reader.start();
-        synchronized (ready) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (ready.get() == 0 && p.isAlive() && System.nanoTime() < deadline) {
-                ready.wait(1000);
-            }
-        }
-        assertThat(ready.get()).as("child never opened the store (exit %s)", p.isAlive() ? "-" : p.exitValue())
-                .isPositive();
-        if (delayMs > 0) {
-            p.waitFor(delayMs, TimeUnit.MILLISECONDS); // the child never exits by itself: this is the kill moment
-        }
-        p.destroyForcibly();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        reader.join(30_000);
         List<String> acked = new ArrayList<>();
-        synchronized (lines) {
-            for (String l : lines) {
-                if (l.length() == 64) { // a line cut by the kill is no promise
-                    acked.add(l);
-                }
+        for (String l : lines) {
+            if (l.length() == 64) { // a line cut by the kill is no promise
+                acked.add(l);
             }
         }
         return acked;
@@ -201,23 +151,13 @@ class CrashIT {
         return store.resolveSibling(lane + "-jvm-tmp");
     }
 
-    private static String childErrors(Path dir) throws IOException {
-        Path f = dir.resolveSibling(dir.getFileName() + ".stderr");
-        return Files.exists(f) ? Files.readString(f) : "(none)";
-    }
-
     /** After the last kill of a store: the independent checker accepts it, then it is deleted to bound disk use. */
     private static void finishStore(Path dir, long seed) throws Exception {
         try (BlobStore store = BlobStore.builder(dir).open()) {
-            assertThat(store.stats().uncleanShutdown()).as("children's stderr:%n%s", childErrors(dir)).isFalse();
+            assertThat(store.stats().uncleanShutdown()).as("children's stderr:%n%s", KilledChild.errors(dir)).isFalse();
         }
-        String v1 = System.getProperty("blobsfile.v1check");
-        if (v1 != null && Files.isExecutable(Path.of(v1))) {
-            Process p = new ProcessBuilder(v1, "--strict", "--max-pack-size", Long.toString(PACK_SIZE), dir.toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as("v1check on %s (seed %d):%n%s", dir, seed, out).isZero();
+        if (V1Check.available()) {
+            assertThat(V1Check.failures(dir, PACK_SIZE)).as("v1check on %s (seed %d)", dir, seed).isNull();
         }
         for (Path d : new Path[] {dir, jvmTmp(dir)}) {
             if (!Files.exists(d)) {

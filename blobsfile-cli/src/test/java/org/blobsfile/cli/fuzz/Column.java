@@ -4,6 +4,8 @@ package org.blobsfile.cli.fuzz;
 enum Column {
     /** A read returned bytes that are not the blob's. */
     WRONG_BYTES("wrong"),
+    /** A deleted blob the store holds again: readable, or listed by the index. */
+    RESURRECTED("back"),
     /** A blob readable before an operation and not after it. */
     LOST_BY_TOOL("lost"),
     /** A blob whose entry is intact in place (or, after reindex, anywhere) but that no read finds. */

@@ -229,6 +229,60 @@ enum DamageKind {
             return t.pack + ": deleted";
         }
     },
+    /** The deletion log cut anywhere after its header: inside a record or at a record's end. */
+    LOG_TORN("log-torn") {
+        @Override
+        String apply(Target t) throws IOException {
+            long size = Files.size(t.log());
+            long at = HEADER + t.rnd.nextInt((int) Math.max(1, size - HEADER));
+            try (FileChannel ch = FileChannel.open(t.log(), StandardOpenOption.WRITE)) {
+                ch.truncate(at);
+            }
+            return "deletions.log: cut at " + at + " of " + size;
+        }
+
+        @Override
+        boolean needsDeletionLog() {
+            return true;
+        }
+    },
+    /** Random bytes written over one to three records of the deletion log. */
+    LOG_GARBLED("log-garbled") {
+        @Override
+        String apply(Target t) throws IOException {
+            long records = (Files.size(t.log()) - HEADER) / RECORD;
+            int n = 1 + t.rnd.nextInt(3);
+            StringBuilder what = new StringBuilder("deletions.log: garbled records");
+            for (int i = 0; i < n; i++) {
+                long r = t.rnd.nextInt((int) Math.max(1, records));
+                byte[] junk = new byte[1 + t.rnd.nextInt(RECORD)];
+                t.rnd.nextBytes(junk);
+                long at = HEADER + r * RECORD + t.rnd.nextInt(RECORD - junk.length + 1);
+                t.writeTo(t.log(), at, junk);
+                what.append(' ').append(r);
+            }
+            return what.toString();
+        }
+
+        @Override
+        boolean needsDeletionLog() {
+            return true;
+        }
+    },
+    /** The deletion log's header damaged: its magic, version or record size. */
+    LOG_HEADER("log-header") {
+        @Override
+        String apply(Target t) throws IOException {
+            int at = t.rnd.nextInt(HEADER);
+            t.writeTo(t.log(), at, new byte[] {(byte) (t.rnd.nextInt(255) + 1)});
+            return "deletions.log: header byte " + at;
+        }
+
+        @Override
+        boolean needsDeletionLog() {
+            return true;
+        }
+    },
     /** A pack replaced by something that is not a regular file. */
     NON_REGULAR("non-regular") {
         @Override
@@ -263,6 +317,10 @@ enum DamageKind {
         }
     };
 
+    /** The deletion log's header and record sizes, as the store writes them. */
+    private static final int HEADER = 16;
+    private static final int RECORD = 64;
+
     private final String label;
 
     DamageKind(String label) {
@@ -272,6 +330,11 @@ enum DamageKind {
     /** @return the kind's name in the report */
     String label() {
         return label;
+    }
+
+    /** @return whether the kind damages the deletion log, which only a compacted store has */
+    boolean needsDeletionLog() {
+        return false;
     }
 
     /** @return whether the kind needs a sealed pack as its target */
@@ -335,11 +398,19 @@ enum DamageKind {
             }
         }
 
+        Path log() {
+            return dir.resolve("deletions.log");
+        }
+
         void write(long at, byte[] bytes) throws IOException {
-            if (!Files.isRegularFile(path(), LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(path() + " is not a regular file");
+            writeTo(path(), at, bytes);
+        }
+
+        void writeTo(Path file, long at, byte[] bytes) throws IOException {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(file + " is not a regular file");
             }
-            try (FileChannel ch = FileChannel.open(path(), StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ByteBuffer b = ByteBuffer.wrap(bytes);
                 while (b.hasRemaining()) {
                     ch.write(b, at + b.position());

@@ -41,6 +41,15 @@ record FuzzCase(int number, long seed, StoreShape shape, DamageKind kind, boolea
         StoreShape shape = shapes.get(rnd.nextInt(shapes.size()));
         DamageKind[] kinds = DamageKind.values();
         DamageKind kind = kinds[rnd.nextInt(kinds.length)];
+        if (kind.needsDeletionLog() && !shape.compacted()) {
+            // chosen without the case's random source, so that the draws below stay what they were
+            List<StoreShape> compacted = shapes.stream().filter(StoreShape::compacted).toList();
+            if (compacted.isEmpty()) {
+                kind = DamageKind.BIT_FLIPS; // no store with a deletion log among these shapes
+            } else {
+                shape = compacted.get(Math.floorMod(seed, compacted.size()));
+            }
+        }
         boolean withIndex = rnd.nextBoolean();
         boolean sealed = kind.wantsSealed() || rnd.nextBoolean();
         Op op = kind == DamageKind.BEYOND_PARITY && rnd.nextInt(4) != 0 ? Op.REPAIR : Op.values()[rnd.nextInt(4)];

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,26 @@ class FuzzHarnessTest {
         PhysicalState state = PhysicalState.read(copy, template);
         assertThat(template.blobs.keySet()).allMatch(state::intactInPlace).allMatch(state::reachable);
         assertThat(state.repairableSealedPack()).isNull();
+    }
+
+    @Test
+    void aCompactedStoreHasDeletedBlobsEmptySealedPacksAndADeletionLog() throws IOException {
+        StoreShape shape = new StoreShape("snappy", "rocksdb", 9_221, true);
+        StoreTemplate compacted = StoreTemplate.build(shape, tmp.resolve("compacted"), 11);
+        assertThat(compacted.deleted).isNotEmpty().doesNotContainKeys(compacted.blobs.keySet().toArray(BlobRef[]::new));
+        assertThat(compacted.sealed).anyMatch(n -> compacted.entries.get(n).stream().noneMatch(e -> e.kind().equals("blob")));
+        for (boolean withIndex : new boolean[] {true, false}) {
+            Path copy = tmp.resolve("compacted-copy-" + withIndex);
+            compacted.copyTo(copy, withIndex);
+            assertThat(copy.resolve("deletions.log")).isRegularFile();
+            PhysicalState state = PhysicalState.read(copy, compacted);
+            assertThat(compacted.blobs.keySet()).allMatch(state::intactInPlace);
+            assertThat(compacted.deleted.keySet()).noneMatch(state::deadEntryMovedLater);
+            try (BlobStore store = BlobStore.builder(copy).codec(shape.codec()).index(shape.index()).open()) {
+                assertThat(compacted.deleted.keySet()).noneMatch(store::exists);
+                assertThat(compacted.blobs.keySet()).allMatch(store::exists);
+            }
+        }
     }
 
     @Test

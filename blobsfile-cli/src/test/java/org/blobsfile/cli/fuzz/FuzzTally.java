@@ -89,8 +89,9 @@ final class FuzzTally {
     synchronized void print(PrintStream out) {
         out.println(table("damage kind", byKind));
         out.println(table("operation", byOp));
-        out.println("Counts are findings: blobs for wrong/lost/hidden/unnamed, events for the rest.");
-        out.println("wrong: bytes returned that are not the blob's; lost: readable before the operation, not after;"
+        out.println("Counts are findings: blobs for wrong/back/lost/hidden/unnamed, events for the rest.");
+        out.println("wrong: bytes returned that are not the blob's; back: a deleted blob there again;"
+                + " lost: readable before the operation, not after;"
                 + " hidden: entry intact on disk, blob unreadable; unnamed: unreadable after repair, named in no report"
                 + " or note; inexact: <= 2 damaged shards not restored byte for byte; blind: verify clean or repair"
                 + " complete with an unreadable indexed blob; unopen: the store would not open;"

@@ -95,6 +95,7 @@ class MutationFuzzTest {
         System.out.println("mutation fuzz: seed " + runSeed + ", " + numbers.size() + " cases in " + root
                 + "; replay the run with -Dblobsfile.seed=" + runSeed);
         long start = System.nanoTime();
+        int onCompacted = 0;
         int threads = Integer.getInteger("blobsfile.fuzz.threads", 2);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "fuzz-driver");
@@ -106,6 +107,7 @@ class MutationFuzzTest {
             for (int n : numbers) {
                 FuzzCase c = FuzzCase.of(runSeed, n, shapes);
                 if (kind.isEmpty() || c.kind().label().equals(kind)) {
+                    onCompacted += c.shape().compacted() ? 1 : 0;
                     running.add(pool.submit(() -> {
                         tally.add(runCase(c, runSeed));
                         return null;
@@ -120,8 +122,8 @@ class MutationFuzzTest {
             // a case thread still at work would keep files open while the temporary directory goes
             pool.awaitTermination(CASE_TIMEOUT_MS + 10_000, TimeUnit.MILLISECONDS);
         }
-        System.out.printf("mutation fuzz: %d cases in %.1f s, %d broke an invariant%n", tally.cases(),
-                (System.nanoTime() - start) / 1e9, tally.failingCases());
+        System.out.printf("mutation fuzz: %d cases in %.1f s (%d on compacted stores), %d broke an invariant%n",
+                tally.cases(), (System.nanoTime() - start) / 1e9, onCompacted, tally.failingCases());
         System.out.printf("largest allocation of one session (open, reads, operation) in its thread: %d MiB%n",
                 Oracle.LARGEST_SESSION.get() >> 20);
         java.io.ByteArrayOutputStream summary = new java.io.ByteArrayOutputStream();
@@ -159,7 +161,7 @@ class MutationFuzzTest {
 
     private StoreTemplate template(StoreShape shape, long runSeed) {
         return templates.computeIfAbsent(shape, s -> StoreTemplate.build(s,
-                root.resolve("templates").resolve(s.codec() + "-" + s.index()), runSeed ^ s.hashCode()));
+                root.resolve("templates").resolve(s.codec() + "-" + s.index() + (s.compacted() ? "-compacted" : "")), runSeed ^ s.hashCode()));
     }
 
     /** Copies, damages and judges one store; the judging runs in its own thread so a hang is caught. */

@@ -165,7 +165,32 @@ final class Oracle {
                 found(Column.CRASH, when + ": get " + blob(e.getKey()) + " threw " + oneLine(odd));
             }
         }
+        lookForDeleted(store, when);
         return ok;
+    }
+
+    /**
+     * A deleted blob must stay absent through every damage to the packs and every operation:
+     * dead entries of it may still lie in packs that were not compacted, and no walk of the packs
+     * may take them back. Damage to the deletion log itself may lose deletions, so it is not held
+     * to this; nor is a blob whose dead entry a copied or swapped pack put after its deletion.
+     */
+    private void lookForDeleted(BlobStore store, String when) {
+        if (c.kind().needsDeletionLog()) {
+            return;
+        }
+        for (BlobRef ref : template.deleted.keySet()) {
+            if (before.deadEntryMovedLater(ref)) {
+                continue;
+            }
+            try {
+                if (store.exists(ref)) {
+                    found(Column.RESURRECTED, when + ": deleted " + blob(ref) + " is back");
+                }
+            } catch (RuntimeException odd) {
+                found(Column.CRASH, when + ": exists " + blob(ref) + " threw " + oneLine(odd));
+            }
+        }
     }
 
     /** Runs the operation in process; @return whether it called the store clean or complete, null if it says nothing */

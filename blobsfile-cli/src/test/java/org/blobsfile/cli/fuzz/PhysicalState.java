@@ -6,6 +6,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,6 +58,30 @@ final class PhysicalState {
             if (file.length >= e.end() && Arrays.equals(file, (int) e.offset(), (int) e.end(), pristine,
                     (int) e.offset(), (int) e.end())) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return whether a dead entry of a deleted blob lies untouched in a pack file numbered after
+     *     the pack it was written to (a pack copied or swapped there): a deletion covers the entries
+     *     appended before it, and by their place such an entry was appended after it, as a put of
+     *     the blob again would be
+     */
+    boolean deadEntryMovedLater(BlobRef ref) {
+        String hex = ref.hex();
+        for (Map.Entry<String, List<StoreTemplate.Entry>> p : template.entries.entrySet()) {
+            byte[] pristine = template.packs.get(p.getKey());
+            for (StoreTemplate.Entry e : p.getValue()) {
+                if (!e.hash().equals(hex)) {
+                    continue;
+                }
+                for (Map.Entry<String, byte[]> f : regular.entrySet()) {
+                    if (f.getKey().compareTo(e.pack()) > 0 && same(f.getValue(), pristine, e.offset(), e.end())) {
+                        return true;
+                    }
+                }
             }
         }
         return false;

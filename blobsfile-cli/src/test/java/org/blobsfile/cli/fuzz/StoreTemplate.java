@@ -14,6 +14,8 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.CompactionOptions;
+import org.blobsfile.api.Progress;
 import org.blobsfile.core.PackInspector;
 
 /**
@@ -31,22 +33,26 @@ final class StoreTemplate {
 
     final StoreShape shape;
     final Path dir;
-    /** Every blob put, by reference, in put order. */
+    /** Every blob the store holds, by reference, in put order. */
     final Map<BlobRef, byte[]> blobs;
+    /** Every blob deleted, by reference: a compacted store's packs may still hold dead entries of them. */
+    final Map<BlobRef, byte[]> deleted;
     /** Every pack's pristine bytes, by file name, in pack order. */
     final Map<String, byte[]> packs;
     /** The entries of each pack, by file name. */
     final Map<String, List<Entry>> entries;
-    /** The entry of each blob. */
+    /** The entry of each blob the store holds: its last one. */
     final Map<BlobRef, Entry> entryOf;
     final List<String> sealed;
     final String active;
 
-    private StoreTemplate(StoreShape shape, Path dir, Map<BlobRef, byte[]> blobs, Map<String, byte[]> packs,
-                          Map<String, List<Entry>> entries, Map<BlobRef, Entry> entryOf, List<String> sealed) {
+    private StoreTemplate(StoreShape shape, Path dir, Map<BlobRef, byte[]> blobs, Map<BlobRef, byte[]> deleted,
+                          Map<String, byte[]> packs, Map<String, List<Entry>> entries, Map<BlobRef, Entry> entryOf,
+                          List<String> sealed) {
         this.shape = shape;
         this.dir = dir;
         this.blobs = Collections.unmodifiableMap(blobs);
+        this.deleted = Collections.unmodifiableMap(deleted);
         this.packs = Collections.unmodifiableMap(packs);
         this.entries = Collections.unmodifiableMap(entries);
         this.entryOf = Collections.unmodifiableMap(entryOf);
@@ -57,7 +63,10 @@ final class StoreTemplate {
 
     /**
      * Writes a store of {@code shape} into {@code dir}: blobs of 0 to 4 KiB, random and
-     * compressible, until about four packs are full, so three or more are sealed.
+     * compressible, until about four packs are full, so three or more are sealed. A compacted
+     * shape then has about a third of its blobs deleted, the packs with {@value #COMPACT_PERCENT}%
+     * garbage or more compacted (into empty sealed packs, their live blobs copied on) and a few
+     * blobs put after that.
      *
      * @param shape the store's codec, index and pack size
      * @param dir   an absent directory
@@ -67,12 +76,16 @@ final class StoreTemplate {
     static StoreTemplate build(StoreShape shape, Path dir, long seed) {
         Random rnd = new Random(seed);
         Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
+        Map<BlobRef, byte[]> deleted = new LinkedHashMap<>();
         try (BlobStore store = BlobStore.builder(dir).codec(shape.codec()).index(shape.index())
                 .maxPackSize(shape.packSize()).open()) {
             // compressible blobs shrink: fill until the fifth pack is begun, so at least four are closed
             while (packCount(dir) < 5 && blobs.size() < 400) {
                 byte[] b = blob(rnd, blobs.isEmpty());
                 blobs.putIfAbsent(store.put(b), b);
+            }
+            if (shape.compacted()) {
+                deleteAndCompact(store, rnd, blobs, deleted);
             }
         }
         try {
@@ -100,13 +113,38 @@ final class StoreTemplate {
                 }
                 entries.put(name, List.copyOf(list));
             }
+            entryOf.keySet().retainAll(blobs.keySet()); // the dead entries of deleted blobs are no blob's entry
             if (sealed.size() < 3 || !entryOf.keySet().equals(blobs.keySet())) {
                 throw new IllegalStateException("template " + shape + " has " + sealed.size() + " sealed packs and "
                         + entryOf.size() + " of " + blobs.size() + " blob entries");
             }
-            return new StoreTemplate(shape, dir, blobs, packs, entries, entryOf, sealed);
+            if (shape.compacted() && (!Files.isRegularFile(dir.resolve("deletions.log"))
+                    || sealed.stream().noneMatch(n -> entries.get(n).stream().noneMatch(e -> e.kind().equals("blob"))))) {
+                throw new IllegalStateException("template " + shape + " has no deletion log or no empty sealed pack");
+            }
+            return new StoreTemplate(shape, dir, blobs, deleted, packs, entries, entryOf, sealed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The garbage threshold of a compacted template: some packs reach it, others keep their dead entries. */
+    static final int COMPACT_PERCENT = 25;
+
+    /** Deletes about two blobs in five, compacts, then puts a few new ones. */
+    private static void deleteAndCompact(BlobStore store, Random rnd, Map<BlobRef, byte[]> blobs,
+                                         Map<BlobRef, byte[]> deleted) {
+        List<BlobRef> doomed = blobs.keySet().stream().filter(r -> rnd.nextInt(5) < 2).toList();
+        for (BlobRef r : store.deleteAll(doomed)) {
+            deleted.put(r, blobs.remove(r));
+        }
+        store.verify(); // returns once every closed pack is sealed: compaction takes sealed packs only
+        store.compact(CompactionOptions.defaults().withMinGarbagePercent(COMPACT_PERCENT), Progress.NONE);
+        for (int i = 0; i < 6; i++) {
+            // random and long enough never to be one of the deleted blobs, which a put would bring back
+            byte[] b = new byte[64 + rnd.nextInt(2000)];
+            rnd.nextBytes(b);
+            blobs.put(store.put(b), b);
         }
     }
 

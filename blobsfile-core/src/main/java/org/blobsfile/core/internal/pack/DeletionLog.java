@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * wherever a rebuild or a compaction finds them, and never a later put.
  *
  * <p>Records sit at fixed offsets, so a torn or damaged record costs that record only: a reader
- * skips a slot whose checksum fails, and an append after a torn tail starts at the next slot.
+ * skips a slot whose checksum fails, and an append after a torn tail starts at the next slot. A
+ * damaged header costs nothing either, while records still verify; the next append rewrites it.
  * One thread appends at a time; readers may read meanwhile, and see the records whose append
  * had returned when their read began.
  */
@@ -156,6 +158,10 @@ public final class DeletionLog {
     private final Path file;
     /** Where the next record goes: the end of the last whole slot, or {@link #HEADER_SIZE} for an empty log. */
     private volatile long end;
+    /** Whether the header on disk is damaged: the next append writes it again. */
+    /** Whether the file holds nothing readable: the first append moves it aside and starts a new one. */
+    private boolean unreadable;
+    private boolean headerDamaged;
 
     private DeletionLog(Path file, long end) {
         this.file = file;
@@ -168,7 +174,8 @@ public final class DeletionLog {
      *
      * @param dir the store directory
      * @return the log
-     * @throws IOException when the file is there but is not a deletion log, or cannot be read
+     * @throws IOException when the file is there but is not a deletion log (a header that is not
+     *                     this version's, and no record that verifies), or cannot be read
      */
     public static DeletionLog open(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
@@ -183,24 +190,52 @@ public final class DeletionLog {
             // a crash while the header was written: no record had been acknowledged yet
             return new DeletionLog(file, HEADER_SIZE);
         }
+        long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
+        DeletionLog log = new DeletionLog(file, HEADER_SIZE + records * RECORD_SIZE);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             PositionalIo.readFully(ch, 0, h);
             byte[] magic = Arrays.copyOf(h.array(), MAGIC.length);
-            if (PositionalIo.isZero(ch, 0, HEADER_SIZE)) {
-                // a power cut took the header's page before its first force: no record after it
-                // was ever forced, so none was acknowledged; the first append starts the log again
-                LOG.warn("{}: the header never reached the disk; the {} bytes after it were never forced and are"
-                        + " written over", file, size - HEADER_SIZE);
-                return new DeletionLog(file, HEADER_SIZE);
-            }
-            if (!Arrays.equals(magic, MAGIC) || h.getInt(8) != VERSION) {
-                throw new IOException(file + " is not a deletion log of this version: the store's deletions cannot be"
-                        + " read from it");
+            if (!Arrays.equals(magic, MAGIC) || h.getInt(8) != VERSION || h.getInt(12) != RECORD_SIZE) {
+                // each record carries its own checksum, so a damaged header costs nothing while records
+                // still verify; a file none of whose records verifies is another format, never guessed at
+                if (records == 0 || !log.anyRecordVerifies(ch)) {
+                    // nothing here reads as a deletion: a header a power cut took before the first
+                    // force (no record after it was ever acknowledged), or a file that is no log;
+                    // the store starts a new log, and the first deletion moves this one aside
+                    LOG.warn("{}: no deletion in it can be read (its header is damaged and no record verifies); it"
+                            + " is moved aside with the next deletion, and a new log begins", file);
+                    DeletionLog fresh = new DeletionLog(file, HEADER_SIZE);
+                    fresh.unreadable = true;
+                    return fresh;
+                }
+                LOG.warn("{}: the header is damaged; its records are read by their checksums, and the header is"
+                        + " written again with the next deletion", file);
+                log.headerDamaged = true;
             }
         }
-        long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
-        return new DeletionLog(file, HEADER_SIZE + records * RECORD_SIZE);
+        return log;
+    }
+
+    /** @return whether some record of the file passes its checksum */
+    private boolean anyRecordVerifies(FileChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(READ_RECORDS * RECORD_SIZE);
+        for (long pos = HEADER_SIZE; pos < end; ) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), end - pos));
+            int n = PositionalIo.readUpTo(ch, pos, buf);
+            for (int i = 0; i < n / RECORD_SIZE; i++) {
+                buf.position(i * RECORD_SIZE);
+                if (Record.decode(buf) != null) {
+                    return true;
+                }
+            }
+            if (n < buf.limit()) {
+                return false;
+            }
+            pos += n;
+        }
+        return false;
     }
 
     /** @return the file */
@@ -229,6 +264,12 @@ public final class DeletionLog {
         if (records.isEmpty()) {
             return end;
         }
+        if (unreadable) {
+            Path aside = file.resolveSibling(FILE_NAME + ".unreadable-" + System.currentTimeMillis());
+            Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+            LOG.warn("{} moved to {}: a new deletion log begins", file, aside.getFileName());
+            unreadable = false;
+        }
         boolean created = !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
         ByteBuffer all = ByteBuffer.allocate(records.size() * RECORD_SIZE);
         for (Record r : records) {
@@ -236,16 +277,14 @@ public final class DeletionLog {
         }
         all.flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            if (end == HEADER_SIZE && ch.size() > HEADER_SIZE) {
-                ch.truncate(HEADER_SIZE); // what a header that never reached the disk left after it
-            }
-            if (end == HEADER_SIZE) {
+            if (ch.size() < HEADER_SIZE || headerDamaged) {
                 ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
                 h.put(MAGIC).putInt(VERSION).putInt(RECORD_SIZE).flip();
                 PositionalIo.writeFully(ch, 0, h);
             }
             PositionalIo.writeFully(ch, end, all);
         }
+        headerDamaged = false;
         if (created) {
             Fsync.directory(file.getParent()); // the records are lost with the file's name otherwise
         }

@@ -8,6 +8,7 @@ import static org.blobsfile.core.testing.StoreTestSupport.small;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -114,6 +115,70 @@ class DeleteTest {
                 assertThat(store.exists(refs.get(i))).as("blob %d", i).isEqualTo(i >= 20);
             }
             assertThat(store.stats().deletedBlobs()).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void aDamagedLogHeaderCostsNoDeletionAndIsWrittenAgain() throws Exception {
+        Random rnd = new Random(SEED.seed(6));
+        List<BlobRef> refs = new ArrayList<>();
+        try (BlobStore store = small(tmp).open()) {
+            for (int i = 0; i < 12; i++) {
+                refs.add(store.put(random(rnd, 100 + rnd.nextInt(2000))));
+            }
+            store.deleteAll(refs.subList(0, 6));
+        }
+        Path log = tmp.resolve(DeletionLog.FILE_NAME);
+        byte[] bytes = Files.readAllBytes(log);
+        for (int at : new int[] {1, 9, 12}) { // the magic, the version, the record size
+            bytes[at] ^= 0x5A;
+        }
+        Files.write(log, bytes);
+        try (BlobStore store = small(tmp).open()) {
+            store.rebuildIndex(); // from the packs and the log alone
+            for (int i = 0; i < 12; i++) {
+                assertThat(store.exists(refs.get(i))).as("blob %d", i).isEqualTo(i >= 6);
+            }
+            store.delete(refs.get(6));
+        }
+        try (BlobStore store = small(tmp).open()) {
+            store.rebuildIndex();
+            assertThat(store.exists(refs.get(6))).isFalse();
+            assertThat(store.stats().deletedBlobs()).isEqualTo(7);
+        }
+        assertThat(Arrays.copyOf(Files.readAllBytes(log), 16)).as("the header written again")
+                .startsWith("BFDELETE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void aFileNoneOfWhoseRecordsVerifiesIsMovedAsideNeverDestroyed() throws Exception {
+        Random rnd = new Random(SEED.seed(7));
+        BlobRef kept;
+        BlobRef gone;
+        try (BlobStore store = small(tmp).open()) {
+            kept = store.put(random(rnd, 500));
+            gone = store.put(random(rnd, 700));
+        }
+        byte[] other = new byte[16 + 3 * 64];
+        new Random(SEED.seed(8)).nextBytes(other);
+        Path log = tmp.resolve(DeletionLog.FILE_NAME);
+        Files.write(log, other);
+        try (BlobStore store = small(tmp).open()) {
+            assertThat(store.exists(kept)).isTrue();
+            assertThat(Files.readAllBytes(log)).as("untouched until a deletion").isEqualTo(other);
+            assertThat(store.delete(gone)).isTrue();
+        }
+        List<Path> aside;
+        try (Stream<Path> files = Files.list(tmp)) {
+            aside = files.filter(p -> p.getFileName().toString().startsWith(DeletionLog.FILE_NAME + ".unreadable-"))
+                    .toList();
+        }
+        assertThat(aside).hasSize(1);
+        assertThat(Files.readAllBytes(aside.get(0))).isEqualTo(other);
+        try (BlobStore store = small(tmp).open()) {
+            store.rebuildIndex();
+            assertThat(store.exists(gone)).isFalse();
+            assertThat(store.exists(kept)).isTrue();
         }
     }
 
