@@ -47,8 +47,12 @@ import org.slf4j.LoggerFactory;
  */
 final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
-    /** Live payload bytes copied per chunk: appends wait for one chunk at most. */
+    /** Live bytes copied per chunk without a rate limit: a group commit carries one chunk at most. */
     private static final long CHUNK = 256L << 10;
+    /** The least a chunk holds under a rate limit. */
+    private static final long MIN_CHUNK = 16L << 10;
+    /** Under a rate limit, a chunk holds what the rate moves in this many milliseconds. */
+    private static final long CHUNK_MILLIS = 4;
     /** The suffix of the empty pack written beside a pack before it replaces it; one a crash left is removed at open. */
     static final String TEMP_SUFFIX = ".compacted";
 
@@ -260,7 +264,7 @@ final class Compactor {
             places.add(where);
             offsets.add(offset);
             held += p.entryBytes();
-            if (held >= CHUNK) {
+            if (held >= limit.chunk(CHUNK, MIN_CHUNK, CHUNK_MILLIS)) {
                 flush();
             }
         }

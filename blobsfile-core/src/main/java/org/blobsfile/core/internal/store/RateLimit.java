@@ -15,6 +15,20 @@ final class RateLimit {
         this.bytesPerSecond = bytesPerSecond;
     }
 
+    /**
+     * @param unlimited the chunk without a rate limit
+     * @param least     the smallest chunk
+     * @param millis    under a rate limit, a chunk is what the rate moves in this many milliseconds
+     * @return how many bytes to move at a time: the smaller under a slower rate, so that each
+     *         chunk costs the puts whose group commit carries it less
+     */
+    long chunk(long unlimited, long least, long millis) {
+        if (bytesPerSecond <= 0) {
+            return unlimited;
+        }
+        return Math.max(least, Math.min(unlimited, bytesPerSecond * millis / 1000));
+    }
+
     /** Waits until {@code bytes} more may go at the rate. An interrupt ends the wait early and is kept. */
     void acquire(long bytes) {
         if (bytesPerSecond <= 0) {
