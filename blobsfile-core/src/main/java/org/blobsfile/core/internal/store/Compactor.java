@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives back the space of deleted blobs, one sealed pack at a time: the pack's live entries are
- * read and checked, copied to the write side a chunk at a time (each chunk appended, forced and
- * moved in the index with appends held back only for that chunk), and the pack is then replaced by
- * an {@link EmptyPack}. Its dead entries are the only bytes that go.
+ * read and checked, copied to the write side a chunk at a time (each chunk appended as puts are,
+ * committed by the durability mode with the puts around it and moved in the index by the index
+ * queue), and the pack is then replaced by an {@link EmptyPack}, its copies forced first. Its dead
+ * entries are the only bytes that go.
  *
  * <p>A crash at any point is safe. Before the replacement, the old pack still holds every blob,
  * and the copies lie after the index's checkpoint, so recovery indexes them again. After it, the
