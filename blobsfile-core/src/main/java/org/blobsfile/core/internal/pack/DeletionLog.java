@@ -219,19 +219,44 @@ public final class DeletionLog {
 
     /** @return whether some record of the file passes its checksum */
     private boolean anyRecordVerifies(FileChannel ch) throws IOException {
+        boolean[] found = {false};
+        slots(ch, HEADER_SIZE, end, (r, at) -> {
+            found[0] = r != null;
+            return !found[0];
+        });
+        return found[0];
+    }
+
+    /** Told of each whole slot read. */
+    @FunctionalInterface
+    private interface SlotVisitor {
+        /**
+         * @param record the slot's record, or null when its checksum or kind is wrong
+         * @param at     the slot's offset
+         * @return whether to read on
+         */
+        boolean slot(Record record, long at) throws IOException;
+    }
+
+    /**
+     * Reads the slots from {@code from} to {@code upTo} in order.
+     *
+     * @return whether the file ends inside a slot: a record torn by a crash, never acknowledged
+     */
+    private static boolean slots(FileChannel ch, long from, long upTo, SlotVisitor visitor) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(READ_RECORDS * RECORD_SIZE);
-        for (long pos = HEADER_SIZE; pos < end; ) {
+        for (long pos = from; pos < upTo; ) {
             buf.clear();
-            buf.limit((int) Math.min(buf.capacity(), end - pos));
+            buf.limit((int) Math.min(buf.capacity(), upTo - pos));
             int n = PositionalIo.readUpTo(ch, pos, buf);
             for (int i = 0; i < n / RECORD_SIZE; i++) {
                 buf.position(i * RECORD_SIZE);
-                if (Record.decode(buf) != null) {
-                    return true;
+                if (!visitor.slot(Record.decode(buf), pos + (long) i * RECORD_SIZE)) {
+                    return false;
                 }
             }
             if (n < buf.limit()) {
-                return false;
+                return n % RECORD_SIZE != 0;
             }
             pos += n;
         }
@@ -323,34 +348,23 @@ public final class DeletionLog {
         if (from >= upTo) {
             return 0;
         }
-        long skipped = 0;
+        long[] skipped = {0};
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(READ_RECORDS * RECORD_SIZE);
-            for (long pos = from; pos < upTo; ) {
-                buf.clear();
-                buf.limit((int) Math.min(buf.capacity(), upTo - pos));
-                int n = PositionalIo.readUpTo(ch, pos, buf);
-                for (int i = 0; i < n / RECORD_SIZE; i++) {
-                    buf.position(i * RECORD_SIZE);
-                    Record r = Record.decode(buf);
-                    long at = pos + (long) i * RECORD_SIZE;
-                    if (r == null) {
-                        skipped++;
-                        LOG.warn("{}: the record at offset {} is damaged; skipped", file, at);
-                    } else {
-                        visitor.visit(r, at + RECORD_SIZE);
-                    }
+            boolean torn = slots(ch, from, upTo, (r, at) -> {
+                if (r == null) {
+                    skipped[0]++;
+                    LOG.warn("{}: the record at offset {} is damaged; skipped", file, at);
+                } else {
+                    visitor.visit(r, at + RECORD_SIZE);
                 }
-                if (n < buf.limit()) {
-                    // the file ends inside its last slot: a record torn by a crash, never acknowledged
-                    skipped += n % RECORD_SIZE == 0 ? 0 : 1;
-                    break;
-                }
-                pos += n;
+                return true;
+            });
+            if (torn) {
+                skipped[0]++;
             }
         } catch (NoSuchFileException gone) {
             return 0;
         }
-        return skipped;
+        return skipped[0];
     }
 }
