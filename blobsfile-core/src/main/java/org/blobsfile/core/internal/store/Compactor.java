@@ -51,9 +51,9 @@ final class Compactor {
     /** Live bytes copied per chunk without a rate limit: a group commit carries one chunk at most. */
     private static final long CHUNK = 256L << 10;
     /** The least a chunk holds under a rate limit. */
-    private static final long MIN_CHUNK = 16L << 10;
+    private static final long MIN_CHUNK = 8L << 10;
     /** Under a rate limit, a chunk holds what the rate moves in this many milliseconds. */
-    private static final long CHUNK_MILLIS = 4;
+    private static final long CHUNK_MILLIS = 1;
     /** The suffix of the empty pack written beside a pack before it replaces it; one a crash left is removed at open. */
     static final String TEMP_SUFFIX = ".compacted";
 
