@@ -67,7 +67,7 @@ public final class CompactionBench {
 
     /** Fills a fresh store with 4 KiB blobs, every pack but the last sealed. */
     private static List<BlobRef> fill(Path dir, long packSize, int blobs) throws IOException {
-        delete(dir);
+        BenchDirs.delete(dir);
         Random rnd = new Random(1);
         List<BlobRef> refs = new ArrayList<>(blobs);
         try (BlobStore store = BlobStore.builder(dir).maxPackSize(packSize).durability(Durability.NONE).open()) {
@@ -141,13 +141,13 @@ public final class CompactionBench {
             store.deleteAll(gone);
         }
         Path template = dir.resolveSibling(dir.getFileName() + "-template");
-        delete(template);
+        BenchDirs.delete(template);
         copy(dir, template);
         long[][] quiet = {new long[0], new long[0]};
         long[][] busy = {new long[0], new long[0]};
         for (int round = 0; round < 2 * rounds; round++) {
             boolean compacting = round % 2 == 1;
-            delete(dir);
+            BenchDirs.delete(dir);
             copy(template, dir);
             try (BlobStore store = BlobStore.builder(dir).durability(Durability.GROUP).open()) {
                 Thread compactor = null;
@@ -180,7 +180,7 @@ public final class CompactionBench {
             System.out.printf("| %s | %.0f | %.0f | %.0f | %.0f | %.2f |%n", ops[k], pct(quiet[k], 0.5) / 1e3, q99 / 1e3,
                     pct(busy[k], 0.5) / 1e3, b99 / 1e3, b99 / q99);
         }
-        delete(template);
+        BenchDirs.delete(template);
     }
 
     /**
@@ -208,7 +208,7 @@ public final class CompactionBench {
     }
 
     private static void sweep(Path dir, int count) throws IOException {
-        delete(dir);
+        BenchDirs.delete(dir);
         Random rnd = new Random(4);
         try (BlobStore store = BlobStore.builder(dir).durability(Durability.NONE).open()) {
             List<byte[]> batch = new ArrayList<>();
@@ -242,7 +242,7 @@ public final class CompactionBench {
             System.out.printf("| %,d | %,d | %.1f | %,.0f | %.0f | %d |%n", r.examined(), r.deleted(), s, r.examined() / s,
                     maxHeap[0] / 1e6, rt.maxMemory() >> 20);
         }
-        delete(dir);
+        BenchDirs.delete(dir);
     }
 
     private static double pct(long[] sorted, double p) {
@@ -280,12 +280,6 @@ public final class CompactionBench {
                     Files.copy(p, t);
                 }
             }
-        }
-    }
-
-    private static void delete(Path dir) {
-        if (Files.exists(dir)) {
-            BenchDirs.delete(dir);
         }
     }
 }

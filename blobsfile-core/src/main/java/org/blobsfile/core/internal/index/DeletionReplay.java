@@ -36,7 +36,7 @@ public final class DeletionReplay {
         if (before.logApplied() >= log.end()) {
             return 0;
         }
-        IndexMeta.Deletions[] d = {before};
+        IndexMeta.Applying d = before.applying();
         IndexMeta.Counters[] c = {index.totals()};
         IndexBatch batch = new IndexBatch();
         Set<BlobRef> removed = new HashSet<>();
@@ -49,12 +49,10 @@ public final class DeletionReplay {
                     removed.add(BlobRef.of(r.hash()));
                 }
             }
-            d[0] = d[0].with(r, end);
+            d.apply(r, end);
         });
         // past damaged slots too: they are skipped, not read again at every open
-        IndexMeta.Deletions after = new IndexMeta.Deletions(log.end(), d[0].compactions(), d[0].reclaimedBytes(),
-                d[0].packs());
-        index.commit(batch, null, c[0], after);
+        index.commit(batch, null, c[0], d.upTo(log.end()).done());
         if (!removed.isEmpty()) {
             LOG.info("{} deleted blobs removed from the index {}", removed.size(), index.name());
         }

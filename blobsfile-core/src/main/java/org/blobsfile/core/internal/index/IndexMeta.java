@@ -116,19 +116,9 @@ public final class IndexMeta {
             packs = Collections.unmodifiableSortedMap(new TreeMap<>(packs));
         }
 
-        /**
-         * @param r   a record of the log
-         * @param end the offset just after it
-         * @return these deletions with the record applied
-         */
-        public Deletions with(DeletionLog.Record r, long end) {
-            TreeMap<Integer, Garbage> next = new TreeMap<>(packs);
-            if (r.kind() == DeletionLog.Kind.DELETED) {
-                next.merge(r.pack(), new Garbage(1, r.bytes()), Garbage::plus);
-                return new Deletions(end, compactions, reclaimedBytes, next);
-            }
-            next.remove(r.pack());
-            return new Deletions(end, compactions + 1, reclaimedBytes + r.bytes(), next);
+        /** @return a builder that starts from these deletions, to apply records to one after another */
+        public Applying applying() {
+            return new Applying(this);
         }
 
         /** @return deleted blobs whose entries are still in packs */
@@ -174,6 +164,55 @@ public final class IndexMeta {
                 packs.put(b.getInt(), new Garbage(b.getLong(), b.getLong()));
             }
             return new Deletions(applied, compactions, reclaimed, packs);
+        }
+    }
+
+    /**
+     * Records of the deletion log applied one after another to {@link Deletions}, in one map
+     * rather than a copy per record. Not thread-safe.
+     */
+    public static final class Applying {
+        private long logApplied;
+        private long compactions;
+        private long reclaimedBytes;
+        private final TreeMap<Integer, Garbage> packs;
+
+        private Applying(Deletions from) {
+            this.logApplied = from.logApplied();
+            this.compactions = from.compactions();
+            this.reclaimedBytes = from.reclaimedBytes();
+            this.packs = new TreeMap<>(from.packs());
+        }
+
+        /**
+         * @param r   a record of the log
+         * @param end the offset just after it
+         * @return this builder, with the record applied
+         */
+        public Applying apply(DeletionLog.Record r, long end) {
+            if (r.kind() == DeletionLog.Kind.DELETED) {
+                packs.merge(r.pack(), new Garbage(1, r.bytes()), Garbage::plus);
+            } else {
+                packs.remove(r.pack());
+                compactions++;
+                reclaimedBytes += r.bytes();
+            }
+            logApplied = end;
+            return this;
+        }
+
+        /**
+         * @param end the offset in the log up to which its records are applied (past damaged slots too)
+         * @return this builder, applied that far
+         */
+        public Applying upTo(long end) {
+            logApplied = end;
+            return this;
+        }
+
+        /** @return the deletions with every record applied */
+        public Deletions done() {
+            return new Deletions(logApplied, compactions, reclaimedBytes, packs);
         }
     }
 

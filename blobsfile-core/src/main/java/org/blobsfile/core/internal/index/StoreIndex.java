@@ -685,7 +685,11 @@ public final class StoreIndex implements AutoCloseable {
     }
 
     /** @return the smallest key after {@code key}: where the next page of a walk starts */
-    private static byte[] after(byte[] key) {
+    /**
+     * @param key a key
+     * @return the smallest key after it, to page through the index from
+     */
+    public static byte[] keyAfter(byte[] key) {
         return java.util.Arrays.copyOf(key, key.length + 1);
     }
 
@@ -733,7 +737,7 @@ public final class StoreIndex implements AutoCloseable {
             if (page.size() < PAGE) {
                 return;
             }
-            from = after(page.get(page.size() - 1).key());
+            from = keyAfter(page.get(page.size() - 1).key());
         }
     }
 

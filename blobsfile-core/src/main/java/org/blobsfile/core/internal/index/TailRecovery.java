@@ -198,8 +198,7 @@ final class TailRecovery {
             return here;
         }
         Location was = index.get(key);
-        boolean beforeCheckpoint = was != null
-                && (was.pack() < fromPack || was.pack() == fromPack && was.offset() < fromOffset);
+        boolean beforeCheckpoint = was != null && PackFormat.isBefore(was.pack(), was.offset(), fromPack, fromOffset);
         afterCheckpoint[0] |= was != null && !beforeCheckpoint;
         return beforeCheckpoint ? was : null;
     }

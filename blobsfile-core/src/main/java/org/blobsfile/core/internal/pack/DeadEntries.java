@@ -28,7 +28,7 @@ public final class DeadEntries {
     /** Where a blob's entries stop being dead: pack, then offset. */
     private record Position(int pack, long offset) {
         boolean after(Position o) {
-            return pack > o.pack || pack == o.pack && offset > o.offset;
+            return PackFormat.isBefore(o.pack, o.offset, pack, offset);
         }
     }
 
@@ -68,7 +68,7 @@ public final class DeadEntries {
             return false;
         }
         Position p = ends.get(BlobRef.of(hash));
-        return p != null && (pack < p.pack || pack == p.pack && offset < p.offset);
+        return p != null && PackFormat.isBefore(pack, offset, p.pack, p.offset);
     }
 
     /** @return how many blobs were ever deleted, each counted once */

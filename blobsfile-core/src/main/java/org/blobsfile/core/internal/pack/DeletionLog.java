@@ -111,7 +111,7 @@ public final class DeletionLog {
          * @return whether this deletion makes that entry dead: it was appended before the deletion
          */
         public boolean covers(int entryPack, long entryOffset) {
-            return kind == Kind.DELETED && (entryPack < endPack || entryPack == endPack && entryOffset < endOffset);
+            return kind == Kind.DELETED && PackFormat.isBefore(entryPack, entryOffset, endPack, endOffset);
         }
 
         byte[] encode() {

@@ -176,4 +176,16 @@ public final class PackFormat {
             return 0;
         }
     }
+
+    /**
+     * @param pack      a pack
+     * @param offset    an offset in it
+     * @param endPack   the pack of a position in the order of appends
+     * @param endOffset that position's offset in its pack
+     * @return whether {@code (pack, offset)} comes before that position: an earlier pack, or the
+     *         same one at a smaller offset
+     */
+    public static boolean isBefore(int pack, long offset, int endPack, long endOffset) {
+        return pack < endPack || pack == endPack && offset < endOffset;
+    }
 }

@@ -60,10 +60,7 @@ final class BlobReader {
             return read(ref, loc);
         } catch (CorruptPackException | StorageIOException e) {
             // a compaction may have moved the blob and replaced its pack between the lookup and the read
-            Location now = appender.unindexed(ref);
-            if (now == null) {
-                now = parts.index().get(ref.bytes());
-            }
+            Location now = place(ref);
             if (now == null) {
                 throw new BlobNotFoundException(ref); // deleted meanwhile: absent, whatever the read met
             }
@@ -80,10 +77,7 @@ final class BlobReader {
 
     /** @return where the blob is; a lost blob's error names the quarantined pack */
     Location locate(BlobRef ref) {
-        Location loc = appender.unindexed(ref);
-        if (loc == null) {
-            loc = parts.index().get(ref.bytes());
-        }
+        Location loc = place(ref);
         if (loc == null) {
             Integer pack = lost.get(ref);
             if (pack != null) {
@@ -94,6 +88,12 @@ final class BlobReader {
             throw new BlobNotFoundException(ref);
         }
         return loc;
+    }
+
+    /** @return where the blob is: not yet indexed, or in the index; null when the store does not have it */
+    private Location place(BlobRef ref) {
+        Location loc = appender.unindexed(ref);
+        return loc != null ? loc : parts.index().get(ref.bytes());
     }
 
     /**

@@ -19,12 +19,10 @@ import org.blobsfile.api.Progress;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.pack.DeadEntries;
-import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.parity.EmptyPack;
 import org.blobsfile.core.internal.plugin.EntryCheck;
-import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,8 +104,10 @@ final class Compactor {
             long blobs = 0;
             long bytes = 0;
             long reclaimed = 0;
+            // read once: a blob deleted later is absent from the index, which the copying asks under the lock
+            DeadEntries dead = deletions.dead();
             for (int n : chosen) {
-                Outcome o = compactPack(n, limit, tick);
+                Outcome o = compactPack(n, dead, limit, tick);
                 if (o.skipped() != null) {
                     skipped.add(new CompactionReport.Skipped(packs.readers().path(n), o.skipped()));
                     LOG.warn("{}: not compacted: {}", packs.readers().path(n), o.skipped());
@@ -132,12 +132,11 @@ final class Compactor {
     }
 
     /** Copies the live entries of pack {@code n} to the write side, then replaces the pack. */
-    private Outcome compactPack(int n, RateLimit limit, Moved progress) throws IOException {
+    private Outcome compactPack(int n, DeadEntries dead, RateLimit limit, Moved progress) throws IOException {
         Path p = packs.readers().path(n);
         if (PackFormat.notRegular(p) != null) {
             return new Outcome(0, 0, 0, p.getFileName() + " is " + PackFormat.notRegular(p));
         }
-        DeadEntries dead = deletions.dead();
         Chunk chunk = new Chunk(n, limit, progress);
         // every live entry's blob, copied or not: a rebuild meanwhile may index any copy of a blob
         List<byte[]> seenHere = new ArrayList<>();
@@ -213,10 +212,7 @@ final class Compactor {
     private Prepared copyOf(PackScanner.Entry e, PackScanner s, EntryCheck check, Location where) throws IOException {
         EntryCheck.Verified v = check.verified(e);
         if (v != null) {
-            EntryHeader h = v.header();
-            long size = v.length() >= 0 || where == null ? v.length() : where.size();
-            byte[] payload = s.payload(new PackScanner.Entry(e.offset(), h));
-            return new Prepared(h.hash(), payload, h.flag(), Payloads.storedCodec(h.flag(), h.codecId()), size);
+            return Prepared.copyOf(v, e.offset(), s, where);
         }
         if (where == null) {
             return null;

@@ -2,7 +2,6 @@ package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,9 +18,11 @@ import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.DeletionReplay;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.internal.pack.EntryHeader;
+import org.blobsfile.core.internal.pack.PackFormat;
 
 /**
  * The one way blobs leave the store: a deletion is appended to the {@link DeletionLog} (forced,
@@ -133,7 +134,7 @@ final class Deletions {
                         candidates.add(ref);
                     }
                 }
-                from = after(page.get(page.size() - 1).key());
+                from = StoreIndex.keyAfter(page.get(page.size() - 1).key());
                 if (candidates.isEmpty()) {
                     continue;
                 }
@@ -282,13 +283,12 @@ final class Deletions {
      */
     private void commit(List<DeletionLog.Record> records, Map<BlobRef, Location> removed) throws IOException {
         DeletionLog log = parts.deletions();
-        IndexMeta.Deletions d = parts.index().deletions();
-        if (d.logApplied() < log.end()) {
+        if (parts.index().deletions().logApplied() < log.end()) {
             // an earlier deletion reached the log but not the index (its index write failed)
             DeletionReplay.apply(parts.index(), log);
             appender.adoptIndexTotals();
-            d = parts.index().deletions();
         }
+        IndexMeta.Applying d = parts.index().deletions().applying();
         if (!forces) {
             // a deletion names the append position: what lies before it must survive a power cut
             // the log may survive, or the puts after the cut land before it and count as deleted
@@ -301,20 +301,13 @@ final class Deletions {
         }
         for (DeletionLog.Record r : records) {
             at += DeletionLog.RECORD_SIZE;
-            d = d.with(r, at);
+            d.apply(r, at);
         }
-        appender.commitDeletions(removed, d);
+        appender.commitDeletions(removed, d.done());
     }
 
     /** @return whether an entry at {@code loc} (false for null) was appended before {@code position} */
     private static boolean before(Location loc, IndexMeta.Checkpoint position) {
-        return loc != null && (loc.pack() < position.pack()
-                || loc.pack() == position.pack() && loc.offset() < position.offset());
-    }
-
-    /** @return the smallest key after {@code key} */
-    private static byte[] after(byte[] key) {
-        byte[] next = Arrays.copyOf(key, key.length + 1);
-        return next;
+        return loc != null && PackFormat.isBefore(loc.pack(), loc.offset(), position.pack(), position.offset());
     }
 }

@@ -24,14 +24,12 @@ import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.index.IndexAudit;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.DeadEntries;
-import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.internal.parity.PackVerifier;
 import org.blobsfile.core.internal.plugin.EntryCheck;
-import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -250,12 +248,10 @@ final class StoreMaintenance {
                     damaged.add(ref); // named as lost below, unless an intact copy turns up later in the pack
                     return;
                 }
-                EntryHeader h = v.header();
-                long size = v.length() >= 0 || where == null ? v.length() : where.size();
-                byte[] payload = s.payload(new PackScanner.Entry(e.offset(), h));
-                intact.add(new Prepared(h.hash(), payload, h.flag(), Payloads.storedCodec(h.flag(), h.codecId()), size));
+                Prepared copy = Prepared.copyOf(v, e.offset(), s, where);
+                intact.add(copy);
                 salvaged.add(ref);
-                held[0] += payload.length;
+                held[0] += copy.payload().length;
                 if (held[0] > SALVAGE_CHUNK) {
                     appender.appendMoved(intact);
                     intact.clear();
