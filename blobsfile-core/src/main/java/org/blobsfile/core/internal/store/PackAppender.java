@@ -228,15 +228,7 @@ final class PackAppender implements AutoCloseable {
                 }
                 run.add(st.prepared());
             }
-            if (run.entries() > 0) {
-                IndexMeta.Counters c = run.finish();
-                appendedCounters = c;
-                IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(writer.number(), writer.end());
-                waitFor = Math.max(waitFor, durability.appended(new Reservation(writer, run.batch(), cp, c)));
-                if (writeNow) {
-                    writer.writeReserved();
-                }
-            }
+            waitFor = Math.max(waitFor, handOver(run, writeNow));
         } catch (IOException e) {
             appendedCounters = before; // the writer gave the entries up: they count for nothing
             throw new StorageIOException("appending to " + packs.dir(), e);
@@ -244,6 +236,26 @@ final class PackAppender implements AutoCloseable {
             writeLock.unlock();
         }
         return waitFor;
+    }
+
+    /**
+     * Places a run's entries and hands them to the durability mode, under the write lock.
+     *
+     * @param writeNow write reserved bytes now rather than at the group's commit
+     * @return the ticket to wait for, or 0 for an empty run
+     */
+    private long handOver(EntryRun run, boolean writeNow) throws IOException {
+        if (run.entries() == 0) {
+            return 0;
+        }
+        IndexMeta.Counters c = run.finish();
+        appendedCounters = c;
+        IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(writer.number(), writer.end());
+        long ticket = durability.appended(new Reservation(writer, run.batch(), cp, c));
+        if (writeNow) {
+            writer.writeReserved();
+        }
+        return ticket;
     }
 
     /** Counts a put whose blob is stored already. @return the ticket to wait for, with the blob's */
@@ -405,13 +417,7 @@ final class PackAppender implements AutoCloseable {
                     appended.add(p);
                 }
             }
-            if (run.entries() > 0) {
-                IndexMeta.Counters c = run.finish();
-                appendedCounters = c;
-                IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(writer.number(), writer.end());
-                waitFor = durability.appended(new Reservation(writer, run.batch(), cp, c));
-                writer.writeReserved();
-            }
+            waitFor = handOver(run, true);
         } catch (IOException e) {
             appendedCounters = before;
             throw new StorageIOException("appending to " + packs.dir(), e);
