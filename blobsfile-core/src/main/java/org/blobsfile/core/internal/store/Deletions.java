@@ -44,7 +44,6 @@ final class Deletions {
 
     private final StoreParts parts;
     private final PackAppender appender;
-    private final boolean forces;
     /** The blobs put while each running sweep runs. */
     private final Set<Set<BlobRef>> sweeps = ConcurrentHashMap.newKeySet();
     /**
@@ -56,12 +55,10 @@ final class Deletions {
     /**
      * @param parts    the store's index and deletion log
      * @param appender the write side, whose lock orders deletions among appends
-     * @param forces   whether a deletion is forced before it returns, as puts are in this durability mode
      */
-    Deletions(StoreParts parts, PackAppender appender, boolean forces) {
+    Deletions(StoreParts parts, PackAppender appender) {
         this.parts = parts;
         this.appender = appender;
-        this.forces = forces;
     }
 
     /** Notes a put of {@code hash}, before its duplicate check, for the sweeps running now. */
@@ -289,6 +286,7 @@ final class Deletions {
             appender.adoptIndexTotals();
         }
         IndexMeta.Applying d = parts.index().deletions().applying();
+        boolean forces = appender.forces(); // a deletion is forced as puts are, in this durability mode
         if (!forces) {
             // a deletion names the append position: what lies before it must survive a power cut
             // the log may survive, or the puts after the cut land before it and count as deleted

@@ -78,7 +78,7 @@ final class FileBlobStore implements BlobStore {
         this.repairs = new PackRepairs(packs, parts, appender, !options.readOnly());
         this.reader = new BlobReader(packs, parts, appender, repairs);
         this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
-        this.deletions = new Deletions(parts, appender, appender.forces());
+        this.deletions = new Deletions(parts, appender);
         this.compactor = new Compactor(packs, parts, appender, reader, deletions);
         this.found = o.found();
     }
