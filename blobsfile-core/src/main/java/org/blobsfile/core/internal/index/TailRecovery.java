@@ -118,11 +118,11 @@ final class TailRecovery {
                     LOG.error("{}: damaged pack header ({}): the pack is closed and new blobs go to the next one",
                             path, header);
                 } else if (last && !r.hasEof()) {
-                    long tornAt = r.unreadableTail();
-                    if (tornAt < 0 && checked.lastBadEnd == end && checked.lastBadOffset >= 0) {
-                        tornAt = checked.lastBadOffset; // the final entry was written only in part
-                        checked.drop(checked.lastBadOffset);
-                    }
+                    // nothing verifies from the end of the last good entry on: a write cut short,
+                    // whether the file ends inside it or zeros written ahead of it follow
+                    long goodEnd = checked.goodEnd(start);
+                    long tornAt = goodEnd < size ? goodEnd : -1;
+                    checked.dropFrom(goodEnd);
                     if (tornAt >= start && PositionalIo.isZero(ch, tornAt, size)) {
                         // zeros the writer wrote ahead of its entries, after everything indexed: no data
                         if (mayWrite) {
@@ -210,9 +210,10 @@ final class TailRecovery {
         private byte[][] keys = new byte[64][];
         private Location[] locations = new Location[64];
         private int count;
-        private long lastBadOffset = -1;
-        private long lastBadEnd = -1;
-        private final java.util.List<String> corrupt = new java.util.ArrayList<>();
+        /** Where the last entry that verified ends, or -1 before one has. */
+        private long goodEnd = -1;
+        /** Entries that failed their check: offset, and why. */
+        private final Map<Long, String> corrupt = new java.util.TreeMap<>();
 
         Checked(int pack, EntryCheck check) {
             this.pack = pack;
@@ -234,23 +235,25 @@ final class TailRecovery {
             keys[count] = h.hash();
             locations[count] = new Location(pack, e.offset(), h.size(), size, Payloads.storedCodec(h.flag(), h.codecId()));
             count++;
+            goodEnd = e.end();
         }
 
         private void bad(PackScanner.Entry e, String why) {
-            lastBadOffset = e.offset();
-            lastBadEnd = e.end();
-            corrupt.add("offset " + e.offset() + ": " + why);
+            corrupt.put(e.offset(), why);
         }
 
-        /** The torn final entry is not corruption; forget it. */
-        void drop(long offset) {
-            corrupt.removeIf(c -> c.startsWith("offset " + offset + ":"));
+        /** @return where the last entry that verified ends, or {@code start} when none has since it */
+        long goodEnd(long start) {
+            return Math.max(goodEnd, start);
+        }
+
+        /** Entries of a torn tail are not corruption: forgets those from {@code offset} on. */
+        void dropFrom(long offset) {
+            corrupt.keySet().removeIf(o -> o >= offset);
         }
 
         void reportCorrupt(Path path) {
-            for (String c : corrupt) {
-                LOG.error("{}: entry at {}; it is not indexed", path, c);
-            }
+            corrupt.forEach((offset, why) -> LOG.error("{}: entry at offset {}: {}; it is not indexed", path, offset, why));
         }
     }
 }
