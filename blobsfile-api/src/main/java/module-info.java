@@ -9,4 +9,5 @@ module org.blobsfile.api {
     uses org.blobsfile.api.BlobStoreFactory;
     uses org.blobsfile.api.spi.Codec;
     uses org.blobsfile.api.spi.IndexProvider;
+    uses org.blobsfile.api.spi.ArchiveProvider;
 }

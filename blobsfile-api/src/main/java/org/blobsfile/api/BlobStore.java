@@ -237,6 +237,17 @@ public interface BlobStore extends AutoCloseable {
      */
     CompactionReport compact(CompactionOptions options, Progress progress);
 
+    /**
+     * Uploads to the archive every sealed pack it does not hold yet, each with its manifest, and
+     * returns once they are archived; the store also does this in the background after each seal.
+     * Objects already in the archive are never replaced.
+     *
+     * @param progress told of bytes uploaded out of those to upload
+     * @return what was uploaded and what was left, with reasons
+     * @throws ArchiveException when the store has no archive or it cannot be reached
+     */
+    ArchiveReport archive(Progress progress);
+
     /** @return the store directory */
     Path directory();
 

@@ -1,9 +1,11 @@
 package org.blobsfile.api;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
 
@@ -27,6 +29,17 @@ public final class BlobStoreOptions {
     private final IndexProvider indexProvider;
     private final Durability durability;
     private final boolean readOnly;
+    private final URI archiveUri;
+    private final Archive archive;
+    private final Restore restore;
+
+    /** Whether open rebuilds a store that does not exist yet from its archive, and how. */
+    public enum Restore {
+        /** Open never restores: an empty directory becomes a new, empty store. */
+        NONE,
+        /** Every pack is downloaded before open returns, byte-identical and checked against its manifest. */
+        FULL
+    }
 
     private BlobStoreOptions(Builder b) {
         this.directory = b.directory;
@@ -37,6 +50,24 @@ public final class BlobStoreOptions {
         this.indexName = b.indexProvider != null ? b.indexProvider.name() : b.indexName;
         this.durability = b.durability;
         this.readOnly = b.readOnly;
+        this.archiveUri = b.archiveUri;
+        this.archive = b.archive;
+        this.restore = b.restore;
+    }
+
+    /** @return the archive's URI, if one was given by URI */
+    public Optional<URI> archiveUri() {
+        return Optional.ofNullable(archiveUri);
+    }
+
+    /** @return an archive given explicitly, which wins over a URI */
+    public Optional<Archive> archive() {
+        return Optional.ofNullable(archive);
+    }
+
+    /** @return whether and how open restores a missing store from the archive */
+    public Restore restore() {
+        return restore;
     }
 
     /** @return the store directory */
@@ -94,13 +125,18 @@ public final class BlobStoreOptions {
         b.indexProvider = indexProvider;
         b.durability = durability;
         b.readOnly = readOnly;
+        b.archiveUri = archiveUri;
+        b.archive = archive;
+        b.restore = restore;
         return b;
     }
 
     @Override
     public String toString() {
         return "BlobStoreOptions{directory=" + directory + ", maxPackSize=" + maxPackSize + ", codec=" + codecName
-                + ", index=" + indexName + ", durability=" + durability + ", readOnly=" + readOnly + "}";
+                + ", index=" + indexName + ", durability=" + durability + ", readOnly=" + readOnly
+                + (archiveUri != null ? ", archive=" + archiveUri : archive != null ? ", archive=" + archive.location() : "")
+                + (restore != Restore.NONE ? ", restore=" + restore : "") + "}";
     }
 
     /** Collects options; not thread-safe. Every setter returns the builder. */
@@ -113,6 +149,9 @@ public final class BlobStoreOptions {
         private IndexProvider indexProvider;
         private Durability durability = Durability.GROUP;
         private boolean readOnly;
+        private URI archiveUri;
+        private Archive archive;
+        private Restore restore = Restore.NONE;
 
         Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -211,6 +250,46 @@ public final class BlobStoreOptions {
          */
         public Builder readOnly() {
             this.readOnly = true;
+            return this;
+        }
+
+        /**
+         * Names the archive sealed packs are copied to ({@code file:/path} or
+         * {@code s3://bucket/prefix?endpoint=...}), found by its scheme among the archive plugins
+         * on the class path. The store then uploads each pack after sealing it, in the background,
+         * and can restore from it. Default: none.
+         *
+         * @param uri the archive
+         * @return this builder
+         */
+        public Builder archive(URI uri) {
+            this.archiveUri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /**
+         * Uses an archive opened by the caller, which wins over {@link #archive(URI)}; the store
+         * does not close it.
+         *
+         * @param archive the archive
+         * @return this builder
+         */
+        public Builder archive(Archive archive) {
+            this.archive = Objects.requireNonNull(archive, "archive");
+            return this;
+        }
+
+        /**
+         * Makes open rebuild the store from its archive when the directory holds no store yet
+         * (it is missing or empty): the newest archived copy of every pack is downloaded and
+         * checked against its manifest before open returns ({@link Restore#FULL}). A directory
+         * that holds a store is opened as it is. Needs an archive. Default {@link Restore#NONE}.
+         *
+         * @param mode how to restore
+         * @return this builder
+         */
+        public Builder restore(Restore mode) {
+            this.restore = Objects.requireNonNull(mode, "mode");
             return this;
         }
 

@@ -41,6 +41,10 @@ public final class StoreStats {
     private final java.util.SortedMap<Integer, Long> garbageByPack;
     private final long compactions;
     private final long reclaimedBytes;
+    private final String archive;
+    private final long archivedPacks;
+    private final long uploadBacklog;
+    private final long archiveReads;
 
     private StoreStats(Builder b) {
         this.blobs = b.blobs;
@@ -73,6 +77,10 @@ public final class StoreStats {
         this.garbageByPack = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(b.garbageByPack));
         this.compactions = b.compactions;
         this.reclaimedBytes = b.reclaimedBytes;
+        this.archive = b.archive;
+        this.archivedPacks = b.archivedPacks;
+        this.uploadBacklog = b.uploadBacklog;
+        this.archiveReads = b.archiveReads;
     }
 
     /**
@@ -238,6 +246,26 @@ public final class StoreStats {
         return reclaimedBytes;
     }
 
+    /** @return where sealed packs are archived, or an empty string when the store has no archive */
+    public String archive() {
+        return archive;
+    }
+
+    /** @return sealed packs the archive holds, as the store last knew */
+    public long archivedPacks() {
+        return archivedPacks;
+    }
+
+    /** @return sealed packs waiting to be uploaded to the archive */
+    public long uploadBacklog() {
+        return uploadBacklog;
+    }
+
+    /** @return packs read from the archive since open (downloads for a restore or a repair) */
+    public long archiveReads() {
+        return archiveReads;
+    }
+
     /**
      * Two snapshots are equal when every value is.
      *
@@ -282,7 +310,11 @@ public final class StoreStats {
                 && garbageBytes == s.garbageBytes
                 && garbageByPack.equals(s.garbageByPack)
                 && compactions == s.compactions
-                && reclaimedBytes == s.reclaimedBytes;
+                && reclaimedBytes == s.reclaimedBytes
+                && archive.equals(s.archive)
+                && archivedPacks == s.archivedPacks
+                && uploadBacklog == s.uploadBacklog
+                && archiveReads == s.archiveReads;
     }
 
     /** @return a hash of every value, consistent with {@link #equals} */
@@ -292,7 +324,8 @@ public final class StoreStats {
                 codec, index, durability, puts, dedupedPuts, gets,
                 bytesWritten, bytesRead, forces, indexRebuilds, recoveredEntries, truncatedBytes,
                 seals, repairs, healedReads, quarantinedPacks, groupCommits, groupCommitEntries,
-                uncleanShutdown, deletedBlobs, garbageBytes, garbageByPack, compactions, reclaimedBytes);
+                uncleanShutdown, deletedBlobs, garbageBytes, garbageByPack, compactions, reclaimedBytes,
+                archive, archivedPacks, uploadBacklog, archiveReads);
     }
 
     /** @return every value by name, as {@code StoreStats[blobs=1, bytes=5, ...]} */
@@ -328,6 +361,10 @@ public final class StoreStats {
                 + ", garbageByPack=" + garbageByPack
                 + ", compactions=" + compactions
                 + ", reclaimedBytes=" + reclaimedBytes
+                + ", archive=" + archive
+                + ", archivedPacks=" + archivedPacks
+                + ", uploadBacklog=" + uploadBacklog
+                + ", archiveReads=" + archiveReads
                 + "]";
     }
 
@@ -366,6 +403,10 @@ public final class StoreStats {
         private java.util.SortedMap<Integer, Long> garbageByPack = new java.util.TreeMap<>();
         private long compactions;
         private long reclaimedBytes;
+        private String archive = "";
+        private long archivedPacks;
+        private long uploadBacklog;
+        private long archiveReads;
 
         private Builder() {
         }
@@ -639,6 +680,42 @@ public final class StoreStats {
          */
         public Builder reclaimedBytes(long reclaimedBytes) {
             this.reclaimedBytes = reclaimedBytes;
+            return this;
+        }
+
+        /**
+         * @param archive where sealed packs are archived, or an empty string when the store has no archive
+         * @return this builder
+         */
+        public Builder archive(String archive) {
+            this.archive = java.util.Objects.requireNonNull(archive, "archive");
+            return this;
+        }
+
+        /**
+         * @param archivedPacks sealed packs the archive holds, as the store last knew
+         * @return this builder
+         */
+        public Builder archivedPacks(long archivedPacks) {
+            this.archivedPacks = archivedPacks;
+            return this;
+        }
+
+        /**
+         * @param uploadBacklog sealed packs waiting to be uploaded to the archive
+         * @return this builder
+         */
+        public Builder uploadBacklog(long uploadBacklog) {
+            this.uploadBacklog = uploadBacklog;
+            return this;
+        }
+
+        /**
+         * @param archiveReads packs read from the archive since open (downloads for a restore or a repair)
+         * @return this builder
+         */
+        public Builder archiveReads(long archiveReads) {
+            this.archiveReads = archiveReads;
             return this;
         }
 

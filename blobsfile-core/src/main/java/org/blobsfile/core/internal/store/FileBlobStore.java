@@ -12,6 +12,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.blobsfile.api.ArchiveException;
+import org.blobsfile.api.ArchiveReport;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
@@ -509,6 +511,12 @@ final class FileBlobStore implements BlobStore {
     @Override
     public void addSealListener(SealListener listener) {
         parts.sealing().addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public ArchiveReport archive(Progress progress) {
+        Objects.requireNonNull(progress, "progress");
+        throw new ArchiveException("store " + packs.dir() + " has no archive: open it with one (--archive URI)");
     }
 
     @Override
