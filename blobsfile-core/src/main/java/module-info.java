@@ -12,6 +12,7 @@ module org.blobsfile.core {
 
     uses org.blobsfile.api.spi.Codec;
     uses org.blobsfile.api.spi.IndexProvider;
+    uses org.blobsfile.api.spi.ArchiveProvider;
 
     provides org.blobsfile.api.BlobStoreFactory with org.blobsfile.core.internal.store.CoreBlobStoreFactory;
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 final class KnownPlugins {
     private static final Map<Integer, String> CODEC_NAMES = Map.of(1, "snappy", 2, "zstd", 4, "lz4");
     private static final Set<String> INDEX_NAMES = Set.of("rocksdb", "h2");
+    private static final Set<String> ARCHIVE_SCHEMES = Set.of("file", "s3");
 
     private KnownPlugins() {
     }
@@ -26,6 +27,10 @@ final class KnownPlugins {
 
     /** @return whether the project ships a plugin of this kind and name */
     static boolean ships(PluginRegistry.Kind kind, String name) {
-        return kind == PluginRegistry.Kind.CODEC ? CODEC_NAMES.containsValue(name) : INDEX_NAMES.contains(name);
+        return switch (kind) {
+            case CODEC -> CODEC_NAMES.containsValue(name);
+            case INDEX -> INDEX_NAMES.contains(name);
+            case ARCHIVE -> ARCHIVE_SCHEMES.contains(name);
+        };
     }
 }
