@@ -78,7 +78,7 @@ public final class IndexAudit {
         this.index = index;
         this.readers = readers;
         this.entries = new PackEntries(codecs, geometry, index.evicted());
-        this.probe = new LocationProbe(readers, codecs, geometry);
+        this.probe = new LocationProbe(readers, codecs, geometry, index.evicted());
         this.inFlight = inFlight;
     }
 

@@ -2,6 +2,8 @@ package org.blobsfile.core.internal.index;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
@@ -13,7 +15,9 @@ import org.blobsfile.core.internal.plugin.EntryCheck;
 /**
  * Looks at the one place the index puts a blob and says whether the pack holds it there. It is
  * how a walk of the index checks the keys a walk of the packs did not account for, one read per
- * key, so no set of keys is ever held in memory.
+ * key, so no set of keys is ever held in memory. A pack evicted to the archive is looked at in
+ * its manifest, which lists what its archived copy holds; its copy is checked by verify. Not
+ * thread-safe.
  */
 final class LocationProbe {
     /** What the pack holds where the index puts a blob. */
@@ -34,11 +38,24 @@ final class LocationProbe {
     private final PackReaders readers;
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
+    private final EvictedPacks evicted;
+    /** The entries of the evicted pack probed last, by offset: read again only when another is probed. */
+    private Map<Long, Listed> listed = Map.of();
+    private int listedPack = -1;
+
+    /** An entry of an evicted pack's manifest. */
+    private record Listed(byte[] key, Location loc) {
+    }
 
     LocationProbe(PackReaders readers, CodecRegistry codecs, PackGeometry geometry) {
+        this(readers, codecs, geometry, EvictedPacks.NONE);
+    }
+
+    LocationProbe(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, EvictedPacks evicted) {
         this.readers = readers;
         this.codecs = codecs;
         this.geometry = geometry;
+        this.evicted = evicted;
     }
 
     /**
@@ -48,6 +65,9 @@ final class LocationProbe {
      * @throws IOException when the pack cannot be read for another reason than its end
      */
     Verdict probe(byte[] key, Location loc) throws IOException {
+        if (evicted.isEvicted(loc.pack())) {
+            return inManifest(key, loc);
+        }
         long fileSize;
         try {
             java.nio.file.Path path = readers.path(loc.pack());
@@ -83,5 +103,21 @@ final class LocationProbe {
             return Verdict.VERIFIED;
         }
         return headerAgrees ? Verdict.DAMAGED : Verdict.ABSENT;
+    }
+
+    /**
+     * @return VERIFIED when the evicted pack's manifest lists the blob where the index puts it, with
+     *         its size and codec; else ABSENT (there is no local file to look in)
+     */
+    private Verdict inManifest(byte[] key, Location loc) throws IOException {
+        if (listedPack != loc.pack()) {
+            Map<Long, Listed> entries = new HashMap<>();
+            evicted.entries(loc.pack(), (k, l) -> entries.put(l.offset(), new Listed(k, l)));
+            listed = entries;
+            listedPack = loc.pack();
+        }
+        Listed e = listed.get(loc.offset());
+        return e != null && Arrays.equals(e.key(), key) && e.loc().storedSize() == loc.storedSize()
+                && e.loc().codecId() == loc.codecId() ? Verdict.VERIFIED : Verdict.ABSENT;
     }
 }

@@ -20,6 +20,8 @@ import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
+import org.blobsfile.api.CompactionOptions;
+import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.EvictionReport;
 import org.blobsfile.api.Progress;
@@ -179,6 +181,54 @@ class EvictionTest {
         assertThat(Files.readAllBytes(pack)).isEqualTo(good);
         try (Stream<Path> saved = Files.list(dir.resolve(LostAndFound.DIR))) {
             assertThat(saved.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("blobs-00000."));
+        }
+    }
+
+
+    @Test
+    void anEvictedPackHoldingASecondCopyOfABlobIndexedElsewhereIsNoIndexFinding() throws Exception {
+        Random rnd = SEED.random();
+        Path dir = tmp.resolve("s");
+        Map<BlobRef, byte[]> blobs;
+        try (BlobStore s = store(dir).open()) {
+            blobs = fill(s, rnd, 2);
+            s.archive(Progress.NONE);
+            List<BlobRef> gone = s.enumerate().filter(i -> i.pack() == 0).skip(1).limit(3).map(BlobInfo::ref).toList();
+            s.deleteAll(gone);
+            gone.forEach(blobs::remove);
+        }
+        // pack 0 damaged past its first shard, its archived copy out of reach: a compaction copies
+        // the blobs of the first shard to the active pack, then meets the damage and leaves pack 0
+        // as it is, so each of those blobs has two copies, one of them indexed
+        Path pack = PackFormat.path(dir, 0);
+        long shard = PackGeometry.of(PACK).shardSize();
+        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) (3 * shard)), PackFormat.HEADER_SIZE + shard);
+        }
+        archive.available(false);
+        try (BlobStore s = store(dir).open()) {
+            int active = s.stats().packs() - 1;
+            long end = Files.size(PackFormat.path(dir, active));
+            CompactionReport report = s.compact(new CompactionOptions(1, 0), Progress.NONE);
+            assertThat(report.skipped()).extracting(CompactionReport.Skipped::pack).containsExactly(pack);
+            assertThat(Files.size(PackFormat.path(dir, active))).as("second copies appended").isGreaterThan(end);
+            archive.available(true);
+            RepairReport repaired = s.repair();
+            assertThat(repaired.repaired()).containsExactly(pack);
+            while (s.stats().packs() - 1 == active) {
+                byte[] b = random(rnd, 3000);
+                blobs.put(s.put(b), b);
+            }
+            s.archive(Progress.NONE);
+            // the pack holding one copy of each is evicted, and maybe the pack holding the other
+            assertThat(s.evict(0).evicted()).contains(PackFormat.path(dir, active));
+            VerifyReport v = s.verify(new VerifyOptions(true), Progress.NONE);
+            assertThat(v.index()).as("index findings").isEmpty();
+            assertThat(v.isClean()).as("verify: %s", v.damage()).isTrue();
+            assertThat(s.repair().remaining()).isEmpty();
+            for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
+                assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
+            }
         }
     }
 
