@@ -49,6 +49,8 @@ public final class ArchiveLedger {
     private final Map<Integer, Archived> archived = new TreeMap<>();
     private final Set<Integer> rewriting = new TreeSet<>();
     private final Set<Integer> evicted = new TreeSet<>();
+    /** How many times each pack was said to be rewritten since open: an upload that saw another count copied an older file. */
+    private final Map<Integer, Integer> rewrites = new TreeMap<>();
     private long deletionsArchived;
 
     private ArchiveLedger(Path file, String location) {
@@ -207,9 +209,33 @@ public final class ArchiveLedger {
      * @throws IOException when the ledger cannot be written
      */
     public synchronized void rewriting(int pack) throws IOException {
+        rewrites.merge(pack, 1, Integer::sum);
         if (rewriting.add(pack)) {
             write();
         }
+    }
+
+    /**
+     * @param pack the pack's number
+     * @return how many times a compaction said it rewrites the pack since the ledger was opened
+     */
+    public synchronized int rewrites(int pack) {
+        return rewrites.getOrDefault(pack, 0);
+    }
+
+    /**
+     * Records a copy of a pack whose file a compaction replaced while the copy was uploaded: the
+     * archive holds it, so the copy of the new file names it as the one it replaces (else a
+     * restore finds two copies and cannot tell which is newest), and the new file is still due.
+     *
+     * @param pack the pack's number
+     * @param copy the copy uploaded, of the file as it was
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void archivedSuperseded(int pack, Archived copy) throws IOException {
+        archived.put(pack, copy);
+        rewriting.add(pack);
+        write();
     }
 
     /**

@@ -318,6 +318,7 @@ public final class ArchiveUploader implements AutoCloseable {
             if (!isDue(n)) {
                 return -1;
             }
+            int rewrites = ledger.rewrites(n);
             String stamp = ArchiveLedger.stamp(file);
             ArchiveLedger.Archived before = ledger.archived(n);
             boolean rewritten = ledger.isRewriting(n);
@@ -336,9 +337,12 @@ public final class ArchiveUploader implements AutoCloseable {
             }
             long sent = uploadPack(file, m, progress);
             uploadManifest(m);
-            // the file must still be the one read: a compaction replacing it meanwhile queues it again
-            if (ArchiveLedger.stamp(file).equals(stamp)) {
+            // the file must still be the one read: a compaction replacing it meanwhile queues it
+            // again, and the copy of its new file must name this one as the copy it replaces
+            if (ArchiveLedger.stamp(file).equals(stamp) && ledger.rewrites(n) == rewrites) {
                 ledger.archived(n, new ArchiveLedger.Archived(m.digest(), m.length(), stamp));
+            } else {
+                ledger.archivedSuperseded(n, new ArchiveLedger.Archived(m.digest(), m.length(), "-"));
             }
             LOG.info("{} archived to {} ({} bytes{})", PackFormat.fileName(n), archive.location(), m.length(),
                     sent == 0 ? ", found there already" : "");
