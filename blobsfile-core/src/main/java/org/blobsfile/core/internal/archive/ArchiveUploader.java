@@ -89,12 +89,17 @@ public final class ArchiveUploader implements AutoCloseable {
         this.deletionLog = dir.resolve(DeletionLog.FILE_NAME);
     }
 
-    /** Starts the background thread, with every sealed pack the ledger lacks or that changed since queued. */
+    /**
+     * Starts the background thread, which first queues every sealed pack the ledger lacks or that
+     * changed since: in the thread, since telling which packs are sealed reads each one.
+     */
     public synchronized void start() {
-        for (int n : sealedPacks.get()) {
-            queueIfDue(n);
-        }
-        thread = new Thread(this::run, "blobsfile-archive " + dir.getFileName());
+        thread = new Thread(() -> {
+            for (int n : sealedPacks.get()) {
+                queueIfDue(n);
+            }
+            run();
+        }, "blobsfile-archive " + dir.getFileName());
         thread.setDaemon(true);
         thread.start();
     }
