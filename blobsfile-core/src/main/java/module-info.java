@@ -12,6 +12,8 @@ module org.blobsfile.core {
 
     uses org.blobsfile.api.spi.Codec;
     uses org.blobsfile.api.spi.IndexProvider;
+    uses org.blobsfile.api.spi.ArchiveProvider;
 
     provides org.blobsfile.api.BlobStoreFactory with org.blobsfile.core.internal.store.CoreBlobStoreFactory;
+    provides org.blobsfile.api.spi.ArchiveProvider with org.blobsfile.core.internal.archive.FileArchiveProvider;
 }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Keeps the core's arrows pointing down, read from the compiled classes: the store uses parity
  * and the index, both use the plugins, the plugins use the pack format, and the pack format uses
  * Reed-Solomon, hashing and I/O. Parity and the index never see each other, and nothing below
- * the store reaches back up.
+ * the store reaches back up. The {@code file:} archive sits beside the pack format: it uses hashing
+ * and I/O, never the store.
  */
 class LayeringTest {
     private static final String INTERNAL = "org.blobsfile.core.internal.";
@@ -45,6 +46,7 @@ class LayeringTest {
                 .layer("index").definedBy(INTERNAL + "index..")
                 .layer("plugin").definedBy(INTERNAL + "plugin..")
                 .layer("pack").definedBy(INTERNAL + "pack..")
+                .layer("archive").definedBy(INTERNAL + "archive..")
                 .layer("rs").definedBy(INTERNAL + "rs..")
                 .layer("hash").definedBy(INTERNAL + "hash..")
                 .layer("io").definedBy(INTERNAL + "io..")
@@ -54,9 +56,10 @@ class LayeringTest {
                 .whereLayer("index").mayOnlyBeAccessedByLayers("entry points", "store")
                 .whereLayer("plugin").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index")
                 .whereLayer("pack").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin")
+                .whereLayer("archive").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin")
                 .whereLayer("rs").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin", "pack")
-                .whereLayer("hash").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin", "pack")
-                .whereLayer("io").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin", "pack")
+                .whereLayer("hash").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin", "pack", "archive")
+                .whereLayer("io").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin", "pack", "archive")
                 .check(core);
     }
 
@@ -64,12 +67,12 @@ class LayeringTest {
     void everyClassSitsInALayer() {
         Set<String> packages = core.stream().map(JavaClass::getPackageName).collect(Collectors.toSet());
         assertThat(packages).allMatch(p -> p.equals("org.blobsfile.core")
-                || p.matches("org\\.blobsfile\\.core\\.internal\\.(store|parity|index|plugin|pack|rs|hash|io)"));
+                || p.matches("org\\.blobsfile\\.core\\.internal\\.(store|parity|index|plugin|pack|archive|rs|hash|io)"));
     }
 
     @Test
     void theCoreNeverImportsAPlugin() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.blobsfile.codec..", "org.blobsfile.index..",
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.blobsfile.codec..", "org.blobsfile.index..", "org.blobsfile.archive..",
                 "org.blobsfile.cli..", "org.blobsfile.bench..").check(core);
     }
 
