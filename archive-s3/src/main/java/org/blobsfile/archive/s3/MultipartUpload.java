@@ -42,7 +42,7 @@ final class MultipartUpload {
     private final Archive.Progress progress;
 
     /** A part the server accepted. */
-    private record Part(int number, int length, String eTag) {
+    private record Part(int number, int length, String eTag, byte[] md5) {
     }
 
     MultipartUpload(S3Archive archive, String name, String key, Path file, long size, ExecutorService pool,
@@ -86,19 +86,18 @@ final class MultipartUpload {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             for (int number = 1; number <= count; number++) {
                 if (sending.size() >= settings.threads()) {
-                    sent += collect(sending.removeFirst(), done);
+                    sent += collect(sending.removeFirst(), done, md5s);
                     progress.sent(sent);
                 }
                 long offset = (long) (number - 1) * partSize;
                 byte[] bytes = new byte[(int) Math.min(partSize, size - offset)];
                 readFully(in, bytes, offset);
-                byte[] md5 = Md5.of(bytes, bytes.length);
-                md5s.add(md5);
                 int n = number;
-                sending.addLast(pool.submit(() -> sendPart(uploadId, n, bytes, md5)));
+                // the digest is computed on the pool's thread, beside the other parts' sending
+                sending.addLast(pool.submit(() -> sendPart(uploadId, n, bytes)));
             }
             while (!sending.isEmpty()) {
-                sent += collect(sending.removeFirst(), done);
+                sent += collect(sending.removeFirst(), done, md5s);
                 progress.sent(sent);
             }
         }
@@ -114,7 +113,8 @@ final class MultipartUpload {
         }
     }
 
-    private Part sendPart(String uploadId, int number, byte[] bytes, byte[] md5) throws IOException {
+    private Part sendPart(String uploadId, int number, byte[] bytes) throws IOException {
+        byte[] md5 = Md5.of(bytes, bytes.length);
         UploadPartResponse response;
         try {
             response = archive.client().uploadPart(b -> b.bucket(settings.bucket()).key(key).uploadId(uploadId)
@@ -128,12 +128,14 @@ final class MultipartUpload {
             throw new IOException("archive " + archive.location() + ": the server's ETag " + response.eTag() + " of part "
                     + number + " of " + name + " is not its MD5 " + expected);
         }
-        return new Part(number, bytes.length, response.eTag());
+        return new Part(number, bytes.length, response.eTag(), md5);
     }
 
-    private static long collect(Future<Part> sending, List<CompletedPart> done) throws IOException {
+    /** Waits for the oldest part in flight; parts are collected in order, so their MD5s are too. */
+    private static long collect(Future<Part> sending, List<CompletedPart> done, List<byte[]> md5s) throws IOException {
         try {
             Part p = sending.get();
+            md5s.add(p.md5());
             done.add(CompletedPart.builder().partNumber(p.number()).eTag(p.eTag()).build());
             return p.length();
         } catch (InterruptedException e) {
@@ -168,8 +170,8 @@ final class MultipartUpload {
             throw archive.failures().classify("completion of " + name, name, e);
         }
         if (!expected.equals(Md5.unquote(response.eTag()))) {
-            throw new IOException("archive " + archive.location() + ": the server's ETag " + response.eTag() + " of " + name
-                    + " is not the " + expected + " its parts' MD5s give; the object may be damaged");
+            throw archive.damaged(name, key, "the server's ETag " + response.eTag() + " is not the " + expected
+                    + " its parts' MD5s give");
         }
     }
 

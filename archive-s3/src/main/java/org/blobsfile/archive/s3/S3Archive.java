@@ -119,9 +119,26 @@ final class S3Archive implements Archive {
         }
         String expected = Md5.singleETag(md5);
         if (!expected.equals(Md5.unquote(response.eTag()))) {
-            throw new IOException("archive " + location() + ": the server's ETag " + response.eTag() + " of " + name
-                    + " is not the MD5 " + expected + " of the file sent; the object may be damaged");
+            throw damaged(name, key, "the server's ETag " + response.eTag() + " is not the MD5 " + expected
+                    + " of the file sent");
         }
+    }
+
+    /**
+     * The exception for an object whose ETag is not the one its bytes predict, after removing the
+     * object if the credentials allow, so that the next upload of the name starts afresh. (A
+     * bucket that encrypts with SSE-KMS gives ETags that are no MD5: every upload fails so.)
+     */
+    IOException damaged(String name, String key, String why) {
+        String outcome;
+        try {
+            client.deleteObject(b -> b.bucket(settings.bucket()).key(key));
+            outcome = "it was removed";
+        } catch (SdkException e) {
+            outcome = "it could not be removed (" + e.getMessage() + ") and must not be trusted";
+        }
+        return new IOException("archive " + location() + ": upload of " + name + " failed its end-to-end check: " + why
+                + "; " + outcome);
     }
 
     private PutObjectResponse putWithoutCondition(String name, String key, byte[] bytes, byte[] md5) throws IOException {
