@@ -7,16 +7,18 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.api.spi.ArchivedObject;
@@ -166,14 +168,25 @@ final class FileArchive implements Archive {
             return List.of();
         }
         List<ArchivedObject> objects = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(start)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                String name = nameOf(p);
-                if (name != null && name.startsWith(prefix) && Files.isRegularFile(p)) {
-                    objects.add(new ArchivedObject(name, Files.size(p)));
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                String name = nameOf(file);
+                if (name != null && name.startsWith(prefix) && attrs.isRegularFile()) {
+                    objects.add(new ArchivedObject(name, attrs.size()));
                 }
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                // a temporary file an upload removed while the listing ran
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
         objects.sort(Comparator.comparing(ArchivedObject::name));
         return objects;
     }
