@@ -32,8 +32,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The s3: archive against a plain SDK upload, on S3Proxy in this JVM (a directory behind it):
  * one file of {@code sizeMiB} uploaded through the archive provider and by
- * {@link PlainS3Upload}, alternating, {@code rounds} times after {@code warmUp} rounds, MB/s of
- * each, the ratio in each round and the median of those ratios; the MD5 rate of one thread over
+ * {@link PlainS3Upload} without and with Content-MD5, taking turns, {@code rounds} times after
+ * {@code warmUp} rounds, MB/s of each, the ratios in each round and their medians; the MD5 rate of one thread over
  * the file, what the provider pays beyond the plain upload (the server checks the MD5 again);
  * then {@code reads} ranged reads of 4 KiB at random offsets through the provider and as plain
  * GETs, alternating, p50 and p99. Arguments are {@code name=value}: {@code dir}, {@code sizeMiB}
@@ -93,44 +93,51 @@ public final class ArchiveBench {
             System.out.println("## Upload of one " + sizeMiB + " MiB file, " + partMiB + " MiB parts, " + threads
                     + " in flight");
             System.out.println();
-            System.out.println("| round | order | provider MB/s | plain SDK MB/s | ratio |");
-            System.out.println("|---|---|---|---|---|");
+            System.out.println("| round | first | provider MB/s | plain SDK MB/s | plain SDK + Content-MD5 MB/s "
+                    + "| provider / plain | provider / plain + MD5 |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            String[] variants = {"provider", "plain", "plain + MD5"};
             List<Double> viaProvider = new ArrayList<>();
             List<Double> viaPlain = new ArrayList<>();
+            List<Double> viaPlainMd5 = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
+            List<Double> md5Ratios = new ArrayList<>();
+            long size = Files.size(source);
             for (int r = 1 - warmUp; r <= rounds; r++) {
-                boolean providerFirst = Math.floorMod(r, 2) == 0;
-                double p = 0;
-                double q = 0;
-                for (int turn = 0; turn < 2; turn++) {
-                    if ((turn == 0) == providerFirst) {
-                        long t0 = System.nanoTime();
-                        archive.upload("round-" + (r + warmUp), source, Archive.Progress.NONE);
-                        p = mbPerSecond(Files.size(source), System.nanoTime() - t0);
-                    } else {
-                        long t0 = System.nanoTime();
-                        PlainS3Upload.upload(plain, pool, threads, BUCKET, "plain/round-" + (r + warmUp), source,
-                                partMiB << 20);
-                        q = mbPerSecond(Files.size(source), System.nanoTime() - t0);
-                    }
-                }
-                // each round's objects are deleted once measured, so the disk holds two at most
                 String round = "round-" + (r + warmUp);
-                plain.deleteObject(b -> b.bucket(BUCKET).key("provider/" + round));
-                plain.deleteObject(b -> b.bucket(BUCKET).key("plain/" + round));
-                System.out.printf("| %s | %s | %.1f | %.1f | %.2f |%n", r <= 0 ? "warm-up" : Integer.toString(r),
-                        providerFirst ? "provider, plain" : "plain, provider", p, q, p / q);
+                // the three take turns going first, so none always follows the same one
+                int first = Math.floorMod(r, 3);
+                double[] rate = new double[3];
+                for (int turn = 0; turn < 3; turn++) {
+                    int v = (first + turn) % 3;
+                    long t0 = System.nanoTime();
+                    if (v == 0) {
+                        archive.upload(round, source, Archive.Progress.NONE);
+                    } else {
+                        PlainS3Upload.upload(plain, pool, threads, BUCKET, (v == 1 ? "plain/" : "plain-md5/") + round, source,
+                                partMiB << 20, v == 2);
+                    }
+                    rate[v] = mbPerSecond(size, System.nanoTime() - t0);
+                }
+                // each round's objects are deleted once measured, so the disk holds three at most
+                for (String p : new String[] {"provider/", "plain/", "plain-md5/"}) {
+                    plain.deleteObject(b -> b.bucket(BUCKET).key(p + round));
+                }
+                System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.2f | %.2f |%n", r <= 0 ? "warm-up" : Integer.toString(r),
+                        variants[first], rate[0], rate[1], rate[2], rate[0] / rate[1], rate[0] / rate[2]);
                 if (r > 0) {
-                    viaProvider.add(p);
-                    viaPlain.add(q);
-                    ratios.add(p / q);
+                    viaProvider.add(rate[0]);
+                    viaPlain.add(rate[1]);
+                    viaPlainMd5.add(rate[2]);
+                    ratios.add(rate[0] / rate[1]);
+                    md5Ratios.add(rate[0] / rate[2]);
                 }
             }
-            double mp = median(viaProvider);
-            double mq = median(viaPlain);
             System.out.println();
-            System.out.printf("median of the %d measured rounds: provider %.1f MB/s, plain SDK %.1f MB/s; "
-                    + "median of the rounds' ratios %.2f (target >= 0.90)%n", rounds, mp, mq, median(ratios));
+            System.out.printf("medians of the %d measured rounds: provider %.1f MB/s, plain SDK %.1f MB/s, plain SDK + "
+                    + "Content-MD5 %.1f MB/s; median ratio provider / plain %.2f (target >= 0.90), provider / plain + MD5 "
+                    + "%.2f%n", rounds, median(viaProvider), median(viaPlain), median(viaPlainMd5), median(ratios),
+                    median(md5Ratios));
             System.out.println();
             System.out.printf("MD5 of the file on one thread, for scale: %.0f MB/s%n", md5Rate(source));
             System.out.println();
