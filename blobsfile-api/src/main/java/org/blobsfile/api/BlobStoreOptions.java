@@ -32,6 +32,7 @@ public final class BlobStoreOptions {
     private final URI archiveUri;
     private final Archive archive;
     private final Restore restore;
+    private final Progress restoreProgress;
 
     /** Whether open rebuilds a store that does not exist yet from its archive, and how. */
     public enum Restore {
@@ -53,6 +54,7 @@ public final class BlobStoreOptions {
         this.archiveUri = b.archiveUri;
         this.archive = b.archive;
         this.restore = b.restore;
+        this.restoreProgress = b.restoreProgress;
     }
 
     /** @return the archive's URI, if one was given by URI */
@@ -68,6 +70,11 @@ public final class BlobStoreOptions {
     /** @return whether and how open restores a missing store from the archive */
     public Restore restore() {
         return restore;
+    }
+
+    /** @return what a restore tells of the bytes downloaded out of the bytes to download */
+    public Progress restoreProgress() {
+        return restoreProgress;
     }
 
     /** @return the store directory */
@@ -128,6 +135,7 @@ public final class BlobStoreOptions {
         b.archiveUri = archiveUri;
         b.archive = archive;
         b.restore = restore;
+        b.restoreProgress = restoreProgress;
         return b;
     }
 
@@ -152,6 +160,7 @@ public final class BlobStoreOptions {
         private URI archiveUri;
         private Archive archive;
         private Restore restore = Restore.NONE;
+        private Progress restoreProgress = Progress.NONE;
 
         Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -289,7 +298,19 @@ public final class BlobStoreOptions {
          * @return this builder
          */
         public Builder restore(Restore mode) {
+            return restore(mode, Progress.NONE);
+        }
+
+        /**
+         * As {@link #restore(Restore)}, telling {@code progress} of the bytes downloaded.
+         *
+         * @param mode     how to restore
+         * @param progress told of bytes downloaded out of the bytes of every pack
+         * @return this builder
+         */
+        public Builder restore(Restore mode, Progress progress) {
             this.restore = Objects.requireNonNull(mode, "mode");
+            this.restoreProgress = Objects.requireNonNull(progress, "progress");
             return this;
         }
 

@@ -18,11 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the core's arrows pointing down, read from the compiled classes: the store uses parity
+ * Keeps the core's arrows pointing down, read from the compiled classes: the store uses the archive, parity
  * and the index, both use the plugins, the plugins use the pack format, and the pack format uses
  * Reed-Solomon, hashing and I/O. Parity and the index never see each other, and nothing below
- * the store reaches back up. The {@code file:} archive sits beside the pack format: it uses hashing
- * and I/O, never the store.
+ * the store reaches back up.
  */
 class LayeringTest {
     private static final String INTERNAL = "org.blobsfile.core.internal.";
@@ -42,24 +41,27 @@ class LayeringTest {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .layer("entry points").definedBy("org.blobsfile.core")
                 .layer("store").definedBy(INTERNAL + "store..")
+                .layer("archive").definedBy(INTERNAL + "archive..")
                 .layer("parity").definedBy(INTERNAL + "parity..")
                 .layer("index").definedBy(INTERNAL + "index..")
                 .layer("plugin").definedBy(INTERNAL + "plugin..")
                 .layer("pack").definedBy(INTERNAL + "pack..")
-                .layer("archive").definedBy(INTERNAL + "archive..")
                 .layer("rs").definedBy(INTERNAL + "rs..")
                 .layer("hash").definedBy(INTERNAL + "hash..")
                 .layer("io").definedBy(INTERNAL + "io..")
                 .whereLayer("entry points").mayNotBeAccessedByAnyLayer()
                 .whereLayer("store").mayOnlyBeAccessedByLayers("entry points")
+                .whereLayer("archive").mayOnlyBeAccessedByLayers("entry points", "store")
                 .whereLayer("parity").mayOnlyBeAccessedByLayers("entry points", "store")
                 .whereLayer("index").mayOnlyBeAccessedByLayers("entry points", "store")
-                .whereLayer("plugin").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index")
-                .whereLayer("pack").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin")
-                .whereLayer("archive").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin")
-                .whereLayer("rs").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin", "pack")
-                .whereLayer("hash").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin", "pack", "archive")
-                .whereLayer("io").mayOnlyBeAccessedByLayers("entry points", "store", "parity", "index", "plugin", "pack", "archive")
+                .whereLayer("plugin").mayOnlyBeAccessedByLayers("entry points", "store", "archive", "parity", "index")
+                .whereLayer("pack").mayOnlyBeAccessedByLayers("entry points", "store", "archive", "parity", "index", "plugin")
+                .whereLayer("rs").mayOnlyBeAccessedByLayers("entry points", "store", "archive", "parity", "index", "plugin",
+                        "pack")
+                .whereLayer("hash").mayOnlyBeAccessedByLayers("entry points", "store", "archive", "parity", "index", "plugin",
+                        "pack")
+                .whereLayer("io").mayOnlyBeAccessedByLayers("entry points", "store", "archive", "parity", "index", "plugin",
+                        "pack")
                 .check(core);
     }
 
@@ -67,7 +69,7 @@ class LayeringTest {
     void everyClassSitsInALayer() {
         Set<String> packages = core.stream().map(JavaClass::getPackageName).collect(Collectors.toSet());
         assertThat(packages).allMatch(p -> p.equals("org.blobsfile.core")
-                || p.matches("org\\.blobsfile\\.core\\.internal\\.(store|parity|index|plugin|pack|archive|rs|hash|io)"));
+                || p.matches("org\\.blobsfile\\.core\\.internal\\.(store|archive|parity|index|plugin|pack|rs|hash|io)"));
     }
 
     @Test

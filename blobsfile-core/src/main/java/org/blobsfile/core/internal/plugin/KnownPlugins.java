@@ -10,6 +10,7 @@ import java.util.Set;
 final class KnownPlugins {
     private static final Map<Integer, String> CODEC_NAMES = Map.of(1, "snappy", 2, "zstd", 4, "lz4");
     private static final Set<String> INDEX_NAMES = Set.of("rocksdb", "h2");
+    private static final Set<String> ARCHIVE_SCHEMES = Set.of("file", "s3");
 
     private KnownPlugins() {
     }
@@ -21,11 +22,19 @@ final class KnownPlugins {
 
     /** @return the Maven coordinates of the project's plugin of this kind and name */
     static String artifact(PluginRegistry.Kind kind, String name) {
+        if (kind == PluginRegistry.Kind.ARCHIVE) {
+            // file: is built into the core; s3: is published as blobsfile-archive-s3
+            return name.equals("file") ? "org.blobsfile:blobsfile-core" : "org.blobsfile:blobsfile-archive-" + name;
+        }
         return "org.blobsfile:" + kind.word() + "-" + name;
     }
 
     /** @return whether the project ships a plugin of this kind and name */
     static boolean ships(PluginRegistry.Kind kind, String name) {
-        return kind == PluginRegistry.Kind.CODEC ? CODEC_NAMES.containsValue(name) : INDEX_NAMES.contains(name);
+        return switch (kind) {
+            case CODEC -> CODEC_NAMES.containsValue(name);
+            case INDEX -> INDEX_NAMES.contains(name);
+            case ARCHIVE -> ARCHIVE_SCHEMES.contains(name);
+        };
     }
 }

@@ -9,6 +9,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.blobsfile.api.PluginException;
+import org.blobsfile.api.spi.ArchiveProvider;
 import org.blobsfile.api.spi.IndexProvider;
 
 /**
@@ -21,6 +22,7 @@ import org.blobsfile.api.spi.IndexProvider;
  */
 public final class PluginRegistry<P> {
     private static volatile PluginRegistry<IndexProvider> indexes;
+    private static volatile PluginRegistry<ArchiveProvider> archives;
 
     private final Kind kind;
     private final Map<String, P> byName;
@@ -30,7 +32,9 @@ public final class PluginRegistry<P> {
         /** Compression codecs ({@code org.blobsfile.api.spi.Codec}). */
         CODEC("codec", "codecs", "a codec"),
         /** Index backends ({@code org.blobsfile.api.spi.IndexProvider}). */
-        INDEX("index", "indexes", "an index");
+        INDEX("index", "indexes", "an index"),
+        /** Archive tiers, by URI scheme ({@code org.blobsfile.api.spi.ArchiveProvider}). */
+        ARCHIVE("archive", "archives", "an archive");
 
         private final String word;
         private final String plural;
@@ -62,6 +66,21 @@ public final class PluginRegistry<P> {
                 if (r == null) {
                     r = of(Kind.INDEX, load(Kind.INDEX, IndexProvider.class), IndexProvider::name);
                     indexes = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    /** @return the archive providers on the class path, by URI scheme; fails if two claim one scheme */
+    public static PluginRegistry<ArchiveProvider> archives() {
+        PluginRegistry<ArchiveProvider> r = archives;
+        if (r == null) {
+            synchronized (PluginRegistry.class) {
+                r = archives;
+                if (r == null) {
+                    r = of(Kind.ARCHIVE, load(Kind.ARCHIVE, ArchiveProvider.class), ArchiveProvider::scheme);
+                    archives = r;
                 }
             }
         }

@@ -190,6 +190,9 @@ final class Compactor {
             // the copies must be on the disk before the pack that holds them too goes, even
             // where puts are not forced
             appender.forceAppended();
+            if (parts.archive() != null) {
+                parts.archive().rewriting(n); // before the replacement: a crash after it still archives the new copy
+            }
             replace(n, empty);
             deletions.compacted(n, reclaimed);
             return null;

@@ -130,7 +130,8 @@ final class FileBlobStore implements BlobStore {
             // a read-only store never made the marker, and one left by a crashed writer is not its to remove
             AutoCloseable clean = options.readOnly() ? null
                     : () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
-            AutoCloseable[] closing = {parts.sealing(), repairs, appender, parts.index(), packs.readers(), clean, lock};
+            AutoCloseable[] closing = {parts.archive(), parts.sealing(), repairs, appender, parts.index(), packs.readers(),
+                clean, lock};
             for (AutoCloseable c : closing) {
                 try {
                     if (c != null) {
@@ -476,7 +477,11 @@ final class FileBlobStore implements BlobStore {
                     .quarantinedPacks(quarantinedCount()).groupCommits(m.groupCommits.sum())
                     .groupCommitEntries(m.groupedEntries.sum()).uncleanShutdown(found.uncleanShutdown())
                     .deletedBlobs(d.deletedBlobs()).garbageBytes(d.garbageBytes()).garbageByPack(d.garbageByPack())
-                    .compactions(d.compactions()).reclaimedBytes(d.reclaimedBytes()).build();
+                    .compactions(d.compactions()).reclaimedBytes(d.reclaimedBytes())
+                    .archive(parts.archive() == null ? "" : parts.archive().location())
+                    .archivedPacks(parts.archive() == null ? 0 : parts.archive().archivedCount())
+                    .uploadBacklog(parts.archive() == null ? 0 : parts.archive().backlog())
+                    .archiveReads(parts.archive() == null ? 0 : parts.archive().downloads()).build();
         } catch (IOException e) {
             throw new StorageIOException("reading the stats of " + packs.dir(), e);
         } finally {
@@ -516,7 +521,18 @@ final class FileBlobStore implements BlobStore {
     @Override
     public ArchiveReport archive(Progress progress) {
         Objects.requireNonNull(progress, "progress");
-        throw new ArchiveException("store " + packs.dir() + " has no archive: open it with one (--archive URI)");
+        boolean interrupted = enter();
+        try {
+            requireWritable("archive");
+            if (parts.archive() == null) {
+                throw new ArchiveException("store " + packs.dir() + " has no archive: open it with one (--archive URI)");
+            }
+            // a pack sealed by a put that returned before this call is archived by it
+            parts.sealing().awaitIdle();
+            return parts.archive().archiveNow(progress);
+        } finally {
+            exit(interrupted);
+        }
     }
 
     @Override

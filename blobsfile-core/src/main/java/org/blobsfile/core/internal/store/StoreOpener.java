@@ -15,8 +15,10 @@ import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.ReadOnlyStoreException;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreConfigurationException;
+import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.core.internal.archive.ArchiveUploader;
 import org.blobsfile.core.internal.index.DeletionReplay;
 import org.blobsfile.core.internal.index.PackReindex;
 import org.blobsfile.core.internal.index.StoreIndex;
@@ -118,7 +120,13 @@ public final class StoreOpener {
         SealingPipeline sealing = null;
         PackWriter writer = null;
         PackReaders readers = new PackReaders(dir);
+        ArchiveUploader uploader = null;
+        Archive archive = null;
         try {
+            archive = readOnly ? null : StoreArchive.open(options);
+            if (options.restore() != BlobStoreOptions.Restore.NONE) {
+                StoreArchive.restoreIfEmpty(options, archive, dir);
+            }
             boolean unclean = Files.exists(dir.resolve(DIRTY));
             if (unclean) {
                 LOG.warn("store {} was not closed by its last run: checking the end of its packs", dir);
@@ -166,15 +174,20 @@ public final class StoreOpener {
             }
             sealing = new SealingPipeline(dir, geometry);
             sealing.resume(recovery.activeEnd() >= 0 ? packs - 1 : packs, !readOnly);
+            if (archive != null) {
+                uploader = StoreArchive.uploader(options, archive, dir, geometry, codecs, sealing);
+            }
             StoreMeters meters = new StoreMeters();
             if (recovery.rebuilt()) {
                 meters.indexRebuilds.increment();
             }
             return new Opened(new Packs(dir, geometry, codecs, writeCodec, readers),
-                    new StoreParts(index, sealing, new Quarantine(dir, geometry), meters, deletions), lock, writer, nextPack,
+                    new StoreParts(index, sealing, new Quarantine(dir, geometry), meters, deletions, uploader), lock, writer,
+                    nextPack,
                     recovery.activeEnd(), new Found(recovered, truncated, unclean));
         } catch (IOException | RuntimeException e) {
-            closeQuietly(e, sealing, writer, index, readers, lock);
+            closeQuietly(e, uploader, sealing, writer, index, readers, uploader == null ? StoreArchive.owned(options, archive)
+                    : null, lock);
             if (e instanceof BlobStoreException be) {
                 throw be;
             }

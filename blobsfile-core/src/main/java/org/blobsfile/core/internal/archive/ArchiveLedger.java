@@ -1,0 +1,174 @@
+package org.blobsfile.core.internal.archive;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.blobsfile.core.internal.io.Fsync;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the store knows it has archived, kept in {@value #FILE} beside the packs: for each pack
+ * number, the digest and length of the copy the archive holds with its manifest, and the identity
+ * of the local file it was read from (its file key and modification time), so that a local file
+ * replaced since (a compaction's rewrite) is noticed at open without reading every pack; the packs
+ * a compaction is about to rewrite, whose new copy must be archived too; and how much of the
+ * deletion log the archive holds. Rewritten whole through a forced temporary file at each change,
+ * so a crash leaves the old ledger or the new one. Thread-safe.
+ */
+public final class ArchiveLedger {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveLedger.class);
+    /** The ledger's file name in the store directory. */
+    public static final String FILE = "archive.ledger";
+    private static final String MAGIC = "blobsfile-archive-ledger 1";
+    private static final HexFormat HEX = HexFormat.of();
+
+    /**
+     * One archived copy of a pack.
+     *
+     * @param digest the BLAKE2b-256 digest of the copy
+     * @param length its length
+     * @param stamp  the identity of the local file it was read from, or "-" when unknown
+     */
+    public record Archived(byte[] digest, long length, String stamp) {
+    }
+
+    private final Path file;
+    private final String location;
+    private final Map<Integer, Archived> archived = new TreeMap<>();
+    private final Set<Integer> rewriting = new TreeSet<>();
+    private long deletionsArchived;
+
+    private ArchiveLedger(Path file, String location) {
+        this.file = file;
+        this.location = location;
+    }
+
+    /**
+     * Reads the ledger of a store directory. A ledger kept for another archive counts for
+     * nothing here: every pack is then checked against this archive's listing again.
+     *
+     * @param dir      the store directory
+     * @param location the archive's location
+     * @return the ledger, empty when there is none yet
+     * @throws IOException when the file cannot be read
+     */
+    public static ArchiveLedger open(Path dir, String location) throws IOException {
+        ArchiveLedger l = new ArchiveLedger(dir.resolve(FILE), location);
+        String text;
+        try {
+            text = Files.readString(l.file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return l;
+        }
+        String[] lines = text.split("\n");
+        if (lines.length < 2 || !lines[0].equals(MAGIC) || !lines[1].equals("archive " + location)) {
+            LOG.info("{} was kept for another archive ({}): the packs are checked against {} again", l.file,
+                    lines.length > 1 ? lines[1] : "unreadable", location);
+            return l;
+        }
+        for (int i = 2; i < lines.length; i++) {
+            String[] f = lines[i].split(" ");
+            switch (f[0]) {
+                case "pack" -> l.archived.put(Integer.parseInt(f[1]), new Archived(HEX.parseHex(f[2]), Long.parseLong(f[3]), f[4]));
+                case "rewriting" -> l.rewriting.add(Integer.parseInt(f[1]));
+                case "deletions" -> l.deletionsArchived = Long.parseLong(f[1]);
+                default -> throw new IOException(l.file + ": unexpected line '" + lines[i] + "'");
+            }
+        }
+        return l;
+    }
+
+    /** @return the archive this ledger is kept for */
+    public String location() {
+        return location;
+    }
+
+    /**
+     * @param pack a pack number
+     * @return the archived copy of it, or null
+     */
+    public synchronized Archived archived(int pack) {
+        return archived.get(pack);
+    }
+
+    /** @return how many packs have an archived copy */
+    public synchronized int archivedCount() {
+        return archived.size();
+    }
+
+    /** @return whether a compaction said it rewrites this pack, and its new copy is not archived yet */
+    public synchronized boolean isRewriting(int pack) {
+        return rewriting.contains(pack);
+    }
+
+    /** @return how many bytes of the deletion log the archive holds */
+    public synchronized long deletionsArchived() {
+        return deletionsArchived;
+    }
+
+    /**
+     * Records that the archive holds a copy of a pack and its manifest.
+     *
+     * @param pack   the pack's number
+     * @param copy   the copy
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void archived(int pack, Archived copy) throws IOException {
+        archived.put(pack, copy);
+        rewriting.remove(pack);
+        write();
+    }
+
+    /**
+     * Records, before a compaction replaces a pack, that its new copy is to be archived: a crash
+     * right after the replacement then still archives it at the next open.
+     *
+     * @param pack the pack's number
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void rewriting(int pack) throws IOException {
+        if (rewriting.add(pack)) {
+            write();
+        }
+    }
+
+    /**
+     * @param length how many bytes of the deletion log the archive now holds
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void deletionsArchived(long length) throws IOException {
+        deletionsArchived = length;
+        write();
+    }
+
+    private void write() throws IOException {
+        StringBuilder b = new StringBuilder(MAGIC).append('\n').append("archive ").append(location).append('\n');
+        archived.forEach((n, a) -> b.append("pack ").append(n).append(' ').append(HEX.formatHex(a.digest())).append(' ')
+                .append(a.length()).append(' ').append(a.stamp()).append('\n'));
+        rewriting.forEach(n -> b.append("rewriting ").append(n).append('\n'));
+        b.append("deletions ").append(deletionsArchived).append('\n');
+        Fsync.writeAtomically(file, b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param file a pack file
+     * @return its identity: file key and modification time, which a file renamed over it changes
+     * @throws IOException when it cannot be read
+     */
+    public static String stamp(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Object key = a.fileKey();
+        return (key == null ? "nokey" : key.toString().replaceAll("[^A-Za-z0-9=,]", "")) + "@"
+                + a.lastModifiedTime().toMillis();
+    }
+}

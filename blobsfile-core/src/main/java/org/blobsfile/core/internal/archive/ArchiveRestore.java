@@ -1,0 +1,167 @@
+package org.blobsfile.core.internal.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.blobsfile.api.Progress;
+import org.blobsfile.api.spi.Archive;
+import org.blobsfile.api.spi.ArchivedObject;
+import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.hash.FastBlake2b;
+import org.blobsfile.core.internal.io.Fsync;
+import org.blobsfile.core.internal.pack.DeletionLog;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds a store directory from its archive: the newest archived copy of every pack, each
+ * downloaded to a temporary file, checked against its manifest's length and digest, forced and
+ * only then renamed into place; the newest copy of the deletion log, so deleted blobs stay
+ * deleted; and a ledger saying all of it is archived. The index is then built from the packs as
+ * for any store without one. A copy whose bytes do not match its manifest is never put in place.
+ */
+public final class ArchiveRestore {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveRestore.class);
+    private static final String PART = ".restoring";
+
+    /**
+     * What a restore brought back.
+     *
+     * @param packs the packs downloaded
+     * @param bytes their bytes
+     */
+    public record Restored(int packs, long bytes) {
+    }
+
+    private ArchiveRestore() {
+    }
+
+    /**
+     * @param archive  the archive
+     * @param dir      the store directory, which holds no store
+     * @param progress told of bytes downloaded out of the bytes of every pack
+     * @return what was restored
+     * @throws IOException when the archive cannot be read, holds no whole set of packs, or a copy
+     *         does not match its manifest
+     */
+    public static Restored restore(Archive archive, Path dir, Progress progress) throws IOException {
+        Map<Integer, Manifest> current = newest(archive);
+        if (current.isEmpty()) {
+            throw new IOException("archive " + archive.location() + " holds no pack to restore");
+        }
+        int last = current.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        long total = 0;
+        for (int n = 0; n <= last; n++) {
+            Manifest m = current.get(n);
+            if (m == null) {
+                throw new IOException("archive " + archive.location() + " holds no copy of "
+                        + PackFormat.fileName(n) + ", so the store cannot be restored whole");
+            }
+            total += m.length();
+        }
+        ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
+        long done = 0;
+        progress.update(0, total);
+        for (int n = 0; n <= last; n++) {
+            Manifest m = current.get(n);
+            Path target = PackFormat.path(dir, n);
+            download(archive, m.packObject(), target, m, done, total, progress);
+            done += m.length();
+            ledger.archived(n, new ArchiveLedger.Archived(m.digest(), m.length(), ArchiveLedger.stamp(target)));
+        }
+        restoreDeletions(archive, dir, ledger);
+        Fsync.directory(dir);
+        LOG.info("restored {} packs ({} bytes) from {}", last + 1, total, archive.location());
+        return new Restored(last + 1, total);
+    }
+
+    /** @return for each pack number, the manifest of its newest copy: the one no other copy replaces */
+    static Map<Integer, Manifest> newest(Archive archive) throws IOException {
+        Map<Integer, List<Manifest>> copies = new TreeMap<>();
+        List<String> replaced = new ArrayList<>();
+        for (ArchivedObject o : archive.list(Manifest.MANIFESTS)) {
+            Manifest m;
+            try (InputStream in = archive.open(o.name())) {
+                m = Manifest.decode(in.readAllBytes());
+            } catch (IOException e) {
+                if (e instanceof org.blobsfile.api.spi.ArchiveUnavailableException) {
+                    throw e;
+                }
+                LOG.warn("{} in {} is passed over: {}", o.name(), archive.location(), e.getMessage());
+                continue;
+            }
+            copies.computeIfAbsent(m.pack(), k -> new ArrayList<>()).add(m);
+            if (m.replaces() != null) {
+                replaced.add(HexFormat.of().formatHex(m.replaces()));
+            }
+        }
+        Map<Integer, Manifest> newest = new TreeMap<>();
+        for (Map.Entry<Integer, List<Manifest>> e : copies.entrySet()) {
+            List<Manifest> heads = e.getValue().stream().filter(m -> !replaced.contains(m.digestHex())).toList();
+            if (heads.size() != 1) {
+                throw new IOException("archive " + archive.location() + " holds " + heads.size() + " copies of "
+                        + PackFormat.fileName(e.getKey()) + " that no later copy replaces; it cannot tell which is newest");
+            }
+            newest.put(e.getKey(), heads.get(0));
+        }
+        return newest;
+    }
+
+    private static void download(Archive archive, String name, Path target, Manifest m, long done, long total,
+                                 Progress progress) throws IOException {
+        Path part = target.resolveSibling(target.getFileName() + PART);
+        FastBlake2b d = Blake2b.newDigest();
+        long length = 0;
+        try (InputStream in = archive.open(name);
+             OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                     StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                d.update(buf, 0, n);
+                out.write(buf, 0, n);
+                length += n;
+                progress.update(done + length, total);
+            }
+        }
+        if (length != m.length() || !Arrays.equals(d.digest(), m.digest())) {
+            Files.deleteIfExists(part);
+            throw new IOException(name + " in " + archive.location() + " does not match its manifest (" + length
+                    + " bytes read, " + m.length() + " expected, or another digest): it is damaged and was not restored");
+        }
+        try (var ch = java.nio.channels.FileChannel.open(part, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Downloads the longest copy of the deletion log, if the archive has one. */
+    private static void restoreDeletions(Archive archive, Path dir, ArchiveLedger ledger) throws IOException {
+        List<ArchivedObject> logs = archive.list(ArchiveUploader.DELETIONS);
+        if (logs.isEmpty()) {
+            return;
+        }
+        ArchivedObject newest = logs.get(0);
+        for (ArchivedObject o : logs) {
+            if (o.size() > newest.size()) {
+                newest = o;
+            }
+        }
+        Path target = dir.resolve(DeletionLog.FILE_NAME);
+        try (InputStream in = archive.open(newest.name())) {
+            byte[] bytes = in.readAllBytes();
+            Fsync.writeAtomically(target, bytes);
+            ledger.deletionsArchived(bytes.length);
+        }
+    }
+}
