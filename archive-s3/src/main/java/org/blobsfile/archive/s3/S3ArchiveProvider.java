@@ -54,6 +54,6 @@ public final class S3ArchiveProvider implements ArchiveProvider {
 
     @Override
     public String artifact() {
-        return "org.blobsfile:blobsfile-archive-s3";
+        return "org.blobsfile:archive-s3";
     }
 }

@@ -51,6 +51,6 @@ class S3ArchiveTest extends ArchiveContract {
     void theProviderIsFoundByItsScheme() {
         assertThat(ServiceLoader.load(ArchiveProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.scheme().equals("s3")).findFirst())
-                .hasValueSatisfying(p -> assertThat(p.artifact()).isEqualTo("org.blobsfile:blobsfile-archive-s3"));
+                .hasValueSatisfying(p -> assertThat(p.artifact()).isEqualTo("org.blobsfile:archive-s3"));
     }
 }

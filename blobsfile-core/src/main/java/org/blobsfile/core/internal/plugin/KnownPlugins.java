@@ -22,9 +22,8 @@ final class KnownPlugins {
 
     /** @return the Maven coordinates of the project's plugin of this kind and name */
     static String artifact(PluginRegistry.Kind kind, String name) {
-        if (kind == PluginRegistry.Kind.ARCHIVE) {
-            // file: is built into the core; s3: is published as blobsfile-archive-s3
-            return name.equals("file") ? "org.blobsfile:blobsfile-core" : "org.blobsfile:blobsfile-archive-" + name;
+        if (kind == PluginRegistry.Kind.ARCHIVE && name.equals("file")) {
+            return "org.blobsfile:blobsfile-core"; // built into the core
         }
         return "org.blobsfile:" + kind.word() + "-" + name;
     }
