@@ -13,6 +13,8 @@ module org.blobsfile.archive.s3 {
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.urlconnection;
     requires software.amazon.awssdk.identity.spi;
+    requires software.amazon.awssdk.http.auth.spi;
+    requires software.amazon.awssdk.http.auth.aws;
 
     provides org.blobsfile.api.spi.ArchiveProvider with org.blobsfile.archive.s3.S3ArchiveProvider;
 }
