@@ -14,7 +14,7 @@
 #   ROUNDS          measured rounds (7)
 #   READS           ranged reads measured after a tenth as many warm-up reads (2000)
 #   BENCH_DIR       the parent of the server's directory and the file (default: the system temp dir)
-#   BENCH_OUT       the results directory (bench/results/archive-<date>)
+#   BENCH_OUT       the results directory (bench/results/archive-<date>); BENCH_FILE the file in it (results.md)
 #   BENCH_NO_BUILD=1  uses blobsfile-bench/target/benchmarks.jar as it is (BENCH_JAR: another jar)
 set -euo pipefail
 
@@ -38,5 +38,5 @@ mkdir -p "$out"
         reads="${READS:-2000}"
     echo
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-} | tee "$out/results.md"
-echo "results in $out/results.md"
+} | tee "$out/${BENCH_FILE:-results.md}"
+echo "results in $out/${BENCH_FILE:-results.md}"

@@ -10,17 +10,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchiveProvider;
 import org.blobsfile.bench.BenchDirs;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -41,9 +36,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code reads} (2000). Prints Markdown.
  */
 public final class ArchiveBench {
-    private static final String BUCKET = "bench";
-    private static final String ACCESS_KEY = "bench";
-    private static final String SECRET_KEY = "bench-secret";
+    private static final String BUCKET = LocalS3.BUCKET;
+    private static final String ACCESS_KEY = LocalS3.ACCESS_KEY;
+    private static final String SECRET_KEY = LocalS3.SECRET_KEY;
 
     private ArchiveBench() {
     }
@@ -73,21 +68,9 @@ public final class ArchiveBench {
         Path serverDir = Files.createDirectories(dir.resolve("server"));
         Path source = writeSource(dir.resolve("source"), (long) sizeMiB << 20);
 
-        Properties overrides = new Properties();
-        overrides.setProperty("jclouds.filesystem.basedir", serverDir.toString());
-        BlobStoreContext context = ContextBuilder.newBuilder("filesystem").credentials("unused", "unused")
-                .overrides(overrides).build(BlobStoreContext.class);
-        S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        proxy.start();
-        String endpoint = "http://127.0.0.1:" + proxy.getPort();
-        context.getBlobStore().createContainerInLocation(null, BUCKET);
-        // the provider takes its keys from the SDK's default chain, as in production
-        System.setProperty("aws.accessKeyId", ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", SECRET_KEY);
-
-        URI uri = URI.create("s3://" + BUCKET + "/provider?endpoint=" + endpoint + "&pathStyle=true&partSizeMiB=" + partMiB
-                + "&threads=" + threads);
+        LocalS3 server = new LocalS3(serverDir);
+        String endpoint = server.endpoint();
+        URI uri = server.archive("provider", "&partSizeMiB=" + partMiB + "&threads=" + threads);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try (Archive archive = provider().open(uri); S3Client plain = plainClient(endpoint)) {
             System.out.println("## Upload of one " + sizeMiB + " MiB file, " + partMiB + " MiB parts, " + threads
@@ -144,8 +127,7 @@ public final class ArchiveBench {
             rangedReads(archive, plain, reads, source);
         } finally {
             pool.shutdownNow();
-            proxy.stop();
-            context.close();
+            server.close();
             BenchDirs.delete(dir);
         }
     }
