@@ -39,7 +39,9 @@ import org.blobsfile.core.internal.pack.PackFormat;
  * MB/s, against what the same bytes take without the store: for {@code file:} a plain
  * {@code Files.copy} of the pack objects (and the copy with each file forced, as the restore
  * forces its packs), for {@code s3:} the provider's own whole-object download of each pack to a
- * file; restore and baseline adjacent, taking turns going first.</li>
+ * file; restore and baseline adjacent, taking turns going first. The share of a restore's time
+ * spent until its progress reported the last byte downloaded (and checked) is printed too: the
+ * rest is the opening of the restored store, its index built from the packs.</li>
  * </ol>
  * Arguments are {@code name=value}: {@code dir}, {@code blobKiB} (4), {@code packMiB} (4, the
  * latency stores' packs), {@code gets} (2000), {@code restorePackMiB} (64), {@code restorePacks}
@@ -194,26 +196,29 @@ public final class StoreArchiveBench {
                 + " MB) against the same bytes copied without the store");
         System.out.println();
         System.out.println("| round | s3: restore MB/s | s3: provider download MB/s | ratio | file: restore MB/s "
-                + "| Files.copy MB/s | ratio | Files.copy + force MB/s | ratio |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                + "| Files.copy MB/s | ratio | Files.copy + force MB/s | ratio | downloading, s3: / file: |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         List<double[]> measured = new ArrayList<>();
         try (Archive s3Archive = provider().open(s3)) {
             for (int r = 1 - warmUp; r <= rounds; r++) {
                 boolean storeFirst = Math.floorMod(r, 2) == 0;
-                double[] m = new double[5];
+                double[] m = new double[7];
+                double[] share = new double[1];
                 for (int turn = 0; turn < 2; turn++) {
                     if ((turn == 0) == storeFirst) {
-                        m[0] = timeRestore(dir, s3, packSize, bytes);
-                        m[2] = timeRestore(dir, file, packSize, bytes);
+                        m[0] = timeRestore(dir, s3, packSize, bytes, share);
+                        m[5] = share[0];
+                        m[2] = timeRestore(dir, file, packSize, bytes, share);
+                        m[6] = share[0];
                     } else {
                         m[1] = timeDownload(dir, s3Archive, bytes);
                         m[3] = timeCopy(dir, fileRoot, bytes, false);
                         m[4] = timeCopy(dir, fileRoot, bytes, true);
                     }
                 }
-                System.out.printf("| %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %.1f | %.2f |%n",
+                System.out.printf("| %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %.1f | %.2f | %.0f%% / %.0f%% |%n",
                         r <= 0 ? "warm-up" : (r + (storeFirst ? ", restores first" : ", copies first")),
-                        m[0], m[1], m[0] / m[1], m[2], m[3], m[2] / m[3], m[4], m[2] / m[4]);
+                        m[0], m[1], m[0] / m[1], m[2], m[3], m[2] / m[3], m[4], m[2] / m[4], 100 * m[5], 100 * m[6]);
                 if (r > 0) {
                     measured.add(m);
                 }
@@ -227,14 +232,21 @@ public final class StoreArchiveBench {
                 median(measured, 4), median(measured, 2) / median(measured, 4));
     }
 
-    private static double timeRestore(Path dir, URI archive, long packSize, long bytes) {
+    /** @return MB/s of the whole restore; {@code downloadShare[0]} the share of its time spent until the last byte was downloaded */
+    private static double timeRestore(Path dir, URI archive, long packSize, long bytes, double[] downloadShare) {
         Path target = dir.resolve("restored");
         BenchDirs.delete(target);
+        long[] downloaded = {0};
         long t0 = System.nanoTime();
-        BlobStore s = store(target, packSize, archive).restore(BlobStoreOptions.Restore.FULL).open();
+        BlobStore s = store(target, packSize, archive).restore(BlobStoreOptions.Restore.FULL, (done, total) -> {
+            if (done == total && downloaded[0] == 0) {
+                downloaded[0] = System.nanoTime();
+            }
+        }).open();
         long t = System.nanoTime() - t0;
         s.close();
         BenchDirs.delete(target);
+        downloadShare[0] = (downloaded[0] - t0) / (double) t;
         return mbPerSecond(bytes, t);
     }
 
