@@ -303,8 +303,8 @@ class S3StoreTest {
         }
     }
 
-    /** Flips bytes of the server's file behind pack {@code n}'s object, at {@code offset}. */
-    private void damageInBucket(int n, long offset) throws IOException {
+    /** Flips bytes of the server's file behind pack {@code n}'s object, at {@code offset}. @return the object's name */
+    private String damageInBucket(int n, long offset) throws IOException {
         String name;
         try (Archive b = bucket()) {
             name = objectsOf(b.list("packs/"), "packs/", n).get(0);
@@ -315,6 +315,7 @@ class S3StoreTest {
             bytes[(int) offset + i] ^= 0x5a;
         }
         Files.write(file, bytes);
+        return name;
     }
 
     @Test
@@ -348,7 +349,8 @@ class S3StoreTest {
             blobs = fill(s, rnd, 2);
             assertThat(s.archive(Progress.NONE).problems()).isEmpty();
         }
-        damageInBucket(0, 10_000);
+        String damagedName = damageInBucket(0, 10_000);
+        byte[] damagedCopy = Files.readAllBytes(server.objectFile(BUCKET, PREFIX + "/" + damagedName));
         long shard = PackGeometry.of(PACK).shardSize();
         try (FileChannel ch = FileChannel.open(PackFormat.path(dir, 0), StandardOpenOption.WRITE)) {
             // three data shards zeroed: beyond what two parity shards rebuild
@@ -369,6 +371,11 @@ class S3StoreTest {
             for (BlobRef lost : r.lost()) {
                 assertThat(s.exists(lost)).isFalse();
             }
+        }
+        // the damaged copy is the one archived copy of the pack still: neither used nor replaced
+        assertThat(Files.readAllBytes(server.objectFile(BUCKET, PREFIX + "/" + damagedName))).isEqualTo(damagedCopy);
+        try (Archive b = bucket()) {
+            assertThat(objectsOf(b.list("packs/"), "packs/", 0)).containsExactly(damagedName);
         }
     }
 
