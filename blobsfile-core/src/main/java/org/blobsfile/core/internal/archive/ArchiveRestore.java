@@ -90,8 +90,7 @@ public final class ArchiveRestore {
         Files.createDirectories(dir.resolve(ArchiveTier.EVICTED));
         int done = 0;
         for (Manifest m : current.values()) {
-            Fsync.writeAtomically(dir.resolve(ArchiveTier.EVICTED).resolve(PackFormat.fileName(m.pack()) + ".manifest"),
-                    m.encode());
+            Fsync.writeAtomically(ArchiveTier.manifestPath(dir, m.pack()), m.encode());
             ledger.archived(m.pack(), new ArchiveLedger.Archived(m.digest(), m.length(), "-"));
             ledger.evicted(m.pack());
             progress.update(++done, current.size());

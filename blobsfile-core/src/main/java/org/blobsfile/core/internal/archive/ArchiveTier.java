@@ -139,7 +139,12 @@ public final class ArchiveTier implements AutoCloseable {
         return manifestPath(dir, pack);
     }
 
-    private static Path manifestPath(Path dir, int pack) {
+    /**
+     * @param dir  a store directory
+     * @param pack a pack number
+     * @return where the manifest of the pack is kept while it is evicted
+     */
+    public static Path manifestPath(Path dir, int pack) {
         return dir.resolve(EVICTED).resolve(PackFormat.fileName(pack) + ".manifest");
     }
 
