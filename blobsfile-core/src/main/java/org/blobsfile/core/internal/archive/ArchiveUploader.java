@@ -49,6 +49,8 @@ public final class ArchiveUploader implements AutoCloseable {
     /** The first wait after the archive was unavailable; it doubles up to {@link #MAX_BACKOFF_MS}. */
     private static final long FIRST_BACKOFF_MS = 1_000;
     private static final long MAX_BACKOFF_MS = 60_000;
+    /** How long after open the thread looks for sealed packs the archive lacks. */
+    private static final long FIRST_PASS_DELAY_MS = 2_000;
     /** The folder of the archive that holds copies of the deletion log, named by their length. */
     public static final String DELETIONS = "deletions/";
 
@@ -95,6 +97,11 @@ public final class ArchiveUploader implements AutoCloseable {
      */
     public synchronized void start() {
         thread = new Thread(() -> {
+            // a caller that archives right after open (the command line's archive) does it
+            // itself and reports it; packs sealed meanwhile wait in the queue
+            if (!pause(FIRST_PASS_DELAY_MS)) {
+                return;
+            }
             for (int n : sealedPacks.get()) {
                 queueIfDue(n);
             }
@@ -209,6 +216,9 @@ public final class ArchiveUploader implements AutoCloseable {
                 }
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             } catch (IOException | RuntimeException e) {
+                if (closed) {
+                    return; // the store closed under the upload: the next open archives the pack
+                }
                 LOG.error("{} is not archived: {}", PackFormat.fileName(n), e.getMessage(), e);
                 unqueue(n);
             }
