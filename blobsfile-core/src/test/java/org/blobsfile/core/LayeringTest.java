@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * Keeps the core's arrows pointing down, read from the compiled classes: the store uses the archive, parity
  * and the index, both use the plugins, the plugins use the pack format, and the pack format uses
  * Reed-Solomon, hashing and I/O. Parity and the index never see each other, and nothing below
- * the store reaches back up.
+ * the store reaches back up. The {@code file:} archive sits beside the pack format: it uses hashing
+ * and I/O, never the store.
  */
 class LayeringTest {
     private static final String INTERNAL = "org.blobsfile.core.internal.";
@@ -46,6 +47,7 @@ class LayeringTest {
                 .layer("index").definedBy(INTERNAL + "index..")
                 .layer("plugin").definedBy(INTERNAL + "plugin..")
                 .layer("pack").definedBy(INTERNAL + "pack..")
+                .layer("archive").definedBy(INTERNAL + "archive..")
                 .layer("rs").definedBy(INTERNAL + "rs..")
                 .layer("hash").definedBy(INTERNAL + "hash..")
                 .layer("io").definedBy(INTERNAL + "io..")
@@ -74,7 +76,7 @@ class LayeringTest {
 
     @Test
     void theCoreNeverImportsAPlugin() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.blobsfile.codec..", "org.blobsfile.index..",
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.blobsfile.codec..", "org.blobsfile.index..", "org.blobsfile.archive..",
                 "org.blobsfile.cli..", "org.blobsfile.bench..").check(core);
     }
 
