@@ -47,7 +47,6 @@ class LayeringTest {
                 .layer("index").definedBy(INTERNAL + "index..")
                 .layer("plugin").definedBy(INTERNAL + "plugin..")
                 .layer("pack").definedBy(INTERNAL + "pack..")
-                .layer("archive").definedBy(INTERNAL + "archive..")
                 .layer("rs").definedBy(INTERNAL + "rs..")
                 .layer("hash").definedBy(INTERNAL + "hash..")
                 .layer("io").definedBy(INTERNAL + "io..")
