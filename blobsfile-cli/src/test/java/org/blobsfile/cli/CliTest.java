@@ -197,6 +197,8 @@ class CliTest {
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+2\\s+zstd\\s+\\S+codec-zstd\\S*"));
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+4\\s+lz4\\s+\\S+codec-lz4\\S*"));
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+h2\\s+\\S+index-h2\\S*"));
+        assertThat(r.lines()).anyMatch(l -> l.matches("\\s+file\\s+\\S+blobsfile-core"));
+        assertThat(r.lines()).anyMatch(l -> l.matches("\\s+s3\\s+\\S+blobsfile-archive-s3"));
     }
 
     // ---- a store
