@@ -62,6 +62,9 @@ public final class BlobsFileCommand {
     public static final int EXIT_INTERVENTION = 4;
     /** The store directory, relative to the working directory, when neither option nor variable names one. */
     public static final String DEFAULT_DIR = "blobsfile-store";
+    /** The global options written with their value as the next argument, for {@link #main}'s first look. */
+    private static final java.util.Set<String> GLOBAL_OPTIONS_WITH_VALUE =
+            java.util.Set.of("--dir", "--index", "--codec", "--pack-size", "--archive");
     /** The environment variable naming the store directory. */
     public static final String DIR_VARIABLE = "BLOBSFILE_DIR";
     /** The environment variable choosing how progress is shown: {@code bar}, {@code plain} or {@code none}. */
@@ -120,12 +123,15 @@ public final class BlobsFileCommand {
         // log levels must be set before the first logger exists, which is before picocli parses
         boolean debug = false;
         String command = null;
-        for (String a : args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
             if (a.equals("--")) {
                 break;
             }
             debug |= a.equals("--debug");
-            if (command == null && !a.startsWith("-")) {
+            if (GLOBAL_OPTIONS_WITH_VALUE.contains(a)) {
+                i++; // its value, which is no command
+            } else if (command == null && !a.startsWith("-")) {
                 command = a;
             }
         }
@@ -134,6 +140,10 @@ public final class BlobsFileCommand {
         } else if ("demo".equals(command)) {
             // the demo damages a store on purpose and explains each finding itself
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        } else if ("archive".equals(command)) {
+            // the background uploader meets the same packs and the same unavailable archive as the
+            // command, which reports both itself: its log would say each thing twice
+            System.setProperty("org.slf4j.simpleLogger.log.org.blobsfile.core.internal.archive.ArchiveUploader", "off");
         }
         PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
