@@ -194,6 +194,29 @@ class ArchiveCliTest {
     }
 
     @Test
+    void anUnreachableS3EndpointIsOneSentenceAndExit4WhilePutsGoOn() throws IOException {
+        fill();
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        // closed again: nothing answers there; one attempt, so the test does not wait for retries
+        String s3 = "s3://bucket/store?endpoint=http://127.0.0.1:" + port + "&pathStyle=true&maxAttempts=1";
+        Cli.Result r = Cli.in(store()).run("--archive", s3, "archive");
+        assertThat(r.code()).as(r.toString()).isEqualTo(4);
+        assertThat(r.stdout()).isEmpty();
+        // without credentials in the environment the SDK stops before connecting; either is one sentence
+        assertThat(r.stderr()).startsWith("blobsfile archive: archive " + s3).doesNotContain("\tat ");
+        assertThat(r.stderr().strip().lines().count()).isEqualTo(1);
+
+        Path file = tmp.resolve("new.bin");
+        Files.writeString(file, "abc");
+        Cli.Result put = Cli.in(store()).run("--archive", s3, "put", file.toString());
+        assertThat(put.code()).as(put.toString()).isZero();
+        assertThat(put.out()).isEqualTo(CliTest.ABC + "  " + file + "\n");
+    }
+
+    @Test
     void aPackTheArchiveHoldsWithOtherBytesIsLeftUnarchivedWithExit3() throws IOException {
         fill();
         Path twin = tmp.resolve("twin");
