@@ -135,6 +135,16 @@ public interface BlobStore extends AutoCloseable {
     VerifyReport verify(Progress progress);
 
     /**
+     * Checks every local pack as {@link #verify(Progress)} does, and the archived copy of every
+     * pack evicted to the archive as {@code options} say.
+     *
+     * @param options  how to check evicted packs
+     * @param progress told of bytes checked
+     * @return what was checked and found
+     */
+    VerifyReport verify(VerifyOptions options, Progress progress);
+
+    /**
      * Repairs every damaged sealed pack from its parity and replaces it atomically; a pack that
      * cannot be repaired is moved to {@code quarantine/} with a note, and its blobs are reported
      * lost. Puts wait while it runs.
@@ -247,6 +257,19 @@ public interface BlobStore extends AutoCloseable {
      * @throws ArchiveException when the store has no archive or it cannot be reached
      */
     ArchiveReport archive(Progress progress);
+
+    /**
+     * Removes the local file of sealed packs the archive holds as they are, keeping the newest
+     * {@code keepLocal} sealed packs and the last pack. Before a file goes, ranges of its archived
+     * copy are compared with it and the copy's manifest is kept beside the packs. A blob of an
+     * evicted pack is read from the archive, one ranged read, checked against its hash, through a
+     * bounded cache; verify checks the archived copy, and the index keeps every blob.
+     *
+     * @param keepLocal how many of the newest sealed packs stay local, at least 0
+     * @return what was evicted and what was kept, with reasons
+     * @throws ArchiveException when the store has no archive or it cannot be reached
+     */
+    EvictionReport evict(int keepLocal);
 
     /** @return the store directory */
     Path directory();

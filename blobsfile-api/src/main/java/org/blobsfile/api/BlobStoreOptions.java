@@ -39,7 +39,12 @@ public final class BlobStoreOptions {
         /** Open never restores: an empty directory becomes a new, empty store. */
         NONE,
         /** Every pack is downloaded before open returns, byte-identical and checked against its manifest. */
-        FULL
+        FULL,
+        /**
+         * The manifests only: every pack starts evicted, its blobs read from the archive by range,
+         * and the index is built from the manifests. {@code restore} of the store fetches them whole later.
+         */
+        LAZY
     }
 
     private BlobStoreOptions(Builder b) {
@@ -291,8 +296,10 @@ public final class BlobStoreOptions {
         /**
          * Makes open rebuild the store from its archive when the directory holds no store yet
          * (it is missing or empty): the newest archived copy of every pack is downloaded and
-         * checked against its manifest before open returns ({@link Restore#FULL}). A directory
-         * that holds a store is opened as it is. Needs an archive. Default {@link Restore#NONE}.
+         * checked against its manifest before open returns ({@link Restore#FULL}), or every pack
+         * starts evicted and is read from the archive by range ({@link Restore#LAZY}). A
+         * directory that holds a store is opened as it is. Needs an archive. Default
+         * {@link Restore#NONE}.
          *
          * @param mode how to restore
          * @return this builder

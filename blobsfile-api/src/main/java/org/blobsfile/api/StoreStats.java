@@ -43,6 +43,7 @@ public final class StoreStats {
     private final long reclaimedBytes;
     private final String archive;
     private final long archivedPacks;
+    private final long evictedPacks;
     private final long uploadBacklog;
     private final long archiveReads;
 
@@ -79,6 +80,7 @@ public final class StoreStats {
         this.reclaimedBytes = b.reclaimedBytes;
         this.archive = b.archive;
         this.archivedPacks = b.archivedPacks;
+        this.evictedPacks = b.evictedPacks;
         this.uploadBacklog = b.uploadBacklog;
         this.archiveReads = b.archiveReads;
     }
@@ -256,6 +258,11 @@ public final class StoreStats {
         return archivedPacks;
     }
 
+    /** @return packs whose local file was evicted: their blobs are read from the archive */
+    public long evictedPacks() {
+        return evictedPacks;
+    }
+
     /** @return sealed packs waiting to be uploaded to the archive */
     public long uploadBacklog() {
         return uploadBacklog;
@@ -313,6 +320,7 @@ public final class StoreStats {
                 && reclaimedBytes == s.reclaimedBytes
                 && archive.equals(s.archive)
                 && archivedPacks == s.archivedPacks
+                && evictedPacks == s.evictedPacks
                 && uploadBacklog == s.uploadBacklog
                 && archiveReads == s.archiveReads;
     }
@@ -325,7 +333,7 @@ public final class StoreStats {
                 bytesWritten, bytesRead, forces, indexRebuilds, recoveredEntries, truncatedBytes,
                 seals, repairs, healedReads, quarantinedPacks, groupCommits, groupCommitEntries,
                 uncleanShutdown, deletedBlobs, garbageBytes, garbageByPack, compactions, reclaimedBytes,
-                archive, archivedPacks, uploadBacklog, archiveReads);
+                archive, archivedPacks, evictedPacks, uploadBacklog, archiveReads);
     }
 
     /** @return every value by name, as {@code StoreStats[blobs=1, bytes=5, ...]} */
@@ -363,6 +371,7 @@ public final class StoreStats {
                 + ", reclaimedBytes=" + reclaimedBytes
                 + ", archive=" + archive
                 + ", archivedPacks=" + archivedPacks
+                + ", evictedPacks=" + evictedPacks
                 + ", uploadBacklog=" + uploadBacklog
                 + ", archiveReads=" + archiveReads
                 + "]";
@@ -405,6 +414,7 @@ public final class StoreStats {
         private long reclaimedBytes;
         private String archive = "";
         private long archivedPacks;
+        private long evictedPacks;
         private long uploadBacklog;
         private long archiveReads;
 
@@ -698,6 +708,15 @@ public final class StoreStats {
          */
         public Builder archivedPacks(long archivedPacks) {
             this.archivedPacks = archivedPacks;
+            return this;
+        }
+
+        /**
+         * @param evictedPacks packs whose local file was evicted: their blobs are read from the archive
+         * @return this builder
+         */
+        public Builder evictedPacks(long evictedPacks) {
+            this.evictedPacks = evictedPacks;
             return this;
         }
 

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * replaced since (a compaction's rewrite) is noticed at open without reading every pack; the packs
  * a compaction is about to rewrite, whose new copy must be archived too; and how much of the
  * deletion log the archive holds. Rewritten whole through a forced temporary file at each change,
- * so a crash leaves the old ledger or the new one. Thread-safe.
+ * so a crash leaves the old ledger or the new one. It also names the packs whose local file was
+ * evicted, so it is written before a pack file is removed. Thread-safe.
  */
 public final class ArchiveLedger {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveLedger.class);
@@ -46,6 +48,7 @@ public final class ArchiveLedger {
     private final String location;
     private final Map<Integer, Archived> archived = new TreeMap<>();
     private final Set<Integer> rewriting = new TreeSet<>();
+    private final Set<Integer> evicted = new TreeSet<>();
     private long deletionsArchived;
 
     private ArchiveLedger(Path file, String location) {
@@ -55,7 +58,8 @@ public final class ArchiveLedger {
 
     /**
      * Reads the ledger of a store directory. A ledger kept for another archive counts for
-     * nothing here: every pack is then checked against this archive's listing again.
+     * nothing here: every pack is then checked against this archive's listing again; unless it
+     * names evicted packs, which only that archive holds, and then opening fails.
      *
      * @param dir      the store directory
      * @param location the archive's location
@@ -72,8 +76,13 @@ public final class ArchiveLedger {
         }
         String[] lines = text.split("\n");
         if (lines.length < 2 || !lines[0].equals(MAGIC) || !lines[1].equals("archive " + location)) {
+            String kept = lines.length > 1 && lines[1].startsWith("archive ") ? lines[1].substring(8) : null;
+            if (kept != null && text.contains("\nevicted ")) {
+                throw new IOException("packs of " + dir + " are evicted to " + kept + ", so the store must be opened with"
+                        + " that archive, not " + location);
+            }
             LOG.info("{} was kept for another archive ({}): the packs are checked against {} again", l.file,
-                    lines.length > 1 ? lines[1] : "unreadable", location);
+                    kept, location);
             return l;
         }
         for (int i = 2; i < lines.length; i++) {
@@ -81,6 +90,7 @@ public final class ArchiveLedger {
             switch (f[0]) {
                 case "pack" -> l.archived.put(Integer.parseInt(f[1]), new Archived(HEX.parseHex(f[2]), Long.parseLong(f[3]), f[4]));
                 case "rewriting" -> l.rewriting.add(Integer.parseInt(f[1]));
+                case "evicted" -> l.evicted.add(Integer.parseInt(f[1]));
                 case "deletions" -> l.deletionsArchived = Long.parseLong(f[1]);
                 default -> throw new IOException(l.file + ": unexpected line '" + lines[i] + "'");
             }
@@ -109,6 +119,66 @@ public final class ArchiveLedger {
     /** @return whether a compaction said it rewrites this pack, and its new copy is not archived yet */
     public synchronized boolean isRewriting(int pack) {
         return rewriting.contains(pack);
+    }
+
+    /** @return whether the local file of pack {@code n} was evicted: its blobs are read from the archive */
+    public synchronized boolean isEvicted(int pack) {
+        return evicted.contains(pack);
+    }
+
+    /** @return the evicted packs, ascending */
+    public synchronized List<Integer> evictedPacks() {
+        return List.copyOf(evicted);
+    }
+
+    /**
+     * Records, before the local file of pack {@code n} is removed, that its blobs are to be read
+     * from its archived copy.
+     *
+     * @param pack the pack's number, archived already
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void evicted(int pack) throws IOException {
+        if (!archived.containsKey(pack)) {
+            throw new IllegalStateException(pack + " is not archived");
+        }
+        if (evicted.add(pack)) {
+            write();
+        }
+    }
+
+    /**
+     * Records that pack {@code n} is local again (a repair or a fetch put its file back).
+     *
+     * @param pack the pack's number
+     * @param stamp the identity of its new local file
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void local(int pack, String stamp) throws IOException {
+        Archived a = archived.get(pack);
+        if (evicted.remove(pack) && a != null) {
+            archived.put(pack, new Archived(a.digest(), a.length(), stamp));
+        }
+        write();
+    }
+
+    /**
+     * The archive a store's ledger names, for a store opened without one whose packs are evicted.
+     *
+     * @param dir the store directory
+     * @return the location the ledger is kept for, when it records evicted packs; else null
+     * @throws IOException when the ledger cannot be read
+     */
+    public static String evictedTo(Path dir) throws IOException {
+        String text;
+        try {
+            text = Files.readString(dir.resolve(FILE), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        String[] lines = text.split("\n");
+        return lines.length > 1 && lines[0].equals(MAGIC) && lines[1].startsWith("archive ") && text.contains("\nevicted ")
+                ? lines[1].substring(8) : null;
     }
 
     /** @return how many bytes of the deletion log the archive holds */
@@ -156,6 +226,7 @@ public final class ArchiveLedger {
         archived.forEach((n, a) -> b.append("pack ").append(n).append(' ').append(HEX.formatHex(a.digest())).append(' ')
                 .append(a.length()).append(' ').append(a.stamp()).append('\n'));
         rewriting.forEach(n -> b.append("rewriting ").append(n).append('\n'));
+        evicted.forEach(n -> b.append("evicted ").append(n).append('\n'));
         b.append("deletions ").append(deletionsArchived).append('\n');
         Fsync.writeAtomically(file, b.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -56,34 +56,66 @@ public final class ArchiveRestore {
      *         does not match its manifest
      */
     public static Restored restore(Archive archive, Path dir, Progress progress) throws IOException {
+        Map<Integer, Manifest> current = whole(archive);
+        long total = current.values().stream().mapToLong(Manifest::length).sum();
+        ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
+        long done = 0;
+        progress.update(0, total);
+        for (Manifest m : current.values()) {
+            Path target = PackFormat.path(dir, m.pack());
+            download(archive, m.packObject(), target, m, done, total, progress);
+            done += m.length();
+            ledger.archived(m.pack(), new ArchiveLedger.Archived(m.digest(), m.length(), ArchiveLedger.stamp(target)));
+        }
+        restoreDeletions(archive, dir, ledger);
+        Fsync.directory(dir);
+        LOG.info("restored {} packs ({} bytes) from {}", current.size(), total, archive.location());
+        return new Restored(current.size(), total);
+    }
+
+    /**
+     * Restores lazily: only the manifests, each kept beside the packs as an evicted pack's, so
+     * every pack starts evicted and its blobs are read from the archive by range; the index is
+     * then built from the manifests.
+     *
+     * @param archive  the archive
+     * @param dir      the store directory, which holds no store
+     * @param progress told of packs done out of every pack
+     * @return what was restored: no pack bytes
+     * @throws IOException when the archive cannot be read or holds no whole set of packs
+     */
+    public static Restored restoreLazily(Archive archive, Path dir, Progress progress) throws IOException {
+        Map<Integer, Manifest> current = whole(archive);
+        ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
+        Files.createDirectories(dir.resolve(ArchiveTier.EVICTED));
+        int done = 0;
+        for (Manifest m : current.values()) {
+            Fsync.writeAtomically(dir.resolve(ArchiveTier.EVICTED).resolve(PackFormat.fileName(m.pack()) + ".manifest"),
+                    m.encode());
+            ledger.archived(m.pack(), new ArchiveLedger.Archived(m.digest(), m.length(), "-"));
+            ledger.evicted(m.pack());
+            progress.update(++done, current.size());
+        }
+        restoreDeletions(archive, dir, ledger);
+        Fsync.directory(dir);
+        LOG.info("restored {} packs lazily from {}: their blobs are read from it", current.size(), archive.location());
+        return new Restored(current.size(), 0);
+    }
+
+    /** @return the newest copy of every pack from 0 to the last the archive holds, in pack order */
+    private static Map<Integer, Manifest> whole(Archive archive) throws IOException {
         Map<Integer, Manifest> current = newest(archive);
         if (current.isEmpty()) {
             throw new IOException("archive " + archive.location() + " holds no pack to restore");
         }
         int last = current.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        long total = 0;
         for (int n = 0; n <= last; n++) {
-            Manifest m = current.get(n);
-            if (m == null) {
+            if (!current.containsKey(n)) {
                 throw new IOException("archive " + archive.location() + " holds no copy of "
                         + PackFormat.fileName(n) + ", so the store cannot be restored whole");
             }
-            total += m.length();
         }
-        ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
-        long done = 0;
-        progress.update(0, total);
-        for (int n = 0; n <= last; n++) {
-            Manifest m = current.get(n);
-            Path target = PackFormat.path(dir, n);
-            download(archive, m.packObject(), target, m, done, total, progress);
-            done += m.length();
-            ledger.archived(n, new ArchiveLedger.Archived(m.digest(), m.length(), ArchiveLedger.stamp(target)));
-        }
-        restoreDeletions(archive, dir, ledger);
-        Fsync.directory(dir);
-        LOG.info("restored {} packs ({} bytes) from {}", last + 1, total, archive.location());
-        return new Restored(last + 1, total);
+        return current;
     }
 
     /** @return for each pack number, the manifest of its newest copy: the one no other copy replaces */

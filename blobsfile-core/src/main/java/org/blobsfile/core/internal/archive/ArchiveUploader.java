@@ -59,7 +59,6 @@ public final class ArchiveUploader implements AutoCloseable {
     private final CodecRegistry codecs;
     private final Supplier<List<Integer>> sealedPacks;
     private final Path deletionLog;
-    private final boolean ownsArchive;
 
     /** Taken for the whole of one pack's archiving, by the thread or a caller of archiveNow. */
     private final ReentrantLock work = new ReentrantLock();
@@ -78,10 +77,9 @@ public final class ArchiveUploader implements AutoCloseable {
      * @param geometry    the store's pack geometry
      * @param codecs      the codecs present, to check entries with
      * @param sealedPacks the store's sealed packs, in number order
-     * @param ownsArchive whether {@link #close} closes the archive too
      */
     public ArchiveUploader(Archive archive, ArchiveLedger ledger, Path dir, PackGeometry geometry, CodecRegistry codecs,
-                           Supplier<List<Integer>> sealedPacks, boolean ownsArchive) {
+                           Supplier<List<Integer>> sealedPacks) {
         this.archive = archive;
         this.ledger = ledger;
         this.dir = dir;
@@ -89,7 +87,6 @@ public final class ArchiveUploader implements AutoCloseable {
         this.codecs = codecs;
         this.sealedPacks = sealedPacks;
         this.deletionLog = dir.resolve(DeletionLog.FILE_NAME);
-        this.ownsArchive = ownsArchive;
     }
 
     /** Starts the background thread, with every sealed pack the ledger lacks or that changed since queued. */
@@ -477,12 +474,5 @@ public final class ArchiveUploader implements AutoCloseable {
         }
         work.lock();
         work.unlock();
-        if (ownsArchive) {
-            try {
-                archive.close();
-            } catch (IOException e) {
-                LOG.warn("closing archive {}: {}", archive.location(), e.getMessage());
-            }
-        }
     }
 }

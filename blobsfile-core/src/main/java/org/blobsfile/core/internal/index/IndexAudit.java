@@ -77,7 +77,7 @@ public final class IndexAudit {
         this.dead = deletions.get();
         this.index = index;
         this.readers = readers;
-        this.entries = new PackEntries(codecs, geometry);
+        this.entries = new PackEntries(codecs, geometry, index.evicted());
         this.probe = new LocationProbe(readers, codecs, geometry);
         this.inFlight = inFlight;
     }

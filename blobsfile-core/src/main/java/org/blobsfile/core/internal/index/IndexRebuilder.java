@@ -53,14 +53,20 @@ final class IndexRebuilder {
     }
 
     private final PackReaders readers;
+    private final EvictedPacks evicted;
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
     private final int threads;
     private final DeadEntries dead;
 
-    /** @param dead the entries to leave out: those of deleted blobs */
-    IndexRebuilder(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int threads, DeadEntries dead) {
+    /**
+     * @param dead    the entries to leave out: those of deleted blobs
+     * @param evicted the packs whose entries come from their manifests
+     */
+    IndexRebuilder(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int threads, DeadEntries dead,
+                   EvictedPacks evicted) {
         this.dead = dead;
+        this.evicted = evicted;
         this.readers = readers;
         this.codecs = codecs;
         this.geometry = geometry;
@@ -173,6 +179,31 @@ final class IndexRebuilder {
             throws IOException {
         IndexBatch[] batch = {new IndexBatch()};
         long[] count = {0};
+        if (evicted.isEvicted(pack)) {
+            IOException[] failed = {null};
+            evicted.entries(pack, (key, loc) -> {
+                if (failed[0] != null || dead.covers(key, pack, loc.offset())) {
+                    return;
+                }
+                batch[0].put(key, loc.encode());
+                tally.add(key, loc);
+                if (batch[0].puts().size() == BATCH) {
+                    try {
+                        index.write(batch[0]);
+                    } catch (IOException e) {
+                        failed[0] = e;
+                    }
+                    batch[0] = new IndexBatch();
+                }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            if (!batch[0].isEmpty()) {
+                index.write(batch[0]);
+            }
+            return new PackScan(pack, new PackScanner.Result(PackFormat.HEADER_SIZE, null, List.of(), null));
+        }
         String notRegular = PackFormat.notRegular(readers.path(pack));
         if (notRegular != null) {
             // never opened nor followed: its blobs are absent, and verify reports it

@@ -32,10 +32,12 @@ final class PackEntries {
 
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
+    private final EvictedPacks evicted;
 
-    PackEntries(CodecRegistry codecs, PackGeometry geometry) {
+    PackEntries(CodecRegistry codecs, PackGeometry geometry, EvictedPacks evicted) {
         this.codecs = codecs;
         this.geometry = geometry;
+        this.evicted = evicted;
     }
 
     /**
@@ -49,10 +51,28 @@ final class PackEntries {
      * @param sink   told of every entry that verifies (or that cannot be checked because its
      *               codec is missing: it is whole, and its blob length is then -1); without
      *               {@code check} the blob lengths are not learnt, and are -1
-     * @return what the walk found, or null when the pack is not a regular file, which is never opened
+     * @return what the walk found, or null when the pack is not a regular file, which is never
+     *         opened; an evicted pack's entries come from its manifest
      * @throws IOException when the pack cannot be read, or the sink throws
      */
     PackScanner.Result walk(Path path, int pack, long length, boolean check, Sink sink) throws IOException {
+        if (evicted.isEvicted(pack)) {
+            // the archive holds the pack, checked when it was archived and evicted: its manifest lists it
+            IOException[] failed = {null};
+            evicted.entries(pack, (key, loc) -> {
+                try {
+                    if (failed[0] == null) {
+                        sink.entry(key, loc);
+                    }
+                } catch (IOException e) {
+                    failed[0] = e;
+                }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            return new PackScanner.Result(length, null, java.util.List.of(), null);
+        }
         if (PackFormat.notRegular(path) != null) {
             return null;
         }

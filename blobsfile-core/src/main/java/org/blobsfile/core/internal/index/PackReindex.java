@@ -118,7 +118,7 @@ public final class PackReindex {
      */
     public PackReindex(PackReaders readers, CodecRegistry codecs, PackGeometry geometry) {
         this.readers = readers;
-        this.entries = new PackEntries(codecs, geometry);
+        this.entries = new PackEntries(codecs, geometry, EvictedPacks.NONE); // run on damaged local packs only
         this.probe = new LocationProbe(readers, codecs, geometry);
     }
 

@@ -63,6 +63,7 @@ public final class StoreIndex implements AutoCloseable {
     private volatile IndexMeta.Counters totals = IndexMeta.Counters.ZERO;
     /** The store's deletions, which a build from the packs leaves out; read only when a build needs them. */
     private volatile DeadEntries.Source dead = () -> DeadEntries.NONE;
+    private volatile EvictedPacks evicted = EvictedPacks.NONE;
 
     /**
      * What bringing the index up to date with the packs found.
@@ -257,6 +258,8 @@ public final class StoreIndex implements AutoCloseable {
         TailRecovery.Tail tail;
         IndexMeta.Counters counters;
         if (rebuild) {
+            // the last pack is recovered by its tail, unless it is evicted: then its manifest lists it
+            int built = packs > 0 && evicted.isEvicted(packs - 1) ? packs - 1 : packs - 2;
             if (packs > 0) {
                 LOG.info("building the index {} from {} packs{}", directory, packs, readOnly ? " in memory" : "");
             }
@@ -266,16 +269,16 @@ public final class StoreIndex implements AutoCloseable {
             if (readOnly) {
                 index.close();
                 index = new MemoryIndex();
-                fill(index, readers, codecs, geometry, packs - 2, dead.get());
+                fill(index, readers, codecs, geometry, built, dead.get(), evicted);
             } else if (isEmpty()) {
-                fill(index, readers, codecs, geometry, packs - 2, dead.get());
+                fill(index, readers, codecs, geometry, built, dead.get(), evicted);
             } else if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
                 emptyInPlace(); // an index that keeps no files here cannot be built aside and renamed
-                fill(index, readers, codecs, geometry, packs - 2, dead.get());
+                fill(index, readers, codecs, geometry, built, dead.get(), evicted);
             } else {
-                swapIn(buildAside(readers, codecs, geometry, packs - 2, null, null));
+                swapIn(buildAside(readers, codecs, geometry, built, null, null));
             }
-            tail = recovery.recover(this, packs, Math.max(0, packs - 1), PackFormat.HEADER_SIZE);
+            tail = recovery.recover(this, packs, Math.max(0, built + 1), PackFormat.HEADER_SIZE);
             counters = count();
             markComplete(tail.checkpoint(), counters);
         } else {
@@ -431,6 +434,20 @@ public final class StoreIndex implements AutoCloseable {
     }
 
     /**
+     * Says which packs a build from the packs takes from their manifests, their files evicted.
+     *
+     * @param packs the store's evicted packs
+     */
+    public void useEvicted(EvictedPacks packs) {
+        this.evicted = packs;
+    }
+
+    /** @return the packs whose entries come from their manifests */
+    public EvictedPacks evicted() {
+        return evicted;
+    }
+
+    /**
      * Says where builds from the packs learn which entries are deleted.
      *
      * @param source the store's deletions, read when a build begins
@@ -479,7 +496,7 @@ public final class StoreIndex implements AutoCloseable {
         } else {
             // an index that keeps no files here cannot be built aside and renamed: emptied and filled
             emptyInPlace();
-            fill(index, readers, codecs, geometry, lastPack, dead.get());
+            fill(index, readers, codecs, geometry, lastPack, dead.get(), evicted);
             IndexMeta.Counters c = count(index);
             markComplete(checkpoint, c);
             built = new Built(directory, c, List.of());
@@ -542,7 +559,7 @@ public final class StoreIndex implements AutoCloseable {
         // carries into the new index what the old one knew and the packs still hold where it put
         // it, though no walk of the packs finds it; the old index is tallied meanwhile
         try (CarryOver carry = new CarryOver(index, fresh, new LocationProbe(readers, codecs, geometry), readable)) {
-            EntryTally written = fill(fresh, readers, codecs, geometry, lastPack, dead.get());
+            EntryTally written = fill(fresh, readers, codecs, geometry, lastPack, dead.get(), evicted);
             CarryOver.Result carried = reported(carry.run(written), readers);
             IndexMeta.Counters c = carried.counters();
             IndexBatch meta = new IndexBatch().putMeta(IndexMeta.COUNTERS, c.encode());
@@ -569,10 +586,10 @@ public final class StoreIndex implements AutoCloseable {
      * @return the entries written, a key written twice counted twice
      */
     private static EntryTally fill(BlobIndex into, PackReaders readers, CodecRegistry codecs, PackGeometry geometry,
-                                   int lastPack, DeadEntries dead) throws IOException {
+                                   int lastPack, DeadEntries dead, EvictedPacks evicted) throws IOException {
         EntryTally written = new EntryTally();
         List<PackScanner.Result> results = new IndexRebuilder(readers, codecs, geometry,
-                Runtime.getRuntime().availableProcessors(), dead).rebuild(into, lastPack, written);
+                Runtime.getRuntime().availableProcessors(), dead, evicted).rebuild(into, lastPack, written);
         for (int n = 0; n < results.size(); n++) {
             PackScanner.Result r = results.get(n);
             if (r.damage() == null) {

@@ -8,11 +8,14 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.blobsfile.api.ArchiveException;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.StorageIOException;
+import org.blobsfile.api.spi.ArchiveUnavailableException;
+import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackFormat;
@@ -127,6 +130,10 @@ final class BlobReader {
      *                 the damaged file the repair had just replaced, is no verdict on the blob
      */
     private byte[] read(BlobRef ref, Location loc, boolean mayRetry) {
+        ArchiveTier archive = parts.archive();
+        if (archive != null && archive.isEvicted(loc.pack())) {
+            return readArchived(ref, loc);
+        }
         byte[] payload = new byte[Math.toIntExact(loc.storedSize())];
         FileChannel channel;
         try {
@@ -136,9 +143,15 @@ final class BlobReader {
             throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
                     "the file ends inside the entry of blob " + ref);
         } catch (NoSuchFileException e) {
+            if (archive != null && archive.isEvicted(loc.pack())) {
+                return readArchived(ref, loc); // evicted while this read began
+            }
             throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(), "the pack of blob " + ref
                     + " is missing: it cannot be read until the pack is restored");
         } catch (IOException e) {
+            if (archive != null && archive.isEvicted(loc.pack())) {
+                return readArchived(ref, loc); // evicted while this read began, its channel closed
+            }
             throw new StorageIOException("reading blob " + ref + " from " + packs.readers().path(loc.pack()), e);
         }
         parts.meters().bytesRead.add(payload.length);
@@ -149,7 +162,7 @@ final class BlobReader {
             damage = e;
         }
         if (!parts.sealing().isSealed(loc.pack())) {
-            throw damage;
+            return fromArchiveOr(ref, loc, damage);
         }
         // a sealed pack carries parity: rebuild the damaged bytes instead of failing the read
         byte[] healed;
@@ -168,19 +181,66 @@ final class BlobReader {
                 return read(ref, loc, false);
             }
             damage.addSuppressed(e);
-            throw damage;
+            return fromArchiveOr(ref, loc, damage);
         }
         if (healed == null) {
             if (mayRetry && replaced(loc.pack(), channel)) {
                 return read(ref, loc, false);
             }
-            throw damage;
+            return fromArchiveOr(ref, loc, damage);
         }
         parts.meters().healedReads.increment();
         LOG.warn("{}: rebuilt blob {} from parity; {}", packs.readers().path(loc.pack()), ref,
                 repairs.mayRepair() ? "repairing the pack" : "the pack is left for repair (the store is read-only)");
         repairs.inBackground(loc.pack());
         return decodeChecked(ref, loc, healed);
+    }
+
+    /** Reads a blob of an evicted pack from the pack's archived copy: one ranged read, checked against its hash. */
+    private byte[] readArchived(BlobRef ref, Location loc) {
+        ArchiveTier archive = parts.archive();
+        byte[] payload;
+        try {
+            payload = archive.read(loc.pack(), loc.payloadOffset(), Math.toIntExact(loc.storedSize()));
+        } catch (ArchiveUnavailableException e) {
+            throw new ArchiveException("blob " + ref + " is in " + PackFormat.fileName(loc.pack()) + ", evicted to "
+                    + archive.location() + ", which cannot be read now: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StorageIOException("reading blob " + ref + " from the copy of " + PackFormat.fileName(loc.pack())
+                    + " in " + archive.location(), e);
+        }
+        parts.meters().bytesRead.add(payload.length);
+        try {
+            return decodeChecked(ref, loc, payload);
+        } catch (CorruptPackException e) {
+            throw new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(), "blob " + ref + " as read"
+                    + " from the copy of " + PackFormat.fileName(loc.pack()) + " in " + archive.location()
+                    + " fails its hash check: the archived copy is damaged, and it is not served");
+        }
+    }
+
+    /**
+     * A blob damaged here and beyond parity: read from the pack's archived copy when the archive
+     * holds one, checked against its hash, and the pack queued for repair (which restores it from
+     * the copy); otherwise the damage.
+     */
+    private byte[] fromArchiveOr(BlobRef ref, Location loc, CorruptPackException damage) {
+        ArchiveTier archive = parts.archive();
+        if (archive == null || !archive.hasCopy(loc.pack()) || loc.pack() == appender.packCount() - 1) {
+            throw damage;
+        }
+        byte[] blob;
+        try {
+            blob = decodeChecked(ref, loc, archive.read(loc.pack(), loc.payloadOffset(), Math.toIntExact(loc.storedSize())));
+        } catch (IOException | BlobStoreException e) {
+            damage.addSuppressed(e);
+            throw damage;
+        }
+        parts.meters().healedReads.increment();
+        LOG.warn("{}: blob {} read from the pack's archived copy in {}; {}", packs.readers().path(loc.pack()), ref,
+                archive.location(), repairs.mayRepair() ? "repairing the pack" : "the pack is left for repair");
+        repairs.inBackground(loc.pack());
+        return blob;
     }
 
     /** @return whether pack {@code pack} is now read through another channel than {@code before}: a repair replaced it */

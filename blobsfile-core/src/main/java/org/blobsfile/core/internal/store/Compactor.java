@@ -71,6 +71,19 @@ final class Compactor {
         this.deletions = deletions;
     }
 
+    /**
+     * Runs {@code work} with no compaction running, for maintenance that removes pack files
+     * (eviction): a compaction choosing a pack must find it as it chose it.
+     */
+    <T> T whileIdle(Durability.Exclusive<T> work) throws IOException {
+        running.lock();
+        try {
+            return work.run();
+        } finally {
+            running.unlock();
+        }
+    }
+
     /** What compacting one pack did. */
     private record Outcome(long blobs, long bytes, long reclaimed, String skipped) {
     }
@@ -190,8 +203,8 @@ final class Compactor {
             // the copies must be on the disk before the pack that holds them too goes, even
             // where puts are not forced
             appender.forceAppended();
-            if (parts.archive() != null) {
-                parts.archive().rewriting(n); // before the replacement: a crash after it still archives the new copy
+            if (parts.archive() != null && parts.archive().uploader() != null) {
+                parts.archive().uploader().rewriting(n); // before the replacement: a crash after it still archives the new copy
             }
             replace(n, empty);
             deletions.compacted(n, reclaimed);

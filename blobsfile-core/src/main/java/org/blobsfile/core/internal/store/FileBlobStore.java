@@ -21,6 +21,7 @@ import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.CompactionOptions;
 import org.blobsfile.api.CompactionReport;
+import org.blobsfile.api.EvictionReport;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.Range;
@@ -31,7 +32,9 @@ import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.StoreClosedException;
 import org.blobsfile.api.StoreStats;
 import org.blobsfile.api.SweepReport;
+import org.blobsfile.api.VerifyOptions;
 import org.blobsfile.api.VerifyReport;
+import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.IndexMeta;
@@ -413,10 +416,16 @@ final class FileBlobStore implements BlobStore {
 
     @Override
     public VerifyReport verify(Progress progress) {
+        return verify(VerifyOptions.DEFAULT, progress);
+    }
+
+    @Override
+    public VerifyReport verify(VerifyOptions verifyOptions, Progress progress) {
+        Objects.requireNonNull(verifyOptions, "verifyOptions");
         Objects.requireNonNull(progress, "progress");
         boolean interrupted = enter();
         try {
-            return maintenance.verify(progress);
+            return maintenance.verify(verifyOptions, progress);
         } catch (IOException e) {
             throw new StorageIOException("verifying " + packs.dir(), e);
         } finally {
@@ -480,8 +489,9 @@ final class FileBlobStore implements BlobStore {
                     .compactions(d.compactions()).reclaimedBytes(d.reclaimedBytes())
                     .archive(parts.archive() == null ? "" : parts.archive().location())
                     .archivedPacks(parts.archive() == null ? 0 : parts.archive().archivedCount())
+                    .evictedPacks(parts.archive() == null ? 0 : parts.archive().evictedPacks().size())
                     .uploadBacklog(parts.archive() == null ? 0 : parts.archive().backlog())
-                    .archiveReads(parts.archive() == null ? 0 : parts.archive().downloads()).build();
+                    .archiveReads(parts.archive() == null ? 0 : parts.archive().reads()).build();
         } catch (IOException e) {
             throw new StorageIOException("reading the stats of " + packs.dir(), e);
         } finally {
@@ -529,7 +539,29 @@ final class FileBlobStore implements BlobStore {
             }
             // a pack sealed by a put that returned before this call is archived by it
             parts.sealing().awaitIdle();
-            return parts.archive().archiveNow(progress);
+            return parts.archive().uploader().archiveNow(progress);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public EvictionReport evict(int keepLocal) {
+        if (keepLocal < 0) {
+            throw new IllegalArgumentException("keepLocal must be at least 0, got " + keepLocal);
+        }
+        boolean interrupted = enter();
+        try {
+            requireWritable("evict");
+            if (parts.archive() == null) {
+                throw new ArchiveException("store " + packs.dir() + " has no archive: open it with one (--archive URI)");
+            }
+            parts.sealing().awaitIdle();
+            return compactor.whileIdle(() -> maintenance.evict(keepLocal));
+        } catch (ArchiveUnavailableException e) {
+            throw new ArchiveException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StorageIOException("evicting packs of " + packs.dir(), e);
         } finally {
             exit(interrupted);
         }

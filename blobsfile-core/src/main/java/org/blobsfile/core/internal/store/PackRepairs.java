@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.index.PackReindex;
 import org.blobsfile.core.internal.io.Failures;
 import org.blobsfile.core.internal.pack.DeadEntries;
@@ -106,6 +107,33 @@ final class PackRepairs implements AutoCloseable {
     }
 
     /**
+     * Puts a pack that parity cannot repair (or a missing one) right from its archived copy,
+     * before anything would be quarantined: the copy is checked against its digest first and the
+     * damaged file saved. As a repair by parity, the copy is renamed over the pack: a read of
+     * the file it replaces fails its hash and reads again.
+     *
+     * @return whether the pack is now its archived copy
+     */
+    boolean fromArchive(int pack) {
+        ArchiveTier archive = parts.archive();
+        if (archive == null || !archive.hasCopy(pack)) {
+            return false;
+        }
+        try {
+            if (!archive.restoreCopy(pack)) {
+                return false;
+            }
+            packs.readers().forget(pack);
+            parts.meters().repairs.increment();
+            return true;
+        } catch (IOException e) {
+            LOG.warn("{}: its archived copy could not be put in place ({}); parity and quarantine decide",
+                    packs.readers().path(pack), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
      * Verifies and repairs sealed pack {@code pack} in the sealing thread, after a read had to
      * heal one of its blobs: the read returns at once, and the pack is fixed before more of it
      * decays. A pack already queued is not queued again.
@@ -120,7 +148,9 @@ final class PackRepairs implements AutoCloseable {
                 PackVerifier.PackCheck check = new PackVerifier(packs.geometry(), packs.codecs())
                         .check(p, pack, Files.size(p), n -> { });
                 PackRepairer.Outcome o = replace(pack, check);
-                if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
+                if (o.status() == PackRepairer.Status.UNRECOVERABLE && fromArchive(pack)) {
+                    LOG.warn("{}: beyond its parity, restored from its archived copy", p);
+                } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
                     LOG.error("{}: cannot be repaired in the background ({}); run repair to quarantine it", p, o.reason());
                 } else if (o.status() == PackRepairer.Status.REPAIRED) {
                     PackReindex.Changes changes = plan(pack);

@@ -5,22 +5,32 @@ import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.BiConsumer;
 import org.blobsfile.api.ArchiveException;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.core.internal.archive.ArchiveLedger;
 import org.blobsfile.core.internal.archive.ArchiveRestore;
+import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.archive.ArchiveUploader;
+import org.blobsfile.core.internal.archive.Manifest;
+import org.blobsfile.core.internal.index.EvictedPacks;
+import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
+import org.blobsfile.core.internal.plugin.Payloads;
 import org.blobsfile.core.internal.plugin.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** How a store opens its archive, restores from it, and starts copying sealed packs to it. */
+/**
+ * How a store opens its archive, restores from it, finds its evicted packs, and starts copying
+ * sealed packs to it.
+ */
 final class StoreArchive {
     private static final Logger LOG = LoggerFactory.getLogger(StoreArchive.class);
 
@@ -28,26 +38,66 @@ final class StoreArchive {
     }
 
     /**
-     * @return the archive the options name, opened through the provider of its URI's scheme, or
-     *         null when they name none
+     * @return the archive the options name, opened through the provider of its URI's scheme; or,
+     *         when they name none, the one the store's ledger names if packs are evicted to it,
+     *         since their blobs are only there; null when there is none
      * @throws ArchiveException when no provider serves the scheme, or the URI names no archive
      */
-    static Archive open(BlobStoreOptions options) {
+    static Archive open(BlobStoreOptions options, Path dir) {
         if (options.archive().isPresent()) {
             return options.archive().get();
         }
         URI uri = options.archiveUri().orElse(null);
         if (uri == null) {
-            return null;
+            try {
+                String evictedTo = Files.isDirectory(dir) ? ArchiveLedger.evictedTo(dir) : null;
+                if (evictedTo == null) {
+                    return null;
+                }
+                uri = URI.create(evictedTo);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ArchiveException("cannot read which archive the evicted packs of " + dir + " are in: "
+                        + e.getMessage(), e);
+            }
         }
         if (uri.getScheme() == null) {
             throw new ArchiveException("archive " + uri + " has no scheme: use file:/path or s3://bucket/prefix");
         }
         try {
-            return PluginRegistry.archives().forName(uri.getScheme().toLowerCase(java.util.Locale.ROOT)).open(uri);
+            return PluginRegistry.archives().forName(uri.getScheme().toLowerCase(Locale.ROOT)).open(uri);
         } catch (IOException e) {
             throw new ArchiveException("cannot open archive " + uri + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @return the ledger of what is archived in {@code archive}
+     * @throws ArchiveException when packs are evicted to another archive
+     */
+    static ArchiveLedger ledger(Archive archive, Path dir) {
+        try {
+            return ArchiveLedger.open(dir, archive.location());
+        } catch (IOException e) {
+            throw new ArchiveException(e.getMessage(), e);
+        }
+    }
+
+    /** @return the evicted packs of a ledger, their entries read from the manifests kept beside the packs */
+    static EvictedPacks evicted(ArchiveLedger ledger, Path dir) {
+        return new EvictedPacks() {
+            @Override
+            public boolean isEvicted(int pack) {
+                return ledger.isEvicted(pack);
+            }
+
+            @Override
+            public void entries(int pack, BiConsumer<byte[], Location> sink) throws IOException {
+                for (Manifest.Entry e : ArchiveTier.evictedManifest(dir, pack).entries()) {
+                    sink.accept(e.hash(), new Location(pack, e.offset(), e.storedSize(), e.blobLength(),
+                            Payloads.storedCodec(e.flag(), e.codecId())));
+                }
+            }
+        };
     }
 
     /** @return the archive when the store opened it from a URI and so must close it, else null */
@@ -66,6 +116,10 @@ final class StoreArchive {
             throw new StoreConfigurationException("a restore needs an archive to restore from");
         }
         try {
+            if (Files.exists(dir.resolve(ArchiveLedger.FILE))) {
+                LOG.info("{} holds a store already: it is opened as it is, not restored", dir);
+                return;
+            }
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "blobs-*")) {
                 for (Path p : ds) {
                     if (PackFormat.packNumber(p.getFileName().toString()) >= 0) {
@@ -74,19 +128,29 @@ final class StoreArchive {
                     }
                 }
             }
-            ArchiveRestore.restore(archive, dir, options.restoreProgress());
+            if (options.restore() == BlobStoreOptions.Restore.LAZY) {
+                ArchiveRestore.restoreLazily(archive, dir, options.restoreProgress());
+            } else {
+                ArchiveRestore.restore(archive, dir, options.restoreProgress());
+            }
         } catch (IOException e) {
             throw new ArchiveException("cannot restore " + dir + " from " + archive.location() + ": " + e.getMessage(), e);
         }
     }
 
-    /** @return the uploader of a store with an archive, started: it archives what the archive lacks */
-    static ArchiveUploader uploader(BlobStoreOptions options, Archive archive, Path dir, PackGeometry geometry,
-                                    CodecRegistry codecs, SealingPipeline sealing) throws IOException {
-        ArchiveUploader u = new ArchiveUploader(archive, ArchiveLedger.open(dir, archive.location()), dir, geometry,
-                codecs, sealing::sealedPacks, owned(options, archive) != null);
-        sealing.addListener((path, n, blobs) -> u.queue(n));
-        u.start();
-        return u;
+    /**
+     * @return the archive tier of a store with an archive; one that may write gets an uploader,
+     *         started: it archives what the archive lacks
+     */
+    static ArchiveTier tier(BlobStoreOptions options, Archive archive, ArchiveLedger ledger, Path dir,
+                            PackGeometry geometry, CodecRegistry codecs, SealingPipeline sealing) {
+        ArchiveUploader u = null;
+        if (!options.readOnly()) {
+            u = new ArchiveUploader(archive, ledger, dir, geometry, codecs, sealing::sealedPacks);
+            ArchiveUploader up = u;
+            sealing.addListener((path, n, blobs) -> up.queue(n));
+            u.start();
+        }
+        return new ArchiveTier(archive, ledger, u, dir, codecs, owned(options, archive) != null);
     }
 }

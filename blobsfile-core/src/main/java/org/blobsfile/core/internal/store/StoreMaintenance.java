@@ -9,18 +9,23 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.Damage;
+import org.blobsfile.api.EvictionReport;
 import org.blobsfile.api.IndexFinding;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.RepairReport;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.UnsupportedCodecException;
+import org.blobsfile.api.VerifyOptions;
 import org.blobsfile.api.VerifyReport;
+import org.blobsfile.api.spi.ArchiveUnavailableException;
+import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.index.IndexAudit;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.DeadEntries;
@@ -61,7 +66,7 @@ final class StoreMaintenance {
      * Checks every pack as it is now, the active one up to its appended end, and compares the
      * index with what the packs hold verified.
      */
-    VerifyReport verify(Progress progress) throws IOException {
+    VerifyReport verify(VerifyOptions options, Progress progress) throws IOException {
         parts.sealing().awaitIdle(); // a pack half-way through its seal is not damaged, just busy
         PackAppender.Extent extent = appender.extent();
         long[] lengths = extent.lengths(packs.readers());
@@ -72,7 +77,22 @@ final class StoreMaintenance {
         long read = 0;
         long blobs = 0;
         LongConsumer tick = ticker(progress, lengths);
+        ArchiveTier archive = parts.archive();
+        Random sample = new Random();
         for (int n = 0; n < lengths.length; n++) {
+            if (archive != null && archive.isEvicted(n)) {
+                // its copy in the archive is what serves it: checked there, its entries from its manifest
+                try {
+                    for (String problem : archive.checkEvicted(n, options.readArchiveWhole(), sample)) {
+                        damage.add(new Damage(packs.readers().path(n), 0, -1, null, problem));
+                    }
+                } catch (ArchiveUnavailableException e) {
+                    warnings.add(packs.readers().path(n).getFileName() + " is evicted and its archived copy was not"
+                            + " checked: " + e.getMessage());
+                }
+                audit.pack(n, lengths[n], true);
+                continue;
+            }
             PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, lengths[n], tick);
             damage.addAll(c.damage());
             if (c.isClean() && parts.sealing().isUnprotected(n)) {
@@ -119,14 +139,25 @@ final class StoreMaintenance {
             // packs whose bytes this repair has checked whole (clean, or repaired and verified):
             // the index audit below need not hash them again
             boolean[] verified = new boolean[lengths.length];
+            ArchiveTier archive = parts.archive();
             for (int n = 0; n < lengths.length; n++) {
                 Path p = packs.readers().path(n);
+                if (archive != null && archive.isEvicted(n)) {
+                    verified[n] = true; // nothing local to repair: verify checks its archived copy
+                    continue;
+                }
                 PackVerifier.PackCheck check = verifier.check(packs.readers().path(n), n, lengths[n], tick);
                 if (check.isClean()) {
                     verified[n] = true;
                     continue;
                 }
                 found.addAll(check.damage());
+                if (!java.nio.file.Files.exists(p, LinkOption.NOFOLLOW_LINKS) && n != extent.active()
+                        && repairs.fromArchive(n)) {
+                    repaired.add(p); // a missing pack: its archived copy is put in place
+                    verified[n] = true;
+                    continue;
+                }
                 if (PackFormat.notRegular(p) != null) {
                     remaining.addAll(check.damage()); // never followed, repaired nor moved: the user decides
                     lostNow.addAll(unreadableIn(n, check));
@@ -144,6 +175,8 @@ final class StoreMaintenance {
                 if (o.status() == PackRepairer.Status.REPAIRED) {
                     repaired.add(p);
                     verified[n] = true;
+                } else if (o.status() == PackRepairer.Status.UNRECOVERABLE && repairs.fromArchive(n)) {
+                    repaired.add(p);
                 } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
                     lostNow.addAll(salvageAndQuarantine(n, o.reason()));
                     quarantined.add(parts.quarantine().packPath(n));
@@ -173,6 +206,42 @@ final class StoreMaintenance {
             }
             return new RepairReport(repaired, quarantined, lostNow, found, remaining);
         });
+    }
+
+    /**
+     * Evicts the local file of every sealed pack the archive holds as it is, but the newest
+     * {@code keepLocal} and the last pack, with puts held back for each (a compaction or a repair
+     * never meets a pack half evicted).
+     */
+    EvictionReport evict(int keepLocal) throws IOException {
+        ArchiveTier archive = parts.archive();
+        List<Integer> sealed = parts.sealing().sealedPacks();
+        int last = appender.packCount() - 1;
+        List<Path> evicted = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        long freed = 0;
+        Random rnd = new Random();
+        for (int i = 0; i < sealed.size() - keepLocal; i++) {
+            int n = sealed.get(i);
+            if (n >= last) {
+                continue;
+            }
+            Path p = packs.readers().path(n);
+            try {
+                long f = appender.exclusively(() -> {
+                    long bytes = archive.evict(n, rnd);
+                    packs.readers().forget(n);
+                    return bytes;
+                });
+                freed += f;
+                evicted.add(p);
+            } catch (ArchiveUnavailableException e) {
+                throw e;
+            } catch (IOException e) {
+                kept.add(p.getFileName() + ": " + e.getMessage());
+            }
+        }
+        return new EvictionReport(evicted, freed, kept);
     }
 
     private IndexAudit audit() throws IOException {

@@ -18,7 +18,8 @@ import org.blobsfile.api.StoreConfigurationException;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
-import org.blobsfile.core.internal.archive.ArchiveUploader;
+import org.blobsfile.core.internal.archive.ArchiveLedger;
+import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.index.DeletionReplay;
 import org.blobsfile.core.internal.index.PackReindex;
 import org.blobsfile.core.internal.index.StoreIndex;
@@ -84,6 +85,8 @@ public final class StoreOpener {
     private CodecRegistry codecs;
     private PackGeometry geometry;
     private final List<Integer> gaps = new ArrayList<>();
+    /** Packs whose file was evicted to the archive: counted, never missing. */
+    private List<Integer> evicted = List.of();
 
     private StoreOpener(BlobStoreOptions options) {
         this.options = options;
@@ -120,13 +123,15 @@ public final class StoreOpener {
         SealingPipeline sealing = null;
         PackWriter writer = null;
         PackReaders readers = new PackReaders(dir);
-        ArchiveUploader uploader = null;
+        ArchiveTier tier = null;
         Archive archive = null;
         try {
-            archive = readOnly ? null : StoreArchive.open(options);
-            if (options.restore() != BlobStoreOptions.Restore.NONE) {
+            archive = StoreArchive.open(options, dir);
+            if (options.restore() != BlobStoreOptions.Restore.NONE && !readOnly) {
                 StoreArchive.restoreIfEmpty(options, archive, dir);
             }
+            ArchiveLedger ledger = archive == null ? null : StoreArchive.ledger(archive, dir);
+            evicted = ledger == null ? List.of() : ledger.evictedPacks();
             boolean unclean = Files.exists(dir.resolve(DIRTY));
             if (unclean) {
                 LOG.warn("store {} was not closed by its last run: checking the end of its packs", dir);
@@ -149,6 +154,9 @@ public final class StoreOpener {
             DeletionLog deletions = DeletionLog.open(dir);
             index = readOnly ? StoreIndex.openReadOnly(provider, dir) : StoreIndex.open(provider, dir);
             index.useDeletions(() -> DeadEntries.read(deletions));
+            if (ledger != null) {
+                index.useEvicted(StoreArchive.evicted(ledger, dir));
+            }
             StoreIndex.Recovery recovery = index.recover(readers, codecs, geometry, packs);
             for (int n : gaps) {
                 // the index follows the tombstone: keys left pointing into the quarantined pack go
@@ -175,19 +183,19 @@ public final class StoreOpener {
             sealing = new SealingPipeline(dir, geometry);
             sealing.resume(recovery.activeEnd() >= 0 ? packs - 1 : packs, !readOnly);
             if (archive != null) {
-                uploader = StoreArchive.uploader(options, archive, dir, geometry, codecs, sealing);
+                tier = StoreArchive.tier(options, archive, ledger, dir, geometry, codecs, sealing);
             }
             StoreMeters meters = new StoreMeters();
             if (recovery.rebuilt()) {
                 meters.indexRebuilds.increment();
             }
             return new Opened(new Packs(dir, geometry, codecs, writeCodec, readers),
-                    new StoreParts(index, sealing, new Quarantine(dir, geometry), meters, deletions, uploader), lock, writer,
+                    new StoreParts(index, sealing, new Quarantine(dir, geometry), meters, deletions, tier), lock, writer,
                     nextPack,
                     recovery.activeEnd(), new Found(recovered, truncated, unclean));
         } catch (IOException | RuntimeException e) {
-            closeQuietly(e, uploader, sealing, writer, index, readers, uploader == null ? StoreArchive.owned(options, archive)
-                    : null, lock);
+            closeQuietly(e, tier, sealing, writer, index, readers, tier == null ? StoreArchive.owned(options, archive) : null,
+                    lock);
             if (e instanceof BlobStoreException be) {
                 throw be;
             }
@@ -273,6 +281,7 @@ public final class StoreOpener {
                 numbers.add(n);
             }
         }
+        numbers.addAll(evicted);
         int expected = 0;
         for (int n : numbers) {
             while (n != expected && Files.exists(dir.resolve(Quarantine.DIR).resolve(PackFormat.fileName(expected)))) {

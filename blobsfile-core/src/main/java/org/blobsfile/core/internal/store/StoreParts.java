@@ -1,6 +1,6 @@
 package org.blobsfile.core.internal.store;
 
-import org.blobsfile.core.internal.archive.ArchiveUploader;
+import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.internal.parity.Quarantine;
@@ -14,8 +14,8 @@ import org.blobsfile.core.internal.parity.SealingPipeline;
  * @param quarantine the packs moved aside as beyond repair
  * @param meters     the running totals stats reports
  * @param deletions  the log of deleted blobs
- * @param archive    what copies sealed packs to the archive, or null when the store has none or is read-only
+ * @param archive    the store's side of its archive, or null when it has none
  */
 record StoreParts(StoreIndex index, SealingPipeline sealing, Quarantine quarantine, StoreMeters meters, DeletionLog deletions,
-                  ArchiveUploader archive) {
+                  ArchiveTier archive) {
 }

@@ -1,0 +1,217 @@
+package org.blobsfile.core.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.blobsfile.core.testing.StoreTestSupport.random;
+import static org.blobsfile.core.testing.StoreTestSupport.text;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.blobsfile.api.ArchiveException;
+import org.blobsfile.api.BlobInfo;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.BlobStoreOptions;
+import org.blobsfile.api.CorruptPackException;
+import org.blobsfile.api.EvictionReport;
+import org.blobsfile.api.Progress;
+import org.blobsfile.api.RepairReport;
+import org.blobsfile.api.VerifyOptions;
+import org.blobsfile.api.VerifyReport;
+import org.blobsfile.core.internal.archive.Manifest;
+import org.blobsfile.core.internal.pack.LostAndFound;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
+import org.blobsfile.core.testing.MemoryArchive;
+import org.blobsfile.tck.RandomSeed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Evicted packs: their blobs are read from the archive by range, checked, and never served from
+ * a damaged copy; the index keeps them across reopen and rebuild; verify checks their copy;
+ * a local pack beyond parity is put right from its archived copy before anything is quarantined;
+ * and a lazy restore starts with every pack evicted.
+ */
+class EvictionTest {
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
+    private static final long PACK = 64 * 1024;
+
+    @TempDir
+    Path tmp;
+
+    private final MemoryArchive archive = new MemoryArchive();
+
+    private BlobStoreOptions.Builder store(Path dir) {
+        return BlobStore.builder(dir).maxPackSize(PACK).archive(archive);
+    }
+
+    private static Map<BlobRef, byte[]> fill(BlobStore s, Random rnd, int sealed) {
+        Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
+        while (s.sealedPacks().size() < sealed) {
+            byte[] b = rnd.nextBoolean() ? text(rnd, 200 + rnd.nextInt(6000)) : random(rnd, 200 + rnd.nextInt(6000));
+            blobs.put(s.put(b), b);
+        }
+        return blobs;
+    }
+
+    @Test
+    void evictedBlobsAreReadFromTheArchiveAndStayIndexedAcrossReopenAndRebuild() throws Exception {
+        Random rnd = SEED.random();
+        Path dir = tmp.resolve("s");
+        Map<BlobRef, byte[]> blobs;
+        List<Path> evicted;
+        try (BlobStore s = store(dir).codec("snappy").open()) {
+            blobs = fill(s, rnd, 5);
+            s.archive(Progress.NONE);
+            int sealed = s.sealedPacks().size();
+            EvictionReport r = s.evict(2);
+            evicted = r.evicted();
+            assertThat(r.kept()).isEmpty();
+            assertThat(evicted).hasSize(sealed - 2);
+            assertThat(r.bytesFreed()).isPositive();
+            for (Path p : evicted) {
+                assertThat(p).doesNotExist();
+            }
+            assertThat(s.stats().evictedPacks()).isEqualTo(evicted.size());
+            int before = archive.rangedReads.get();
+            for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
+                assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
+            }
+            assertThat(archive.rangedReads.get()).isGreaterThan(before);
+            assertThat(s.verify().isClean()).isTrue();
+            assertThat(s.verify(new VerifyOptions(true), Progress.NONE).isClean()).isTrue();
+            // puts go on, and a second eviction finds nothing more to do but what was sealed since
+            byte[] more = random(rnd, 3000);
+            blobs.put(s.put(more), more);
+        }
+        try (BlobStore s = store(dir).open()) {
+            assertThat(s.enumerate().count()).isEqualTo(blobs.size());
+            s.rebuildIndex();
+            assertThat(s.enumerate().count()).isEqualTo(blobs.size());
+            for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
+                assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
+            }
+            assertThat(s.verify().isClean()).isTrue();
+            RepairReport r = s.repair();
+            assertThat(r.remaining()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDamagedArchivedCopyIsNeverServedAndVerifyFindsIt() throws Exception {
+        Random rnd = SEED.random();
+        Path dir = tmp.resolve("s");
+        try (BlobStore s = store(dir).open()) {
+            fill(s, rnd, 3);
+            s.archive(Progress.NONE);
+            s.evict(0);
+            BlobInfo victim = s.enumerate().filter(i -> i.pack() == 0).findFirst().orElseThrow();
+            String object = archive.names().stream().filter(x -> x.startsWith(Manifest.PACKS + "blobs-00000."))
+                    .findFirst().orElseThrow();
+            archive.corrupt(object, (int) victim.offset() + 38 + 3);
+            assertThatThrownBy(() -> s.get(victim.ref())).isInstanceOf(CorruptPackException.class)
+                    .hasMessageContaining("archived copy is damaged");
+            VerifyReport whole = s.verify(new VerifyOptions(true), Progress.NONE);
+            assertThat(whole.damage()).anyMatch(d -> d.what().contains("does not match its manifest"));
+        }
+    }
+
+    @Test
+    void anUnreachableArchiveFailsOnlyTheReadsOfEvictedBlobs() throws Exception {
+        Random rnd = SEED.random();
+        Path dir = tmp.resolve("s");
+        try (BlobStore s = store(dir).open()) {
+            Map<BlobRef, byte[]> blobs = fill(s, rnd, 3);
+            s.archive(Progress.NONE);
+            s.evict(1);
+            archive.available(false);
+            BlobRef far = s.enumerate().filter(i -> i.pack() == 0).findFirst().orElseThrow().ref();
+            assertThatThrownBy(() -> s.get(far)).isInstanceOf(ArchiveException.class).hasMessageContaining("evicted");
+            BlobRef near = s.enumerate().filter(i -> i.pack() == 2).findFirst().orElseThrow().ref();
+            assertThat(s.get(near)).isEqualTo(blobs.get(near));
+            byte[] more = random(rnd, 1000);
+            assertThat(s.get(s.put(more))).isEqualTo(more);
+            assertThatThrownBy(() -> s.evict(0)).isInstanceOf(ArchiveException.class);
+        }
+    }
+
+    @Test
+    void aPackBeyondParityIsPutRightFromItsArchivedCopyBeforeAnyQuarantine() throws Exception {
+        Random rnd = SEED.random();
+        Path dir = tmp.resolve("s");
+        Map<BlobRef, byte[]> blobs;
+        try (BlobStore s = store(dir).open()) {
+            blobs = fill(s, rnd, 2);
+            s.archive(Progress.NONE);
+        }
+        Path pack = PackFormat.path(dir, 0);
+        byte[] good = Files.readAllBytes(pack);
+        long shard = PackGeometry.of(PACK).shardSize();
+        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+            // three data shards zeroed: beyond what two parity shards rebuild
+            ch.write(ByteBuffer.allocate((int) (3 * shard)), PackFormat.HEADER_SIZE + shard);
+        }
+        try (BlobStore s = store(dir).open()) {
+            // a read beyond parity heals from the archive
+            for (BlobInfo i : s.enumerate().filter(i -> i.pack() == 0).toList()) {
+                assertThat(s.get(i.ref())).isEqualTo(blobs.get(i.ref()));
+            }
+            RepairReport r = s.repair();
+            assertThat(r.quarantined()).isEmpty();
+            assertThat(r.lost()).isEmpty();
+            assertThat(s.verify().isClean()).isTrue();
+            for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
+                assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
+            }
+        }
+        assertThat(Files.readAllBytes(pack)).isEqualTo(good);
+        try (Stream<Path> saved = Files.list(dir.resolve(LostAndFound.DIR))) {
+            assertThat(saved.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("blobs-00000."));
+        }
+    }
+
+    @Test
+    void aLazyRestoreReadsEveryBlobFromTheArchiveAndTakesPuts() throws Exception {
+        Random rnd = SEED.random();
+        Path dir = tmp.resolve("s");
+        Map<BlobRef, byte[]> archived = new LinkedHashMap<>();
+        try (BlobStore s = store(dir).open()) {
+            fill(s, rnd, 3);
+            s.archive(Progress.NONE);
+            List<Path> sealed = s.sealedPacks();
+            for (BlobInfo i : s.enumerate().toList()) {
+                if (sealed.contains(PackFormat.path(dir, i.pack()))) {
+                    archived.put(i.ref(), s.get(i.ref()));
+                }
+            }
+        }
+        Path lazy = tmp.resolve("lazy");
+        try (BlobStore s = store(lazy).restore(BlobStoreOptions.Restore.LAZY).open()) {
+            assertThat(PackFormat.path(lazy, 0)).doesNotExist();
+            assertThat(s.enumerate().count()).isEqualTo(archived.size());
+            for (Map.Entry<BlobRef, byte[]> e : archived.entrySet()) {
+                assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
+            }
+            byte[] more = random(rnd, 2000);
+            BlobRef ref = s.put(more);
+            assertThat(s.enumerate().filter(i -> i.ref().equals(ref)).findFirst().orElseThrow().pack())
+                    .isEqualTo(archived.values().isEmpty() ? 0 : s.stats().evictedPacks());
+            assertThat(s.verify().isClean()).isTrue();
+        }
+        try (BlobStore s = store(lazy).open()) {
+            assertThat(s.enumerate().count()).isEqualTo(archived.size() + 1);
+        }
+    }
+}
