@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.blobsfile.api.ArchiveReport;
+import org.blobsfile.api.EvictionReport;
 import org.blobsfile.api.StoreStats;
 
 /** Text and JSON forms of what archive and restore did; shared by the commands and the demo. */
@@ -69,8 +70,10 @@ final class ArchiveReports {
      * @return the line {@code restore} prints
      */
     static String restored(String archive, StoreStats s) {
-        return "restore: " + packs(s.sealedPacks()) + " and " + s.blobs() + (s.blobs() == 1 ? " blob" : " blobs") + " ("
-                + Sizes.human(s.bytes()) + ") restored from " + archive;
+        // a lazy restore leaves every pack evicted: they count as restored, their bytes stay in the archive
+        return "restore: " + packs(s.sealedPacks() + s.evictedPacks()) + " and " + s.blobs()
+                + (s.blobs() == 1 ? " blob" : " blobs") + " (" + Sizes.human(s.bytes()) + ") restored from " + archive
+                + (s.evictedPacks() == 0 ? "" : "; " + s.evictedPacks() + " of the packs stay there, read by range");
     }
 
     /**
@@ -83,10 +86,46 @@ final class ArchiveReports {
         return new Json()
                 .put("directory", dir.toAbsolutePath().toString())
                 .put("archive", archive)
-                .put("packs", s.sealedPacks())
+                .put("packs", s.sealedPacks() + s.evictedPacks())
                 .put("blobs", s.blobs())
                 .put("bytes", s.bytes())
                 .put("deleted_blobs", s.deletedBlobs())
+                .put("evicted_packs", s.evictedPacks())
+                .toString();
+    }
+
+    /**
+     * @param r     what evict did
+     * @param after the store's stats afterwards
+     * @return one line per evicted pack and per archived pack kept, then a summary
+     */
+    static List<String> evictionLines(EvictionReport r, StoreStats after) {
+        List<String> out = new ArrayList<>();
+        r.evicted().forEach(p -> out.add("evicted  " + p.getFileName()));
+        r.kept().forEach(k -> out.add("kept     " + k));
+        out.add("evict: " + packs(r.evicted().size()) + " evicted, " + Sizes.human(r.bytesFreed()) + " (" + r.bytesFreed()
+                + " bytes) freed; " + packs(after.evictedPacks()) + " evicted in all, read from " + after.archive());
+        return out;
+    }
+
+    /**
+     * @param dir       the store directory
+     * @param keepLocal the sealed packs kept local, as asked
+     * @param r         what evict did
+     * @param after     the store's stats afterwards
+     * @return the report as one JSON object
+     */
+    static String evictionJson(Path dir, int keepLocal, EvictionReport r, StoreStats after) {
+        List<String> evicted = new ArrayList<>();
+        r.evicted().forEach(p -> evicted.add(p.getFileName().toString()));
+        return new Json()
+                .put("directory", dir.toAbsolutePath().toString())
+                .put("archive", after.archive())
+                .put("keep_local", keepLocal)
+                .put("evicted", evicted)
+                .put("bytes_freed", r.bytesFreed())
+                .put("kept", r.kept())
+                .put("evicted_packs", after.evictedPacks())
                 .toString();
     }
 

@@ -33,7 +33,7 @@ import picocli.CommandLine;
         subcommands = {PutCommand.class, GetCommand.class, HasCommand.class, LsCommand.class,
                 StatCommand.class, ImportCommand.class, VerifyCommand.class, RepairCommand.class,
                 ReindexCommand.class, RmCommand.class, CompactCommand.class, ArchiveCommand.class,
-                RestoreCommand.class, InspectCommand.class, PluginsCommand.class, DemoCommand.class},
+                EvictCommand.class, RestoreCommand.class, InspectCommand.class, PluginsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

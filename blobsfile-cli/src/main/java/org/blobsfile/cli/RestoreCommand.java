@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code restore --from URI [--json]}: rebuilds a store in an empty or missing directory from its archive. */
+/** {@code restore --from URI [--lazy] [--json]}: rebuilds a store in an empty or missing directory from its archive. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
         header = "Rebuild a store from its archive.",
         description = {"Rebuilds the store in --dir, which must be empty or missing, from the archive URI: the newest",
@@ -23,8 +23,9 @@ import picocli.CommandLine.ParentCommand;
                 "the deletion log too, then the index is built from the packs. Shows progress on standard",
                 "error and prints the packs and blobs restored. Blobs of a pack that was not sealed yet when",
                 "the archive was last written to are not in the archive and so not restored.",
-                "The restored store is not tied to the archive: give --archive URI to later commands so that",
-                "new sealed packs are archived too.",
+                "With --lazy only the manifests are downloaded: every pack starts evicted, its blobs read from",
+                "the archive by range when asked for, and the index is built from the manifests.",
+                "Give --archive URI to later commands so that new sealed packs are archived too.",
                 "Exit code 0, 4 when --dir is not empty (a store there is left as it is), when the archive is",
                 "unavailable, or when it holds no whole set of packs."})
 final class RestoreCommand implements Callable<Integer> {
@@ -41,6 +42,9 @@ final class RestoreCommand implements Callable<Integer> {
             description = "The archive to restore from (file:/path or s3://bucket/prefix).")
     private String from;
 
+    @Option(names = "--lazy", description = "Download the manifests only: packs stay in the archive, read by range.")
+    private boolean lazy;
+
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     private boolean json;
 
@@ -51,7 +55,8 @@ final class RestoreCommand implements Callable<Integer> {
         boolean created = prepare(d);
         BlobStore store;
         try (ProgressMeter meter = cli.progress("restore")) {
-            store = cli.builder(d).archive(archive).restore(BlobStoreOptions.Restore.FULL, meter).open();
+            store = cli.builder(d).archive(archive)
+                    .restore(lazy ? BlobStoreOptions.Restore.LAZY : BlobStoreOptions.Restore.FULL, meter).open();
         } catch (ArchiveException e) {
             throw new ArchiveException(e.getMessage() + afterFailure(d, created), e);
         }

@@ -76,6 +76,7 @@ final class StatCommand implements Callable<Integer> {
                 .put("reclaimed_bytes", s.reclaimedBytes())
                 .put("archive", s.archive())
                 .put("archived_packs", s.archivedPacks())
+                .put("evicted_packs", s.evictedPacks())
                 .put("upload_backlog", s.uploadBacklog())
                 .put("archive_reads", s.archiveReads())
                 .toString();
@@ -107,7 +108,8 @@ final class StatCommand implements Callable<Integer> {
                         + (s.reclaimedBytes() == 0 ? "" : " (" + Sizes.human(s.reclaimedBytes()) + ")"))));
         if (!s.archive().isEmpty()) {
             rows.add(row("archive", s.archive()));
-            rows.add(row("archived packs", s.archivedPacks() + " (" + s.uploadBacklog() + " waiting to upload)"));
+            rows.add(row("archived packs", s.archivedPacks() + " (" + s.uploadBacklog() + " waiting to upload, "
+                    + s.evictedPacks() + " evicted: read from the archive)"));
         }
         rows.addAll(java.util.List.of(
                 row("puts since open", s.puts() + " (" + s.dedupedPuts() + " duplicates)"),

@@ -266,7 +266,7 @@ class ArchiveCliTest {
         Cli.Result ok = Cli.in(empty).run("restore", "--from", uri(archive), "--json");
         assertThat(ok.code()).as(ok.toString()).isZero();
         Map<String, Object> j = MiniJson.object(ok.out());
-        assertThat(j).containsOnlyKeys("directory", "archive", "packs", "blobs", "bytes", "deleted_blobs");
+        assertThat(j).containsOnlyKeys("directory", "archive", "packs", "blobs", "bytes", "deleted_blobs", "evicted_packs");
         long sealedBlobs = before.stream().filter(l -> !l.endsWith(" 2")).count();
         assertThat(j).containsEntry("directory", empty.toAbsolutePath().toString()).containsEntry("archive", uri(archive))
                 .containsEntry("packs", 2L).containsEntry("blobs", sealedBlobs).containsEntry("deleted_blobs", 0L);
@@ -308,7 +308,7 @@ class ArchiveCliTest {
         Cli.Result text = Cli.in(store()).run("--archive", uri(archive), "stat");
         assertThat(text.code()).as(text.toString()).isZero();
         assertThat(text.out()).containsPattern("(?m)^archive\\s+" + java.util.regex.Pattern.quote(uri(archive)) + "$")
-                .containsPattern("(?m)^archived packs\\s+2 \\(0 waiting to upload\\)$");
+                .containsPattern("(?m)^archived packs\\s+2 \\(0 waiting to upload, 0 evicted: read from the archive\\)$");
         Map<String, Object> json = MiniJson.object(Cli.in(store()).run("--archive", uri(archive), "stat", "--json").out());
         assertThat(json).containsEntry("archive", uri(archive)).containsEntry("archived_packs", 2L)
                 .containsEntry("upload_backlog", 0L).containsKey("archive_reads");
@@ -318,6 +318,73 @@ class ArchiveCliTest {
         assertThat(plain.out()).doesNotContainPattern("(?m)^archive");
         assertThat(MiniJson.object(Cli.in(store()).run("stat", "--json").out())).containsEntry("archive", "")
                 .containsEntry("archived_packs", 0L);
+    }
+
+    @Test
+    void evictKeepsTheNewestSealedPacksLocalAndTheOthersAreReadFromTheArchive() throws IOException {
+        fill();
+        Path archive = archiveDir();
+        assertThat(Cli.in(store()).run("--archive", uri(archive), "archive").code()).isZero();
+        Cli.Result r = Cli.in(store()).run("--archive", uri(archive), "evict", "--keep-local", "1");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.lines()).hasSize(2);
+        assertThat(r.lines().get(0)).isEqualTo("evicted  blobs-00000");
+        assertThat(r.lines().get(1)).matches("evict: 1 pack evicted, .+ \\(\\d+ bytes\\) freed; 1 pack evicted in all,"
+                + " read from " + java.util.regex.Pattern.quote(uri(archive)));
+        assertThat(store().resolve("blobs-00000")).doesNotExist();
+        assertThat(store().resolve("blobs-00001")).exists();
+        // the index keeps every blob; those of the evicted pack come from the archive, checked
+        for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
+            Cli.Result get = Cli.in(store()).run("get", e.getKey());
+            assertThat(get.code()).as(get.toString()).isZero();
+            assertThat(get.stdout()).isEqualTo(e.getValue());
+        }
+        Cli.Result json = Cli.in(store()).run("--archive", uri(archive), "evict", "--keep-local", "0", "--json");
+        assertThat(json.code()).as(json.toString()).isZero();
+        Map<String, Object> j = MiniJson.object(json.out());
+        assertThat(j).containsOnlyKeys("directory", "archive", "keep_local", "evicted", "bytes_freed", "kept", "evicted_packs");
+        assertThat(j).containsEntry("keep_local", 0L).containsEntry("evicted", List.of("blobs-00001"))
+                .containsEntry("bytes_freed", Files.size(tmp.resolve("archive").resolve(objects(archive).stream()
+                        .filter(o -> o.startsWith("packs/blobs-00001.")).findFirst().orElseThrow())))
+                .containsEntry("kept", List.of()).containsEntry("evicted_packs", 2L);
+        assertThat(MiniJson.object(Cli.in(store()).run("--archive", uri(archive), "stat", "--json").out()))
+                .containsEntry("evicted_packs", 2L).containsEntry("archived_packs", 2L);
+    }
+
+    @Test
+    void evictNeedsAnArchiveAndACountFromZero() {
+        fill();
+        Cli.Result none = Cli.in(store()).run("evict", "--keep-local", "1");
+        assertThat(none.code()).as(none.toString()).isEqualTo(1);
+        assertThat(none.stderr()).startsWith("blobsfile evict: evict needs --archive URI");
+        Cli.Result negative = Cli.in(store()).run("--archive", uri(tmp), "evict", "--keep-local", "-1");
+        assertThat(negative.code()).as(negative.toString()).isEqualTo(1);
+        assertThat(negative.stderr()).contains("--keep-local must be 0 or more");
+        Cli.Result missing = Cli.in(store()).run("--archive", uri(tmp), "evict");
+        assertThat(missing.code()).as(missing.toString()).isEqualTo(1);
+        assertThat(store().resolve("blobs-00000")).exists();
+    }
+
+    @Test
+    void aLazyRestoreDownloadsTheManifestsOnlyAndReadsBlobsFromTheArchive() throws IOException {
+        fill();
+        Path archive = archiveDir();
+        assertThat(Cli.in(store()).run("--archive", uri(archive), "archive").code()).isZero();
+        Path restored = tmp.resolve("restored");
+        Cli.Result r = Cli.in(restored).run("restore", "--from", uri(archive), "--lazy", "--json");
+        assertThat(r.code()).as(r.toString()).isZero();
+        List<String> sealedLines = ls(store()).stream().filter(l -> !l.endsWith(" 2")).toList();
+        assertThat(MiniJson.object(r.out())).containsEntry("packs", 2L).containsEntry("evicted_packs", 2L)
+                .containsEntry("blobs", (long) sealedLines.size());
+        assertThat(restored.resolve("blobs-00000")).doesNotExist();
+        assertThat(restored.resolve("blobs-00001")).doesNotExist();
+        assertThat(ls(restored)).isEqualTo(sealedLines);
+        for (String line : sealedLines) {
+            String hash = line.split(" ")[0];
+            Cli.Result get = Cli.in(restored).run("get", hash);
+            assertThat(get.code()).as(get.toString()).isZero();
+            assertThat(get.stdout()).isEqualTo(blobs.get(hash));
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

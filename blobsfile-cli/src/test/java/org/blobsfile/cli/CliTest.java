@@ -49,7 +49,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"put", "get", "has", "ls", "stat", "import", "verify", "repair", "inspect", "plugins",
-            "reindex", "rm", "compact", "archive", "restore", "demo"})
+            "reindex", "rm", "compact", "archive", "evict", "restore", "demo"})
     void everyCommandHasHelp(String command) {
         Cli.Result r = Cli.in(null).run(command, "--help");
         assertThat(r.code()).as(r.toString()).isZero();
