@@ -16,8 +16,8 @@ import picocli.CommandLine.ParentCommand;
                 "over the store's life. Garbage per pack is shown as a share of the pack's data area.",
                 "--json prints every counter of the store's stats as one JSON object (snake_case keys).",
                 "With --archive, the store is opened for writing (the archive's state is kept by the store's",
-                "writer) and stat adds where packs are archived, how many the archive holds and how many wait",
-                "to be uploaded."})
+                "writer) and stat adds where packs are archived, how many the archive holds, how many are",
+                "evicted and how many wait to be uploaded; without it, the archive shows when packs are evicted."})
 final class StatCommand implements Callable<Integer> {
     @ParentCommand
     private BlobsFileCommand cli;
