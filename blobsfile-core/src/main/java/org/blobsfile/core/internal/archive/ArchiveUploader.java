@@ -158,14 +158,17 @@ public final class ArchiveUploader implements AutoCloseable {
         ledger.rewriting(n);
     }
 
-    /** @return packs waiting to be archived */
+    /** @return sealed packs the archive does not hold as they are now, whether queued yet or not */
     public int backlog() {
-        queueLock.lock();
-        try {
-            return pending.size();
-        } finally {
-            queueLock.unlock();
+        int due = 0;
+        for (int n : sealedPacks.get()) {
+            try {
+                due += isDue(n) ? 1 : 0;
+            } catch (IOException e) {
+                due++;
+            }
         }
+        return due;
     }
 
     /** @return sealed packs the archive holds a copy of */
@@ -203,9 +206,8 @@ public final class ArchiveUploader implements AutoCloseable {
             }
             try {
                 archivePack(n, Archive.Progress.NONE);
-                unqueue(n);
                 backoff = FIRST_BACKOFF_MS;
-                if (backlog() == 0) {
+                if (unqueue(n)) {
                     archiveDeletions();
                 }
             } catch (ArchiveUnavailableException e) {
@@ -241,10 +243,12 @@ public final class ArchiveUploader implements AutoCloseable {
         }
     }
 
-    private void unqueue(int n) {
+    /** @return whether the queue is empty now */
+    private boolean unqueue(int n) {
         queueLock.lock();
         try {
             pending.remove(n);
+            return pending.isEmpty();
         } finally {
             queueLock.unlock();
         }
