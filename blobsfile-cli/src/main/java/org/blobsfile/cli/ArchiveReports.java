@@ -27,8 +27,8 @@ final class ArchiveReports {
     }
 
     /**
-     * The counts the report gives: the store also uploads in the background from the moment it
-     * opens, so a pack it got there first to is counted as there already, not as uploaded.
+     * The counts the report gives: a pack the store's background uploader got to first is
+     * counted as there already, not as uploaded.
      *
      * @return the closing line of {@code archive}
      */

@@ -443,8 +443,7 @@ final class DemoCommand implements Callable<Integer> {
             for (String line : ArchiveReports.lines(report, stats)) {
                 say("  " + line);
             }
-            say("  (the store uploads in the background too, from the moment it opens with an archive:");
-            say("  what it had uploaded when this command looked counts as 'there already')");
+            say("  (a store opened with an archive also uploads each pack in the background once it is sealed)");
             int sealedCount = store.sealedPacks().size();
             expect(report.problems().isEmpty(), "archive left packs unarchived: " + report.problems());
             expect(report.uploaded() + report.alreadyArchived() == sealedCount, "archive uploaded "
