@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
                 "error and prints the packs and blobs restored. Blobs of a pack that was not sealed yet when",
                 "the archive was last written to are not in the archive and so not restored.",
                 "With --lazy only the manifests are downloaded: every pack starts evicted, its blobs read from",
-                "the archive by range when asked for, and the index is built from the manifests.",
+                "the archive by range when asked for, the first read of a pack fetching it whole in the",
+                "background, and the index is built from the manifests.",
                 "Give --archive URI to later commands so that new sealed packs are archived too.",
                 "Exit code 0, 4 when --dir is not empty (a store there is left as it is), when the archive is",
                 "unavailable, or when it holds no whole set of packs."})
@@ -42,7 +43,7 @@ final class RestoreCommand implements Callable<Integer> {
             description = "The archive to restore from (file:/path or s3://bucket/prefix).")
     private String from;
 
-    @Option(names = "--lazy", description = "Download the manifests only: packs stay in the archive, read by range.")
+    @Option(names = "--lazy", description = "Download the manifests only: packs are read by range, and fetched whole once read from.")
     private boolean lazy;
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")

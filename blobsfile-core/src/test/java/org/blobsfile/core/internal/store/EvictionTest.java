@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Evicted packs: their blobs are read from the archive by range, checked, and never served from
  * a damaged copy; the index keeps them across reopen and rebuild; verify checks their copy;
  * a local pack beyond parity is put right from its archived copy before anything is quarantined;
- * and a lazy restore starts with every pack evicted.
+ * and a lazy restore starts with every pack evicted, each fetched whole once read from.
  */
 class EvictionTest {
     @RegisterExtension
@@ -204,11 +204,20 @@ class EvictionTest {
             for (Map.Entry<BlobRef, byte[]> e : archived.entrySet()) {
                 assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
             }
+            long restoredPacks = s.stats().evictedPacks();
             byte[] more = random(rnd, 2000);
             BlobRef ref = s.put(more);
             assertThat(s.enumerate().filter(i -> i.ref().equals(ref)).findFirst().orElseThrow().pack())
-                    .isEqualTo(archived.values().isEmpty() ? 0 : s.stats().evictedPacks());
+                    .isEqualTo(restoredPacks);
+            // verify waits for the background work: each pack read from is fetched whole by then
             assertThat(s.verify().isClean()).isTrue();
+            assertThat(s.stats().evictedPacks()).isZero();
+            for (int n = 0; n < restoredPacks; n++) {
+                assertThat(Files.readAllBytes(PackFormat.path(lazy, n))).isEqualTo(Files.readAllBytes(PackFormat.path(dir, n)));
+            }
+            for (Map.Entry<BlobRef, byte[]> e : archived.entrySet()) {
+                assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
+            }
         }
         try (BlobStore s = store(lazy).open()) {
             assertThat(s.enumerate().count()).isEqualTo(archived.size() + 1);
