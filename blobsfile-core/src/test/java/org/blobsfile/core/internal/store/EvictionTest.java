@@ -3,7 +3,8 @@ package org.blobsfile.core.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.blobsfile.core.testing.StoreTestSupport.random;
-import static org.blobsfile.core.testing.StoreTestSupport.text;
+import static org.blobsfile.core.testing.StoreTestSupport.putUntilSealed;
+import static org.blobsfile.core.testing.StoreTestSupport.sealedBlobs;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -57,15 +58,6 @@ class EvictionTest {
         return BlobStore.builder(dir).maxPackSize(PACK).archive(archive);
     }
 
-    private static Map<BlobRef, byte[]> fill(BlobStore s, Random rnd, int sealed) {
-        Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
-        while (s.sealedPacks().size() < sealed) {
-            byte[] b = rnd.nextBoolean() ? text(rnd, 200 + rnd.nextInt(6000)) : random(rnd, 200 + rnd.nextInt(6000));
-            blobs.put(s.put(b), b);
-        }
-        return blobs;
-    }
-
     @Test
     void evictedBlobsAreReadFromTheArchiveAndStayIndexedAcrossReopenAndRebuild() throws Exception {
         Random rnd = SEED.random();
@@ -73,7 +65,7 @@ class EvictionTest {
         Map<BlobRef, byte[]> blobs;
         List<Path> evicted;
         try (BlobStore s = store(dir).codec("snappy").open()) {
-            blobs = fill(s, rnd, 5);
+            blobs = putUntilSealed(s, rnd, 5);
             s.archive(Progress.NONE);
             int sealed = s.sealedPacks().size();
             EvictionReport r = s.evict(2);
@@ -114,12 +106,11 @@ class EvictionTest {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 3);
+            putUntilSealed(s, rnd, 3);
             s.archive(Progress.NONE);
             s.evict(0);
             BlobInfo victim = s.enumerate().filter(i -> i.pack() == 0).findFirst().orElseThrow();
-            String object = archive.names().stream().filter(x -> x.startsWith(Manifest.PACKS + "blobs-00000."))
-                    .findFirst().orElseThrow();
+            String object = archive.named(Manifest.PACKS + "blobs-00000.");
             archive.corrupt(object, (int) victim.offset() + 38 + 3);
             assertThatThrownBy(() -> s.get(victim.ref())).isInstanceOf(CorruptPackException.class)
                     .hasMessageContaining("archived copy is damaged");
@@ -133,7 +124,7 @@ class EvictionTest {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).open()) {
-            Map<BlobRef, byte[]> blobs = fill(s, rnd, 3);
+            Map<BlobRef, byte[]> blobs = putUntilSealed(s, rnd, 3);
             s.archive(Progress.NONE);
             s.evict(1);
             archive.available(false);
@@ -153,7 +144,7 @@ class EvictionTest {
         Path dir = tmp.resolve("s");
         Map<BlobRef, byte[]> blobs;
         try (BlobStore s = store(dir).open()) {
-            blobs = fill(s, rnd, 2);
+            blobs = putUntilSealed(s, rnd, 2);
             s.archive(Progress.NONE);
         }
         Path pack = PackFormat.path(dir, 0);
@@ -188,14 +179,9 @@ class EvictionTest {
         Path dir = tmp.resolve("s");
         Map<BlobRef, byte[]> archived = new LinkedHashMap<>();
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 3);
+            putUntilSealed(s, rnd, 3);
             s.archive(Progress.NONE);
-            List<Path> sealed = s.sealedPacks();
-            for (BlobInfo i : s.enumerate().toList()) {
-                if (sealed.contains(PackFormat.path(dir, i.pack()))) {
-                    archived.put(i.ref(), s.get(i.ref()));
-                }
-            }
+            archived.putAll(sealedBlobs(s));
         }
         Path lazy = tmp.resolve("lazy");
         try (BlobStore s = store(lazy).restore(BlobStoreOptions.Restore.LAZY).open()) {
