@@ -110,6 +110,11 @@ public final class MemoryArchive implements Archive {
         return objects.get(name);
     }
 
+    /** Removes an object, as someone with more rights than the store might. */
+    public void remove(String name) {
+        objects.remove(name);
+    }
+
     /** Flips a byte of an object, as bit rot on the server would. */
     public void corrupt(String name, int offset) {
         objects.get(name)[offset] ^= 0x20;

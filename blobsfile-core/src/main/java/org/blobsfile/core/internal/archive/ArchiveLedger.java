@@ -114,6 +114,27 @@ public final class ArchiveLedger {
         return archived.get(pack);
     }
 
+    /** @return the packs with an archived copy, ascending */
+    public synchronized List<Integer> archivedPacks() {
+        return List.copyOf(archived.keySet());
+    }
+
+    /**
+     * Forgets the archived copy of a local pack whose object the archive no longer holds, so it
+     * is archived again.
+     *
+     * @param pack a pack that is not evicted
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void forget(int pack) throws IOException {
+        if (evicted.contains(pack)) {
+            throw new IllegalStateException(pack + " is evicted: its archived copy is its only one");
+        }
+        if (archived.remove(pack) != null) {
+            write();
+        }
+    }
+
     /** @return how many packs have an archived copy */
     public synchronized int archivedCount() {
         return archived.size();

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -102,6 +104,12 @@ public final class ArchiveUploader implements AutoCloseable {
             if (!pause(FIRST_PASS_DELAY_MS)) {
                 return;
             }
+            try {
+                reconcile();
+            } catch (IOException e) {
+                LOG.warn("archive {}: its listing could not be read ({}); the ledger is trusted until the next try",
+                        archive.location(), e.getMessage());
+            }
             for (int n : sealedPacks.get()) {
                 queueIfDue(n);
             }
@@ -120,6 +128,32 @@ public final class ArchiveUploader implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("{}: cannot tell whether it is archived: {}", PackFormat.fileName(n), e.getMessage());
             queue(n);
+        }
+    }
+
+    /**
+     * Checks the ledger against the archive's listing: a pack the ledger says is archived whose
+     * object the archive no longer lists (removed there by hand, or a bucket emptied) is archived
+     * again; one that is evicted cannot be, and is named as lost from the archive.
+     */
+    private void reconcile() throws IOException {
+        Set<String> listed = new HashSet<>();
+        for (ArchivedObject o : archive.list(Manifest.PACKS)) {
+            listed.add(o.name());
+        }
+        for (int n : ledger.archivedPacks()) {
+            ArchiveLedger.Archived a = ledger.archived(n);
+            if (a == null || listed.contains(Manifest.packObject(n, a.digest()))) {
+                continue;
+            }
+            if (ledger.isEvicted(n)) {
+                LOG.error("{} is evicted, but archive {} no longer lists its copy {}: its blobs cannot be read",
+                        PackFormat.fileName(n), archive.location(), Manifest.packObject(n, a.digest()));
+            } else {
+                LOG.warn("archive {} no longer lists {}, the copy of {}: it is archived again", archive.location(),
+                        Manifest.packObject(n, a.digest()), PackFormat.fileName(n));
+                ledger.forget(n);
+            }
         }
     }
 
@@ -265,6 +299,13 @@ public final class ArchiveUploader implements AutoCloseable {
         List<Integer> due = new ArrayList<>();
         long total = 0;
         int already = 0;
+        try {
+            reconcile();
+        } catch (ArchiveUnavailableException e) {
+            throw new ArchiveException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ArchiveException("cannot list archive " + archive.location() + ": " + e.getMessage(), e);
+        }
         try {
             for (int n : sealedPacks.get()) {
                 if (isDue(n)) {

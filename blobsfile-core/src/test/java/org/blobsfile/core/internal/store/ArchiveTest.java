@@ -124,6 +124,24 @@ class ArchiveTest {
     }
 
     @Test
+    void aCopyTheArchiveNoLongerListsIsArchivedAgain() throws Exception {
+        Random rnd = SEED.random();
+        Path dir = tmp.resolve("s");
+        try (BlobStore s = store(dir).open()) {
+            putUntilSealed(s, rnd, 2);
+            s.archive(Progress.NONE);
+        }
+        String pack1 = archive.named(Manifest.PACKS + "blobs-00001.");
+        archive.remove(pack1);
+        try (BlobStore s = store(dir).open()) {
+            ArchiveReport r = s.archive(Progress.NONE);
+            assertThat(r.problems()).isEmpty();
+            assertThat(r.uploaded()).isEqualTo(1);
+        }
+        assertThat(archive.object(pack1)).isEqualTo(Files.readAllBytes(PackFormat.path(dir, 1)));
+    }
+
+    @Test
     void anObjectWithOtherBytesIsReportedAndNeverReplaced() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
