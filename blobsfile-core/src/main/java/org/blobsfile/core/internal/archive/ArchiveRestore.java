@@ -75,8 +75,8 @@ public final class ArchiveRestore {
 
     /**
      * Restores lazily: only the manifests, each kept beside the packs as an evicted pack's, so
-     * every pack starts evicted and its blobs are read from the archive by range; the index is
-     * then built from the manifests.
+     * every pack starts evicted: its blobs are read from the archive by range, and the first read
+     * fetches the whole pack in the background. The index is then built from the manifests.
      *
      * @param archive  the archive
      * @param dir      the store directory, which holds no store
@@ -90,10 +90,9 @@ public final class ArchiveRestore {
         Files.createDirectories(dir.resolve(ArchiveTier.EVICTED));
         int done = 0;
         for (Manifest m : current.values()) {
-            Fsync.writeAtomically(dir.resolve(ArchiveTier.EVICTED).resolve(PackFormat.fileName(m.pack()) + ".manifest"),
-                    m.encode());
+            Fsync.writeAtomically(ArchiveTier.manifestPath(dir, m.pack()), m.encode());
             ledger.archived(m.pack(), new ArchiveLedger.Archived(m.digest(), m.length(), "-"));
-            ledger.evicted(m.pack());
+            ledger.evicted(m.pack(), true);
             progress.update(++done, current.size());
         }
         restoreDeletions(archive, dir, ledger);

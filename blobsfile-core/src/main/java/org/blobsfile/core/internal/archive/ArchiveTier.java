@@ -111,6 +111,14 @@ public final class ArchiveTier implements AutoCloseable {
         return ledger.isEvicted(pack);
     }
 
+    /**
+     * @param pack a pack number
+     * @return whether a lazy restore left it evicted, to be fetched whole on its first read
+     */
+    public boolean isLazy(int pack) {
+        return ledger.isLazy(pack);
+    }
+
     /** @return the evicted packs, ascending */
     public List<Integer> evictedPacks() {
         return ledger.evictedPacks();
@@ -139,7 +147,12 @@ public final class ArchiveTier implements AutoCloseable {
         return manifestPath(dir, pack);
     }
 
-    private static Path manifestPath(Path dir, int pack) {
+    /**
+     * @param dir  a store directory
+     * @param pack a pack number
+     * @return where the manifest of the pack is kept while it is evicted
+     */
+    public static Path manifestPath(Path dir, int pack) {
         return dir.resolve(EVICTED).resolve(PackFormat.fileName(pack) + ".manifest");
     }
 
@@ -302,7 +315,7 @@ public final class ArchiveTier implements AutoCloseable {
     /**
      * Puts a damaged local pack right from its archived copy: downloads it beside the pack,
      * checks it against the copy's digest, saves the damaged file to {@link LostAndFound}, then
-     * renames the copy over it; or, for an evicted pack, makes it local again.
+     * renames the copy over it; or, for an evicted pack (a lazy restore's), makes it local again.
      *
      * @param pack the pack
      * @return whether the pack is now its archived copy
@@ -344,7 +357,8 @@ public final class ArchiveTier implements AutoCloseable {
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Fsync.directory(dir);
         ledger.local(pack, ArchiveLedger.stamp(file));
-        LOG.warn("{} restored from its archived copy in {}", file, archive.location());
+        Files.deleteIfExists(manifestPath(pack));
+        LOG.info("{} put in place from its archived copy in {}", file, archive.location());
         return true;
     }
 

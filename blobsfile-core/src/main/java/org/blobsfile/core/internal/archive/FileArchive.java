@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,6 +72,7 @@ final class FileArchive implements Archive {
             throw new ArchiveUnavailableException("archive " + location + ": cannot create directory " + parent
                     + "; check its permissions", e);
         }
+        removeLeftovers(parent, target.getFileName().toString());
         Path temporary = parent.resolve(target.getFileName() + String.valueOf(TEMPORARY_MARK)
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".upload");
         try {
@@ -87,6 +89,21 @@ final class FileArchive implements Archive {
                     + "; check its permissions", e);
         } finally {
             Files.deleteIfExists(temporary);
+        }
+    }
+
+    /**
+     * Removes the temporary files of earlier uploads of the same name that a crash cut off: a
+     * store uploads one name at a time, so any found now is no one's.
+     */
+    private static void removeLeftovers(Path parent, String name) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(parent, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(name + TEMPORARY_MARK) && n.endsWith(".upload");
+        })) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
