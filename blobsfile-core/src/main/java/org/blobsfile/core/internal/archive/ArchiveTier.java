@@ -2,7 +2,6 @@ package org.blobsfile.core.internal.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -19,8 +18,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.blobsfile.api.spi.Archive;
+import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.core.internal.hash.Blake2b;
-import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.LostAndFound;
@@ -327,26 +326,17 @@ public final class ArchiveTier implements AutoCloseable {
         }
         ArchiveLedger.Archived a = ledger.archived(pack);
         Path file = PackFormat.path(dir, pack);
-        Path part = file.resolveSibling(file.getFileName() + ".fetching");
-        FastBlake2b d = Blake2b.newDigest();
-        long length = 0;
-        try (InputStream in = archive.open(Manifest.packObject(pack, a.digest()));
-             OutputStream out = Files.newOutputStream(part)) {
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                d.update(buf, 0, n);
-                out.write(buf, 0, n);
-                length += n;
-            }
-        }
-        reads.incrementAndGet();
-        if (length != a.length() || !Arrays.equals(d.digest(), a.digest())) {
-            Files.deleteIfExists(part);
-            LOG.error("{}: its archived copy in {} does not match its digest: it is not used", file, archive.location());
+        Path part;
+        try {
+            part = ArchiveRestore.fetch(archive, Manifest.packObject(pack, a.digest()), file, a.length(), a.digest(),
+                    n -> { });
+        } catch (ArchiveUnavailableException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.error("{}: its archived copy in {} is not used: {}", file, archive.location(), e.getMessage());
             return false;
-        }
-        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-            ch.force(true);
+        } finally {
+            reads.incrementAndGet();
         }
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
