@@ -15,4 +15,5 @@ module org.blobsfile.core {
     uses org.blobsfile.api.spi.ArchiveProvider;
 
     provides org.blobsfile.api.BlobStoreFactory with org.blobsfile.core.internal.store.CoreBlobStoreFactory;
+    provides org.blobsfile.api.spi.ArchiveProvider with org.blobsfile.core.internal.archive.FileArchiveProvider;
 }

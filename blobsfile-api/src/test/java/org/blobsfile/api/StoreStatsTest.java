@@ -11,7 +11,8 @@ class StoreStatsTest {
                 .dedupedPuts(4).gets(9).bytesWritten(4114).bytesRead(77).forces(2).indexRebuilds(1)
                 .recoveredEntries(6).truncatedBytes(13).seals(1).repairs(1).healedReads(2).quarantinedPacks(1)
                 .groupCommits(2).groupCommitEntries(3).uncleanShutdown(true).deletedBlobs(5).garbageBytes(700)
-                .garbageByPack(java.util.Map.of(1, 300L, 0, 400L)).compactions(2).reclaimedBytes(900);
+                .garbageByPack(java.util.Map.of(1, 300L, 0, 400L)).compactions(2).reclaimedBytes(900).archive("file:/mnt/nas").archivedPacks(4).evictedPacks(3).uploadBacklog(1)
+                .archiveReads(8);
     }
 
     @Test
@@ -47,6 +48,11 @@ class StoreStatsTest {
         assertThat(s.garbageByPack()).containsExactly(java.util.Map.entry(0, 400L), java.util.Map.entry(1, 300L));
         assertThat(s.compactions()).isEqualTo(2);
         assertThat(s.reclaimedBytes()).isEqualTo(900);
+        assertThat(s.archive()).isEqualTo("file:/mnt/nas");
+        assertThat(s.archivedPacks()).isEqualTo(4);
+        assertThat(s.evictedPacks()).isEqualTo(3);
+        assertThat(s.uploadBacklog()).isEqualTo(1);
+        assertThat(s.archiveReads()).isEqualTo(8);
     }
 
     @Test
@@ -68,6 +74,7 @@ class StoreStatsTest {
         assertThat(s).startsWith("StoreStats[blobs=3, bytes=5003, storedBytes=4000, packs=2, ")
                 .contains(", codec=zstd, index=h2, durability=GROUP, ")
                 .contains(", groupCommits=2, groupCommitEntries=3, uncleanShutdown=true, ")
-                .endsWith(", deletedBlobs=5, garbageBytes=700, garbageByPack={0=400, 1=300}, compactions=2, reclaimedBytes=900]");
+                .contains(", deletedBlobs=5, garbageBytes=700, garbageByPack={0=400, 1=300}, compactions=2, reclaimedBytes=900, ")
+                .endsWith(", archive=file:/mnt/nas, archivedPacks=4, evictedPacks=3, uploadBacklog=1, archiveReads=8]");
     }
 }

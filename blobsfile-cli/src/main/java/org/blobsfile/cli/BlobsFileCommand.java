@@ -32,22 +32,23 @@ import picocli.CommandLine;
         description = "An append-only, content-addressed blob store in pack files.",
         subcommands = {PutCommand.class, GetCommand.class, HasCommand.class, LsCommand.class,
                 StatCommand.class, ImportCommand.class, VerifyCommand.class, RepairCommand.class,
-                ReindexCommand.class, RmCommand.class, CompactCommand.class, InspectCommand.class,
-                PluginsCommand.class, DemoCommand.class},
+                ReindexCommand.class, RmCommand.class, CompactCommand.class, ArchiveCommand.class,
+                EvictCommand.class, RestoreCommand.class, InspectCommand.class, PluginsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
                 "1:usage error: bad arguments, unknown codec or index, missing or unusable store directory",
                 "2:not found: the blob, the input file or the pack file does not exist (rm: a blob was absent)",
                 "3:damage: the store or a pack is corrupt (verify found damage, repair left some, compact"
-                        + " skipped a damaged pack)",
+                        + " skipped a damaged pack, archive left a pack unarchived)",
                 "4:needs intervention: the store is locked by another process, a blob needs a codec"
-                        + " module that is not installed, or an I/O error"},
+                        + " module that is not installed, the archive is unavailable, restore was given a directory"
+                        + " that is not empty, or an I/O error"},
         footerHeading = "%nEnvironment:%n",
         footer = {"  BLOBSFILE_DIR       the store directory when --dir is not given (default: "
                 + BlobsFileCommand.DEFAULT_DIR + " in the working directory)",
-                "  BLOBSFILE_PROGRESS  bar, plain or none: how import, verify, repair and compact show progress on",
-                "                      standard error (default: bar on a terminal, else plain)"})
+                "  BLOBSFILE_PROGRESS  bar, plain or none: how import, verify, repair, compact, archive and restore show",
+                "                      progress on standard error (default: bar on a terminal, else plain)"})
 public final class BlobsFileCommand {
     /** Success. */
     public static final int EXIT_OK = 0;
@@ -61,6 +62,9 @@ public final class BlobsFileCommand {
     public static final int EXIT_INTERVENTION = 4;
     /** The store directory, relative to the working directory, when neither option nor variable names one. */
     public static final String DEFAULT_DIR = "blobsfile-store";
+    /** The global options written with their value as the next argument, for {@link #main}'s first look. */
+    private static final java.util.Set<String> GLOBAL_OPTIONS_WITH_VALUE =
+            java.util.Set.of("--dir", "--index", "--codec", "--pack-size", "--archive");
     /** The environment variable naming the store directory. */
     public static final String DIR_VARIABLE = "BLOBSFILE_DIR";
     /** The environment variable choosing how progress is shown: {@code bar}, {@code plain} or {@code none}. */
@@ -81,6 +85,11 @@ public final class BlobsFileCommand {
     @Option(names = "--pack-size", paramLabel = "BYTES", scope = ScopeType.INHERIT,
             description = "Pack size of a new store (default: 268435456); an existing store keeps its own.")
     private Long packSize;
+
+    @Option(names = "--archive", paramLabel = "URI", scope = ScopeType.INHERIT,
+            description = "Archive sealed packs to URI (file:/path or s3://bucket/prefix): uploaded after each seal"
+                    + " by every command that opens the store for writing, and by 'archive'.")
+    private String archive;
 
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Print stack traces with errors and log at debug level.")
@@ -114,12 +123,15 @@ public final class BlobsFileCommand {
         // log levels must be set before the first logger exists, which is before picocli parses
         boolean debug = false;
         String command = null;
-        for (String a : args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
             if (a.equals("--")) {
                 break;
             }
             debug |= a.equals("--debug");
-            if (command == null && !a.startsWith("-")) {
+            if (GLOBAL_OPTIONS_WITH_VALUE.contains(a)) {
+                i++; // its value, which is no command
+            } else if (command == null && !a.startsWith("-")) {
                 command = a;
             }
         }
@@ -128,6 +140,10 @@ public final class BlobsFileCommand {
         } else if ("demo".equals(command)) {
             // the demo damages a store on purpose and explains each finding itself
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        } else if ("archive".equals(command)) {
+            // the background uploader meets the same packs and the same unavailable archive as the
+            // command, which reports both itself: its log would say each thing twice
+            System.setProperty("org.slf4j.simpleLogger.log.org.blobsfile.core.internal.archive.ArchiveUploader", "off");
         }
         PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
@@ -275,6 +291,35 @@ public final class BlobsFileCommand {
         return index;
     }
 
+    /**
+     * @return the archive named with {@code --archive}, or {@code null}
+     * @throws CliException if it is not a URI
+     */
+    java.net.URI archiveUri() {
+        return archive == null ? null : uri("--archive", archive);
+    }
+
+    /**
+     * @param option the option that gave the text, for the message
+     * @param text   an archive's URI as the user typed it
+     * @return it parsed
+     * @throws CliException if it is not a URI with a scheme
+     */
+    static java.net.URI uri(String option, String text) {
+        java.net.URI u;
+        try {
+            u = new java.net.URI(text.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new CliException(EXIT_USAGE, option + " '" + text + "' is not a URI: " + e.getReason()
+                    + " (give file:/path or s3://bucket/prefix)");
+        }
+        if (u.getScheme() == null) {
+            throw new CliException(EXIT_USAGE, option + " '" + text + "' has no scheme: give file:" + (text.startsWith("/")
+                    ? text : "/absolute/path") + " or s3://bucket/prefix");
+        }
+        return u;
+    }
+
     /** @return the pack size chosen with {@code --pack-size}, or {@code null} */
     Long packSize() {
         return packSize;
@@ -338,6 +383,21 @@ public final class BlobsFileCommand {
      * @return a builder for it carrying the global options
      */
     BlobStoreOptions.Builder builder(Path d) {
+        BlobStoreOptions.Builder b = builderWithoutArchive(d);
+        // a store opened read-only never uploads, so the core leaves the archive closed then
+        java.net.URI a = archiveUri();
+        if (a != null) {
+            b.archive(a);
+        }
+        return b;
+    }
+
+    /**
+     * @param d a store directory
+     * @return a builder for it carrying the global options but {@code --archive}, for the demo,
+     *         which keeps everything it writes in its own directory
+     */
+    BlobStoreOptions.Builder builderWithoutArchive(Path d) {
         BlobStoreOptions.Builder b = BlobStore.builder(d);
         if (index != null) {
             b.index(index);

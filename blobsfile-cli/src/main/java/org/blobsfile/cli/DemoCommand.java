@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.blobsfile.api.ArchiveReport;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
@@ -49,7 +50,9 @@ import picocli.CommandLine.ParentCommand;
                 "damages a copy of it, shows verify finding the damage, a read healing itself and",
                 "repair fixing the copy, and prints statistics. Then it deletes the random files from the",
                 "store, compacts it and shows the disk space of its packs before and after (allocated",
-                "blocks, as 'du -k' counts them). The store is kept for you to explore.",
+                "blocks, as 'du -k' counts them). Last it archives the sealed packs to a file: archive in the",
+                "demo directory, restores a new store from it and reads the blobs back from that store.",
+                "The store is kept for you to explore.",
                 "Every step checks what it shows: a mismatch ends the tour with exit code 3."})
 final class DemoCommand implements Callable<Integer> {
     private static final long DEMO_PACK_SIZE = 1L << 20;
@@ -77,7 +80,9 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = root.resolve("store");
         Path sampleDir = root.resolve("samples");
         Path copy = root.resolve("damaged-copy");
-        BlobStoreOptions.Builder builder = cli.builder(dir);
+        Path archive = root.resolve("archive");
+        Path restored = root.resolve("restored");
+        BlobStoreOptions.Builder builder = cli.builderWithoutArchive(dir);
         if (cli.codecName() == null) {
             builder.codec("snappy");
         }
@@ -85,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             builder.maxPackSize(DEMO_PACK_SIZE);
         }
         BlobStoreOptions options = builder.build();
-        BlobStoreOptions.Builder copyBuilder = cli.builder(copy);
+        BlobStoreOptions.Builder copyBuilder = cli.builderWithoutArchive(copy);
         if (cli.codecName() == null) {
             copyBuilder.codec("snappy");
         }
@@ -211,13 +216,19 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             damageAndRepair(dir, copy, copyBuilder, sealed, refs, byName);
             deleteAndCompact(dir, builder, refs, byName);
+            BlobStoreOptions.Builder restoredBuilder = cli.builderWithoutArchive(restored);
+            if (cli.codecName() == null) {
+                restoredBuilder.codec("snappy");
+            }
+            archiveAndRestore(builder, archive, restoredBuilder, restored, refs, byName);
         }
 
         long millis = (System.nanoTime() - started) / 1_000_000;
         say("");
         say("Done in " + millis + " ms. The store is kept at:");
         say("  " + dir);
-        say("with the sample files in " + sampleDir + (sealed.isEmpty() ? "" : " and the repaired copy in " + copy) + ".");
+        say("with the sample files in " + sampleDir + (sealed.isEmpty() ? "" : ", the repaired copy in " + copy
+                + ", the archive in " + archive + " and the store restored from it in " + restored) + ".");
         say("Explore it:");
         say("  bin/blobsfile --dir " + dir + " ls --limit 5");
         say("  bin/blobsfile --dir " + dir + " stat");
@@ -401,6 +412,84 @@ final class DemoCommand implements Callable<Integer> {
         if (after.allocated()) {
             expect(after.bytes() < before.bytes(), "the packs take " + after.bytes() + " bytes after compaction, "
                     + before.bytes() + " before");
+        }
+    }
+
+    /**
+     * Steps 20 and 21: archive the sealed packs to a {@code file:} archive inside the demo's
+     * directory, restore a new store from it, and read the blobs back from the restored store.
+     */
+    private void archiveAndRestore(BlobStoreOptions.Builder builder, Path archive, BlobStoreOptions.Builder restoredBuilder,
+                                   Path restored, Map<String, BlobRef> refs, Map<String, Sample> byName)
+            throws IOException {
+        // the file: archive wants its directory to exist, as a mounted NAS would
+        Files.createDirectories(archive);
+        java.net.URI uri;
+        try {
+            // file:/abs/path, the form a user types, rather than toUri()'s file:///abs/path/
+            uri = new java.net.URI("file", null, archive.toAbsolutePath().toString(), null);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(archive + " makes no URI", e);
+        }
+        Map<BlobRef, byte[]> inSealed = new LinkedHashMap<>();
+        Map<BlobRef, byte[]> inActive = new LinkedHashMap<>();
+        step(20, "Archive the sealed packs (--archive " + uri + " archive)");
+        try (BlobStore store = builder.archive(uri).open()) {
+            ArchiveReport report;
+            try (ProgressMeter meter = cli.progress("archive")) {
+                report = store.archive(meter);
+            }
+            StoreStats stats = store.stats();
+            for (String line : ArchiveReports.lines(report, stats)) {
+                say("  " + line);
+            }
+            say("  (a store opened with an archive also uploads each pack in the background once it is sealed)");
+            int sealedCount = store.sealedPacks().size();
+            expect(report.problems().isEmpty(), "archive left packs unarchived: " + report.problems());
+            expect(report.uploaded() + report.alreadyArchived() == sealedCount, "archive uploaded "
+                    + report.uploaded() + " packs and found " + report.alreadyArchived() + ", not the " + sealedCount
+                    + " sealed ones");
+            java.util.Set<Integer> sealedNumbers = new java.util.HashSet<>();
+            store.sealedPacks().forEach(p -> sealedNumbers.add(Integer.parseInt(p.getFileName().toString().substring(6))));
+            Map<BlobRef, String> names = new LinkedHashMap<>();
+            refs.forEach((name, ref) -> names.putIfAbsent(ref, name));
+            try (Stream<BlobInfo> all = store.enumerate(Range.all())) {
+                all.forEach(i -> (sealedNumbers.contains(i.pack()) ? inSealed : inActive)
+                        .put(i.ref(), byName.get(names.get(i.ref())).data));
+            }
+        }
+        try (Stream<Path> objects = Files.walk(archive)) {
+            List<String> names = objects.filter(Files::isRegularFile).map(p -> archive.relativize(p).toString())
+                    .sorted().toList();
+            say("  the archive holds " + names.size() + " objects, never replaced once written:");
+            for (String name : names.subList(0, Math.min(4, names.size()))) {
+                say("    " + name);
+            }
+            if (names.size() > 4) {
+                say("    ... " + (names.size() - 4) + " more (packs/ byte-identical, manifests/ listing their entries).");
+            }
+        }
+
+        step(21, "Restore a new store from the archive (--dir " + restored.getFileName() + " restore --from " + uri + ")");
+        try (ProgressMeter meter = cli.progress("restore");
+             BlobStore store = restoredBuilder.archive(uri).restore(BlobStoreOptions.Restore.FULL, meter).open()) {
+            meter.close();
+            StoreStats stats = store.stats();
+            say("  " + ArchiveReports.restored(uri.toString(), stats));
+            expect(stats.blobs() == inSealed.size(), "the restored store holds " + stats.blobs() + " blobs, not the "
+                    + inSealed.size() + " of the sealed packs");
+            for (Map.Entry<BlobRef, byte[]> e : inSealed.entrySet()) {
+                expect(Arrays.equals(store.get(e.getKey()), e.getValue()), "blob " + e.getKey()
+                        + " reads back different bytes from the restored store");
+            }
+            BlobRef first = inSealed.keySet().iterator().next();
+            say("  get " + first.hex().substring(0, 16) + "... from the restored store: " + inSealed.get(first).length
+                    + " bytes, identical; so are all " + inSealed.size() + " blobs of the sealed packs.");
+            for (BlobRef ref : inActive.keySet()) {
+                expect(!store.exists(ref), "blob " + ref + " of the unsealed pack came back from the archive");
+            }
+            say("  The " + inActive.size() + " blobs of the newest pack, not sealed yet, are not in the archive: a pack is");
+            say("  archived once it is sealed, so a restore brings back what was sealed. Deleted blobs stay deleted.");
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import org.blobsfile.api.ArchiveException;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.CorruptStoreException;
@@ -45,8 +46,10 @@ record Failure(int exitCode, String message) {
         // a lock held by another process, a blob whose codec module is absent and a store that
         // needs a writable open to finish what its last run left (read-only commands) all need a
         // person to act (stop the other process, add the module, open it writable); none is damage
+        // an archive that cannot be reached, refuses the credentials or lacks its bucket: local
+        // data is untouched, a person fixes the network or the settings
         if (t instanceof StoreLockedException || t instanceof UnsupportedCodecException
-                || t instanceof ReadOnlyStoreException) {
+                || t instanceof ReadOnlyStoreException || t instanceof ArchiveException) {
             return new Failure(BlobsFileCommand.EXIT_INTERVENTION, t.getMessage());
         }
         // wrong names, contradicting options and oversize inputs are the caller's to fix

@@ -1,17 +1,22 @@
 package org.blobsfile.cli;
 
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
+import org.blobsfile.api.spi.ArchiveProvider;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.core.Plugins;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code plugins}: the codecs and indexes this program can use. */
+/** {@code plugins}: the codecs, indexes and archive kinds this program can use. */
 @Command(name = "plugins", mixinStandardHelpOptions = true,
-        header = "List the installed codecs and index backends.",
-        description = {"Lists the codecs (id, name, Maven artifact) and index backends",
-                "found on the class path. Codec id 0 (stored plain) is built in."})
+        header = "List the installed codecs, index backends and archive kinds.",
+        description = {"Lists the codecs (id, name, Maven artifact), index backends and archive",
+                "providers (URI scheme, artifact) found on the class path. Codec id 0",
+                "(stored plain) and the file: archive are built in."})
 final class PluginsCommand implements Callable<Integer> {
     @ParentCommand
     private BlobsFileCommand cli;
@@ -29,7 +34,18 @@ final class PluginsCommand implements Callable<Integer> {
         for (IndexProvider p : Plugins.indexes()) {
             cli.println(String.format("  %-10s %s", p.name(), orUnknown(p.artifact())));
         }
+        cli.println("archives:");
+        cli.println(String.format("  %-10s %s", "SCHEME", "ARTIFACT"));
+        for (ArchiveProvider p : archives()) {
+            cli.println(String.format("  %-10s %s", p.scheme(), orUnknown(p.artifact())));
+        }
         return BlobsFileCommand.EXIT_OK;
+    }
+
+    /** The archive providers on the class path, by scheme; the core's own registry is not public. */
+    private static List<ArchiveProvider> archives() {
+        return ServiceLoader.load(ArchiveProvider.class).stream().map(ServiceLoader.Provider::get)
+                .sorted(Comparator.comparing(ArchiveProvider::scheme)).toList();
     }
 
     private static String orUnknown(String artifact) {

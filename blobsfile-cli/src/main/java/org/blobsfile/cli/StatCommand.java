@@ -14,7 +14,10 @@ import picocli.CommandLine.ParentCommand;
                 "Counters named '... since open' describe this invocation (opening included). Deleted blobs",
                 "and garbage are the bytes 'compact' can give back; compactions and bytes reclaimed count",
                 "over the store's life. Garbage per pack is shown as a share of the pack's data area.",
-                "--json prints every counter of the store's stats as one JSON object (snake_case keys)."})
+                "--json prints every counter of the store's stats as one JSON object (snake_case keys).",
+                "With --archive, the store is opened for writing (the archive's state is kept by the store's",
+                "writer) and stat adds where packs are archived, how many the archive holds, how many are",
+                "evicted and how many wait to be uploaded; without it, the archive shows when packs are evicted."})
 final class StatCommand implements Callable<Integer> {
     @ParentCommand
     private BlobsFileCommand cli;
@@ -24,7 +27,8 @@ final class StatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (BlobStore store = cli.openStoreReadOnly()) {
+        // a read-only open leaves the archive closed, so its counts need the writer's open
+        try (BlobStore store = cli.archiveUri() != null ? cli.openStore(false) : cli.openStoreReadOnly()) {
             StoreStats s = store.stats();
             String dir = store.directory().toAbsolutePath().toString();
             cli.println(json ? json(dir, s) : text(dir, s));
@@ -70,6 +74,11 @@ final class StatCommand implements Callable<Integer> {
                 .put("garbage_by_pack", CompactionReports.garbageByPack(s))
                 .put("compactions", s.compactions())
                 .put("reclaimed_bytes", s.reclaimedBytes())
+                .put("archive", s.archive())
+                .put("archived_packs", s.archivedPacks())
+                .put("evicted_packs", s.evictedPacks())
+                .put("upload_backlog", s.uploadBacklog())
+                .put("archive_reads", s.archiveReads())
                 .toString();
     }
 
@@ -81,7 +90,7 @@ final class StatCommand implements Callable<Integer> {
     static String text(String dir, StoreStats s) {
         String ratio = s.bytes() == 0 ? "" : String.format(java.util.Locale.ROOT, ", %.0f%% of the blobs' size",
                 100.0 * s.storedBytes() / s.bytes());
-        return String.join("\n",
+        java.util.List<String> rows = new java.util.ArrayList<>(java.util.List.of(
                 row("directory", dir),
                 row("blobs", String.valueOf(s.blobs())),
                 row("bytes", s.bytes() + " (" + Sizes.human(s.bytes()) + ")"),
@@ -96,7 +105,13 @@ final class StatCommand implements Callable<Integer> {
                 row("garbage", s.garbageBytes() + (s.garbageBytes() == 0 ? "" : " (" + Sizes.human(s.garbageBytes())
                         + " in " + packList(s) + ")")),
                 row("compactions", s.compactions() + " packs rewritten, " + s.reclaimedBytes() + " bytes reclaimed"
-                        + (s.reclaimedBytes() == 0 ? "" : " (" + Sizes.human(s.reclaimedBytes()) + ")")),
+                        + (s.reclaimedBytes() == 0 ? "" : " (" + Sizes.human(s.reclaimedBytes()) + ")"))));
+        if (!s.archive().isEmpty()) {
+            rows.add(row("archive", s.archive()));
+            rows.add(row("archived packs", s.archivedPacks() + " (" + s.uploadBacklog() + " waiting to upload, "
+                    + s.evictedPacks() + " evicted: read from the archive)"));
+        }
+        rows.addAll(java.util.List.of(
                 row("puts since open", s.puts() + " (" + s.dedupedPuts() + " duplicates)"),
                 row("gets since open", s.gets() + " (" + s.healedReads() + " healed from parity)"),
                 row("bytes written since open", String.valueOf(s.bytesWritten())),
@@ -110,7 +125,8 @@ final class StatCommand implements Callable<Integer> {
                 row("index rebuilds since open", String.valueOf(s.indexRebuilds())),
                 row("entries recovered at open", String.valueOf(s.recoveredEntries())),
                 row("torn bytes cut at open", String.valueOf(s.truncatedBytes())),
-                row("last run closed cleanly", s.uncleanShutdown() ? "no (recovered at open)" : "yes"));
+                row("last run closed cleanly", s.uncleanShutdown() ? "no (recovered at open)" : "yes")));
+        return String.join("\n", rows);
     }
 
     /** @return the packs that hold garbage, by number, with the share of the data area each one's is */

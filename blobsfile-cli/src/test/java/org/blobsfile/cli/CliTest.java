@@ -49,7 +49,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"put", "get", "has", "ls", "stat", "import", "verify", "repair", "inspect", "plugins",
-            "reindex", "rm", "compact", "demo"})
+            "reindex", "rm", "compact", "archive", "evict", "restore", "demo"})
     void everyCommandHasHelp(String command) {
         Cli.Result r = Cli.in(null).run(command, "--help");
         assertThat(r.code()).as(r.toString()).isZero();
@@ -61,8 +61,8 @@ class CliTest {
     void topLevelHelpListsCommandsAndExitCodes() {
         Cli.Result r = Cli.in(null).run("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("put", "import", "verify", "repair", "rm", "compact", "inspect", "demo", "Exit codes:",
-                "BLOBSFILE_DIR", "BLOBSFILE_PROGRESS");
+        assertThat(r.out()).contains("put", "import", "verify", "repair", "rm", "compact", "archive", "restore", "inspect",
+                "demo", "--archive=URI", "Exit codes:", "BLOBSFILE_DIR", "BLOBSFILE_PROGRESS");
     }
 
     @Test
@@ -197,6 +197,8 @@ class CliTest {
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+2\\s+zstd\\s+\\S+codec-zstd\\S*"));
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+4\\s+lz4\\s+\\S+codec-lz4\\S*"));
         assertThat(r.lines()).anyMatch(l -> l.matches("\\s+h2\\s+\\S+index-h2\\S*"));
+        assertThat(r.lines()).anyMatch(l -> l.matches("\\s+file\\s+\\S+blobsfile-core"));
+        assertThat(r.lines()).anyMatch(l -> l.matches("\\s+s3\\s+\\S+archive-s3"));
     }
 
     // ---- a store
@@ -524,6 +526,23 @@ class CliTest {
             }
             Cli.Result copy = Cli.in(root.resolve("damaged-copy")).run("stat", "--json");
             assertThat(number(copy.out(), "blobs")).isEqualTo(46);
+
+            // the archive step: a file: archive inside the demo's directory, and a store restored from it
+            String archive = "file:" + root.resolve("archive");
+            assertThat(r.lines()).anyMatch(l -> l.matches("  archive: \\d+ packs archived in " + Pattern.quote(archive)
+                    + ": \\d+ uploaded now.*, \\d+ there already"));
+            assertThat(r.lines()).anyMatch(l -> l.matches("    packs/blobs-\\d{5}\\.[0-9a-f]{16}|    manifests/.+\\.manifest"
+                    + "|    deletions/deletions\\.log\\.\\d+"));
+            Matcher restored = Pattern.compile("(?m)^  restore: (\\d+) packs and (\\d+) blobs \\(.+\\) restored from "
+                    + Pattern.quote(archive) + "$").matcher(r.out());
+            assertThat(restored.find()).as("the restore line of step 21").isTrue();
+            assertThat(r.out()).containsPattern("from the restored store: \\d+ bytes, identical; so are all "
+                    + restored.group(2) + " blobs of the sealed packs\\.");
+            Path back = root.resolve("restored");
+            Cli.Result restoredStat = Cli.in(back).run("stat", "--json");
+            assertThat(number(restoredStat.out(), "blobs")).isEqualTo(Long.parseLong(restored.group(2))).isPositive();
+            assertThat(number(restoredStat.out(), "sealed_packs")).isEqualTo(Long.parseLong(restored.group(1)));
+            assertThat(Cli.in(back).run("verify").code()).isZero();
         }
     }
 }

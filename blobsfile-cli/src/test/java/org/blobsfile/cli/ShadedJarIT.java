@@ -105,7 +105,7 @@ class ShadedJarIT {
     void pluginsFoundThroughTheMergedServiceFiles() throws Exception {
         Run r = run("plugins");
         assertThat(r.code()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("snappy", "rocksdb");
+        assertThat(r.out()).contains("snappy", "rocksdb", "archive-s3");
     }
 
     @Test

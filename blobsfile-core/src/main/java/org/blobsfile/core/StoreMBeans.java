@@ -277,5 +277,30 @@ public final class StoreMBeans {
         public long getReclaimedBytes() {
             return stats.get().reclaimedBytes();
         }
+
+        @Override
+        public String getArchive() {
+            return stats.get().archive();
+        }
+
+        @Override
+        public long getArchivedPacks() {
+            return stats.get().archivedPacks();
+        }
+
+        @Override
+        public long getEvictedPacks() {
+            return stats.get().evictedPacks();
+        }
+
+        @Override
+        public long getUploadBacklog() {
+            return stats.get().uploadBacklog();
+        }
+
+        @Override
+        public long getArchiveReads() {
+            return stats.get().archiveReads();
+        }
     }
 }

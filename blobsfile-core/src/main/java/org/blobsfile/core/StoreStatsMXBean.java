@@ -105,4 +105,19 @@ public interface StoreStatsMXBean {
 
     /** @return dead bytes compaction has given back over the store's life */
     long getReclaimedBytes();
+
+    /** @return where sealed packs are archived, or an empty string when the store has none */
+    String getArchive();
+
+    /** @return sealed packs the archive holds a copy of */
+    long getArchivedPacks();
+
+    /** @return packs whose local file was evicted: their blobs are read from the archive */
+    long getEvictedPacks();
+
+    /** @return sealed packs waiting to be uploaded to the archive */
+    long getUploadBacklog();
+
+    /** @return reads from the archive since open */
+    long getArchiveReads();
 }

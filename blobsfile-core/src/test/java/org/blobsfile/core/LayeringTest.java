@@ -74,7 +74,7 @@ class LayeringTest {
 
     @Test
     void theCoreNeverImportsAPlugin() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.blobsfile.codec..", "org.blobsfile.index..",
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("org.blobsfile.codec..", "org.blobsfile.index..", "org.blobsfile.archive..",
                 "org.blobsfile.cli..", "org.blobsfile.bench..").check(core);
     }
 

@@ -99,9 +99,20 @@ public final class MemoryArchive implements Archive {
         return new ArrayList<>(objects.keySet());
     }
 
+    /** @return the first name held that starts with {@code prefix}: one pack's copy, say */
+    public String named(String prefix) {
+        return objects.keySet().stream().filter(n -> n.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no object named " + prefix + "..."));
+    }
+
     /** @return an object's bytes, or null */
     public byte[] object(String name) {
         return objects.get(name);
+    }
+
+    /** Removes an object, as someone with more rights than the store might. */
+    public void remove(String name) {
+        objects.remove(name);
     }
 
     /** Flips a byte of an object, as bit rot on the server would. */

@@ -1,10 +1,19 @@
 package org.blobsfile.core.testing;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.core.internal.hash.Blake2b;
@@ -49,5 +58,46 @@ public final class StoreTestSupport {
             sb.append(words[rnd.nextInt(words.length)]).append(' ');
         }
         return sb.substring(0, n).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Puts random blobs, text or random bytes of 200 B to 6 KiB, until the store has sealed
+     * {@code sealed} packs.
+     *
+     * @return the blobs put, in order
+     */
+    public static Map<BlobRef, byte[]> putUntilSealed(BlobStore s, Random rnd, int sealed) {
+        Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
+        while (s.sealedPacks().size() < sealed) {
+            byte[] b = rnd.nextBoolean() ? text(rnd, 200 + rnd.nextInt(6000)) : random(rnd, 200 + rnd.nextInt(6000));
+            blobs.put(s.put(b), b);
+        }
+        return blobs;
+    }
+
+    /** @return the blobs of the store's sealed packs, with their bytes: what an archive of it holds */
+    public static Map<BlobRef, byte[]> sealedBlobs(BlobStore s) {
+        Set<Integer> sealed = new HashSet<>();
+        for (Path p : s.sealedPacks()) {
+            sealed.add(PackFormat.packNumber(p.getFileName().toString()));
+        }
+        Map<BlobRef, byte[]> out = new LinkedHashMap<>();
+        s.enumerate().filter(i -> sealed.contains(i.pack())).forEach(i -> out.put(i.ref(), s.get(i.ref())));
+        return out;
+    }
+
+    /** Deletes every index directory of a store, so that the next open builds one from the packs. */
+    public static void deleteIndex(Path dir) throws IOException {
+        List<Path> indexes;
+        try (Stream<Path> s = Files.list(dir)) {
+            indexes = s.filter(p -> p.getFileName().toString().startsWith("index-")).toList();
+        }
+        for (Path index : indexes) {
+            try (Stream<Path> walk = Files.walk(index)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 }

@@ -51,6 +51,8 @@ public final class ArchiveLedger {
     private final Set<Integer> evicted = new TreeSet<>();
     /** How many times each pack was said to be rewritten since open: an upload that saw another count copied an older file. */
     private final Map<Integer, Integer> rewrites = new TreeMap<>();
+    /** Evicted packs a lazy restore left, fetched whole the first time one of their blobs is read. */
+    private final Set<Integer> lazy = new TreeSet<>();
     private long deletionsArchived;
 
     private ArchiveLedger(Path file, String location) {
@@ -93,6 +95,7 @@ public final class ArchiveLedger {
                 case "pack" -> l.archived.put(Integer.parseInt(f[1]), new Archived(HEX.parseHex(f[2]), Long.parseLong(f[3]), f[4]));
                 case "rewriting" -> l.rewriting.add(Integer.parseInt(f[1]));
                 case "evicted" -> l.evicted.add(Integer.parseInt(f[1]));
+                case "lazy" -> l.lazy.add(Integer.parseInt(f[1]));
                 case "deletions" -> l.deletionsArchived = Long.parseLong(f[1]);
                 default -> throw new IOException(l.file + ": unexpected line '" + lines[i] + "'");
             }
@@ -111,6 +114,27 @@ public final class ArchiveLedger {
      */
     public synchronized Archived archived(int pack) {
         return archived.get(pack);
+    }
+
+    /** @return the packs with an archived copy, ascending */
+    public synchronized List<Integer> archivedPacks() {
+        return List.copyOf(archived.keySet());
+    }
+
+    /**
+     * Forgets the archived copy of a local pack whose object the archive no longer holds, so it
+     * is archived again.
+     *
+     * @param pack a pack that is not evicted
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void forget(int pack) throws IOException {
+        if (evicted.contains(pack)) {
+            throw new IllegalStateException(pack + " is evicted: its archived copy is its only one");
+        }
+        if (archived.remove(pack) != null) {
+            write();
+        }
     }
 
     /** @return how many packs have an archived copy */
@@ -141,12 +165,30 @@ public final class ArchiveLedger {
      * @throws IOException when the ledger cannot be written
      */
     public synchronized void evicted(int pack) throws IOException {
+        evicted(pack, false);
+    }
+
+    /**
+     * As {@link #evicted(int)}, for a pack a lazy restore leaves in the archive.
+     *
+     * @param pack         the pack's number, archived already
+     * @param fetchOnRead  whether the pack is to be fetched whole the first time it is read
+     * @throws IOException when the ledger cannot be written
+     */
+    public synchronized void evicted(int pack, boolean fetchOnRead) throws IOException {
         if (!archived.containsKey(pack)) {
             throw new IllegalStateException(pack + " is not archived");
         }
-        if (evicted.add(pack)) {
+        boolean changed = evicted.add(pack);
+        changed |= fetchOnRead && lazy.add(pack);
+        if (changed) {
             write();
         }
+    }
+
+    /** @return whether pack {@code n} is evicted by a lazy restore, to be fetched whole on its first read */
+    public synchronized boolean isLazy(int pack) {
+        return lazy.contains(pack);
     }
 
     /**
@@ -158,6 +200,7 @@ public final class ArchiveLedger {
      */
     public synchronized void local(int pack, String stamp) throws IOException {
         Archived a = archived.get(pack);
+        lazy.remove(pack);
         if (evicted.remove(pack) && a != null) {
             archived.put(pack, new Archived(a.digest(), a.length(), stamp));
         }
@@ -253,6 +296,7 @@ public final class ArchiveLedger {
                 .append(a.length()).append(' ').append(a.stamp()).append('\n'));
         rewriting.forEach(n -> b.append("rewriting ").append(n).append('\n'));
         evicted.forEach(n -> b.append("evicted ").append(n).append('\n'));
+        lazy.forEach(n -> b.append("lazy ").append(n).append('\n'));
         b.append("deletions ").append(deletionsArchived).append('\n');
         Fsync.writeAtomically(file, b.toString().getBytes(StandardCharsets.UTF_8));
     }

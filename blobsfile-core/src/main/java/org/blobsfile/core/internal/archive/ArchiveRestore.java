@@ -2,7 +2,8 @@ package org.blobsfile.core.internal.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +14,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchivedObject;
@@ -34,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class ArchiveRestore {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveRestore.class);
     private static final String PART = ".restoring";
+    /** Packs downloaded at once by a restore. */
+    private static final int PARALLEL = 3;
 
     /**
      * What a restore brought back.
@@ -59,13 +68,39 @@ public final class ArchiveRestore {
         Map<Integer, Manifest> current = whole(archive);
         long total = current.values().stream().mapToLong(Manifest::length).sum();
         ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
-        long done = 0;
+        AtomicLong done = new AtomicLong();
         progress.update(0, total);
-        for (Manifest m : current.values()) {
-            Path target = PackFormat.path(dir, m.pack());
-            download(archive, m.packObject(), target, m, done, total, progress);
-            done += m.length();
-            ledger.archived(m.pack(), new ArchiveLedger.Archived(m.digest(), m.length(), ArchiveLedger.stamp(target)));
+        // a few packs at once: one stream rarely fills the link, and the digest runs beside the writes
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLEL, current.size()), r -> {
+            Thread t = new Thread(r, "blobsfile-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Void>> running = new ArrayList<>();
+            for (Manifest m : current.values()) {
+                running.add(pool.submit(() -> {
+                    Path target = PackFormat.path(dir, m.pack());
+                    Path part = fetch(archive, m.packObject(), target, m.length(), m.digest(),
+                            n -> progress.update(done.addAndGet(n), total));
+                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+                    ledger.archived(m.pack(), new ArchiveLedger.Archived(m.digest(), m.length(), ArchiveLedger.stamp(target)));
+                    return null;
+                }));
+            }
+            for (Future<Void> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("the restore was interrupted", e);
+                }
+            }
+        } finally {
+            pool.shutdown();
         }
         restoreDeletions(archive, dir, ledger);
         Fsync.directory(dir);
@@ -75,8 +110,8 @@ public final class ArchiveRestore {
 
     /**
      * Restores lazily: only the manifests, each kept beside the packs as an evicted pack's, so
-     * every pack starts evicted and its blobs are read from the archive by range; the index is
-     * then built from the manifests.
+     * every pack starts evicted: its blobs are read from the archive by range, and the first read
+     * fetches the whole pack in the background. The index is then built from the manifests.
      *
      * @param archive  the archive
      * @param dir      the store directory, which holds no store
@@ -90,10 +125,9 @@ public final class ArchiveRestore {
         Files.createDirectories(dir.resolve(ArchiveTier.EVICTED));
         int done = 0;
         for (Manifest m : current.values()) {
-            Fsync.writeAtomically(dir.resolve(ArchiveTier.EVICTED).resolve(PackFormat.fileName(m.pack()) + ".manifest"),
-                    m.encode());
+            Fsync.writeAtomically(ArchiveTier.manifestPath(dir, m.pack()), m.encode());
             ledger.archived(m.pack(), new ArchiveLedger.Archived(m.digest(), m.length(), "-"));
-            ledger.evicted(m.pack());
+            ledger.evicted(m.pack(), true);
             progress.update(++done, current.size());
         }
         restoreDeletions(archive, dir, ledger);
@@ -150,31 +184,48 @@ public final class ArchiveRestore {
         return newest;
     }
 
-    private static void download(Archive archive, String name, Path target, Manifest m, long done, long total,
-                                 Progress progress) throws IOException {
+    /**
+     * Downloads an archived copy beside where it goes, checks it against its length and digest,
+     * and forces it; the caller renames it into place. A copy that does not match is removed.
+     *
+     * @param archive the archive
+     * @param name    the copy's object
+     * @param target  where it will go: the temporary file is beside it
+     * @param length  its length
+     * @param digest  its BLAKE2b-256 digest
+     * @param sent    told of each run of bytes written
+     * @return the temporary file, whole and forced
+     * @throws IOException when the download fails or the copy does not match
+     */
+    static Path fetch(Archive archive, String name, Path target, long length, byte[] digest, LongConsumer sent)
+            throws IOException {
         Path part = target.resolveSibling(target.getFileName() + PART);
         FastBlake2b d = Blake2b.newDigest();
-        long length = 0;
+        long got = 0;
         try (InputStream in = archive.open(name);
-             OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+             FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE)) {
             byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) >= 0; ) {
+            for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
                 d.update(buf, 0, n);
-                out.write(buf, 0, n);
-                length += n;
-                progress.update(done + length, total);
+                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+                got += n;
+                sent.accept(n);
             }
-        }
-        if (length != m.length() || !Arrays.equals(d.digest(), m.digest())) {
+            if (got == length && Arrays.equals(d.digest(), digest)) {
+                out.force(true);
+                return part;
+            }
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(part);
-            throw new IOException(name + " in " + archive.location() + " does not match its manifest (" + length
-                    + " bytes read, " + m.length() + " expected, or another digest): it is damaged and was not restored");
+            throw e;
         }
-        try (var ch = java.nio.channels.FileChannel.open(part, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        Files.deleteIfExists(part);
+        throw new IOException(name + " in " + archive.location() + " does not match its manifest (" + got
+                + " bytes read, " + length + " expected, or another digest): it is damaged and was not used");
     }
 
     /** Downloads the longest copy of the deletion log, if the archive has one. */

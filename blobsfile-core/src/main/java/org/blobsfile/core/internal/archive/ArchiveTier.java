@@ -2,7 +2,6 @@ package org.blobsfile.core.internal.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -19,8 +18,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.blobsfile.api.spi.Archive;
+import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.core.internal.hash.Blake2b;
-import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.LostAndFound;
@@ -111,6 +110,14 @@ public final class ArchiveTier implements AutoCloseable {
         return ledger.isEvicted(pack);
     }
 
+    /**
+     * @param pack a pack number
+     * @return whether a lazy restore left it evicted, to be fetched whole on its first read
+     */
+    public boolean isLazy(int pack) {
+        return ledger.isLazy(pack);
+    }
+
     /** @return the evicted packs, ascending */
     public List<Integer> evictedPacks() {
         return ledger.evictedPacks();
@@ -139,7 +146,12 @@ public final class ArchiveTier implements AutoCloseable {
         return manifestPath(dir, pack);
     }
 
-    private static Path manifestPath(Path dir, int pack) {
+    /**
+     * @param dir  a store directory
+     * @param pack a pack number
+     * @return where the manifest of the pack is kept while it is evicted
+     */
+    public static Path manifestPath(Path dir, int pack) {
         return dir.resolve(EVICTED).resolve(PackFormat.fileName(pack) + ".manifest");
     }
 
@@ -302,7 +314,7 @@ public final class ArchiveTier implements AutoCloseable {
     /**
      * Puts a damaged local pack right from its archived copy: downloads it beside the pack,
      * checks it against the copy's digest, saves the damaged file to {@link LostAndFound}, then
-     * renames the copy over it; or, for an evicted pack, makes it local again.
+     * renames the copy over it; or, for an evicted pack (a lazy restore's), makes it local again.
      *
      * @param pack the pack
      * @return whether the pack is now its archived copy
@@ -314,26 +326,17 @@ public final class ArchiveTier implements AutoCloseable {
         }
         ArchiveLedger.Archived a = ledger.archived(pack);
         Path file = PackFormat.path(dir, pack);
-        Path part = file.resolveSibling(file.getFileName() + ".fetching");
-        FastBlake2b d = Blake2b.newDigest();
-        long length = 0;
-        try (InputStream in = archive.open(Manifest.packObject(pack, a.digest()));
-             OutputStream out = Files.newOutputStream(part)) {
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                d.update(buf, 0, n);
-                out.write(buf, 0, n);
-                length += n;
-            }
-        }
-        reads.incrementAndGet();
-        if (length != a.length() || !Arrays.equals(d.digest(), a.digest())) {
-            Files.deleteIfExists(part);
-            LOG.error("{}: its archived copy in {} does not match its digest: it is not used", file, archive.location());
+        Path part;
+        try {
+            part = ArchiveRestore.fetch(archive, Manifest.packObject(pack, a.digest()), file, a.length(), a.digest(),
+                    n -> { });
+        } catch (ArchiveUnavailableException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.error("{}: its archived copy in {} is not used: {}", file, archive.location(), e.getMessage());
             return false;
-        }
-        try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-            ch.force(true);
+        } finally {
+            reads.incrementAndGet();
         }
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -344,7 +347,8 @@ public final class ArchiveTier implements AutoCloseable {
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         Fsync.directory(dir);
         ledger.local(pack, ArchiveLedger.stamp(file));
-        LOG.warn("{} restored from its archived copy in {}", file, archive.location());
+        Files.deleteIfExists(manifestPath(pack));
+        LOG.info("{} put in place from its archived copy in {}", file, archive.location());
         return true;
     }
 

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +51,8 @@ public final class ArchiveUploader implements AutoCloseable {
     /** The first wait after the archive was unavailable; it doubles up to {@link #MAX_BACKOFF_MS}. */
     private static final long FIRST_BACKOFF_MS = 1_000;
     private static final long MAX_BACKOFF_MS = 60_000;
+    /** How long after open the thread looks for sealed packs the archive lacks. */
+    private static final long FIRST_PASS_DELAY_MS = 2_000;
     /** The folder of the archive that holds copies of the deletion log, named by their length. */
     public static final String DELETIONS = "deletions/";
 
@@ -89,12 +93,28 @@ public final class ArchiveUploader implements AutoCloseable {
         this.deletionLog = dir.resolve(DeletionLog.FILE_NAME);
     }
 
-    /** Starts the background thread, with every sealed pack the ledger lacks or that changed since queued. */
+    /**
+     * Starts the background thread, which first queues every sealed pack the ledger lacks or that
+     * changed since: in the thread, since telling which packs are sealed reads each one.
+     */
     public synchronized void start() {
-        for (int n : sealedPacks.get()) {
-            queueIfDue(n);
-        }
-        thread = new Thread(this::run, "blobsfile-archive " + dir.getFileName());
+        thread = new Thread(() -> {
+            // a caller that archives right after open (the command line's archive) does it
+            // itself and reports it; packs sealed meanwhile wait in the queue
+            if (!pause(FIRST_PASS_DELAY_MS)) {
+                return;
+            }
+            try {
+                reconcile();
+            } catch (IOException e) {
+                LOG.warn("archive {}: its listing could not be read ({}); the ledger is trusted until the next try",
+                        archive.location(), e.getMessage());
+            }
+            for (int n : sealedPacks.get()) {
+                queueIfDue(n);
+            }
+            run();
+        }, "blobsfile-archive " + dir.getFileName());
         thread.setDaemon(true);
         thread.start();
     }
@@ -108,6 +128,32 @@ public final class ArchiveUploader implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("{}: cannot tell whether it is archived: {}", PackFormat.fileName(n), e.getMessage());
             queue(n);
+        }
+    }
+
+    /**
+     * Checks the ledger against the archive's listing: a pack the ledger says is archived whose
+     * object the archive no longer lists (removed there by hand, or a bucket emptied) is archived
+     * again; one that is evicted cannot be, and is named as lost from the archive.
+     */
+    private void reconcile() throws IOException {
+        Set<String> listed = new HashSet<>();
+        for (ArchivedObject o : archive.list(Manifest.PACKS)) {
+            listed.add(o.name());
+        }
+        for (int n : ledger.archivedPacks()) {
+            ArchiveLedger.Archived a = ledger.archived(n);
+            if (a == null || listed.contains(Manifest.packObject(n, a.digest()))) {
+                continue;
+            }
+            if (ledger.isEvicted(n)) {
+                LOG.error("{} is evicted, but archive {} no longer lists its copy {}: its blobs cannot be read",
+                        PackFormat.fileName(n), archive.location(), Manifest.packObject(n, a.digest()));
+            } else {
+                LOG.warn("archive {} no longer lists {}, the copy of {}: it is archived again", archive.location(),
+                        Manifest.packObject(n, a.digest()), PackFormat.fileName(n));
+                ledger.forget(n);
+            }
         }
     }
 
@@ -146,14 +192,17 @@ public final class ArchiveUploader implements AutoCloseable {
         ledger.rewriting(n);
     }
 
-    /** @return packs waiting to be archived */
+    /** @return sealed packs the archive does not hold as they are now, whether queued yet or not */
     public int backlog() {
-        queueLock.lock();
-        try {
-            return pending.size();
-        } finally {
-            queueLock.unlock();
+        int due = 0;
+        for (int n : sealedPacks.get()) {
+            try {
+                due += isDue(n) ? 1 : 0;
+            } catch (IOException e) {
+                due++;
+            }
         }
+        return due;
     }
 
     /** @return sealed packs the archive holds a copy of */
@@ -191,9 +240,8 @@ public final class ArchiveUploader implements AutoCloseable {
             }
             try {
                 archivePack(n, Archive.Progress.NONE);
-                unqueue(n);
                 backoff = FIRST_BACKOFF_MS;
-                if (backlog() == 0) {
+                if (unqueue(n)) {
                     archiveDeletions();
                 }
             } catch (ArchiveUnavailableException e) {
@@ -204,6 +252,9 @@ public final class ArchiveUploader implements AutoCloseable {
                 }
                 backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
             } catch (IOException | RuntimeException e) {
+                if (closed) {
+                    return; // the store closed under the upload: the next open archives the pack
+                }
                 LOG.error("{} is not archived: {}", PackFormat.fileName(n), e.getMessage(), e);
                 unqueue(n);
             }
@@ -226,10 +277,12 @@ public final class ArchiveUploader implements AutoCloseable {
         }
     }
 
-    private void unqueue(int n) {
+    /** @return whether the queue is empty now */
+    private boolean unqueue(int n) {
         queueLock.lock();
         try {
             pending.remove(n);
+            return pending.isEmpty();
         } finally {
             queueLock.unlock();
         }
@@ -246,6 +299,13 @@ public final class ArchiveUploader implements AutoCloseable {
         List<Integer> due = new ArrayList<>();
         long total = 0;
         int already = 0;
+        try {
+            reconcile();
+        } catch (ArchiveUnavailableException e) {
+            throw new ArchiveException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ArchiveException("cannot list archive " + archive.location() + ": " + e.getMessage(), e);
+        }
         try {
             for (int n : sealedPacks.get()) {
                 if (isDue(n)) {

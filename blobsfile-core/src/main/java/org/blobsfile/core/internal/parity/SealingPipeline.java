@@ -288,6 +288,21 @@ public final class SealingPipeline implements AutoCloseable {
         return sealed.contains(n);
     }
 
+    /**
+     * Forgets what pack {@code n} was found to be, after its file was removed (evicted to the
+     * archive) or put back (fetched from it): the next question about it looks at the file again.
+     *
+     * @param n a closed pack's number
+     */
+    public void forget(int n) {
+        sealed.remove(n);
+        unprotected.remove(n);
+        Sorting s = sorted;
+        if (n < s.closedPacks) {
+            s.states.remove(n);
+        }
+    }
+
     /** @return the sealed pack numbers, ascending */
     public List<Integer> sealedPacks() {
         Sorting s = sorted;

@@ -22,6 +22,9 @@ final class KnownPlugins {
 
     /** @return the Maven coordinates of the project's plugin of this kind and name */
     static String artifact(PluginRegistry.Kind kind, String name) {
+        if (kind == PluginRegistry.Kind.ARCHIVE && name.equals("file")) {
+            return "org.blobsfile:blobsfile-core"; // built into the core
+        }
         return "org.blobsfile:" + kind.word() + "-" + name;
     }
 

@@ -210,6 +210,9 @@ final class BlobReader {
                     + " in " + archive.location(), e);
         }
         parts.meters().bytesRead.add(payload.length);
+        if (archive.isLazy(loc.pack())) {
+            repairs.fetchLater(loc.pack());
+        }
         try {
             return decodeChecked(ref, loc, payload);
         } catch (CorruptPackException e) {

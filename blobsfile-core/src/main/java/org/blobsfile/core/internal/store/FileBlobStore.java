@@ -36,6 +36,7 @@ import org.blobsfile.api.VerifyOptions;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.api.spi.Codec;
+import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
@@ -528,18 +529,26 @@ final class FileBlobStore implements BlobStore {
         parts.sealing().addListener(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * @return the store's archive, once the seals under way are done
+     * @throws ArchiveException when the store has none
+     */
+    private ArchiveTier requireArchive(String operation) {
+        requireWritable(operation);
+        if (parts.archive() == null) {
+            throw new ArchiveException("store " + packs.dir() + " has no archive: open it with one (--archive URI)");
+        }
+        parts.sealing().awaitIdle();
+        return parts.archive();
+    }
+
     @Override
     public ArchiveReport archive(Progress progress) {
         Objects.requireNonNull(progress, "progress");
         boolean interrupted = enter();
         try {
-            requireWritable("archive");
-            if (parts.archive() == null) {
-                throw new ArchiveException("store " + packs.dir() + " has no archive: open it with one (--archive URI)");
-            }
             // a pack sealed by a put that returned before this call is archived by it
-            parts.sealing().awaitIdle();
-            return parts.archive().uploader().archiveNow(progress);
+            return requireArchive("archive").uploader().archiveNow(progress);
         } finally {
             exit(interrupted);
         }
@@ -552,11 +561,7 @@ final class FileBlobStore implements BlobStore {
         }
         boolean interrupted = enter();
         try {
-            requireWritable("evict");
-            if (parts.archive() == null) {
-                throw new ArchiveException("store " + packs.dir() + " has no archive: open it with one (--archive URI)");
-            }
-            parts.sealing().awaitIdle();
+            requireArchive("evict");
             return compactor.whileIdle(() -> maintenance.evict(keepLocal));
         } catch (ArchiveUnavailableException e) {
             throw new ArchiveException(e.getMessage(), e);

@@ -124,13 +124,31 @@ final class PackRepairs implements AutoCloseable {
                 return false;
             }
             packs.readers().forget(pack);
-            parts.meters().repairs.increment();
+            parts.sealing().forget(pack);
             return true;
         } catch (IOException e) {
             LOG.warn("{}: its archived copy could not be put in place ({}); parity and quarantine decide",
                     packs.readers().path(pack), e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Fetches a pack a lazy restore left in the archive, whole, in the sealing thread, after a
+     * read of one of its blobs: the reads after it are local. A pack already queued is not
+     * queued again; a fetch that fails leaves the pack read by range.
+     */
+    void fetchLater(int pack) {
+        if (!mayRepair || !queued.add(pack)) {
+            return;
+        }
+        parts.sealing().runLater(() -> {
+            try {
+                fromArchive(pack);
+            } finally {
+                queued.remove(pack);
+            }
+        });
     }
 
     /**
@@ -149,6 +167,7 @@ final class PackRepairs implements AutoCloseable {
                         .check(p, pack, Files.size(p), n -> { });
                 PackRepairer.Outcome o = replace(pack, check);
                 if (o.status() == PackRepairer.Status.UNRECOVERABLE && fromArchive(pack)) {
+                    parts.meters().repairs.increment();
                     LOG.warn("{}: beyond its parity, restored from its archived copy", p);
                 } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
                     LOG.error("{}: cannot be repaired in the background ({}); run repair to quarantine it", p, o.reason());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -74,11 +75,31 @@ final class StoreArchive {
      * @return the ledger of what is archived in {@code archive}
      * @throws ArchiveException when packs are evicted to another archive
      */
-    static ArchiveLedger ledger(Archive archive, Path dir) {
+    static ArchiveLedger ledger(Archive archive, Path dir, boolean readOnly) {
         try {
-            return ArchiveLedger.open(dir, archive.location());
+            ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
+            if (!readOnly) {
+                keepUnfinishedEvictions(ledger, dir);
+            }
+            return ledger;
         } catch (IOException e) {
             throw new ArchiveException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * An eviction a crash cut off between its record and the removal of the file leaves the file
+     * in place: the pack stays local, as it was, and nothing is removed at open.
+     */
+    private static void keepUnfinishedEvictions(ArchiveLedger ledger, Path dir) throws IOException {
+        for (int n : ledger.evictedPacks()) {
+            Path file = PackFormat.path(dir, n);
+            ArchiveLedger.Archived a = ledger.archived(n);
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && ArchiveLedger.stamp(file).equals(a.stamp())) {
+                LOG.info("the eviction of {} was cut short: it stays local", file);
+                ledger.local(n, a.stamp());
+                Files.deleteIfExists(ArchiveTier.manifestPath(dir, n));
+            }
         }
     }
 

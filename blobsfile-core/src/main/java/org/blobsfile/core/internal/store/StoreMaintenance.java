@@ -154,6 +154,7 @@ final class StoreMaintenance {
                 found.addAll(check.damage());
                 if (!java.nio.file.Files.exists(p, LinkOption.NOFOLLOW_LINKS) && n != extent.active()
                         && repairs.fromArchive(n)) {
+                    parts.meters().repairs.increment();
                     repaired.add(p); // a missing pack: its archived copy is put in place
                     verified[n] = true;
                     continue;
@@ -176,6 +177,7 @@ final class StoreMaintenance {
                     repaired.add(p);
                     verified[n] = true;
                 } else if (o.status() == PackRepairer.Status.UNRECOVERABLE && repairs.fromArchive(n)) {
+                    parts.meters().repairs.increment();
                     repaired.add(p);
                 } else if (o.status() == PackRepairer.Status.UNRECOVERABLE) {
                     lostNow.addAll(salvageAndQuarantine(n, o.reason()));
@@ -231,6 +233,7 @@ final class StoreMaintenance {
                 long f = appender.exclusively(() -> {
                     long bytes = archive.evict(n, rnd);
                     packs.readers().forget(n);
+                    parts.sealing().forget(n);
                     return bytes;
                 });
                 freed += f;

@@ -130,7 +130,7 @@ public final class StoreOpener {
             if (options.restore() != BlobStoreOptions.Restore.NONE && !readOnly) {
                 StoreArchive.restoreIfEmpty(options, archive, dir);
             }
-            ArchiveLedger ledger = archive == null ? null : StoreArchive.ledger(archive, dir);
+            ArchiveLedger ledger = archive == null ? null : StoreArchive.ledger(archive, dir, readOnly);
             evicted = ledger == null ? List.of() : ledger.evictedPacks();
             boolean unclean = Files.exists(dir.resolve(DIRTY));
             if (unclean) {

@@ -3,7 +3,8 @@ package org.blobsfile.core.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.blobsfile.core.testing.StoreTestSupport.random;
-import static org.blobsfile.core.testing.StoreTestSupport.text;
+import static org.blobsfile.core.testing.StoreTestSupport.putUntilSealed;
+import static org.blobsfile.core.testing.StoreTestSupport.sealedBlobs;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,22 +54,12 @@ class ArchiveTest {
         return BlobStore.builder(dir).maxPackSize(PACK).archive(archive);
     }
 
-    /** Puts blobs until at least {@code sealed} packs are sealed. */
-    private static Map<BlobRef, byte[]> fill(BlobStore s, Random rnd, int sealed) {
-        Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
-        while (s.sealedPacks().size() < sealed) {
-            byte[] b = rnd.nextBoolean() ? text(rnd, 200 + rnd.nextInt(6000)) : random(rnd, 200 + rnd.nextInt(6000));
-            blobs.put(s.put(b), b);
-        }
-        return blobs;
-    }
-
     @Test
     void everySealedPackIsArchivedByteForByteWithAManifestOfItsEntries() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).codec("snappy").open()) {
-            fill(s, rnd, 3);
+            putUntilSealed(s, rnd, 3);
             ArchiveReport r = s.archive(Progress.NONE);
             int sealed = s.sealedPacks().size();
             assertThat(r.problems()).isEmpty();
@@ -115,7 +106,7 @@ class ArchiveTest {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 2);
+            putUntilSealed(s, rnd, 2);
             s.archive(Progress.NONE);
         }
         List<String> before = archive.names();
@@ -133,15 +124,32 @@ class ArchiveTest {
     }
 
     @Test
+    void aCopyTheArchiveNoLongerListsIsArchivedAgain() throws Exception {
+        Random rnd = SEED.random();
+        Path dir = tmp.resolve("s");
+        try (BlobStore s = store(dir).open()) {
+            putUntilSealed(s, rnd, 2);
+            s.archive(Progress.NONE);
+        }
+        String pack1 = archive.named(Manifest.PACKS + "blobs-00001.");
+        archive.remove(pack1);
+        try (BlobStore s = store(dir).open()) {
+            ArchiveReport r = s.archive(Progress.NONE);
+            assertThat(r.problems()).isEmpty();
+            assertThat(r.uploaded()).isEqualTo(1);
+        }
+        assertThat(archive.object(pack1)).isEqualTo(Files.readAllBytes(PackFormat.path(dir, 1)));
+    }
+
+    @Test
     void anObjectWithOtherBytesIsReportedAndNeverReplaced() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 2);
+            putUntilSealed(s, rnd, 2);
             s.archive(Progress.NONE);
         }
-        String pack0 = archive.names().stream().filter(x -> x.startsWith(Manifest.PACKS + "blobs-00000.")).findFirst()
-                .orElseThrow();
+        String pack0 = archive.named(Manifest.PACKS + "blobs-00000.");
         archive.corrupt(pack0, 5000);
         byte[] damaged = archive.object(pack0).clone();
         Files.delete(dir.resolve(ArchiveLedger.FILE));
@@ -158,7 +166,7 @@ class ArchiveTest {
         Path dir = tmp.resolve("s");
         archive.available(false);
         try (BlobStore s = store(dir).open()) {
-            Map<BlobRef, byte[]> blobs = fill(s, rnd, 2);
+            Map<BlobRef, byte[]> blobs = putUntilSealed(s, rnd, 2);
             assertThatThrownBy(() -> s.archive(Progress.NONE)).isInstanceOf(ArchiveException.class)
                     .hasMessageContaining("cannot be reached");
             for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
@@ -179,7 +187,7 @@ class ArchiveTest {
         Map<BlobRef, byte[]> archived = new LinkedHashMap<>();
         List<BlobRef> gone = new ArrayList<>();
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 3);
+            putUntilSealed(s, rnd, 3);
             s.archive(Progress.NONE);
             for (BlobInfo i : s.enumerate().filter(i -> i.pack() == 0).toList()) {
                 if (rnd.nextInt(3) > 0) {
@@ -189,15 +197,10 @@ class ArchiveTest {
             s.deleteAll(gone);
             assertThat(s.compact(new CompactionOptions(1, 0), Progress.NONE).rewritten()).isNotEmpty();
             // enough further blobs that the compaction's copies are sealed too
-            fill(s, rnd, s.sealedPacks().size() + 2);
+            putUntilSealed(s, rnd, s.sealedPacks().size() + 2);
             ArchiveReport r = s.archive(Progress.NONE);
             assertThat(r.problems()).isEmpty();
-            List<Path> sealed = s.sealedPacks();
-            for (BlobInfo i : s.enumerate().toList()) {
-                if (sealed.contains(PackFormat.path(dir, i.pack()))) {
-                    archived.put(i.ref(), s.get(i.ref()));
-                }
-            }
+            archived.putAll(sealedBlobs(s));
         }
         List<String> copies0 = archive.names().stream().filter(x -> x.startsWith(Manifest.MANIFESTS + "blobs-00000."))
                 .toList();
@@ -234,15 +237,11 @@ class ArchiveTest {
         Map<BlobRef, byte[]> archived = new LinkedHashMap<>();
         BlobRef deleted;
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 3);
+            putUntilSealed(s, rnd, 3);
             deleted = s.enumerate().filter(i -> i.pack() == 1).findFirst().orElseThrow().ref();
             assertThat(s.delete(deleted)).isTrue();
             s.archive(Progress.NONE);
-            for (BlobInfo i : s.enumerate().toList()) {
-                if (s.sealedPacks().contains(PackFormat.path(dir, i.pack()))) {
-                    archived.put(i.ref(), s.get(i.ref()));
-                }
-            }
+            archived.putAll(sealedBlobs(s));
         }
         Path restored = tmp.resolve("restored");
         long[] progress = {0, 0};
@@ -271,11 +270,10 @@ class ArchiveTest {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 2);
+            putUntilSealed(s, rnd, 2);
             s.archive(Progress.NONE);
         }
-        String pack1 = archive.names().stream().filter(x -> x.startsWith(Manifest.PACKS + "blobs-00001.")).findFirst()
-                .orElseThrow();
+        String pack1 = archive.named(Manifest.PACKS + "blobs-00001.");
         archive.corrupt(pack1, 100);
         Path restored = tmp.resolve("restored");
         assertThatThrownBy(() -> store(restored).restore(BlobStoreOptions.Restore.FULL).open())
@@ -288,10 +286,10 @@ class ArchiveTest {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).codec("snappy").open()) {
-            fill(s, rnd, 1);
+            putUntilSealed(s, rnd, 1);
             s.archive(Progress.NONE);
         }
-        String name = archive.names().stream().filter(x -> x.startsWith(Manifest.MANIFESTS)).findFirst().orElseThrow();
+        String name = archive.named(Manifest.MANIFESTS);
         byte[] bytes = archive.object(name);
         Manifest m = Manifest.decode(bytes);
         assertThat(m.encode()).isEqualTo(bytes);

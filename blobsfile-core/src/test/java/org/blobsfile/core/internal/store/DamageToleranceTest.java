@@ -28,6 +28,7 @@ import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
+import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -79,7 +80,7 @@ class DamageToleranceTest {
         List<BlobInfo> infos = infos(tmp, 1 << 20);
         BlobInfo victim = infos.get(4);
         field.damage(pack, victim.offset(), header(pack, victim.offset()));
-        deleteIndex(tmp);
+        StoreTestSupport.deleteIndex(tmp);
 
         try (BlobStore store = small(tmp).codec("snappy").maxPackSize(1 << 20).open()) {
             assertThat(Files.size(pack)).as("nothing is cut off the pack").isEqualTo(lengthBefore);
@@ -118,7 +119,7 @@ class DamageToleranceTest {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.wrap(torn));
         }
-        deleteIndex(tmp);
+        StoreTestSupport.deleteIndex(tmp);
         try (BlobStore store = small(tmp).maxPackSize(1 << 20).open()) {
             assertThat(Files.size(pack)).isEqualTo(end);
             for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
@@ -193,7 +194,7 @@ class DamageToleranceTest {
         // snappy's block starts with the blob length as a varint: make it claim far more
         write(tmp.resolve("blobs-00000"), victim.offset() + EntryHeader.LENGTH, (byte) 0xff);
         write(tmp.resolve("blobs-00000"), victim.offset() + EntryHeader.LENGTH + 1, (byte) 0xff);
-        deleteIndex(tmp);
+        StoreTestSupport.deleteIndex(tmp);
         try (BlobStore store = small(tmp).codec("snappy").open()) {
             assertThat(store.get(victim.ref())).isEqualTo(blobs.get(victim.ref()));
             for (Map.Entry<BlobRef, byte[]> e : blobs.entrySet()) {
@@ -280,16 +281,6 @@ class DamageToleranceTest {
     private static void write(Path pack, long at, byte value) throws Exception {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[] {value}), at);
-        }
-    }
-
-    private static void deleteIndex(Path dir) throws Exception {
-        List<Path> indexes = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> p.getFileName().toString().startsWith("index-")).forEach(indexes::add);
-        }
-        for (Path p : indexes) {
-            BlobStoreTest.deleteRecursively(p);
         }
     }
 }

@@ -3,7 +3,8 @@ package org.blobsfile.core.internal.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.blobsfile.core.testing.StoreTestSupport.random;
-import static org.blobsfile.core.testing.StoreTestSupport.text;
+import static org.blobsfile.core.testing.StoreTestSupport.putUntilSealed;
+import static org.blobsfile.core.testing.StoreTestSupport.sealedBlobs;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Evicted packs: their blobs are read from the archive by range, checked, and never served from
  * a damaged copy; the index keeps them across reopen and rebuild; verify checks their copy;
  * a local pack beyond parity is put right from its archived copy before anything is quarantined;
- * and a lazy restore starts with every pack evicted.
+ * and a lazy restore starts with every pack evicted, each fetched whole once read from.
  */
 class EvictionTest {
     @RegisterExtension
@@ -59,15 +60,6 @@ class EvictionTest {
         return BlobStore.builder(dir).maxPackSize(PACK).archive(archive);
     }
 
-    private static Map<BlobRef, byte[]> fill(BlobStore s, Random rnd, int sealed) {
-        Map<BlobRef, byte[]> blobs = new LinkedHashMap<>();
-        while (s.sealedPacks().size() < sealed) {
-            byte[] b = rnd.nextBoolean() ? text(rnd, 200 + rnd.nextInt(6000)) : random(rnd, 200 + rnd.nextInt(6000));
-            blobs.put(s.put(b), b);
-        }
-        return blobs;
-    }
-
     @Test
     void evictedBlobsAreReadFromTheArchiveAndStayIndexedAcrossReopenAndRebuild() throws Exception {
         Random rnd = SEED.random();
@@ -75,7 +67,7 @@ class EvictionTest {
         Map<BlobRef, byte[]> blobs;
         List<Path> evicted;
         try (BlobStore s = store(dir).codec("snappy").open()) {
-            blobs = fill(s, rnd, 5);
+            blobs = putUntilSealed(s, rnd, 5);
             s.archive(Progress.NONE);
             int sealed = s.sealedPacks().size();
             EvictionReport r = s.evict(2);
@@ -116,12 +108,11 @@ class EvictionTest {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 3);
+            putUntilSealed(s, rnd, 3);
             s.archive(Progress.NONE);
             s.evict(0);
             BlobInfo victim = s.enumerate().filter(i -> i.pack() == 0).findFirst().orElseThrow();
-            String object = archive.names().stream().filter(x -> x.startsWith(Manifest.PACKS + "blobs-00000."))
-                    .findFirst().orElseThrow();
+            String object = archive.named(Manifest.PACKS + "blobs-00000.");
             archive.corrupt(object, (int) victim.offset() + 38 + 3);
             assertThatThrownBy(() -> s.get(victim.ref())).isInstanceOf(CorruptPackException.class)
                     .hasMessageContaining("archived copy is damaged");
@@ -135,7 +126,7 @@ class EvictionTest {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
         try (BlobStore s = store(dir).open()) {
-            Map<BlobRef, byte[]> blobs = fill(s, rnd, 3);
+            Map<BlobRef, byte[]> blobs = putUntilSealed(s, rnd, 3);
             s.archive(Progress.NONE);
             s.evict(1);
             archive.available(false);
@@ -155,7 +146,7 @@ class EvictionTest {
         Path dir = tmp.resolve("s");
         Map<BlobRef, byte[]> blobs;
         try (BlobStore s = store(dir).open()) {
-            blobs = fill(s, rnd, 2);
+            blobs = putUntilSealed(s, rnd, 2);
             s.archive(Progress.NONE);
         }
         Path pack = PackFormat.path(dir, 0);
@@ -238,14 +229,9 @@ class EvictionTest {
         Path dir = tmp.resolve("s");
         Map<BlobRef, byte[]> archived = new LinkedHashMap<>();
         try (BlobStore s = store(dir).open()) {
-            fill(s, rnd, 3);
+            putUntilSealed(s, rnd, 3);
             s.archive(Progress.NONE);
-            List<Path> sealed = s.sealedPacks();
-            for (BlobInfo i : s.enumerate().toList()) {
-                if (sealed.contains(PackFormat.path(dir, i.pack()))) {
-                    archived.put(i.ref(), s.get(i.ref()));
-                }
-            }
+            archived.putAll(sealedBlobs(s));
         }
         Path lazy = tmp.resolve("lazy");
         try (BlobStore s = store(lazy).restore(BlobStoreOptions.Restore.LAZY).open()) {
@@ -254,11 +240,20 @@ class EvictionTest {
             for (Map.Entry<BlobRef, byte[]> e : archived.entrySet()) {
                 assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
             }
+            long restoredPacks = s.stats().evictedPacks();
             byte[] more = random(rnd, 2000);
             BlobRef ref = s.put(more);
             assertThat(s.enumerate().filter(i -> i.ref().equals(ref)).findFirst().orElseThrow().pack())
-                    .isEqualTo(archived.values().isEmpty() ? 0 : s.stats().evictedPacks());
+                    .isEqualTo(restoredPacks);
+            // verify waits for the background work: each pack read from is fetched whole by then
             assertThat(s.verify().isClean()).isTrue();
+            assertThat(s.stats().evictedPacks()).isZero();
+            for (int n = 0; n < restoredPacks; n++) {
+                assertThat(Files.readAllBytes(PackFormat.path(lazy, n))).isEqualTo(Files.readAllBytes(PackFormat.path(dir, n)));
+            }
+            for (Map.Entry<BlobRef, byte[]> e : archived.entrySet()) {
+                assertThat(s.get(e.getKey())).isEqualTo(e.getValue());
+            }
         }
         try (BlobStore s = store(lazy).open()) {
             assertThat(s.enumerate().count()).isEqualTo(archived.size() + 1);

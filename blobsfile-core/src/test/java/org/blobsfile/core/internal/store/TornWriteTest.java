@@ -12,13 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.Durability;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.Cases;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
@@ -88,7 +88,8 @@ class TornWriteTest {
         byte[] torn = before.length > tear ? before.clone() : Arrays.copyOf(after, tear);
         System.arraycopy(after, 0, torn, 0, tear);
         Files.write(pack, torn);
-        deleteIndex(dir);
+        assertThat(PackFormat.path(dir, 1)).as("%s: one pack", mode).doesNotExist();
+        StoreTestSupport.deleteIndex(dir);
 
         try (BlobStore store = BlobStore.builder(dir).maxPackSize(PACK).durability(mode).codec(codec).open()) {
             for (Map.Entry<BlobRef, byte[]> e : stored.entrySet()) {
@@ -165,17 +166,5 @@ class TornWriteTest {
             }
         }
         return true;
-    }
-
-    private static void deleteIndex(Path dir) throws Exception {
-        List<Path> indexes = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> p.getFileName().toString().startsWith("index-")).forEach(indexes::add);
-        }
-        for (Path p : indexes) {
-            BlobStoreTest.deleteRecursively(p);
-        }
-        assertThat(indexes).isNotEmpty();
-        assertThat(PackFormat.path(dir, 1)).doesNotExist();
     }
 }
