@@ -313,8 +313,6 @@ public final class ArchiveUploader implements AutoCloseable {
                     total += Files.size(PackFormat.path(dir, n));
                 } else {
                     already++;
-                    // queued before it was archived or put right from its copy: nothing is waiting
-                    unqueue(n);
                 }
             }
         } catch (IOException e) {

@@ -182,7 +182,7 @@ class EvictionTest {
         Path dir = tmp.resolve("s");
         Map<BlobRef, byte[]> blobs;
         try (BlobStore s = store(dir).open()) {
-            blobs = fill(s, rnd, 2);
+            blobs = putUntilSealed(s, rnd, 2);
             s.archive(Progress.NONE);
             List<BlobRef> gone = s.enumerate().filter(i -> i.pack() == 0).skip(1).limit(3).map(BlobInfo::ref).toList();
             s.deleteAll(gone);
