@@ -132,7 +132,8 @@ class EvictionTest {
             archive.available(false);
             BlobRef far = s.enumerate().filter(i -> i.pack() == 0).findFirst().orElseThrow().ref();
             assertThatThrownBy(() -> s.get(far)).isInstanceOf(ArchiveException.class).hasMessageContaining("evicted");
-            BlobRef near = s.enumerate().filter(i -> i.pack() == 2).findFirst().orElseThrow().ref();
+            // the newest pack holding a blob stays local (sealing runs behind the puts, so more than three may be sealed)
+            BlobRef near = s.enumerate().max(java.util.Comparator.comparingInt(BlobInfo::pack)).orElseThrow().ref();
             assertThat(s.get(near)).isEqualTo(blobs.get(near));
             byte[] more = random(rnd, 1000);
             assertThat(s.get(s.put(more))).isEqualTo(more);
