@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -15,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchiveProvider;
+import org.blobsfile.bench.BenchArgs;
 import org.blobsfile.bench.BenchDirs;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -48,14 +48,7 @@ public final class ArchiveBench {
      * @throws Exception when the server or an upload fails
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String s : args) {
-            int eq = s.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("arguments are name=value, not " + s);
-            }
-            a.put(s.substring(0, eq), s.substring(eq + 1));
-        }
+        Map<String, String> a = BenchArgs.parse(args);
         Path dir = Path.of(a.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/blobsfile-archive-bench"));
         int sizeMiB = Integer.parseInt(a.getOrDefault("sizeMiB", "256"));
         int partMiB = Integer.parseInt(a.getOrDefault("partMiB", "16"));

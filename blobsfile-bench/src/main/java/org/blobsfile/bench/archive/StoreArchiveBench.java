@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,7 @@ import org.blobsfile.api.Progress;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchiveProvider;
 import org.blobsfile.api.spi.ArchivedObject;
+import org.blobsfile.bench.BenchArgs;
 import org.blobsfile.bench.BenchDirs;
 import org.blobsfile.core.internal.pack.PackFormat;
 
@@ -56,14 +56,7 @@ public final class StoreArchiveBench {
      * @throws Exception when the server, the store or an archive fails
      */
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String s : args) {
-            int eq = s.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("arguments are name=value, not " + s);
-            }
-            a.put(s.substring(0, eq), s.substring(eq + 1));
-        }
+        Map<String, String> a = BenchArgs.parse(args);
         Path dir = Path.of(a.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/blobsfile-store-archive-bench"));
         int blobKiB = Integer.parseInt(a.getOrDefault("blobKiB", "4"));
         int packMiB = Integer.parseInt(a.getOrDefault("packMiB", "4"));

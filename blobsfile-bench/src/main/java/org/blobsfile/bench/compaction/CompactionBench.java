@@ -15,6 +15,7 @@ import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.Durability;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.SweepReport;
+import org.blobsfile.bench.BenchArgs;
 import org.blobsfile.bench.BenchDirs;
 
 /**
@@ -44,14 +45,7 @@ public final class CompactionBench {
      * @throws Exception when the store fails
      */
     public static void main(String[] args) throws Exception {
-        java.util.Map<String, String> a = new java.util.HashMap<>();
-        for (String s : args) {
-            int eq = s.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("arguments are name=value, not " + s);
-            }
-            a.put(s.substring(0, eq), s.substring(eq + 1));
-        }
+        java.util.Map<String, String> a = BenchArgs.parse(args);
         Path dir = Path.of(a.getOrDefault("dir", System.getProperty("java.io.tmpdir") + "/blobsfile-compaction"));
         long packSize = Long.parseLong(a.getOrDefault("packMiB", "64")) << 20;
         int blobs = Integer.parseInt(a.getOrDefault("blobs", "160000"));
