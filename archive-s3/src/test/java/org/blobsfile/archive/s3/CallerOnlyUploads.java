@@ -1,19 +1,16 @@
 package org.blobsfile.archive.s3;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.List;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchiveUnavailableException;
-import org.blobsfile.api.spi.ArchivedObject;
+import org.blobsfile.tck.ForwardingArchive;
 
 /**
  * An archive whose uploads succeed only from one thread: the store's background uploader finds it
  * unavailable and backs off, so a test decides which of its own calls upload what, and when.
  */
-final class CallerOnlyUploads implements Archive {
-    private final Archive archive;
+final class CallerOnlyUploads extends ForwardingArchive {
     private final Thread caller;
 
     /**
@@ -21,13 +18,8 @@ final class CallerOnlyUploads implements Archive {
      * @param caller  the one thread whose uploads go through
      */
     CallerOnlyUploads(Archive archive, Thread caller) {
-        this.archive = archive;
+        super(archive);
         this.caller = caller;
-    }
-
-    @Override
-    public String location() {
-        return archive.location();
     }
 
     @Override
@@ -35,26 +27,6 @@ final class CallerOnlyUploads implements Archive {
         if (Thread.currentThread() != caller) {
             throw new ArchiveUnavailableException("uploads from " + Thread.currentThread().getName() + " are held back by the test", null);
         }
-        archive.upload(name, file, progress);
-    }
-
-    @Override
-    public List<ArchivedObject> list(String prefix) throws IOException {
-        return archive.list(prefix);
-    }
-
-    @Override
-    public byte[] read(String name, long offset, int length) throws IOException {
-        return archive.read(name, offset, length);
-    }
-
-    @Override
-    public InputStream open(String name) throws IOException {
-        return archive.open(name);
-    }
-
-    @Override
-    public void close() throws IOException {
-        archive.close();
+        super.upload(name, file, progress);
     }
 }

@@ -72,16 +72,14 @@ public final class ArchiveLedger {
      */
     public static ArchiveLedger open(Path dir, String location) throws IOException {
         ArchiveLedger l = new ArchiveLedger(dir.resolve(FILE), location);
-        String text;
-        try {
-            text = Files.readString(l.file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        String text = read(l.file);
+        if (text == null) {
             return l;
         }
         String[] lines = text.split("\n");
-        if (lines.length < 2 || !lines[0].equals(MAGIC) || !lines[1].equals("archive " + location)) {
-            String kept = lines.length > 1 && lines[1].startsWith("archive ") ? lines[1].substring(8) : null;
-            if (kept != null && text.contains("\nevicted ")) {
+        String kept = keptFor(lines);
+        if (!location.equals(kept)) {
+            if (kept != null && namesEvicted(text)) {
                 throw new IOException("packs of " + dir + " are evicted to " + kept + ", so the store must be opened with"
                         + " that archive, not " + location);
             }
@@ -215,15 +213,26 @@ public final class ArchiveLedger {
      * @throws IOException when the ledger cannot be read
      */
     public static String evictedTo(Path dir) throws IOException {
-        String text;
+        String text = read(dir.resolve(FILE));
+        return text != null && namesEvicted(text) ? keptFor(text.split("\n")) : null;
+    }
+
+    /** @return the ledger's text, or null when there is none */
+    private static String read(Path file) throws IOException {
         try {
-            text = Files.readString(dir.resolve(FILE), StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return null;
         }
-        String[] lines = text.split("\n");
-        return lines.length > 1 && lines[0].equals(MAGIC) && lines[1].startsWith("archive ") && text.contains("\nevicted ")
-                ? lines[1].substring(8) : null;
+    }
+
+    /** @return the archive a ledger's lines say it is kept for, or null when they are not a ledger */
+    private static String keptFor(String[] lines) {
+        return lines.length > 1 && lines[0].equals(MAGIC) && lines[1].startsWith("archive ") ? lines[1].substring(8) : null;
+    }
+
+    private static boolean namesEvicted(String text) {
+        return text.contains("\nevicted ");
     }
 
     /** @return how many bytes of the deletion log the archive holds */

@@ -241,7 +241,7 @@ public final class ArchiveTier implements AutoCloseable {
             }
         }
         Manifest m;
-        try (InputStream in = archive.open(manifestObject(pack, a.digest()))) {
+        try (InputStream in = archive.open(Manifest.manifestObject(pack, a.digest()))) {
             m = Manifest.decode(in.readAllBytes());
         }
         reads.incrementAndGet();
@@ -257,10 +257,6 @@ public final class ArchiveTier implements AutoCloseable {
         LOG.info("{} evicted: its {} blobs are read from {}", PackFormat.fileName(pack), m.entries().size(),
                 archive.location());
         return freed;
-    }
-
-    private static String manifestObject(int pack, byte[] digest) {
-        return new Manifest(pack, 0, 0, digest, null, List.of()).manifestObject();
     }
 
     /**

@@ -159,7 +159,7 @@ public record Manifest(int pack, long packSize, long length, byte[] digest, byte
 
     /** @return the name of this manifest in the archive */
     public String manifestObject() {
-        return MANIFESTS + PackFormat.fileName(pack) + "." + HEX.formatHex(digest).substring(0, NAME_DIGEST) + ".manifest";
+        return manifestObject(pack, digest);
     }
 
     /**
@@ -168,7 +168,21 @@ public record Manifest(int pack, long packSize, long length, byte[] digest, byte
      * @return the name of that copy in the archive
      */
     public static String packObject(int pack, byte[] digest) {
-        return PACKS + PackFormat.fileName(pack) + "." + HEX.formatHex(digest).substring(0, NAME_DIGEST);
+        return PACKS + copyName(pack, digest);
+    }
+
+    /**
+     * @param pack   a pack number
+     * @param digest the digest of one copy of it
+     * @return the name of that copy's manifest in the archive
+     */
+    public static String manifestObject(int pack, byte[] digest) {
+        return MANIFESTS + copyName(pack, digest) + ".manifest";
+    }
+
+    /** @return what names one copy of a pack: its file name and the start of its digest */
+    private static String copyName(int pack, byte[] digest) {
+        return PackFormat.fileName(pack) + "." + HEX.formatHex(digest).substring(0, NAME_DIGEST);
     }
 
     /** @return the manifest as the archive stores it */

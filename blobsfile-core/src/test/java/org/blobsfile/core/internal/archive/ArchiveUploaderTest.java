@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.blobsfile.core.testing.StoreTestSupport.random;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,11 +13,11 @@ import java.util.Random;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.spi.Archive;
-import org.blobsfile.api.spi.ArchivedObject;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.testing.MemoryArchive;
+import org.blobsfile.tck.ForwardingArchive;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,15 +53,10 @@ class ArchiveUploaderTest {
         boolean[] replaced = {false};
         // the archive takes the first copy, then the compaction replaces the file before the
         // uploader records what it sent
-        Archive racing = new Archive() {
-            @Override
-            public String location() {
-                return archive.location();
-            }
-
+        Archive racing = new ForwardingArchive(archive) {
             @Override
             public void upload(String name, Path file, Progress progress) throws IOException {
-                archive.upload(name, file, progress);
+                super.upload(name, file, progress);
                 if (name.startsWith(Manifest.PACKS) && !replaced[0]) {
                     replaced[0] = true;
                     u[0].rewriting(0);
@@ -70,25 +64,6 @@ class ArchiveUploaderTest {
                     Files.copy(PackFormat.path(other, 0), next);
                     Files.move(next, pack, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 }
-            }
-
-            @Override
-            public List<ArchivedObject> list(String prefix) throws IOException {
-                return archive.list(prefix);
-            }
-
-            @Override
-            public byte[] read(String name, long offset, int length) throws IOException {
-                return archive.read(name, offset, length);
-            }
-
-            @Override
-            public InputStream open(String name) throws IOException {
-                return archive.open(name);
-            }
-
-            @Override
-            public void close() {
             }
         };
         u[0] = new ArchiveUploader(racing, ledger, dir, PackGeometry.of(PACK), CodecRegistry.discovered(),

@@ -54,6 +54,14 @@ class ArchiveTest {
         return BlobStore.builder(dir).maxPackSize(PACK).archive(archive);
     }
 
+    /** Opens a store, fills it until {@code sealed} packs are sealed, archives them and closes it. */
+    private static void archived(BlobStoreOptions.Builder builder, Random rnd, int sealed) {
+        try (BlobStore s = builder.open()) {
+            putUntilSealed(s, rnd, sealed);
+            s.archive(Progress.NONE);
+        }
+    }
+
     @Test
     void everySealedPackIsArchivedByteForByteWithAManifestOfItsEntries() throws Exception {
         Random rnd = SEED.random();
@@ -105,10 +113,7 @@ class ArchiveTest {
     void anUploadACrashCutOffIsFinishedByCheckingTheCopyAndNeverUploadedTwice() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
-        try (BlobStore s = store(dir).open()) {
-            putUntilSealed(s, rnd, 2);
-            s.archive(Progress.NONE);
-        }
+        archived(store(dir), rnd, 2);
         List<String> before = archive.names();
         // the ledger lost, as if the process died between the uploads and its record
         Files.delete(dir.resolve(ArchiveLedger.FILE));
@@ -127,10 +132,7 @@ class ArchiveTest {
     void aCopyTheArchiveNoLongerListsIsArchivedAgain() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
-        try (BlobStore s = store(dir).open()) {
-            putUntilSealed(s, rnd, 2);
-            s.archive(Progress.NONE);
-        }
+        archived(store(dir), rnd, 2);
         String pack1 = archive.named(Manifest.PACKS + "blobs-00001.");
         archive.remove(pack1);
         try (BlobStore s = store(dir).open()) {
@@ -145,10 +147,7 @@ class ArchiveTest {
     void anObjectWithOtherBytesIsReportedAndNeverReplaced() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
-        try (BlobStore s = store(dir).open()) {
-            putUntilSealed(s, rnd, 2);
-            s.archive(Progress.NONE);
-        }
+        archived(store(dir), rnd, 2);
         String pack0 = archive.named(Manifest.PACKS + "blobs-00000.");
         archive.corrupt(pack0, 5000);
         byte[] damaged = archive.object(pack0).clone();
@@ -269,10 +268,7 @@ class ArchiveTest {
     void aRestoreNeverPutsInPlaceACopyThatDoesNotMatchItsManifest() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
-        try (BlobStore s = store(dir).open()) {
-            putUntilSealed(s, rnd, 2);
-            s.archive(Progress.NONE);
-        }
+        archived(store(dir), rnd, 2);
         String pack1 = archive.named(Manifest.PACKS + "blobs-00001.");
         archive.corrupt(pack1, 100);
         Path restored = tmp.resolve("restored");
@@ -285,10 +281,7 @@ class ArchiveTest {
     void aManifestRoundTripsAndADamagedOneIsRefused() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("s");
-        try (BlobStore s = store(dir).codec("snappy").open()) {
-            putUntilSealed(s, rnd, 1);
-            s.archive(Progress.NONE);
-        }
+        archived(store(dir).codec("snappy"), rnd, 1);
         String name = archive.named(Manifest.MANIFESTS);
         byte[] bytes = archive.object(name);
         Manifest m = Manifest.decode(bytes);
