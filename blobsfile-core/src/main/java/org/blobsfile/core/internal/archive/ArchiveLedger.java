@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import org.blobsfile.core.internal.io.Fsync;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,11 +49,12 @@ public final class ArchiveLedger {
     private final String location;
     private final Map<Integer, Archived> archived = new TreeMap<>();
     private final Set<Integer> rewriting = new TreeSet<>();
-    private final Set<Integer> evicted = new TreeSet<>();
+    /** Asked by every read of a blob, so read without the ledger's lock; changed under it. */
+    private final Set<Integer> evicted = new ConcurrentSkipListSet<>();
     /** How many times each pack was said to be rewritten since open: an upload that saw another count copied an older file. */
     private final Map<Integer, Integer> rewrites = new TreeMap<>();
     /** Evicted packs a lazy restore left, fetched whole the first time one of their blobs is read. */
-    private final Set<Integer> lazy = new TreeSet<>();
+    private final Set<Integer> lazy = new ConcurrentSkipListSet<>();
     private long deletionsArchived;
 
     private ArchiveLedger(Path file, String location) {
@@ -146,7 +148,7 @@ public final class ArchiveLedger {
     }
 
     /** @return whether the local file of pack {@code n} was evicted: its blobs are read from the archive */
-    public synchronized boolean isEvicted(int pack) {
+    public boolean isEvicted(int pack) {
         return evicted.contains(pack);
     }
 
@@ -185,7 +187,7 @@ public final class ArchiveLedger {
     }
 
     /** @return whether pack {@code n} is evicted by a lazy restore, to be fetched whole on its first read */
-    public synchronized boolean isLazy(int pack) {
+    public boolean isLazy(int pack) {
         return lazy.contains(pack);
     }
 
