@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -13,9 +12,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
@@ -63,23 +59,8 @@ class CompactionCrashIT {
     @Test
     void aKillDuringCompactionOrSweepLosesNoLiveBlobAndBringsBackNoDeletedOne() throws Exception {
         long seed = seeds.seed();
-        ExecutorService lanes = Executors.newFixedThreadPool(2);
         long started = System.nanoTime();
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int lane = 0; lane < 2; lane++) {
-                final int l = lane;
-                fs.add(lanes.submit(() -> {
-                    runLane(l, seed + l, (CYCLES + 1 - l) / 2);
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } finally {
-            lanes.shutdownNow();
-        }
+        Lanes.run(seed, CYCLES, this::runLane);
         StringBuilder summary = new StringBuilder("seed " + seed + ", " + (System.nanoTime() - started) / 1_000_000_000
                 + " s\n");
         tally.forEach((k, v) -> summary.append(k).append('\t').append(v).append('\n'));

@@ -10,9 +10,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
@@ -59,22 +56,7 @@ class CrashIT {
         for (Durability d : Durability.values()) {
             tally.put(d, new long[3]);
         }
-        ExecutorService lanes = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int lane = 0; lane < 2; lane++) {
-                final int l = lane;
-                fs.add(lanes.submit(() -> {
-                    runLane(l, seed + l, (CYCLES + 1 - l) / 2);
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-        } finally {
-            lanes.shutdownNow();
-        }
+        Lanes.run(seed, CYCLES, this::runLane);
         StringBuilder summary = new StringBuilder("seed " + seed + "\nmode\tcycles\tacknowledged\tlost\n");
         for (var e : tally.entrySet()) {
             summary.append(e.getKey()).append('\t').append(e.getValue()[0]).append('\t').append(e.getValue()[1])
