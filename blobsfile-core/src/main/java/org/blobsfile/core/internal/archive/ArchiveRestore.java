@@ -2,7 +2,6 @@ package org.blobsfile.core.internal.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,8 +22,6 @@ import java.util.function.LongConsumer;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchivedObject;
-import org.blobsfile.core.internal.hash.Blake2b;
-import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.internal.pack.PackFormat;
@@ -200,22 +197,12 @@ public final class ArchiveRestore {
     static Path fetch(Archive archive, String name, Path target, long length, byte[] digest, LongConsumer sent)
             throws IOException {
         Path part = target.resolveSibling(target.getFileName() + PART);
-        FastBlake2b d = Blake2b.newDigest();
-        long got = 0;
+        StreamDigest got;
         try (InputStream in = archive.open(name);
              FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE)) {
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.readNBytes(buf, 0, buf.length)) > 0; ) {
-                d.update(buf, 0, n);
-                ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                while (b.hasRemaining()) {
-                    out.write(b);
-                }
-                got += n;
-                sent.accept(n);
-            }
-            if (got == length && Arrays.equals(d.digest(), digest)) {
+            got = StreamDigest.copy(in, out, sent);
+            if (got.length() == length && Arrays.equals(got.digest(), digest)) {
                 out.force(true);
                 return part;
             }
@@ -224,7 +211,7 @@ public final class ArchiveRestore {
             throw e;
         }
         Files.deleteIfExists(part);
-        throw new IOException(name + " in " + archive.location() + " does not match its manifest (" + got
+        throw new IOException(name + " in " + archive.location() + " does not match its manifest (" + got.length()
                 + " bytes read, " + length + " expected, or another digest): it is damaged and was not used");
     }
 

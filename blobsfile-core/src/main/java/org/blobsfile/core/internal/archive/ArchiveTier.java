@@ -274,9 +274,9 @@ public final class ArchiveTier implements AutoCloseable {
         String object = m.packObject();
         List<String> problems = new ArrayList<>();
         if (whole) {
-            Manifest.Digested d;
+            StreamDigest d;
             try (InputStream in = archive.open(object)) {
-                d = Manifest.digest(in);
+                d = StreamDigest.of(in);
             }
             reads.incrementAndGet();
             if (d.length() != m.length() || !Arrays.equals(d.digest(), m.digest())) {

@@ -428,9 +428,9 @@ public final class ArchiveUploader implements AutoCloseable {
 
     /** Reads an archived copy whole and compares its digest with the manifest's. */
     private void checkCopy(String name, Manifest m) throws IOException {
-        Manifest.Digested d;
+        StreamDigest d;
         try (InputStream in = archive.open(name)) {
-            d = Manifest.digest(in);
+            d = StreamDigest.of(in);
         }
         downloads.incrementAndGet();
         if (d.length() != m.length() || !Arrays.equals(d.digest(), m.digest())) {

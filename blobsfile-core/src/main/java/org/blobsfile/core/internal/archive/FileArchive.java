@@ -23,8 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.api.spi.ArchivedObject;
-import org.blobsfile.core.internal.hash.Blake2b;
-import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.io.Fsync;
 
 /**
@@ -35,7 +33,6 @@ import org.blobsfile.core.internal.io.Fsync;
  * file.
  */
 final class FileArchive implements Archive {
-    private static final int BUFFER = 1 << 20;
     private static final char TEMPORARY_MARK = '~';
 
     private final String location;
@@ -124,39 +121,20 @@ final class FileArchive implements Archive {
 
     /** Copies the source into a new file, forced, and returns the digest of the bytes written. */
     private static byte[] copy(Path source, Path temporary, Progress progress) throws IOException {
-        FastBlake2b digest = Blake2b.newDigest();
-        byte[] buffer = new byte[BUFFER];
-        long sent = 0;
+        long[] sent = {0};
+        progress.sent(0);
         try (InputStream in = Files.newInputStream(source);
                 FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            int n;
-            while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
-                digest.update(buffer, 0, n);
-                ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
-                while (b.hasRemaining()) {
-                    out.write(b);
-                }
-                sent += n;
-                progress.sent(sent);
-            }
+            byte[] digest = StreamDigest.copy(in, out, n -> progress.sent(sent[0] += n)).digest();
             out.force(true);
+            return digest;
         }
-        if (sent == 0) {
-            progress.sent(0);
-        }
-        return digest.digest();
     }
 
     private static byte[] digest(Path file) throws IOException {
-        FastBlake2b digest = Blake2b.newDigest();
-        byte[] buffer = new byte[BUFFER];
         try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
-                digest.update(buffer, 0, n);
-            }
+            return StreamDigest.of(in).digest();
         }
-        return digest.digest();
     }
 
     /**

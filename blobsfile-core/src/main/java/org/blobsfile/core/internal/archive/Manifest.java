@@ -1,8 +1,7 @@
 package org.blobsfile.core.internal.archive;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.blobsfile.core.internal.hash.Blake2b;
-import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
@@ -102,49 +100,9 @@ public record Manifest(int pack, long packSize, long length, byte[] digest, byte
                         : !bad.isEmpty() ? "entries at " + bad + " do not match their hash"
                         : "entries with damaged headers or unreadable bytes"));
             }
-            return new Manifest(pack, geometry.maxPackSize(), size, digest(ch, size), replaces, entries);
+            return new Manifest(pack, geometry.maxPackSize(), size,
+                    StreamDigest.of(Channels.newInputStream(ch.position(0))).digest(), replaces, entries);
         }
-    }
-
-    /** @return the BLAKE2b-256 digest of the first {@code size} bytes of a channel */
-    static byte[] digest(FileChannel ch, long size) throws IOException {
-        FastBlake2b d = Blake2b.newDigest();
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-        for (long pos = 0; pos < size; ) {
-            buf.clear().limit((int) Math.min(buf.capacity(), size - pos));
-            int n = ch.read(buf, pos);
-            if (n < 0) {
-                throw new IOException("the file ended at " + pos + " of " + size + " bytes");
-            }
-            d.update(buf.array(), 0, n);
-            pos += n;
-        }
-        return d.digest();
-    }
-
-    /**
-     * @param in a stream of a whole pack; read to its end, not closed
-     * @return the digest of its bytes, and how many there were
-     * @throws IOException when the stream fails
-     */
-    public static Digested digest(InputStream in) throws IOException {
-        FastBlake2b d = Blake2b.newDigest();
-        byte[] buf = new byte[1 << 20];
-        long total = 0;
-        for (int n; (n = in.read(buf)) >= 0; ) {
-            d.update(buf, 0, n);
-            total += n;
-        }
-        return new Digested(d.digest(), total);
-    }
-
-    /**
-     * The digest of a stream and its length.
-     *
-     * @param digest the BLAKE2b-256 digest
-     * @param length the bytes read
-     */
-    public record Digested(byte[] digest, long length) {
     }
 
     /** @return the digest as 64 hex digits */
