@@ -2,8 +2,10 @@ package org.blobsfile.core.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -19,6 +21,7 @@ import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
 
 /** Small helpers shared by the store tests. */
 public final class StoreTestSupport {
@@ -98,6 +101,14 @@ public final class StoreTestSupport {
                     Files.delete(p);
                 }
             }
+        }
+    }
+
+    /** Zeroes three data shards of a sealed pack: beyond what its two parity shards rebuild. */
+    public static void damageBeyondParity(Path pack, long packSize) throws IOException {
+        long shard = PackGeometry.of(packSize).shardSize();
+        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate((int) (3 * shard)), PackFormat.HEADER_SIZE + shard);
         }
     }
 }

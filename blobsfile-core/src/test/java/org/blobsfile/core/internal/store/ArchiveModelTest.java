@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.blobsfile.core.testing.StoreTestSupport.random;
 import static org.blobsfile.core.testing.StoreTestSupport.text;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,8 +34,8 @@ import org.blobsfile.api.VerifyOptions;
 import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.archive.ArchiveLedger;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.testing.MemoryArchive;
+import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.Cases;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
@@ -414,10 +411,7 @@ class ArchiveModelTest {
             boolean keepTime = r.nextBoolean();
             Path p = PackFormat.path(dir, n);
             FileTime time = Files.getLastModifiedTime(p);
-            long shard = PackGeometry.of(PACK).shardSize();
-            try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.allocate((int) (3 * shard)), PackFormat.HEADER_SIZE + shard);
-            }
+            StoreTestSupport.damageBeyondParity(p, PACK);
             if (keepTime) {
                 Files.setLastModifiedTime(p, time); // rot changes the bytes, not the file's time
             }

@@ -6,11 +6,8 @@ import static org.blobsfile.core.testing.StoreTestSupport.random;
 import static org.blobsfile.core.testing.StoreTestSupport.putUntilSealed;
 import static org.blobsfile.core.testing.StoreTestSupport.sealedBlobs;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +29,8 @@ import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.archive.Manifest;
 import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
-import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.testing.MemoryArchive;
+import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -152,11 +149,7 @@ class EvictionTest {
         }
         Path pack = PackFormat.path(dir, 0);
         byte[] good = Files.readAllBytes(pack);
-        long shard = PackGeometry.of(PACK).shardSize();
-        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
-            // three data shards zeroed: beyond what two parity shards rebuild
-            ch.write(ByteBuffer.allocate((int) (3 * shard)), PackFormat.HEADER_SIZE + shard);
-        }
+        StoreTestSupport.damageBeyondParity(pack, PACK);
         try (BlobStore s = store(dir).open()) {
             // a read beyond parity heals from the archive
             for (BlobInfo i : s.enumerate().filter(i -> i.pack() == 0).toList()) {
@@ -193,10 +186,7 @@ class EvictionTest {
         // the blobs of the first shard to the active pack, then meets the damage and leaves pack 0
         // as it is, so each of those blobs has two copies, one of them indexed
         Path pack = PackFormat.path(dir, 0);
-        long shard = PackGeometry.of(PACK).shardSize();
-        try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate((int) (3 * shard)), PackFormat.HEADER_SIZE + shard);
-        }
+        StoreTestSupport.damageBeyondParity(pack, PACK);
         archive.available(false);
         try (BlobStore s = store(dir).open()) {
             int active = s.stats().packs() - 1;
