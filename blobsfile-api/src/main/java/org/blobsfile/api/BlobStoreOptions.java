@@ -249,10 +249,11 @@ public final class BlobStoreOptions {
 
         /**
          * Opens the store for reading only. Such a store never creates, writes, truncates,
-         * renames or deletes a file of the store directory: no lock file is created (an existing
-         * {@code LOCK} is locked shared, so a store open for writing makes this open fail with
-         * {@link StoreLockedException}), no marker is left, a torn entry at the end of the active
-         * pack is left as it is (its intact entries before it are served), no pack is sealed or
+         * renames or deletes a file of the store directory, and takes no lock: it opens beside a
+         * store open for writing, in this process or another, and sees what that writer had made
+         * durable when it opened; it keeps no writer out. No marker is left, a torn entry at the
+         * end of the active pack is left as it is (its intact entries before it are served), no
+         * pack is sealed or
          * repaired, and the index is opened read-only when its plugin can
          * ({@link org.blobsfile.api.spi.IndexProvider#openReadOnly}) and it fits the packs, else
          * built in memory from the packs. So it works on a read-only directory or file system
