@@ -12,13 +12,16 @@ package org.blobsfile.api;
 public interface OperationListener {
     /** What was timed. */
     enum Operation {
-        /** A call of {@code put} or {@code putAll}, a whole batch being one operation; durable as the mode says when timed. */
+        /**
+         * A call of {@code put}, or of {@code putAll} (the whole batch one operation), timed until
+         * it returns: until the blobs are as durable as the store's durability mode says.
+         */
         PUT,
         /** A call of {@code get} that returned the blob, its hash checked. */
         GET,
         /** A call of {@code delete} or {@code deleteAll}. */
         DELETE,
-        /** A force (fsync) of a pack file: of a put, of a group commit, or of a pack as it is closed. */
+        /** A force (fsync) of a pack file: a put's, a group commit's, a full pack's as it is closed, or maintenance's. */
         FORCE
     }
 
