@@ -214,8 +214,10 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             requireWritable("putAll");
+            long bytes = 0;
             for (byte[] b : blobs) {
                 checkSize(b);
+                bytes += b.length;
             }
             boolean parallel = worthSpreading(blobs);
             Staged[] staged = new Staged[blobs.size()];
@@ -227,10 +229,8 @@ final class FileBlobStore implements BlobStore {
                 store(Arrays.asList(staged));
             }
             List<BlobRef> refs = new ArrayList<>(staged.length);
-            long bytes = 0;
-            for (int i = 0; i < staged.length; i++) {
-                refs.add(BlobRef.of(staged[i].hash()));
-                bytes += blobs.get(i).length;
+            for (Staged st : staged) {
+                refs.add(BlobRef.of(st.hash()));
             }
             timing.completed(Operation.PUT, bytes);
             return refs;
