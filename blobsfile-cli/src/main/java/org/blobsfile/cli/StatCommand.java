@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code stat [--json]}: the store's counts and settings. */
+/** {@code stat [--json | --prometheus]}: the store's counts and settings. */
 @Command(name = "stat", mixinStandardHelpOptions = true,
         header = "Show counts, sizes, codec and index of the store.",
         description = {"Shows blob and pack counts, sizes, the codec and index in use, and the store's counters.",
@@ -15,6 +15,9 @@ import picocli.CommandLine.ParentCommand;
                 "and garbage are the bytes 'compact' can give back; compactions and bytes reclaimed count",
                 "over the store's life. Garbage per pack is shown as a share of the pack's data area.",
                 "--json prints every counter of the store's stats as one JSON object (snake_case keys).",
+                "--prometheus prints them in the Prometheus text format, as blobsfile-micrometer names them",
+                "(blobsfile_*, tagged store=\"<directory name>\"), for a node exporter's textfile collector;",
+                "latencies are left out: only a running application times its operations.",
                 "With --archive, the store is opened for writing (the archive's state is kept by the store's",
                 "writer) and stat adds where packs are archived, how many the archive holds, how many are",
                 "evicted and how many wait to be uploaded; without it, the archive shows when packs are evicted."})
@@ -25,10 +28,20 @@ final class StatCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     private boolean json;
 
+    @Option(names = "--prometheus", description = "Print the Prometheus text format instead of text.")
+    private boolean prometheus;
+
     @Override
     public Integer call() {
+        if (json && prometheus) {
+            throw new CliException(BlobsFileCommand.EXIT_USAGE, "give --json or --prometheus, not both");
+        }
         // a read-only open leaves the archive closed, so its counts need the writer's open
         try (BlobStore store = cli.archiveUri() != null ? cli.openStore(false) : cli.openStoreReadOnly()) {
+            if (prometheus) {
+                cli.println(PrometheusText.of(store).stripTrailing());
+                return BlobsFileCommand.EXIT_OK;
+            }
             StoreStats s = store.stats();
             String dir = store.directory().toAbsolutePath().toString();
             cli.println(json ? json(dir, s) : text(dir, s));

@@ -23,6 +23,8 @@ import org.blobsfile.api.CompactionOptions;
 import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.EvictionReport;
 import org.blobsfile.api.HashMismatchException;
+import org.blobsfile.api.OperationListener;
+import org.blobsfile.api.OperationListener.Operation;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.Range;
 import org.blobsfile.api.ReadOnlyStoreException;
@@ -170,12 +172,14 @@ final class FileBlobStore implements BlobStore {
     @Override
     public BlobRef put(byte[] data) {
         Objects.requireNonNull(data, "data");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("put");
             checkSize(data); // before hashing: a blob that cannot be stored costs nothing
             byte[] hash = Blake2b.hash(data, 0, data.length);
             store(List.of(stage(hash, data)));
+            timing.completed(Operation.PUT, data.length);
             return BlobRef.of(hash);
         } finally {
             exit(interrupted);
@@ -186,6 +190,7 @@ final class FileBlobStore implements BlobStore {
     public void put(BlobRef ref, byte[] data) {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(data, "data");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("put");
@@ -196,6 +201,7 @@ final class FileBlobStore implements BlobStore {
                 throw new HashMismatchException(ref, actual);
             }
             store(List.of(stage(hash, data)));
+            timing.completed(Operation.PUT, data.length);
         } finally {
             exit(interrupted);
         }
@@ -204,11 +210,14 @@ final class FileBlobStore implements BlobStore {
     @Override
     public List<BlobRef> putAll(List<byte[]> blobs) {
         Objects.requireNonNull(blobs, "blobs");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("putAll");
+            long bytes = 0;
             for (byte[] b : blobs) {
                 checkSize(b);
+                bytes += b.length;
             }
             boolean parallel = worthSpreading(blobs);
             Staged[] staged = new Staged[blobs.size()];
@@ -223,6 +232,7 @@ final class FileBlobStore implements BlobStore {
             for (Staged st : staged) {
                 refs.add(BlobRef.of(st.hash()));
             }
+            timing.completed(Operation.PUT, bytes);
             return refs;
         } finally {
             exit(interrupted);
@@ -302,10 +312,13 @@ final class FileBlobStore implements BlobStore {
         for (BlobRef r : refs) {
             Objects.requireNonNull(r, "ref");
         }
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("delete");
-            return deletions.delete(refs);
+            List<BlobRef> deleted = deletions.delete(refs);
+            timing.completed(Operation.DELETE, 0);
+            return deleted;
         } catch (IOException e) {
             throw new StorageIOException("deleting from " + packs.dir(), e);
         } finally {
@@ -357,9 +370,12 @@ final class FileBlobStore implements BlobStore {
     @Override
     public byte[] get(BlobRef ref) {
         Objects.requireNonNull(ref, "ref");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
-            return reader.get(ref);
+            byte[] data = reader.get(ref);
+            timing.completed(Operation.GET, data.length);
+            return data;
         } finally {
             exit(interrupted);
         }
@@ -527,6 +543,11 @@ final class FileBlobStore implements BlobStore {
     @Override
     public void addSealListener(SealListener listener) {
         parts.sealing().addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void addOperationListener(OperationListener listener) {
+        parts.meters().operations.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
