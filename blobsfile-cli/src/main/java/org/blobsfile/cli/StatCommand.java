@@ -79,6 +79,12 @@ final class StatCommand implements Callable<Integer> {
                 .put("evicted_packs", s.evictedPacks())
                 .put("upload_backlog", s.uploadBacklog())
                 .put("archive_reads", s.archiveReads())
+                .put("unverified_packs", s.unverifiedPacks())
+                .put("oldest_verification", s.oldestVerification())
+                .put("scrubbed_packs", s.scrubbedPacks())
+                .put("scrub_round_packs", s.scrubRoundPacks())
+                .put("scrub_rounds", s.scrubRounds())
+                .put("scrubbed_bytes", s.scrubbedBytes())
                 .toString();
     }
 
@@ -111,6 +117,11 @@ final class StatCommand implements Callable<Integer> {
             rows.add(row("archived packs", s.archivedPacks() + " (" + s.uploadBacklog() + " waiting to upload, "
                     + s.evictedPacks() + " evicted: read from the archive)"));
         }
+        rows.add(row("oldest verification", verification(s)));
+        if (s.scrubRoundPacks() > 0 || s.scrubbedBytes() > 0) {
+            rows.add(row("scrub", s.scrubbedPacks() + " of " + s.scrubRoundPacks() + " packs in this round, "
+                    + s.scrubRounds() + " rounds and " + Sizes.human(s.scrubbedBytes()) + " since open"));
+        }
         rows.addAll(java.util.List.of(
                 row("puts since open", s.puts() + " (" + s.dedupedPuts() + " duplicates)"),
                 row("gets since open", s.gets() + " (" + s.healedReads() + " healed from parity)"),
@@ -139,6 +150,18 @@ final class StatCommand implements Callable<Integer> {
                     + "%");
         }
         return (parts.size() == 1 ? "pack " : "packs ") + String.join(", ", parts);
+    }
+
+    /** @return when the pack verified longest ago was verified, and how many packs never were */
+    private static String verification(StoreStats s) {
+        String never = s.unverifiedPacks() == 0 ? ""
+                : s.unverifiedPacks() + (s.unverifiedPacks() == 1 ? " pack" : " packs") + " never verified";
+        if (s.oldestVerification() == 0) {
+            return never.isEmpty() ? "no pack verified yet" : never;
+        }
+        String when = java.time.Instant.ofEpochMilli(s.oldestVerification()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        return never.isEmpty() ? when : never + "; of the others " + when;
     }
 
     /** The v1 pack header's size. */
