@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -98,13 +99,31 @@ public final class VerifyLedger {
      */
     public synchronized void append(int pack, long millis, long bytes, boolean clean) throws IOException {
         ByteBuffer b = encode(pack, millis, bytes, clean);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
-            int n = ch.write(b);
+        boolean created = false;
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+            created = true;
+        } catch (FileAlreadyExistsException e) {
+            ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+        }
+        try (FileChannel c = ch) {
+            int n = c.write(b);
             if (n != RECORD_SIZE) {
                 // a short write to a local file means the disk is full: what went is a torn record
                 throw new IOException(file + ": only " + n + " of " + RECORD_SIZE + " bytes of a record were written");
             }
+        } catch (IOException e) {
+            try {
+                if (created && Files.size(file) == 0) {
+                    // a full disk: the file this append made would be all it left, so it goes too
+                    Files.deleteIfExists(file);
+                }
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
         note(new Verification(pack, millis, bytes, clean, Long.MAX_VALUE));
     }

@@ -145,15 +145,15 @@ final class Scrubber implements AutoCloseable {
             if (stopped) {
                 return true; // the check may have been cut short: no result to record
             }
-            record(n, c);
             if (!c.isClean()) {
                 LOG.warn("scrub of {}: {} problems; the first: {}", p, c.damage().size(), c.damage().get(0));
                 if (c.sealed() && PackFormat.notRegular(p) == null) {
-                    repairs.inBackground(n);
+                    repairs.inBackground(n); // queued before the record, so a close after it still repairs
                 } else {
                     LOG.error("{}: damaged and without parity; run repair to save its intact blobs", p);
                 }
             }
+            record(n, c);
             roundDone++;
         }
         rounds.increment();
