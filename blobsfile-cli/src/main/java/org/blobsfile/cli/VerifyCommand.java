@@ -55,7 +55,7 @@ final class VerifyCommand implements Callable<Integer> {
                 report = store.verify(options, meter);
             }
             if (!report.notRecorded().isEmpty()) {
-                cli.err().println("verify: " + report.notRecorded());
+                cli.err().println("blobsfile verify: " + report.notRecorded());
                 cli.err().flush();
             }
             if (json) {

@@ -188,7 +188,7 @@ final class StoreMaintenance {
             try {
                 ledger.append(pack, System.currentTimeMillis(), bytes, clean);
             } catch (IOException | UnsupportedOperationException e) {
-                notRecorded = "verify results not recorded: " + ledger.file() + " cannot be written ("
+                notRecorded = "the results were not recorded: " + ledger.file() + " cannot be written ("
                         + describe(e) + ")";
                 LOG.warn("{}", notRecorded);
             }
