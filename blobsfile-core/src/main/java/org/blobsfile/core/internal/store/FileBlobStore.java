@@ -525,8 +525,13 @@ final class FileBlobStore implements BlobStore {
     }
 
     /** Sets what the verify ledger and the background scrub tell of the store's verification. */
-    private void verification(StoreStats.Builder b) throws IOException {
-        Map<Integer, VerifyLedger.Verification> latest = ledger.latest();
+    private void verification(StoreStats.Builder b) {
+        Map<Integer, VerifyLedger.Verification> latest;
+        try {
+            latest = ledger.latest();
+        } catch (IOException e) {
+            latest = Map.of(); // an unreadable ledger costs the stats their verification times, not the rest
+        }
         long unverified = 0;
         long oldest = Long.MAX_VALUE;
         for (int n = 0, count = appender.packCount(); n < count; n++) {
