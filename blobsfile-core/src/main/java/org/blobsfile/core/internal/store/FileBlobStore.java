@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
@@ -43,6 +44,7 @@ import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.pack.VerifyLedger;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 
@@ -66,6 +68,9 @@ final class FileBlobStore implements BlobStore {
     private final PackRepairs repairs;
     private final Deletions deletions;
     private final Compactor compactor;
+    private final VerifyLedger ledger;
+    /** The background scrub, or null. */
+    private final Scrubber scrubber;
 
     /** Held shared by every call, exclusively by close: close waits for calls in flight. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -85,10 +90,12 @@ final class FileBlobStore implements BlobStore {
                 options.readOnly() ? o.activeEnd() : -1);
         this.repairs = new PackRepairs(packs, parts, appender, !options.readOnly());
         this.reader = new BlobReader(packs, parts, appender, repairs);
-        this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
+        this.ledger = new VerifyLedger(packs.dir());
+        this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs, ledger);
         this.deletions = new Deletions(parts, appender);
         this.compactor = new Compactor(packs, parts, appender, reader, deletions);
         this.found = o.found();
+        this.scrubber = Scrubber.start(packs, parts, appender, repairs, ledger, options.scrubRate());
     }
 
     /** Opens or creates the store the options describe. */
@@ -136,8 +143,8 @@ final class FileBlobStore implements BlobStore {
             // a read-only store never made the marker, and one left by a crashed writer is not its to remove
             AutoCloseable clean = options.readOnly() ? null
                     : () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
-            AutoCloseable[] closing = {parts.archive(), parts.sealing(), repairs, appender, parts.index(), packs.readers(),
-                clean, lock};
+            AutoCloseable[] closing = {scrubber, parts.archive(), parts.sealing(), repairs, appender, parts.index(),
+                packs.readers(), clean, lock};
             for (AutoCloseable c : closing) {
                 try {
                     if (c != null) {
@@ -491,7 +498,8 @@ final class FileBlobStore implements BlobStore {
             StoreMeters m = parts.meters(); // short, so the chain below stays readable
             SealingPipeline sealing = parts.sealing();
             Codec codec = packs.writeCodec();
-            return StoreStats.builder().blobs(c.blobs()).bytes(c.bytes()).storedBytes(c.storedBytes())
+            StoreStats.Builder b = StoreStats.builder();
+            b.blobs(c.blobs()).bytes(c.bytes()).storedBytes(c.storedBytes())
                     .packs(appender.packCount()).sealedPacks(sealing.sealedPacks().size())
                     .maxPackSize(packs.geometry().maxPackSize())
                     .codec(codec == null ? CodecRegistry.NONE : codec.name()).index(parts.index().name())
@@ -508,7 +516,9 @@ final class FileBlobStore implements BlobStore {
                     .archivedPacks(parts.archive() == null ? 0 : parts.archive().archivedCount())
                     .evictedPacks(parts.archive() == null ? 0 : parts.archive().evictedPacks().size())
                     .uploadBacklog(parts.archive() == null ? 0 : parts.archive().backlog())
-                    .archiveReads(parts.archive() == null ? 0 : parts.archive().reads()).build();
+                    .archiveReads(parts.archive() == null ? 0 : parts.archive().reads());
+            verification(b);
+            return b.build();
         } catch (IOException e) {
             throw new StorageIOException("reading the stats of " + packs.dir(), e);
         } finally {
@@ -527,6 +537,31 @@ final class FileBlobStore implements BlobStore {
             return out;
         } finally {
             exit(interrupted);
+        }
+    }
+
+    /** Sets what the verify ledger and the background scrub tell of the store's verification. */
+    private void verification(StoreStats.Builder b) {
+        Map<Integer, VerifyLedger.Verification> latest;
+        try {
+            latest = ledger.latest();
+        } catch (IOException e) {
+            latest = Map.of(); // an unreadable ledger costs the stats their verification times, not the rest
+        }
+        long unverified = 0;
+        long oldest = Long.MAX_VALUE;
+        for (int n = 0, count = appender.packCount(); n < count; n++) {
+            VerifyLedger.Verification v = latest.get(n);
+            if (v == null) {
+                unverified++;
+            } else {
+                oldest = Math.min(oldest, v.millis());
+            }
+        }
+        b.unverifiedPacks(unverified).oldestVerification(oldest == Long.MAX_VALUE ? 0 : oldest);
+        if (scrubber != null) {
+            b.scrubbedPacks(scrubber.roundDone()).scrubRoundPacks(scrubber.roundPacks()).scrubRounds(scrubber.rounds())
+                    .scrubbedBytes(scrubber.bytes());
         }
     }
 

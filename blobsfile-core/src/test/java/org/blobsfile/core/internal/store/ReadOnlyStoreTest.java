@@ -340,6 +340,8 @@ class ReadOnlyStoreTest {
             assertThat(store.verify().damage()).as("left for a writable repair").isNotEmpty();
         }
 
+        assertThat(dir().resolve(org.blobsfile.core.internal.pack.VerifyLedger.FILE_NAME))
+                .as("verify recorded its results: the one file a read-only store writes").isRegularFile();
         assertThat(DirectorySnapshot.of(dir())).isEqualTo(before);
     }
 
