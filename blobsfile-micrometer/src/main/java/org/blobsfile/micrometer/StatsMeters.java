@@ -73,7 +73,14 @@ final class StatsMeters {
             gauge("archivedPacks", StoreStats::archivedPacks, "Sealed packs the archive holds, as the store last knew"),
             gauge("evictedPacks", StoreStats::evictedPacks, "Packs whose local file was evicted, read from the archive"),
             gauge("uploadBacklog", StoreStats::uploadBacklog, "Sealed packs waiting to be uploaded to the archive"),
-            counter("archiveReads", StoreStats::archiveReads, "Packs read from the archive since open"));
+            counter("archiveReads", StoreStats::archiveReads, "Packs read from the archive since open"),
+            gauge("unverifiedPacks", StoreStats::unverifiedPacks, "Packs the verify ledger holds no result for"),
+            gauge("oldestVerification", StoreStats::oldestVerification,
+                    "When the pack verified longest ago was verified, in milliseconds since the epoch; 0 when none was"),
+            gauge("scrubbedPacks", StoreStats::scrubbedPacks, "Packs the background scrub has verified in its current round"),
+            gauge("scrubRoundPacks", StoreStats::scrubRoundPacks, "Packs in the background scrub's current round"),
+            counter("scrubRounds", StoreStats::scrubRounds, "Rounds over every pack the background scrub finished since open"),
+            counter("scrubbedBytes", StoreStats::scrubbedBytes, "Bytes the background scrub has read since open"));
 
     /**
      * The values that are names rather than numbers, published as tags of the {@code blobsfile.info}
