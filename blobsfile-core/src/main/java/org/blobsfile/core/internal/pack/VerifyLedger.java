@@ -106,6 +106,10 @@ public final class VerifyLedger {
                     StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
             created = true;
         } catch (FileAlreadyExistsException e) {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                // a FIFO would block the open for good, and a device is no ledger: never opened
+                throw new IOException(file + " is not a regular file", e);
+            }
             ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
         }
         try (FileChannel c = ch) {

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
 final class DirectoryLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryLock.class);
     static final String FILE_NAME = "LOCK";
+    /**
+     * The byte a writer locks besides byte 0, and a read-only open probes: a probe of byte 0
+     * itself would, for its instant, make a writer opening then fail as if the store were held.
+     */
+    private static final long WRITER_MARK = 1;
 
     /**
      * The locks this JVM holds, by lock file. The operating system drops every lock a process
@@ -33,11 +38,15 @@ final class DirectoryLock implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
+    /** Byte 0, exclusive: the lock writers exclude each other with. */
     private final FileLock lock;
-    private DirectoryLock(Path file, FileChannel channel, FileLock lock) {
+    /** Byte {@link #WRITER_MARK}, exclusive: what says a writer is here, probed without touching byte 0. */
+    private final FileLock marker;
+    private DirectoryLock(Path file, FileChannel channel, FileLock lock, FileLock marker) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        this.marker = marker;
     }
 
     /**
@@ -56,7 +65,7 @@ final class DirectoryLock implements AutoCloseable {
                 ch = FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock l;
                 try {
-                    l = ch.tryLock();
+                    l = ch.tryLock(0, 1, false);
                 } catch (OverlappingFileLockException e) {
                     l = null; // locked in this JVM through another path to the directory
                 }
@@ -64,7 +73,10 @@ final class DirectoryLock implements AutoCloseable {
                     ch.close();
                     throw new StoreLockedException(dir);
                 }
-                DirectoryLock lock = new DirectoryLock(file, ch, l);
+                // the byte a read-only open probes (heldForWriting): a probe holds it shared
+                // for an instant, so the writer waits that instant rather than fail
+                FileLock marker = ch.lock(WRITER_MARK, 1, false);
+                DirectoryLock lock = new DirectoryLock(file, ch, l, marker);
                 HELD.put(file, lock);
                 return lock;
             } catch (IOException e) {
@@ -110,7 +122,7 @@ final class DirectoryLock implements AutoCloseable {
             try (ch) {
                 // a shared probe, given back at once: this process held no lock on the file, so
                 // closing the channel drops nothing anyone relies on
-                FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+                FileLock probe = ch.tryLock(WRITER_MARK, 1, true);
                 if (probe == null) {
                     return true;
                 }
@@ -140,6 +152,7 @@ final class DirectoryLock implements AutoCloseable {
         synchronized (HELD) {
             // released before it leaves the registry, so no open in this JVM meets it half closed
             try {
+                marker.release();
                 lock.release();
             } finally {
                 channel.close();

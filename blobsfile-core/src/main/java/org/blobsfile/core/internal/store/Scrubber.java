@@ -138,10 +138,26 @@ final class Scrubber implements AutoCloseable {
                 continue;
             }
             Path p = packs.readers().path(n);
-            PackVerifier.PackCheck c = verifier.check(p, n, PackFormat.regularFileSize(p), chunk -> {
-                bytes.add(chunk);
-                pace.acquire(chunk);
-            });
+            PackVerifier.PackCheck c;
+            try {
+                c = verifier.check(p, n, PackFormat.regularFileSize(p), chunk -> {
+                    bytes.add(chunk);
+                    pace.acquire(chunk);
+                });
+            } catch (IOException e) {
+                if (stopped) {
+                    return true;
+                }
+                // a pack that cannot be read goes to the back of the order, so the others are still scrubbed;
+                // parity rebuilds what a failing disk no longer gives back
+                LOG.warn("scrub of {}: cannot be read ({})", p, StoreMaintenance.describe(e));
+                if (parts.sealing().isSealed(n) && PackFormat.notRegular(p) == null) {
+                    repairs.inBackground(n);
+                }
+                record(n, 0, false);
+                roundDone++;
+                continue;
+            }
             if (stopped) {
                 return true; // the check may have been cut short: no result to record
             }
@@ -153,7 +169,7 @@ final class Scrubber implements AutoCloseable {
                     LOG.error("{}: damaged and without parity; run repair to save its intact blobs", p);
                 }
             }
-            record(n, c);
+            record(n, c.bytesRead(), c.isClean());
             roundDone++;
         }
         rounds.increment();
@@ -178,9 +194,9 @@ final class Scrubber implements AutoCloseable {
         return out;
     }
 
-    private void record(int n, PackVerifier.PackCheck c) {
+    private void record(int n, long bytesRead, boolean clean) {
         try {
-            ledger.append(n, System.currentTimeMillis(), c.bytesRead(), c.isClean());
+            ledger.append(n, System.currentTimeMillis(), bytesRead, clean);
             appendFailed = false;
         } catch (IOException | UnsupportedOperationException e) {
             if (!appendFailed) {

@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -97,7 +98,7 @@ final class StoreMaintenance {
         int checked = 0;
         for (int n : order) {
             if (checked > 0 && options.maxDuration() != null
-                    && System.nanoTime() - startNanos >= options.maxDuration().toNanos()) {
+                    && Duration.ofNanos(System.nanoTime() - startNanos).compareTo(options.maxDuration()) >= 0) {
                 break; // at least one pack per run, so that bounded runs always move on
             }
             List<Damage> damage = damageByPack.computeIfAbsent(n, k -> new ArrayList<>());
@@ -111,6 +112,8 @@ final class StoreMaintenance {
                 } catch (ArchiveUnavailableException e) {
                     warnings.add(packs.readers().path(n).getFileName() + " is evicted and its archived copy was not"
                             + " checked: " + e.getMessage());
+                    audit.pack(n, lengths[n], true);
+                    continue; // not checked, so not counted: the run goes on to a pack it can check
                 }
                 audit.pack(n, lengths[n], true);
                 checked++;
@@ -124,7 +127,17 @@ final class StoreMaintenance {
                         + " process writing the store, or stopped: the next open for writing finishes it); its blobs"
                         + " were checked, its parity was not");
             }
-            PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, length, tick);
+            PackVerifier.PackCheck c;
+            try {
+                c = verifier.check(packs.readers().path(n), n, length, tick);
+            } catch (IOException e) {
+                // damage of its own kind: recorded as such, so the next bounded run starts with the others
+                damage.add(new Damage(packs.readers().path(n), 0, -1, null, "cannot be read: " + describe(e)));
+                recorder.record(n, 0, false);
+                audit.pack(n, length, false);
+                checked++;
+                continue;
+            }
             damage.addAll(c.damage());
             if (c.isClean() && parts.sealing().isUnprotected(n)) {
                 // a full pack without EOF entry is valid v1, not damage
@@ -178,7 +191,10 @@ final class StoreMaintenance {
                     + "): packs checked in number order");
             latest = Map.of();
         }
-        long olderThan = options.olderThan() == null ? 0 : options.olderThan().toMillis();
+        // a span longer than the epoch's milliseconds leaves every pack out, as any span beyond their age would
+        long olderThan = options.olderThan() == null ? 0
+                : options.olderThan().compareTo(Duration.ofMillis(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE
+                : options.olderThan().toMillis();
         return VerifyLedger.order(all, latest, System.currentTimeMillis(), olderThan);
     }
 

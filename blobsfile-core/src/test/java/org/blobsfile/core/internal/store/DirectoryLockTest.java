@@ -45,4 +45,22 @@ class DirectoryLockTest {
         }
         assertThat(LockProbe.probe(dir.resolve(DirectoryLock.FILE_NAME))).isEqualTo("free");
     }
+
+    /** Read-only opens in another process probe the lock all the time: no writer's open may fail for it. */
+    @Test
+    void aWriterOpensWhileAnotherProcessProbesTheLock() throws Exception {
+        Path dir = tmp.resolve("probed");
+        StoreTestSupport.small(dir).open().close();
+        Process probe = LockProbe.probing(dir.resolve(DirectoryLock.FILE_NAME), 100_000);
+        int opens = 0;
+        try {
+            while (probe.isAlive() || opens == 0) {
+                DirectoryLock.acquire(dir).close();
+                opens++;
+            }
+        } finally {
+            probe.destroy();
+        }
+        assertThat(opens).isPositive();
+    }
 }
