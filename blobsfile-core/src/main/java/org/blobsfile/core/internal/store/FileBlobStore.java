@@ -1,6 +1,8 @@
 package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.CompactionOptions;
 import org.blobsfile.api.CompactionReport;
+import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.EvictionReport;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.Progress;
@@ -38,9 +41,11 @@ import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 
@@ -288,6 +293,100 @@ final class FileBlobStore implements BlobStore {
         batch.awaitDurable();
     }
 
+    // ---- streamed puts ----------------------------------------------------------------------
+
+    @Override
+    public BlobRef put(InputStream in) throws IOException {
+        Objects.requireNonNull(in, "in");
+        boolean interrupted = enter();
+        try {
+            requireWritable("put");
+            return putStream(in);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public BlobRef put(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        boolean interrupted = enter();
+        try {
+            requireWritable("put");
+            long size = Files.size(file);
+            if (size > packs.geometry().maxPayload()) {
+                throw new BlobTooLargeException(size, packs.geometry().maxPayload()); // before a byte is read
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                return putStream(in);
+            }
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    /**
+     * Reads a stream into a blob. Up to {@link Spool#CHUNK} bytes it is an ordinary put; beyond,
+     * the source is read once into a {@link Spool}, hashed on the way, then compressed from the
+     * spool into a second one when the store compresses (the codec's frame states the blob's
+     * length, known only now), and the smaller of the two is appended. All of it in this thread,
+     * outside any lock, in memory independent of the blob's length; only the append takes the
+     * write lock.
+     */
+    private BlobRef putStream(InputStream in) throws IOException {
+        byte[] head = in.readNBytes(Spool.CHUNK);
+        if (head.length < Spool.CHUNK) {
+            byte[] hash = Blake2b.hash(head, 0, head.length);
+            store(List.of(stage(hash, head)));
+            return BlobRef.of(hash);
+        }
+        long max = packs.geometry().maxPayload();
+        try (Spool raw = Spool.create(packs.dir())) {
+            FastBlake2b digest = Blake2b.newDigest();
+            long size = 0;
+            try (OutputStream out = raw.output()) {
+                byte[] buf = head;
+                int n = head.length;
+                while (n >= 0) {
+                    size += n;
+                    if (size > max) {
+                        throw new BlobTooLargeException(size, max); // at least this long: read no further
+                    }
+                    digest.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                    n = in.read(buf);
+                }
+            }
+            byte[] hash = digest.digest();
+            BlobRef ref = BlobRef.of(hash);
+            parts.meters().puts.increment();
+            deletions.touch(hash); // before the duplicate check: see Deletions
+            long checkedAt = appender.generation();
+            long stored = appender.storedTicket(hash);
+            if (stored != PackAppender.NOT_STORED) {
+                appender.store(List.of(Staged.stored(hash, stored)));
+                return ref;
+            }
+            Codec codec = packs.writeCodec();
+            if (codec != null) {
+                try (Spool packed = Spool.create(packs.dir())) {
+                    try (OutputStream out = packed.output(); OutputStream z = codec.compressing(out, size)) {
+                        raw.copyTo(z);
+                    }
+                    if (packed.size() < size) {
+                        appender.storeSpooled(new PackAppender.Spooled(hash, packed.channel(), packed.size(),
+                                PackFormat.FLAG_COMPRESSED, codec.id(), size), checkedAt);
+                        return ref;
+                    }
+                }
+            }
+            // not compressed, or not smaller for it: plain, which is still v1
+            appender.storeSpooled(new PackAppender.Spooled(hash, raw.channel(), size, PackFormat.FLAG_BLOB,
+                    PackFormat.CODEC_NONE, size), checkedAt);
+            return ref;
+        }
+    }
+
     // ---- deletions -------------------------------------------------------------------------
 
     @Override
@@ -360,6 +459,34 @@ final class FileBlobStore implements BlobStore {
         boolean interrupted = enter();
         try {
             return reader.get(ref);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public void get(BlobRef ref, OutputStream out) throws IOException {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(out, "out");
+        boolean interrupted = enter();
+        try (InputStream in = reader.open(ref, () -> closed)) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            if (e.getCause() instanceof CorruptPackException damage) {
+                throw damage; // what get(ref) throws for the same blob
+            }
+            throw e;
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public InputStream open(BlobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        boolean interrupted = enter();
+        try {
+            return reader.open(ref, () -> closed);
         } finally {
             exit(interrupted);
         }

@@ -157,6 +157,63 @@ final class PackAppender implements AutoCloseable {
         awaitDurable(append(staged, false));
     }
 
+    /**
+     * A blob read into a {@link Spool}, ready to append: the entry's header fields and where its
+     * payload is.
+     *
+     * @param hash    the blob's BLAKE2b-256
+     * @param payload the file holding the payload from position 0
+     * @param stored  the payload's length
+     * @param flag    the entry's flag
+     * @param codecId the entry's codec id
+     * @param size    the blob's length before compression
+     */
+    record Spooled(byte[] hash, java.nio.channels.FileChannel payload, long stored, int flag, int codecId, long size) {
+    }
+
+    /**
+     * Stores one spooled blob, unless the write side finds it stored meanwhile: under the write
+     * lock, its entry is copied from the spool into the active pack (rolled over first when the
+     * entry does not fit), then handed to the durability mode as any put's run is; returns once
+     * the mode counts it stored. Other puts wait for the lock while the copy runs, which is
+     * bounded by the pack's largest entry.
+     *
+     * @param checkedAt the {@link #generation} taken before the check that found it not stored
+     */
+    void storeSpooled(Spooled blob, long checkedAt) {
+        long waitFor;
+        writeLock.lock();
+        IndexMeta.Counters before = appendedCounters;
+        try {
+            long stored = storedTicket(blob.hash(), checkedAt);
+            if (stored != NOT_STORED) {
+                waitFor = deduplicated(0, stored);
+            } else {
+                PackWriter w = activeWriter();
+                if (!packs.geometry().fits(w.end(), blob.stored())) {
+                    w = rollover();
+                }
+                byte[] header = new EntryHeader(blob.hash(), blob.flag(), blob.codecId(), blob.stored()).encode();
+                long offset = w.appendFrom(header, blob.payload(), blob.stored());
+                Location loc = new Location(w.number(), offset, blob.stored(), blob.size(), blob.codecId());
+                IndexBatch batch = new IndexBatch();
+                batch.put(blob.hash(), loc.encode());
+                long entryBytes = EntryHeader.LENGTH + blob.stored();
+                parts.meters().bytesWritten.add(entryBytes);
+                IndexMeta.Counters c = appendedCounters.plus(loc);
+                appendedCounters = c;
+                IndexMeta.Checkpoint cp = new IndexMeta.Checkpoint(w.number(), w.end());
+                waitFor = durability.appended(new Reservation(w, batch, cp, c));
+            }
+        } catch (IOException e) {
+            appendedCounters = before;
+            throw new StorageIOException("appending to " + packs.dir(), e);
+        } finally {
+            writeLock.unlock();
+        }
+        awaitDurable(waitFor);
+    }
+
     /** @return a batch whose runs are appended as they come and made durable together */
     Batch batch() {
         return new Batch();

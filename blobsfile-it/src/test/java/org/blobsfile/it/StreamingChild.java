@@ -1,0 +1,183 @@
+package org.blobsfile.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.VerifyReport;
+import org.bouncycastle.crypto.digests.Blake2bDigest;
+
+/**
+ * The child JVM of {@link StreamingHeapTest}, started with a heap far smaller than its blob: puts
+ * a generated stream with {@code put(InputStream)}, closes and reopens the store, reads the blob
+ * back with {@code get(ref, OutputStream)} and with {@code open(ref)}, each compared with the
+ * regenerated stream by hash (Bouncy Castle's BLAKE2b, not the store's), verifies the store, and
+ * prints {@code PEAK <bytes>}: the sum of the heap pools' peak usage. Exits non-zero on any
+ * mismatch; runs out of heap if anything holds the blob.
+ *
+ * <p>Run by hand with {@code bench} as the fourth argument and a heap that holds the blob, it
+ * also times the same blob through {@code put(byte[])} and {@code get(ref)} in the same run, and
+ * prints both throughputs.
+ */
+public final class StreamingChild {
+    private StreamingChild() {
+    }
+
+    /**
+     * @param args store directory, codec name, blob length in bytes, and optionally {@code bench}
+     */
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        String codec = args[1];
+        long length = Long.parseLong(args[2]);
+        boolean bench = args.length > 3 && args[3].equals("bench");
+        byte[] expected = blake2b(new Generated(length, 18));
+        BlobRef ref;
+        long t0 = System.nanoTime();
+        try (BlobStore store = BlobStore.builder(dir).codec(codec).open()) {
+            ref = store.put(new Generated(length, 18));
+        }
+        long putNs = System.nanoTime() - t0;
+        check(Arrays.equals(ref.bytes(), expected), "put returned " + ref + ", not the stream's hash");
+        long getNs;
+        try (BlobStore store = BlobStore.builder(dir).codec(codec).open()) {
+            check(store.size(ref) == length, "size " + store.size(ref) + ", expected " + length);
+            System.out.println("STORED " + store.stats().storedBytes());
+            Blake2bOut out = new Blake2bOut();
+            t0 = System.nanoTime();
+            store.get(ref, out);
+            getNs = System.nanoTime() - t0;
+            check(Arrays.equals(out.digest(), expected), "get(ref, out) wrote other bytes");
+            check(out.count == length, "get(ref, out) wrote " + out.count + " bytes");
+            Blake2bOut read = new Blake2bOut();
+            try (InputStream in = store.open(ref)) {
+                in.transferTo(read);
+            }
+            check(Arrays.equals(read.digest(), expected), "open(ref) read other bytes");
+            VerifyReport report = store.verify();
+            check(report.isClean(), "verify: " + report.damage());
+            if (bench) {
+                bench(store, length, putNs, getNs);
+            }
+        }
+        System.out.println("PEAK " + peakHeap());
+    }
+
+    /** The byte[] API on the same blob, in the same run: put into a second store beside, get back. */
+    private static void bench(BlobStore streamed, long length, long putNs, long getNs) throws IOException {
+        byte[] blob = new Generated(length, 18).readAllBytes();
+        Path other = Path.of(System.getProperty("java.io.tmpdir")).resolve("bench-" + System.nanoTime());
+        long t0 = System.nanoTime();
+        BlobRef ref;
+        try (BlobStore store = BlobStore.builder(other).codec(streamed.stats().codec()).open()) {
+            ref = store.put(blob);
+        }
+        long putArray = System.nanoTime() - t0;
+        blob = null;
+        long getArray;
+        try (BlobStore store = BlobStore.builder(other).codec(streamed.stats().codec()).open()) {
+            t0 = System.nanoTime();
+            byte[] back = store.get(ref);
+            getArray = System.nanoTime() - t0;
+            check(back.length == length, "get(ref) length");
+        }
+        System.out.printf("BENCH put: stream %.0f MB/s, byte[] %.0f MB/s; get: stream %.0f MB/s, byte[] %.0f MB/s%n",
+                mbs(length, putNs), mbs(length, putArray), mbs(length, getNs), mbs(length, getArray));
+    }
+
+    private static double mbs(long bytes, long ns) {
+        return bytes / 1e6 / (ns / 1e9);
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            System.out.println("FAIL " + what);
+            System.exit(1);
+        }
+    }
+
+    /** @return the sum of the heap memory pools' peak usage since the JVM started */
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    private static byte[] blake2b(InputStream in) throws IOException {
+        Blake2bOut out = new Blake2bOut();
+        in.transferTo(out);
+        return out.digest();
+    }
+
+    /** Hashes what is written to it with BLAKE2b-256 and counts it. */
+    private static final class Blake2bOut extends OutputStream {
+        private final Blake2bDigest d = new Blake2bDigest(256);
+        long count;
+
+        @Override
+        public void write(int b) {
+            d.update((byte) b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            d.update(b, off, len);
+            count += len;
+        }
+
+        byte[] digest() {
+            byte[] out = new byte[32];
+            d.doFinal(out, 0);
+            return out;
+        }
+    }
+
+    /**
+     * A seeded stream of {@code length} bytes, never held whole: letters of a 16-letter alphabet,
+     * which a codec compresses to about half.
+     */
+    static final class Generated extends InputStream {
+        private final SplittableRandom random;
+        private long left;
+
+        Generated(long length, long seed) {
+            this.left = length;
+            this.random = new SplittableRandom(seed);
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            for (int i = 0; i < n; ) {
+                long r = random.nextLong();
+                for (int k = 0; k < 16 && i < n; k++, i++) {
+                    b[off + i] = (byte) ('a' + (r & 15));
+                    r >>>= 4;
+                }
+            }
+            left -= n;
+            return n;
+        }
+    }
+}
