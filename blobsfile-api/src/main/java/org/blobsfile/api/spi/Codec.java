@@ -2,7 +2,6 @@ package org.blobsfile.api.spi;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,8 +90,13 @@ public interface Codec {
             throw new IOException(name() + " compresses blobs of up to 2 GiB only, not " + length + " bytes");
         }
         ByteArrayOutputStream blob = new ByteArrayOutputStream((int) length);
-        return new FilterOutputStream(blob) {
+        return new OutputStream() {
             private boolean closed;
+
+            @Override
+            public void write(int b) {
+                blob.write(b);
+            }
 
             @Override
             public void write(byte[] b, int off, int len) {
