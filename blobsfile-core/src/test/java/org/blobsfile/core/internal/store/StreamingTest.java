@@ -182,7 +182,7 @@ class StreamingTest {
     }
 
     @Test
-    void theStreamedBlobRollsOverToANewPackAndThePacksStayV1() throws IOException {
+    void theStreamedBlobRollsOverToANewPackAndThePacksStayV1() throws Exception {
         Random rnd = SEED.random();
         Path dir = tmp.resolve("store");
         List<byte[]> blobs = new ArrayList<>();
