@@ -46,6 +46,7 @@ import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PayloadInput;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 
@@ -470,7 +471,11 @@ final class FileBlobStore implements BlobStore {
         Objects.requireNonNull(out, "out");
         boolean interrupted = enter();
         try (InputStream in = reader.open(ref, () -> closed)) {
-            in.transferTo(out);
+            // pieces as large as the payload's reads: a decoder and the hash pay per call
+            byte[] buf = new byte[PayloadInput.CHUNK];
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                out.write(buf, 0, n);
+            }
         } catch (IOException e) {
             if (e.getCause() instanceof CorruptPackException damage) {
                 throw damage; // what get(ref) throws for the same blob
