@@ -17,8 +17,8 @@ import org.bouncycastle.crypto.digests.Blake2bDigest;
 /**
  * The child JVM of {@link StreamingHeapTest}, started with a heap far smaller than its blob: puts
  * a generated stream with {@code put(InputStream)}, closes and reopens the store, reads the blob
- * back with {@code get(ref, OutputStream)} and with {@code open(ref)}, each compared with the
- * regenerated stream by hash (Bouncy Castle's BLAKE2b, not the store's), verifies the store, and
+ * back with {@code get(ref, OutputStream)} and with {@code open(ref)}, each compared by hash
+ * (Bouncy Castle's BLAKE2b, not the store's) with the stream as the put read it, verifies the store, and
  * prints {@code PEAK <bytes>}: the sum of the heap pools' peak usage. Exits non-zero on any
  * mismatch; runs out of heap if anything holds the blob.
  *
@@ -38,13 +38,15 @@ public final class StreamingChild {
         String codec = args[1];
         long length = Long.parseLong(args[2]);
         boolean bench = args.length > 3 && args[3].equals("bench");
-        byte[] expected = blake2b(new Generated(length, 18));
         BlobRef ref;
+        Blake2bOut source = new Blake2bOut(); // what the store was given, hashed on its way in
         long t0 = System.nanoTime();
         try (BlobStore store = BlobStore.builder(dir).codec(codec).open()) {
-            ref = store.put(new Generated(length, 18));
+            ref = store.put(new Tee(new Generated(length, 18), source));
         }
         long putNs = System.nanoTime() - t0;
+        byte[] expected = source.digest();
+        check(source.count == length, "the store read " + source.count + " bytes of the stream");
         check(Arrays.equals(ref.bytes(), expected), "put returned " + ref + ", not the stream's hash");
         long getNs;
         try (BlobStore store = BlobStore.builder(dir).codec(codec).open()) {
@@ -121,10 +123,33 @@ public final class StreamingChild {
         return sum;
     }
 
-    private static byte[] blake2b(InputStream in) throws IOException {
-        Blake2bOut out = new Blake2bOut();
-        in.transferTo(out);
-        return out.digest();
+    /** A stream that copies what is read from it to a sink. */
+    private static final class Tee extends InputStream {
+        private final InputStream in;
+        private final OutputStream copy;
+
+        Tee(InputStream in, OutputStream copy) {
+            this.in = in;
+            this.copy = copy;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                copy.write(b);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                copy.write(b, off, n);
+            }
+            return n;
+        }
     }
 
     /** Hashes what is written to it with BLAKE2b-256 and counts it. */
@@ -152,16 +177,26 @@ public final class StreamingChild {
     }
 
     /**
-     * A seeded stream of {@code length} bytes, never held whole: letters of a 16-letter alphabet,
-     * which a codec compresses to about half.
+     * A seeded stream of {@code length} bytes, never held whole: eight-letter words drawn from a
+     * vocabulary of 1024, which both Zstandard and LZ4 shrink (LZ4 has no entropy coder, so it
+     * needs the repeats).
      */
     static final class Generated extends InputStream {
+        private static final int WORD = 8;
         private final SplittableRandom random;
+        private final byte[][] words = new byte[1024][WORD];
         private long left;
+        private long pos;
+        private byte[] word;
 
         Generated(long length, long seed) {
             this.left = length;
             this.random = new SplittableRandom(seed);
+            for (byte[] w : words) {
+                for (int i = 0; i < WORD; i++) {
+                    w[i] = (byte) ('a' + random.nextInt(16));
+                }
+            }
         }
 
         @Override
@@ -176,12 +211,12 @@ public final class StreamingChild {
                 return -1;
             }
             int n = (int) Math.min(len, left);
-            for (int i = 0; i < n; ) {
-                long r = random.nextLong();
-                for (int k = 0; k < 16 && i < n; k++, i++) {
-                    b[off + i] = (byte) ('a' + (r & 15));
-                    r >>>= 4;
+            for (int i = 0; i < n; i++, pos++) {
+                int k = (int) (pos % WORD);
+                if (k == 0) {
+                    word = words[random.nextInt(words.length)];
                 }
+                b[off + i] = word[k];
             }
             left -= n;
             return n;
