@@ -342,49 +342,71 @@ final class FileBlobStore implements BlobStore {
             return BlobRef.of(hash);
         }
         long max = packs.geometry().maxPayload();
-        try (Spool raw = Spool.create(packs.dir())) {
+        try (Spool raw = spool()) {
             FastBlake2b digest = Blake2b.newDigest();
             long size = 0;
-            try (OutputStream out = raw.output()) {
-                byte[] buf = head;
-                int n = head.length;
-                while (n >= 0) {
-                    size += n;
-                    if (size > max) {
-                        throw new BlobTooLargeException(size, max); // at least this long: read no further
-                    }
-                    digest.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    n = in.read(buf);
+            OutputStream out = raw.output();
+            byte[] buf = head;
+            for (int n = head.length; n >= 0; n = in.read(buf)) { // a failure here is the source's: as it is
+                size += n;
+                if (size > max) {
+                    throw new BlobTooLargeException(size, max); // at least this long: read no further
                 }
+                digest.update(buf, 0, n);
+                int len = n;
+                spooling(() -> out.write(buf, 0, len));
             }
+            spooling(out::close);
             byte[] hash = digest.digest();
-            BlobRef ref = BlobRef.of(hash);
             parts.meters().puts.increment();
             deletions.touch(hash); // before the duplicate check: see Deletions
             long checkedAt = appender.generation();
             long stored = appender.storedTicket(hash);
             if (stored != PackAppender.NOT_STORED) {
                 appender.store(List.of(Staged.stored(hash, stored)));
-                return ref;
+                return BlobRef.of(hash);
             }
             Codec codec = packs.writeCodec();
-            if (codec != null) {
-                try (Spool packed = Spool.create(packs.dir())) {
-                    try (OutputStream out = packed.output(); OutputStream z = codec.compressing(out, size)) {
-                        raw.copyTo(z);
-                    }
+            try (Spool packed = codec == null ? null : spool()) {
+                if (packed != null) {
+                    long length = size;
+                    spooling(() -> {
+                        try (OutputStream p = packed.output(); OutputStream z = codec.compressing(p, length)) {
+                            raw.copyTo(z);
+                        }
+                    });
                     if (packed.size() < size) {
                         appender.storeSpooled(new PackAppender.Spooled(hash, packed.channel(), packed.size(),
                                 PackFormat.FLAG_COMPRESSED, codec.id(), size), checkedAt);
-                        return ref;
+                        return BlobRef.of(hash);
                     }
                 }
+                // not compressed, or not smaller for it: plain, which is still v1
+                appender.storeSpooled(new PackAppender.Spooled(hash, raw.channel(), size, PackFormat.FLAG_BLOB,
+                        PackFormat.CODEC_NONE, size), checkedAt);
+                return BlobRef.of(hash);
             }
-            // not compressed, or not smaller for it: plain, which is still v1
-            appender.storeSpooled(new PackAppender.Spooled(hash, raw.channel(), size, PackFormat.FLAG_BLOB,
-                    PackFormat.CODEC_NONE, size), checkedAt);
-            return ref;
+        }
+    }
+
+    /** Spool work whose failure is the store's, not the source's. */
+    private interface SpoolWork {
+        void run() throws IOException;
+    }
+
+    private void spooling(SpoolWork work) {
+        try {
+            work.run();
+        } catch (IOException e) {
+            throw new StorageIOException("spooling a blob in " + packs.dir().resolve(Spool.DIR), e);
+        }
+    }
+
+    private Spool spool() {
+        try {
+            return Spool.create(packs.dir());
+        } catch (IOException e) {
+            throw new StorageIOException("spooling a blob in " + packs.dir().resolve(Spool.DIR), e);
         }
     }
 

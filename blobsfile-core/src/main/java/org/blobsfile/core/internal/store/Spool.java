@@ -1,6 +1,5 @@
 package org.blobsfile.core.internal.store;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * v1 tools ignore the directory. A spool is never acknowledged, so the files a crash leaves there
  * are deleted at the next open ({@link #removeLeftovers}). Not thread-safe: one put owns it.
  */
-final class Spool implements Closeable {
+final class Spool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
     /** The directory of spools, in the store directory. */
     static final String DIR = "incoming";
@@ -133,13 +132,17 @@ final class Spool implements Closeable {
         return channel;
     }
 
-    /** Closes and deletes the spool. */
+    /**
+     * Closes and deletes the spool. A spool that cannot be deleted is left for the next open to
+     * remove: the put it served has its answer already.
+     */
     @Override
-    public void close() throws IOException {
+    public void close() {
         try {
             channel.close();
-        } finally {
             Files.deleteIfExists(path);
+        } catch (IOException e) {
+            LOG.warn("{} could not be removed ({}); the next open removes it", path, e.toString());
         }
     }
 }

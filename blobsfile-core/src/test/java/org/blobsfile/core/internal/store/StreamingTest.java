@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,9 @@ import org.blobsfile.api.StoreStats;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.testing.KeptMemoryIndex;
 import org.blobsfile.core.testing.V1CheckTest;
+import org.blobsfile.core.testing.fs.FaultyFileSystem;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -260,6 +263,47 @@ class StreamingTest {
             for (int i = 0; i < refs.size(); i++) {
                 assertThat(store.get(refs.get(i))).isEqualTo(smalls.get(i));
             }
+        }
+    }
+
+    @Test
+    void aWriteFailingAnywhereInAStreamedPutFailsThatPutAloneAndLeavesNoTrace() throws IOException {
+        Random rnd = SEED.random();
+        byte[] first = random(rnd, BLOB);
+        byte[] second = random(rnd, BLOB);
+        int steps;
+        FaultyFileSystem counting = FaultyFileSystem.create();
+        // an index in memory that outlives the store: RocksDB needs the default file system
+        try (BlobStore store = BlobStore.builder(counting.wrap(tmp.resolve("count"))).index(new KeptMemoryIndex()).open()) {
+            store.put(first);
+            counting.failAt(Integer.MAX_VALUE, FaultyFileSystem.Fault.EIO, EnumSet.of(FaultyFileSystem.Op.WRITE));
+            store.put(new ByteArrayInputStream(second));
+            steps = counting.steps();
+        }
+        assertThat(steps).as("writes of a streamed put: spool and pack").isGreaterThan(10);
+        for (int step : new int[] {1, 1 + rnd.nextInt(steps / 2), steps / 2 + rnd.nextInt(steps / 2), steps}) {
+            Path dir = tmp.resolve("step-" + step);
+            FaultyFileSystem fs = FaultyFileSystem.create();
+            KeptMemoryIndex index = new KeptMemoryIndex();
+            BlobRef a;
+            try (BlobStore store = BlobStore.builder(fs.wrap(dir)).index(index).open()) {
+                a = store.put(first);
+                fs.failAt(step, FaultyFileSystem.Fault.EIO, EnumSet.of(FaultyFileSystem.Op.WRITE));
+                assertThatThrownBy(() -> store.put(new ByteArrayInputStream(second))).as("step %d", step)
+                        .isInstanceOf(org.blobsfile.api.StorageIOException.class).hasMessageContaining(dir.getFileName().toString());
+                assertThat(fs.fired()).as("step %d fired", step).hasSize(1);
+                fs.disarm();
+                assertThat(store.get(a)).isEqualTo(first);
+                assertThat(store.put(new ByteArrayInputStream(second))).as("the same put again, step %d", step)
+                        .isEqualTo(BlobRef.of(Blake2b.hash(second, 0, second.length)));
+            }
+            try (BlobStore store = BlobStore.builder(dir).index(index).open()) {
+                assertThat(store.get(a)).isEqualTo(first);
+                assertThat(store.get(BlobRef.of(Blake2b.hash(second, 0, second.length)))).isEqualTo(second);
+                assertThat(store.stats().blobs()).isEqualTo(2);
+                assertThat(store.verify().isClean()).as("step %d", step).isTrue();
+            }
+            assertThat(dir.resolve(Spool.DIR)).isEmptyDirectory();
         }
     }
 
