@@ -18,9 +18,9 @@ import org.bouncycastle.crypto.digests.Blake2bDigest;
  * The child JVM of {@link StreamingHeapTest}, started with a heap far smaller than its blob: puts
  * a generated stream with {@code put(InputStream)}, closes and reopens the store, reads the blob
  * back with {@code get(ref, OutputStream)} and with {@code open(ref)}, each compared by hash
- * (Bouncy Castle's BLAKE2b, not the store's) with the stream as the put read it, verifies the store, and
- * prints {@code PEAK <bytes>}: the sum of the heap pools' peak usage. Exits non-zero on any
- * mismatch; runs out of heap if anything holds the blob.
+ * (Bouncy Castle's BLAKE2b, not the store's) with the stream as the put read it, verifies the
+ * store, rebuilds its index, and prints {@code PEAK <bytes>}: the sum of the heap pools' peak
+ * usage. Exits non-zero on any mismatch; runs out of heap if anything holds the blob.
  *
  * <p>Run by hand with {@code bench} as the fourth argument and a heap that holds the blob, it
  * also times the same blob through {@code put(byte[])} and {@code get(ref)} in the same run, and
@@ -65,6 +65,8 @@ public final class StreamingChild {
             check(Arrays.equals(read.digest(), expected), "open(ref) read other bytes");
             VerifyReport report = store.verify();
             check(report.isClean(), "verify: " + report.damage());
+            store.rebuildIndex();
+            check(store.size(ref) == length, "size after a rebuild of the index " + store.size(ref));
             if (bench) {
                 bench(store, length, putNs, getNs);
             }
