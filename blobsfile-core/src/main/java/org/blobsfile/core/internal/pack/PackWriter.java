@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.pack;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -33,8 +34,8 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
  * closing the writer cuts them off too, so a pack closed cleanly is a plain v1 pack.
  */
 public final class PackWriter implements Closeable {
-    /** The piece size of {@link #appendFrom}'s copy. */
-    private static final int COPY_CHUNK = 256 * 1024;
+    /** The most {@link #appendFrom} hands the operating system to copy at once. */
+    private static final int COPY_CHUNK = 8 << 20;
     private final Path path;
     private final int number;
     private final PackGeometry geometry;
@@ -233,17 +234,20 @@ public final class PackWriter implements Closeable {
         return start;
     }
 
-    /** Writes the header and copies the payload after it; done again whole on a channel opened anew. */
+    /**
+     * Writes the header and copies the payload after it, by the operating system where it can
+     * (no copy through the heap); done again whole on a channel opened anew.
+     */
     private void copyOnce(long start, byte[] header, FileChannel source, long length) throws IOException {
         PositionalIo.writeFully(channel, start, ByteBuffer.wrap(header));
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(COPY_CHUNK, Math.max(1, length)));
-        long at = start + header.length;
+        FileChannel ch = channel;
+        ch.position(start + header.length);
         for (long pos = 0; pos < length; ) {
-            buf.clear().limit((int) Math.min(buf.capacity(), length - pos));
-            PositionalIo.readFully(source, pos, buf);
-            buf.flip();
-            PositionalIo.writeFully(channel, at + pos, buf);
-            pos += buf.limit();
+            long n = source.transferTo(pos, Math.min(COPY_CHUNK, length - pos), ch);
+            if (n <= 0) {
+                throw new EOFException("the payload's file ends after " + pos + " of its " + length + " bytes");
+            }
+            pos += n;
         }
     }
 
