@@ -192,6 +192,13 @@ public interface BlobStore extends AutoCloseable {
     void addSealListener(SealListener listener);
 
     /**
+     * Times every put, get, delete and pack force from now on; see {@link OperationListener}.
+     *
+     * @param listener told of each operation as it completes, in the thread that did it
+     */
+    void addOperationListener(OperationListener listener);
+
+    /**
      * Reads every byte of every pack and checks it: headers, every blob's hash, EOF entries and
      * padding, parity entries and the Reed-Solomon consistency of sealed packs.
      *

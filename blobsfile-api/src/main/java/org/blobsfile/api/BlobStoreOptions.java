@@ -33,6 +33,7 @@ public final class BlobStoreOptions {
     private final Archive archive;
     private final Restore restore;
     private final Progress restoreProgress;
+    private final long scrubRate;
 
     /** Whether open rebuilds a store that does not exist yet from its archive, and how. */
     public enum Restore {
@@ -60,6 +61,7 @@ public final class BlobStoreOptions {
         this.archive = b.archive;
         this.restore = b.restore;
         this.restoreProgress = b.restoreProgress;
+        this.scrubRate = b.scrubRate;
     }
 
     /** @return the archive's URI, if one was given by URI */
@@ -127,6 +129,11 @@ public final class BlobStoreOptions {
         return readOnly;
     }
 
+    /** @return the background scrub's read rate in bytes per second; 0 when there is none: see {@link Builder#scrub(long)} */
+    public long scrubRate() {
+        return scrubRate;
+    }
+
     /** @return a builder holding these options, to derive others from */
     public Builder toBuilder() {
         Builder b = new Builder(directory);
@@ -141,6 +148,7 @@ public final class BlobStoreOptions {
         b.archive = archive;
         b.restore = restore;
         b.restoreProgress = restoreProgress;
+        b.scrubRate = scrubRate;
         return b;
     }
 
@@ -149,7 +157,8 @@ public final class BlobStoreOptions {
         return "BlobStoreOptions{directory=" + directory + ", maxPackSize=" + maxPackSize + ", codec=" + codecName
                 + ", index=" + indexName + ", durability=" + durability + ", readOnly=" + readOnly
                 + (archiveUri != null ? ", archive=" + archiveUri : archive != null ? ", archive=" + archive.location() : "")
-                + (restore != Restore.NONE ? ", restore=" + restore : "") + "}";
+                + (restore != Restore.NONE ? ", restore=" + restore : "")
+                + (scrubRate > 0 ? ", scrub=" + scrubRate : "") + "}";
     }
 
     /** Collects options; not thread-safe. Every setter returns the builder. */
@@ -166,6 +175,7 @@ public final class BlobStoreOptions {
         private Archive archive;
         private Restore restore = Restore.NONE;
         private Progress restoreProgress = Progress.NONE;
+        private long scrubRate;
 
         Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "directory");
@@ -249,14 +259,17 @@ public final class BlobStoreOptions {
 
         /**
          * Opens the store for reading only. Such a store never creates, writes, truncates,
-         * renames or deletes a file of the store directory: no lock file is created (an existing
-         * {@code LOCK} is locked shared, so a store open for writing makes this open fail with
-         * {@link StoreLockedException}), no marker is left, a torn entry at the end of the active
-         * pack is left as it is (its intact entries before it are served), no pack is sealed or
+         * renames or deletes a file of the store directory, and takes no lock: it opens beside a
+         * store open for writing, in this process or another, and sees what that writer had made
+         * durable when it opened; it keeps no writer out. No marker is left, a torn entry at the
+         * end of the active pack is left as it is (its intact entries before it are served), no
+         * pack is sealed or
          * repaired, and the index is opened read-only when its plugin can
          * ({@link org.blobsfile.api.spi.IndexProvider#openReadOnly}) and it fits the packs, else
          * built in memory from the packs. So it works on a read-only directory or file system
-         * and on a full disk. {@code put}, {@code putAll}, {@code repair} and
+         * and on a full disk. The one exception is the verify ledger: {@code verify} appends a
+         * record per pack it checks when the directory lets it (one append each, safe beside
+         * another process appending), and goes on without recording when it cannot. {@code put}, {@code putAll}, {@code repair} and
          * {@code rebuildIndex} throw {@link ReadOnlyStoreException}. The directory must exist
          * and hold a store. Default: off.
          *
@@ -318,6 +331,28 @@ public final class BlobStoreOptions {
         public Builder restore(Restore mode, Progress progress) {
             this.restore = Objects.requireNonNull(mode, "mode");
             this.restoreProgress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        /**
+         * Scrubs the store in the background: a thread verifies one pack after the other, the
+         * packs never verified first, then the one verified longest ago, reading at most
+         * {@code bytesPerSecond}; records each result in the store's verify ledger (where
+         * {@code verify} and {@code stat} see it); and repairs a damaged sealed pack from its
+         * parity the way a read that heals does. When it has verified every pack it starts
+         * again with the one verified longest ago. It checks closed packs only (the pack puts go
+         * to is checked once it is sealed), stops when the store closes, and never runs in a
+         * store opened {@link #readOnly()}. Default: 0, no scrub.
+         *
+         * @param bytesPerSecond the read rate; 0 for no scrub
+         * @return this builder
+         * @throws IllegalArgumentException if the rate is below 0
+         */
+        public Builder scrub(long bytesPerSecond) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("scrub rate must be at least 0 (no scrub), got " + bytesPerSecond);
+            }
+            this.scrubRate = bytesPerSecond;
             return this;
         }
 

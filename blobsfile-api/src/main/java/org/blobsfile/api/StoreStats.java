@@ -46,6 +46,12 @@ public final class StoreStats {
     private final long evictedPacks;
     private final long uploadBacklog;
     private final long archiveReads;
+    private final long unverifiedPacks;
+    private final long oldestVerification;
+    private final long scrubbedPacks;
+    private final long scrubRoundPacks;
+    private final long scrubRounds;
+    private final long scrubbedBytes;
 
     private StoreStats(Builder b) {
         this.blobs = b.blobs;
@@ -83,6 +89,12 @@ public final class StoreStats {
         this.evictedPacks = b.evictedPacks;
         this.uploadBacklog = b.uploadBacklog;
         this.archiveReads = b.archiveReads;
+        this.unverifiedPacks = b.unverifiedPacks;
+        this.oldestVerification = b.oldestVerification;
+        this.scrubbedPacks = b.scrubbedPacks;
+        this.scrubRoundPacks = b.scrubRoundPacks;
+        this.scrubRounds = b.scrubRounds;
+        this.scrubbedBytes = b.scrubbedBytes;
     }
 
     /**
@@ -273,6 +285,36 @@ public final class StoreStats {
         return archiveReads;
     }
 
+    /** @return packs the verify ledger holds no result for: never verified */
+    public long unverifiedPacks() {
+        return unverifiedPacks;
+    }
+
+    /** @return when the pack verified longest ago was verified, in milliseconds since the epoch; 0 when no pack has been verified */
+    public long oldestVerification() {
+        return oldestVerification;
+    }
+
+    /** @return packs the background scrub has verified in its current round; 0 without a scrub */
+    public long scrubbedPacks() {
+        return scrubbedPacks;
+    }
+
+    /** @return packs in the background scrub's current round; 0 without a scrub */
+    public long scrubRoundPacks() {
+        return scrubRoundPacks;
+    }
+
+    /** @return rounds over every pack the background scrub has finished since open */
+    public long scrubRounds() {
+        return scrubRounds;
+    }
+
+    /** @return bytes the background scrub has read since open */
+    public long scrubbedBytes() {
+        return scrubbedBytes;
+    }
+
     /**
      * Two snapshots are equal when every value is.
      *
@@ -322,7 +364,13 @@ public final class StoreStats {
                 && archivedPacks == s.archivedPacks
                 && evictedPacks == s.evictedPacks
                 && uploadBacklog == s.uploadBacklog
-                && archiveReads == s.archiveReads;
+                && archiveReads == s.archiveReads
+                && unverifiedPacks == s.unverifiedPacks
+                && oldestVerification == s.oldestVerification
+                && scrubbedPacks == s.scrubbedPacks
+                && scrubRoundPacks == s.scrubRoundPacks
+                && scrubRounds == s.scrubRounds
+                && scrubbedBytes == s.scrubbedBytes;
     }
 
     /** @return a hash of every value, consistent with {@link #equals} */
@@ -333,7 +381,8 @@ public final class StoreStats {
                 bytesWritten, bytesRead, forces, indexRebuilds, recoveredEntries, truncatedBytes,
                 seals, repairs, healedReads, quarantinedPacks, groupCommits, groupCommitEntries,
                 uncleanShutdown, deletedBlobs, garbageBytes, garbageByPack, compactions, reclaimedBytes,
-                archive, archivedPacks, evictedPacks, uploadBacklog, archiveReads);
+                archive, archivedPacks, evictedPacks, uploadBacklog, archiveReads,
+                unverifiedPacks, oldestVerification, scrubbedPacks, scrubRoundPacks, scrubRounds, scrubbedBytes);
     }
 
     /** @return every value by name, as {@code StoreStats[blobs=1, bytes=5, ...]} */
@@ -374,6 +423,12 @@ public final class StoreStats {
                 + ", evictedPacks=" + evictedPacks
                 + ", uploadBacklog=" + uploadBacklog
                 + ", archiveReads=" + archiveReads
+                + ", unverifiedPacks=" + unverifiedPacks
+                + ", oldestVerification=" + oldestVerification
+                + ", scrubbedPacks=" + scrubbedPacks
+                + ", scrubRoundPacks=" + scrubRoundPacks
+                + ", scrubRounds=" + scrubRounds
+                + ", scrubbedBytes=" + scrubbedBytes
                 + "]";
     }
 
@@ -417,6 +472,12 @@ public final class StoreStats {
         private long evictedPacks;
         private long uploadBacklog;
         private long archiveReads;
+        private long unverifiedPacks;
+        private long oldestVerification;
+        private long scrubbedPacks;
+        private long scrubRoundPacks;
+        private long scrubRounds;
+        private long scrubbedBytes;
 
         private Builder() {
         }
@@ -735,6 +796,60 @@ public final class StoreStats {
          */
         public Builder archiveReads(long archiveReads) {
             this.archiveReads = archiveReads;
+            return this;
+        }
+
+        /**
+         * @param unverifiedPacks packs the verify ledger holds no result for: never verified
+         * @return this builder
+         */
+        public Builder unverifiedPacks(long unverifiedPacks) {
+            this.unverifiedPacks = unverifiedPacks;
+            return this;
+        }
+
+        /**
+         * @param oldestVerification when the pack verified longest ago was verified, in milliseconds since the epoch; 0 when no pack has been verified
+         * @return this builder
+         */
+        public Builder oldestVerification(long oldestVerification) {
+            this.oldestVerification = oldestVerification;
+            return this;
+        }
+
+        /**
+         * @param scrubbedPacks packs the background scrub has verified in its current round; 0 without a scrub
+         * @return this builder
+         */
+        public Builder scrubbedPacks(long scrubbedPacks) {
+            this.scrubbedPacks = scrubbedPacks;
+            return this;
+        }
+
+        /**
+         * @param scrubRoundPacks packs in the background scrub's current round; 0 without a scrub
+         * @return this builder
+         */
+        public Builder scrubRoundPacks(long scrubRoundPacks) {
+            this.scrubRoundPacks = scrubRoundPacks;
+            return this;
+        }
+
+        /**
+         * @param scrubRounds rounds over every pack the background scrub has finished since open
+         * @return this builder
+         */
+        public Builder scrubRounds(long scrubRounds) {
+            this.scrubRounds = scrubRounds;
+            return this;
+        }
+
+        /**
+         * @param scrubbedBytes bytes the background scrub has read since open
+         * @return this builder
+         */
+        public Builder scrubbedBytes(long scrubbedBytes) {
+            this.scrubbedBytes = scrubbedBytes;
             return this;
         }
 

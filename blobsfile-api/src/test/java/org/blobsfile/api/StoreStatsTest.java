@@ -12,7 +12,8 @@ class StoreStatsTest {
                 .recoveredEntries(6).truncatedBytes(13).seals(1).repairs(1).healedReads(2).quarantinedPacks(1)
                 .groupCommits(2).groupCommitEntries(3).uncleanShutdown(true).deletedBlobs(5).garbageBytes(700)
                 .garbageByPack(java.util.Map.of(1, 300L, 0, 400L)).compactions(2).reclaimedBytes(900).archive("file:/mnt/nas").archivedPacks(4).evictedPacks(3).uploadBacklog(1)
-                .archiveReads(8);
+                .archiveReads(8).unverifiedPacks(2).oldestVerification(1_700_000_000_000L).scrubbedPacks(3)
+                .scrubRoundPacks(11).scrubRounds(4).scrubbedBytes(12345);
     }
 
     @Test
@@ -53,6 +54,12 @@ class StoreStatsTest {
         assertThat(s.evictedPacks()).isEqualTo(3);
         assertThat(s.uploadBacklog()).isEqualTo(1);
         assertThat(s.archiveReads()).isEqualTo(8);
+        assertThat(s.unverifiedPacks()).isEqualTo(2);
+        assertThat(s.oldestVerification()).isEqualTo(1_700_000_000_000L);
+        assertThat(s.scrubbedPacks()).isEqualTo(3);
+        assertThat(s.scrubRoundPacks()).isEqualTo(11);
+        assertThat(s.scrubRounds()).isEqualTo(4);
+        assertThat(s.scrubbedBytes()).isEqualTo(12345);
     }
 
     @Test
@@ -75,6 +82,8 @@ class StoreStatsTest {
                 .contains(", codec=zstd, index=h2, durability=GROUP, ")
                 .contains(", groupCommits=2, groupCommitEntries=3, uncleanShutdown=true, ")
                 .contains(", deletedBlobs=5, garbageBytes=700, garbageByPack={0=400, 1=300}, compactions=2, reclaimedBytes=900, ")
-                .endsWith(", archive=file:/mnt/nas, archivedPacks=4, evictedPacks=3, uploadBacklog=1, archiveReads=8]");
+                .endsWith(", archive=file:/mnt/nas, archivedPacks=4, evictedPacks=3, uploadBacklog=1, archiveReads=8, "
+                        + "unverifiedPacks=2, oldestVerification=1700000000000, scrubbedPacks=3, scrubRoundPacks=11, scrubRounds=4,"
+                        + " scrubbedBytes=12345]");
     }
 }

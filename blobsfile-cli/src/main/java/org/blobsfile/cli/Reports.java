@@ -122,6 +122,7 @@ final class Reports {
                 .put("damage", json(r.damage()))
                 .put("index", indexJson(r.index()))
                 .put("warnings", r.warnings())
+                .put("recorded", r.notRecorded().isEmpty())
                 .toString();
     }
 

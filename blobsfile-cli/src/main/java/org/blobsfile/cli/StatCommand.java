@@ -7,14 +7,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code stat [--json]}: the store's counts and settings. */
+/** {@code stat [--json | --prometheus]}: the store's counts and settings. */
 @Command(name = "stat", mixinStandardHelpOptions = true,
         header = "Show counts, sizes, codec and index of the store.",
         description = {"Shows blob and pack counts, sizes, the codec and index in use, and the store's counters.",
                 "Counters named '... since open' describe this invocation (opening included). Deleted blobs",
                 "and garbage are the bytes 'compact' can give back; compactions and bytes reclaimed count",
                 "over the store's life. Garbage per pack is shown as a share of the pack's data area.",
+                "The oldest verification is when the pack verified longest ago was verified, from the store's",
+                "verify ledger, with the packs never verified; a store opened with a background scrub adds its",
+                "progress in the current round.",
                 "--json prints every counter of the store's stats as one JSON object (snake_case keys).",
+                "--prometheus prints them in the Prometheus text format, as blobsfile-micrometer names them",
+                "(blobsfile_*, tagged store=\"<directory name>\"), for a node exporter's textfile collector;",
+                "latencies are left out: only a running application times its operations.",
                 "With --archive, the store is opened for writing (the archive's state is kept by the store's",
                 "writer) and stat adds where packs are archived, how many the archive holds, how many are",
                 "evicted and how many wait to be uploaded; without it, the archive shows when packs are evicted."})
@@ -25,10 +31,20 @@ final class StatCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     private boolean json;
 
+    @Option(names = "--prometheus", description = "Print the Prometheus text format instead of text.")
+    private boolean prometheus;
+
     @Override
     public Integer call() {
+        if (json && prometheus) {
+            throw new CliException(BlobsFileCommand.EXIT_USAGE, "give --json or --prometheus, not both");
+        }
         // a read-only open leaves the archive closed, so its counts need the writer's open
         try (BlobStore store = cli.archiveUri() != null ? cli.openStore(false) : cli.openStoreReadOnly()) {
+            if (prometheus) {
+                cli.println(PrometheusText.of(store).stripTrailing());
+                return BlobsFileCommand.EXIT_OK;
+            }
             StoreStats s = store.stats();
             String dir = store.directory().toAbsolutePath().toString();
             cli.println(json ? json(dir, s) : text(dir, s));
@@ -79,6 +95,12 @@ final class StatCommand implements Callable<Integer> {
                 .put("evicted_packs", s.evictedPacks())
                 .put("upload_backlog", s.uploadBacklog())
                 .put("archive_reads", s.archiveReads())
+                .put("unverified_packs", s.unverifiedPacks())
+                .put("oldest_verification", s.oldestVerification())
+                .put("scrubbed_packs", s.scrubbedPacks())
+                .put("scrub_round_packs", s.scrubRoundPacks())
+                .put("scrub_rounds", s.scrubRounds())
+                .put("scrubbed_bytes", s.scrubbedBytes())
                 .toString();
     }
 
@@ -111,6 +133,11 @@ final class StatCommand implements Callable<Integer> {
             rows.add(row("archived packs", s.archivedPacks() + " (" + s.uploadBacklog() + " waiting to upload, "
                     + s.evictedPacks() + " evicted: read from the archive)"));
         }
+        rows.add(row("oldest verification", verification(s)));
+        if (s.scrubRoundPacks() > 0 || s.scrubbedBytes() > 0) {
+            rows.add(row("scrub", s.scrubbedPacks() + " of " + s.scrubRoundPacks() + " packs in this round, "
+                    + s.scrubRounds() + " rounds and " + Sizes.human(s.scrubbedBytes()) + " since open"));
+        }
         rows.addAll(java.util.List.of(
                 row("puts since open", s.puts() + " (" + s.dedupedPuts() + " duplicates)"),
                 row("gets since open", s.gets() + " (" + s.healedReads() + " healed from parity)"),
@@ -139,6 +166,18 @@ final class StatCommand implements Callable<Integer> {
                     + "%");
         }
         return (parts.size() == 1 ? "pack " : "packs ") + String.join(", ", parts);
+    }
+
+    /** @return when the pack verified longest ago was verified, and how many packs never were */
+    private static String verification(StoreStats s) {
+        String never = s.unverifiedPacks() == 0 ? ""
+                : s.unverifiedPacks() + (s.unverifiedPacks() == 1 ? " pack" : " packs") + " never verified";
+        if (s.oldestVerification() == 0) {
+            return never.isEmpty() ? "no pack verified yet" : never;
+        }
+        String when = java.time.Instant.ofEpochMilli(s.oldestVerification()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        return never.isEmpty() ? when : never + "; of the others " + when;
     }
 
     /** The v1 pack header's size. */

@@ -117,6 +117,43 @@ class MaintenanceCliTest {
     }
 
     @Test
+    void boundedVerifyRunsGoOnWhereTheLastStoppedAndStatShowsTheOldestVerification() {
+        fill();
+        long packs = CliTest.number(Cli.in(store()).run("stat", "--json").out(), "packs");
+        Cli.Result stat = Cli.in(store()).run("stat");
+        assertThat(stat.out()).containsPattern("(?m)^oldest verification\\s+" + packs + " packs never verified$");
+        for (int i = 0; i < packs; i++) {
+            Cli.Result one = Cli.in(store()).run("verify", "--max-duration", "0ms", "--rate", "50");
+            assertThat(one.code()).as(one.toString()).isZero();
+            assertThat(one.out()).as("at least one pack, and no more in no time").startsWith("verified 1 packs (");
+            assertThat(one.stderr()).doesNotContain("not recorded");
+        }
+        Cli.Result json = Cli.in(store()).run("stat", "--json");
+        assertThat(CliTest.number(json.out(), "unverified_packs")).isZero();
+        long oldest = CliTest.number(json.out(), "oldest_verification");
+        assertThat(oldest).isPositive().isLessThanOrEqualTo(System.currentTimeMillis());
+        assertThat(Cli.in(store()).run("stat").out()).containsPattern("(?m)^oldest verification\\s+\\d{4}-\\d\\d-\\d\\dT");
+        Cli.Result none = Cli.in(store()).run("verify", "--older-than", "1h");
+        assertThat(none.code()).as(none.toString()).isZero();
+        assertThat(none.out()).startsWith("verified 0 packs (");
+        Cli.Result all = Cli.in(store()).run("verify", "--older-than", "0s", "--json");
+        assertThat(all.code()).as(all.toString()).isZero();
+        assertThat(MiniJson.object(all.out())).containsEntry("packs", packs).containsEntry("recorded", true);
+    }
+
+    @Test
+    void badDurationsAndRatesAreUsageErrorsInOneSentence() {
+        fill();
+        for (String[] args : new String[][] {{"--max-duration", "5x"}, {"--max-duration", "1.5h"}, {"--older-than", "-1d"},
+            {"--older-than", "7"}, {"--rate", "fast"}}) {
+            Cli.Result r = Cli.in(store()).run("verify", args[0], args[1]);
+            assertThat(r.code()).as(r.toString()).isEqualTo(1);
+            assertThat(r.stderr().strip().lines()).as(r.toString()).hasSize(1);
+            assertThat(r.stderr()).contains(args[0]).contains(args[1]).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
     void verifyReportsTheDamagedPackOffsetAndBlobAndExitsThree() throws IOException {
         fill();
         Hit hit = payloadByteIn(3);

@@ -63,11 +63,14 @@ class ReadOnlyCliTest {
         return blobs;
     }
 
-    /** Every path under the store with the size and SHA-256 of each file. */
+    /**
+     * Every path under the store with the size and SHA-256 of each file, but the verify ledger:
+     * the one file {@code verify} appends to when the directory lets it.
+     */
     private Map<String, String> snapshot() throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(store())) {
-            s.forEach(p -> {
+            s.filter(p -> !p.getFileName().toString().equals("verify.ledger")).forEach(p -> {
                 try {
                     out.put(store().relativize(p).toString(), Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir"
                             : Files.size(p) + " " + HexFormat.of().formatHex(
@@ -129,6 +132,92 @@ class ReadOnlyCliTest {
         assertThat(snapshot()).isEqualTo(before);
     }
 
+    /**
+     * Another process holds the store for writing and goes on writing: the read commands work
+     * beside it and see every blob it had made durable, a read-only store in this JVM keeps
+     * serving while it writes more, and a second writer is still refused with exit 4.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rocksdb", "h2"})
+    void readCommandsWorkBesideAProcessThatWrites(String index) throws Exception {
+        Map<String, byte[]> blobs = filled(index);
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                WriterChild.class.getName(), store().toString(), index, Integer.toString(PACK_SIZE))
+                .redirectError(tmp.resolve("writer.err").toFile()).start();
+        java.io.BufferedReader said = new java.io.BufferedReader(new java.io.InputStreamReader(writer.getInputStream(),
+                StandardCharsets.UTF_8));
+        java.io.Writer ask = new java.io.OutputStreamWriter(writer.getOutputStream(), StandardCharsets.UTF_8);
+        Map<String, Integer> written = new LinkedHashMap<>();
+        try {
+            assertThat(said.readLine()).as("the writer opened the store").isEqualTo("open");
+            written.putAll(put(ask, said, 10));
+            Cli cli = Cli.in(store());
+
+            Cli.Result ls = cli.run("--index", index, "ls");
+            assertThat(ls.code()).as(ls.toString()).isZero();
+            assertThat(ls.lines().stream().map(l -> l.split(" ")[0]).toList())
+                    .containsExactlyInAnyOrderElementsOf(union(blobs.keySet(), written.keySet()));
+            assertThat(ls.stderr().strip().lines()).as(ls.toString()).hasSizeLessThanOrEqualTo(1);
+            assertThat(ls.stderr()).doesNotContain("\tat ");
+            for (String hash : blobs.keySet().stream().limit(3).toList()) {
+                Cli.Result get = cli.run("--index", index, "get", hash);
+                assertThat(get.code()).as(get.toString()).isZero();
+                assertThat(get.stdout()).isEqualTo(blobs.get(hash));
+            }
+            Map.Entry<String, Integer> recent = written.entrySet().iterator().next();
+            Cli.Result get = cli.run("--index", index, "get", recent.getKey());
+            assertThat(get.code()).as(get.toString()).isZero();
+            assertThat(get.stdout()).hasSize(recent.getValue());
+            assertThat(cli.run("--index", index, "has", recent.getKey()).code()).isZero();
+            Cli.Result stat = cli.run("--index", index, "stat", "--json");
+            assertThat(stat.code()).as(stat.toString()).isZero();
+            assertThat(stat.out()).contains("\"blobs\":" + (blobs.size() + written.size()) + ",");
+            Cli.Result verify = cli.run("--index", index, "verify");
+            assertThat(verify.code()).as(verify.toString()).isZero();
+            assertThat(cli.run("inspect", store().resolve("blobs-00000").toString()).code()).isZero();
+
+            Cli.Result second = cli.run("--index", index, "put", Files.write(tmp.resolve("x"), new byte[] {1}).toString());
+            assertThat(second.code()).as(second.toString()).isEqualTo(4);
+            assertThat(second.stderr().strip().lines()).as(second.toString()).hasSize(1);
+
+            try (org.blobsfile.api.BlobStore reader = org.blobsfile.api.BlobStore.builder(store()).index(index).readOnly()
+                    .open()) {
+                Map<String, Integer> more = put(ask, said, 5);
+                for (Map.Entry<String, Integer> e : written.entrySet()) {
+                    assertThat(reader.get(org.blobsfile.api.BlobRef.parse(e.getKey()))).hasSize(e.getValue());
+                }
+                written.putAll(more);
+            }
+        } finally {
+            ask.close();
+            assertThat(writer.waitFor(60, TimeUnit.SECONDS)).as("the writer closes at the end of its input").isTrue();
+        }
+        assertThat(writer.exitValue()).as(Files.readString(tmp.resolve("writer.err"))).isZero();
+        Cli.Result ls = Cli.in(store()).run("--index", index, "ls");
+        assertThat(ls.lines()).hasSize(blobs.size() + written.size());
+    }
+
+    /** Asks the writer for {@code count} more blobs; returns their hashes and sizes once durable. */
+    private static Map<String, Integer> put(java.io.Writer ask, java.io.BufferedReader said, int count) throws IOException {
+        ask.write(count + "\n");
+        ask.flush();
+        Map<String, Integer> written = new LinkedHashMap<>();
+        for (String line = said.readLine(); !"done".equals(line); line = said.readLine()) {
+            assertThat(line).as("the writer's output").isNotNull();
+            String[] f = line.split(" ");
+            written.put(f[0], Integer.parseInt(f[1]));
+        }
+        assertThat(written).hasSize(count);
+        return written;
+    }
+
+    private static List<String> union(Set<String> a, Set<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     /** The h2 index opens read-only without writing, so a full disk does not stop it. */
     @Test
     void lsGetAndVerifyWorkOnAFullDisk() throws Exception {
@@ -146,6 +235,9 @@ class ReadOnlyCliTest {
         Child verify = child(0, "--index", index, "verify");
         assertThat(verify.code()).as(verify.toString()).isZero();
         assertThat(verify.out()).contains("verified");
+        assertThat(verify.err()).as("one line says the results were not recorded").contains("not recorded")
+                .doesNotContain("\tat ");
+        assertThat(store().resolve("verify.ledger")).as("not even an empty ledger is left").doesNotExist();
 
         assertThat(snapshot()).isEqualTo(before);
     }

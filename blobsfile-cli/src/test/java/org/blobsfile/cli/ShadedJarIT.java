@@ -102,6 +102,17 @@ class ShadedJarIT {
     }
 
     @Test
+    void statPrintsThePrometheusFormatThroughTheJar() throws Exception {
+        Path store = tmp.resolve("media");
+        Run put = run("abc".getBytes(StandardCharsets.US_ASCII), "--dir", store.toString(), "put", "-");
+        assertThat(put.code()).as(put.toString()).isZero();
+        Run stat = run("--dir", store.toString(), "stat", "--prometheus");
+        assertThat(stat.code()).as(stat.toString()).isZero();
+        assertThat(stat.out()).contains("# TYPE blobsfile_puts_total counter\n", "blobsfile_blobs{store=\"media\"} 1.0\n",
+                "blobsfile_bytes{store=\"media\"} 3.0\n");
+    }
+
+    @Test
     void pluginsFoundThroughTheMergedServiceFiles() throws Exception {
         Run r = run("plugins");
         assertThat(r.code()).as(r.toString()).isZero();

@@ -302,5 +302,35 @@ public final class StoreMBeans {
         public long getArchiveReads() {
             return stats.get().archiveReads();
         }
+
+        @Override
+        public long getUnverifiedPacks() {
+            return stats.get().unverifiedPacks();
+        }
+
+        @Override
+        public long getOldestVerification() {
+            return stats.get().oldestVerification();
+        }
+
+        @Override
+        public long getScrubbedPacks() {
+            return stats.get().scrubbedPacks();
+        }
+
+        @Override
+        public long getScrubRoundPacks() {
+            return stats.get().scrubRoundPacks();
+        }
+
+        @Override
+        public long getScrubRounds() {
+            return stats.get().scrubRounds();
+        }
+
+        @Override
+        public long getScrubbedBytes() {
+            return stats.get().scrubbedBytes();
+        }
     }
 }

@@ -120,4 +120,22 @@ public interface StoreStatsMXBean {
 
     /** @return reads from the archive since open */
     long getArchiveReads();
+
+    /** @return packs the verify ledger holds no result for: never verified */
+    long getUnverifiedPacks();
+
+    /** @return when the pack verified longest ago was verified, in milliseconds since the epoch; 0 when none was */
+    long getOldestVerification();
+
+    /** @return packs the background scrub has verified in its current round */
+    long getScrubbedPacks();
+
+    /** @return packs in the background scrub's current round; 0 without a scrub */
+    long getScrubRoundPacks();
+
+    /** @return rounds over every pack the background scrub has finished since open */
+    long getScrubRounds();
+
+    /** @return bytes the background scrub has read since open */
+    long getScrubbedBytes();
 }

@@ -136,11 +136,13 @@ public final class StoreIndex implements AutoCloseable {
      * failure such as a full disk) an empty index in memory, which {@link #recover} fills from
      * the packs. Nothing is moved aside or destroyed.
      *
-     * @param provider the index plugin
-     * @param storeDir the store directory
+     * @param provider     the index plugin
+     * @param storeDir     the store directory
+     * @param besideWriter whether a process writing the store holds it now, which some plugins'
+     *                     files do not allow a second opener beside
      * @return the index, to be brought up to date with {@link #recover} before use
      */
-    public static StoreIndex openReadOnly(IndexProvider provider, Path storeDir) {
+    public static StoreIndex openReadOnly(IndexProvider provider, Path storeDir, boolean besideWriter) {
         Path d = storeDir.resolve("index-" + provider.name());
         String why;
         if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
@@ -157,6 +159,12 @@ public final class StoreIndex implements AutoCloseable {
             } catch (UnsupportedOperationException e) {
                 why = "cannot be opened read-only by its plugin";
             } catch (IOException | RuntimeException e) {
+                if (besideWriter) {
+                    LOG.warn("the {} index of {} is held by the process writing the store and cannot be shared:"
+                            + " reading through an index built in memory from the packs", provider.name(), storeDir);
+                    LOG.debug("opening {} read-only failed", d, e);
+                    return new StoreIndex(provider, d, new MemoryIndex(), true);
+                }
                 why = "cannot be opened read-only (" + e.getMessage() + ")";
                 LOG.warn("index {} {}: building an index in memory from the packs", d, why);
                 return new StoreIndex(provider, d, new MemoryIndex(), true);

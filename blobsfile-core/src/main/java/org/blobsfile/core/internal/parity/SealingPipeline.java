@@ -201,6 +201,17 @@ public final class SealingPipeline implements AutoCloseable {
     }
 
     /**
+     * @param n a pack number
+     * @return whether pack {@code n} was found at open full, with its EOF entry, but with its
+     *         parity missing or cut short: a seal under way in the process writing the store, or
+     *         one that stopped, which the next open for writing finishes
+     */
+    public boolean isSealUnfinished(int n) {
+        sortNow(n);
+        return sorted.states.get(n) == PackState.INTERRUPTED_SEAL;
+    }
+
+    /**
      * Queues pack {@code n} for sealing. A seal that fails is logged and left for the next open
      * to redo, as {@link #resume} finds the pack unsealed.
      *

@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lock on a store directory ({@code LOCK}), held while a store is open: exclusive for a
- * store that writes, shared for one opened read-only. The operating system drops it when the
- * process dies, so a crash never leaves a store locked.
+ * The lock on a store directory ({@code LOCK}), held exclusively while a store that writes is
+ * open, so writers exclude each other. A store opened read-only takes no lock: it only asks
+ * ({@link #heldForWriting}). The operating system drops the lock when the process dies, so a
+ * crash never leaves a store locked.
  */
 final class DirectoryLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DirectoryLock.class);
@@ -25,26 +26,18 @@ final class DirectoryLock implements AutoCloseable {
     /**
      * The locks this JVM holds, by lock file. The operating system drops every lock a process
      * holds on a file as soon as the process closes any channel on that file, so a second open
-     * of a store this JVM holds must fail without opening the lock file at all: opening it to
-     * try the lock, and closing it on failure, would unlock the store for other processes. And
-     * the JVM refuses a second lock on a file it has locked, even a shared one, so read-only
-     * stores of one directory share one channel and one lock.
+     * of a store this JVM holds must not open the lock file at all: opening it to try the lock,
+     * and closing it on failure, would unlock the store for other processes.
      */
     private static final Map<Path, DirectoryLock> HELD = new HashMap<>();
 
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
-    /** Whether read-only stores share it. */
-    private final boolean shared;
-    /** Read-only stores using a shared lock; guarded by {@link #HELD}. */
-    private int users = 1;
-
-    private DirectoryLock(Path file, FileChannel channel, FileLock lock, boolean shared) {
+    private DirectoryLock(Path file, FileChannel channel, FileLock lock) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
-        this.shared = shared;
     }
 
     /**
@@ -71,7 +64,7 @@ final class DirectoryLock implements AutoCloseable {
                     ch.close();
                     throw new StoreLockedException(dir);
                 }
-                DirectoryLock lock = new DirectoryLock(file, ch, l, false);
+                DirectoryLock lock = new DirectoryLock(file, ch, l);
                 HELD.put(file, lock);
                 return lock;
             } catch (IOException e) {
@@ -93,47 +86,42 @@ final class DirectoryLock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock shared, for a store opened read-only, without creating or writing anything:
-     * a lock file that is missing or cannot be opened for reading (a read-only directory a
-     * store never ran in) means no lock, and the store opens without one.
+     * Whether a store open for writing, in this JVM or in another process, holds the lock of
+     * {@code dir}. A store opened read-only asks rather than locks: it neither waits for a writer
+     * nor keeps one out, and creates or writes nothing. A lock file that is missing or cannot be
+     * opened for reading (a read-only directory a store never ran in) means no writer.
      *
-     * @return the lock, or null when there is no lock file to lock
-     * @throws StoreLockedException when a store open for writing, here or in another process, holds it
+     * @param dir the store directory
+     * @return true when a writer holds it now
      */
-    static DirectoryLock acquireShared(Path dir) {
+    static boolean heldForWriting(Path dir) {
         Path file = key(dir);
         synchronized (HELD) {
-            DirectoryLock held = HELD.get(file);
-            if (held != null && held.shared) {
-                held.users++;
-                return held;
-            }
-            if (held != null) {
-                throw new StoreLockedException(dir); // open for writing here
+            if (HELD.containsKey(file)) {
+                return true; // never open the lock file of a store this JVM holds: see HELD
             }
             FileChannel ch;
             try {
                 ch = FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.READ);
             } catch (IOException | UnsupportedOperationException e) {
-                LOG.debug("store {} opened read-only without a lock: {} cannot be opened ({})", dir, FILE_NAME, e.toString());
-                return null;
+                LOG.debug("store {}: {} cannot be opened ({}), so no process writes it", dir, FILE_NAME, e.toString());
+                return false;
             }
-            FileLock l;
-            try {
-                l = ch.tryLock(0, Long.MAX_VALUE, true);
+            try (ch) {
+                // a shared probe, given back at once: this process held no lock on the file, so
+                // closing the channel drops nothing anyone relies on
+                FileLock probe = ch.tryLock(0, Long.MAX_VALUE, true);
+                if (probe == null) {
+                    return true;
+                }
+                probe.release();
+                return false;
             } catch (OverlappingFileLockException e) {
-                l = null; // held for writing by a store instance in this JVM
+                return true; // locked in this JVM through another path to the directory
             } catch (IOException e) {
-                closeQuietly(ch);
-                throw new StorageIOException("cannot lock store " + dir, e);
+                LOG.debug("store {}: cannot probe {} ({}), taking it for held", dir, FILE_NAME, e.toString());
+                return true;
             }
-            if (l == null) {
-                closeQuietly(ch);
-                throw new StoreLockedException(dir);
-            }
-            DirectoryLock shared = new DirectoryLock(file, ch, l, true);
-            HELD.put(file, shared);
-            return shared;
         }
     }
 
@@ -150,9 +138,6 @@ final class DirectoryLock implements AutoCloseable {
     @Override
     public void close() throws IOException {
         synchronized (HELD) {
-            if (shared && --users > 0) {
-                return;
-            }
             // released before it leaves the registry, so no open in this JVM meets it half closed
             try {
                 lock.release();

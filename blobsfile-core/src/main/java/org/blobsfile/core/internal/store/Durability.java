@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.OperationListener;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackWriter;
 
@@ -113,8 +114,10 @@ sealed interface Durability permits Durability.SyncEach, Durability.Unforced, Gr
 
         @Override
         public long appended(Reservation run) throws IOException {
+            OperationListeners.Timing forcing = meters.operations.start();
             run.writer().force();
             meters.forces.increment();
+            forcing.completed(OperationListener.Operation.FORCE, 0);
             queue.add(List.of(run));
             return 0;
         }

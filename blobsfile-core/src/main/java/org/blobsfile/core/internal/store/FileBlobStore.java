@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
@@ -26,6 +27,8 @@ import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.EvictionReport;
 import org.blobsfile.api.HashMismatchException;
+import org.blobsfile.api.OperationListener;
+import org.blobsfile.api.OperationListener.Operation;
 import org.blobsfile.api.Progress;
 import org.blobsfile.api.Range;
 import org.blobsfile.api.ReadOnlyStoreException;
@@ -47,6 +50,7 @@ import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PayloadInput;
+import org.blobsfile.core.internal.pack.VerifyLedger;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 
@@ -70,6 +74,9 @@ final class FileBlobStore implements BlobStore {
     private final PackRepairs repairs;
     private final Deletions deletions;
     private final Compactor compactor;
+    private final VerifyLedger ledger;
+    /** The background scrub, or null. */
+    private final Scrubber scrubber;
 
     /** Held shared by every call, exclusively by close: close waits for calls in flight. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -89,10 +96,12 @@ final class FileBlobStore implements BlobStore {
                 options.readOnly() ? o.activeEnd() : -1);
         this.repairs = new PackRepairs(packs, parts, appender, !options.readOnly());
         this.reader = new BlobReader(packs, parts, appender, repairs);
-        this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs);
+        this.ledger = new VerifyLedger(packs.dir());
+        this.maintenance = new StoreMaintenance(packs, parts, appender, reader, repairs, ledger);
         this.deletions = new Deletions(parts, appender);
         this.compactor = new Compactor(packs, parts, appender, reader, deletions);
         this.found = o.found();
+        this.scrubber = Scrubber.start(packs, parts, appender, repairs, ledger, options.scrubRate());
     }
 
     /** Opens or creates the store the options describe. */
@@ -140,8 +149,8 @@ final class FileBlobStore implements BlobStore {
             // a read-only store never made the marker, and one left by a crashed writer is not its to remove
             AutoCloseable clean = options.readOnly() ? null
                     : () -> Files.deleteIfExists(packs.dir().resolve(StoreOpener.DIRTY));
-            AutoCloseable[] closing = {parts.archive(), parts.sealing(), repairs, appender, parts.index(), packs.readers(),
-                clean, lock};
+            AutoCloseable[] closing = {scrubber, parts.archive(), parts.sealing(), repairs, appender, parts.index(),
+                packs.readers(), clean, lock};
             for (AutoCloseable c : closing) {
                 try {
                     if (c != null) {
@@ -176,12 +185,14 @@ final class FileBlobStore implements BlobStore {
     @Override
     public BlobRef put(byte[] data) {
         Objects.requireNonNull(data, "data");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("put");
             checkSize(data); // before hashing: a blob that cannot be stored costs nothing
             byte[] hash = Blake2b.hash(data, 0, data.length);
             store(List.of(stage(hash, data)));
+            timing.completed(Operation.PUT, data.length);
             return BlobRef.of(hash);
         } finally {
             exit(interrupted);
@@ -192,6 +203,7 @@ final class FileBlobStore implements BlobStore {
     public void put(BlobRef ref, byte[] data) {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(data, "data");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("put");
@@ -202,6 +214,7 @@ final class FileBlobStore implements BlobStore {
                 throw new HashMismatchException(ref, actual);
             }
             store(List.of(stage(hash, data)));
+            timing.completed(Operation.PUT, data.length);
         } finally {
             exit(interrupted);
         }
@@ -210,11 +223,14 @@ final class FileBlobStore implements BlobStore {
     @Override
     public List<BlobRef> putAll(List<byte[]> blobs) {
         Objects.requireNonNull(blobs, "blobs");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("putAll");
+            long bytes = 0;
             for (byte[] b : blobs) {
                 checkSize(b);
+                bytes += b.length;
             }
             boolean parallel = worthSpreading(blobs);
             Staged[] staged = new Staged[blobs.size()];
@@ -229,6 +245,7 @@ final class FileBlobStore implements BlobStore {
             for (Staged st : staged) {
                 refs.add(BlobRef.of(st.hash()));
             }
+            timing.completed(Operation.PUT, bytes);
             return refs;
         } finally {
             exit(interrupted);
@@ -299,10 +316,11 @@ final class FileBlobStore implements BlobStore {
     @Override
     public BlobRef put(InputStream in) throws IOException {
         Objects.requireNonNull(in, "in");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("put");
-            return putStream(in);
+            return putStream(in, timing);
         } finally {
             exit(interrupted);
         }
@@ -311,6 +329,7 @@ final class FileBlobStore implements BlobStore {
     @Override
     public BlobRef put(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("put");
@@ -319,7 +338,7 @@ final class FileBlobStore implements BlobStore {
                 throw new BlobTooLargeException(size, packs.geometry().maxPayload()); // before a byte is read
             }
             try (InputStream in = Files.newInputStream(file)) {
-                return putStream(in);
+                return putStream(in, timing);
             }
         } finally {
             exit(interrupted);
@@ -334,11 +353,12 @@ final class FileBlobStore implements BlobStore {
      * outside any lock, in memory independent of the blob's length; only the append takes the
      * write lock.
      */
-    private BlobRef putStream(InputStream in) throws IOException {
+    private BlobRef putStream(InputStream in, OperationListeners.Timing timing) throws IOException {
         byte[] head = in.readNBytes(Spool.CHUNK);
         if (head.length < Spool.CHUNK) {
             byte[] hash = Blake2b.hash(head, 0, head.length);
             store(List.of(stage(hash, head)));
+            timing.completed(Operation.PUT, head.length);
             return BlobRef.of(hash);
         }
         long max = packs.geometry().maxPayload();
@@ -364,6 +384,7 @@ final class FileBlobStore implements BlobStore {
             long stored = appender.storedTicket(hash);
             if (stored != PackAppender.NOT_STORED) {
                 appender.store(List.of(Staged.stored(hash, stored)));
+                timing.completed(Operation.PUT, size);
                 return BlobRef.of(hash);
             }
             Codec codec = packs.writeCodec();
@@ -378,12 +399,14 @@ final class FileBlobStore implements BlobStore {
                     if (packed.size() < size) {
                         appender.storeSpooled(new PackAppender.Spooled(hash, packed.channel(), packed.size(),
                                 PackFormat.FLAG_COMPRESSED, codec.id(), size), checkedAt);
+                        timing.completed(Operation.PUT, size);
                         return BlobRef.of(hash);
                     }
                 }
                 // not compressed, or not smaller for it: plain, which is still v1
                 appender.storeSpooled(new PackAppender.Spooled(hash, raw.channel(), size, PackFormat.FLAG_BLOB,
                         PackFormat.CODEC_NONE, size), checkedAt);
+                timing.completed(Operation.PUT, size);
                 return BlobRef.of(hash);
             }
         }
@@ -424,10 +447,13 @@ final class FileBlobStore implements BlobStore {
         for (BlobRef r : refs) {
             Objects.requireNonNull(r, "ref");
         }
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
             requireWritable("delete");
-            return deletions.delete(refs);
+            List<BlobRef> deleted = deletions.delete(refs);
+            timing.completed(Operation.DELETE, 0);
+            return deleted;
         } catch (IOException e) {
             throw new StorageIOException("deleting from " + packs.dir(), e);
         } finally {
@@ -479,9 +505,12 @@ final class FileBlobStore implements BlobStore {
     @Override
     public byte[] get(BlobRef ref) {
         Objects.requireNonNull(ref, "ref");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try {
-            return reader.get(ref);
+            byte[] data = reader.get(ref);
+            timing.completed(Operation.GET, data.length);
+            return data;
         } finally {
             exit(interrupted);
         }
@@ -491,13 +520,17 @@ final class FileBlobStore implements BlobStore {
     public void get(BlobRef ref, OutputStream out) throws IOException {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(out, "out");
+        OperationListeners.Timing timing = parts.meters().operations.start();
         boolean interrupted = enter();
         try (InputStream in = reader.open(ref, () -> closed)) {
             // pieces as large as the payload's reads: a decoder and the hash pay per call
             byte[] buf = new byte[PayloadInput.CHUNK];
+            long written = 0;
             for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                 out.write(buf, 0, n);
+                written += n;
             }
+            timing.completed(Operation.GET, written);
         } catch (IOException e) {
             if (e.getCause() instanceof CorruptPackException damage) {
                 throw damage; // what get(ref) throws for the same blob
@@ -629,7 +662,8 @@ final class FileBlobStore implements BlobStore {
             StoreMeters m = parts.meters(); // short, so the chain below stays readable
             SealingPipeline sealing = parts.sealing();
             Codec codec = packs.writeCodec();
-            return StoreStats.builder().blobs(c.blobs()).bytes(c.bytes()).storedBytes(c.storedBytes())
+            StoreStats.Builder b = StoreStats.builder();
+            b.blobs(c.blobs()).bytes(c.bytes()).storedBytes(c.storedBytes())
                     .packs(appender.packCount()).sealedPacks(sealing.sealedPacks().size())
                     .maxPackSize(packs.geometry().maxPackSize())
                     .codec(codec == null ? CodecRegistry.NONE : codec.name()).index(parts.index().name())
@@ -646,7 +680,9 @@ final class FileBlobStore implements BlobStore {
                     .archivedPacks(parts.archive() == null ? 0 : parts.archive().archivedCount())
                     .evictedPacks(parts.archive() == null ? 0 : parts.archive().evictedPacks().size())
                     .uploadBacklog(parts.archive() == null ? 0 : parts.archive().backlog())
-                    .archiveReads(parts.archive() == null ? 0 : parts.archive().reads()).build();
+                    .archiveReads(parts.archive() == null ? 0 : parts.archive().reads());
+            verification(b);
+            return b.build();
         } catch (IOException e) {
             throw new StorageIOException("reading the stats of " + packs.dir(), e);
         } finally {
@@ -668,6 +704,31 @@ final class FileBlobStore implements BlobStore {
         }
     }
 
+    /** Sets what the verify ledger and the background scrub tell of the store's verification. */
+    private void verification(StoreStats.Builder b) {
+        Map<Integer, VerifyLedger.Verification> latest;
+        try {
+            latest = ledger.latest();
+        } catch (IOException e) {
+            latest = Map.of(); // an unreadable ledger costs the stats their verification times, not the rest
+        }
+        long unverified = 0;
+        long oldest = Long.MAX_VALUE;
+        for (int n = 0, count = appender.packCount(); n < count; n++) {
+            VerifyLedger.Verification v = latest.get(n);
+            if (v == null) {
+                unverified++;
+            } else {
+                oldest = Math.min(oldest, v.millis());
+            }
+        }
+        b.unverifiedPacks(unverified).oldestVerification(oldest == Long.MAX_VALUE ? 0 : oldest);
+        if (scrubber != null) {
+            b.scrubbedPacks(scrubber.roundDone()).scrubRoundPacks(scrubber.roundPacks()).scrubRounds(scrubber.rounds())
+                    .scrubbedBytes(scrubber.bytes());
+        }
+    }
+
     private int quarantinedCount() {
         int n = 0;
         for (int i = 0, packs = appender.packCount(); i < packs; i++) {
@@ -681,6 +742,11 @@ final class FileBlobStore implements BlobStore {
     @Override
     public void addSealListener(SealListener listener) {
         parts.sealing().addListener(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void addOperationListener(OperationListener listener) {
+        parts.meters().operations.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.OperationListener;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackWriter;
@@ -206,8 +207,10 @@ final class GroupCommit implements Durability {
             // a pack that rolled over meanwhile was forced by its EOF entry; only the open one needs it
             if (!w.isFinished()) {
                 try {
+                    OperationListeners.Timing forcing = meters.operations.start();
                     w.force();
                     meters.forces.increment();
+                    forcing.completed(OperationListener.Operation.FORCE, 0);
                 } catch (ClosedChannelException e) {
                     if (!w.isFinished()) {
                         throw e;

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiPredicate;
 import org.blobsfile.api.BlobRef;
+import org.blobsfile.api.OperationListener;
 import org.blobsfile.api.StorageIOException;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexRecord;
@@ -403,8 +404,10 @@ final class PackAppender implements AutoCloseable {
             c = c.plus(Location.decode(r.value()));
         }
         writer.writeReserved();
+        OperationListeners.Timing forcing = parts.meters().operations.start();
         writer.force();
         parts.meters().forces.increment();
+        forcing.completed(OperationListener.Operation.FORCE, 0);
         parts.index().commit(batch, new IndexMeta.Checkpoint(writer.number(), writer.end()), c);
         appendedCounters = c;
     }
@@ -499,8 +502,10 @@ final class PackAppender implements AutoCloseable {
     void forceAppended() throws IOException {
         assert writeLock.isHeldByCurrentThread();
         if (writer != null) {
+            OperationListeners.Timing forcing = parts.meters().operations.start();
             writer.force();
             parts.meters().forces.increment();
+            forcing.completed(OperationListener.Operation.FORCE, 0);
         }
     }
 
@@ -655,8 +660,10 @@ final class PackAppender implements AutoCloseable {
     /** Closes the full active pack (EOF entry and padding, forced) and opens the next. */
     private PackWriter rollover() throws IOException {
         PackWriter full = writer;
-        full.finish();
+        OperationListeners.Timing forcing = parts.meters().operations.start();
+        full.finish(); // its EOF entry and padding, then the force
         parts.meters().forces.increment();
+        forcing.completed(OperationListener.Operation.FORCE, 0);
         full.close();
         writer = null;
         LOG.info("pack {} is full", full.path());

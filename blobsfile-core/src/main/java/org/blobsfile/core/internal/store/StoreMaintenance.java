@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -32,6 +34,7 @@ import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.pack.VerifyLedger;
 import org.blobsfile.core.internal.parity.PackRepairer;
 import org.blobsfile.core.internal.parity.PackVerifier;
 import org.blobsfile.core.internal.plugin.EntryCheck;
@@ -53,8 +56,11 @@ final class StoreMaintenance {
     private final PackAppender appender;
     private final BlobReader reader;
     private final PackRepairs repairs;
+    private final VerifyLedger ledger;
 
-    StoreMaintenance(Packs packs, StoreParts parts, PackAppender appender, BlobReader reader, PackRepairs repairs) {
+    StoreMaintenance(Packs packs, StoreParts parts, PackAppender appender, BlobReader reader, PackRepairs repairs,
+                     VerifyLedger ledger) {
+        this.ledger = ledger;
         this.packs = packs;
         this.parts = parts;
         this.appender = appender;
@@ -63,48 +69,80 @@ final class StoreMaintenance {
     }
 
     /**
-     * Checks every pack as it is now, the active one up to its appended end, and compares the
-     * index with what the packs hold verified.
+     * Checks the packs as they are now, the active one up to its appended end, in the verify
+     * ledger's order (never verified first, then longest ago), records each result there, and
+     * compares the index with what the checked packs hold verified. A bounded run stops starting
+     * packs when its time is up, after one pack at least.
      */
     VerifyReport verify(VerifyOptions options, Progress progress) throws IOException {
+        long startNanos = System.nanoTime();
         parts.sealing().awaitIdle(); // a pack half-way through its seal is not damaged, just busy
         PackAppender.Extent extent = appender.extent();
         long[] lengths = extent.lengths(packs.readers());
         PackVerifier verifier = new PackVerifier(packs.geometry(), packs.codecs());
         IndexAudit audit = audit();
-        List<Damage> damage = new ArrayList<>();
+        Map<Integer, List<Damage>> damageByPack = new TreeMap<>();
         List<String> warnings = new ArrayList<>();
         long read = 0;
         long blobs = 0;
-        LongConsumer tick = ticker(progress, lengths);
+        List<Integer> order = verifyOrder(lengths.length, options, warnings);
+        long[] selected = new long[order.size()];
+        for (int i = 0; i < selected.length; i++) {
+            selected[i] = lengths[order.get(i)];
+        }
+        LongConsumer tick = paced(ticker(progress, selected), new RateLimit(options.bytesPerSecond()));
         ArchiveTier archive = parts.archive();
         Random sample = new Random();
-        for (int n = 0; n < lengths.length; n++) {
+        Recorder recorder = new Recorder();
+        int checked = 0;
+        for (int n : order) {
+            if (checked > 0 && options.maxDuration() != null
+                    && System.nanoTime() - startNanos >= options.maxDuration().toNanos()) {
+                break; // at least one pack per run, so that bounded runs always move on
+            }
+            List<Damage> damage = damageByPack.computeIfAbsent(n, k -> new ArrayList<>());
             if (archive != null && archive.isEvicted(n)) {
                 // its copy in the archive is what serves it: checked there, its entries from its manifest
                 try {
                     for (String problem : archive.checkEvicted(n, options.readArchiveWhole(), sample)) {
                         damage.add(new Damage(packs.readers().path(n), 0, -1, null, problem));
                     }
+                    recorder.record(n, 0, damage.isEmpty());
                 } catch (ArchiveUnavailableException e) {
                     warnings.add(packs.readers().path(n).getFileName() + " is evicted and its archived copy was not"
                             + " checked: " + e.getMessage());
                 }
                 audit.pack(n, lengths[n], true);
+                checked++;
                 continue;
             }
-            PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, lengths[n], tick);
+            long length = lengths[n];
+            if (n != extent.active() && parts.sealing().isSealUnfinished(n)) {
+                // a read-only store only: a store that writes finishes such seals before verify gets here
+                length = Math.min(length, packs.geometry().dataAreaEnd());
+                warnings.add(packs.readers().path(n).getFileName() + ": its seal has not finished (under way in the"
+                        + " process writing the store, or stopped: the next open for writing finishes it); its blobs"
+                        + " were checked, its parity was not");
+            }
+            PackVerifier.PackCheck c = verifier.check(packs.readers().path(n), n, length, tick);
             damage.addAll(c.damage());
             if (c.isClean() && parts.sealing().isUnprotected(n)) {
                 // a full pack without EOF entry is valid v1, not damage
                 warnings.add(packs.readers().path(n).getFileName() + ": closed without EOF entry (filled to the last"
                         + " byte by another v1 writer): no parity, unprotected");
             }
-            audit.pack(n, lengths[n], c.isClean());
+            recorder.record(n, c.bytesRead(), c.isClean());
+            audit.pack(n, length, c.isClean());
             read += c.bytesRead();
             blobs += c.blobs();
+            checked++;
+        }
+        if (checked < lengths.length) {
+            audit.onlyWalkedPacks(); // the packs left for a later run are compared with the index then
         }
         List<IndexFinding> index = audit.finish();
+        List<Damage> damage = new ArrayList<>();
+        damageByPack.values().forEach(damage::addAll);
         damage.addAll(vanishedNotes());
         if (audit.differences() > index.size()) {
             warnings.add((audit.differences() - index.size()) + " more differences between the index and the packs"
@@ -120,7 +158,66 @@ final class StoreMaintenance {
         for (String w : warnings) {
             LOG.warn("verify of {}: {}", packs.dir(), w);
         }
-        return new VerifyReport(lengths.length, read, blobs, damage, index, warnings);
+        return new VerifyReport(checked, read, blobs, damage, index, warnings, recorder.notRecorded);
+    }
+
+    /**
+     * @return the packs to check, in the ledger's order, without those verified within
+     *         {@code olderThan}; in number order when the ledger cannot be read (said in a warning)
+     */
+    private List<Integer> verifyOrder(int count, VerifyOptions options, List<String> warnings) {
+        List<Integer> all = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            all.add(n);
+        }
+        Map<Integer, VerifyLedger.Verification> latest;
+        try {
+            latest = ledger.latest();
+        } catch (IOException e) {
+            warnings.add("the verify ledger " + ledger.file().getFileName() + " could not be read (" + e
+                    + "): packs checked in number order");
+            latest = Map.of();
+        }
+        long olderThan = options.olderThan() == null ? 0 : options.olderThan().toMillis();
+        return VerifyLedger.order(all, latest, System.currentTimeMillis(), olderThan);
+    }
+
+    /**
+     * Appends verify's results to the ledger until an append fails: a read-only directory or a
+     * full disk ends the recording, never the verify.
+     */
+    private final class Recorder {
+        String notRecorded = "";
+
+        void record(int pack, long bytes, boolean clean) {
+            if (!notRecorded.isEmpty()) {
+                return;
+            }
+            try {
+                ledger.append(pack, System.currentTimeMillis(), bytes, clean);
+            } catch (IOException | UnsupportedOperationException e) {
+                notRecorded = "the results were not recorded: " + ledger.file() + " cannot be written ("
+                        + describe(e) + ")";
+                LOG.warn("{}", notRecorded);
+            }
+        }
+    }
+
+    /** @return why a ledger append failed, in a few words */
+    static String describe(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.ReadOnlyFileSystemException) {
+            return "the directory is read-only";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** @return the progress tick, each chunk then waiting for the rate */
+    static LongConsumer paced(LongConsumer tick, RateLimit limit) {
+        return chunk -> {
+            tick.accept(chunk);
+            limit.acquire(chunk);
+        };
     }
 
     /** Checks every pack with puts held back, and repairs or quarantines each damaged one. */
@@ -267,7 +364,7 @@ final class StoreMaintenance {
     }
 
     /** Reports the bytes checked so far against the packs' total length, chunk by chunk. */
-    private static LongConsumer ticker(Progress progress, long[] lengths) {
+    static LongConsumer ticker(Progress progress, long[] lengths) {
         long total = Arrays.stream(lengths).sum();
         long[] done = {0};
         return chunk -> {

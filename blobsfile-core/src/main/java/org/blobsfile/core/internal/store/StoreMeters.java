@@ -27,4 +27,6 @@ final class StoreMeters {
     /** GROUP index batches written, and the entries they carried. */
     final LongAdder groupCommits = new LongAdder();
     final LongAdder groupedEntries = new LongAdder();
+    /** Who times puts, gets, deletes and forces: no one until a listener is added. */
+    final OperationListeners operations = new OperationListeners();
 }

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * new, else a scan of what follows its checkpoint), and cut a torn tail off the active pack.
  * Nothing a caller has stored is changed except that torn tail, which no put ever acknowledged.
  *
- * <p>Opened read-only, the same steps change no file: the lock is taken shared and only if its
- * file exists, nothing is created, rewritten or removed, the torn tail stays, no seal is resumed,
- * and the index is read-only or in memory ({@link StoreIndex#openReadOnly}).
+ * <p>Opened read-only, the same steps change no file: no lock is taken (so it opens beside a
+ * writer, here or in another process, and keeps none out), nothing is created, rewritten or
+ * removed, the torn tail stays, no seal is resumed, and the index is read-only or in memory
+ * ({@link StoreIndex#openReadOnly}).
  */
 public final class StoreOpener {
     private static final Logger LOG = LoggerFactory.getLogger(StoreOpener.class);
@@ -59,7 +60,7 @@ public final class StoreOpener {
      * What an open store starts from.
      *
      * @param lock      the store directory's lock, held until the store closes; null for a store
-     *                  opened read-only in a directory without a lock file
+     *                  opened read-only, which takes none
      * @param writer    the active pack, or null when the next put creates one or the store is read-only
      * @param nextPack  the number the next new pack gets
      * @param activeEnd where the last pack's entries end when it is not closed, else -1
@@ -118,7 +119,11 @@ public final class StoreOpener {
         } catch (IOException e) {
             throw new StorageIOException("cannot create store directory " + dir, e);
         }
-        DirectoryLock lock = readOnly ? DirectoryLock.acquireShared(dir) : DirectoryLock.acquire(dir);
+        DirectoryLock lock = readOnly ? null : DirectoryLock.acquire(dir);
+        boolean besideWriter = readOnly && DirectoryLock.heldForWriting(dir);
+        if (besideWriter) {
+            LOG.info("store {} is open for writing elsewhere: reading it as it is durable now", dir);
+        }
         StoreIndex index = null;
         SealingPipeline sealing = null;
         PackWriter writer = null;
@@ -132,7 +137,8 @@ public final class StoreOpener {
             }
             ArchiveLedger ledger = archive == null ? null : StoreArchive.ledger(archive, dir, readOnly);
             evicted = ledger == null ? List.of() : ledger.evictedPacks();
-            boolean unclean = Files.exists(dir.resolve(DIRTY));
+            // a writer keeps the marker while it runs: beside one it says nothing about a crash
+            boolean unclean = !besideWriter && Files.exists(dir.resolve(DIRTY));
             if (unclean) {
                 LOG.warn("store {} was not closed by its last run: checking the end of its packs", dir);
             }
@@ -153,7 +159,7 @@ public final class StoreOpener {
             }
             checkHeaders(packs, unclean);
             DeletionLog deletions = DeletionLog.open(dir);
-            index = readOnly ? StoreIndex.openReadOnly(provider, dir) : StoreIndex.open(provider, dir);
+            index = readOnly ? StoreIndex.openReadOnly(provider, dir, besideWriter) : StoreIndex.open(provider, dir);
             index.useDeletions(() -> DeadEntries.read(deletions));
             if (ledger != null) {
                 index.useEvicted(StoreArchive.evicted(ledger, dir));

@@ -223,22 +223,62 @@ class ReadOnlyStoreTest {
     }
 
     @Test
-    void readOnlyStoresShareTheLockAndAWriterExcludesThem() {
+    void readOnlyStoresOpenBesideAWriterAndKeepNoneOut() throws IOException {
         Map<BlobRef, byte[]> blobs = filled(10);
         try (BlobStore writer = StoreTestSupport.small(dir()).open()) {
-            assertThatThrownBy(this::openReadOnly).isInstanceOf(StoreLockedException.class);
+            try (BlobStore reader = openReadOnly()) {
+                assertServes(reader, blobs);
+                assertThat(reader.stats().uncleanShutdown()).as("a live writer's marker is no crash").isFalse();
+                BlobRef later = writer.put(new byte[] {7, 7, 7});
+                // it sees at least what was durable when it opened, maybe more
+                blobs.forEach((ref, bytes) -> assertThat(reader.get(ref)).isEqualTo(bytes));
+                assertThat(writer.get(later)).containsExactly(7, 7, 7);
+                blobs.put(later, writer.get(later));
+            }
         }
         try (BlobStore a = openReadOnly(); BlobStore b = openReadOnly()) {
-            assertThatThrownBy(() -> StoreTestSupport.small(dir()).open()).isInstanceOf(StoreLockedException.class);
+            try (BlobStore writer = StoreTestSupport.small(dir()).open()) {
+                assertThat(writer.stats().blobs()).isEqualTo(blobs.size());
+                assertThatThrownBy(() -> StoreTestSupport.small(dir()).open()).as("writers still exclude each other")
+                        .isInstanceOf(StoreLockedException.class);
+            }
             assertServes(a, blobs);
-            a.close();
-            assertThatThrownBy(() -> StoreTestSupport.small(dir()).open()).as("b still holds it shared")
-                    .isInstanceOf(StoreLockedException.class);
             assertServes(b, blobs);
         }
-        try (BlobStore writer = StoreTestSupport.small(dir()).open()) {
-            assertThat(writer.stats().blobs()).isEqualTo(blobs.size());
+    }
+
+    /**
+     * Beside a writer, a pack can be met half way through its seal: its parity partly written.
+     * Verify checks its blobs, says the seal is unfinished, and reports no damage; the next
+     * open for writing finishes the seal.
+     */
+    @Test
+    void aPackWhoseSealIsUnderWayIsNoDamage() throws IOException {
+        Map<BlobRef, byte[]> blobs;
+        long max;
+        try (BlobStore s = StoreTestSupport.small(dir()).open()) {
+            blobs = StoreTestSupport.putUntilSealed(s, SEED.random(), 2);
+            max = s.stats().maxPackSize();
         }
+        Path pack = dir().resolve(PackFormat.fileName(1));
+        byte[] sealed = Files.readAllBytes(pack);
+        Random rnd = SEED.random();
+        long[] cuts = {max, max + 1 + rnd.nextInt(EntryHeader.LENGTH), max + EntryHeader.LENGTH + rnd.nextInt(
+                (int) (sealed.length - max - EntryHeader.LENGTH))};
+        for (long cut : cuts) {
+            Files.write(pack, java.util.Arrays.copyOf(sealed, (int) cut));
+            try (BlobStore reader = openReadOnly()) {
+                VerifyReport report = reader.verify();
+                assertThat(report.damage()).as("cut at %d", cut).isEmpty();
+                assertThat(report.warnings()).as("cut at %d", cut).singleElement().asString()
+                        .contains(PackFormat.fileName(1)).contains("seal has not finished");
+                blobs.forEach((ref, bytes) -> assertThat(reader.get(ref)).isEqualTo(bytes));
+            }
+        }
+        try (BlobStore writer = StoreTestSupport.small(dir()).open()) {
+            assertThat(writer.verify().isClean()).isTrue();
+        }
+        assertThat(Files.readAllBytes(pack)).as("the seal, finished, writes the same parity").isEqualTo(sealed);
     }
 
     @Test
@@ -300,6 +340,8 @@ class ReadOnlyStoreTest {
             assertThat(store.verify().damage()).as("left for a writable repair").isNotEmpty();
         }
 
+        assertThat(dir().resolve(org.blobsfile.core.internal.pack.VerifyLedger.FILE_NAME))
+                .as("verify recorded its results: the one file a read-only store writes").isRegularFile();
         assertThat(DirectorySnapshot.of(dir())).isEqualTo(before);
     }
 

@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -82,6 +83,22 @@ class StreamingTest {
             assertThat(store.verify().isClean()).isTrue();
         }
         assertThat(dir.resolve(Spool.DIR)).isEmptyDirectory();
+    }
+
+    @Test
+    void streamedPutsAndGetsAreTimedAsPutsAndGetsOfTheirBytes() throws IOException {
+        byte[] data = random(SEED.random(), BLOB);
+        List<String> timed = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (BlobStore store = BlobStore.builder(tmp.resolve("store")).open()) {
+            store.addOperationListener((op, nanos, bytes) -> {
+                if (op != org.blobsfile.api.OperationListener.Operation.FORCE) {
+                    timed.add(op + " " + bytes);
+                }
+            });
+            BlobRef ref = store.put(new ByteArrayInputStream(data));
+            store.get(ref, OutputStream.nullOutputStream());
+            assertThat(timed).containsExactly("PUT " + BLOB, "GET " + BLOB);
+        }
     }
 
     @Test
