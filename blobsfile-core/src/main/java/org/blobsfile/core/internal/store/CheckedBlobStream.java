@@ -18,6 +18,12 @@ import org.blobsfile.core.internal.index.Location;
  * throw for the same blob. Not thread-safe.
  */
 final class CheckedBlobStream extends InputStream {
+    /** Makes the exception that names the damage of the blob at its location. */
+    interface Damage {
+        /** @return the failure, naming the pack and offset */
+        CorruptPackException of(String reason);
+    }
+
     /** What the stream asks when the hash does not match, to tell damage from a blob moved under the read. */
     interface Moved {
         /** @return whether the blob is no longer where the stream reads it from */
@@ -33,12 +39,6 @@ final class CheckedBlobStream extends InputStream {
     private long produced;
     private boolean ended;
     private IOException failed;
-
-    /** Makes the exception that names the damage of the blob at its location. */
-    interface Damage {
-        /** @return the failure, naming the pack and offset */
-        CorruptPackException of(String reason);
-    }
 
     /**
      * @param blob   the decoded blob's bytes
