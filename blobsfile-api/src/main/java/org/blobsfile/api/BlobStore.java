@@ -1,5 +1,10 @@
 package org.blobsfile.api;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -78,6 +83,76 @@ public interface BlobStore extends AutoCloseable {
      * @throws UnsupportedCodecException  if the codec that wrote it is not on the class path
      */
     byte[] get(BlobRef ref);
+
+    /**
+     * Stores the bytes of a stream as one blob, reading it to its end (it is not closed). The
+     * store's implementation reads it once, in this thread, hashing and compressing it into a
+     * file of its own, and appends that: memory does not grow with the blob. A blob shorter than
+     * a small buffer takes the path of {@link #put(byte[])}; the result is the same blob either way.
+     *
+     * <p>This default reads the whole stream into memory and calls {@link #put(byte[])}.
+     *
+     * @param in the blob's bytes
+     * @return its reference, once the blob is stored as the store's durability mode says
+     * @throws IOException            if reading {@code in} fails; nothing is stored
+     * @throws BlobTooLargeException  as soon as the stream is longer than a pack can hold
+     * @throws ReadOnlyStoreException if the store was opened read-only
+     */
+    default BlobRef put(InputStream in) throws IOException {
+        return put(in.readAllBytes());
+    }
+
+    /**
+     * Stores a file's bytes as one blob, as {@link #put(InputStream)} does; a file longer than a
+     * pack can hold is refused before it is read.
+     *
+     * @param file the file
+     * @return its reference
+     * @throws IOException            if the file cannot be read; nothing is stored
+     * @throws BlobTooLargeException  if the file cannot fit in a pack
+     * @throws ReadOnlyStoreException if the store was opened read-only
+     */
+    default BlobRef put(Path file) throws IOException {
+        return put(Files.readAllBytes(file));
+    }
+
+    /**
+     * Writes a blob to a stream (not closed), checking its hash as it goes. The store's
+     * implementation reads the stored bytes in bounded pieces and decodes them as they come, so
+     * memory does not grow with the blob; the bytes reach {@code out} before the hash of the
+     * whole is known, and a blob that fails its check makes this throw once the last byte is
+     * written: whatever {@code out} received is then to be thrown away.
+     *
+     * <p>This default calls {@link #get(BlobRef)}.
+     *
+     * @param ref the blob's reference
+     * @param out where its bytes go
+     * @throws IOException                if writing to {@code out} fails
+     * @throws BlobNotFoundException      if the store does not hold the blob
+     * @throws CorruptPackException       if its stored bytes are damaged: at the end, after the bytes
+     * @throws UnsupportedCodecException  if the codec that wrote it is not on the class path
+     */
+    default void get(BlobRef ref, OutputStream out) throws IOException {
+        out.write(get(ref));
+    }
+
+    /**
+     * Opens a blob for reading, as {@link #get(BlobRef, OutputStream)} reads it: in bounded
+     * pieces, its hash checked by the end of the stream. A blob that fails its check makes the
+     * read that would return the end of the stream (-1) throw an {@link IOException} whose cause
+     * is the {@link CorruptPackException}; a stream read to its end without an exception has
+     * delivered exactly the blob. One thread at a time; closing it is optional, and a stream
+     * whose store is closed fails its next read.
+     *
+     * <p>This default reads the whole blob with {@link #get(BlobRef)}.
+     *
+     * @param ref the blob's reference
+     * @return the blob's bytes
+     * @throws BlobNotFoundException if the store does not hold the blob
+     */
+    default InputStream open(BlobRef ref) {
+        return new ByteArrayInputStream(get(ref));
+    }
 
     /**
      * @param ref the blob's reference

@@ -13,11 +13,15 @@ public interface OperationListener {
     /** What was timed. */
     enum Operation {
         /**
-         * A call of {@code put}, or of {@code putAll} (the whole batch one operation), timed until
-         * it returns: until the blobs are as durable as the store's durability mode says.
+         * A call of {@code put} (of an array, a stream or a file), or of {@code putAll} (the whole
+         * batch one operation), timed until it returns: until the blobs are as durable as the
+         * store's durability mode says.
          */
         PUT,
-        /** A call of {@code get} that returned the blob, its hash checked. */
+        /**
+         * A call of {@code get} that returned the blob, its hash checked; or of
+         * {@code get(ref, out)} that wrote all of it (a stream from {@code open} is not timed).
+         */
         GET,
         /** A call of {@code delete} or {@code deleteAll}. */
         DELETE,

@@ -1,6 +1,8 @@
 package org.blobsfile.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +18,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "get", mixinStandardHelpOptions = true,
         header = "Write a blob to standard output or a file.",
         description = {"Writes the blob HASH to standard output, or to FILE with -o.",
-                "The blob's hash is checked before any byte is written. Exit code 2 if it is absent."})
+                "The blob is streamed and its hash checked by its end: with -o the file appears only",
+                "once it has checked; on standard output a blob larger than 1 MiB is written as it is",
+                "read, and a failed check exits 3 after its bytes. Exit code 2 if it is absent."})
 final class GetCommand implements Callable<Integer> {
     @ParentCommand
     private BlobsFileCommand cli;
@@ -31,24 +35,26 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         BlobRef ref = BlobRef.parse(hash);
-        byte[] data;
         try (BlobStore store = cli.openStoreReadOnly()) {
-            data = store.get(ref);
-        }
-        if (output == null || output.toString().equals("-")) {
-            cli.out().write(data);
-            cli.out().flush();
+            if (output == null || output.toString().equals("-")) {
+                // streamed: a damaged blob fails (exit 3) after its bytes, which are then not the blob
+                store.get(ref, cli.out());
+                cli.out().flush();
+                return BlobsFileCommand.EXIT_OK;
+            }
+            // a temporary file beside the target, renamed only once the hash has checked, so a
+            // reader never sees half a blob nor a damaged one
+            Path parent = output.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(parent, "." + output.getFileName() + ".", ".part");
+            try {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                    store.get(ref, out);
+                }
+                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
             return BlobsFileCommand.EXIT_OK;
         }
-        // a temporary file beside the target, so a reader never sees half a blob
-        Path parent = output.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(parent, "." + output.getFileName() + ".", ".part");
-        try {
-            Files.write(tmp, data);
-            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        return BlobsFileCommand.EXIT_OK;
     }
 }

@@ -17,7 +17,8 @@ import picocli.CommandLine.ParentCommand;
         header = "Store files (or standard input) as blobs.",
         description = {"Stores each FILE (or standard input for '-') as one blob, in argument order.",
                 "Prints 'HASH  NAME' for each input as soon as that blob is durable.",
-                "Every input is checked to exist before anything is stored."})
+                "Every input is checked to exist before anything is stored.",
+                "Inputs are streamed: memory does not grow with their size."})
 final class PutCommand implements Callable<Integer> {
     @ParentCommand
     private BlobsFileCommand cli;
@@ -48,9 +49,9 @@ final class PutCommand implements Callable<Integer> {
         }
         try (BlobStore store = cli.openStore(true)) {
             for (String name : inputs) {
-                byte[] data = name.equals("-") ? cli.in().readAllBytes() : Files.readAllBytes(Paths.get(name));
-                // put returns once the blob is forced to disk, so the line is a durability receipt
-                BlobRef ref = store.put(data);
+                // streamed: memory does not grow with the input; put returns once the blob is
+                // durable (forced to disk), so the line is a durability receipt
+                BlobRef ref = name.equals("-") ? store.put(cli.in()) : store.put(Paths.get(name));
                 cli.println(ref.hex() + "  " + name);
             }
         }

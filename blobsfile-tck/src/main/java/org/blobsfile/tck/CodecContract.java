@@ -154,6 +154,58 @@ public abstract class CodecContract {
         assertThat(roundTrip(codec(), blob)).isEqualTo(blob);
     }
 
+    /**
+     * The streaming methods write and read the same format as the whole-blob ones: a payload
+     * written in pieces (fed in odd-sized writes) decodes with {@code decompress}, and one from
+     * {@code compress} decodes in pieces (read in odd-sized reads), for sizes across block borders.
+     */
+    @Test
+    void streamingPayloadsAreTheSameFormat() throws IOException {
+        Codec codec = codec();
+        Random random = random();
+        for (int size : new int[] {0, 1, 4093, 262_147, (4 << 20) + 17}) {
+            byte[] blob = compressible(random, size);
+            for (int i = 0; i < size; i += 1 + random.nextInt(100_000)) {
+                blob[i] = (byte) random.nextInt(); // some noise, so both block kinds may occur
+            }
+            java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+            try (java.io.OutputStream out = codec.compressing(sink, size)) {
+                for (int off = 0; off < size; ) {
+                    int n = Math.min(size - off, 1 + random.nextInt(70_000));
+                    out.write(blob, off, n);
+                    off += n;
+                }
+            }
+            byte[] streamed = sink.toByteArray();
+            assertThat(codec.decompress(streamed, 0, streamed.length, size)).as("streamed payload of %d bytes", size)
+                    .isEqualTo(blob);
+            byte[] whole = codec.compress(blob, 0, blob.length);
+            java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+            try (java.io.InputStream in = codec.decompressing(new java.io.ByteArrayInputStream(whole), whole.length, size)) {
+                byte[] buf = new byte[1 + random.nextInt(50_000)];
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    back.write(buf, 0, n);
+                }
+            }
+            assertThat(back.toByteArray()).as("payload of %d bytes decoded in pieces", size).isEqualTo(blob);
+        }
+    }
+
+    /** A payload decoded in pieces that is cut short fails a read; it never ends as if whole. */
+    @Test
+    void truncatedPayloadsFailWhenStreamed() throws IOException {
+        Codec codec = codec();
+        byte[] blob = compressible(random(), 300_007);
+        byte[] payload = codec.compress(blob, 0, blob.length);
+        int cut = payload.length - 1 - random().nextInt(Math.max(1, payload.length / 2));
+        assertThatThrownBy(() -> {
+            try (java.io.InputStream in = codec.decompressing(new java.io.ByteArrayInputStream(payload, 0, cut), cut,
+                    blob.length)) {
+                in.readAllBytes();
+            }
+        }).isInstanceOf(IOException.class);
+    }
+
     @Test
     void slicesAreHonouredOnBothSides() throws IOException {
         Codec codec = codec();

@@ -1,6 +1,10 @@
 package org.blobsfile.api.spi;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * A compression codec for blob payloads, found with {@link java.util.ServiceLoader}.
@@ -9,6 +13,12 @@ import java.io.IOException;
  * once data exists. Ids 1 to 127 belong to the project (1 Snappy, 2 Zstandard, 4 LZ4),
  * 128 to 254 are free for third-party codecs, 0 and 255 are reserved. Payloads must be
  * self-describing: {@link #decompress} receives no length other than the payload's own.
+ *
+ * <p>The streaming methods {@link #compressing} and {@link #decompressing} let the store put and
+ * read a blob larger than the heap. Their defaults buffer the whole blob and call
+ * {@link #compress} and {@link #decompress}, so a codec that does not override them still works,
+ * only with memory in proportion to the blob; a codec whose format allows it streams in bounded
+ * memory.
  *
  * <p>Implementations must be thread-safe: one instance serves every thread of a store.
  */
@@ -59,5 +69,75 @@ public interface Codec {
     /** @return the Maven coordinates that provide this codec, shown by tools */
     default String artifact() {
         return "";
+    }
+
+    /**
+     * Compresses a blob of known length as it is written, into one payload that is the same
+     * format {@link #compress} writes (the store may compare the two, and any reader decodes
+     * either). Closing the returned stream finishes the payload and does not close {@code out}.
+     *
+     * <p>The default collects the blob in memory and calls {@link #compress} when the stream is
+     * closed: memory in proportion to the blob, and blobs up to 2 GiB only. Codecs whose format
+     * can be written in pieces override it.
+     *
+     * @param out    where the payload goes
+     * @param length the blob's exact length, which formats that state it in a header need first
+     * @return a stream that takes exactly {@code length} bytes of blob
+     * @throws IOException if the stream cannot be set up
+     */
+    default OutputStream compressing(OutputStream out, long length) throws IOException {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IOException(name() + " compresses blobs of up to 2 GiB only, not " + length + " bytes");
+        }
+        ByteArrayOutputStream blob = new ByteArrayOutputStream((int) length);
+        return new OutputStream() {
+            private boolean closed;
+
+            @Override
+            public void write(int b) {
+                blob.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                blob.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (!closed) {
+                    closed = true;
+                    byte[] raw = blob.toByteArray();
+                    out.write(compress(raw, 0, raw.length));
+                }
+            }
+        };
+    }
+
+    /**
+     * Decodes one payload as it is read. The returned stream ends where the blob ends; a payload
+     * that is malformed, holds more than one payload or produces more than {@code maxLength}
+     * bytes makes a read fail with an {@link IOException}. Closing it does not close
+     * {@code payload}.
+     *
+     * <p>The default reads the whole payload and calls {@link #decompress}: memory in proportion
+     * to the payload and the blob. Codecs whose format can be read in pieces override it.
+     *
+     * @param payload     the payload, exactly {@code storedSize} bytes
+     * @param storedSize  the payload's length
+     * @param maxLength   the longest blob the caller accepts
+     * @return the blob's bytes
+     * @throws IOException if the payload cannot be read or is malformed
+     */
+    default InputStream decompressing(InputStream payload, long storedSize, long maxLength) throws IOException {
+        if (storedSize > Integer.MAX_VALUE - 8) {
+            throw new IOException(name() + " decodes payloads of up to 2 GiB only, not " + storedSize + " bytes");
+        }
+        byte[] stored = payload.readNBytes((int) storedSize);
+        if (stored.length != storedSize) {
+            throw new IOException("payload ends after " + stored.length + " of its " + storedSize + " bytes");
+        }
+        int bound = (int) Math.min(Integer.MAX_VALUE - 8, maxLength);
+        return new ByteArrayInputStream(decompress(stored, 0, stored.length, bound));
     }
 }

@@ -1,6 +1,8 @@
 package org.blobsfile.codec.lz4;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 import net.jpountz.lz4.LZ4Compressor;
@@ -85,7 +87,7 @@ public final class Lz4Codec implements Codec {
      * An LZ4 sequence extends a match by at most 255 bytes per input byte, so a frame declaring
      * more than 256 times its own length cannot be valid and is refused without allocating.
      */
-    private static final int MAX_EXPANSION = 256;
+    static final int MAX_EXPANSION = 256;
 
     private final int level;
     /** The compressors of {@link #level}, picked on the first compression; racing threads pick the same. */
@@ -96,7 +98,7 @@ public final class Lz4Codec implements Codec {
      * them unpacks and loads the native library, which a store that never meets an lz4 blob
      * should not pay for when discovery creates this codec.
      */
-    private static final class Lib {
+    static final class Lib {
         static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
         static final LZ4SafeDecompressor DECOMPRESSOR = FACTORY.safeDecompressor();
         static final XXHash32 XXHASH = XXHashFactory.fastestInstance().hash32();
@@ -106,7 +108,7 @@ public final class Lz4Codec implements Codec {
     }
 
     /** The compressor for blobs under {@value #SMALL_BLOB} bytes, and the one for the rest. */
-    private record Compressors(LZ4Compressor small, LZ4Compressor large) {
+    record Compressors(LZ4Compressor small, LZ4Compressor large) {
     }
 
     /**
@@ -133,7 +135,7 @@ public final class Lz4Codec implements Codec {
         this.level = level;
     }
 
-    private Compressors compressors() {
+    Compressors compressors() {
         Compressors c = compressors;
         if (c == null) {
             LZ4Factory factory = Lib.FACTORY;
@@ -230,7 +232,7 @@ public final class Lz4Codec implements Codec {
         return pos == out.length ? out : Arrays.copyOf(out, pos);
     }
 
-    private static int writeHeader(byte[] out, long contentSize) {
+    static int writeHeader(byte[] out, long contentSize) {
         writeInt(out, 0, FRAME_MAGIC);
         out[4] = (byte) (FLG_VERSION | FLG_BLOCK_INDEPENDENCE | FLG_CONTENT_SIZE);
         out[5] = (byte) (BLOCK_SIZE_ID << 4);
@@ -341,6 +343,36 @@ public final class Lz4Codec implements Codec {
     public long decompressedLength(byte[] src, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
         return FrameHeader.parse(src, off, len).contentSize();
+    }
+
+    /**
+     * Compresses in pieces into the frame {@link #compress} writes for the same blob: the content
+     * size in the header, independent blocks of 4 MiB, each stored as it is when it does not
+     * shrink. Memory is two blocks, whatever the blob's length.
+     *
+     * @param out    where the frame goes
+     * @param length the blob's exact length
+     * @return a stream taking exactly {@code length} bytes; closing it ends the frame
+     */
+    @Override
+    public OutputStream compressing(OutputStream out, long length) {
+        return new Lz4Streams.FrameWriter(out, length, length < SMALL_BLOB ? compressors().small() : compressors().large());
+    }
+
+    /**
+     * Decodes one frame a block at a time, with the checks {@link #decompress} makes: content size
+     * stated and within {@code maxLength}, independent blocks, checksums when present, exactly the
+     * declared size, nothing after the end mark. Memory is two blocks of the frame's maximum size.
+     *
+     * @param payload    the payload
+     * @param storedSize its length
+     * @param maxLength  the longest blob accepted
+     * @return the blob's bytes
+     * @throws IOException if the frame header is malformed or states too much
+     */
+    @Override
+    public InputStream decompressing(InputStream payload, long storedSize, long maxLength) throws IOException {
+        return Lz4Streams.FrameReader.open(payload, storedSize, maxLength);
     }
 
     /** @return the codec's name, id and level */

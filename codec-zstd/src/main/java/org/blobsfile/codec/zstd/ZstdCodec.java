@@ -3,6 +3,8 @@ package org.blobsfile.codec.zstd;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 import org.blobsfile.api.spi.Codec;
@@ -220,6 +222,34 @@ public final class ZstdCodec implements Codec {
     public long decompressedLength(byte[] src, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
         return FrameHeader.parse(src, off, len).contentSize();
+    }
+
+    /**
+     * Compresses in pieces into one frame that states {@code length} as its content size, as
+     * {@link #compress} does for a whole blob, in memory independent of the blob's length.
+     *
+     * @param out    where the frame goes
+     * @param length the blob's exact length
+     * @return a stream taking exactly {@code length} bytes; closing it ends the frame
+     */
+    @Override
+    public OutputStream compressing(OutputStream out, long length) {
+        return ZstdStreams.compressing(out, length, level);
+    }
+
+    /**
+     * Decodes one frame in pieces, with the checks {@link #decompress} makes: a content size
+     * stated and within {@code maxLength}, exactly that many bytes decoded, nothing after the frame.
+     *
+     * @param payload    the payload
+     * @param storedSize its length
+     * @param maxLength  the longest blob accepted
+     * @return the blob's bytes
+     * @throws IOException if the frame header is malformed or states too much
+     */
+    @Override
+    public InputStream decompressing(InputStream payload, long storedSize, long maxLength) throws IOException {
+        return ZstdStreams.decompressing(payload, storedSize, maxLength);
     }
 
     /** @return the codec's name, id and level */

@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.pack;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -33,6 +34,8 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
  * closing the writer cuts them off too, so a pack closed cleanly is a plain v1 pack.
  */
 public final class PackWriter implements Closeable {
+    /** The most {@link #appendFrom} hands the operating system to copy at once. */
+    private static final int COPY_CHUNK = 8 << 20;
     private final Path path;
     private final int number;
     private final PackGeometry geometry;
@@ -189,6 +192,63 @@ public final class PackWriter implements Closeable {
         long start = reserve(buffers, count);
         writeReserved();
         return start;
+    }
+
+    /**
+     * Writes one entry whose payload is read from another file, a piece at a time: a blob too
+     * large to hold in memory. Entries reserved before it are written first, so entries keep the
+     * order in which they were placed. On failure the pack is cut back to where it was, as for
+     * {@link #append}; the reserved entries written first stay, as their commit would write them.
+     *
+     * @param header  the entry's encoded header
+     * @param source  holds the payload from position 0
+     * @param length  the payload's length
+     * @return the offset the entry was written at
+     * @throws IOException when the write or a read of {@code source} fails, or a force of the pack failed before
+     */
+    public long appendFrom(byte[] header, FileChannel source, long length) throws IOException {
+        writeReserved();
+        long start = end;
+        try {
+            uninterruptible(() -> {
+                copyOnce(start, header, source, length);
+                return null;
+            });
+        } catch (IOException e) {
+            positioned = null;
+            try {
+                channel.truncate(start);
+                allocated = start;
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        positioned = null; // written at positions: the channel's own position is not the end
+        end = start + header.length + length;
+        written = end;
+        allocated = Math.max(allocated, end);
+        if (entries >= 0) {
+            entries++;
+        }
+        return start;
+    }
+
+    /**
+     * Writes the header and copies the payload after it, by the operating system where it can
+     * (no copy through the heap); done again whole on a channel opened anew.
+     */
+    private void copyOnce(long start, byte[] header, FileChannel source, long length) throws IOException {
+        PositionalIo.writeFully(channel, start, ByteBuffer.wrap(header));
+        FileChannel ch = channel;
+        ch.position(start + header.length);
+        for (long pos = 0; pos < length; ) {
+            long n = source.transferTo(pos, Math.min(COPY_CHUNK, length - pos), ch);
+            if (n <= 0) {
+                throw new EOFException("the payload's file ends after " + pos + " of its " + length + " bytes");
+            }
+            pos += n;
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package org.blobsfile.core.internal.parity;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.pack.PackWalker;
+import org.blobsfile.core.internal.pack.PayloadInput;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.blobsfile.core.internal.plugin.EntryCheck;
 import org.blobsfile.core.internal.plugin.Payloads;
@@ -39,9 +41,12 @@ import org.blobsfile.core.internal.rs.ShardCoder;
  * needs the ten shards side by side; interleaving them would need a shard's worth of buffering.
  * Only the first pass counts toward {@link PackCheck#bytesRead()} and the progress callback, so
  * both report each byte once. Memory is a few chunks of {@link ShardStripes#CHUNK} bytes, plus the
- * payload of a compressed entry while it is decoded.
+ * payload of a compressed entry of up to a few MiB while it is decoded; a longer one is decoded
+ * in pieces, in what its codec's streaming decoder needs (see {@code Codec.decompressing}).
  */
 public final class PackVerifier {
+    /** Compressed payloads longer than this are decoded in pieces rather than held whole. */
+    private static final int STREAM_ABOVE = 4 << 20;
     /** Nonzero padding bytes closer than this are reported as one run. */
     private static final int PADDING_GAP = 64;
     /** More padding runs than this are folded into the last one, so garbage cannot flood the report. */
@@ -507,6 +512,20 @@ public final class PackVerifier {
         }
 
         /** @return the longest blob an entry of the pack can hold */
+        /** @return the BLAKE2b-256 of the blob a compressed payload decodes to, decoded a piece at a time */
+        private byte[] streamedHash(FileChannel ch, long from, int flag, int codecId, long size) throws IOException {
+            FastBlake2b d = Blake2b.newDigest();
+            PackWalker.Source file = (pos, dst, off, len) -> PositionalIo.readFully(ch, pos, dst, off, len);
+            try (InputStream blob = Payloads.decoding(codecs, flag, codecId, new PayloadInput(file, from, size), size,
+                    maxBlob())) {
+                byte[] buf = new byte[PayloadInput.CHUNK];
+                for (int n = blob.read(buf); n >= 0; n = blob.read(buf)) {
+                    d.update(buf, 0, n);
+                }
+            }
+            return d.digest();
+        }
+
         private long maxBlob() {
             return geometry.isKnown() ? geometry.maxPackSize() : Integer.MAX_VALUE - 8;
         }
@@ -563,6 +582,25 @@ public final class PackVerifier {
                 actual = digest.digest();
             } else {
                 Codec codec = codecs.find(codecId);
+                if (codec != null && size > STREAM_ABOVE) {
+                    // too large to hold: decoded in pieces from the file, then the pass goes on past it
+                    try {
+                        actual = streamedHash(seq.ch, at + EntryHeader.LENGTH, flag, codecId, size);
+                    } catch (IOException | RuntimeException e) {
+                        seq.stream(size, null);
+                        blobs++;
+                        damagedBlobs.add(ref);
+                        dataFinding(at, at, end, ref, "payload does not decode with " + codec.name() + ": " + e.getMessage());
+                        return;
+                    }
+                    seq.stream(size, null);
+                    blobs++;
+                    if (!Arrays.equals(actual, hash)) {
+                        damagedBlobs.add(ref);
+                        dataFinding(at, at, end, ref, "content hash mismatch (the entry's bytes are damaged)");
+                    }
+                    return;
+                }
                 if (size > Integer.MAX_VALUE - 8) {
                     seq.stream(size, null);
                     unchecked++;

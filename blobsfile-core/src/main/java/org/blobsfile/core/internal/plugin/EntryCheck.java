@@ -1,13 +1,16 @@
 package org.blobsfile.core.internal.plugin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackScanner;
 import org.blobsfile.core.internal.pack.PackWalker;
+import org.blobsfile.core.internal.pack.PayloadInput;
 
 /**
  * Proves entries by their hash for a walk that resynchronises after damage: an entry verifies
@@ -15,6 +18,9 @@ import org.blobsfile.core.internal.pack.PackWalker;
  * thread-safe: it reads through its walk's source.
  */
 public final class EntryCheck implements PackWalker.Check {
+    /** Payloads longer than this are checked a piece at a time when their header is intact. */
+    private static final int STREAM_ABOVE = 4 << 20;
+
     private final CodecRegistry codecs;
     private final PackWalker.Source source;
     private final int maxBlob;
@@ -46,6 +52,9 @@ public final class EntryCheck implements PackWalker.Check {
         if (h.size() > Integer.MAX_VALUE - 8) {
             return -1;
         }
+        if (h.size() > STREAM_ABOVE) {
+            return Math.max(-1, streamedLength(h, entry.payloadOffset()));
+        }
         return Math.max(-1, checkedLength(codecs, maxBlob, h.hash(), h.flag(), h.codecId(),
                 payload(entry.payloadOffset(), h.size())));
     }
@@ -73,6 +82,13 @@ public final class EntryCheck implements PackWalker.Check {
         EntryHeader h = entry.header();
         if (h.size() > Integer.MAX_VALUE - 8) {
             return null;
+        }
+        if (h.size() > STREAM_ABOVE) {
+            // too large to hold for the check of an entry as found; only a damaged one is held whole
+            long streamed = streamedLength(h, entry.payloadOffset());
+            if (streamed >= 0) {
+                return new Verified(h, streamed);
+            }
         }
         byte[] payload = payload(entry.payloadOffset(), h.size());
         long length = checkedLength(codecs, maxBlob, h.hash(), h.flag(), h.codecId(), payload);
@@ -122,6 +138,48 @@ public final class EntryCheck implements PackWalker.Check {
             }
         }
         return null;
+    }
+
+    /**
+     * The check of {@link #checkedLength} for a payload too large to hold: decoded and hashed a
+     * piece at a time, as its header says.
+     *
+     * @return the blob's length when it verifies, -1 when its codec is missing, else {@link #BAD}
+     * @throws IOException when the payload cannot be read
+     */
+    private long streamedLength(EntryHeader h, long payloadOffset) throws IOException {
+        int flag = h.flag();
+        if (flag != PackFormat.FLAG_BLOB && flag != PackFormat.FLAG_COMPRESSED) {
+            return BAD;
+        }
+        if (!Payloads.isPlain(flag, h.codecId()) && codecs.find(h.codecId()) == null) {
+            return -1;
+        }
+        boolean[] unreadable = {false};
+        PackWalker.Source tracked = (pos, dst, off, len) -> {
+            try {
+                source.read(pos, dst, off, len);
+            } catch (IOException e) {
+                unreadable[0] = true;
+                throw e;
+            }
+        };
+        FastBlake2b digest = Blake2b.newDigest();
+        long length = 0;
+        try (InputStream blob = Payloads.decoding(codecs, flag, h.codecId(), new PayloadInput(tracked, payloadOffset, h.size()),
+                h.size(), maxBlob)) {
+            byte[] buf = new byte[PayloadInput.CHUNK];
+            for (int n = blob.read(buf); n >= 0; n = blob.read(buf)) {
+                digest.update(buf, 0, n);
+                length += n;
+            }
+        } catch (IOException | RuntimeException undecodable) {
+            if (unreadable[0] && undecodable instanceof IOException io) {
+                throw io;
+            }
+            return BAD;
+        }
+        return Arrays.equals(digest.digest(), h.hash()) ? length : BAD;
     }
 
     private byte[] payload(long at, long size) throws IOException {

@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.plugin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.pack.PackFormat;
 
@@ -53,6 +54,28 @@ public final class Payloads {
             return payload;
         }
         return codecs.forId(codecId).decompress(payload, 0, payload.length, maxLength);
+    }
+
+    /**
+     * Decodes a payload as it is read, in the memory the codec's streaming decoder needs (see
+     * {@link Codec#decompressing}): for blobs too large to hold.
+     *
+     * @param codecs     the codecs present
+     * @param flag       the entry's flag
+     * @param codecId    its codec id
+     * @param payload    the payload, exactly {@code storedSize} bytes
+     * @param storedSize the payload's length
+     * @param maxLength  the longest blob the caller accepts
+     * @return the blob's bytes: {@code payload} itself when the entry is plain
+     * @throws org.blobsfile.api.UnsupportedCodecException when no codec for {@code codecId} is present
+     * @throws IOException when the codec rejects the payload's start
+     */
+    public static InputStream decoding(CodecRegistry codecs, int flag, int codecId, InputStream payload, long storedSize,
+                                       long maxLength) throws IOException {
+        if (isPlain(flag, codecId) || storedSize == 0) {
+            return payload; // an empty compressed payload is the old zstd writer's empty blob
+        }
+        return codecs.forId(codecId).decompressing(payload, storedSize, maxLength);
     }
 
     /**

@@ -1,24 +1,30 @@
 package org.blobsfile.core.internal.store;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.blobsfile.api.ArchiveException;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStoreException;
 import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.StorageIOException;
+import org.blobsfile.api.StoreClosedException;
 import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackWalker;
+import org.blobsfile.core.internal.pack.PayloadInput;
 import org.blobsfile.core.internal.parity.BlobHealer;
 import org.blobsfile.core.internal.plugin.Payloads;
 import org.slf4j.Logger;
@@ -31,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 final class BlobReader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobReader.class);
+
+    /** Payloads up to this many bytes are read whole (and healed when damaged) by {@link #open}. */
+    static final int STREAM_ABOVE = 1 << 20;
 
     private final Packs packs;
     private final StoreParts parts;
@@ -72,6 +81,51 @@ final class BlobReader {
             }
             return read(ref, now);
         }
+    }
+
+    /**
+     * Opens a blob to read in pieces, its hash checked by the end (see {@link CheckedBlobStream}).
+     * A payload small enough to hold is read whole by {@link #get}, which heals damage from
+     * parity; so is a blob of a pack evicted to the archive, whose copy is read with one ranged
+     * read. A larger one is streamed from its pack and, damaged, fails at the end: bytes already
+     * delivered cannot be healed, and {@code repair} rebuilds the pack.
+     *
+     * @param closed whether the store was closed: a stream of a closed store fails its next read
+     * @return the blob's bytes
+     */
+    InputStream open(BlobRef ref, BooleanSupplier closed) {
+        Location loc = locate(ref);
+        ArchiveTier archive = parts.archive();
+        if (loc.storedSize() <= STREAM_ABOVE || archive != null && archive.isEvicted(loc.pack())) {
+            return new ByteArrayInputStream(get(ref));
+        }
+        parts.meters().gets.increment();
+        PackWalker.Source pack = (pos, dst, off, len) -> {
+            if (closed.getAsBoolean()) {
+                throw new CheckedBlobStream.PackReadFailed(new IOException(new StoreClosedException(packs.dir()).getMessage()));
+            }
+            try {
+                packs.readers().readFully(loc.pack(), pos, dst, off, len);
+            } catch (IOException e) {
+                throw new CheckedBlobStream.PackReadFailed(e);
+            }
+            parts.meters().bytesRead.add(len);
+        };
+        InputStream payload = new PayloadInput(pack, loc.payloadOffset(), loc.storedSize());
+        int flag = loc.codecId() == PackFormat.CODEC_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;
+        CheckedBlobStream.Damage damage = reason -> new CorruptPackException(packs.readers().path(loc.pack()), loc.offset(),
+                reason);
+        InputStream blob;
+        try {
+            blob = Payloads.decoding(packs.codecs(), flag, loc.codecId(), payload, loc.storedSize(), packs.geometry().maxPayload());
+        } catch (CheckedBlobStream.PackReadFailed e) {
+            throw new StorageIOException("reading blob " + ref + " from " + packs.readers().path(loc.pack()), e.getCause());
+        } catch (IOException e) {
+            CorruptPackException c = damage.of("payload of blob " + ref + " does not decode with codec id " + loc.codecId());
+            c.addSuppressed(e);
+            throw c;
+        }
+        return new CheckedBlobStream(ref, loc, blob, damage, read -> !read.equals(place(ref)));
     }
 
     boolean exists(BlobRef ref) {

@@ -1,6 +1,8 @@
 package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.BlobTooLargeException;
 import org.blobsfile.api.CompactionOptions;
 import org.blobsfile.api.CompactionReport;
+import org.blobsfile.api.CorruptPackException;
 import org.blobsfile.api.EvictionReport;
 import org.blobsfile.api.HashMismatchException;
 import org.blobsfile.api.OperationListener;
@@ -41,9 +44,12 @@ import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.api.spi.Codec;
 import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.hash.Blake2b;
+import org.blobsfile.core.internal.hash.FastBlake2b;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.IndexWalk;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PayloadInput;
 import org.blobsfile.core.internal.pack.VerifyLedger;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
@@ -305,6 +311,128 @@ final class FileBlobStore implements BlobStore {
         batch.awaitDurable();
     }
 
+    // ---- streamed puts ----------------------------------------------------------------------
+
+    @Override
+    public BlobRef put(InputStream in) throws IOException {
+        Objects.requireNonNull(in, "in");
+        OperationListeners.Timing timing = parts.meters().operations.start();
+        boolean interrupted = enter();
+        try {
+            requireWritable("put");
+            return putStream(in, timing);
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public BlobRef put(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        OperationListeners.Timing timing = parts.meters().operations.start();
+        boolean interrupted = enter();
+        try {
+            requireWritable("put");
+            long size = Files.size(file);
+            if (size > packs.geometry().maxPayload()) {
+                throw new BlobTooLargeException(size, packs.geometry().maxPayload()); // before a byte is read
+            }
+            try (InputStream in = Files.newInputStream(file)) {
+                return putStream(in, timing);
+            }
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    /**
+     * Reads a stream into a blob. Up to {@link Spool#CHUNK} bytes it is an ordinary put; beyond,
+     * the source is read once into a {@link Spool}, hashed on the way, then compressed from the
+     * spool into a second one when the store compresses (the codec's frame states the blob's
+     * length, known only now), and the smaller of the two is appended. All of it in this thread,
+     * outside any lock, in memory independent of the blob's length; only the append takes the
+     * write lock.
+     */
+    private BlobRef putStream(InputStream in, OperationListeners.Timing timing) throws IOException {
+        byte[] head = in.readNBytes(Spool.CHUNK);
+        if (head.length < Spool.CHUNK) {
+            byte[] hash = Blake2b.hash(head, 0, head.length);
+            store(List.of(stage(hash, head)));
+            timing.completed(Operation.PUT, head.length);
+            return BlobRef.of(hash);
+        }
+        long max = packs.geometry().maxPayload();
+        try (Spool raw = spool()) {
+            FastBlake2b digest = Blake2b.newDigest();
+            long size = 0;
+            OutputStream out = raw.output();
+            byte[] buf = head;
+            for (int n = head.length; n >= 0; n = in.read(buf)) { // a failure here is the source's: as it is
+                size += n;
+                if (size > max) {
+                    throw new BlobTooLargeException(size, max); // at least this long: read no further
+                }
+                digest.update(buf, 0, n);
+                int len = n;
+                spooling(() -> out.write(buf, 0, len));
+            }
+            spooling(out::close);
+            byte[] hash = digest.digest();
+            parts.meters().puts.increment();
+            deletions.touch(hash); // before the duplicate check: see Deletions
+            long checkedAt = appender.generation();
+            long stored = appender.storedTicket(hash);
+            if (stored != PackAppender.NOT_STORED) {
+                appender.store(List.of(Staged.stored(hash, stored)));
+                timing.completed(Operation.PUT, size);
+                return BlobRef.of(hash);
+            }
+            Codec codec = packs.writeCodec();
+            try (Spool packed = codec == null ? null : spool()) {
+                if (packed != null) {
+                    long length = size;
+                    spooling(() -> {
+                        try (OutputStream p = packed.output(); OutputStream z = codec.compressing(p, length)) {
+                            raw.copyTo(z);
+                        }
+                    });
+                    if (packed.size() < size) {
+                        appender.storeSpooled(new PackAppender.Spooled(hash, packed.channel(), packed.size(),
+                                PackFormat.FLAG_COMPRESSED, codec.id(), size), checkedAt);
+                        timing.completed(Operation.PUT, size);
+                        return BlobRef.of(hash);
+                    }
+                }
+                // not compressed, or not smaller for it: plain, which is still v1
+                appender.storeSpooled(new PackAppender.Spooled(hash, raw.channel(), size, PackFormat.FLAG_BLOB,
+                        PackFormat.CODEC_NONE, size), checkedAt);
+                timing.completed(Operation.PUT, size);
+                return BlobRef.of(hash);
+            }
+        }
+    }
+
+    /** Spool work whose failure is the store's, not the source's. */
+    private interface SpoolWork {
+        void run() throws IOException;
+    }
+
+    private void spooling(SpoolWork work) {
+        try {
+            work.run();
+        } catch (IOException e) {
+            throw new StorageIOException("spooling a blob in " + packs.dir().resolve(Spool.DIR), e);
+        }
+    }
+
+    private Spool spool() {
+        try {
+            return Spool.create(packs.dir());
+        } catch (IOException e) {
+            throw new StorageIOException("spooling a blob in " + packs.dir().resolve(Spool.DIR), e);
+        }
+    }
+
     // ---- deletions -------------------------------------------------------------------------
 
     @Override
@@ -383,6 +511,42 @@ final class FileBlobStore implements BlobStore {
             byte[] data = reader.get(ref);
             timing.completed(Operation.GET, data.length);
             return data;
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public void get(BlobRef ref, OutputStream out) throws IOException {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(out, "out");
+        OperationListeners.Timing timing = parts.meters().operations.start();
+        boolean interrupted = enter();
+        try (InputStream in = reader.open(ref, () -> closed)) {
+            // pieces as large as the payload's reads: a decoder and the hash pay per call
+            byte[] buf = new byte[PayloadInput.CHUNK];
+            long written = 0;
+            for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                out.write(buf, 0, n);
+                written += n;
+            }
+            timing.completed(Operation.GET, written);
+        } catch (IOException e) {
+            if (e.getCause() instanceof CorruptPackException damage) {
+                throw damage; // what get(ref) throws for the same blob
+            }
+            throw e;
+        } finally {
+            exit(interrupted);
+        }
+    }
+
+    @Override
+    public InputStream open(BlobRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        boolean interrupted = enter();
+        try {
+            return reader.open(ref, () -> closed);
         } finally {
             exit(interrupted);
         }

@@ -158,6 +158,69 @@ final class PackAppender implements AutoCloseable {
         awaitDurable(append(staged, false));
     }
 
+    /**
+     * A blob read into a {@link Spool}, ready to append: the entry's header fields and where its
+     * payload is.
+     *
+     * @param hash    the blob's BLAKE2b-256
+     * @param payload the file holding the payload from position 0
+     * @param stored  the payload's length
+     * @param flag    the entry's flag
+     * @param codecId the entry's codec id
+     * @param size    the blob's length before compression
+     */
+    record Spooled(byte[] hash, java.nio.channels.FileChannel payload, long stored, int flag, int codecId, long size) {
+    }
+
+    /**
+     * Stores one spooled blob, unless the write side finds it stored meanwhile: under the write
+     * lock, its entry is copied from the spool into the active pack (rolled over first when the
+     * entry does not fit), then handed to the durability mode as any put's run is; returns once
+     * the mode counts it stored. Entries reserved by a group commit are committed first, so the
+     * copy is written at once, in order. Other puts wait for the lock while the copy runs, which
+     * is bounded by the pack's largest entry.
+     *
+     * @param checkedAt the {@link #generation} taken before the check that found it not stored
+     */
+    void storeSpooled(Spooled blob, long checkedAt) {
+        long waitFor;
+        try {
+            // with every entry reserved before it committed first: the copy writes at once, and a
+            // commit that fails then fails only the puts it covers
+            waitFor = durability.exclusively(writeLock, () -> appendSpooled(blob, checkedAt));
+        } catch (IOException e) {
+            throw new StorageIOException("appending to " + packs.dir(), e);
+        }
+        awaitDurable(waitFor);
+    }
+
+    /** {@link #storeSpooled}'s part under the write lock. @return the ticket to wait for */
+    private long appendSpooled(Spooled blob, long checkedAt) throws IOException {
+        long stored = storedTicket(blob.hash(), checkedAt);
+        if (stored != NOT_STORED) {
+            return deduplicated(0, stored);
+        }
+        IndexMeta.Counters before = appendedCounters;
+        try {
+            PackWriter w = activeWriter();
+            if (!packs.geometry().fits(w.end(), blob.stored())) {
+                w = rollover();
+            }
+            byte[] header = new EntryHeader(blob.hash(), blob.flag(), blob.codecId(), blob.stored()).encode();
+            long offset = w.appendFrom(header, blob.payload(), blob.stored());
+            Location loc = new Location(w.number(), offset, blob.stored(), blob.size(), blob.codecId());
+            IndexBatch batch = new IndexBatch();
+            batch.put(blob.hash(), loc.encode());
+            parts.meters().bytesWritten.add(EntryHeader.LENGTH + blob.stored());
+            IndexMeta.Counters c = appendedCounters.plus(loc);
+            appendedCounters = c;
+            return durability.appended(new Reservation(w, batch, new IndexMeta.Checkpoint(w.number(), w.end()), c));
+        } catch (IOException e) {
+            appendedCounters = before;
+            throw e;
+        }
+    }
+
     /** @return a batch whose runs are appended as they come and made durable together */
     Batch batch() {
         return new Batch();

@@ -144,6 +144,7 @@ public final class StoreOpener {
             }
             if (!readOnly) {
                 removeRepairLeftovers();
+                Spool.removeLeftovers(dir);
             }
             int packs = countPacks();
             geometry = PackGeometry.of(settlePackSize(packs));
