@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.LongConsumer;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStoreException;
@@ -59,6 +61,9 @@ final class StoreMaintenance {
     private final PackRepairs repairs;
     private final VerifyLedger ledger;
 
+    /** The packs' files as a read-only store opened; null for a store that writes. */
+    private final PackIdentities identities;
+
     StoreMaintenance(Packs packs, StoreParts parts, PackAppender appender, BlobReader reader, PackRepairs repairs,
                      VerifyLedger ledger) {
         this.ledger = ledger;
@@ -67,6 +72,8 @@ final class StoreMaintenance {
         this.appender = appender;
         this.reader = reader;
         this.repairs = repairs;
+        // a read-only store may have a writer beside it, which can replace packs under it
+        this.identities = parts.index().isReadOnly() ? PackIdentities.of(packs.readers(), appender.extent().packs()) : null;
     }
 
     /**
@@ -154,12 +161,23 @@ final class StoreMaintenance {
             audit.onlyWalkedPacks(); // the packs left for a later run are compared with the index then
         }
         List<IndexFinding> index = audit.finish();
+        int listed = index.size();
+        SortedSet<Integer> replaced = identities == null ? new TreeSet<>()
+                : identities.replaced(packs.readers());
+        for (int n : replaced) {
+            // what this store's view says of it no longer applies: neither damage nor a stale index
+            damageByPack.remove(n);
+            Path p = packs.readers().path(n);
+            index = index.stream().filter(f -> !f.pack().getFileName().equals(p.getFileName())).toList();
+            warnings.add(p.getFileName() + " was replaced since this read-only store opened (by the process writing"
+                    + " the store: a compaction, repair or quarantine): not compared; reopen to check it");
+        }
         List<Damage> damage = new ArrayList<>();
         damageByPack.values().forEach(damage::addAll);
         damage.addAll(vanishedNotes());
-        if (audit.differences() > index.size()) {
-            warnings.add((audit.differences() - index.size()) + " more differences between the index and the packs"
-                    + " are not listed");
+        if (audit.differences() > listed) {
+            warnings.add((audit.differences() - listed) + " more differences between the index and the packs"
+                    + " are not listed" + (replaced.isEmpty() ? "" : ", perhaps in the replaced packs"));
         }
         if (!damage.isEmpty()) {
             LOG.warn("verify of {} found {} problems; the first: {}", packs.dir(), damage.size(), damage.get(0));

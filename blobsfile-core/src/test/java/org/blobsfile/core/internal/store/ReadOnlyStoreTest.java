@@ -281,6 +281,36 @@ class ReadOnlyStoreTest {
         assertThat(Files.readAllBytes(pack)).as("the seal, finished, writes the same parity").isEqualTo(sealed);
     }
 
+    /**
+     * A writer beside a read-only store compacts: the packs it replaced no longer match the
+     * reader's index, which is no damage; verify says which packs it could not compare.
+     */
+    @Test
+    void packsAWriterReplacesAreNoDamageToAReader() {
+        Random rnd = SEED.random();
+        try (BlobStore writer = StoreTestSupport.small(dir()).open()) {
+            List<BlobRef> refs = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                refs.add(writer.put(StoreTestSupport.random(rnd, 3000 + rnd.nextInt(3000))));
+            }
+            for (int i = 0; i < refs.size(); i += 2) {
+                writer.delete(refs.get(i));
+            }
+            try (BlobStore reader = openReadOnly()) {
+                assertThat(reader.verify().isClean()).isTrue();
+                assertThat(writer.compact(new org.blobsfile.api.CompactionOptions(0, 0), org.blobsfile.api.Progress.NONE)
+                        .rewritten()).isNotEmpty();
+
+                VerifyReport after = reader.verify();
+
+                assertThat(after.damage()).isEmpty();
+                assertThat(after.index()).isEmpty();
+                assertThat(after.warnings()).isNotEmpty().allSatisfy(w -> assertThat(w).contains("replaced"))
+                        .anySatisfy(w -> assertThat(w).contains("was replaced since this read-only store opened"));
+            }
+        }
+    }
+
     @Test
     void aStoreInADirectoryWithoutWritePermissionServes() throws IOException {
         Map<BlobRef, byte[]> blobs = filled(30);
