@@ -144,7 +144,9 @@ final class TailRecovery {
                         truncated += size - tornAt;
                         end = tornAt;
                     }
-                    activeEnd = geometry.fits(end, 0) ? end : -1;
+                    // a pack with no room left is sealed by the next writer; read-only, it is served
+                    // and verified up to its entries' end, as the active pack the writer beside may still have
+                    activeEnd = geometry.fits(end, 0) || !mayWrite ? end : -1;
                 } else if (last && mayWrite && r.damage() != null && r.eof() != null && r.damage().offset() == size
                         && r.eof().end() > size) {
                     LOG.warn("{}: completing the zero padding a crash interrupted", path);

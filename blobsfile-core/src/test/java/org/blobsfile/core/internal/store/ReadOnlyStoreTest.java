@@ -297,7 +297,8 @@ class ReadOnlyStoreTest {
                 writer.delete(refs.get(i));
             }
             try (BlobStore reader = openReadOnly()) {
-                assertThat(reader.verify().isClean()).isTrue();
+                VerifyReport before = reader.verify();
+                assertThat(before.isClean()).as(before.toString()).isTrue();
                 assertThat(writer.compact(new org.blobsfile.api.CompactionOptions(0, 0), org.blobsfile.api.Progress.NONE)
                         .rewritten()).isNotEmpty();
 
