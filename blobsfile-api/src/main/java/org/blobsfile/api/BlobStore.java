@@ -141,8 +141,10 @@ public interface BlobStore extends AutoCloseable {
      * pieces, its hash checked by the end of the stream. A blob that fails its check makes the
      * read that would return the end of the stream (-1) throw an {@link IOException} whose cause
      * is the {@link CorruptPackException}; a stream read to its end without an exception has
-     * delivered exactly the blob. One thread at a time; closing it is optional, and a stream
-     * whose store is closed fails its next read.
+     * delivered exactly the blob. One thread at a time. Close it unless it is read to its end
+     * or fails (both free what it holds): until then it keeps a file of the pack open, and some
+     * codecs' decoders native memory. It goes on reading the pack it opened when maintenance
+     * replaces that pack meanwhile; a stream whose store is closed fails its next read.
      *
      * <p>This default reads the whole blob with {@link #get(BlobRef)}.
      *

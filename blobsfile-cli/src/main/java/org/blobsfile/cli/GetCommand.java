@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
+import org.blobsfile.api.CorruptPackException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,9 +19,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "get", mixinStandardHelpOptions = true,
         header = "Write a blob to standard output or a file.",
         description = {"Writes the blob HASH to standard output, or to FILE with -o.",
-                "The blob is streamed and its hash checked by its end: with -o the file appears only",
-                "once it has checked; on standard output a blob larger than 1 MiB is written as it is",
-                "read, and a failed check exits 3 after its bytes. Exit code 2 if it is absent."})
+                "Its hash is checked (and damage healed from parity) before its bytes are shown; with -o",
+                "the file appears only once it has checked. On standard output a blob larger than 64 MiB",
+                "is streamed as it is read, and a failed check exits 3 after its bytes.",
+                "Exit code 2 if it is absent."})
 final class GetCommand implements Callable<Integer> {
     @ParentCommand
     private BlobsFileCommand cli;
@@ -32,14 +34,29 @@ final class GetCommand implements Callable<Integer> {
             description = "Write to FILE (replaced atomically) instead of standard output.")
     private Path output;
 
+    /**
+     * Blobs up to this size are read whole before a byte is written: a damaged one is then healed
+     * from parity when it can be, and never half written. Larger ones are streamed.
+     */
+    static final long HOLD_UP_TO = 64L << 20;
+
     @Override
     public Integer call() throws IOException {
         BlobRef ref = BlobRef.parse(hash);
         try (BlobStore store = cli.openStoreReadOnly()) {
             if (output == null || output.toString().equals("-")) {
-                // streamed: a damaged blob fails (exit 3) after its bytes, which are then not the blob
-                store.get(ref, cli.out());
+                if (store.size(ref) <= HOLD_UP_TO) {
+                    cli.out().write(store.get(ref));
+                } else {
+                    // streamed: a damaged blob fails (exit 3) after its bytes, which are then not the blob
+                    store.get(ref, cli.out());
+                }
                 cli.out().flush();
+                if (cli.out().checkError()) {
+                    // a PrintStream keeps its failures to itself: a full disk or a closed pipe is no success
+                    throw new CliException(BlobsFileCommand.EXIT_INTERVENTION, "writing blob " + ref
+                            + " to standard output failed");
+                }
                 return BlobsFileCommand.EXIT_OK;
             }
             // a temporary file beside the target, renamed only once the hash has checked, so a
@@ -49,6 +66,9 @@ final class GetCommand implements Callable<Integer> {
             try {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                     store.get(ref, out);
+                } catch (CorruptPackException e) {
+                    // nothing shown yet: the whole read heals from parity what the streamed one cannot
+                    Files.write(tmp, store.get(ref));
                 }
                 Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {

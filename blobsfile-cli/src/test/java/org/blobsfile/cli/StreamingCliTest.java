@@ -58,7 +58,33 @@ class StreamingCliTest {
         assertThat(tmp).isDirectoryNotContaining("glob:**.part");
 
         Cli.Result toStdout = Cli.in(store).run("get", hash);
-        assertThat(toStdout.code()).as("the check at the end fails the command").isEqualTo(3);
+        assertThat(toStdout.code()).as("the check fails the command").isEqualTo(3);
+        assertThat(toStdout.stdout()).as("a blob this size is checked before a byte is written").isEmpty();
         assertThat(toStdout.stderr()).contains(hash);
+    }
+
+    /** A full disk or a closed pipe behind standard output is a failure, not a success. */
+    @Test
+    void getExitsFourWhenStandardOutputFails() throws IOException {
+        byte[] data = new byte[3 << 20];
+        SEED.random().nextBytes(data);
+        Path store = tmp.resolve("store");
+        String hash = Cli.in(store).run("put", Files.write(tmp.resolve("d"), data).toString()).out().substring(0, 64);
+        java.io.OutputStream full = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = BlobsFileCommand.run(new String[] {"--dir", store.toString(), "get", hash},
+                new java.io.ByteArrayInputStream(new byte[0]), full, err, java.util.Map.of());
+        assertThat(code).as(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(4);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8).strip().lines()).hasSize(1);
     }
 }

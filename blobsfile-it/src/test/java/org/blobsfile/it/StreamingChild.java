@@ -35,13 +35,15 @@ public final class StreamingChild {
      */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
-        String codec = args[1];
+        // CODEC or CODEC:zeros, the blob that compresses a thousandfold: its payload is small, the blob is not
+        String codec = args[1].split(":")[0];
+        boolean zeros = args[1].endsWith(":zeros");
         long length = Long.parseLong(args[2]);
         boolean bench = args.length > 3 && args[3].equals("bench");
         BlobRef ref;
         Blake2bOut source = new Blake2bOut(); // what the store was given, hashed on its way in
         try (BlobStore store = BlobStore.builder(dir).codec(codec).open()) {
-            ref = store.put(new Tee(new Generated(length, 18), source));
+            ref = store.put(new Tee(zeros ? new Zeros(length) : new Generated(length, 18), source));
         }
         byte[] expected = source.digest();
         check(source.count == length, "the store read " + source.count + " bytes of the stream");
@@ -247,6 +249,35 @@ public final class StreamingChild {
                 }
                 b[off + i] = word[k];
             }
+            left -= n;
+            return n;
+        }
+    }
+
+    /** {@code length} zero bytes, never held. */
+    static final class Zeros extends InputStream {
+        private long left;
+
+        Zeros(long length) {
+            this.left = length;
+        }
+
+        @Override
+        public int read() {
+            if (left == 0) {
+                return -1;
+            }
+            left--;
+            return 0;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left == 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            Arrays.fill(b, off, off + n, (byte) 0);
             left -= n;
             return n;
         }

@@ -29,9 +29,9 @@ class StreamingHeapTest {
     Path tmp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"none", "zstd"})
+    @ValueSource(strings = {"none", "zstd", "zstd:zeros"})
     void a200MiBBlobGoesInAndOutOfA64MiBHeap(String codec) throws Exception {
-        Path store = tmp.resolve("store-" + codec);
+        Path store = tmp.resolve("store-" + codec.replace(':', '-'));
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + (HEAP >> 20) + "m", "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + tmp, "-cp", cp,

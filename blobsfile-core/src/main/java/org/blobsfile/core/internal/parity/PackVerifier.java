@@ -564,6 +564,16 @@ public final class PackVerifier {
             }
         }
 
+        /** @return whether a compressed payload, or the blob it decodes to, is too large to hold */
+        private boolean large(FileChannel ch, long payloadAt, int flag, int codecId, long size) throws IOException {
+            if (size > STREAM_ABOVE) {
+                return true;
+            }
+            byte[] prefix = new byte[(int) Math.min(size, Payloads.LENGTH_PREFIX)];
+            PositionalIo.readFully(ch, payloadAt, prefix, 0, prefix.length);
+            return Payloads.decodesLarge(codecs, flag, codecId, size, prefix, STREAM_ABOVE);
+        }
+
         private void blob(Seq seq, long at, EntryHeader h) throws IOException {
             int flag = h.flag();
             int codecId = h.codecId();
@@ -582,7 +592,7 @@ public final class PackVerifier {
                 actual = digest.digest();
             } else {
                 Codec codec = codecs.find(codecId);
-                if (codec != null && size > STREAM_ABOVE) {
+                if (codec != null && large(seq.ch, at + EntryHeader.LENGTH, flag, codecId, size)) {
                     // too large to hold: decoded in pieces from the file, then the pass goes on past it
                     try {
                         actual = streamedHash(seq.ch, at + EntryHeader.LENGTH, flag, codecId, size);

@@ -52,7 +52,7 @@ public final class EntryCheck implements PackWalker.Check {
         if (h.size() > Integer.MAX_VALUE - 8) {
             return -1;
         }
-        if (h.size() > STREAM_ABOVE) {
+        if (large(h, entry.payloadOffset())) {
             return Math.max(-1, streamedLength(h, entry.payloadOffset()));
         }
         return Math.max(-1, checkedLength(codecs, maxBlob, h.hash(), h.flag(), h.codecId(),
@@ -83,7 +83,7 @@ public final class EntryCheck implements PackWalker.Check {
         if (h.size() > Integer.MAX_VALUE - 8) {
             return null;
         }
-        if (h.size() > STREAM_ABOVE) {
+        if (large(h, entry.payloadOffset())) {
             // too large to hold for the check of an entry as found; only a damaged one is held whole
             long streamed = streamedLength(h, entry.payloadOffset());
             if (streamed >= 0) {
@@ -180,6 +180,15 @@ public final class EntryCheck implements PackWalker.Check {
             return BAD;
         }
         return Arrays.equals(digest.digest(), h.hash()) ? length : BAD;
+    }
+
+    /** @return whether the entry's payload, or the blob it decodes to, is too large to hold */
+    private boolean large(EntryHeader h, long payloadOffset) throws IOException {
+        if (h.size() > STREAM_ABOVE || Payloads.isPlain(h.flag(), h.codecId()) || h.size() == 0) {
+            return h.size() > STREAM_ABOVE;
+        }
+        byte[] prefix = payload(payloadOffset, Math.min(h.size(), Payloads.LENGTH_PREFIX));
+        return Payloads.decodesLarge(codecs, h.flag(), h.codecId(), h.size(), prefix, STREAM_ABOVE);
     }
 
     private byte[] payload(long at, long size) throws IOException {

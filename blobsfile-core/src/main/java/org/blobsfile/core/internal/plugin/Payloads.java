@@ -101,4 +101,25 @@ public final class Payloads {
         long n = c.decompressedLength(prefix, 0, prefix.length);
         return n >= 0 ? n : -2;
     }
+
+    /**
+     * Whether a payload is to be decoded in pieces rather than held: when it is longer than
+     * {@code limit}, or when it is compressed and its codec says from its first bytes that the
+     * blob is. A blob of zeros can be a thousand times its payload, so the payload's length
+     * alone would let it exhaust the heap.
+     *
+     * @param prefix the payload's first bytes, up to {@link #LENGTH_PREFIX}
+     * @return true to decode it in pieces
+     */
+    public static boolean decodesLarge(CodecRegistry codecs, int flag, int codecId, long storedSize, byte[] prefix,
+                                       long limit) {
+        if (storedSize > limit) {
+            return true;
+        }
+        try {
+            return length(codecs, flag, codecId, storedSize, prefix) > limit;
+        } catch (IOException e) {
+            return false; // malformed: the check of the whole payload says so
+        }
+    }
 }

@@ -5,7 +5,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.index.Location;
+import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackWalker;
 import org.blobsfile.core.internal.pack.PayloadInput;
@@ -96,16 +99,26 @@ final class BlobReader {
     InputStream open(BlobRef ref, BooleanSupplier closed) {
         Location loc = locate(ref);
         ArchiveTier archive = parts.archive();
-        if (loc.storedSize() <= STREAM_ABOVE || archive != null && archive.isEvicted(loc.pack())) {
+        // the blob's length counts, not the payload's: a compressed blob can be far larger than its payload
+        boolean small = loc.storedSize() <= STREAM_ABOVE && loc.size() >= 0 && loc.size() <= STREAM_ABOVE;
+        if (small || archive != null && archive.isEvicted(loc.pack())) {
             return new ByteArrayInputStream(get(ref));
         }
         parts.meters().gets.increment();
+        // a channel of its own: maintenance that replaces the pack meanwhile (compaction renames a
+        // new file over it) closes the shared ones, while this one keeps reading the file it opened
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(packs.readers().path(loc.pack()), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new StorageIOException("reading blob " + ref + " from " + packs.readers().path(loc.pack()), e);
+        }
         PackWalker.Source pack = (pos, dst, off, len) -> {
             if (closed.getAsBoolean()) {
                 throw new CheckedBlobStream.PackReadFailed(new IOException(new StoreClosedException(packs.dir()).getMessage()));
             }
             try {
-                packs.readers().readFully(loc.pack(), pos, dst, off, len);
+                PositionalIo.readFully(ch, pos, dst, off, len);
             } catch (IOException e) {
                 throw new CheckedBlobStream.PackReadFailed(e);
             }
@@ -118,14 +131,32 @@ final class BlobReader {
         InputStream blob;
         try {
             blob = Payloads.decoding(packs.codecs(), flag, loc.codecId(), payload, loc.storedSize(), packs.geometry().maxPayload());
-        } catch (CheckedBlobStream.PackReadFailed e) {
-            throw new StorageIOException("reading blob " + ref + " from " + packs.readers().path(loc.pack()), e.getCause());
-        } catch (IOException e) {
-            CorruptPackException c = damage.of("payload of blob " + ref + " does not decode with codec id " + loc.codecId());
-            c.addSuppressed(e);
-            throw c;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch, e);
+            throw decodingFailure(ref, loc, damage, e);
         }
-        return new CheckedBlobStream(ref, loc, blob, damage, read -> !read.equals(place(ref)));
+        return new CheckedBlobStream(ref, loc, blob, ch, damage, read -> !read.equals(place(ref)));
+    }
+
+    private static void closeQuietly(FileChannel ch, Exception failure) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** @return what a decoder that failed to start means: a failed read of the pack, or damage */
+    private RuntimeException decodingFailure(BlobRef ref, Location loc, CheckedBlobStream.Damage damage, Exception failure) {
+        if (failure instanceof CheckedBlobStream.PackReadFailed e) {
+            return new StorageIOException("reading blob " + ref + " from " + packs.readers().path(loc.pack()), e.getCause());
+        }
+        if (failure instanceof IOException) {
+            CorruptPackException c = damage.of("payload of blob " + ref + " does not decode with codec id " + loc.codecId());
+            c.addSuppressed(failure);
+            return c;
+        }
+        return (RuntimeException) failure;
     }
 
     boolean exists(BlobRef ref) {

@@ -33,22 +33,27 @@ final class CheckedBlobStream extends InputStream {
     private final BlobRef ref;
     private final Location loc;
     private final InputStream blob;
+    /** The stream's own channel on the pack, closed with the decoder. */
+    private final java.io.Closeable pack;
     private final Damage damage;
     private final Moved moved;
     private final FastBlake2b digest = Blake2b.newDigest();
     private long produced;
     private boolean ended;
+    private boolean closed;
     private IOException failed;
 
     /**
      * @param blob   the decoded blob's bytes
+     * @param pack   what {@code blob} reads the pack through, closed with it
      * @param damage makes the exception a failed check throws
      * @param moved  tells a blob moved by maintenance meanwhile from a damaged one
      */
-    CheckedBlobStream(BlobRef ref, Location loc, InputStream blob, Damage damage, Moved moved) {
+    CheckedBlobStream(BlobRef ref, Location loc, InputStream blob, java.io.Closeable pack, Damage damage, Moved moved) {
         this.ref = ref;
         this.loc = loc;
         this.blob = blob;
+        this.pack = pack;
         this.damage = damage;
         this.moved = moved;
     }
@@ -68,6 +73,9 @@ final class CheckedBlobStream extends InputStream {
         if (ended) {
             return -1;
         }
+        if (closed) {
+            throw new IOException("the stream of blob " + ref + " is closed");
+        }
         if (len == 0) {
             return 0;
         }
@@ -80,6 +88,7 @@ final class CheckedBlobStream extends InputStream {
             throw fail(damaged("its payload does not decode with codec id " + loc.codecId() + " (" + e.getMessage() + ")", e));
         }
         if (n < 0) {
+            release(); // a decoder may hold native memory until closed, and a caller need not close
             byte[] actual = digest.digest();
             if (!Arrays.equals(actual, ref.bytes())) {
                 throw fail(damaged("fails its hash check (the bytes hash to " + BlobRef.of(actual) + ")", null));
@@ -108,13 +117,27 @@ final class CheckedBlobStream extends InputStream {
 
     private IOException fail(IOException e) {
         failed = e;
+        release();
         return e;
+    }
+
+    private void release() {
+        try {
+            close();
+        } catch (IOException | RuntimeException e) {
+            // the blob's outcome is what the caller hears of; a decoder that fails to close holds nothing more
+        }
     }
 
     @Override
     public void close() throws IOException {
-        ended = true;
-        blob.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (java.io.Closeable p = pack) {
+            blob.close();
+        }
     }
 
     /** A read of the pack itself that failed: an I/O error, not damage; carried through the decoder as its cause. */

@@ -356,6 +356,7 @@ final class FileBlobStore implements BlobStore {
     private BlobRef putStream(InputStream in, OperationListeners.Timing timing) throws IOException {
         byte[] head = in.readNBytes(Spool.CHUNK);
         if (head.length < Spool.CHUNK) {
+            checkSize(head); // a pack smaller than the chunk holds less than the chunk
             byte[] hash = Blake2b.hash(head, 0, head.length);
             store(List.of(stage(hash, head)));
             timing.completed(Operation.PUT, head.length);

@@ -156,6 +156,44 @@ class StreamingTest {
         }
     }
 
+    /** A compaction that replaces the pack under a streamed read does not fail it: the read keeps its file. */
+    @Test
+    void aStreamedReadGoesOnWhileACompactionReplacesItsPack() throws IOException {
+        Random rnd = SEED.random();
+        byte[] kept = random(rnd, 3 << 20);
+        byte[] dropped = random(rnd, 3 << 20);
+        try (BlobStore store = BlobStore.builder(tmp.resolve("store")).maxPackSize(8 << 20).open()) {
+            BlobRef keep = store.put(kept);
+            BlobRef drop = store.put(dropped);
+            store.put(random(rnd, 3 << 20)); // does not fit: the first pack is sealed
+            assertThat(store.delete(drop)).isTrue();
+            try (InputStream in = store.open(keep)) {
+                byte[] head = in.readNBytes(1 << 20);
+                assertThat(store.compact(new org.blobsfile.api.CompactionOptions(0, 0), org.blobsfile.api.Progress.NONE)
+                        .rewritten()).as("the pack read from was replaced").isNotEmpty();
+                byte[] rest = in.readAllBytes();
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                all.write(head);
+                all.write(rest);
+                assertThat(all.toByteArray()).isEqualTo(kept);
+            }
+            assertThat(store.get(keep)).isEqualTo(kept);
+        }
+    }
+
+    /** A stream shorter than the spool's first chunk takes the path of put(byte[]), and its size check. */
+    @Test
+    void aShortStreamLongerThanASmallPackHoldsIsRefused() throws IOException {
+        Path dir = tmp.resolve("store");
+        byte[] blob = random(SEED.random(), 100_000);
+        try (BlobStore store = BlobStore.builder(dir).maxPackSize(64 * 1024).open()) {
+            store.put(new byte[] {1});
+            assertThatThrownBy(() -> store.put(new ByteArrayInputStream(blob))).isInstanceOf(BlobTooLargeException.class);
+            assertThat(store.verify().isClean()).isTrue();
+        }
+        assertThat(PackFormat.path(dir, 1)).doesNotExist();
+    }
+
     @Test
     void aStreamLongerThanAPackHoldsIsRefusedWithoutReadingOn() throws IOException {
         long packSize = 1 << 20;
