@@ -144,7 +144,7 @@ class ShadedJarIT {
     }
 
     @Test
-    void aStoreOpenInAnotherProcessIsLocked() throws Exception {
+    void aStoreOpenInAnotherProcessIsLockedForWriters() throws Exception {
         Path store = tmp.resolve("store");
         Path f = Files.write(tmp.resolve("a"), "abc".getBytes(StandardCharsets.US_ASCII));
         try (BlobStore held = BlobStore.builder(store).open()) {
@@ -153,7 +153,9 @@ class ShadedJarIT {
             assertThat(r.stderr().strip().lines()).hasSize(1);
             assertThat(r.stderr()).contains("locked");
             assertThat(held.stats().blobs()).isZero();
-            for (String command : new String[] {"verify", "repair", "import"}) {
+            Run verify = run("--dir", store.toString(), "verify");
+            assertThat(verify.code()).as("a read command opens read-only beside the writer: %s", verify).isZero();
+            for (String command : new String[] {"repair", "import"}) {
                 Run other = command.equals("import") ? run("--dir", store.toString(), command, tmp.toString())
                         : run("--dir", store.toString(), command);
                 assertThat(other.code()).as(other.toString()).isEqualTo(4);
