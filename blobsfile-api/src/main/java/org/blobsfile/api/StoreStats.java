@@ -285,7 +285,7 @@ public final class StoreStats {
         return archiveReads;
     }
 
-    /** @return packs the verify ledger holds no result for: never verified */
+    /** @return packs the verify ledger holds no result for, the active pack aside: never verified */
     public long unverifiedPacks() {
         return unverifiedPacks;
     }
@@ -800,7 +800,7 @@ public final class StoreStats {
         }
 
         /**
-         * @param unverifiedPacks packs the verify ledger holds no result for: never verified
+         * @param unverifiedPacks packs the verify ledger holds no result for, the active pack aside: never verified
          * @return this builder
          */
         public Builder unverifiedPacks(long unverifiedPacks) {

@@ -715,7 +715,11 @@ final class FileBlobStore implements BlobStore {
         }
         long unverified = 0;
         long oldest = Long.MAX_VALUE;
-        for (int n = 0, count = appender.packCount(); n < count; n++) {
+        PackAppender.Extent extent = appender.extent();
+        for (int n = 0; n < extent.packs(); n++) {
+            if (n == extent.active()) {
+                continue; // it takes puts: checked once it is closed, by a scrub as by verify
+            }
             VerifyLedger.Verification v = latest.get(n);
             if (v == null) {
                 unverified++;

@@ -134,7 +134,8 @@ final class Scrubber implements AutoCloseable {
                 return true;
             }
             if (archive != null && archive.isEvicted(n)) {
-                roundDone++; // evicted since the round began: its copy is the archive's to check
+                checkEvicted(archive, n);
+                roundDone++;
                 continue;
             }
             Path p = packs.readers().path(n);
@@ -177,13 +178,35 @@ final class Scrubber implements AutoCloseable {
         return true;
     }
 
-    /** @return the packs the scrub checks: closed (sealed, or full without an EOF entry) and local */
+    /**
+     * Checks the archived copy of an evicted pack by a sample of ranged reads, as verify does, so
+     * its record in the ledger does not grow old for good. Damage there has no local copy to
+     * repair from: it is logged. An archive out of reach leaves the pack for the next round.
+     */
+    private void checkEvicted(ArchiveTier archive, int n) {
+        Path p = packs.readers().path(n);
+        try {
+            List<String> problems = archive.checkEvicted(n, false, sample);
+            if (!problems.isEmpty()) {
+                LOG.error("scrub of {} (evicted): its archived copy is damaged: {}", p, problems.get(0));
+            }
+            record(n, 0, problems.isEmpty());
+        } catch (IOException e) {
+            LOG.warn("scrub of {} (evicted): its archived copy was not checked ({})", p, StoreMaintenance.describe(e));
+        }
+    }
+
+    /** @return the packs the scrub checks: closed (sealed, or full without an EOF entry), or evicted */
     private List<Integer> closedPacks() {
         PackAppender.Extent extent = appender.extent();
         ArchiveTier archive = parts.archive();
         List<Integer> out = new ArrayList<>();
         for (int n = 0; n < extent.packs(); n++) {
-            if (n == extent.active() || archive != null && archive.isEvicted(n)) {
+            if (n == extent.active()) {
+                continue;
+            }
+            if (archive != null && archive.isEvicted(n)) {
+                out.add(n);
                 continue;
             }
             // a pack waiting for its seal is neither: it is checked once sealed
@@ -193,6 +216,8 @@ final class Scrubber implements AutoCloseable {
         }
         return out;
     }
+
+    private final java.util.Random sample = new java.util.Random();
 
     private void record(int n, long bytesRead, boolean clean) {
         try {
