@@ -121,7 +121,7 @@ class MaintenanceCliTest {
         fill();
         long packs = CliTest.number(Cli.in(store()).run("stat", "--json").out(), "packs");
         Cli.Result stat = Cli.in(store()).run("stat");
-        assertThat(stat.out()).containsPattern("(?m)^oldest verification\\s+" + packs + " packs never verified$");
+        assertThat(stat.out()).containsPattern("(?m)^oldest verification\\s+" + (packs - 1) + " packs never verified$"); // the active pack aside
         for (int i = 0; i < packs; i++) {
             Cli.Result one = Cli.in(store()).run("verify", "--max-duration", "0ms", "--rate", "50");
             assertThat(one.code()).as(one.toString()).isZero();
