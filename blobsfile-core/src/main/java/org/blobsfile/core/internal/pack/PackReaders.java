@@ -21,10 +21,20 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
 public final class PackReaders implements Closeable {
     private final Path dir;
     private final ConcurrentHashMap<Integer, FileChannel> channels = new ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock replacing = new java.util.concurrent.locks.ReentrantLock();
 
     /** @param dir the store directory; no channel is opened until a pack is read */
     public PackReaders(Path dir) {
         this.dir = dir;
+    }
+
+    /**
+     * @return the lock held while a pack's file is replaced (compaction, repair, quarantine), so
+     *         that a repair that ran beside them can check, and rename, with nothing replacing
+     *         the pack in between; held for a rename, never for a read or a wait
+     */
+    public java.util.concurrent.locks.ReentrantLock replacing() {
+        return replacing;
     }
 
     /** @return the store directory the packs are in */

@@ -37,6 +37,84 @@ public final class PackRepairer {
     /** Appended to a pack's name for the replacement a repair builds; see {@link StoreOpener}. */
     public static final String TEMP_SUFFIX = ".repair";
 
+    /**
+     * Puts a verified replacement in place of the pack it repairs: renamed over it, the
+     * directory forced.
+     */
+    @FunctionalInterface
+    public interface Placement {
+        /**
+         * @param replacement the verified, forced replacement beside the pack
+         * @param pack        the pack
+         * @param readFrom    the identity ({@link java.nio.file.attribute.BasicFileAttributes#fileKey})
+         *                    of the pack file the replacement was built from; null when the file
+         *                    system has none
+         * @throws PackReplacedException when the pack is no longer that file: nothing is moved
+         * @throws IOException           when the rename fails
+         */
+        void place(Path replacement, Path pack, Object readFrom) throws IOException;
+    }
+
+    /** The pack a repair read was replaced by other maintenance before the repair could put its copy in place. */
+    public static final class PackReplacedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param pack the pack */
+        public PackReplacedException(Path pack) {
+            super(pack + " was replaced while it was repaired (by a compaction or another repair): the repair is moot");
+        }
+    }
+
+    /** @return the identity of the file at {@code p}, or null when its file system has none */
+    public static Object fileKey(Path p) throws IOException {
+        return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
+    }
+
+    /** The placement of a caller that holds the pack still: a rename, and a force of the directory. */
+    public static void move(Path replacement, Path pack, Object readFrom) throws IOException {
+        Files.move(replacement, pack, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Fsync.directory(pack.toAbsolutePath().getParent());
+    }
+
+    /**
+     * @param replacing the lock every replacement of a pack file takes
+     * @return a placement that renames under {@code replacing}
+     */
+    public static Placement locked(java.util.concurrent.locks.Lock replacing) {
+        return (replacement, pack, readFrom) -> {
+            replacing.lock();
+            try {
+                move(replacement, pack, readFrom);
+            } finally {
+                replacing.unlock();
+            }
+        };
+    }
+
+    /**
+     * For a repair that runs beside other maintenance: renames under {@code replacing}, and only
+     * while the pack is still the file the replacement was built from. Else a compaction that
+     * replaced the pack meanwhile would be undone, its space and its dropped entries back. A file
+     * system without file keys cannot tell, and the replacement goes in place.
+     *
+     * @param replacing the lock every replacement of a pack file takes
+     * @return the placement
+     */
+    public static Placement unlessReplaced(java.util.concurrent.locks.Lock replacing) {
+        return (replacement, pack, readFrom) -> {
+            replacing.lock();
+            try {
+                if (readFrom != null && !readFrom.equals(fileKey(pack))) {
+                    throw new PackReplacedException(pack);
+                }
+                move(replacement, pack, readFrom);
+            } finally {
+                replacing.unlock();
+            }
+        };
+    }
+
     /** The result of a repair attempt. */
     public enum Status {
         /** The check found nothing wrong; the pack was not touched. */
@@ -60,6 +138,7 @@ public final class PackRepairer {
     private static final int ALL_DATA = (1 << PackFormat.DATA_SHARDS) - 1;
 
     private final PackGeometry geometry;
+    private final Placement placement;
     private final PackVerifier verifier;
     private final Sealer sealer;
 
@@ -69,6 +148,15 @@ public final class PackRepairer {
      *                 entry's blob hashes to its key, and that hash is over the decoded blob
      */
     public PackRepairer(PackGeometry geometry, CodecRegistry codecs) {
+        this(geometry, codecs, PackRepairer::move);
+    }
+
+    /**
+     * @param placement puts the verified replacement in place of the pack; for a caller that
+     *                  does not hold the pack still, so that it can refuse a pack replaced meanwhile
+     */
+    public PackRepairer(PackGeometry geometry, CodecRegistry codecs, Placement placement) {
+        this.placement = placement;
         this.geometry = geometry;
         this.verifier = new PackVerifier(geometry, codecs);
         this.sealer = new Sealer(geometry);
@@ -190,6 +278,7 @@ public final class PackRepairer {
     private boolean attempt(Path pack, int missing, LongConsumer progress) throws IOException {
         Path tmp = pack.resolveSibling(pack.getFileName() + TEMP_SUFFIX);
         boolean moved = false;
+        Object readFrom = fileKey(pack); // before the open: a file replaced in between is refused, never placed
         try {
             try (FileChannel in = FileChannel.open(pack, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                  FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -206,9 +295,8 @@ public final class PackRepairer {
                     return false;
                 }
             }
-            Files.move(tmp, pack, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            placement.place(tmp, pack, readFrom);
             moved = true;
-            Fsync.directory(pack.toAbsolutePath().getParent());
             return true;
         } finally {
             if (!moved) {

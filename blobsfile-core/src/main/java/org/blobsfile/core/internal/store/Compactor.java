@@ -247,7 +247,12 @@ final class Compactor {
      */
     private void replace(int n, Path empty) throws IOException {
         Path p = packs.readers().path(n);
-        Files.move(empty, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        packs.readers().replacing().lock();
+        try {
+            Files.move(empty, p, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            packs.readers().replacing().unlock();
+        }
         Fsync.directory(p.getParent());
         packs.readers().forget(n);
     }

@@ -77,8 +77,22 @@ final class PackRepairs implements AutoCloseable {
 
     /** Rebuilds the pack's damaged shards into a new file in its place, and reads it from there on. */
     private PackRepairer.Outcome replace(int pack, PackVerifier.PackCheck check) throws IOException {
+        return replace(pack, check, PackRepairer.locked(packs.readers().replacing()));
+    }
+
+    /**
+     * As {@link #replace(int, PackVerifier.PackCheck)}, for a repair beside compaction and other
+     * maintenance ({@link PackRepairer#unlessReplaced}). Not under the appender's exclusive hold:
+     * maintenance holding it waits for this thread, the sealing thread, to be idle.
+     */
+    private PackRepairer.Outcome replaceUnlessReplaced(int pack, PackVerifier.PackCheck check) throws IOException {
+        return replace(pack, check, PackRepairer.unlessReplaced(packs.readers().replacing()));
+    }
+
+    private PackRepairer.Outcome replace(int pack, PackVerifier.PackCheck check, PackRepairer.Placement placement)
+            throws IOException {
         Path p = packs.readers().path(pack);
-        PackRepairer.Outcome o = new PackRepairer(packs.geometry(), packs.codecs()).repair(p, check, n -> { });
+        PackRepairer.Outcome o = new PackRepairer(packs.geometry(), packs.codecs(), placement).repair(p, check, n -> { });
         if (o.status() == PackRepairer.Status.REPAIRED) {
             packs.readers().forget(pack); // the channel still reads the file the rename replaced
             parts.meters().repairs.increment();
@@ -165,7 +179,13 @@ final class PackRepairs implements AutoCloseable {
                 Path p = packs.readers().path(pack);
                 PackVerifier.PackCheck check = new PackVerifier(packs.geometry(), packs.codecs())
                         .check(p, pack, Files.size(p), n -> { });
-                PackRepairer.Outcome o = replace(pack, check);
+                PackRepairer.Outcome o;
+                try {
+                    o = replaceUnlessReplaced(pack, check);
+                } catch (PackRepairer.PackReplacedException e) {
+                    LOG.info("{}", e.getMessage());
+                    return;
+                }
                 if (o.status() == PackRepairer.Status.UNRECOVERABLE && fromArchive(pack)) {
                     parts.meters().repairs.increment();
                     LOG.warn("{}: beyond its parity, restored from its archived copy", p);

@@ -500,7 +500,12 @@ final class StoreMaintenance {
         }
         lostHere.removeAll(salvaged);
         appender.forgetLost(lostHere);
-        parts.quarantine().quarantine(n, reason, lostHere);
+        packs.readers().replacing().lock();
+        try {
+            parts.quarantine().quarantine(n, reason, lostHere);
+        } finally {
+            packs.readers().replacing().unlock();
+        }
         packs.readers().forget(n);
         reader.lost(lostHere, n);
         LOG.error("{}: beyond repair ({}); moved to {} after copying its {} intact blobs; {} blobs lost", p, reason,

@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -218,6 +219,57 @@ class PackRepairerTest {
         }
         Files.write(PackFormat.path(all, repaired.size()), PackFormat.header());
         v1check(all, MAX);
+    }
+
+    /**
+     * A repair beside other maintenance: when the pack is replaced (a compaction renames an empty
+     * pack over it) while the repair builds its copy, the copy is never put in place, so the
+     * replacement and the space it gave back stay. The same repair with the pack left alone
+     * goes in place.
+     */
+    @Test
+    void aRepairBesideMaintenanceNeverUndoesAReplacementMadeMeanwhile() throws Exception {
+        Random rnd = SEED.random();
+        java.util.concurrent.locks.ReentrantLock replacing = new java.util.concurrent.locks.ReentrantLock();
+        for (boolean replacedMeanwhile : new boolean[] {true, false}) {
+            Path dir = Files.createDirectories(tmp.resolve("replaced-" + replacedMeanwhile));
+            Path pack = dir.resolve("blobs-00000");
+            Files.copy(sealedPacks.get(rnd.nextInt(sealedPacks.size())), pack);
+            byte[] original = Files.readAllBytes(pack);
+            damage(rnd, pack, List.of(rnd.nextInt(10)));
+            PackVerifier.PackCheck c = check(MAX, pack);
+            byte[] replacement = new byte[original.length];
+            rnd.nextBytes(replacement);
+            boolean[] done = {false};
+            java.util.function.LongConsumer midway = n -> {
+                if (replacedMeanwhile && !done[0]) {
+                    done[0] = true;
+                    try {
+                        Path other = Files.write(dir.resolve("other"), replacement);
+                        replacing.lock();
+                        try {
+                            Files.move(other, pack, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        } finally {
+                            replacing.unlock();
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            };
+            PackRepairer repairer = new PackRepairer(PackGeometry.of(MAX), CodecRegistry.discovered(),
+                    PackRepairer.unlessReplaced(replacing));
+
+            if (replacedMeanwhile) {
+                assertThatThrownBy(() -> repairer.repair(pack, c, midway)).isInstanceOf(PackRepairer.PackReplacedException.class);
+                assertThat(Files.readAllBytes(pack)).as("the replacement stays").isEqualTo(replacement);
+            } else {
+                assertThat(repairer.repair(pack, c, midway).status()).isEqualTo(PackRepairer.Status.REPAIRED);
+                assertThat(Files.readAllBytes(pack)).isEqualTo(original);
+            }
+            assertThat(dir.resolve("blobs-00000" + PackRepairer.TEMP_SUFFIX)).doesNotExist();
+        }
     }
 
     /** Three damaged data shards are beyond two parity shards: unrecoverable, and the pack is left as it was. */
