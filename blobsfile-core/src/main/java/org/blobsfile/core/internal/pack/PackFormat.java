@@ -132,6 +132,20 @@ public final class PackFormat {
     }
 
     /**
+     * @param pack a pack file
+     * @return its identity ({@link java.nio.file.attribute.BasicFileAttributes#fileKey}), which a
+     *         file renamed over it changes; null when the file system has none or the file is gone
+     */
+    public static Object fileKey(Path pack) {
+        try {
+            return java.nio.file.Files.readAttributes(pack, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
      * Says what is wrong with a pack path that is not a regular file, without following links: a
      * symbolic link (to anything, another pack included), a directory, a device or other special
      * file, or nothing at all. The store never opens, writes or cuts such a pack.

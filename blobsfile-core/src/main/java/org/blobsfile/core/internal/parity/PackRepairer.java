@@ -65,12 +65,6 @@ public final class PackRepairer {
         }
     }
 
-    /** @return the identity of the file at {@code p}, or null when its file system has none */
-    public static Object fileKey(Path p) throws IOException {
-        return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .fileKey();
-    }
-
     /** The placement of a caller that holds the pack still: a rename, and a force of the directory. */
     public static void move(Path replacement, Path pack, Object readFrom) throws IOException {
         Files.move(replacement, pack, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -105,7 +99,7 @@ public final class PackRepairer {
         return (replacement, pack, readFrom) -> {
             replacing.lock();
             try {
-                if (readFrom != null && !readFrom.equals(fileKey(pack))) {
+                if (readFrom != null && !readFrom.equals(PackFormat.fileKey(pack))) {
                     throw new PackReplacedException(pack);
                 }
                 move(replacement, pack, readFrom);
@@ -173,6 +167,8 @@ public final class PackRepairer {
      *                     pack itself is then still the one that was checked
      */
     public Outcome repair(Path pack, PackVerifier.PackCheck check, LongConsumer progress) throws IOException {
+        // the file the check was made of, as near as can be told: every attempt's copy is placed only over it
+        Object readFrom = PackFormat.fileKey(pack);
         if (check.isClean()) {
             return new Outcome(Status.HEALTHY, List.of(), "the pack verifies", List.of());
         }
@@ -189,7 +185,7 @@ public final class PackRepairer {
             // seal that damage in; a data shard rebuilt from the parity that makes every entry
             // verify undoes it.
             for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
-                if (attempt(pack, 1 << i, progress)) {
+                if (attempt(pack, readFrom, 1 << i, progress)) {
                     return repaired(1 << i, "rebuilt shard " + i + ", which disagreed with the intact parity");
                 }
             }
@@ -197,7 +193,7 @@ public final class PackRepairer {
         if (ev.dataVerified()) {
             int rebuilt = ev.damagedParity() != 0 ? ev.damagedParity() << PackFormat.DATA_SHARDS
                     : ((1 << PackFormat.PARITY_SHARDS) - 1) << PackFormat.DATA_SHARDS;
-            if (attempt(pack, 0, progress)) {
+            if (attempt(pack, readFrom, 0, progress)) {
                 return repaired(rebuilt, "the data verified; parity recomputed");
             }
             return unrecoverable("the data verified but a pack with recomputed parity did not", damaged);
@@ -212,7 +208,7 @@ public final class PackRepairer {
             return unrecoverable("the parity agrees with the damaged data: the damage predates the seal", damaged);
         }
         for (int data : hypotheses(ev, slots)) {
-            if (attempt(pack, data | erased, progress)) {
+            if (attempt(pack, readFrom, data | erased, progress)) {
                 return repaired(data | erased, "rebuilt shards " + shards(data | erased) + " from the others; every entry verifies");
             }
         }
@@ -275,10 +271,9 @@ public final class PackRepairer {
      *
      * @return whether the pack was replaced
      */
-    private boolean attempt(Path pack, int missing, LongConsumer progress) throws IOException {
+    private boolean attempt(Path pack, Object readFrom, int missing, LongConsumer progress) throws IOException {
         Path tmp = pack.resolveSibling(pack.getFileName() + TEMP_SUFFIX);
         boolean moved = false;
-        Object readFrom = fileKey(pack); // before the open: a file replaced in between is refused, never placed
         try {
             try (FileChannel in = FileChannel.open(pack, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                  FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,

@@ -511,13 +511,13 @@ public final class PackVerifier {
             });
         }
 
-        /** @return the longest blob an entry of the pack can hold */
-        /** @return the BLAKE2b-256 of the blob a compressed payload decodes to, decoded a piece at a time */
-        private byte[] streamedHash(FileChannel ch, long from, int flag, int codecId, long size) throws IOException {
+        /**
+         * @param payload the compressed payload, read once, as it comes
+         * @return the BLAKE2b-256 of the blob it decodes to, decoded a piece at a time
+         */
+        private byte[] streamedHash(InputStream payload, int flag, int codecId, long size) throws IOException {
             FastBlake2b d = Blake2b.newDigest();
-            PackWalker.Source file = (pos, dst, off, len) -> PositionalIo.readFully(ch, pos, dst, off, len);
-            try (InputStream blob = Payloads.decoding(codecs, flag, codecId, new PayloadInput(file, from, size), size,
-                    maxBlob())) {
+            try (InputStream blob = Payloads.decoding(codecs, flag, codecId, payload, size, maxBlob())) {
                 byte[] buf = new byte[PayloadInput.CHUNK];
                 for (int n = blob.read(buf); n >= 0; n = blob.read(buf)) {
                     d.update(buf, 0, n);
@@ -526,6 +526,7 @@ public final class PackVerifier {
             return d.digest();
         }
 
+        /** @return the longest blob an entry of the pack can hold */
         private long maxBlob() {
             return geometry.isKnown() ? geometry.maxPackSize() : Integer.MAX_VALUE - 8;
         }
@@ -564,16 +565,6 @@ public final class PackVerifier {
             }
         }
 
-        /** @return whether a compressed payload, or the blob it decodes to, is too large to hold */
-        private boolean large(FileChannel ch, long payloadAt, int flag, int codecId, long size) throws IOException {
-            if (size > STREAM_ABOVE) {
-                return true;
-            }
-            byte[] prefix = new byte[(int) Math.min(size, Payloads.LENGTH_PREFIX)];
-            PositionalIo.readFully(ch, payloadAt, prefix, 0, prefix.length);
-            return Payloads.decodesLarge(codecs, flag, codecId, size, prefix, STREAM_ABOVE);
-        }
-
         private void blob(Seq seq, long at, EntryHeader h) throws IOException {
             int flag = h.flag();
             int codecId = h.codecId();
@@ -592,20 +583,31 @@ public final class PackVerifier {
                 actual = digest.digest();
             } else {
                 Codec codec = codecs.find(codecId);
-                if (codec != null && large(seq.ch, at + EntryHeader.LENGTH, flag, codecId, size)) {
-                    // too large to hold: decoded in pieces from the file, then the pass goes on past it
+                if (codec != null && size > STREAM_ABOVE) {
+                    // too large to hold: decoded in pieces as this pass reads it, then the pass goes on past it
+                    boolean[] unreadable = {false};
+                    PackWalker.Source pass = (pos, dst, off, len) -> {
+                        try {
+                            seq.read(pos, dst, off, len);
+                        } catch (IOException e) {
+                            unreadable[0] = true; // the pack's read failed: no finding about the entry
+                            throw e;
+                        }
+                    };
                     try {
-                        actual = streamedHash(seq.ch, at + EntryHeader.LENGTH, flag, codecId, size);
+                        actual = streamedHash(new PayloadInput(pass, seq.pos(), size), flag, codecId, size);
                     } catch (IOException | RuntimeException e) {
-                        seq.stream(size, null);
-                        blobs++;
-                        damagedBlobs.add(ref);
+                        if (unreadable[0]) {
+                            throw e;
+                        }
+                        actual = null;
                         dataFinding(at, at, end, ref, "payload does not decode with " + codec.name() + ": " + e.getMessage());
-                        return;
                     }
-                    seq.stream(size, null);
+                    seq.stream(end - seq.pos(), null); // what the decoder left unread
                     blobs++;
-                    if (!Arrays.equals(actual, hash)) {
+                    if (actual == null) {
+                        damagedBlobs.add(ref);
+                    } else if (!Arrays.equals(actual, hash)) {
                         damagedBlobs.add(ref);
                         dataFinding(at, at, end, ref, "content hash mismatch (the entry's bytes are damaged)");
                     }
@@ -630,16 +632,20 @@ public final class PackVerifier {
                             + " is not present, and the blob verifies with codec id " + fixed.codecId());
                     return;
                 }
-                byte[] blob;
                 try {
-                    blob = Payloads.decode(codecs, flag, codecId, payload, Integer.MAX_VALUE - 8);
+                    if (Payloads.decodesLarge(codecs, flag, codecId, size, payload, STREAM_ABOVE)) {
+                        // a small payload of a large blob (zeros compress a thousandfold): the blob is never held
+                        actual = streamedHash(new java.io.ByteArrayInputStream(payload), flag, codecId, size);
+                    } else {
+                        byte[] blob = Payloads.decode(codecs, flag, codecId, payload, Integer.MAX_VALUE - 8);
+                        actual = Blake2b.hash(blob, 0, blob.length);
+                    }
                 } catch (IOException | RuntimeException e) {
                     blobs++;
                     damagedBlobs.add(ref);
                     dataFinding(at, at, end, ref, "payload does not decode with " + codec.name() + ": " + e.getMessage());
                     return;
                 }
-                actual = Blake2b.hash(blob, 0, blob.length);
             }
             blobs++;
             if (!Arrays.equals(actual, hash)) {

@@ -1,12 +1,8 @@
 package org.blobsfile.core.internal.store;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackReaders;
 
 /**
@@ -26,27 +22,24 @@ final class PackIdentities {
     static PackIdentities of(PackReaders readers, int count) {
         Object[] keys = new Object[count];
         for (int n = 0; n < count; n++) {
-            keys[n] = key(readers.path(n));
+            keys[n] = PackFormat.fileKey(readers.path(n));
         }
         return new PackIdentities(keys);
     }
 
-    /** @return the packs whose file is no longer the one seen at open: replaced, or gone */
+    /** @return whether pack {@code n}'s file is no longer the one seen at open: replaced, or gone */
+    boolean replaced(PackReaders readers, int n) {
+        return n < keys.length && keys[n] != null && !keys[n].equals(PackFormat.fileKey(readers.path(n)));
+    }
+
+    /** @return the packs whose file is no longer the one seen at open */
     SortedSet<Integer> replaced(PackReaders readers) {
         SortedSet<Integer> out = new TreeSet<>();
         for (int n = 0; n < keys.length; n++) {
-            if (keys[n] != null && !keys[n].equals(key(readers.path(n)))) {
+            if (replaced(readers, n)) {
                 out.add(n);
             }
         }
         return out;
-    }
-
-    private static Object key(Path p) {
-        try {
-            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (IOException e) {
-            return null; // missing or unreadable: no identity to compare
-        }
     }
 }

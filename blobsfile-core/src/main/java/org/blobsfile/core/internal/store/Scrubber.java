@@ -151,7 +151,7 @@ final class Scrubber implements AutoCloseable {
                 }
                 // a pack that cannot be read goes to the back of the order, so the others are still scrubbed;
                 // parity rebuilds what a failing disk no longer gives back
-                LOG.warn("scrub of {}: cannot be read ({})", p, StoreMaintenance.describe(e));
+                LOG.warn("scrub of {}: cannot be read ({})", p, Failures.describe(e));
                 if (parts.sealing().isSealed(n) && PackFormat.notRegular(p) == null) {
                     repairs.inBackground(n);
                 }
@@ -192,7 +192,7 @@ final class Scrubber implements AutoCloseable {
             }
             record(n, 0, problems.isEmpty());
         } catch (IOException e) {
-            LOG.warn("scrub of {} (evicted): its archived copy was not checked ({})", p, StoreMaintenance.describe(e));
+            LOG.warn("scrub of {} (evicted): its archived copy was not checked ({})", p, Failures.describe(e));
         }
     }
 
@@ -226,7 +226,7 @@ final class Scrubber implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException e) {
             if (!appendFailed) {
                 LOG.warn("scrub of {}: results not recorded in {} ({})", packs.dir(), ledger.file().getFileName(),
-                        StoreMaintenance.describe(e));
+                        StoreMaintenance.whyNotWritable(e));
             }
             appendFailed = true;
         }

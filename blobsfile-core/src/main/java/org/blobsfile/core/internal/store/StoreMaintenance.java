@@ -32,6 +32,7 @@ import org.blobsfile.api.VerifyReport;
 import org.blobsfile.api.spi.ArchiveUnavailableException;
 import org.blobsfile.core.internal.archive.ArchiveTier;
 import org.blobsfile.core.internal.index.IndexAudit;
+import org.blobsfile.core.internal.io.Failures;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.LostAndFound;
@@ -127,7 +128,8 @@ final class StoreMaintenance {
                 continue;
             }
             long length = lengths[n];
-            if (n != extent.active() && parts.sealing().isSealUnfinished(n)) {
+            boolean sealUnfinished = n != extent.active() && parts.sealing().isSealUnfinished(n);
+            if (sealUnfinished) {
                 // a read-only store only: a store that writes finishes such seals before verify gets here
                 length = Math.min(length, packs.geometry().dataAreaEnd());
                 warnings.add(packs.readers().path(n).getFileName() + ": its seal has not finished (under way in the"
@@ -139,7 +141,7 @@ final class StoreMaintenance {
                 c = verifier.check(packs.readers().path(n), n, length, tick);
             } catch (IOException e) {
                 // damage of its own kind: recorded as such, so the next bounded run starts with the others
-                damage.add(new Damage(packs.readers().path(n), 0, -1, null, "cannot be read: " + describe(e)));
+                damage.add(new Damage(packs.readers().path(n), 0, -1, null, "cannot be read: " + Failures.describe(e)));
                 recorder.record(n, 0, false);
                 audit.pack(n, length, false);
                 checked++;
@@ -151,7 +153,10 @@ final class StoreMaintenance {
                 warnings.add(packs.readers().path(n).getFileName() + ": closed without EOF entry (filled to the last"
                         + " byte by another v1 writer): no parity, unprotected");
             }
-            recorder.record(n, c.bytesRead(), c.isClean());
+            // a result goes in the ledger only for a whole check of the file this store opened
+            if (!sealUnfinished && (identities == null || !identities.replaced(packs.readers(), n))) {
+                recorder.record(n, c.bytesRead(), c.isClean());
+            }
             audit.pack(n, length, c.isClean());
             read += c.bytesRead();
             blobs += c.blobs();
@@ -231,19 +236,18 @@ final class StoreMaintenance {
                 ledger.append(pack, System.currentTimeMillis(), bytes, clean);
             } catch (IOException | UnsupportedOperationException e) {
                 notRecorded = "the results were not recorded: " + ledger.file() + " cannot be written ("
-                        + describe(e) + ")";
+                        + whyNotWritable(e) + ")";
                 LOG.warn("{}", notRecorded);
             }
         }
     }
 
-    /** @return why a ledger append failed, in a few words */
-    static String describe(Exception e) {
+    /** @return why the ledger could not be written: a read-only directory said so, else the failure */
+    static String whyNotWritable(Exception e) {
         if (e instanceof java.nio.file.AccessDeniedException || e instanceof java.nio.file.ReadOnlyFileSystemException) {
             return "the directory is read-only";
         }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return Failures.describe(e);
     }
 
     /** @return the progress tick, each chunk then waiting for the rate */

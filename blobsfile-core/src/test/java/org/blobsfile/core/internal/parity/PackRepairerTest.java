@@ -223,7 +223,7 @@ class PackRepairerTest {
 
     /**
      * A repair beside other maintenance: when the pack is replaced (a compaction renames an empty
-     * pack over it) while the repair builds its copy, the copy is never put in place, so the
+     * pack over it) after the repair read it, the verified copy is never put in place, so the
      * replacement and the space it gave back stay. The same repair with the pack left alone
      * goes in place.
      */
@@ -240,26 +240,23 @@ class PackRepairerTest {
             PackVerifier.PackCheck c = check(MAX, pack);
             byte[] replacement = new byte[original.length];
             rnd.nextBytes(replacement);
-            boolean[] done = {false};
-            java.util.function.LongConsumer midway = n -> {
-                if (replacedMeanwhile && !done[0]) {
-                    done[0] = true;
+            // the compaction lands between the copy's last check and its rename
+            PackRepairer.Placement guarded = PackRepairer.unlessReplaced(replacing);
+            PackRepairer.Placement racing = (copy, p, readFrom) -> {
+                if (replacedMeanwhile) {
+                    Path other = Files.write(dir.resolve("other"), replacement);
+                    replacing.lock();
                     try {
-                        Path other = Files.write(dir.resolve("other"), replacement);
-                        replacing.lock();
-                        try {
-                            Files.move(other, pack, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                        } finally {
-                            replacing.unlock();
-                        }
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        Files.move(other, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    } finally {
+                        replacing.unlock();
                     }
                 }
+                guarded.place(copy, p, readFrom);
             };
-            PackRepairer repairer = new PackRepairer(PackGeometry.of(MAX), CodecRegistry.discovered(),
-                    PackRepairer.unlessReplaced(replacing));
+            java.util.function.LongConsumer midway = n -> { };
+            PackRepairer repairer = new PackRepairer(PackGeometry.of(MAX), CodecRegistry.discovered(), racing);
 
             if (replacedMeanwhile) {
                 assertThatThrownBy(() -> repairer.repair(pack, c, midway)).isInstanceOf(PackRepairer.PackReplacedException.class);
