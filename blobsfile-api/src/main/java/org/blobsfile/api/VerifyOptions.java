@@ -75,9 +75,4 @@ public record VerifyOptions(boolean readArchiveWhole, Duration maxDuration, Dura
     public VerifyOptions withRate(long rate) {
         return new VerifyOptions(readArchiveWhole, maxDuration, olderThan, rate);
     }
-
-    /** @return whether the run may leave packs out: it has a time bound or skips recent packs */
-    public boolean isBounded() {
-        return maxDuration != null || olderThan != null;
-    }
 }

@@ -103,11 +103,6 @@ public final class ArchiveLedger {
         return l;
     }
 
-    /** @return the archive this ledger is kept for */
-    public String location() {
-        return location;
-    }
-
     /**
      * @param pack a pack number
      * @return the archived copy of it, or null

@@ -41,27 +41,20 @@ public final class ArchiveRestore {
     /** Packs downloaded at once by a restore. */
     private static final int PARALLEL = 3;
 
-    /**
-     * What a restore brought back.
-     *
-     * @param packs the packs downloaded
-     * @param bytes their bytes
-     */
-    public record Restored(int packs, long bytes) {
-    }
-
     private ArchiveRestore() {
     }
 
     /**
+     * Restores the newest copy of every pack, a few at a time, each checked against its manifest
+     * before it is put in place, and the deletion log.
+     *
      * @param archive  the archive
      * @param dir      the store directory, which holds no store
      * @param progress told of bytes downloaded out of the bytes of every pack
-     * @return what was restored
      * @throws IOException when the archive cannot be read, holds no whole set of packs, or a copy
      *         does not match its manifest
      */
-    public static Restored restore(Archive archive, Path dir, Progress progress) throws IOException {
+    public static void restore(Archive archive, Path dir, Progress progress) throws IOException {
         Map<Integer, Manifest> current = whole(archive);
         long total = current.values().stream().mapToLong(Manifest::length).sum();
         ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
@@ -102,7 +95,6 @@ public final class ArchiveRestore {
         restoreDeletions(archive, dir, ledger);
         Fsync.directory(dir);
         LOG.info("restored {} packs ({} bytes) from {}", current.size(), total, archive.location());
-        return new Restored(current.size(), total);
     }
 
     /**
@@ -113,10 +105,9 @@ public final class ArchiveRestore {
      * @param archive  the archive
      * @param dir      the store directory, which holds no store
      * @param progress told of packs done out of every pack
-     * @return what was restored: no pack bytes
      * @throws IOException when the archive cannot be read or holds no whole set of packs
      */
-    public static Restored restoreLazily(Archive archive, Path dir, Progress progress) throws IOException {
+    public static void restoreLazily(Archive archive, Path dir, Progress progress) throws IOException {
         Map<Integer, Manifest> current = whole(archive);
         ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
         Files.createDirectories(dir.resolve(ArchiveTier.EVICTED));
@@ -130,7 +121,6 @@ public final class ArchiveRestore {
         restoreDeletions(archive, dir, ledger);
         Fsync.directory(dir);
         LOG.info("restored {} packs lazily from {}: their blobs are read from it", current.size(), archive.location());
-        return new Restored(current.size(), 0);
     }
 
     /** @return the newest copy of every pack from 0 to the last the archive holds, in pack order */

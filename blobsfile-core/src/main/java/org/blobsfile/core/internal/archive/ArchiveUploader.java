@@ -205,19 +205,9 @@ public final class ArchiveUploader implements AutoCloseable {
         return due;
     }
 
-    /** @return sealed packs the archive holds a copy of */
-    public int archivedCount() {
-        return ledger.archivedCount();
-    }
-
     /** @return whole objects read back from the archive since open */
     public long downloads() {
         return downloads.get();
-    }
-
-    /** @return the archive's location */
-    public String location() {
-        return archive.location();
     }
 
     private void run() {
@@ -413,11 +403,7 @@ public final class ArchiveUploader implements AutoCloseable {
     /** @return bytes uploaded, 0 when a whole copy with this digest was there already */
     private long uploadPack(Path file, Manifest m, Archive.Progress progress) throws IOException {
         String name = m.packObject();
-        if (exists(name)) {
-            checkCopy(name, m);
-            return 0;
-        }
-        try {
+        try { // an upload never replaces an object: one already there is told by the exception
             archive.upload(name, file, progress);
         } catch (FileAlreadyExistsException e) {
             checkCopy(name, m);
@@ -442,13 +428,6 @@ public final class ArchiveUploader implements AutoCloseable {
     private void uploadManifest(Manifest m) throws IOException {
         String name = m.manifestObject();
         byte[] bytes = m.encode();
-        if (exists(name)) {
-            byte[] there = readWhole(name);
-            if (!Arrays.equals(there, bytes)) {
-                throw new IOException("the archive holds " + name + " already, with other content; it is never replaced");
-            }
-            return;
-        }
         Path tmp = Files.createTempFile(dir, ".archive-", ".manifest");
         try {
             Files.write(tmp, bytes);
@@ -466,15 +445,6 @@ public final class ArchiveUploader implements AutoCloseable {
         try (InputStream in = archive.open(name)) {
             return in.readAllBytes();
         }
-    }
-
-    private boolean exists(String name) throws IOException {
-        for (ArchivedObject o : archive.list(name)) {
-            if (o.name().equals(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -500,12 +470,10 @@ public final class ArchiveUploader implements AutoCloseable {
                 }
             }
             String name = DELETIONS + String.format("%s.%020d", DeletionLog.FILE_NAME, size);
-            if (!exists(name)) {
-                try {
-                    archive.upload(name, tmp, Archive.Progress.NONE);
-                } catch (FileAlreadyExistsException e) {
-                    // uploaded before a crash cut off the ledger's record: the same first bytes
-                }
+            try {
+                archive.upload(name, tmp, Archive.Progress.NONE);
+            } catch (FileAlreadyExistsException e) {
+                // uploaded before a crash cut off the ledger's record: the same first bytes
             }
             ledger.deletionsArchived(size);
         } finally {

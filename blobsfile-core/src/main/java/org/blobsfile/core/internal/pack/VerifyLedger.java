@@ -129,7 +129,6 @@ public final class VerifyLedger {
             }
             throw e;
         }
-        note(new Verification(pack, millis, bytes, clean, Long.MAX_VALUE));
     }
 
     /**
@@ -223,6 +222,9 @@ public final class VerifyLedger {
             readTo = 0;
             records = 0;
             readKey = key;
+        }
+        if (attrs.size() - readTo < RECORD_SIZE) {
+            return; // nothing whole appended since: stats and every JMX read ask, and the file need not be opened
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long size = ch.size();
