@@ -45,8 +45,6 @@ import org.blobsfile.core.internal.rs.ShardCoder;
  * in pieces, in what its codec's streaming decoder needs (see {@code Codec.decompressing}).
  */
 public final class PackVerifier {
-    /** Compressed payloads longer than this are decoded in pieces rather than held whole. */
-    private static final int STREAM_ABOVE = 4 << 20;
     /** Nonzero padding bytes closer than this are reported as one run. */
     private static final int PADDING_GAP = 64;
     /** More padding runs than this are folded into the last one, so garbage cannot flood the report. */
@@ -583,7 +581,7 @@ public final class PackVerifier {
                 actual = digest.digest();
             } else {
                 Codec codec = codecs.find(codecId);
-                if (codec != null && size > STREAM_ABOVE) {
+                if (codec != null && size > Payloads.HOLD_UP_TO) {
                     // too large to hold: decoded in pieces as this pass reads it, then the pass goes on past it
                     boolean[] unreadable = {false};
                     PackWalker.Source pass = (pos, dst, off, len) -> {
@@ -633,7 +631,7 @@ public final class PackVerifier {
                     return;
                 }
                 try {
-                    if (Payloads.decodesLarge(codecs, flag, codecId, size, payload, STREAM_ABOVE)) {
+                    if (Payloads.decodesLarge(codecs, flag, codecId, size, payload)) {
                         // a small payload of a large blob (zeros compress a thousandfold): the blob is never held
                         actual = streamedHash(new java.io.ByteArrayInputStream(payload), flag, codecId, size);
                     } else {

@@ -18,8 +18,6 @@ import org.blobsfile.core.internal.pack.PayloadInput;
  * thread-safe: it reads through its walk's source.
  */
 public final class EntryCheck implements PackWalker.Check {
-    /** Payloads longer than this are checked a piece at a time when their header is intact. */
-    private static final int STREAM_ABOVE = 4 << 20;
 
     private final CodecRegistry codecs;
     private final PackWalker.Source source;
@@ -52,7 +50,7 @@ public final class EntryCheck implements PackWalker.Check {
         if (h.size() > Integer.MAX_VALUE - 8) {
             return -1;
         }
-        if (large(h, entry.payloadOffset())) {
+        if (h.size() > Payloads.HOLD_UP_TO) {
             return Math.max(-1, streamedLength(h, entry.payloadOffset()));
         }
         return Math.max(-1, checkedLength(codecs, maxBlob, h.hash(), h.flag(), h.codecId(),
@@ -83,7 +81,7 @@ public final class EntryCheck implements PackWalker.Check {
         if (h.size() > Integer.MAX_VALUE - 8) {
             return null;
         }
-        if (large(h, entry.payloadOffset())) {
+        if (h.size() > Payloads.HOLD_UP_TO) {
             // too large to hold for the check of an entry as found; only a damaged one is held whole
             long streamed = streamedLength(h, entry.payloadOffset());
             if (streamed >= 0) {
@@ -164,31 +162,15 @@ public final class EntryCheck implements PackWalker.Check {
                 throw e;
             }
         };
-        FastBlake2b digest = Blake2b.newDigest();
-        long length = 0;
-        try (InputStream blob = Payloads.decoding(codecs, flag, h.codecId(), new PayloadInput(tracked, payloadOffset, h.size()),
-                h.size(), maxBlob)) {
-            byte[] buf = new byte[PayloadInput.CHUNK];
-            for (int n = blob.read(buf); n >= 0; n = blob.read(buf)) {
-                digest.update(buf, 0, n);
-                length += n;
-            }
+        try {
+            return hashedLength(codecs, maxBlob, h.hash(), flag, h.codecId(), new PayloadInput(tracked, payloadOffset, h.size()),
+                    h.size());
         } catch (IOException | RuntimeException undecodable) {
             if (unreadable[0] && undecodable instanceof IOException io) {
                 throw io;
             }
             return BAD;
         }
-        return Arrays.equals(digest.digest(), h.hash()) ? length : BAD;
-    }
-
-    /** @return whether the entry's payload, or the blob it decodes to, is too large to hold */
-    private boolean large(EntryHeader h, long payloadOffset) throws IOException {
-        if (h.size() > STREAM_ABOVE || Payloads.isPlain(h.flag(), h.codecId()) || h.size() == 0) {
-            return h.size() > STREAM_ABOVE;
-        }
-        byte[] prefix = payload(payloadOffset, Math.min(h.size(), Payloads.LENGTH_PREFIX));
-        return Payloads.decodesLarge(codecs, h.flag(), h.codecId(), h.size(), prefix, STREAM_ABOVE);
     }
 
     private byte[] payload(long at, long size) throws IOException {
@@ -221,10 +203,35 @@ public final class EntryCheck implements PackWalker.Check {
             return -1;
         }
         try {
+            if (Payloads.decodesLarge(codecs, flag, codecId, payload.length, payload)) {
+                // a small payload of a large blob (zeros compress a thousandfold): the blob is never held
+                return hashedLength(codecs, maxBlob, hash, flag, codecId, new java.io.ByteArrayInputStream(payload),
+                        payload.length);
+            }
             byte[] blob = Payloads.decode(codecs, flag, codecId, payload, (int) Math.min(Integer.MAX_VALUE - 8, maxBlob));
             return Arrays.equals(Blake2b.hash(blob, 0, blob.length), hash) ? blob.length : BAD;
         } catch (IOException | RuntimeException undecodable) {
             return BAD; // garbage a codec rejects, in whatever way it rejects it
         }
+    }
+
+    /**
+     * Decodes a payload a piece at a time and hashes the blob.
+     *
+     * @return the blob's length when it has {@code hash}, else {@link #BAD}
+     * @throws IOException when the payload cannot be read or decoded
+     */
+    private static long hashedLength(CodecRegistry codecs, long maxBlob, byte[] hash, int flag, int codecId,
+                                     InputStream payload, long storedSize) throws IOException {
+        FastBlake2b digest = Blake2b.newDigest();
+        long length = 0;
+        try (InputStream blob = Payloads.decoding(codecs, flag, codecId, payload, storedSize, maxBlob)) {
+            byte[] buf = new byte[PayloadInput.CHUNK];
+            for (int n = blob.read(buf); n >= 0; n = blob.read(buf)) {
+                digest.update(buf, 0, n);
+                length += n;
+            }
+        }
+        return Arrays.equals(digest.digest(), hash) ? length : BAD;
     }
 }

@@ -9,6 +9,8 @@ import org.blobsfile.core.internal.pack.PackFormat;
 public final class Payloads {
     /** Enough leading payload bytes for any shipped codec to state its decompressed length. */
     public static final int LENGTH_PREFIX = 32;
+    /** The longest payload, and blob, a walk of the packs holds whole to check; longer ones are decoded in pieces. */
+    public static final int HOLD_UP_TO = 4 << 20;
 
     private Payloads() {
     }
@@ -104,20 +106,19 @@ public final class Payloads {
 
     /**
      * Whether a payload is to be decoded in pieces rather than held: when it is longer than
-     * {@code limit}, or when it is compressed and its codec says from its first bytes that the
-     * blob is. A blob of zeros can be a thousand times its payload, so the payload's length
+     * {@link #HOLD_UP_TO}, or when it is compressed and its codec says from its first bytes that
+     * the blob is. A blob of zeros can be a thousand times its payload, so the payload's length
      * alone would let it exhaust the heap.
      *
-     * @param prefix the payload's first bytes, up to {@link #LENGTH_PREFIX}
+     * @param prefix the payload's first bytes, up to {@link #LENGTH_PREFIX}, or all of it
      * @return true to decode it in pieces
      */
-    public static boolean decodesLarge(CodecRegistry codecs, int flag, int codecId, long storedSize, byte[] prefix,
-                                       long limit) {
-        if (storedSize > limit) {
+    public static boolean decodesLarge(CodecRegistry codecs, int flag, int codecId, long storedSize, byte[] prefix) {
+        if (storedSize > HOLD_UP_TO) {
             return true;
         }
         try {
-            return length(codecs, flag, codecId, storedSize, prefix) > limit;
+            return length(codecs, flag, codecId, storedSize, prefix) > HOLD_UP_TO;
         } catch (IOException e) {
             return false; // malformed: the check of the whole payload says so
         }

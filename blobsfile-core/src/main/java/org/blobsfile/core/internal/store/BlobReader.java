@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
 final class BlobReader {
     private static final Logger LOG = LoggerFactory.getLogger(BlobReader.class);
 
-    /** Payloads up to this many bytes are read whole (and healed when damaged) by {@link #open}. */
-    static final int STREAM_ABOVE = 1 << 20;
+    /** Blobs (and payloads) up to this many bytes are read whole, and healed when damaged, by {@link #open}. */
+    static final int HEAL_UP_TO = 1 << 20;
 
     private final Packs packs;
     private final StoreParts parts;
@@ -69,7 +69,11 @@ final class BlobReader {
 
     /** @return the blob, checked against its hash */
     byte[] get(BlobRef ref) {
-        Location loc = locate(ref);
+        return get(ref, locate(ref));
+    }
+
+    /** As {@link #get(BlobRef)}, for a blob already located. */
+    private byte[] get(BlobRef ref, Location loc) {
         parts.meters().gets.increment();
         try {
             return read(ref, loc);
@@ -100,9 +104,9 @@ final class BlobReader {
         Location loc = locate(ref);
         ArchiveTier archive = parts.archive();
         // the blob's length counts, not the payload's: a compressed blob can be far larger than its payload
-        boolean small = loc.storedSize() <= STREAM_ABOVE && loc.size() >= 0 && loc.size() <= STREAM_ABOVE;
+        boolean small = loc.storedSize() <= HEAL_UP_TO && loc.size() >= 0 && loc.size() <= HEAL_UP_TO;
         if (small || archive != null && archive.isEvicted(loc.pack())) {
-            return new ByteArrayInputStream(get(ref));
+            return new ByteArrayInputStream(get(ref, loc));
         }
         parts.meters().gets.increment();
         // a channel of its own: maintenance that replaces the pack meanwhile (compaction renames a
