@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
-import org.blobsfile.api.CorruptPackException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,8 +19,8 @@ import picocli.CommandLine.ParentCommand;
         header = "Write a blob to standard output or a file.",
         description = {"Writes the blob HASH to standard output, or to FILE with -o.",
                 "Its hash is checked (and damage healed from parity) before its bytes are shown; with -o",
-                "the file appears only once it has checked. On standard output a blob larger than 64 MiB",
-                "is streamed as it is read, and a failed check exits 3 after its bytes.",
+                "the file appears only once it has checked. A blob larger than 64 MiB is streamed as it is",
+                "read: on standard output a failed check exits 3 after its bytes.",
                 "Exit code 2 if it is absent."})
 final class GetCommand implements Callable<Integer> {
     @ParentCommand
@@ -45,12 +44,7 @@ final class GetCommand implements Callable<Integer> {
         BlobRef ref = BlobRef.parse(hash);
         try (BlobStore store = cli.openStoreReadOnly()) {
             if (output == null || output.toString().equals("-")) {
-                if (store.size(ref) <= HOLD_UP_TO) {
-                    cli.out().write(store.get(ref));
-                } else {
-                    // streamed: a damaged blob fails (exit 3) after its bytes, which are then not the blob
-                    store.get(ref, cli.out());
-                }
+                copy(store, ref, cli.out());
                 cli.out().flush();
                 if (cli.out().checkError()) {
                     // a PrintStream keeps its failures to itself: a full disk or a closed pipe is no success
@@ -65,16 +59,23 @@ final class GetCommand implements Callable<Integer> {
             Path tmp = Files.createTempFile(parent, "." + output.getFileName() + ".", ".part");
             try {
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                    store.get(ref, out);
-                } catch (CorruptPackException e) {
-                    // nothing shown yet: the whole read heals from parity what the streamed one cannot
-                    Files.write(tmp, store.get(ref));
+                    copy(store, ref, out);
                 }
                 Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
             }
             return BlobsFileCommand.EXIT_OK;
+        }
+    }
+
+    /** Writes the blob: whole once checked (and healed) up to {@link #HOLD_UP_TO}, else streamed. */
+    private static void copy(BlobStore store, BlobRef ref, OutputStream out) throws IOException {
+        if (store.size(ref) <= HOLD_UP_TO) {
+            out.write(store.get(ref));
+        } else {
+            // streamed: a damaged blob fails (exit 3) after its bytes, which are then not the blob
+            store.get(ref, out);
         }
     }
 }

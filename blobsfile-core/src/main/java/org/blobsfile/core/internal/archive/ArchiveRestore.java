@@ -142,7 +142,7 @@ public final class ArchiveRestore {
     /** @return for each pack number, the manifest of its newest copy: the one no other copy replaces */
     static Map<Integer, Manifest> newest(Archive archive) throws IOException {
         Map<Integer, List<Manifest>> copies = new TreeMap<>();
-        List<String> replaced = new ArrayList<>();
+        java.util.Set<String> replaced = new java.util.HashSet<>();
         for (ArchivedObject o : archive.list(Manifest.MANIFESTS)) {
             Manifest m;
             try (InputStream in = archive.open(o.name())) {

@@ -1,7 +1,6 @@
 package org.blobsfile.core.internal.index;
 
 import java.io.IOException;
-import java.util.function.BiConsumer;
 
 /**
  * The packs whose local file was evicted to the archive, and their entries as their manifests
@@ -17,7 +16,7 @@ public interface EvictedPacks {
         }
 
         @Override
-        public void entries(int pack, BiConsumer<byte[], Location> sink) {
+        public void entries(int pack, Sink sink) {
             throw new IllegalStateException("pack " + pack + " is not evicted");
         }
     };
@@ -31,7 +30,17 @@ public interface EvictedPacks {
     /**
      * @param pack an evicted pack
      * @param sink told of each blob entry, in file order, with where the index places it
-     * @throws IOException when its manifest cannot be read
+     * @throws IOException when its manifest cannot be read, or the sink throws; it ends the listing
      */
-    void entries(int pack, BiConsumer<byte[], Location> sink) throws IOException;
+    void entries(int pack, Sink sink) throws IOException;
+
+    /** Receives an evicted pack's entries. */
+    interface Sink {
+        /**
+         * @param key      the entry's hash
+         * @param location where it is, as the index should hold it
+         * @throws IOException what the sink's own reads or writes threw
+         */
+        void entry(byte[] key, Location location) throws IOException;
+    }
 }

@@ -180,25 +180,17 @@ final class IndexRebuilder {
         IndexBatch[] batch = {new IndexBatch()};
         long[] count = {0};
         if (evicted.isEvicted(pack)) {
-            IOException[] failed = {null};
             evicted.entries(pack, (key, loc) -> {
-                if (failed[0] != null || dead.covers(key, pack, loc.offset())) {
+                if (dead.covers(key, pack, loc.offset())) {
                     return;
                 }
                 batch[0].put(key, loc.encode());
                 tally.add(key, loc);
                 if (batch[0].puts().size() == BATCH) {
-                    try {
-                        index.write(batch[0]);
-                    } catch (IOException e) {
-                        failed[0] = e;
-                    }
+                    index.write(batch[0]);
                     batch[0] = new IndexBatch();
                 }
             });
-            if (failed[0] != null) {
-                throw failed[0];
-            }
             if (!batch[0].isEmpty()) {
                 index.write(batch[0]);
             }

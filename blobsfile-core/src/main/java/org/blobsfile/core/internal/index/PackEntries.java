@@ -58,19 +58,7 @@ final class PackEntries {
     PackScanner.Result walk(Path path, int pack, long length, boolean check, Sink sink) throws IOException {
         if (evicted.isEvicted(pack)) {
             // the archive holds the pack, checked when it was archived and evicted: its manifest lists it
-            IOException[] failed = {null};
-            evicted.entries(pack, (key, loc) -> {
-                try {
-                    if (failed[0] == null) {
-                        sink.entry(key, loc);
-                    }
-                } catch (IOException e) {
-                    failed[0] = e;
-                }
-            });
-            if (failed[0] != null) {
-                throw failed[0];
-            }
+            evicted.entries(pack, sink::entry);
             return new PackScanner.Result(length, null, java.util.List.of(), null);
         }
         if (PackFormat.notRegular(path) != null) {

@@ -64,6 +64,9 @@ final class FileBlobStore implements BlobStore {
     /** Bytes in a batch above which hashing and compressing it is spread over the cores. */
     private static final long SPREAD_BYTES = 256 * 1024;
 
+    /** A streamed blob shorter than this is held and put as an array: a spool would cost more than it saves. */
+    private static final int SMALL_PUT = 256 * 1024;
+
     private final Packs packs;
     private final StoreParts parts;
     private final BlobStoreOptions options;
@@ -346,7 +349,7 @@ final class FileBlobStore implements BlobStore {
     }
 
     /**
-     * Reads a stream into a blob. Up to {@link Spool#CHUNK} bytes it is an ordinary put; beyond,
+     * Reads a stream into a blob. Shorter than {@link #SMALL_PUT} bytes it is an ordinary put; beyond,
      * the source is read once into a {@link Spool}, hashed on the way, then compressed from the
      * spool into a second one when the store compresses (the codec's frame states the blob's
      * length, known only now), and the smaller of the two is appended. All of it in this thread,
@@ -354,8 +357,8 @@ final class FileBlobStore implements BlobStore {
      * write lock.
      */
     private BlobRef putStream(InputStream in, OperationListeners.Timing timing) throws IOException {
-        byte[] head = in.readNBytes(Spool.CHUNK);
-        if (head.length < Spool.CHUNK) {
+        byte[] head = in.readNBytes(SMALL_PUT);
+        if (head.length < SMALL_PUT) {
             checkSize(head); // a pack smaller than the chunk holds less than the chunk
             byte[] hash = Blake2b.hash(head, 0, head.length);
             store(List.of(stage(hash, head)));

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.PayloadInput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ final class Spool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
     /** The directory of spools, in the store directory. */
     static final String DIR = "incoming";
-    /** The piece size of writes to, and reads from, a spool. */
-    static final int CHUNK = 256 * 1024;
+    /** The piece size of writes to, and reads from, a spool: that of every payload read. */
+    private static final int CHUNK = PayloadInput.CHUNK;
 
     private final Path path;
     private final FileChannel channel;

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.function.BiConsumer;
 import org.blobsfile.api.ArchiveException;
 import org.blobsfile.api.BlobStoreOptions;
 import org.blobsfile.api.StoreConfigurationException;
@@ -112,9 +111,9 @@ final class StoreArchive {
             }
 
             @Override
-            public void entries(int pack, BiConsumer<byte[], Location> sink) throws IOException {
+            public void entries(int pack, EvictedPacks.Sink sink) throws IOException {
                 for (Manifest.Entry e : ArchiveTier.evictedManifest(dir, pack).entries()) {
-                    sink.accept(e.hash(), new Location(pack, e.offset(), e.storedSize(), e.blobLength(),
+                    sink.entry(e.hash(), new Location(pack, e.offset(), e.storedSize(), e.blobLength(),
                             Payloads.storedCodec(e.flag(), e.codecId())));
                 }
             }
