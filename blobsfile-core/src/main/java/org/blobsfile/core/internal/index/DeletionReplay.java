@@ -33,7 +33,13 @@ public final class DeletionReplay {
      */
     public static long apply(StoreIndex index, DeletionLog log) throws IOException {
         IndexMeta.Deletions before = index.deletions();
-        if (before.logApplied() >= log.end()) {
+        if (before.logApplied() > log.end()) {
+            // the log was pruned after the index applied it (a crash came between the two), or lost
+            // a tail it had not forced: all it holds is applied, and the next record, at its end, is not
+            index.commit(new IndexBatch(), null, index.totals(), before.applying().upTo(log.end()).done());
+            return 0;
+        }
+        if (before.logApplied() == log.end()) {
             return 0;
         }
         IndexMeta.Applying d = before.applying();

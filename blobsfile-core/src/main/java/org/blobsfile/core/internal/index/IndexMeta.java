@@ -190,12 +190,17 @@ public final class IndexMeta {
          * @return this builder, with the record applied
          */
         public Applying apply(DeletionLog.Record r, long end) {
-            if (r.kind() == DeletionLog.Kind.DELETED) {
-                packs.merge(r.pack(), new Garbage(1, r.bytes()), Garbage::plus);
-            } else {
-                packs.remove(r.pack());
-                compactions++;
-                reclaimedBytes += r.bytes();
+            switch (r.kind()) {
+                case DELETED -> packs.merge(r.pack(), new Garbage(1, r.bytes()), Garbage::plus);
+                case COMPACTED -> {
+                    packs.remove(r.pack());
+                    compactions++;
+                    reclaimedBytes += r.bytes();
+                }
+                case PRUNED -> {
+                    compactions += r.endOffset();
+                    reclaimedBytes += r.bytes();
+                }
             }
             logApplied = end;
             return this;

@@ -71,6 +71,17 @@ public final class DeadEntries {
         return p != null && PackFormat.isBefore(pack, offset, p.pack, p.offset);
     }
 
+    /**
+     * @param hash      a deleted blob's hash
+     * @param endPack   the pack of a deletion's end position
+     * @param endOffset its offset
+     * @return whether that is the latest deletion of the blob: none after it covers more
+     */
+    public boolean isLatest(byte[] hash, int endPack, long endOffset) {
+        Position p = ends.get(BlobRef.of(hash));
+        return p != null && p.pack == endPack && p.offset == endOffset;
+    }
+
     /** @return how many blobs were ever deleted, each counted once */
     public int size() {
         return ends.size();

@@ -55,7 +55,12 @@ public final class DeletionLog {
         /** A blob was deleted. */
         DELETED(1),
         /** A pack was rewritten by compaction, its dead bytes given back. */
-        COMPACTED(2);
+        COMPACTED(2),
+        /**
+         * The first record of a pruned log: the compactions and bytes given back that the
+         * records pruned from it counted, and the log's generation (how often it was pruned).
+         */
+        PRUNED(3);
 
         private final int code;
 
@@ -103,6 +108,17 @@ public final class DeletionLog {
          */
         public static Record compacted(int pack, long reclaimed) {
             return new Record(Kind.COMPACTED, new byte[32], pack, reclaimed, 0, 0);
+        }
+
+        /**
+         * @param generation     how often the log was pruned, this time included
+         * @param compactions    the compactions the pruned records counted
+         * @param reclaimedBytes the bytes they gave back
+         * @return the record that begins a pruned log; its {@code pack} is the generation,
+         *         {@code bytes} the bytes given back and {@code endOffset} the compactions
+         */
+        public static Record pruned(int generation, long compactions, long reclaimedBytes) {
+            return new Record(Kind.PRUNED, new byte[32], generation, reclaimedBytes, 0, compactions);
         }
 
         /**
@@ -158,9 +174,11 @@ public final class DeletionLog {
     private final Path file;
     /** Where the next record goes: the end of the last whole slot, or {@link #HEADER_SIZE} for an empty log. */
     private volatile long end;
-    /** Whether the header on disk is damaged: the next append writes it again. */
+    /** How often the log was pruned: see {@link #generation()}. */
+    private volatile int generation;
     /** Whether the file holds nothing readable: the first append moves it aside and starts a new one. */
     private boolean unreadable;
+    /** Whether the header on disk is damaged: the next append writes it again. */
     private boolean headerDamaged;
 
     private DeletionLog(Path file, long end) {
@@ -213,8 +231,24 @@ public final class DeletionLog {
                         + " written again with the next deletion", file);
                 log.headerDamaged = true;
             }
+            log.generation = generation(ch);
         }
         return log;
+    }
+
+    /**
+     * @param ch a deletion log
+     * @return its generation: that of its first record when that says it was pruned, else 0
+     * @throws IOException when the file cannot be read
+     */
+    public static int generation(FileChannel ch) throws IOException {
+        ByteBuffer first = ByteBuffer.allocate(RECORD_SIZE);
+        if (PositionalIo.readUpTo(ch, HEADER_SIZE, first) < RECORD_SIZE) {
+            return 0;
+        }
+        first.flip();
+        Record r = Record.decode(first);
+        return r != null && r.kind() == Kind.PRUNED ? r.pack() : 0;
     }
 
     /** @return whether some record of the file passes its checksum */
@@ -273,6 +307,19 @@ public final class DeletionLog {
         return end;
     }
 
+    /**
+     * @return how often the log was pruned: 0 for a log that only ever grew. A pruned log is
+     *         shorter than the one it replaced, so its copies are told apart by generation first
+     */
+    public int generation() {
+        return generation;
+    }
+
+    /** @return whether the log holds nothing readable, so it is moved aside by the next append */
+    public boolean isUnreadable() {
+        return unreadable;
+    }
+
     /** @return whether no record was ever appended */
     public boolean isEmpty() {
         return end == HEADER_SIZE;
@@ -303,9 +350,7 @@ public final class DeletionLog {
         all.flip();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             if (ch.size() < HEADER_SIZE || headerDamaged) {
-                ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-                h.put(MAGIC).putInt(VERSION).putInt(RECORD_SIZE).flip();
-                PositionalIo.writeFully(ch, 0, h);
+                PositionalIo.writeFully(ch, 0, header());
             }
             PositionalIo.writeFully(ch, end, all);
         }
@@ -315,6 +360,109 @@ public final class DeletionLog {
         }
         end += (long) records.size() * RECORD_SIZE;
         return end;
+    }
+
+    /** The suffix of a pruned log written beside the log before it replaces it; one a crash left is removed at open. */
+    public static final String REWRITE_SUFFIX = ".pruning";
+
+    /**
+     * A shorter log written beside this one ({@value #REWRITE_SUFFIX}), which replaces it whole
+     * once complete ({@link #replaceWith}); closing one that did not replace the log removes it.
+     */
+    public final class Rewrite implements AutoCloseable {
+        private final Path temp;
+        private final FileChannel out;
+        /** The first slot is kept for the {@link Kind#PRUNED} record, written when the rest is known. */
+        private long written = HEADER_SIZE + RECORD_SIZE;
+        private long added;
+        private boolean placed;
+
+        private Rewrite() throws IOException {
+            temp = file.resolveSibling(FILE_NAME + REWRITE_SUFFIX);
+            out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+            try {
+                PositionalIo.writeFully(out, 0, header());
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /**
+         * @param r a record the new log keeps, in the order of the old one
+         * @throws IOException when the file cannot be written
+         */
+        public void add(Record r) throws IOException {
+            PositionalIo.writeFully(out, written, ByteBuffer.wrap(r.encode()));
+            written += RECORD_SIZE;
+            added++;
+        }
+
+        /** @return the records added */
+        public long added() {
+            return added;
+        }
+
+        /** Removes the file unless it replaced the log. */
+        @Override
+        public void close() throws IOException {
+            out.close();
+            if (!placed) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    /**
+     * @return a new, empty log beside this one, to fill with the records to keep
+     * @throws IOException when it cannot be made
+     */
+    public Rewrite rewrite() throws IOException {
+        return new Rewrite();
+    }
+
+    /**
+     * Replaces this log with {@code rewrite}, after copying to it as they are the slots appended
+     * here from {@code from} on (while it was written). The new log is forced before it takes the
+     * log's name, so a crash leaves one or the other whole. The caller holds appends back.
+     *
+     * @param rewrite the new log
+     * @param from    the offset in this log up to which {@code rewrite} already holds what it keeps
+     * @param first   the new log's first record, which says its generation
+     * @throws IOException when a file cannot be read, written or renamed: the log is then as it was
+     */
+    public synchronized void replaceWith(Rewrite rewrite, long from, Record first) throws IOException {
+        if (first.kind() != Kind.PRUNED) {
+            throw new IllegalArgumentException("a pruned log begins with a record of its pruning, not " + first.kind());
+        }
+        PositionalIo.writeFully(rewrite.out, HEADER_SIZE, ByteBuffer.wrap(first.encode()));
+        if (from < end) {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                for (long pos = from; pos < end; ) {
+                    long n = in.transferTo(pos, end - pos, rewrite.out.position(rewrite.written + pos - from));
+                    if (n <= 0) {
+                        throw new IOException(file + " ends before offset " + end);
+                    }
+                    pos += n;
+                }
+            }
+            rewrite.written += end - from;
+        }
+        rewrite.out.force(false);
+        Files.move(rewrite.temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        rewrite.placed = true;
+        Fsync.directory(file.getParent());
+        end = rewrite.written;
+        generation = first.pack();
+        headerDamaged = false;
+        unreadable = false;
+    }
+
+    private static ByteBuffer header() {
+        ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        h.put(MAGIC).putInt(VERSION).putInt(RECORD_SIZE).flip();
+        return h;
     }
 
     /**

@@ -54,6 +54,10 @@ final class Compactor {
     private static final long CHUNK_MILLIS = 1;
     /** The suffix of the empty pack written beside a pack before it replaces it; one a crash left is removed at open. */
     static final String TEMP_SUFFIX = ".compacted";
+    /** The fewest deletions of emptied packs worth pruning the deletion log for, unless {@link #PRUNE_AT_PROPERTY} says. */
+    static final long PRUNE_AT = 4096;
+    /** The system property that sets the fewest deletions worth a pruning (tests set 1). */
+    static final String PRUNE_AT_PROPERTY = "blobsfile.deletions.pruneAt";
 
     private final Packs packs;
     private final StoreParts parts;
@@ -132,6 +136,12 @@ final class Compactor {
                 reclaimed += o.reclaimed();
             }
             progress.update(done[0], Math.max(totalLive, done[0]));
+            try {
+                deletions.prune(packs, Long.getLong(PRUNE_AT_PROPERTY, PRUNE_AT));
+            } catch (IOException e) {
+                // the log is as it was, and the packs' space is given back: the next compaction tries again
+                LOG.warn("{}: the deletion log was not pruned: {}", packs.dir(), e.getMessage());
+            }
             return new CompactionReport(rewritten, blobs, bytes, reclaimed, skipped);
         } finally {
             running.unlock();

@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.SweepReport;
 import org.blobsfile.api.spi.IndexRecord;
+import org.blobsfile.core.internal.index.DeletionLogPruning;
 import org.blobsfile.core.internal.index.DeletionReplay;
 import org.blobsfile.core.internal.index.IndexMeta;
 import org.blobsfile.core.internal.index.Location;
@@ -23,6 +24,8 @@ import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one way blobs leave the store: a deletion is appended to the {@link DeletionLog} (forced,
@@ -39,6 +42,7 @@ import org.blobsfile.core.internal.pack.PackFormat;
  * can rely on a copy the batch is about to delete.
  */
 final class Deletions {
+    private static final Logger LOG = LoggerFactory.getLogger(Deletions.class);
     /** Blobs a sweep examines, and at most deletes, per batch. */
     static final int SWEEP_BATCH = 4096;
 
@@ -223,6 +227,60 @@ final class Deletions {
      */
     void compacted(int pack, long reclaimed) throws IOException {
         commit(List.of(DeletionLog.Record.compacted(pack, reclaimed)), Map.of());
+    }
+
+    /**
+     * Drops from the deletion log the deletions no pack needs any more ({@link DeletionLogPruning}),
+     * when compaction has emptied the packs of at least {@code atLeast} of them and of a sixteenth
+     * of the live blobs: the walk of the packs it takes reads every entry's header, so it runs once
+     * that many records can go. Run with no compaction under way; puts and deletions go on, and are
+     * held back only while the new log takes the old one's place.
+     *
+     * @param packs   the store's packs
+     * @param atLeast the fewest records worth a walk of the packs
+     * @return the records dropped
+     * @throws IOException when the log or a pack cannot be read, or the log cannot be written: the
+     *                     log is then as it was
+     */
+    long prune(Packs packs, long atLeast) throws IOException {
+        DeletionLog log = parts.deletions();
+        if (log.isEmpty() || log.isUnreadable()) {
+            return 0;
+        }
+        DeletionLogPruning survey = DeletionLogPruning.survey(log);
+        if (survey.candidates() == 0 || survey.candidates() < Math.max(atLeast, parts.index().totals().blobs() / 16)) {
+            return 0;
+        }
+        if (survey.damaged() > 0) {
+            LOG.warn("{} is not pruned: {} of its records do not verify", log.file(), survey.damaged());
+            return 0;
+        }
+        DeadEntries dead = DeadEntries.read(log);
+        Set<BlobRef> stillInPacks = survey.stillInPacks(dead, packs.readers(), packs.codecs(), packs.geometry(),
+                parts.index().evicted(), appender.extent().lengths(packs.readers()));
+        if (stillInPacks == null) {
+            LOG.warn("{} is not pruned: a pack is damaged or cannot be read whole, and what it hides may need any"
+                    + " deletion; repair it first", log.file());
+            return 0;
+        }
+        long dropped;
+        try (DeletionLog.Rewrite out = log.rewrite()) {
+            DeletionLog.Record first = survey.write(out, dead, stillInPacks);
+            appender.exclusively(() -> {
+                if (parts.index().deletions().logApplied() < log.end()) {
+                    DeletionReplay.apply(parts.index(), log);
+                    appender.adoptIndexTotals();
+                }
+                log.replaceWith(out, survey.upTo(), first);
+                // the offsets of the new log: a crash before this write is met at open, where the index
+                // has applied past the log's end
+                appender.commitDeletions(Map.of(), parts.index().deletions().applying().upTo(log.end()).done());
+                return null;
+            });
+            dropped = survey.records() - out.added();
+        }
+        LOG.info("{} pruned: {} records no pack needs dropped, {} bytes left", log.file(), dropped, log.end());
+        return dropped;
     }
 
     /** @return dead bytes per pack that has any */

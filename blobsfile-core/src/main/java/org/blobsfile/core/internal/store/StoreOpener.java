@@ -258,6 +258,11 @@ public final class StoreOpener {
                 Files.deleteIfExists(p);
             }
         }
+        Path pruning = dir.resolve(DeletionLog.FILE_NAME + DeletionLog.REWRITE_SUFFIX);
+        if (Files.deleteIfExists(pruning)) {
+            // the log itself is replaced only by an atomic rename of this whole, forced file
+            LOG.warn("removing {}, left by a pruning of the deletion log that did not finish", pruning.getFileName());
+        }
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "blobs-*" + Compactor.TEMP_SUFFIX)) {
             for (Path p : leftovers) {
                 // an empty pack that was to replace a compacted one: the pack itself is still in place

@@ -1,0 +1,192 @@
+package org.blobsfile.core.internal.index;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.blobsfile.api.BlobRef;
+import org.blobsfile.core.internal.pack.DeadEntries;
+import org.blobsfile.core.internal.pack.DeletionLog;
+import org.blobsfile.core.internal.pack.PackGeometry;
+import org.blobsfile.core.internal.pack.PackReaders;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
+
+/**
+ * Which records of the {@link DeletionLog} a pack still needs, so that the others can go. A
+ * deletion must stay while some pack holds an entry it makes dead: a rebuild of the index, a
+ * salvage or a compaction would take that entry for a live blob otherwise. Once compaction has
+ * emptied the pack that held a deleted blob's indexed entry, the deletion is needed only for
+ * copies elsewhere (a crash between an append and its index write, a compaction cut short), and
+ * a walk of the packs is the only way to know there are none. Its garbage, and that of the
+ * compaction, is already given back.
+ *
+ * <p>So a pruning surveys the log (which deletions are of compacted packs: the candidates),
+ * walks the packs that are not empty for entries of candidate blobs the deletions still cover,
+ * and writes the log again with the deletions that are not candidates, the latest deletion of
+ * each candidate blob still found in a pack, and the compaction records those need to give their
+ * garbage back again; the compactions and bytes of the records it drops are summed in its first
+ * record. When the log has a damaged slot, or some pack cannot be walked whole, nothing is pruned:
+ * an entry it hides could need any deletion.
+ */
+public final class DeletionLogPruning {
+    private final DeletionLog log;
+    /** The records up to here are the ones surveyed. */
+    private final long upTo;
+    /** For each compacted pack, the offset of its last compaction record. */
+    private final Map<Integer, Long> compactedAt = new HashMap<>();
+    /** The blobs of the candidates: deletions whose pack was compacted after them. */
+    private final Set<BlobRef> candidateBlobs = new HashSet<>();
+    private long records;
+    private long candidates;
+    private long damaged;
+    /** The last pack any candidate's end position names: later packs hold no entry a candidate covers. */
+    private int lastCoveredPack = -1;
+
+    private DeletionLogPruning(DeletionLog log, long upTo) {
+        this.log = log;
+        this.upTo = upTo;
+    }
+
+    /**
+     * Reads the log as far as it goes now.
+     *
+     * @param log the store's deletion log
+     * @return what a pruning of it could drop
+     * @throws IOException when the log cannot be read
+     */
+    public static DeletionLogPruning survey(DeletionLog log) throws IOException {
+        DeletionLogPruning p = new DeletionLogPruning(log, log.end());
+        p.damaged = p.read((r, at) -> {
+            p.records++;
+            if (r.kind() == DeletionLog.Kind.COMPACTED) {
+                p.compactedAt.put(r.pack(), at);
+            }
+        });
+        p.read((r, at) -> {
+            if (p.isCandidate(r, at)) {
+                p.candidates++;
+                p.candidateBlobs.add(BlobRef.of(r.hash()));
+                p.lastCoveredPack = Math.max(p.lastCoveredPack, r.endPack());
+            }
+        });
+        return p;
+    }
+
+    /** @return the records surveyed */
+    public long records() {
+        return records;
+    }
+
+    /** @return the deletions whose pack was compacted after them: at most these go */
+    public long candidates() {
+        return candidates;
+    }
+
+    /** @return the slots of the log that did not verify (a torn last record included) */
+    public long damaged() {
+        return damaged;
+    }
+
+    /** @return the offset up to which the log was surveyed; the records after it are kept as they are */
+    public long upTo() {
+        return upTo;
+    }
+
+    /**
+     * Walks the packs that are not empty for entries of candidate blobs that a deletion covers.
+     *
+     * @param dead     every deletion, as a walk of the packs tells dead entries by
+     * @param readers  the packs
+     * @param codecs   the store's codecs
+     * @param geometry its pack geometry
+     * @param evicted  the packs whose entries come from their manifests
+     * @param lengths  how far each pack goes: its file's size, or the active pack's appended end
+     * @return the candidate blobs some pack still holds a dead entry of, or null when a pack
+     *         could not be walked whole (damaged, unreadable or not a regular file)
+     * @throws IOException when a pack cannot be read
+     */
+    public Set<BlobRef> stillInPacks(DeadEntries dead, PackReaders readers, CodecRegistry codecs,
+                                     PackGeometry geometry, EvictedPacks evicted, long[] lengths) throws IOException {
+        PackEntries entries = new PackEntries(codecs, geometry, evicted);
+        Set<BlobRef> found = new HashSet<>();
+        for (int n = 0; n <= lastCoveredPack && n < lengths.length; n++) {
+            if (compactedAt.containsKey(n)) {
+                continue; // an empty sealed pack since its compaction: nothing is ever appended to it again
+            }
+            int pack = n;
+            PackScanner.Result r = entries.walk(readers.path(n), n, lengths[n], false, (key, loc) -> {
+                if (dead.covers(key, pack, loc.offset())) {
+                    BlobRef ref = BlobRef.of(key);
+                    if (candidateBlobs.contains(ref)) {
+                        found.add(ref);
+                    }
+                }
+            });
+            if (r == null || r.damage() != null || !r.unreadable().isEmpty()) {
+                return null;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Writes the records to keep, of those surveyed.
+     *
+     * @param out          the new log
+     * @param dead         every deletion, to tell a blob's latest
+     * @param stillInPacks what {@link #stillInPacks} found
+     * @return the record that begins the new log, summing what the dropped records counted
+     * @throws IOException when the log cannot be read or the new one written
+     */
+    public DeletionLog.Record write(DeletionLog.Rewrite out, DeadEntries dead, Set<BlobRef> stillInPacks)
+            throws IOException {
+        long[] dropped = {0, 0};
+        Set<Integer> keptDeletionOf = new HashSet<>();
+        read((r, at) -> {
+            switch (r.kind()) {
+                case DELETED -> {
+                    if (!isCandidate(r, at) || stillInPacks.contains(BlobRef.of(r.hash()))
+                            && dead.isLatest(r.hash(), r.endPack(), r.endOffset())) {
+                        out.add(r);
+                        keptDeletionOf.add(r.pack());
+                    }
+                }
+                case COMPACTED -> {
+                    if (keptDeletionOf.remove(r.pack())) {
+                        out.add(r); // gives back the garbage of the deletion kept before it
+                    } else {
+                        dropped[0]++;
+                        dropped[1] += r.bytes();
+                    }
+                }
+                case PRUNED -> {
+                    dropped[0] += r.endOffset();
+                    dropped[1] += r.bytes();
+                }
+            }
+        });
+        return DeletionLog.Record.pruned(log.generation() + 1, dropped[0], dropped[1]);
+    }
+
+    /** A record of the log and its offset. */
+    @FunctionalInterface
+    private interface RecordAt {
+        void record(DeletionLog.Record r, long at) throws IOException;
+    }
+
+    /** Reads the records surveyed; returns how many slots of the whole log did not verify. */
+    private long read(RecordAt visitor) throws IOException {
+        return log.read(DeletionLog.HEADER_SIZE, (r, end) -> {
+            if (end <= upTo) {
+                visitor.record(r, end - DeletionLog.RECORD_SIZE);
+            }
+        });
+    }
+
+    private boolean isCandidate(DeletionLog.Record r, long at) {
+        Long compacted = compactedAt.get(r.pack());
+        return r.kind() == DeletionLog.Kind.DELETED && compacted != null && compacted > at;
+    }
+}
