@@ -137,10 +137,10 @@ public final class DeletionLogPruning {
      * @param out          the new log
      * @param dead         every deletion, to tell a blob's latest
      * @param stillInPacks what {@link #stillInPacks} found
-     * @return the record that begins the new log, summing what the dropped records counted
+     * @return what the records left out counted, which the new log's first record sums up
      * @throws IOException when the log cannot be read or the new one written
      */
-    public DeletionLog.Record write(DeletionLog.Rewrite out, DeadEntries dead, Set<BlobRef> stillInPacks)
+    public Dropped write(DeletionLog.Rewrite out, DeadEntries dead, Set<BlobRef> stillInPacks)
             throws IOException {
         long[] dropped = {0, 0};
         Set<Integer> keptDeletionOf = new HashSet<>();
@@ -162,12 +162,21 @@ public final class DeletionLogPruning {
                     }
                 }
                 case PRUNED -> {
-                    dropped[0] += r.endOffset();
+                    dropped[0] += r.compactions();
                     dropped[1] += r.bytes();
                 }
             }
         });
-        return DeletionLog.Record.pruned(log.generation() + 1, dropped[0], dropped[1]);
+        return new Dropped(dropped[0], dropped[1]);
+    }
+
+    /**
+     * What the compaction records a pruning leaves out counted.
+     *
+     * @param compactions    packs they say were rewritten
+     * @param reclaimedBytes bytes they say were given back
+     */
+    public record Dropped(long compactions, long reclaimedBytes) {
     }
 
     /** A record of the log and its offset. */

@@ -23,8 +23,56 @@ public final class DeletionReplay {
     }
 
     /**
+     * @param index an index, as it was opened
+     * @param log   the store's deletion log
+     * @return whether the index can be brought up to date from the log; false when the log was
+     *         pruned past what the index applied (an index kept from before, of another plugin
+     *         say): the blobs the pruned deletions removed would stay in it, so it must be built
+     *         from the packs
+     * @throws IOException when the index cannot be read
+     */
+    public static boolean canFollow(StoreIndex index, DeletionLog log) throws IOException {
+        if (log.generation() == 0) {
+            return true;
+        }
+        return index.hasDeletions() && from(index.deletions(), true, log) >= 0;
+    }
+
+    /**
+     * @return the offset in the log from which the index has records to apply, or -1 when it
+     *         applied a log that a pruning replaced, up to a point the new log no longer holds
+     */
+    private static long from(IndexMeta.Deletions applied, boolean recorded, DeletionLog log) {
+        if (!recorded) {
+            return DeletionLog.HEADER_SIZE; // built from the packs: every deletion applies
+        }
+        if (applied.generation() == log.generation()) {
+            // past the end when the log lost a tail it had not forced: what it holds is applied
+            return Math.min(applied.logApplied(), log.end());
+        }
+        DeletionLog.Record pruning = log.pruning();
+        if (pruning != null && applied.generation() == pruning.pack() - 1
+                && applied.logApplied() >= pruning.previousEnd()) {
+            return pruning.resumeAt(); // a crash came between the pruning and the index's write
+        }
+        return -1;
+    }
+
+    /**
+     * @param index an index
+     * @param log   the store's deletion log
+     * @return whether the index has applied every record of the log, by its offsets
+     * @throws IOException when the index cannot be read
+     */
+    public static boolean isApplied(StoreIndex index, DeletionLog log) throws IOException {
+        IndexMeta.Deletions d = index.deletions();
+        return d.generation() == log.generation() && d.logApplied() == log.end();
+    }
+
+    /**
      * Applies the records of {@code log} that {@code index} has not applied yet. The caller holds
-     * every other write of the index back.
+     * every other write of the index back, and built the index from the packs when it could not
+     * follow the log ({@link #canFollow}).
      *
      * @param index the index
      * @param log   the store's deletion log
@@ -33,20 +81,24 @@ public final class DeletionReplay {
      */
     public static long apply(StoreIndex index, DeletionLog log) throws IOException {
         IndexMeta.Deletions before = index.deletions();
-        if (before.logApplied() > log.end()) {
-            // the log was pruned after the index applied it (a crash came between the two), or lost
-            // a tail it had not forced: all it holds is applied, and the next record, at its end, is not
-            index.commit(new IndexBatch(), null, index.totals(), before.applying().upTo(log.end()).done());
+        long from = from(before, index.hasDeletions(), log);
+        if (from < 0) {
+            throw new IllegalStateException("the index " + index.name() + " applied generation "
+                    + before.generation() + " of " + log.file() + ", which is at generation " + log.generation()
+                    + ": it must be built from the packs");
+        }
+        if (from >= log.end()) {
+            if (from != before.logApplied() || before.generation() != log.generation()) {
+                index.commit(new IndexBatch(), null, index.totals(),
+                        before.applying().generation(log.generation()).upTo(log.end()).done());
+            }
             return 0;
         }
-        if (before.logApplied() == log.end()) {
-            return 0;
-        }
-        IndexMeta.Applying d = before.applying();
+        IndexMeta.Applying d = before.applying().generation(log.generation());
         IndexMeta.Counters[] c = {index.totals()};
         IndexBatch batch = new IndexBatch();
         Set<BlobRef> removed = new HashSet<>();
-        log.read(before.logApplied(), (r, end) -> {
+        log.read(from, (r, end) -> {
             if (r.kind() == DeletionLog.Kind.DELETED && !removed.contains(BlobRef.of(r.hash()))) {
                 Location at = index.get(r.hash());
                 if (at != null && r.covers(at.pack(), at.offset())) {

@@ -96,18 +96,21 @@ public final class IndexMeta {
      * left in the packs. Rebuilt from the log with the index.
      *
      * @param logApplied     the offset in the deletion log up to which its records are applied
+     * @param generation     the generation of the deletion log that offset is in (see {@link DeletionLog#generation()})
      * @param compactions    packs rewritten by compaction
      * @param reclaimedBytes dead bytes compaction gave back
      * @param packs          per pack with dead entries: how many, and their bytes
      */
-    public record Deletions(long logApplied, long compactions, long reclaimedBytes, SortedMap<Integer, Garbage> packs) {
+    public record Deletions(long logApplied, int generation, long compactions, long reclaimedBytes,
+                            SortedMap<Integer, Garbage> packs) {
         /** An index to which no deletion was ever applied. */
-        public static final Deletions NONE = new Deletions(DeletionLog.HEADER_SIZE, 0, 0, new TreeMap<>());
+        public static final Deletions NONE = new Deletions(DeletionLog.HEADER_SIZE, 0, 0, 0, new TreeMap<>());
 
         /**
          * Keeps the map from changing under a reader.
          *
          * @param logApplied     how far the log is applied
+         * @param generation     the log's generation
          * @param compactions    packs rewritten
          * @param reclaimedBytes bytes given back
          * @param packs          garbage per pack
@@ -147,9 +150,11 @@ public final class IndexMeta {
         }
 
         byte[] encode() {
-            ByteBuffer b = ByteBuffer.allocate(28 + 20 * packs.size()).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(32 + 20 * packs.size()).order(ByteOrder.LITTLE_ENDIAN);
             b.putLong(logApplied).putLong(compactions).putLong(reclaimedBytes).putInt(packs.size());
             packs.forEach((p, g) -> b.putInt(p).putLong(g.entries()).putLong(g.bytes()));
+            // last, so that a value written before logs were pruned reads as generation 0
+            b.putInt(generation);
             return b.array();
         }
 
@@ -163,7 +168,8 @@ public final class IndexMeta {
             for (int i = 0; i < n; i++) {
                 packs.put(b.getInt(), new Garbage(b.getLong(), b.getLong()));
             }
-            return new Deletions(applied, compactions, reclaimed, packs);
+            int generation = b.remaining() >= 4 ? b.getInt() : 0;
+            return new Deletions(applied, generation, compactions, reclaimed, packs);
         }
     }
 
@@ -173,12 +179,14 @@ public final class IndexMeta {
      */
     public static final class Applying {
         private long logApplied;
+        private int generation;
         private long compactions;
         private long reclaimedBytes;
         private final TreeMap<Integer, Garbage> packs;
 
         private Applying(Deletions from) {
             this.logApplied = from.logApplied();
+            this.generation = from.generation();
             this.compactions = from.compactions();
             this.reclaimedBytes = from.reclaimedBytes();
             this.packs = new TreeMap<>(from.packs());
@@ -198,8 +206,9 @@ public final class IndexMeta {
                     reclaimedBytes += r.bytes();
                 }
                 case PRUNED -> {
-                    compactions += r.endOffset();
+                    compactions += r.compactions();
                     reclaimedBytes += r.bytes();
+                    generation = r.pack();
                 }
             }
             logApplied = end;
@@ -215,9 +224,18 @@ public final class IndexMeta {
             return this;
         }
 
+        /**
+         * @param generation the generation of the log whose offsets {@link #upTo} names from now on
+         * @return this builder, following that log
+         */
+        public Applying generation(int generation) {
+            this.generation = generation;
+            return this;
+        }
+
         /** @return the deletions with every record applied */
         public Deletions done() {
-            return new Deletions(logApplied, compactions, reclaimedBytes, packs);
+            return new Deletions(logApplied, generation, compactions, reclaimedBytes, packs);
         }
     }
 

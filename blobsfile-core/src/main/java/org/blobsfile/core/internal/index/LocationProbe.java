@@ -94,6 +94,10 @@ final class LocationProbe {
         if (loc.payloadOffset() + loc.storedSize() > limit) {
             return headerAgrees ? Verdict.DAMAGED : Verdict.ABSENT;
         }
+        if (loc.storedSize() == 0 && !headerAgrees) {
+            // no payload: the empty blob's would verify at any offset, so only its header can say it is there
+            return Verdict.ABSENT;
+        }
         byte[] payload = new byte[Math.toIntExact(loc.storedSize())];
         readers.readFully(loc.pack(), loc.payloadOffset(), payload, 0, payload.length);
         int flag = loc.codecId() == PackFormat.CODEC_NONE ? PackFormat.FLAG_BLOB : PackFormat.FLAG_COMPRESSED;

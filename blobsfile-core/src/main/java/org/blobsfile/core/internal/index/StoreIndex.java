@@ -255,8 +255,14 @@ public final class StoreIndex implements AutoCloseable {
      * @return what was done, and where the active pack's entries end
      * @throws IOException when a pack or the index cannot be read or written
      */
-    public Recovery recover(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int packs) throws IOException {
+    public Recovery recover(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int packs,
+                            boolean mustRebuild) throws IOException {
         boolean rebuild = !isComplete();
+        if (!rebuild && mustRebuild) {
+            LOG.warn("index {} applied the deletion log only up to a point that a pruning of the log has since"
+                    + " dropped: rebuilding it", directory);
+            rebuild = true;
+        }
         IndexMeta.Checkpoint cp = rebuild ? null : checkpoint();
         if (!rebuild && (cp == null || !checkpointFits(readers, cp, packs))) {
             LOG.warn("index {} is ahead of the packs (checkpoint {}): rebuilding it", directory, cp);
@@ -284,7 +290,7 @@ public final class StoreIndex implements AutoCloseable {
                 emptyInPlace(); // an index that keeps no files here cannot be built aside and renamed
                 fill(index, readers, codecs, geometry, built, dead.get(), evicted);
             } else {
-                swapIn(buildAside(readers, codecs, geometry, built, null, null));
+                swapIn(buildAside(readers, codecs, geometry, built, null, null, mustRebuild));
             }
             tail = recovery.recover(this, packs, Math.max(0, built + 1), PackFormat.HEADER_SIZE);
             counters = count();
@@ -442,6 +448,15 @@ public final class StoreIndex implements AutoCloseable {
     }
 
     /**
+     * @return whether the index recorded what the deletion log did to it: not so for one built
+     *         from the packs since, nor for one that never saw a deletion
+     * @throws IOException when the index cannot be read
+     */
+    public boolean hasDeletions() throws IOException {
+        return index.getMeta(IndexMeta.DELETIONS) != null;
+    }
+
+    /**
      * Says which packs a build from the packs takes from their manifests, their files evicted.
      *
      * @param packs the store's evicted packs
@@ -499,7 +514,7 @@ public final class StoreIndex implements AutoCloseable {
         long t0 = System.nanoTime();
         Built built;
         if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-            built = buildAside(readers, codecs, geometry, lastPack, checkpoint, readable);
+            built = buildAside(readers, codecs, geometry, lastPack, checkpoint, readable, false);
             swapIn(built);
         } else {
             // an index that keeps no files here cannot be built aside and renamed: emptied and filled
@@ -538,12 +553,19 @@ public final class StoreIndex implements AutoCloseable {
     /**
      * Names in a note the blobs that vanished and logs what a {@link CarryOver} found.
      */
-    private CarryOver.Result reported(CarryOver.Result r, PackReaders readers) throws IOException {
+    private CarryOver.Result reported(CarryOver.Result r, PackReaders readers, boolean olderThanLog)
+            throws IOException {
         if (r.carried() > 0) {
             LOG.warn("index {}: {} blobs whose entry headers are damaged (no walk of the packs found them, or read them"
                     + " otherwise) are kept where the old index put them, since they verify there", directory, r.carried());
         }
-        if (r.vanishedCount() > 0) {
+        if (r.vanishedCount() > 0 && olderThanLog) {
+            // the old index predates deletions whose records a pruning dropped once compaction had
+            // removed their entries: what it held and no pack holds was deleted, not lost
+            LOG.warn("index {}: {} blobs the old index held are in no pack any more; it was older than the deletion"
+                    + " log, whose pruning dropped the deletions of such blobs, so they are taken as deleted", directory,
+                    r.vanishedCount());
+        } else if (r.vanishedCount() > 0) {
             Path note = new LostAndFound(readers.dir()).noteVanished(r.vanished(), r.vanishedCount());
             LOG.error("index {}: {} blobs the index held are in no pack any more; they are named in {}", directory,
                     r.vanishedCount(), note);
@@ -558,7 +580,8 @@ public final class StoreIndex implements AutoCloseable {
      * used before it is closed, and a crash before then throws it away.
      */
     private Built buildAside(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, int lastPack,
-                             IndexMeta.Checkpoint checkpoint, BiPredicate<byte[], Location> readable) throws IOException {
+                             IndexMeta.Checkpoint checkpoint, BiPredicate<byte[], Location> readable,
+                             boolean olderThanLog) throws IOException {
         Path aside = directory.resolveSibling(directory.getFileName() + REBUILDING);
         if (Files.exists(aside, LinkOption.NOFOLLOW_LINKS)) {
             provider.destroy(aside);
@@ -568,7 +591,7 @@ public final class StoreIndex implements AutoCloseable {
         // it, though no walk of the packs finds it; the old index is tallied meanwhile
         try (CarryOver carry = new CarryOver(index, fresh, new LocationProbe(readers, codecs, geometry), readable)) {
             EntryTally written = fill(fresh, readers, codecs, geometry, lastPack, dead.get(), evicted);
-            CarryOver.Result carried = reported(carry.run(written), readers);
+            CarryOver.Result carried = reported(carry.run(written), readers, olderThanLog);
             IndexMeta.Counters c = carried.counters();
             IndexBatch meta = new IndexBatch().putMeta(IndexMeta.COUNTERS, c.encode());
             if (checkpoint != null) {

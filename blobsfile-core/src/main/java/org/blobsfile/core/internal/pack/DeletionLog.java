@@ -114,11 +114,33 @@ public final class DeletionLog {
          * @param generation     how often the log was pruned, this time included
          * @param compactions    the compactions the pruned records counted
          * @param reclaimedBytes the bytes they gave back
+         * @param previousEnd    where the log it replaced ended
+         * @param resumeAt       where the same point is in the new log: the records after it were
+         *                       appended after the pruning
          * @return the record that begins a pruned log; its {@code pack} is the generation,
-         *         {@code bytes} the bytes given back and {@code endOffset} the compactions
+         *         {@code bytes} the bytes given back, {@code endOffset} the compactions, and
+         *         the hash field holds the two offsets (8 bytes each, little-endian, then zeros)
          */
-        public static Record pruned(int generation, long compactions, long reclaimedBytes) {
-            return new Record(Kind.PRUNED, new byte[32], generation, reclaimedBytes, 0, compactions);
+        public static Record pruned(int generation, long compactions, long reclaimedBytes, long previousEnd,
+                                    long resumeAt) {
+            byte[] offsets = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putLong(previousEnd)
+                    .putLong(resumeAt).array();
+            return new Record(Kind.PRUNED, offsets, generation, reclaimedBytes, 0, compactions);
+        }
+
+        /** @return for a {@link Kind#PRUNED} record, the compactions the records it dropped counted */
+        public long compactions() {
+            return kind == Kind.PRUNED ? endOffset : 0;
+        }
+
+        /** @return for a {@link Kind#PRUNED} record, where the log it replaced ended */
+        public long previousEnd() {
+            return ByteBuffer.wrap(hash).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        }
+
+        /** @return for a {@link Kind#PRUNED} record, the offset in this log that {@link #previousEnd} became */
+        public long resumeAt() {
+            return ByteBuffer.wrap(hash).order(ByteOrder.LITTLE_ENDIAN).getLong(8);
         }
 
         /**
@@ -174,8 +196,8 @@ public final class DeletionLog {
     private final Path file;
     /** Where the next record goes: the end of the last whole slot, or {@link #HEADER_SIZE} for an empty log. */
     private volatile long end;
-    /** How often the log was pruned: see {@link #generation()}. */
-    private volatile int generation;
+    /** The first record, when the log was pruned: see {@link #generation()}. */
+    private volatile Record pruning;
     /** Whether the file holds nothing readable: the first append moves it aside and starts a new one. */
     private boolean unreadable;
     /** Whether the header on disk is damaged: the next append writes it again. */
@@ -231,7 +253,7 @@ public final class DeletionLog {
                         + " written again with the next deletion", file);
                 log.headerDamaged = true;
             }
-            log.generation = generation(ch);
+            log.pruning = pruning(ch);
         }
         return log;
     }
@@ -242,13 +264,19 @@ public final class DeletionLog {
      * @throws IOException when the file cannot be read
      */
     public static int generation(FileChannel ch) throws IOException {
+        Record r = pruning(ch);
+        return r != null ? r.pack() : 0;
+    }
+
+    /** @return the first record when it says the log was pruned, else null */
+    private static Record pruning(FileChannel ch) throws IOException {
         ByteBuffer first = ByteBuffer.allocate(RECORD_SIZE);
         if (PositionalIo.readUpTo(ch, HEADER_SIZE, first) < RECORD_SIZE) {
-            return 0;
+            return null;
         }
         first.flip();
         Record r = Record.decode(first);
-        return r != null && r.kind() == Kind.PRUNED ? r.pack() : 0;
+        return r != null && r.kind() == Kind.PRUNED ? r : null;
     }
 
     /** @return whether some record of the file passes its checksum */
@@ -312,7 +340,16 @@ public final class DeletionLog {
      *         shorter than the one it replaced, so its copies are told apart by generation first
      */
     public int generation() {
-        return generation;
+        Record r = pruning;
+        return r != null ? r.pack() : 0;
+    }
+
+    /**
+     * @return the record that begins the log when it was pruned, which says where the log it
+     *         replaced ended and where that point is in this one; null for a log never pruned
+     */
+    public Record pruning() {
+        return pruning;
     }
 
     /** @return whether the log holds nothing readable, so it is moved aside by the next append */
@@ -427,16 +464,14 @@ public final class DeletionLog {
      * here from {@code from} on (while it was written). The new log is forced before it takes the
      * log's name, so a crash leaves one or the other whole. The caller holds appends back.
      *
-     * @param rewrite the new log
-     * @param from    the offset in this log up to which {@code rewrite} already holds what it keeps
-     * @param first   the new log's first record, which says its generation
+     * @param rewrite        the new log
+     * @param from           the offset in this log up to which {@code rewrite} already holds what it keeps
+     * @param compactions    the compactions the records left out counted
+     * @param reclaimedBytes the bytes they gave back
      * @throws IOException when a file cannot be read, written or renamed: the log is then as it was
      */
-    public synchronized void replaceWith(Rewrite rewrite, long from, Record first) throws IOException {
-        if (first.kind() != Kind.PRUNED) {
-            throw new IllegalArgumentException("a pruned log begins with a record of its pruning, not " + first.kind());
-        }
-        PositionalIo.writeFully(rewrite.out, HEADER_SIZE, ByteBuffer.wrap(first.encode()));
+    public synchronized void replaceWith(Rewrite rewrite, long from, long compactions, long reclaimedBytes)
+            throws IOException {
         if (from < end) {
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 for (long pos = from; pos < end; ) {
@@ -449,12 +484,14 @@ public final class DeletionLog {
             }
             rewrite.written += end - from;
         }
+        Record first = Record.pruned(generation() + 1, compactions, reclaimedBytes, end, rewrite.written);
+        PositionalIo.writeFully(rewrite.out, HEADER_SIZE, ByteBuffer.wrap(first.encode()));
         rewrite.out.force(false);
         Files.move(rewrite.temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         rewrite.placed = true;
         Fsync.directory(file.getParent());
         end = rewrite.written;
-        generation = first.pack();
+        pruning = first;
         headerDamaged = false;
         unreadable = false;
     }

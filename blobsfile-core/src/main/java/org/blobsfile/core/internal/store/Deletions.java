@@ -265,19 +265,23 @@ final class Deletions {
         }
         long dropped;
         try (DeletionLog.Rewrite out = log.rewrite()) {
-            DeletionLog.Record first = survey.write(out, dead, stillInPacks);
+            DeletionLogPruning.Dropped left = survey.write(out, dead, stillInPacks);
+            dropped = survey.records() - out.added() - (log.pruning() != null ? 1 : 0);
+            if (dropped == 0) {
+                return 0; // each deletion is still needed: a new log would only be one record longer
+            }
             appender.exclusively(() -> {
-                if (parts.index().deletions().logApplied() < log.end()) {
+                if (!DeletionReplay.isApplied(parts.index(), log)) {
                     DeletionReplay.apply(parts.index(), log);
                     appender.adoptIndexTotals();
                 }
-                log.replaceWith(out, survey.upTo(), first);
-                // the offsets of the new log: a crash before this write is met at open, where the index
-                // has applied past the log's end
-                appender.commitDeletions(Map.of(), parts.index().deletions().applying().upTo(log.end()).done());
+                log.replaceWith(out, survey.upTo(), left.compactions(), left.reclaimedBytes());
+                // the new log's generation and offsets; after a crash before this write, the log's first
+                // record tells the index where it had got to in the new log (DeletionReplay)
+                appender.commitDeletions(Map.of(), parts.index().deletions().applying().generation(log.generation())
+                        .upTo(log.end()).done());
                 return null;
             });
-            dropped = survey.records() - out.added();
         }
         LOG.info("{} pruned: {} records no pack needs dropped, {} bytes left", log.file(), dropped, log.end());
         return dropped;
@@ -338,7 +342,7 @@ final class Deletions {
      */
     private void commit(List<DeletionLog.Record> records, Map<BlobRef, Location> removed) throws IOException {
         DeletionLog log = parts.deletions();
-        if (parts.index().deletions().logApplied() < log.end()) {
+        if (!DeletionReplay.isApplied(parts.index(), log)) {
             // an earlier deletion reached the log but not the index (its index write failed)
             DeletionReplay.apply(parts.index(), log);
             appender.adoptIndexTotals();

@@ -164,7 +164,8 @@ public final class StoreOpener {
             if (ledger != null) {
                 index.useEvicted(StoreArchive.evicted(ledger, dir));
             }
-            StoreIndex.Recovery recovery = index.recover(readers, codecs, geometry, packs);
+            StoreIndex.Recovery recovery = index.recover(readers, codecs, geometry, packs,
+                    !DeletionReplay.canFollow(index, deletions));
             for (int n : gaps) {
                 // the index follows the tombstone: keys left pointing into the quarantined pack go
                 new PackReindex(readers, codecs, geometry).plan(index, n, PackFormat.regularFileSize(PackFormat.path(dir, n)),
