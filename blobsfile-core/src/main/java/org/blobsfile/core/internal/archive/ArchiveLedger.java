@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * replaced since (a compaction's rewrite) is noticed at open without reading every pack; the packs
  * a compaction is about to rewrite, whose new copy must be archived too; and the newest copy of
  * the deletion log the archive holds: its length, and its generation on a line of its own that
- * is left out while it is 0, so a ledger of a log never pruned reads as it did before logs were. Rewritten whole through a forced temporary file at each change,
- * so a crash leaves the old ledger or the new one. It also names the packs whose local file was
+ * is left out while it is 0, so the ledger of a log never pruned is what older versions read.
+ * Rewritten whole through a forced temporary file at each change, so a crash leaves the old
+ * ledger or the new one. It also names the packs whose local file was
  * evicted, so it is written before a pack file is removed. Thread-safe.
  */
 public final class ArchiveLedger {

@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.blobsfile.core.testing.StoreTestSupport.putUntilSealed;
 import static org.blobsfile.core.testing.StoreTestSupport.sealedBlobs;
 
@@ -126,6 +127,34 @@ class PrunedDeletionLogArchiveTest {
             assertThat(s.archive(Progress.NONE).problems()).isEmpty();
             assertThat(copies(archive)).contains(new DeletionLogCopy(1, DeletionLog.open(dir).end()));
         }
+    }
+
+    @Test
+    void aRestorePassesOverNamesOfNoCopyAndRefusesACopyThatIsNotWhatItsNameSays() throws Exception {
+        Random rnd = SEED.random();
+        MemoryArchive archive = new MemoryArchive();
+        Path dir = tmp.resolve("s");
+        BlobRef deleted;
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).archive(archive).open()) {
+            putUntilSealed(s, rnd, 2);
+            deleted = s.enumerate().filter(i -> i.pack() == 0).findFirst().orElseThrow().ref();
+            s.delete(deleted);
+            assertThat(s.archive(Progress.NONE).problems()).isEmpty();
+        }
+        Path log = dir.resolve(DeletionLog.FILE_NAME);
+        archive.upload(DeletionLogCopy.FOLDER + DeletionLog.FILE_NAME + ".g7", log, Archive.Progress.NONE);
+        archive.upload(DeletionLogCopy.FOLDER + "notes.txt", log, Archive.Progress.NONE);
+        try (BlobStore s = BlobStore.builder(tmp.resolve("r1")).maxPackSize(PACK).archive(archive)
+                .restore(BlobStoreOptions.Restore.FULL).open()) {
+            assertThat(s.exists(deleted)).isFalse();
+        }
+
+        // the bytes of a log never pruned, under the name of a pruned one
+        String forged = new DeletionLogCopy(3, Files.size(log)).objectName();
+        archive.upload(forged, log, Archive.Progress.NONE);
+        assertThatThrownBy(() -> BlobStore.builder(tmp.resolve("r2")).maxPackSize(PACK).archive(archive)
+                .restore(BlobStoreOptions.Restore.FULL).open()).hasMessageContaining(forged);
+        assertThat(tmp.resolve("r2").resolve(DeletionLog.FILE_NAME)).doesNotExist();
     }
 
     private static BlobStoreOptions.Builder store(Path dir, URI archive) {
