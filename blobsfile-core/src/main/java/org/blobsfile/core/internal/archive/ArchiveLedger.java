@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * number, the digest and length of the copy the archive holds with its manifest, and the identity
  * of the local file it was read from (its file key and modification time), so that a local file
  * replaced since (a compaction's rewrite) is noticed at open without reading every pack; the packs
- * a compaction is about to rewrite, whose new copy must be archived too; and how much of the
- * deletion log the archive holds. Rewritten whole through a forced temporary file at each change,
- * so a crash leaves the old ledger or the new one. It also names the packs whose local file was
+ * a compaction is about to rewrite, whose new copy must be archived too; and the newest copy of
+ * the deletion log the archive holds: its length, and its generation on a line of its own that
+ * is left out while it is 0, so the ledger of a log never pruned is what older versions read.
+ * Rewritten whole through a forced temporary file at each change, so a crash leaves the old
+ * ledger or the new one. It also names the packs whose local file was
  * evicted, so it is written before a pack file is removed. Thread-safe.
  */
 public final class ArchiveLedger {
@@ -56,6 +58,7 @@ public final class ArchiveLedger {
     /** Evicted packs a lazy restore left, fetched whole the first time one of their blobs is read. */
     private final Set<Integer> lazy = new ConcurrentSkipListSet<>();
     private long deletionsArchived;
+    private int deletionsGeneration;
 
     private ArchiveLedger(Path file, String location) {
         this.file = file;
@@ -97,6 +100,7 @@ public final class ArchiveLedger {
                 case "evicted" -> l.evicted.add(Integer.parseInt(f[1]));
                 case "lazy" -> l.lazy.add(Integer.parseInt(f[1]));
                 case "deletions" -> l.deletionsArchived = Long.parseLong(f[1]);
+                case "deletions-generation" -> l.deletionsGeneration = Integer.parseInt(f[1]);
                 default -> throw new IOException(l.file + ": unexpected line '" + lines[i] + "'");
             }
         }
@@ -135,6 +139,11 @@ public final class ArchiveLedger {
     /** @return how many packs have an archived copy */
     public synchronized int archivedCount() {
         return archived.size();
+    }
+
+    /** @return whether a compaction said it rewrites some pack whose new copy is not archived yet */
+    public synchronized boolean isRewritingAny() {
+        return !rewriting.isEmpty();
     }
 
     /** @return whether a compaction said it rewrites this pack, and its new copy is not archived yet */
@@ -232,9 +241,9 @@ public final class ArchiveLedger {
         return text.contains("\nevicted ");
     }
 
-    /** @return how many bytes of the deletion log the archive holds */
-    public synchronized long deletionsArchived() {
-        return deletionsArchived;
+    /** @return the newest copy of the deletion log the archive holds, {@link DeletionLogCopy#NONE} when none */
+    public synchronized DeletionLogCopy deletionsArchived() {
+        return new DeletionLogCopy(deletionsGeneration, deletionsArchived);
     }
 
     /**
@@ -288,11 +297,12 @@ public final class ArchiveLedger {
     }
 
     /**
-     * @param length how many bytes of the deletion log the archive now holds
+     * @param copy the newest copy of the deletion log the archive now holds
      * @throws IOException when the ledger cannot be written
      */
-    public synchronized void deletionsArchived(long length) throws IOException {
-        deletionsArchived = length;
+    public synchronized void deletionsArchived(DeletionLogCopy copy) throws IOException {
+        deletionsArchived = copy.length();
+        deletionsGeneration = copy.generation();
         write();
     }
 
@@ -304,6 +314,10 @@ public final class ArchiveLedger {
         evicted.forEach(n -> b.append("evicted ").append(n).append('\n'));
         lazy.forEach(n -> b.append("lazy ").append(n).append('\n'));
         b.append("deletions ").append(deletionsArchived).append('\n');
+        if (deletionsGeneration > 0) {
+            // only a pruned log has one: the ledger of a log never pruned stays as older versions read it
+            b.append("deletions-generation ").append(deletionsGeneration).append('\n');
+        }
         Fsync.writeAtomically(file, b.toString().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -205,23 +205,48 @@ public final class ArchiveRestore {
                 + " bytes read, " + length + " expected, or another digest): it is damaged and was not used");
     }
 
-    /** Downloads the longest copy of the deletion log, if the archive has one. */
+    /**
+     * Downloads the newest copy of the deletion log, if the archive has one: of the highest
+     * generation, then the longest ({@link DeletionLogCopy}); objects whose names are no copy's are
+     * passed over. A copy whose length or generation is not the one its name says is damaged, and
+     * the restore stops rather than take an older copy, which would bring deleted blobs back.
+     */
     private static void restoreDeletions(Archive archive, Path dir, ArchiveLedger ledger) throws IOException {
-        List<ArchivedObject> logs = archive.list(ArchiveUploader.DELETIONS);
-        if (logs.isEmpty()) {
-            return;
-        }
-        ArchivedObject newest = logs.get(0);
-        for (ArchivedObject o : logs) {
-            if (o.size() > newest.size()) {
-                newest = o;
+        DeletionLogCopy newest = null;
+        for (ArchivedObject o : archive.list(DeletionLogCopy.FOLDER)) {
+            DeletionLogCopy c = DeletionLogCopy.parse(o.name());
+            if (c == null) {
+                LOG.warn("{} in {} is passed over: its name is not that of a copy of the deletion log", o.name(),
+                        archive.location());
+            } else if (newest == null || c.isNewerThan(newest)) {
+                newest = c;
             }
         }
-        Path target = dir.resolve(DeletionLog.FILE_NAME);
-        try (InputStream in = archive.open(newest.name())) {
-            byte[] bytes = in.readAllBytes();
-            Fsync.writeAtomically(target, bytes);
-            ledger.deletionsArchived(bytes.length);
+        if (newest == null) {
+            return;
         }
+        String name = newest.objectName();
+        Path target = dir.resolve(DeletionLog.FILE_NAME);
+        Path part = target.resolveSibling(target.getFileName() + PART);
+        try {
+            long length;
+            int generation;
+            try (InputStream in = archive.open(name);
+                 FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                         StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                length = StreamDigest.copy(in, out, n -> { }).length();
+                generation = DeletionLog.generation(out);
+                out.force(true);
+            }
+            if (length != newest.length() || generation != newest.generation()) {
+                throw new IOException(name + " in " + archive.location() + " holds " + length + " bytes of a log of"
+                        + " generation " + generation + ", not what its name says: it is damaged, and an older copy"
+                        + " would bring deleted blobs back, so the store is not restored");
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        ledger.deletionsArchived(newest);
     }
 }

@@ -53,8 +53,8 @@ public final class ArchiveUploader implements AutoCloseable {
     private static final long MAX_BACKOFF_MS = 60_000;
     /** How long after open the thread looks for sealed packs the archive lacks. */
     private static final long FIRST_PASS_DELAY_MS = 2_000;
-    /** The folder of the archive that holds copies of the deletion log, named by their length. */
-    public static final String DELETIONS = "deletions/";
+    /** The folder of the archive that holds copies of the deletion log: see {@link DeletionLogCopy}. */
+    public static final String DELETIONS = DeletionLogCopy.FOLDER;
 
     private final Archive archive;
     private final ArchiveLedger ledger;
@@ -232,7 +232,7 @@ public final class ArchiveUploader implements AutoCloseable {
                 archivePack(n, Archive.Progress.NONE);
                 backoff = FIRST_BACKOFF_MS;
                 if (unqueue(n)) {
-                    archiveDeletions();
+                    archiveDeletionsOrLog();
                 }
             } catch (ArchiveUnavailableException e) {
                 LOG.warn("archive {} unavailable: {}; trying again in {} s", archive.location(), e.getMessage(),
@@ -447,38 +447,94 @@ public final class ArchiveUploader implements AutoCloseable {
         }
     }
 
+    /** As {@link #archiveDeletions}, from the thread: a failure is logged, and the next pack archived tries again. */
+    private void archiveDeletionsOrLog() throws ArchiveUnavailableException {
+        try {
+            archiveDeletions();
+        } catch (ArchiveUnavailableException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (!closed) {
+                LOG.error("{} is not archived: {}", DeletionLog.FILE_NAME, e.getMessage(), e);
+            }
+        }
+    }
+
     /**
-     * Uploads the deletion log when it grew since the archive last got it, as a new object named
-     * by its length: the log only grows, so the longest copy is the newest, and a restore takes it.
+     * Uploads the deletion log when the archive lacks some of it, as a new object named by its
+     * generation and length ({@link DeletionLogCopy}): within a generation the log only grows, and
+     * a pruning makes it shorter but of a later generation, so the archive lacks some of it when
+     * it is of a later generation than the copy the ledger names, or of that one and longer.
+     *
+     * <p>A pruned log no longer says which blobs of the packs emptied by compaction were deleted,
+     * so a copy of a new generation waits until the archive holds the new copy of every pack a
+     * compaction rewrote: a restore that took it with an old copy of such a pack would bring its
+     * deleted blobs back.
      */
     private void archiveDeletions() throws IOException {
         if (!Files.isRegularFile(deletionLog, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        long size = Files.size(deletionLog);
-        if (size <= ledger.deletionsArchived()) {
-            return;
+        try (FileChannel in = FileChannel.open(deletionLog, StandardOpenOption.READ)) {
+            if (!new DeletionLogCopy(DeletionLog.generation(in), in.size()).isNewerThan(ledger.deletionsArchived())) {
+                return;
+            }
         }
         work.lock();
         Path tmp = Files.createTempFile(dir, ".archive-", ".deletions");
         try {
-            // a copy of the first size bytes: the log may grow while it is uploaded
-            try (FileChannel in = FileChannel.open(deletionLog, StandardOpenOption.READ);
-                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                for (long pos = 0; pos < size; ) {
-                    pos += in.transferTo(pos, size - pos, out);
+            DeletionLogCopy archived = ledger.deletionsArchived();
+            DeletionLogCopy copy = copyLog(tmp);
+            if (!copy.isNewerThan(archived)) {
+                if (copy.generation() < archived.generation()) {
+                    LOG.warn("{} is of generation {}, older than that of its archived copy ({}): it was replaced by"
+                            + " other than a pruning, and is not archived", deletionLog, copy.generation(),
+                            archived.objectName());
                 }
+                return;
             }
-            String name = DELETIONS + String.format("%s.%020d", DeletionLog.FILE_NAME, size);
+            if (copy.generation() > archived.generation() && ledger.isRewritingAny()) {
+                LOG.info("{} was pruned; it is archived once the packs compaction rewrote are", DeletionLog.FILE_NAME);
+                return;
+            }
+            String name = copy.objectName();
             try {
                 archive.upload(name, tmp, Archive.Progress.NONE);
             } catch (FileAlreadyExistsException e) {
-                // uploaded before a crash cut off the ledger's record: the same first bytes
+                // uploaded before a crash cut off the ledger's record, unless another log of this
+                // generation and length was there: a log moved aside as unreadable, another store
+                if (!Arrays.equals(readWhole(name), Files.readAllBytes(tmp))) {
+                    throw new IOException("the archive holds " + name + " already, with other bytes; it is never"
+                            + " replaced: look at it, and remove it from the archive if it is not this store's");
+                }
+                downloads.incrementAndGet();
             }
-            ledger.deletionsArchived(size);
+            ledger.deletionsArchived(copy);
         } finally {
             Files.deleteIfExists(tmp);
             work.unlock();
+        }
+    }
+
+    /**
+     * Copies the deletion log as it is now, through one channel: the log may grow while it is
+     * uploaded, or be replaced by a pruned one, and the copy must be one file's first bytes.
+     *
+     * @param tmp the file to copy it to
+     * @return the copy: its length, and its generation read from the bytes copied
+     */
+    private DeletionLogCopy copyLog(Path tmp) throws IOException {
+        try (FileChannel in = FileChannel.open(deletionLog, StandardOpenOption.READ);
+             FileChannel out = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = in.size();
+            for (long pos = 0; pos < size; ) {
+                long n = in.transferTo(pos, size - pos, out);
+                if (n <= 0) {
+                    throw new IOException(deletionLog + " ends before offset " + size + " though nothing cuts it");
+                }
+                pos += n;
+            }
+            return new DeletionLogCopy(DeletionLog.generation(out), size);
         }
     }
 
