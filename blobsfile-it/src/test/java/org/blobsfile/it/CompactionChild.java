@@ -65,6 +65,8 @@ public final class CompactionChild {
         int target = Integer.parseInt(args[4]);
         PrintStream out = new PrintStream(new Both(new FileOutputStream(args[5]), new FileOutputStream(FileDescriptor.out)),
                 false, StandardCharsets.US_ASCII);
+        // prunes the deletion log after every compaction that empties a pack, so kills land in prunings too
+        System.setProperty("blobsfile.deletions.pruneAt", "1");
         BlobStore store = BlobStore.builder(dir).maxPackSize(packSize).durability(durability)
                 .codec(seed % 3 == 0 ? "snappy" : "none").open();
         new CompactionChild(store, new Random(seed), out).run(target, seed);

@@ -2,8 +2,13 @@ package org.blobsfile.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -74,6 +79,20 @@ class CompactionCrashIT {
         assertThat(count("acknowledged deletions")).isPositive();
         assertThat(count("kills in phase compact")).as("kills during compaction").isPositive();
         assertThat(count("kills in phase sweep")).as("kills during a sweep").isPositive();
+        assertThat(count("cycles on a pruned deletion log")).as("cycles after a pruning").isPositive();
+    }
+
+    /** @return how often the store's deletion log was pruned: its first record says so (docs/FORMAT.md) */
+    private static int deletionLogGeneration(Path dir) throws IOException {
+        Path log = dir.resolve("deletions.log");
+        if (!Files.exists(log) || Files.size(log) < 16 + 64) {
+            return 0;
+        }
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+            ByteBuffer first = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            ch.read(first, 16);
+            return first.get(0) == 3 ? first.getInt(4) : 0;
+        }
     }
 
     private long count(String what) {
@@ -97,6 +116,8 @@ class CompactionCrashIT {
     private static final class Model {
         final Set<String> live = new HashSet<>();
         final Set<String> deleted = new HashSet<>();
+        /** The deletion log's generation after the last cycle. */
+        int generation;
     }
 
     private void runLane(int lane, long seed, int cycles) throws Exception {
@@ -194,6 +215,12 @@ class CompactionCrashIT {
         for (String h : undecided) {
             (survived.contains(h) ? model.live : model.deleted).add(h);
         }
+        int generation = deletionLogGeneration(dir);
+        if (generation > 0) {
+            add("cycles on a pruned deletion log", 1);
+        }
+        add("prunings of the deletion log", generation - model.generation);
+        model.generation = generation;
         add("live blobs checked", model.live.size());
         add("deleted blobs checked", model.deleted.size());
         if (V1Check.available()) {
