@@ -39,6 +39,8 @@ final class LocationProbe {
     private final CodecRegistry codecs;
     private final PackGeometry geometry;
     private final EvictedPacks evicted;
+    /** Whether only an entry header that names the blob makes it found: see {@link #byHeaderOnly()}. */
+    private final boolean byHeaderOnly;
     /** The entries of the evicted pack probed last, by offset: read again only when another is probed. */
     private Map<Long, Listed> listed = Map.of();
     private int listedPack = -1;
@@ -52,10 +54,26 @@ final class LocationProbe {
     }
 
     LocationProbe(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, EvictedPacks evicted) {
+        this(readers, codecs, geometry, evicted, false);
+    }
+
+    private LocationProbe(PackReaders readers, CodecRegistry codecs, PackGeometry geometry, EvictedPacks evicted,
+                          boolean byHeaderOnly) {
         this.readers = readers;
         this.codecs = codecs;
         this.geometry = geometry;
         this.evicted = evicted;
+        this.byHeaderOnly = byHeaderOnly;
+    }
+
+    /**
+     * @return a probe that finds a blob only where an entry header says it is: for places an
+     *         index older than the deletion log names. A payload that verifies under a damaged
+     *         header does not count there, since the empty blob's verifies at any offset, and such
+     *         an index may name it where it was deleted long ago
+     */
+    LocationProbe byHeaderOnly() {
+        return new LocationProbe(readers, codecs, geometry, evicted, true);
     }
 
     /**
@@ -94,8 +112,7 @@ final class LocationProbe {
         if (loc.payloadOffset() + loc.storedSize() > limit) {
             return headerAgrees ? Verdict.DAMAGED : Verdict.ABSENT;
         }
-        if (loc.storedSize() == 0 && !headerAgrees) {
-            // no payload: the empty blob's would verify at any offset, so only its header can say it is there
+        if (byHeaderOnly && !headerAgrees) {
             return Verdict.ABSENT;
         }
         byte[] payload = new byte[Math.toIntExact(loc.storedSize())];

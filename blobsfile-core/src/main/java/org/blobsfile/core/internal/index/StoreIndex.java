@@ -589,7 +589,8 @@ public final class StoreIndex implements AutoCloseable {
         BlobIndex fresh = provider.openForBulkLoad(aside);
         // carries into the new index what the old one knew and the packs still hold where it put
         // it, though no walk of the packs finds it; the old index is tallied meanwhile
-        try (CarryOver carry = new CarryOver(index, fresh, new LocationProbe(readers, codecs, geometry), readable)) {
+        LocationProbe probe = new LocationProbe(readers, codecs, geometry);
+        try (CarryOver carry = new CarryOver(index, fresh, olderThanLog ? probe.byHeaderOnly() : probe, readable)) {
             EntryTally written = fill(fresh, readers, codecs, geometry, lastPack, dead.get(), evicted);
             CarryOver.Result carried = reported(carry.run(written), readers, olderThanLog);
             IndexMeta.Counters c = carried.counters();
