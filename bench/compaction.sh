@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Deletion and compaction, in one run: compaction throughput and disk before/after, put and get
-# latency beside a compaction against the same workload without one, and a sweep of 10,000,000
-# blobs in a 256 MiB heap. See "Deleting and compacting" in bench/README.md.
+# latency beside a compaction against the same workload without one, a compaction with the deletion
+# log's pruning off and on, and a sweep of 10,000,000 blobs in a 256 MiB heap. See "Deleting and
+# compacting" in bench/README.md.
 #
 #   bench/compaction.sh                       # everything
 #   PHASES="compact latency" bench/compaction.sh
 #   SWEEP_BLOBS=1000000 bench/compaction.sh   # a smaller sweep
 #
 # Environment:
-#   PHASES          which phases to run ("compact latency sweep")
+#   PHASES          which phases to run ("compact latency prune sweep")
 #   BLOBS           4 KiB blobs in the compaction and latency stores (160000: about 655 MB)
 #   PACK_MIB        their pack size (64)
 #   RATE_MBS        the compaction's rate limit beside the latency workload (16; 0 for none)
@@ -20,7 +21,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-phases="${PHASES:-compact latency sweep}"
+phases="${PHASES:-compact latency prune sweep}"
 parent="${BENCH_DIR:-${TMPDIR:-/tmp}}"
 out="${BENCH_OUT:-bench/results/compaction-${BENCH_DATE:-$(date +%F)}}"
 if [[ -z "${BENCH_NO_BUILD:-}" ]]; then

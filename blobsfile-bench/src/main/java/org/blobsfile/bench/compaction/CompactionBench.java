@@ -55,7 +55,8 @@ public final class CompactionBench {
             case "latency" -> latency(dir, packSize, blobs, share, Integer.parseInt(a.getOrDefault("rounds", "3")),
                     (long) (Double.parseDouble(a.getOrDefault("rateMBs", "16")) * 1e6));
             case "sweep" -> sweep(dir, Integer.parseInt(a.getOrDefault("sweepBlobs", "10000000")));
-            default -> throw new IllegalArgumentException("phase is compact, latency or sweep");
+            case "prune" -> prune(dir, packSize, blobs, Integer.parseInt(a.getOrDefault("rounds", "3")));
+            default -> throw new IllegalArgumentException("phase is compact, latency, prune or sweep");
         }
     }
 
@@ -199,6 +200,64 @@ public final class CompactionBench {
             n++;
         }
         return new long[][] {Arrays.copyOf(puts, n), Arrays.copyOf(gets, n)};
+    }
+
+    /** The system property that sets the fewest deletions worth pruning the deletion log for. */
+    private static final String PRUNE_AT = "blobsfile.deletions.pruneAt";
+
+    /**
+     * Compacts copies of one store with the deletion log's pruning off and on, alternately: 40% of
+     * the blobs of the first half of the packs deleted (those packs are compacted, so their
+     * deletions can go) and 10% of the others (which keep theirs, and are walked by the pruning).
+     */
+    private static void prune(Path dir, long packSize, int blobs, int rounds) throws IOException {
+        Path source = dir.resolveSibling(dir.getFileName() + "-source");
+        List<BlobRef> refs = fill(source, packSize, blobs);
+        Random rnd = new Random(5);
+        List<BlobRef> gone = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            if (rnd.nextDouble() < (i < refs.size() / 2 ? 0.4 : 0.1)) {
+                gone.add(refs.get(i));
+            }
+        }
+        try (BlobStore store = BlobStore.builder(source).open()) {
+            store.deleteAll(gone);
+        }
+        Path log = source.resolve("deletions.log");
+        long logBefore = Files.size(log);
+        System.out.println("### Pruning the deletion log after a compaction, " + blobs + " blobs of 4 KiB, packs of "
+                + (packSize >> 20) + " MiB, " + gone.size() + " deleted");
+        System.out.println();
+        System.out.println("| round | pruning | packs rewritten | compact s | deletions.log bytes before | after |");
+        System.out.println("|---:|---|---:|---:|---:|---:|");
+        String was = System.getProperty(PRUNE_AT);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                for (boolean pruning : new boolean[] {round % 2 == 0, round % 2 != 0}) {
+                    BenchDirs.delete(dir);
+                    copy(source, dir);
+                    System.setProperty(PRUNE_AT, pruning ? "4096" : Long.toString(Long.MAX_VALUE));
+                    long t0;
+                    CompactionReport r;
+                    double s;
+                    try (BlobStore store = BlobStore.builder(dir).open()) {
+                        t0 = System.nanoTime();
+                        r = store.compact(CompactionOptions.defaults(), Progress.NONE);
+                        s = (System.nanoTime() - t0) / 1e9;
+                    }
+                    System.out.printf("| %d | %s | %d | %.2f | %,d | %,d |%n", round + 1, pruning ? "on" : "off",
+                            r.rewritten().size(), s, logBefore, Files.size(dir.resolve("deletions.log")));
+                }
+            }
+        } finally {
+            if (was == null) {
+                System.clearProperty(PRUNE_AT);
+            } else {
+                System.setProperty(PRUNE_AT, was);
+            }
+            BenchDirs.delete(dir);
+            BenchDirs.delete(source);
+        }
     }
 
     private static void sweep(Path dir, int count) throws IOException {

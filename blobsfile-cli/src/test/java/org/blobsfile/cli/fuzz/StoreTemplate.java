@@ -128,6 +128,9 @@ final class StoreTemplate {
         }
     }
 
+    /** The system property that sets the fewest deletions worth pruning the deletion log for. */
+    private static final String PRUNE_AT = "blobsfile.deletions.pruneAt";
+
     /** The garbage threshold of a compacted template: some packs reach it, others keep their dead entries. */
     static final int COMPACT_PERCENT = 25;
 
@@ -139,7 +142,17 @@ final class StoreTemplate {
             deleted.put(r, blobs.remove(r));
         }
         store.verify(); // returns once every closed pack is sealed: compaction takes sealed packs only
-        store.compact(CompactionOptions.defaults().withMinGarbagePercent(COMPACT_PERCENT), Progress.NONE);
+        // the deletion log is pruned of the deletions of the packs emptied, as a larger store's would be
+        String pruneAt = System.setProperty(PRUNE_AT, "1");
+        try {
+            store.compact(CompactionOptions.defaults().withMinGarbagePercent(COMPACT_PERCENT), Progress.NONE);
+        } finally {
+            if (pruneAt == null) {
+                System.clearProperty(PRUNE_AT);
+            } else {
+                System.setProperty(PRUNE_AT, pruneAt);
+            }
+        }
         for (int i = 0; i < 6; i++) {
             // random and long enough never to be one of the deleted blobs, which a put would bring back
             byte[] b = new byte[64 + rnd.nextInt(2000)];

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.DeletionLog;
@@ -27,8 +28,8 @@ import org.blobsfile.core.internal.plugin.CodecRegistry;
  * and writes the log again with the deletions that are not candidates, the latest deletion of
  * each candidate blob still found in a pack, and the compaction records those need to give their
  * garbage back again; the compactions and bytes of the records it drops are summed in its first
- * record. When the log has a damaged slot, or some pack cannot be walked whole, nothing is pruned:
- * an entry it hides could need any deletion.
+ * record. When the log has a damaged slot, or some pack cannot be walked whole or was quarantined,
+ * nothing is pruned: an entry it hides could need any deletion.
  */
 public final class DeletionLogPruning {
     private final DeletionLog log;
@@ -103,17 +104,23 @@ public final class DeletionLogPruning {
      * @param geometry its pack geometry
      * @param evicted  the packs whose entries come from their manifests
      * @param lengths  how far each pack goes: its file's size, or the active pack's appended end
+     * @param quarantined whether a pack was quarantined: its file is a tombstone, and the damaged
+     *                 pack kept aside may be put back
      * @return the candidate blobs some pack still holds a dead entry of, or null when a pack
-     *         could not be walked whole (damaged, unreadable or not a regular file)
+     *         could not be walked whole (damaged, unreadable, quarantined or not a regular file)
      * @throws IOException when a pack cannot be read
      */
     public Set<BlobRef> stillInPacks(DeadEntries dead, PackReaders readers, CodecRegistry codecs,
-                                     PackGeometry geometry, EvictedPacks evicted, long[] lengths) throws IOException {
+                                     PackGeometry geometry, EvictedPacks evicted, long[] lengths,
+                                     IntPredicate quarantined) throws IOException {
         PackEntries entries = new PackEntries(codecs, geometry, evicted);
         Set<BlobRef> found = new HashSet<>();
         for (int n = 0; n <= lastCoveredPack && n < lengths.length; n++) {
             if (compactedAt.containsKey(n)) {
                 continue; // an empty sealed pack since its compaction: nothing is ever appended to it again
+            }
+            if (quarantined.test(n)) {
+                return null;
             }
             int pack = n;
             PackScanner.Result r = entries.walk(readers.path(n), n, lengths[n], false, (key, loc) -> {

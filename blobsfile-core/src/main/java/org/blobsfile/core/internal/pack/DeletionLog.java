@@ -30,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * again) is not. So a deletion covers every copy of the blob the packs hold when it is made,
  * wherever a rebuild or a compaction finds them, and never a later put.
  *
+ * <p>Once compaction has emptied the packs that held a deleted blob, its deletion may be needed no
+ * more; a pruning then writes a shorter log beside this one, which replaces it whole and begins
+ * with a {@link Kind#PRUNED} record: the log's generation, and what the records it dropped counted.
+ * Offsets into the log mean something within one generation; between two, that record says where
+ * the old log's end is in the new one.
+ *
  * <p>Records sit at fixed offsets, so a torn or damaged record costs that record only: a reader
  * skips a slot whose checksum fails, and an append after a torn tail starts at the next slot. A
  * damaged header costs nothing either, while records still verify; the next append rewrites it.
@@ -40,6 +46,8 @@ public final class DeletionLog {
     private static final Logger LOG = LoggerFactory.getLogger(DeletionLog.class);
     /** The file's name in the store directory. */
     public static final String FILE_NAME = "deletions.log";
+    /** The suffix of a pruned log written beside the log before it replaces it; one a crash left is removed at open. */
+    public static final String REWRITE_SUFFIX = ".pruning";
     /** Bytes before the first record. */
     public static final int HEADER_SIZE = 16;
     /** Bytes per record. */
@@ -398,9 +406,6 @@ public final class DeletionLog {
         end += (long) records.size() * RECORD_SIZE;
         return end;
     }
-
-    /** The suffix of a pruned log written beside the log before it replaces it; one a crash left is removed at open. */
-    public static final String REWRITE_SUFFIX = ".pruning";
 
     /**
      * A shorter log written beside this one ({@value #REWRITE_SUFFIX}), which replaces it whole

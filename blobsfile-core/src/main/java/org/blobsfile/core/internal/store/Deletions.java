@@ -257,10 +257,10 @@ final class Deletions {
         }
         DeadEntries dead = DeadEntries.read(log);
         Set<BlobRef> stillInPacks = survey.stillInPacks(dead, packs.readers(), packs.codecs(), packs.geometry(),
-                parts.index().evicted(), appender.extent().lengths(packs.readers()));
+                parts.index().evicted(), appender.extent().lengths(packs.readers()), parts.quarantine()::contains);
         if (stillInPacks == null) {
-            LOG.warn("{} is not pruned: a pack is damaged or cannot be read whole, and what it hides may need any"
-                    + " deletion; repair it first", log.file());
+            LOG.warn("{} is not pruned: a pack is damaged, quarantined or cannot be read whole, and what it holds"
+                    + " may need any deletion; repair it first", log.file());
             return 0;
         }
         long dropped;
