@@ -32,10 +32,13 @@ public final class DeletionReplay {
      * @throws IOException when the index cannot be read
      */
     public static boolean canFollow(StoreIndex index, DeletionLog log) throws IOException {
-        if (log.generation() == 0) {
-            return true;
+        if (!index.hasDeletions()) {
+            // built from the packs, or never saw a deletion: if the log was pruned, it may hold
+            // blobs whose deletions are gone
+            return log.generation() == 0;
         }
-        return index.hasDeletions() && from(index.deletions(), true, log) >= 0;
+        // an index of a later generation than the log's meets a log whose first record was damaged
+        return from(index.deletions(), true, log) >= 0;
     }
 
     /**
