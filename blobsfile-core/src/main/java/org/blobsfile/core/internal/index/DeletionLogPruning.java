@@ -28,8 +28,9 @@ import org.blobsfile.core.internal.plugin.CodecRegistry;
  * and writes the log again with the deletions that are not candidates, the latest deletion of
  * each candidate blob still found in a pack, and the compaction records those need to give their
  * garbage back again; the compactions and bytes of the records it drops are summed in its first
- * record. When the log has a damaged slot, or some pack cannot be walked whole or was quarantined,
- * nothing is pruned: an entry it hides could need any deletion.
+ * record. When some pack cannot be walked whole or was quarantined, nothing is pruned: an entry it
+ * hides could need any deletion. A slot of the log that does not verify is left out (the caller
+ * keeps the old log aside first).
  */
 public final class DeletionLogPruning {
     private final DeletionLog log;

@@ -493,12 +493,13 @@ public final class DeletionLog {
         PositionalIo.writeFully(rewrite.out, HEADER_SIZE, ByteBuffer.wrap(first.encode()));
         rewrite.out.force(false);
         Files.move(rewrite.temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // the new file is the log from here on, even if the directory's force fails
         rewrite.placed = true;
-        Fsync.directory(file.getParent());
         end = rewrite.written;
         pruning = first;
         headerDamaged = false;
         unreadable = false;
+        Fsync.directory(file.getParent());
     }
 
     private static ByteBuffer header() {

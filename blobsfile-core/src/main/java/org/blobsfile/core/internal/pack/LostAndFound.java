@@ -89,6 +89,35 @@ public final class LostAndFound {
     }
 
     /**
+     * Copies a whole file that is about to be replaced by one without its damaged parts to
+     * {@code lost+found/NAME.MILLIS}, with a note saying why, and forces both to disk.
+     *
+     * @param file   the file
+     * @param reason why it is replaced, for the note
+     * @return the copy
+     * @throws IOException when it cannot be read or saved; then it must not be replaced
+     */
+    public Path saveWhole(Path file, String reason) throws IOException {
+        Files.createDirectories(dir);
+        Fsync.directory(dir.getParent());
+        Path out = dir.resolve(file.getFileName() + "." + System.currentTimeMillis());
+        for (int n = 1; Files.exists(out); n++) {
+            out = dir.resolve(file.getFileName() + "." + System.currentTimeMillis() + "-" + n);
+        }
+        Files.copy(file, out);
+        try (FileChannel w = FileChannel.open(out, StandardOpenOption.WRITE)) {
+            w.force(true);
+        }
+        String note = "# BlobsFile lost+found note: a copy of a file of the store, taken before it was replaced.\n"
+                + "file=" + file.getFileName() + "\n"
+                + "date=" + Instant.now() + "\n"
+                + "reason=" + reason.replace('\n', ' ') + "\n";
+        Fsync.writeAtomically(out.resolveSibling(out.getFileName() + ".txt"), note.getBytes(StandardCharsets.UTF_8));
+        Fsync.directory(dir);
+        return out;
+    }
+
+    /**
      * The blobs whose entries start in {@code [from, to)} as far as their headers tell: the
      * header at {@code from}, then each one its predecessor's size field points to. Their bytes
      * did not verify, but the hash field still names what was lost.

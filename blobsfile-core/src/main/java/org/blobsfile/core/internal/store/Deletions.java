@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import org.blobsfile.core.internal.index.StoreIndex;
 import org.blobsfile.core.internal.pack.DeadEntries;
 import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.internal.pack.EntryHeader;
+import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,10 +253,9 @@ final class Deletions {
         if (survey.candidates() == 0 || survey.candidates() < Math.max(atLeast, parts.index().totals().blobs() / 16)) {
             return 0;
         }
-        if (survey.damaged() > 0) {
-            LOG.warn("{} is not pruned: {} of its records do not verify", log.file(), survey.damaged());
-            return 0;
-        }
+        // a compaction's copies may have filled a pack that is being sealed: the walk takes its
+        // parity, half written, for damage
+        parts.sealing().awaitIdle();
         DeadEntries dead = DeadEntries.read(log);
         Set<BlobRef> stillInPacks = survey.stillInPacks(dead, packs.readers(), packs.codecs(), packs.geometry(),
                 parts.index().evicted(), appender.extent().lengths(packs.readers()), parts.quarantine()::contains);
@@ -262,6 +263,14 @@ final class Deletions {
             LOG.warn("{} is not pruned: a pack is damaged, quarantined or cannot be read whole, and what it holds"
                     + " may need any deletion; repair it first", log.file());
             return 0;
+        }
+        if (survey.damaged() > 0) {
+            // torn by a crash before it was acknowledged, or damaged since: unreadable either way, and
+            // left out of the new log, so the old one is kept whole
+            Path saved = new LostAndFound(log.file().getParent()).saveWhole(log.file(), survey.damaged()
+                    + " records of it did not verify when it was pruned");
+            LOG.warn("{}: {} of its records do not verify; the log is saved to {} before it is pruned", log.file(),
+                    survey.damaged(), saved);
         }
         long dropped;
         try (DeletionLog.Rewrite out = log.rewrite()) {
