@@ -678,6 +678,59 @@ class DeletionLogPruningTest {
     }
 
     @Test
+    void deletionsAndPutsWhileCompactionsPruneTheLogKeepTheModel() throws Exception {
+        Random r = SEED.random();
+        Subject s = new Subject(tmp.resolve("store"));
+        s.open();
+        List<byte[]> pool = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            pool.add(StoreTestSupport.random(r, 1500 + r.nextInt(4500)));
+        }
+        pool.forEach(s::put);
+        s.store.verify();
+        // one thread deletes and puts again while another compacts: a deletion appended while a pruning
+        // walks the packs is carried over to the new log as it is
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger compactions = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicLong reclaimed = new java.util.concurrent.atomic.AtomicLong();
+        BlobStore store = s.store;
+        Thread compactor = new Thread(() -> {
+            while (!done.get()) {
+                CompactionReport rep = store.compact(CompactionOptions.defaults().withMinGarbagePercent(0), (d, t) -> { });
+                compactions.addAndGet(rep.rewritten().size());
+                reclaimed.addAndGet(rep.bytesReclaimed());
+            }
+        });
+        Throwable[] failed = {null};
+        compactor.setUncaughtExceptionHandler((t, e) -> failed[0] = e);
+        compactor.start();
+        try {
+            for (int i = 0; i < 400; i++) {
+                byte[] b = pool.get(r.nextInt(pool.size()));
+                BlobRef ref = BlobRef.of(org.blobsfile.core.internal.hash.Blake2b.hash(b, 0, b.length));
+                if (s.model.containsKey(ref) && r.nextInt(3) != 0) {
+                    s.delete(ref);
+                } else {
+                    s.put(b);
+                }
+            }
+        } finally {
+            done.set(true);
+            compactor.join();
+        }
+        assertThat(failed[0]).as("the compacting thread").isNull();
+        s.compactions = compactions.get();
+        s.reclaimed = reclaimed.get();
+        s.store.verify();
+        s.compact(0);
+        s.count();
+        s.check("after the race");
+        s.reopenAndRebuild("after the race");
+        s.close();
+        assertThat(s.audit("after the race").generation()).as("prunings").isPositive();
+    }
+
+    @Test
     void randomCasesKeepEveryRuleOfPruning() throws Exception {
         Random root = SEED.random();
         int pruned = 0;
