@@ -42,6 +42,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Pruning of the deletion log, forced after every compaction, on stores of small packs that hold
@@ -578,7 +579,7 @@ class DeletionLogPruningTest {
     enum Damage { LOG_RECORD, PACK_ENTRY_HEADER }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(Damage.class)
+    @EnumSource(Damage.class)
     void damageStopsThePruningAndLosesNothing(Damage damage) throws Exception {
         Random r = SEED.random();
         Subject s = new Subject(tmp.resolve("store"));
@@ -802,7 +803,7 @@ class DeletionLogPruningTest {
                 s.compact(r.nextInt(4) == 0 ? 20 : 0);
                 s.count();
                 s.check("after the compaction");
-                audit(true);
+                audit();
                 // a switch of index plugin opens RocksDB, the slowest step: once, in a fifth of the cases
                 switch (round == ROUNDS - 2 && switchesPlugin ? 3 : r.nextInt(3)) {
                     case 0 -> {
@@ -840,7 +841,7 @@ class DeletionLogPruningTest {
             s.compact(0);
             s.count();
             s.reopenAndRebuild("at the end");
-            audit(true);
+            audit();
             s.close();
             return new int[] {generation, copies, keptForCopies};
         }
@@ -925,7 +926,7 @@ class DeletionLogPruningTest {
         }
 
         /** With the store closed for it: the rules of the log, and no deletion left that no pack needs. */
-        private void audit(boolean reopen) throws IOException {
+        private void audit() throws IOException {
             long liveBlobs = s.model.size();
             s.close();
             DeletionLogAudit a = s.audit("\n  " + s.history());
@@ -950,11 +951,8 @@ class DeletionLogPruningTest {
                     keptForCopies++;
                 }
             }
-            if (reopen) {
-                s.open();
-                s.check("reopened after the audit");
-            }
+            s.open();
+            s.check("reopened after the audit");
         }
     }
-
 }
