@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * index plugin on a store of small packs, checked against a model: a map of the live blobs to
  * their bytes. After every step a sample of live and deleted blobs is read back; at checkpoints
  * the listing equals the model, the totals agree, verify is clean and, after a compaction, the
- * independent v1 checker accepts every pack. A failure names the case's seed and its steps;
+ * independent v1 checker accepts every pack. Half the cases prune the deletion log after every
+ * compaction. A failure names the case's seed and its steps;
  * {@code -Dblobsfile.model.seed=N} runs that one case alone. Cases: {@value #CASES} times the
  * {@link Cases} factor, or {@code -Dblobsfile.model.cases=N}.
  */
@@ -156,6 +157,8 @@ class DeletionModelTest {
         private Durability mode = Durability.GROUP;
         private boolean rocks = true;
         private boolean compactedSinceCheck;
+        /** Whether this case prunes the deletion log after every compaction. */
+        private boolean prune;
 
         Case(Path dir, long seed, List<Op> ops, Tally t) {
             this.dir = dir;
@@ -166,6 +169,12 @@ class DeletionModelTest {
 
         /** @return what failed, or null */
         Throwable run() {
+            // half the cases prune the deletion log after every compaction, so its checks also run on pruned logs
+            prune = new Random(ops.get(0).seed()).nextBoolean();
+            if (prune) {
+                System.setProperty(Compactor.PRUNE_AT_PROPERTY, "1");
+                log("pruning forced");
+            }
             try {
                 for (Op op : ops) {
                     r = new Random(op.seed());
@@ -189,6 +198,9 @@ class DeletionModelTest {
             } catch (Throwable e) {
                 return e;
             } finally {
+                if (prune) {
+                    System.clearProperty(Compactor.PRUNE_AT_PROPERTY);
+                }
                 if (store != null) {
                     try {
                         store.close();
@@ -235,12 +247,34 @@ class DeletionModelTest {
                 store.close();
                 rocks = !rocks;
                 mode = Durability.values()[r.nextInt(3)];
+                if (prune && !Boolean.getBoolean(DeletionLogPruningTest.KNOWN_BUGS)) {
+                    // the index that plugin last left may predate a pruning, and such an index misses
+                    // deletions (DeletionLogPruningTest.aStaleIndexOfAnotherPluginStillSeesEveryDeletionAfterAPruning):
+                    // it is built from the packs instead until that is fixed
+                    forgetIndexOf(rocks);
+                    log("index of " + (rocks ? "rocksdb" : "kept-memory") + " dropped");
+                }
                 open("switch-index");
             } else if (k < 98) {
                 log("rebuildIndex");
                 store.rebuildIndex();
             } else {
                 checkpoint();
+            }
+        }
+
+        private void forgetIndexOf(boolean rocksdb) throws java.io.IOException {
+            if (!rocksdb) {
+                kept.forget(dir);
+                return;
+            }
+            Path index = dir.resolve("index-rocksdb");
+            if (Files.exists(index)) {
+                try (var walk = Files.walk(index)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
             }
         }
 

@@ -79,6 +79,8 @@ class DeletionPowerCutTest {
         long listedUnreadable;
         long tornListed;
         int compactions;
+        /** Cases whose deletion log a pruning replaced. */
+        int prunedLogs;
         int indexLost;
         final Map<String, Integer> skipped = new TreeMap<>();
         int damageFound;
@@ -93,15 +95,25 @@ class DeletionPowerCutTest {
         Tally t = new Tally();
         long t0 = System.nanoTime();
         for (int c = 0; t.cuts < cuts; c++) {
-            runCase(mode, new Random(r.nextLong()), tmp.resolve(mode + "-" + c), t, Math.min(LIVES, cuts - t.cuts));
+            long caseSeed = r.nextLong();
+            // every other case prunes the deletion log after each compaction: a pruning forces its new
+            // log, renames it over the old one and forces the directory, and a cut may come anywhere in that
+            if (c % 2 == 1) {
+                System.setProperty(Compactor.PRUNE_AT_PROPERTY, "1");
+            }
+            try {
+                runCase(mode, new Random(caseSeed), tmp.resolve(mode + "-" + c), t, Math.min(LIVES, cuts - t.cuts));
+            } finally {
+                System.clearProperty(Compactor.PRUNE_AT_PROPERTY);
+            }
         }
         System.out.printf("deletion power cuts %s: %d cuts (%d during open; during %s), %d live, %d deleted and %d"
                         + " undecided blobs checked: %d live lost, %d deletions undone, %d wrong bytes, %d listed"
                         + " but unreadable (and %d whose put a cut tore); %d packs compacted, skipped %s, %d indexes lost; %d damages verify found"
-                        + " where a cut left data never forced; %d ms%n", mode, t.cuts,
+                        + " where a cut left data never forced; %d logs pruned; %d ms%n", mode, t.cuts,
                 t.cutsDuringOpen, t.cutDuring, t.liveChecked, t.deletedChecked, t.eitherChecked, t.lost, t.undeleted,
                 t.wrongBytes, t.listedUnreadable, t.tornListed, t.compactions, t.skipped, t.indexLost, t.damageFound,
-                (System.nanoTime() - t0) / 1_000_000);
+                t.prunedLogs, (System.nanoTime() - t0) / 1_000_000);
         assertThat(new LinkedHashSet<>(t.failures)).as("seed %d", SEED.seed()).isEmpty();
         assertThat(t.wrongBytes).isZero();
         if (mode != Durability.NONE) {
@@ -161,6 +173,9 @@ class DeletionPowerCutTest {
                 history.add("index lost");
             }
         }
+        if (prunedLog(dir)) {
+            t.prunedLogs++;
+        }
         try (BlobStore store = BlobStore.builder(dir).index(index).durability(mode).open()) {
             String where = dir + " after the last cut " + last(history);
             check(store, pool, model, tornPuts, mode, t, where);
@@ -195,6 +210,17 @@ class DeletionPowerCutTest {
                 }
             }
             System.out.println("history of " + dir + ": " + history);
+        }
+    }
+
+    /** @return whether a pruning replaced the store's deletion log */
+    private static boolean prunedLog(Path dir) throws java.io.IOException {
+        Path log = dir.resolve(org.blobsfile.core.internal.pack.DeletionLog.FILE_NAME);
+        if (!java.nio.file.Files.exists(log)) {
+            return false;
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log)) {
+            return org.blobsfile.core.internal.pack.DeletionLog.generation(ch) > 0;
         }
     }
 
