@@ -27,6 +27,7 @@ import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexProvider;
 import org.blobsfile.api.spi.IndexRecord;
 import org.blobsfile.core.internal.pack.DeletionLog;
+import org.blobsfile.core.internal.pack.LostAndFound;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
@@ -38,7 +39,6 @@ import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,14 +62,12 @@ class DeletionLogPruningTest {
     private static final PackGeometry GEOMETRY = PackGeometry.of(PACK);
     private static final int CASES = 20;
     private static final int ROUNDS = 7;
-    /** The property that runs the tests of bugs found and not fixed yet. */
-    static final String KNOWN_BUGS = "blobsfile.knownBugs";
     /**
      * Whether a switch of index plugin in the random cases finds the index that plugin last left
-     * ({@code -Dblobsfile.pruning.staleSwitch=true}) rather than one built from the packs: off until
-     * the bug that aStaleIndexOfAnotherPluginStillSeesEveryDeletionAfterAPruning shows is fixed.
+     * (by default), which may predate a pruning, or one built from the packs
+     * ({@code -Dblobsfile.pruning.staleSwitch=false}).
      */
-    private static final boolean STALE_SWITCH = Boolean.getBoolean("blobsfile.pruning.staleSwitch");
+    private static final boolean STALE_SWITCH = !"false".equals(System.getProperty("blobsfile.pruning.staleSwitch"));
 
     @TempDir
     Path tmp;
@@ -292,14 +290,11 @@ class DeletionLogPruningTest {
     }
 
     /**
-     * KNOWN BUG, fails on commit 9d79a36 (run with {@code -D}{@value #KNOWN_BUGS}{@code =true}): the
-     * offset up to which an index applied the deletion log means nothing in a pruned log, yet
-     * DeletionReplay goes on from it. An index last written before a pruning (the other index
-     * plugin's, here; or one whose unforced writes a power cut took) then skips deletions made
-     * since, or takes the pruned log as applied whole: deleted blobs are listed and read again.
+     * An index last written before a pruning (the other index plugin's, kept from before) cannot
+     * follow the pruned log by its offsets: it is built from the packs at open, and no deleted
+     * blob is listed or read again.
      */
     @Test
-    @EnabledIfSystemProperty(named = KNOWN_BUGS, matches = "true")
     void aStaleIndexOfAnotherPluginStillSeesEveryDeletionAfterAPruning() throws Exception {
         Random r = SEED.random();
         Subject s = new Subject(tmp.resolve("store"));
@@ -331,14 +326,11 @@ class DeletionLogPruningTest {
     }
 
     /**
-     * KNOWN BUG, fails on commit 9d79a36 (run with {@code -D}{@value #KNOWN_BUGS}{@code =true}): the
-     * RocksDB index writes without forcing, so a power cut may take its last writes while the
-     * deletion log, forced, keeps the deletion they applied and the pruning that followed. The
-     * index then applied the log up to an offset past the pruned log's end, DeletionReplay takes
-     * the pruned log as applied whole, and a blob whose delete returned is back.
+     * The RocksDB index writes without forcing, so a power cut may take its last writes while the
+     * forced deletion log keeps the deletion they applied and the pruning after it: the index is
+     * built again from the packs, and a blob whose delete returned stays deleted.
      */
     @Test
-    @EnabledIfSystemProperty(named = KNOWN_BUGS, matches = "true")
     void anIndexThatLostItsLastWritesInAPowerCutStillSeesEveryDeletion() throws Exception {
         Random r = SEED.random();
         Subject s = new Subject(tmp.resolve("store"));
@@ -451,15 +443,11 @@ class DeletionLogPruningTest {
     }
 
     /**
-     * KNOWN BUG, fails on commit 9d79a36 (run with {@code -D}{@value #KNOWN_BUGS}{@code =true}): a
-     * first pruning that drops nothing (each deletion it looks at covers a copy in another pack)
-     * writes a log one record longer than the old one, its own first record. After a crash
-     * between the rename and the index write, the index's applied offset then lies before the
-     * new log's end, and DeletionReplay applies the last record once more: a compaction (and the
-     * bytes it gave back) counted twice. The log also grew rather than shrank.
+     * A pruning that would drop nothing (each deletion it looks at covers a copy in another pack)
+     * writes no new log: a crash where its index write would have been counts nothing twice, and
+     * the log does not grow by a record of its own.
      */
     @Test
-    @EnabledIfSystemProperty(named = KNOWN_BUGS, matches = "true")
     void aCrashAfterAPruningThatDropsNothingCountsNothingTwice() throws Exception {
         crashBetweenTheNewLogAndTheIndexWrite(true);
     }
@@ -515,8 +503,14 @@ class DeletionLogPruningTest {
         } catch (RuntimeException e) {
             // its index refuses writes
         }
-        assertThat(crashing.crashed).as("the log was pruned").isTrue();
-        assertThat(generation(s.dir)).isEqualTo(generation + 1);
+        if (keepAll) {
+            // each deletion is still needed, so there is no new log to crash after
+            assertThat(crashing.crashed).as("a pruning that drops nothing writes no log").isFalse();
+            assertThat(generation(s.dir)).isEqualTo(generation);
+        } else {
+            assertThat(crashing.crashed).as("the log was pruned").isTrue();
+            assertThat(generation(s.dir)).isEqualTo(generation + 1);
+        }
         s.steps.add("crash after the pruning, log " + before + " -> " + Files.size(s.dir.resolve(DeletionLog.FILE_NAME))
                 + " bytes");
         s.audit("after the crash");
@@ -575,12 +569,12 @@ class DeletionLogPruningTest {
         assertThat(s.audit("at the end").generation()).isEqualTo(1);
     }
 
-    /** Where the damage that must stop a pruning is. */
+    /** Where the damage is: a record of the log, which is left out of the pruned log once the log is saved, or a pack, which stops the pruning. */
     enum Damage { LOG_RECORD, PACK_ENTRY_HEADER }
 
     @ParameterizedTest
     @EnumSource(Damage.class)
-    void damageStopsThePruningAndLosesNothing(Damage damage) throws Exception {
+    void damageIsKeptAsItWasAndLosesNothing(Damage damage) throws Exception {
         Random r = SEED.random();
         Subject s = new Subject(tmp.resolve("store"));
         s.open();
@@ -605,6 +599,7 @@ class DeletionLogPruningTest {
             target = "pack 1 offset " + at;
         }
         long before = Files.size(log);
+        byte[] damagedLog = Files.readAllBytes(log);
         DeletionLogAudit damaged = DeletionLogAudit.of(s.dir, s.model.keySet());
         s.open();
         // pack 0 only: a deletion the log lost would make a compaction of pack 2 take its blob for a live one
@@ -612,10 +607,25 @@ class DeletionLogPruningTest {
         s.count();
         s.close();
         assertThat(report.rewritten()).hasSize(1);
-        assertThat(Files.size(log)).as("not pruned with damage at %s", target)
-                .isEqualTo(before + DeletionLog.RECORD_SIZE);
-        assertThat(generation(s.dir)).isZero();
-        assertThat(DeletionLogAudit.of(s.dir, s.model.keySet()).deletions()).isEqualTo(damaged.deletions());
+        if (damage == Damage.LOG_RECORD) {
+            // the log as it was, the compaction's record after the damaged one, is kept whole in lost+found
+            assertThat(generation(s.dir)).as("pruned with damage at %s", target).isEqualTo(1);
+            assertThat(Files.size(log)).isLessThan(before);
+            List<Path> saved;
+            try (var files = Files.list(s.dir.resolve(LostAndFound.DIR))) {
+                saved = files.filter(f -> f.getFileName().toString().startsWith(DeletionLog.FILE_NAME + ".")
+                        && !f.getFileName().toString().endsWith(".txt")).toList();
+            }
+            assertThat(saved).hasSize(1);
+            byte[] copy = Files.readAllBytes(saved.get(0));
+            assertThat(copy).hasSize((int) before + DeletionLog.RECORD_SIZE);
+            assertThat(java.util.Arrays.copyOf(copy, (int) before)).isEqualTo(damagedLog);
+        } else {
+            assertThat(Files.size(log)).as("not pruned with damage at %s", target)
+                    .isEqualTo(before + DeletionLog.RECORD_SIZE);
+            assertThat(generation(s.dir)).isZero();
+            assertThat(DeletionLogAudit.of(s.dir, s.model.keySet()).deletions()).isEqualTo(damaged.deletions());
+        }
         s.open();
         if (damage == Damage.PACK_ENTRY_HEADER) {
             assertThat(s.store.repair().isComplete()).as("repaired").isTrue();
@@ -637,13 +647,10 @@ class DeletionLogPruningTest {
     }
 
     /**
-     * KNOWN WEAKNESS of commit 9d79a36 (run with {@code -D}{@value #KNOWN_BUGS}{@code =true}): a
-     * power cut in the middle of an append leaves a torn last slot, a record no caller was told
-     * of. The log is read past it and the next records go after it, so it stays a slot that does
-     * not verify, and no pruning ever runs again: the log only grows from then on.
+     * A power cut in the middle of an append leaves a torn last slot, which never verifies; the
+     * next pruning keeps the log whole in lost+found and leaves the slot out, so prunings go on.
      */
     @Test
-    @EnabledIfSystemProperty(named = KNOWN_BUGS, matches = "true")
     void aRecordAPowerCutToreDoesNotStopEveryLaterPruning() throws Exception {
         Random r = SEED.random();
         Subject s = new Subject(tmp.resolve("store"));

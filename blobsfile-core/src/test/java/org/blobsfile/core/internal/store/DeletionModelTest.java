@@ -247,34 +247,12 @@ class DeletionModelTest {
                 store.close();
                 rocks = !rocks;
                 mode = Durability.values()[r.nextInt(3)];
-                if (prune && !Boolean.getBoolean(DeletionLogPruningTest.KNOWN_BUGS)) {
-                    // the index that plugin last left may predate a pruning, and such an index misses
-                    // deletions (DeletionLogPruningTest.aStaleIndexOfAnotherPluginStillSeesEveryDeletionAfterAPruning):
-                    // it is built from the packs instead until that is fixed
-                    forgetIndexOf(rocks);
-                    log("index of " + (rocks ? "rocksdb" : "kept-memory") + " dropped");
-                }
                 open("switch-index");
             } else if (k < 98) {
                 log("rebuildIndex");
                 store.rebuildIndex();
             } else {
                 checkpoint();
-            }
-        }
-
-        private void forgetIndexOf(boolean rocksdb) throws java.io.IOException {
-            if (!rocksdb) {
-                kept.forget(dir);
-                return;
-            }
-            Path index = dir.resolve("index-rocksdb");
-            if (Files.exists(index)) {
-                try (var walk = Files.walk(index)) {
-                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
             }
         }
 
