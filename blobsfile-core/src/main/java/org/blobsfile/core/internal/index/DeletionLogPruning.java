@@ -24,7 +24,8 @@ import org.blobsfile.core.internal.plugin.CodecRegistry;
  * compaction, is already given back.
  *
  * <p>So a pruning surveys the log (which deletions are of compacted packs: the candidates),
- * walks the packs that are not empty for entries of candidate blobs the deletions still cover,
+ * walks the packs that are not empty for entries of candidate blobs the deletions still cover
+ * (checking every payload, so that no damaged header hides one),
  * and writes the log again with the deletions that are not candidates, the latest deletion of
  * each candidate blob still found in a pack, and the compaction records those need to give their
  * garbage back again; the compactions and bytes of the records it drops are summed in its first
@@ -45,6 +46,12 @@ public final class DeletionLogPruning {
     private long damaged;
     /** The last pack any candidate's end position names: later packs hold no entry a candidate covers. */
     private int lastCoveredPack = -1;
+    /** The last offset a candidate's end position names in {@link #lastCoveredPack}. */
+    private long lastCoveredOffset;
+    /** Candidates whose pack was compacted since the last pruning: what this one can newly drop. */
+    private long fresh;
+    /** Whether the first slot, which says the log's generation once it was pruned, does not verify. */
+    private boolean firstDamaged;
 
     private DeletionLogPruning(DeletionLog log, long upTo) {
         this.log = log;
@@ -61,16 +68,31 @@ public final class DeletionLogPruning {
     public static DeletionLogPruning survey(DeletionLog log) throws IOException {
         DeletionLogPruning p = new DeletionLogPruning(log, log.end());
         p.damaged = p.read((r, at) -> {
+            if (p.records == 0 && at != DeletionLog.HEADER_SIZE) {
+                p.firstDamaged = true;
+            }
             p.records++;
             if (r.kind() == DeletionLog.Kind.COMPACTED) {
                 p.compactedAt.put(r.pack(), at);
             }
         });
+        // compactions recorded after the last pruning's own records give new candidates; those it kept
+        // were needed then, and count for nothing until a pack they cover is compacted
+        DeletionLog.Record last = log.pruning();
+        long since = last != null ? last.resumeAt() : DeletionLog.HEADER_SIZE;
         p.read((r, at) -> {
             if (p.isCandidate(r, at)) {
                 p.candidates++;
+                if (p.compactedAt.get(r.pack()) >= since) {
+                    p.fresh++;
+                }
                 p.candidateBlobs.add(BlobRef.of(r.hash()));
-                p.lastCoveredPack = Math.max(p.lastCoveredPack, r.endPack());
+                if (r.endPack() > p.lastCoveredPack) {
+                    p.lastCoveredPack = r.endPack();
+                    p.lastCoveredOffset = r.endOffset();
+                } else if (r.endPack() == p.lastCoveredPack) {
+                    p.lastCoveredOffset = Math.max(p.lastCoveredOffset, r.endOffset());
+                }
             }
         });
         return p;
@@ -84,6 +106,19 @@ public final class DeletionLogPruning {
     /** @return the deletions whose pack was compacted after them: at most these go */
     public long candidates() {
         return candidates;
+    }
+
+    /** @return the candidates whose pack was compacted since the log was last pruned */
+    public long fresh() {
+        return fresh;
+    }
+
+    /**
+     * @return whether the log's first slot does not verify: the log may have been pruned, its
+     *         generation unknown, and a new one could repeat a generation an index applied
+     */
+    public boolean firstSlotDamaged() {
+        return firstDamaged;
     }
 
     /** @return the slots of the log that did not verify (a torn last record included) */
@@ -109,6 +144,8 @@ public final class DeletionLogPruning {
      *                 pack kept aside may be put back
      * @return the candidate blobs some pack still holds a dead entry of, or null when a pack
      *         could not be walked whole (damaged, unreadable, quarantined or not a regular file)
+     *         or holds an entry that does not verify: a header damaged where its hash is may
+     *         hide a copy that a repair would bring back
      * @throws IOException when a pack cannot be read
      */
     public Set<BlobRef> stillInPacks(DeadEntries dead, PackReaders readers, CodecRegistry codecs,
@@ -124,15 +161,27 @@ public final class DeletionLogPruning {
                 return null;
             }
             int pack = n;
-            PackScanner.Result r = entries.walk(readers.path(n), n, lengths[n], false, (key, loc) -> {
-                if (dead.covers(key, pack, loc.offset())) {
-                    BlobRef ref = BlobRef.of(key);
-                    if (candidateBlobs.contains(ref)) {
-                        found.add(ref);
+            boolean[] unverified = {false};
+            // the last covered pack only as far as the deletions reach: entries after that are later
+            // puts, and the active pack's end may hold a group commit's bytes not written yet
+            long length = n == lastCoveredPack ? Math.min(lengths[n], lastCoveredOffset) : lengths[n];
+            PackScanner.Result r = entries.walk(readers.path(n), n, length, true, new PackEntries.Sink() {
+                @Override
+                public void entry(byte[] key, Location loc) {
+                    if (dead.covers(key, pack, loc.offset())) {
+                        BlobRef ref = BlobRef.of(key);
+                        if (candidateBlobs.contains(ref)) {
+                            found.add(ref);
+                        }
                     }
                 }
+
+                @Override
+                public void unverified(long offset) {
+                    unverified[0] = true;
+                }
             });
-            if (r == null || r.damage() != null || !r.unreadable().isEmpty()) {
+            if (r == null || r.damage() != null || !r.unreadable().isEmpty() || unverified[0]) {
                 return null;
             }
         }

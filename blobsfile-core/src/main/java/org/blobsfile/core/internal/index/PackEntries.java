@@ -28,6 +28,14 @@ final class PackEntries {
          * @throws IOException what the sink's own reads or writes threw; it ends the walk
          */
         void entry(byte[] key, Location location) throws IOException;
+
+        /**
+         * Told of an entry whose payload is not its blob's, in a walk that checks them.
+         *
+         * @param offset the entry's offset
+         */
+        default void unverified(long offset) {
+        }
     }
 
     private final CodecRegistry codecs;
@@ -79,6 +87,8 @@ final class PackEntries {
                     EntryHeader h = v.header();
                     sink.entry(h.hash(), new Location(pack, e.offset(), h.size(), v.length(),
                             Payloads.storedCodec(h.flag(), h.codecId())));
+                } else {
+                    sink.unverified(e.offset());
                 }
             });
         }

@@ -259,8 +259,8 @@ public final class StoreIndex implements AutoCloseable {
                             boolean mustRebuild) throws IOException {
         boolean rebuild = !isComplete();
         if (!rebuild && mustRebuild) {
-            LOG.warn("index {} applied the deletion log only up to a point that a pruning of the log has since"
-                    + " dropped: rebuilding it", directory);
+            LOG.warn("index {} did not apply the deletion log as it is now (a pruning replaced the log since the"
+                    + " index was last written): rebuilding it", directory);
             rebuild = true;
         }
         IndexMeta.Checkpoint cp = rebuild ? null : checkpoint();
@@ -561,10 +561,11 @@ public final class StoreIndex implements AutoCloseable {
         }
         if (r.vanishedCount() > 0 && olderThanLog) {
             // the old index predates deletions whose records a pruning dropped once compaction had
-            // removed their entries: what it held and no pack holds was deleted, not lost
+            // removed their entries: what it held and no pack holds was most likely deleted
+            Path note = new LostAndFound(readers.dir()).noteUnaccounted(r.vanished(), r.vanishedCount());
             LOG.warn("index {}: {} blobs the old index held are in no pack any more; it was older than the deletion"
-                    + " log, whose pruning dropped the deletions of such blobs, so they are taken as deleted", directory,
-                    r.vanishedCount());
+                    + " log, whose pruning dropped the deletions of such blobs, so they are taken as deleted (named in"
+                    + " {})", directory, r.vanishedCount(), note);
         } else if (r.vanishedCount() > 0) {
             Path note = new LostAndFound(readers.dir()).noteVanished(r.vanished(), r.vanishedCount());
             LOG.error("index {}: {} blobs the index held are in no pack any more; they are named in {}", directory,

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -46,6 +47,8 @@ public final class DeletionLog {
     private static final Logger LOG = LoggerFactory.getLogger(DeletionLog.class);
     /** The file's name in the store directory. */
     public static final String FILE_NAME = "deletions.log";
+    /** Generations count seconds from here at least. */
+    static final Instant GENERATIONS_FROM = Instant.parse("2026-01-01T00:00:00Z");
     /** The suffix of a pruned log written beside the log before it replaces it; one a crash left is removed at open. */
     public static final String REWRITE_SUFFIX = ".pruning";
     /** Bytes before the first record. */
@@ -210,6 +213,8 @@ public final class DeletionLog {
     private boolean unreadable;
     /** Whether the header on disk is damaged: the next append writes it again. */
     private boolean headerDamaged;
+    /** Whether the directory was not forced after a new log was renamed into place. */
+    private boolean renameUnforced;
 
     private DeletionLog(Path file, long end) {
         this.file = file;
@@ -233,14 +238,15 @@ public final class DeletionLog {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(file + " is not a regular file: the store's deletions cannot be read from it");
         }
-        long size = Files.size(file);
-        if (size < HEADER_SIZE) {
-            // a crash while the header was written: no record had been acknowledged yet
-            return new DeletionLog(file, HEADER_SIZE);
-        }
-        long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
-        DeletionLog log = new DeletionLog(file, HEADER_SIZE + records * RECORD_SIZE);
+        // one channel for the size and the reads: a pruning beside a read-only open renames another file in
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < HEADER_SIZE) {
+                // a crash while the header was written: no record had been acknowledged yet
+                return new DeletionLog(file, HEADER_SIZE);
+            }
+            long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
+            DeletionLog log = new DeletionLog(file, HEADER_SIZE + records * RECORD_SIZE);
             ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
             PositionalIo.readFully(ch, 0, h);
             byte[] magic = Arrays.copyOf(h.array(), MAGIC.length);
@@ -262,8 +268,8 @@ public final class DeletionLog {
                 log.headerDamaged = true;
             }
             log.pruning = pruning(ch);
+            return log;
         }
-        return log;
     }
 
     /**
@@ -381,6 +387,7 @@ public final class DeletionLog {
         if (records.isEmpty()) {
             return end;
         }
+        forceRename();
         if (unreadable) {
             Path aside = file.resolveSibling(FILE_NAME + ".unreadable-" + System.currentTimeMillis());
             Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
@@ -473,10 +480,11 @@ public final class DeletionLog {
      * @param from           the offset in this log up to which {@code rewrite} already holds what it keeps
      * @param compactions    the compactions the records left out counted
      * @param reclaimedBytes the bytes they gave back
+     * @param atLeast        the least generation the new log may have: one no index applied
      * @throws IOException when a file cannot be read, written or renamed: the log is then as it was
      */
-    public synchronized void replaceWith(Rewrite rewrite, long from, long compactions, long reclaimedBytes)
-            throws IOException {
+    public synchronized void replaceWith(Rewrite rewrite, long from, long compactions, long reclaimedBytes,
+                                         int atLeast) throws IOException {
         if (from < end) {
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 for (long pos = from; pos < end; ) {
@@ -489,17 +497,37 @@ public final class DeletionLog {
             }
             rewrite.written += end - from;
         }
-        Record first = Record.pruned(generation() + 1, compactions, reclaimedBytes, end, rewrite.written);
+        Record first = Record.pruned(nextGeneration(atLeast), compactions, reclaimedBytes, end, rewrite.written);
         PositionalIo.writeFully(rewrite.out, HEADER_SIZE, ByteBuffer.wrap(first.encode()));
         rewrite.out.force(false);
         Files.move(rewrite.temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        // the new file is the log from here on, even if the directory's force fails
+        // the new file is the log from here on, even if the directory's force fails: the next
+        // append or force tries it again, or a power cut could bring the old log back under them
         rewrite.placed = true;
         end = rewrite.written;
         pruning = first;
         headerDamaged = false;
         unreadable = false;
-        Fsync.directory(file.getParent());
+        renameUnforced = true;
+        forceRename();
+    }
+
+    private synchronized void forceRename() throws IOException {
+        if (renameUnforced) {
+            Fsync.directory(file.getParent());
+            renameUnforced = false;
+        }
+    }
+
+    /**
+     * @return the generation of a new log: one more than this one's and at least {@code atLeast},
+     *         and no less than the seconds since {@link #GENERATIONS_FROM}, so that a log whose
+     *         first record was damaged (and so reads as generation 0) never repeats an earlier
+     *         generation, which an index kept from then would take for its own
+     */
+    private int nextGeneration(int atLeast) {
+        long seconds = Math.max(0, Instant.now().getEpochSecond() - GENERATIONS_FROM.getEpochSecond());
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(Math.max(generation() + 1L, atLeast), seconds));
     }
 
     private static ByteBuffer header() {
@@ -517,6 +545,7 @@ public final class DeletionLog {
         if (isEmpty()) {
             return;
         }
+        forceRename();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(false);
         }

@@ -31,6 +31,8 @@ public final class LostAndFound {
 
     /** The name of a note naming blobs the index held that no pack holds any more starts so. */
     public static final String VANISHED = "index-vanished-";
+    /** The name of a note naming blobs an index older than the deletion log held that no pack holds starts so. */
+    public static final String UNACCOUNTED = "index-unaccounted-";
     /** How a note names a blob whose entry started in the saved bytes. */
     public static final String LOST = "lost=";
 
@@ -54,13 +56,7 @@ public final class LostAndFound {
      * @throws IOException when they cannot be read or saved; then nothing may be cut
      */
     public Path save(Path pack, FileChannel ch, long from, long to, String reason) throws IOException {
-        Files.createDirectories(dir);
-        Fsync.directory(dir.getParent());
-        String base = pack.getFileName() + "." + from;
-        Path out = dir.resolve(base);
-        for (int n = 1; Files.exists(out); n++) {
-            out = dir.resolve(base + "-" + n); // an earlier run saved a tail from the same place
-        }
+        Path out = unusedName(pack.getFileName() + "." + from);
         try (FileChannel w = FileChannel.open(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(1, to - from)));
             for (long pos = from; pos < to; ) {
@@ -88,6 +84,17 @@ public final class LostAndFound {
         return out;
     }
 
+    /** @return a name in the directory, made if need be, that nothing has: {@code base}, else with a count after it */
+    private Path unusedName(String base) throws IOException {
+        Files.createDirectories(dir);
+        Fsync.directory(dir.getParent());
+        Path out = dir.resolve(base);
+        for (int n = 1; Files.exists(out); n++) {
+            out = dir.resolve(base + "-" + n); // an earlier run saved bytes under the same name
+        }
+        return out;
+    }
+
     /**
      * Copies a whole file that is about to be replaced by one without its damaged parts to
      * {@code lost+found/NAME.MILLIS}, with a note saying why, and forces both to disk.
@@ -98,12 +105,7 @@ public final class LostAndFound {
      * @throws IOException when it cannot be read or saved; then it must not be replaced
      */
     public Path saveWhole(Path file, String reason) throws IOException {
-        Files.createDirectories(dir);
-        Fsync.directory(dir.getParent());
-        Path out = dir.resolve(file.getFileName() + "." + System.currentTimeMillis());
-        for (int n = 1; Files.exists(out); n++) {
-            out = dir.resolve(file.getFileName() + "." + System.currentTimeMillis() + "-" + n);
-        }
+        Path out = unusedName(file.getFileName() + "." + System.currentTimeMillis());
         Files.copy(file, out);
         try (FileChannel w = FileChannel.open(out, StandardOpenOption.WRITE)) {
             w.force(true);
@@ -154,14 +156,35 @@ public final class LostAndFound {
      * @throws IOException when it cannot be written
      */
     public Path noteVanished(List<BlobRef> vanished, long total) throws IOException {
+        return noteBlobs(VANISHED, vanished, total,
+                "# BlobsFile lost+found note: the index held these blobs, and no pack holds them any more.\n"
+                + "# Restore the packs they were in and run reindex, or remove this note to accept the loss.\n");
+    }
+
+    /**
+     * Names blobs an index older than the deletion log held that no pack holds, in a note that
+     * asks nothing of anyone: such blobs were deleted and their deletions pruned from the log,
+     * or were lost, and nothing here tells which.
+     *
+     * @param blobs the first of them, in key order
+     * @param total how many there were
+     * @return the note
+     * @throws IOException when it cannot be written
+     */
+    public Path noteUnaccounted(List<BlobRef> blobs, long total) throws IOException {
+        return noteBlobs(UNACCOUNTED, blobs, total,
+                "# BlobsFile lost+found note: an index older than the deletion log held these blobs, and no pack\n"
+                + "# holds them. Most were deleted since, their deletions pruned from the log; a pack lost since\n"
+                + "# would show too, and verify and repair report that as damage.\n");
+    }
+
+    private Path noteBlobs(String prefix, List<BlobRef> blobs, long total, String heading) throws IOException {
         Files.createDirectories(dir);
-        Path note = dir.resolve(VANISHED + Instant.now().toEpochMilli() + ".txt");
-        StringBuilder text = new StringBuilder()
-                .append("# BlobsFile lost+found note: the index held these blobs, and no pack holds them any more.\n")
-                .append("# Restore the packs they were in and run reindex, or remove this note to accept the loss.\n")
+        Path note = dir.resolve(prefix + Instant.now().toEpochMilli() + ".txt");
+        StringBuilder text = new StringBuilder(heading)
                 .append("date=").append(Instant.now()).append('\n')
                 .append("vanished=").append(total).append('\n');
-        for (BlobRef r : vanished) {
+        for (BlobRef r : blobs) {
             text.append(LOST).append(r.hex()).append('\n');
         }
         Fsync.writeAtomically(note, text.toString().getBytes(StandardCharsets.UTF_8));

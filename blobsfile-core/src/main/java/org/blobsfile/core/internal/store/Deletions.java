@@ -1,6 +1,7 @@
 package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,6 +17,7 @@ import java.util.function.Predicate;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.SweepReport;
 import org.blobsfile.api.spi.IndexRecord;
+import org.blobsfile.core.internal.archive.ArchiveLedger;
 import org.blobsfile.core.internal.index.DeletionLogPruning;
 import org.blobsfile.core.internal.index.DeletionReplay;
 import org.blobsfile.core.internal.index.IndexMeta;
@@ -250,7 +252,17 @@ final class Deletions {
             return 0;
         }
         DeletionLogPruning survey = DeletionLogPruning.survey(log);
-        if (survey.candidates() == 0 || survey.candidates() < Math.max(atLeast, parts.index().totals().blobs() / 16)) {
+        if (survey.fresh() == 0 || survey.fresh() < Math.max(atLeast, parts.index().totals().blobs() / 16)) {
+            return 0;
+        }
+        if (survey.firstSlotDamaged()) {
+            LOG.warn("{} is not pruned: its first record does not verify, so its generation is unknown", log.file());
+            return 0;
+        }
+        if (parts.archive() == null && Files.exists(log.file().resolveSibling(ArchiveLedger.FILE))) {
+            // the archive may hold the packs compaction emptied as they were, and would restore them
+            // beside a log without their deletions: it prunes only with the archive there to follow
+            LOG.warn("{} is not pruned: the store has an archive but was opened without it", log.file());
             return 0;
         }
         // a compaction's copies may have filled a pack that is being sealed: the walk takes its
@@ -264,14 +276,6 @@ final class Deletions {
                     + " may need any deletion; repair it first", log.file());
             return 0;
         }
-        if (survey.damaged() > 0) {
-            // torn by a crash before it was acknowledged, or damaged since: unreadable either way, and
-            // left out of the new log, so the old one is kept whole
-            Path saved = new LostAndFound(log.file().getParent()).saveWhole(log.file(), survey.damaged()
-                    + " records of it did not verify when it was pruned");
-            LOG.warn("{}: {} of its records do not verify; the log is saved to {} before it is pruned", log.file(),
-                    survey.damaged(), saved);
-        }
         long dropped;
         try (DeletionLog.Rewrite out = log.rewrite()) {
             DeletionLogPruning.Dropped left = survey.write(out, dead, stillInPacks);
@@ -279,12 +283,22 @@ final class Deletions {
             if (dropped == 0) {
                 return 0; // each deletion is still needed: a new log would only be one record longer
             }
+            if (survey.damaged() > 0) {
+                // torn by a crash before it was acknowledged, or damaged since: unreadable either way, and
+                // left out of the new log, so the old one is kept whole
+                Path saved = new LostAndFound(log.file().getParent()).saveWhole(log.file(), survey.damaged()
+                        + " records of it did not verify when it was pruned");
+                LOG.warn("{}: {} of its records do not verify; the log is saved to {} before it is pruned",
+                        log.file(), survey.damaged(), saved);
+            }
+            // a number the index never applied, though the log's first record be damaged
+            int generation = parts.index().deletions().generation() + 1;
             appender.exclusively(() -> {
                 if (!DeletionReplay.isApplied(parts.index(), log)) {
                     DeletionReplay.apply(parts.index(), log);
                     appender.adoptIndexTotals();
                 }
-                log.replaceWith(out, survey.upTo(), left.compactions(), left.reclaimedBytes());
+                log.replaceWith(out, survey.upTo(), left.compactions(), left.reclaimedBytes(), generation);
                 // the new log's generation and offsets; after a crash before this write, the log's first
                 // record tells the index where it had got to in the new log (DeletionReplay)
                 appender.commitDeletions(Map.of(), parts.index().deletions().applying().generation(log.generation())

@@ -246,6 +246,82 @@ class DeletionLogPruningTest {
         throw new AssertionError("no entry of " + ref + " in pack " + pack);
     }
 
+    /**
+     * A log whose first record was damaged reads as generation 0, and is not pruned again: a new
+     * generation could repeat one an index kept from before applied, which would then take the
+     * new log's offsets for its own. The kept index sees every deletion.
+     */
+    @Test
+    void aLogWhoseFirstRecordIsDamagedIsNotPrunedSoNoGenerationComesAgain() throws Exception {
+        Random r = SEED.random();
+        Subject s = new Subject(tmp.resolve("store"));
+        s.open(); // the kept in-memory plugin
+        fillUntilSealed(s, r, 4);
+        inPack(s, 0).forEach(s::delete);
+        s.compact(0);
+        inPack(s, 1).forEach(s::delete); // a log the kept index applies to its end
+        s.close();
+        int kept = generation(s.dir);
+        s.rocks = true;
+        s.open();
+        s.compact(50);
+        s.close();
+        int before = generation(s.dir);
+        assertThat(before).isGreaterThan(kept);
+        flip(s.dir.resolve(DeletionLog.FILE_NAME), DeletionLog.HEADER_SIZE + 40);
+        s.open();
+        BlobRef x = inPack(s, 3).get(0);
+        inPack(s, 2).forEach(s::delete);
+        s.compact(50); // a pruning of the log whose first record does not verify
+        s.delete(x);
+        s.close();
+        assertThat(generation(s.dir)).as("generation after %d and %d", kept, before).isZero();
+        s.rocks = false;
+        s.open(); // back to the kept index, of the first generation
+        assertThat(s.store.exists(x)).as("deleted blob back").isFalse();
+        // the damaged first record took its compaction totals with it, so the stats differ; the blobs do not
+        for (var e : s.model.entrySet()) {
+            assertThat(s.store.get(e.getKey())).as("live %s", e.getKey()).isEqualTo(e.getValue());
+        }
+        assertThat(s.store.enumerate().count()).isEqualTo(s.model.size());
+        s.close();
+    }
+
+    /**
+     * A pruning checks every payload it walks: a header whose hash field is damaged hides the copy
+     * of a deleted blob from a walk of headers, and a repair would bring it back once its deletion
+     * were gone. So no pruning runs while such an entry is there, and the blob stays deleted.
+     */
+    @Test
+    void aDamagedHashFieldStopsThePruningThatWouldLoseTheDeletionOfTheCopyItHides() throws Exception {
+        Random r = SEED.random();
+        Subject s = new Subject(tmp.resolve("store"));
+        s.open();
+        fillUntilSealed(s, r, 2);
+        BlobRef x = inPack(s, 0).get(1);
+        s.close();
+        PackEntryCopies.Entry second = copy(s, x, 0);
+        s.open();
+        int b = second.pack();
+        fillUntilSealed(s, r, b + 1);
+        s.delete(x);
+        inPack(s, b).forEach(s::delete);
+        s.close();
+        long stale = PackEntryCopies.entries(s.dir).stream().filter(e -> e.pack() == 0 && e.ref().equals(x))
+                .findFirst().orElseThrow().offset();
+        flip(PackFormat.path(s.dir, 0), stale + EntryHeader.HASH + 5);
+        s.open();
+        s.compact(0);
+        s.close();
+        assertThat(DeletionLogAudit.of(s.dir, s.model.keySet()).deletes(x)).as("the deletion of x kept").isTrue();
+        s.open();
+        assertThat(s.store.repair().isComplete()).isTrue();
+        assertThat(s.store.exists(x)).as("deleted blob back after repair").isFalse();
+        s.store.rebuildIndex();
+        assertThat(s.store.exists(x)).as("deleted blob back after reindex").isFalse();
+        s.close();
+    }
+
     @Test
     void aDeletionStaysWhileAnotherPackHoldsACopyAndGoesOnceThatPackIsCompacted() throws Exception {
         Random r = SEED.random();
@@ -509,7 +585,7 @@ class DeletionLogPruningTest {
             assertThat(generation(s.dir)).isEqualTo(generation);
         } else {
             assertThat(crashing.crashed).as("the log was pruned").isTrue();
-            assertThat(generation(s.dir)).isEqualTo(generation + 1);
+            assertThat(generation(s.dir)).isGreaterThan(generation);
         }
         s.steps.add("crash after the pruning, log " + before + " -> " + Files.size(s.dir.resolve(DeletionLog.FILE_NAME))
                 + " bytes");
@@ -566,7 +642,7 @@ class DeletionLogPruningTest {
         s.count();
         s.reopenAndRebuild("after the pruning that followed");
         s.close();
-        assertThat(s.audit("at the end").generation()).isEqualTo(1);
+        assertThat(s.audit("at the end").generation()).isPositive();
     }
 
     /** Where the damage is: a record of the log, which is left out of the pruned log once the log is saved, or a pack, which stops the pruning. */
@@ -609,7 +685,7 @@ class DeletionLogPruningTest {
         assertThat(report.rewritten()).hasSize(1);
         if (damage == Damage.LOG_RECORD) {
             // the log as it was, the compaction's record after the damaged one, is kept whole in lost+found
-            assertThat(generation(s.dir)).as("pruned with damage at %s", target).isEqualTo(1);
+            assertThat(generation(s.dir)).as("pruned with damage at %s", target).isPositive();
             assertThat(Files.size(log)).isLessThan(before);
             List<Path> saved;
             try (var files = Files.list(s.dir.resolve(LostAndFound.DIR))) {
@@ -638,7 +714,7 @@ class DeletionLogPruningTest {
             s.compact(0);
             s.count();
             s.close();
-            assertThat(generation(s.dir)).as("pruned once the pack is repaired").isEqualTo(1);
+            assertThat(generation(s.dir)).as("pruned once the pack is repaired").isPositive();
             s.audit("after the repair and a pruning");
             s.open();
             s.reopenAndRebuild("after the repair and a pruning");

@@ -2,7 +2,9 @@ package org.blobsfile.core.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -23,6 +25,7 @@ import org.blobsfile.api.CompactionReport;
 import org.blobsfile.api.Damage;
 import org.blobsfile.api.Durability;
 import org.blobsfile.api.VerifyReport;
+import org.blobsfile.core.internal.pack.DeletionLog;
 import org.blobsfile.core.testing.BlobPool;
 import org.blobsfile.core.testing.KeptMemoryIndex;
 import org.blobsfile.core.testing.fs.FaultyFileSystem;
@@ -115,6 +118,7 @@ class DeletionPowerCutTest {
                 t.wrongBytes, t.listedUnreadable, t.tornListed, t.compactions, t.skipped, t.indexLost, t.damageFound,
                 t.prunedLogs, (System.nanoTime() - t0) / 1_000_000);
         assertThat(new LinkedHashSet<>(t.failures)).as("seed %d", SEED.seed()).isEmpty();
+        assertThat(t.prunedLogs).as("cases that pruned the deletion log").isPositive();
         assertThat(t.wrongBytes).isZero();
         if (mode != Durability.NONE) {
             assertThat(t.lost).isZero();
@@ -199,13 +203,13 @@ class DeletionPowerCutTest {
         }
         String keep = System.getProperty("blobsfile.powercut.keep");
         if (keep != null && !t.failures.isEmpty()) {
-            try (var files = java.nio.file.Files.walk(dir)) {
+            try (var files = Files.walk(dir)) {
                 for (Path p : files.toList()) {
                     Path to = Path.of(keep).resolve(dir.getFileName().toString()).resolve(dir.relativize(p).toString());
-                    if (java.nio.file.Files.isDirectory(p)) {
-                        java.nio.file.Files.createDirectories(to);
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(to);
                     } else {
-                        java.nio.file.Files.copy(p, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             }
@@ -215,8 +219,8 @@ class DeletionPowerCutTest {
 
     /** @return whether a pruning replaced the store's deletion log */
     private static boolean prunedLog(Path dir) throws java.io.IOException {
-        Path log = dir.resolve(org.blobsfile.core.internal.pack.DeletionLog.FILE_NAME);
-        if (!java.nio.file.Files.exists(log)) {
+        Path log = dir.resolve(DeletionLog.FILE_NAME);
+        if (!Files.exists(log)) {
             return false;
         }
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(log)) {
