@@ -244,6 +244,9 @@ public final class ArchiveRestore {
                         + " would bring deleted blobs back, so the store is not restored");
             }
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+            // forced now, not only by the caller's force at the end: the ledger, written next,
+            // must not name a copy of the log that a crash could still take away from the directory
+            Fsync.directory(dir);
         } finally {
             Files.deleteIfExists(part);
         }

@@ -53,8 +53,6 @@ public final class ArchiveUploader implements AutoCloseable {
     private static final long MAX_BACKOFF_MS = 60_000;
     /** How long after open the thread looks for sealed packs the archive lacks. */
     private static final long FIRST_PASS_DELAY_MS = 2_000;
-    /** The folder of the archive that holds copies of the deletion log: see {@link DeletionLogCopy}. */
-    public static final String DELETIONS = DeletionLogCopy.FOLDER;
 
     private final Archive archive;
     private final ArchiveLedger ledger;
@@ -467,9 +465,9 @@ public final class ArchiveUploader implements AutoCloseable {
      * it is of a later generation than the copy the ledger names, or of that one and longer.
      *
      * <p>A pruned log no longer says which blobs of the packs emptied by compaction were deleted,
-     * so a copy of a new generation waits until the archive holds the new copy of every pack a
-     * compaction rewrote: a restore that took it with an old copy of such a pack would bring its
-     * deleted blobs back.
+     * so a copy of a new generation waits until the archive holds every sealed pack as its local
+     * file is now ({@link #packNotArchived}): a restore that took it with an old copy of an emptied
+     * pack would bring its deleted blobs back. Growth within the archived generation never waits.
      */
     private void archiveDeletions() throws IOException {
         if (!Files.isRegularFile(deletionLog, LinkOption.NOFOLLOW_LINKS)) {
@@ -493,9 +491,13 @@ public final class ArchiveUploader implements AutoCloseable {
                 }
                 return;
             }
-            if (copy.generation() > archived.generation() && ledger.isRewritingAny()) {
-                LOG.info("{} was pruned; it is archived once the packs compaction rewrote are", DeletionLog.FILE_NAME);
-                return;
+            if (copy.generation() > archived.generation()) {
+                String waitsFor = packNotArchived();
+                if (waitsFor != null) {
+                    LOG.info("{} was pruned; it is archived once the archive holds every sealed pack as it is here"
+                            + " ({} is not yet)", DeletionLog.FILE_NAME, waitsFor);
+                    return;
+                }
             }
             String name = copy.objectName();
             try {
@@ -514,6 +516,28 @@ public final class ArchiveUploader implements AutoCloseable {
             Files.deleteIfExists(tmp);
             work.unlock();
         }
+    }
+
+    /**
+     * Tells whether a pruned log may be archived: not while the archive lacks some sealed pack as
+     * its local file is now. A pack a compaction emptied whose archived copy still holds the
+     * entries is one such (whether a compaction said it rewrites it or, in a store opened without
+     * its archive, no one did), and a restore that took that copy with the pruned log, which no
+     * longer says its blobs were deleted, would bring them back. Asking of every pack rather than
+     * only of those said to be rewritten costs a look at each file's identity, once per pruning.
+     *
+     * @return the name of a pack the archive lacks as it is now, or null when it lacks none
+     */
+    private String packNotArchived() throws IOException {
+        if (ledger.isRewritingAny()) {
+            return "a pack a compaction rewrote";
+        }
+        for (int n : sealedPacks.get()) {
+            if (isDue(n)) {
+                return PackFormat.fileName(n);
+            }
+        }
+        return null;
     }
 
     /**

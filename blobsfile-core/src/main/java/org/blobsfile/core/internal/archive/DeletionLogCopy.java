@@ -57,6 +57,9 @@ public record DeletionLogCopy(int generation, long length) implements Comparable
         }
         try {
             int generation = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
+            if (m.group(1) != null && generation == 0) {
+                return null; // generation 0 is only ever named without a generation: no name we wrote
+            }
             return new DeletionLogCopy(generation, Long.parseLong(m.group(2)));
         } catch (NumberFormatException e) {
             return null; // ten or twenty digits beyond what an int or a long holds: no name we wrote

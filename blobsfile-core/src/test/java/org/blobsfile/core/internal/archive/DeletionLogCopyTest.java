@@ -68,7 +68,9 @@ class DeletionLogCopyTest {
                 "deletions/deletions.log.g1.00000000000000000208", "deletions/deletions.log.g0000000001.208",
                 "deletions/deletions.log.00000000000000001296.tmp", "deletions/other.00000000000000001296",
                 "deletions.log.00000000000000001296", "deletions/deletions.log.g9999999999.00000000000000000208",
-                "deletions/deletions.log.99999999999999999999", "deletions/deletions.log.x0000000001.00000000000000000208")) {
+                "deletions/deletions.log.99999999999999999999",
+                // generation 0 is named without one, so this name is no copy's
+                "deletions/deletions.log.g0000000000.00000000000000000208", "deletions/deletions.log.x0000000001.00000000000000000208")) {
             assertThat(DeletionLogCopy.parse(name)).as(name).isNull();
         }
     }

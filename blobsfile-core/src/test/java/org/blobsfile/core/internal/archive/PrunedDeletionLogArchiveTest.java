@@ -26,7 +26,9 @@ import org.blobsfile.api.Progress;
 import org.blobsfile.api.spi.Archive;
 import org.blobsfile.api.spi.ArchivedObject;
 import org.blobsfile.core.internal.pack.DeletionLog;
+import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.testing.MemoryArchive;
+import org.blobsfile.core.testing.StoreTestSupport;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,12 +74,12 @@ class PrunedDeletionLogArchiveTest {
             archived = sealedBlobs(s);
         }
         DeletionLog local = DeletionLog.open(dir);
-        assertThat(local.generation()).as("the local log was pruned").isEqualTo(1);
+        assertThat(local.generation()).as("the local log was pruned").isPositive();
 
         List<DeletionLogCopy> copies = deletionCopies(uri);
         DeletionLogCopy longestOfFirstGeneration = copies.stream().filter(c -> c.generation() == 0)
                 .max(DeletionLogCopy::compareTo).orElseThrow();
-        assertThat(copies).contains(new DeletionLogCopy(1, local.end()));
+        assertThat(copies).contains(new DeletionLogCopy(local.generation(), local.end()));
         // what made the longest copy the newest no longer holds: a restore must look at generations
         assertThat(local.end()).isLessThan(longestOfFirstGeneration.length());
 
@@ -92,12 +94,12 @@ class PrunedDeletionLogArchiveTest {
             assertThat(s.enumerate().count()).isEqualTo(archived.size());
         }
         DeletionLog back = DeletionLog.open(restored);
-        assertThat(back.generation()).isEqualTo(1);
+        assertThat(back.generation()).isEqualTo(local.generation());
         assertThat(lastDeleted(back)).isEqualTo(newest);
         assertThat(Files.readAllBytes(restored.resolve(DeletionLog.FILE_NAME)))
                 .isEqualTo(Files.readAllBytes(dir.resolve(DeletionLog.FILE_NAME)));
         assertThat(Files.readString(restored.resolve(ArchiveLedger.FILE), StandardCharsets.UTF_8))
-                .contains("\ndeletions " + back.end() + "\n", "\ndeletions-generation 1\n");
+                .contains("\ndeletions " + back.end() + "\n", "\ndeletions-generation " + back.generation() + "\n");
     }
 
     @Test
@@ -125,7 +127,131 @@ class PrunedDeletionLogArchiveTest {
 
             archive.refused = null;
             assertThat(s.archive(Progress.NONE).problems()).isEmpty();
-            assertThat(copies(archive)).contains(new DeletionLogCopy(1, DeletionLog.open(dir).end()));
+            DeletionLog local = DeletionLog.open(dir);
+            assertThat(copies(archive)).contains(new DeletionLogCopy(local.generation(), local.end()));
+        }
+    }
+
+    @Test
+    void aPrunedLogWaitsWhileThePackCompactedWithoutTheArchiveFailsToUpload() throws Exception {
+        Random rnd = SEED.random();
+        RefusingArchive archive = new RefusingArchive();
+        Path dir = tmp.resolve("s");
+        List<BlobRef> deleted = archiveThenCompactWithoutIt(archive, dir, rnd, false);
+        byte[] oldCopy = ArchiveLedger.open(dir, archive.location()).archived(0).digest();
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).archive(archive).open()) {
+            archive.refused = "packs/blobs-00000.";
+            assertThat(s.archive(Progress.NONE).problems()).singleElement().asString().startsWith("blobs-00000");
+            assertThat(copies(archive)).extracting(DeletionLogCopy::generation).containsOnly(0);
+            assertRestoredWithout(archive, "meanwhile", deleted);
+
+            archive.refused = null;
+            assertThat(s.archive(Progress.NONE).problems()).isEmpty();
+        }
+        Manifest emptied = ArchiveRestore.newest(archive).get(0);
+        assertThat(emptied.entries()).as("the copy a restore takes of the emptied pack").isEmpty();
+        assertThat(emptied.replaces()).isEqualTo(oldCopy);
+        DeletionLog local = DeletionLog.open(dir);
+        assertThat(local.generation()).isPositive();
+        assertThat(copies(archive)).contains(new DeletionLogCopy(local.generation(), local.end()));
+        assertRestoredWithout(archive, "restored", deleted);
+    }
+
+    @Test
+    void aPackCompactedWhileTheStoreWasOpenedWithoutItsArchiveIsArchivedAgainBeforeThePrunedLog() throws Exception {
+        Random rnd = SEED.random();
+        RefusingArchive archive = new RefusingArchive();
+        Path dir = tmp.resolve("s");
+        List<BlobRef> deleted = archiveThenCompactWithoutIt(archive, dir, rnd, false);
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).archive(archive).open()) {
+            ArchiveReport r = s.archive(Progress.NONE);
+            assertThat(r.problems()).isEmpty();
+            assertThat(r.uploaded()).as("the emptied pack's new copy").isEqualTo(1);
+        }
+        assertThat(ArchiveRestore.newest(archive).get(0).entries()).isEmpty();
+        assertThat(copies(archive)).extracting(DeletionLogCopy::generation).anyMatch(g -> g > 0);
+        assertRestoredWithout(archive, "restored", deleted);
+    }
+
+    @Test
+    void aPrunedLogWaitsForEverySealedPackNotOnlyThoseACompactionRewrote() throws Exception {
+        Random rnd = SEED.random();
+        RefusingArchive archive = new RefusingArchive();
+        Path dir = tmp.resolve("s");
+        List<BlobRef> deleted = archiveThenCompactWithoutIt(archive, dir, rnd, true);
+        String sealedMeanwhile;
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).open()) {
+            sealedMeanwhile = s.sealedPacks().get(s.sealedPacks().size() - 1).getFileName().toString();
+        }
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).archive(archive).open()) {
+            // the emptied pack's new copy goes; the pack sealed since the archive's last look does not
+            archive.refused = "packs/" + sealedMeanwhile + ".";
+            assertThat(s.archive(Progress.NONE).problems()).singleElement().asString().startsWith(sealedMeanwhile);
+            assertThat(ArchiveRestore.newest(archive).get(0).entries()).isEmpty();
+            assertThat(copies(archive)).extracting(DeletionLogCopy::generation).containsOnly(0);
+
+            archive.refused = null;
+            assertThat(s.archive(Progress.NONE).problems()).isEmpty();
+        }
+        DeletionLog local = DeletionLog.open(dir);
+        assertThat(copies(archive)).contains(new DeletionLogCopy(local.generation(), local.end()));
+        assertRestoredWithout(archive, "restored", deleted);
+    }
+
+    @Test
+    void aQuarantineTombstoneMadeWithoutTheArchiveLeavesTheArchivedCopyAsItWas() throws Exception {
+        Random rnd = SEED.random();
+        MemoryArchive archive = new MemoryArchive();
+        Path dir = tmp.resolve("s");
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).archive(archive).open()) {
+            putUntilSealed(s, rnd, 2);
+            assertThat(s.archive(Progress.NONE).problems()).isEmpty();
+        }
+        byte[] archived = ArchiveLedger.open(dir, archive.location()).archived(0).digest();
+        StoreTestSupport.damageBeyondParity(PackFormat.path(dir, 0), PACK);
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).open()) {
+            assertThat(s.repair().quarantined()).isNotEmpty();
+        }
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).archive(archive).open()) {
+            assertThat(s.archive(Progress.NONE).problems()).singleElement().asString().startsWith("blobs-00000")
+                    .contains("the archived copy is kept");
+        }
+        Manifest kept = ArchiveRestore.newest(archive).get(0);
+        assertThat(kept.digest()).as("the copy a restore takes").isEqualTo(archived);
+        assertThat(kept.entries()).isNotEmpty();
+        assertThat(ArchiveLedger.open(dir, archive.location()).isRewriting(0)).isFalse();
+    }
+
+    /**
+     * Archives a store of three sealed packs and the deletion of every blob of its first, then
+     * opens it without its archive to compact it, which prunes the log.
+     *
+     * @param sealMore whether another pack is sealed then too
+     * @return the blobs deleted
+     */
+    private static List<BlobRef> archiveThenCompactWithoutIt(Archive archive, Path dir, Random rnd, boolean sealMore) {
+        List<BlobRef> deleted;
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).archive(archive).open()) {
+            putUntilSealed(s, rnd, 3);
+            deleted = s.enumerate().filter(i -> i.pack() == 0).map(BlobInfo::ref).toList();
+            assertThat(s.deleteAll(deleted)).hasSameSizeAs(deleted);
+            assertThat(s.archive(Progress.NONE).problems()).isEmpty();
+        }
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).open()) {
+            compactPruning(s);
+            if (sealMore) {
+                putUntilSealed(s, rnd, s.sealedPacks().size() + 1);
+            }
+        }
+        return deleted;
+    }
+
+    private void assertRestoredWithout(Archive archive, String name, List<BlobRef> deleted) {
+        try (BlobStore r = BlobStore.builder(tmp.resolve(name)).maxPackSize(PACK).archive(archive)
+                .restore(BlobStoreOptions.Restore.FULL).open()) {
+            assertGone(r, deleted);
+            r.rebuildIndex();
+            assertGone(r, deleted);
         }
     }
 
