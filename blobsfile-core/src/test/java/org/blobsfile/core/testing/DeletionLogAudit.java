@@ -26,12 +26,13 @@ import org.blobsfile.core.internal.pack.PackFormat;
  * @param uncovered entries of blobs not live that no deletion covers: each one a deleted blob a rebuild brings back
  * @param lost      live blobs every entry of which a deletion covers: each one a blob a rebuild loses
  * @param candidates deletions whose pack was compacted after them
+ * @param fresh     of those, the ones whose pack was compacted since the last pruning: what makes the next one run
  * @param unneeded  of those, the ones a pruning may drop: not their blob's latest deletion, or
  *                  covering no entry any pack still holds
  * @param misplaced problems with the log's shape: a pruning record that is not the first
  */
 public record DeletionLogAudit(List<DeletionLog.Record> records, int generation, long fileSize,
-                               List<PackEntryCopies.Entry> uncovered, Set<BlobRef> lost, int candidates,
+                               List<PackEntryCopies.Entry> uncovered, Set<BlobRef> lost, int candidates, int fresh,
                                List<DeletionLog.Record> unneeded, List<String> misplaced) {
 
     /**
@@ -83,6 +84,9 @@ public record DeletionLogAudit(List<DeletionLog.Record> records, int generation,
         Set<BlobRef> lost = new HashSet<>(live);
         lost.removeAll(readable);
         int candidates = 0;
+        int fresh = 0;
+        long since = !records.isEmpty() && records.get(0).kind() == DeletionLog.Kind.PRUNED
+                ? records.get(0).resumeAt() : DeletionLog.HEADER_SIZE;
         List<DeletionLog.Record> unneeded = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             DeletionLog.Record r = records.get(i);
@@ -91,6 +95,9 @@ public record DeletionLogAudit(List<DeletionLog.Record> records, int generation,
                 continue;
             }
             candidates++;
+            if (compacted >= since) {
+                fresh++;
+            }
             BlobRef ref = BlobRef.of(r.hash());
             if (latest.get(ref) != r || !stillHeld.contains(ref)) {
                 unneeded.add(r);
@@ -98,7 +105,7 @@ public record DeletionLogAudit(List<DeletionLog.Record> records, int generation,
         }
         long size = Files.exists(log.file()) ? Files.size(log.file()) : 0;
         return new DeletionLogAudit(records, records.isEmpty() || records.get(0).kind() != DeletionLog.Kind.PRUNED
-                ? 0 : records.get(0).pack(), size, uncovered, lost, candidates, unneeded, misplaced);
+                ? 0 : records.get(0).pack(), size, uncovered, lost, candidates, fresh, unneeded, misplaced);
     }
 
     /** @return how many deletions the log holds */

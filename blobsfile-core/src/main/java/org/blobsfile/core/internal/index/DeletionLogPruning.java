@@ -140,6 +140,7 @@ public final class DeletionLogPruning {
      * @param geometry its pack geometry
      * @param evicted  the packs whose entries come from their manifests
      * @param lengths  how far each pack goes: its file's size, or the active pack's appended end
+     * @param active   the active pack's number, or -1
      * @param quarantined whether a pack was quarantined: its file is a tombstone, and the damaged
      *                 pack kept aside may be put back
      * @return the candidate blobs some pack still holds a dead entry of, or null when a pack
@@ -149,7 +150,7 @@ public final class DeletionLogPruning {
      * @throws IOException when a pack cannot be read
      */
     public Set<BlobRef> stillInPacks(DeadEntries dead, PackReaders readers, CodecRegistry codecs,
-                                     PackGeometry geometry, EvictedPacks evicted, long[] lengths,
+                                     PackGeometry geometry, EvictedPacks evicted, long[] lengths, int active,
                                      IntPredicate quarantined) throws IOException {
         PackEntries entries = new PackEntries(codecs, geometry, evicted);
         Set<BlobRef> found = new HashSet<>();
@@ -162,9 +163,9 @@ public final class DeletionLogPruning {
             }
             int pack = n;
             boolean[] unverified = {false};
-            // the last covered pack only as far as the deletions reach: entries after that are later
-            // puts, and the active pack's end may hold a group commit's bytes not written yet
-            long length = n == lastCoveredPack ? Math.min(lengths[n], lastCoveredOffset) : lengths[n];
+            // the active pack only as far as the deletions reach: entries after that are later puts,
+            // and its end may hold a group commit's bytes not written yet
+            long length = n == active && n == lastCoveredPack ? Math.min(lengths[n], lastCoveredOffset) : lengths[n];
             PackScanner.Result r = entries.walk(readers.path(n), n, length, true, new PackEntries.Sink() {
                 @Override
                 public void entry(byte[] key, Location loc) {

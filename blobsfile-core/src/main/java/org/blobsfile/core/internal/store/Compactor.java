@@ -136,14 +136,12 @@ final class Compactor {
                 reclaimed += o.reclaimed();
             }
             progress.update(done[0], Math.max(totalLive, done[0]));
-            if (!rewritten.isEmpty()) {
-                try {
-                    deletions.prune(packs, Long.getLong(PRUNE_AT_PROPERTY, PRUNE_AT));
-                } catch (IOException | RuntimeException e) {
-                    // the packs' space is given back whatever became of the log, which the next open or
-                    // compaction takes as it finds it
-                    LOG.warn("{}: the deletion log was not pruned: {}", packs.dir(), e.toString());
-                }
+            try {
+                deletions.prune(packs, Long.getLong(PRUNE_AT_PROPERTY, PRUNE_AT));
+            } catch (IOException | RuntimeException e) {
+                // the packs' space is given back whatever became of the log, which the next open or
+                // compaction takes as it finds it
+                LOG.warn("{}: the deletion log was not pruned: {}", packs.dir(), e.toString());
             }
             return new CompactionReport(rewritten, blobs, bytes, reclaimed, skipped);
         } finally {

@@ -1,7 +1,6 @@
 package org.blobsfile.core.internal.store;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,7 +16,6 @@ import java.util.function.Predicate;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.SweepReport;
 import org.blobsfile.api.spi.IndexRecord;
-import org.blobsfile.core.internal.archive.ArchiveLedger;
 import org.blobsfile.core.internal.index.DeletionLogPruning;
 import org.blobsfile.core.internal.index.DeletionReplay;
 import org.blobsfile.core.internal.index.IndexMeta;
@@ -259,18 +257,13 @@ final class Deletions {
             LOG.warn("{} is not pruned: its first record does not verify, so its generation is unknown", log.file());
             return 0;
         }
-        if (parts.archive() == null && Files.exists(log.file().resolveSibling(ArchiveLedger.FILE))) {
-            // the archive may hold the packs compaction emptied as they were, and would restore them
-            // beside a log without their deletions: it prunes only with the archive there to follow
-            LOG.warn("{} is not pruned: the store has an archive but was opened without it", log.file());
-            return 0;
-        }
         // a compaction's copies may have filled a pack that is being sealed: the walk takes its
         // parity, half written, for damage
         parts.sealing().awaitIdle();
         DeadEntries dead = DeadEntries.read(log);
+        PackAppender.Extent extent = appender.extent();
         Set<BlobRef> stillInPacks = survey.stillInPacks(dead, packs.readers(), packs.codecs(), packs.geometry(),
-                parts.index().evicted(), appender.extent().lengths(packs.readers()), parts.quarantine()::contains);
+                parts.index().evicted(), extent.lengths(packs.readers()), extent.active(), parts.quarantine()::contains);
         if (stillInPacks == null) {
             LOG.warn("{} is not pruned: a pack is damaged, quarantined or cannot be read whole, and what it holds"
                     + " may need any deletion; repair it first", log.file());

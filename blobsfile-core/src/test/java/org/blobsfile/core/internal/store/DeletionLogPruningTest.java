@@ -1016,8 +1016,9 @@ class DeletionLogPruningTest {
             if (a.generation() > generation) {
                 generation = a.generation();
             }
-            // a pruning runs when at least max(1, live/16) deletions are candidates: with fewer, some may wait
-            if (a.candidates() >= Math.max(1, liveBlobs / 16) && !a.unneeded().isEmpty()) {
+            // a pruning runs when at least max(1, live/16) deletions are candidates of packs compacted since
+            // the last one: with fewer, some may wait
+            if (a.fresh() >= Math.max(1, liveBlobs / 16) && !a.unneeded().isEmpty()) {
                 // a pruning that meets a pack being sealed (the compaction's copies filled it) gives
                 // up, and the next compaction tries again: one with nothing to compact, once seals are done
                 s.open();
