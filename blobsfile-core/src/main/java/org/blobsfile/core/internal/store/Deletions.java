@@ -233,10 +233,10 @@ final class Deletions {
 
     /**
      * Drops from the deletion log the deletions no pack needs any more ({@link DeletionLogPruning}),
-     * when compaction has emptied the packs of at least {@code atLeast} of them and of a sixteenth
-     * of the live blobs: the walk of the packs it takes reads every entry's header, so it runs once
-     * that many records can go. Run with no compaction under way; puts and deletions go on, and are
-     * held back only while the new log takes the old one's place.
+     * once the packs compacted since the last pruning held at least {@code atLeast} of them and a
+     * sixteenth of the live blobs: the walk of the packs it takes reads and hashes every entry of
+     * the others, so it runs only when that many records can go. Run with no compaction under way;
+     * puts and deletions go on, and are held back only while the new log takes the old one's place.
      *
      * @param packs   the store's packs
      * @param atLeast the fewest records worth a walk of the packs
