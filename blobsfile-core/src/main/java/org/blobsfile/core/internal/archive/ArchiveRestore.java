@@ -55,9 +55,15 @@ public final class ArchiveRestore {
      *         does not match its manifest
      */
     public static void restore(Archive archive, Path dir, Progress progress) throws IOException {
+        // the log is chosen before the packs are listed: a store archiving meanwhile uploads a pruned
+        // log only after the packs it was pruned for, so the packs listed next are no older than it
+        DeletionLogCopy log = newestLog(archive);
         Map<Integer, Manifest> current = whole(archive);
         long total = current.values().stream().mapToLong(Manifest::length).sum();
         ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
+        // before any pack: a restore a crash cut short leaves packs only beside the deletions that
+        // keep their deleted blobs deleted
+        restoreDeletions(archive, log, dir, ledger);
         AtomicLong done = new AtomicLong();
         progress.update(0, total);
         // a few packs at once: one stream rarely fills the link, and the digest runs beside the writes
@@ -92,7 +98,6 @@ public final class ArchiveRestore {
         } finally {
             pool.shutdown();
         }
-        restoreDeletions(archive, dir, ledger);
         Fsync.directory(dir);
         LOG.info("restored {} packs ({} bytes) from {}", current.size(), total, archive.location());
     }
@@ -108,8 +113,10 @@ public final class ArchiveRestore {
      * @throws IOException when the archive cannot be read or holds no whole set of packs
      */
     public static void restoreLazily(Archive archive, Path dir, Progress progress) throws IOException {
+        DeletionLogCopy log = newestLog(archive); // before the packs, as restore does
         Map<Integer, Manifest> current = whole(archive);
         ArchiveLedger ledger = ArchiveLedger.open(dir, archive.location());
+        restoreDeletions(archive, log, dir, ledger);
         Files.createDirectories(dir.resolve(ArchiveTier.EVICTED));
         int done = 0;
         for (Manifest m : current.values()) {
@@ -118,7 +125,6 @@ public final class ArchiveRestore {
             ledger.evicted(m.pack(), true);
             progress.update(++done, current.size());
         }
-        restoreDeletions(archive, dir, ledger);
         Fsync.directory(dir);
         LOG.info("restored {} packs lazily from {}: their blobs are read from it", current.size(), archive.location());
     }
@@ -206,12 +212,11 @@ public final class ArchiveRestore {
     }
 
     /**
-     * Downloads the newest copy of the deletion log, if the archive has one: of the highest
-     * generation, then the longest ({@link DeletionLogCopy}); objects whose names are no copy's are
-     * passed over. A copy whose length or generation is not the one its name says is damaged, and
-     * the restore stops rather than take an older copy, which would bring deleted blobs back.
+     * @return the newest copy of the deletion log in the archive, of the highest generation, then
+     *         the longest ({@link DeletionLogCopy}), or null when it has none; objects whose names
+     *         are no copy's are passed over
      */
-    private static void restoreDeletions(Archive archive, Path dir, ArchiveLedger ledger) throws IOException {
+    private static DeletionLogCopy newestLog(Archive archive) throws IOException {
         DeletionLogCopy newest = null;
         for (ArchivedObject o : archive.list(DeletionLogCopy.FOLDER)) {
             DeletionLogCopy c = DeletionLogCopy.parse(o.name());
@@ -222,6 +227,16 @@ public final class ArchiveRestore {
                 newest = c;
             }
         }
+        return newest;
+    }
+
+    /**
+     * Downloads a copy of the deletion log, unless null. A copy whose length or generation is not
+     * the one its name says is damaged, and the restore stops rather than take an older copy,
+     * which would bring deleted blobs back.
+     */
+    private static void restoreDeletions(Archive archive, DeletionLogCopy newest, Path dir, ArchiveLedger ledger)
+            throws IOException {
         if (newest == null) {
             return;
         }

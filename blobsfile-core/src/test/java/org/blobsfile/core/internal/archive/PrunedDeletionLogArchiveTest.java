@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import org.blobsfile.api.ArchiveException;
 import org.blobsfile.api.ArchiveReport;
 import org.blobsfile.api.BlobInfo;
 import org.blobsfile.api.BlobRef;
@@ -255,6 +256,40 @@ class PrunedDeletionLogArchiveTest {
         }
     }
 
+    /**
+     * A restore puts the deletion log in place before any pack: one cut short (here, a pack the
+     * archive cannot give) leaves the packs it brought beside the deletions that keep their
+     * deleted blobs deleted, and the directory, holding a store now, is opened as it is.
+     */
+    @Test
+    void aRestoreCutShortLeavesNoPackWithoutTheDeletions() throws Exception {
+        Random rnd = SEED.random();
+        RefusingArchive archive = new RefusingArchive();
+        Path dir = tmp.resolve("s");
+        List<BlobRef> deleted;
+        int last;
+        try (BlobStore s = BlobStore.builder(dir).maxPackSize(PACK).archive(archive).open()) {
+            putUntilSealed(s, rnd, 3);
+            deleted = s.enumerate().filter(i -> i.pack() < 2).map(BlobInfo::ref).filter(r -> rnd.nextInt(3) == 0)
+                    .toList();
+            assertThat(s.deleteAll(deleted)).hasSameSizeAs(deleted);
+            assertThat(s.archive(Progress.NONE).problems()).isEmpty();
+            last = s.sealedPacks().size() - 1;
+        }
+        archive.unreadable = "packs/" + PackFormat.fileName(last) + ".";
+        Path cut = tmp.resolve("cut");
+        assertThatThrownBy(() -> BlobStore.builder(cut).maxPackSize(PACK).archive(archive)
+                .restore(BlobStoreOptions.Restore.FULL).open()).isInstanceOf(ArchiveException.class);
+        assertThat(cut.resolve(DeletionLog.FILE_NAME)).exists();
+        archive.unreadable = null;
+        try (BlobStore r = BlobStore.builder(cut).maxPackSize(PACK).archive(archive)
+                .restore(BlobStoreOptions.Restore.FULL).open()) {
+            assertGone(r, deleted);
+            r.rebuildIndex();
+            assertGone(r, deleted);
+        }
+    }
+
     @Test
     void aRestorePassesOverNamesOfNoCopyAndRefusesACopyThatIsNotWhatItsNameSays() throws Exception {
         Random rnd = SEED.random();
@@ -325,6 +360,8 @@ class PrunedDeletionLogArchiveTest {
     private static final class RefusingArchive implements Archive {
         private final MemoryArchive objects = new MemoryArchive();
         volatile String refused;
+        /** Names that start so cannot be read: a restore fails there. */
+        volatile String unreadable;
 
         @Override
         public String location() {
@@ -352,6 +389,10 @@ class PrunedDeletionLogArchiveTest {
 
         @Override
         public InputStream open(String name) throws IOException {
+            String u = unreadable;
+            if (u != null && name.startsWith(u)) {
+                throw new IOException("the test cannot read " + name);
+            }
             return objects.open(name);
         }
 
