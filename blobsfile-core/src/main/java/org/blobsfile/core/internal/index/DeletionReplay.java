@@ -54,7 +54,7 @@ public final class DeletionReplay {
             return Math.min(applied.logApplied(), log.end());
         }
         DeletionLog.Record pruning = log.pruning();
-        if (pruning != null && applied.generation() == pruning.pack() - 1
+        if (pruning != null && applied.generation() == pruning.previousGeneration()
                 && applied.logApplied() >= pruning.previousEnd()) {
             return pruning.resumeAt(); // a crash came between the pruning and the index's write
         }

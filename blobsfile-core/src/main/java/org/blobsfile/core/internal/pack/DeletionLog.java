@@ -69,7 +69,8 @@ public final class DeletionLog {
         COMPACTED(2),
         /**
          * The first record of a pruned log: the compactions and bytes given back that the
-         * records pruned from it counted, and the log's generation (how often it was pruned).
+         * records pruned from it counted, and the log's generation (a number that grows at each
+         * pruning) with that of the log it replaced.
          */
         PRUNED(3);
 
@@ -122,7 +123,8 @@ public final class DeletionLog {
         }
 
         /**
-         * @param generation     how often the log was pruned, this time included
+         * @param generation     the new log's generation, a number that grows at each pruning
+         * @param previousGeneration the generation of the log it replaces
          * @param compactions    the compactions the pruned records counted
          * @param reclaimedBytes the bytes they gave back
          * @param previousEnd    where the log it replaced ended
@@ -130,13 +132,19 @@ public final class DeletionLog {
          *                       appended after the pruning
          * @return the record that begins a pruned log; its {@code pack} is the generation,
          *         {@code bytes} the bytes given back, {@code endOffset} the compactions, and
-         *         the hash field holds the two offsets (8 bytes each, little-endian, then zeros)
+         *         the hash field holds the two offsets (8 bytes each, little-endian), the
+         *         previous generation (4 bytes), then zeros
          */
-        public static Record pruned(int generation, long compactions, long reclaimedBytes, long previousEnd,
-                                    long resumeAt) {
+        public static Record pruned(int generation, int previousGeneration, long compactions, long reclaimedBytes,
+                                    long previousEnd, long resumeAt) {
             byte[] offsets = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putLong(previousEnd)
-                    .putLong(resumeAt).array();
+                    .putLong(resumeAt).putInt(previousGeneration).array();
             return new Record(Kind.PRUNED, offsets, generation, reclaimedBytes, 0, compactions);
+        }
+
+        /** @return for a {@link Kind#PRUNED} record, the generation of the log it replaced */
+        public int previousGeneration() {
+            return ByteBuffer.wrap(hash).order(ByteOrder.LITTLE_ENDIAN).getInt(16);
         }
 
         /** @return for a {@link Kind#PRUNED} record, the compactions the records it dropped counted */
@@ -243,6 +251,11 @@ public final class DeletionLog {
             long size = ch.size();
             if (size < HEADER_SIZE) {
                 // a crash while the header was written: no record had been acknowledged yet
+                return new DeletionLog(file, HEADER_SIZE);
+            }
+            if (size < HEADER_SIZE + RECORD_SIZE) {
+                // the first record torn by a crash: never acknowledged, and in the slot that says the
+                // log's generation once it is pruned, where a torn slot kept would stop every pruning
                 return new DeletionLog(file, HEADER_SIZE);
             }
             long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
@@ -482,6 +495,7 @@ public final class DeletionLog {
      * @param reclaimedBytes the bytes they gave back
      * @param atLeast        the least generation the new log may have: one no index applied
      * @throws IOException when a file cannot be read, written or renamed: the log is then as it was
+     *                     (the new log in place, a failed force of the directory is retried later)
      */
     public synchronized void replaceWith(Rewrite rewrite, long from, long compactions, long reclaimedBytes,
                                          int atLeast) throws IOException {
@@ -497,7 +511,8 @@ public final class DeletionLog {
             }
             rewrite.written += end - from;
         }
-        Record first = Record.pruned(nextGeneration(atLeast), compactions, reclaimedBytes, end, rewrite.written);
+        Record first = Record.pruned(nextGeneration(atLeast), generation(), compactions, reclaimedBytes, end,
+                rewrite.written);
         PositionalIo.writeFully(rewrite.out, HEADER_SIZE, ByteBuffer.wrap(first.encode()));
         rewrite.out.force(false);
         Files.move(rewrite.temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -509,7 +524,13 @@ public final class DeletionLog {
         headerDamaged = false;
         unreadable = false;
         renameUnforced = true;
-        forceRename();
+        try {
+            forceRename();
+        } catch (IOException e) {
+            // the new log is in place and is what the index must now follow: the next append or force,
+            // before anything is acknowledged, forces the directory again
+            LOG.warn("{}: the directory was not forced after the pruned log took its place: {}", file, e.getMessage());
+        }
     }
 
     private synchronized void forceRename() throws IOException {

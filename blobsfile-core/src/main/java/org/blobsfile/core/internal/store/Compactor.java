@@ -137,7 +137,7 @@ final class Compactor {
             }
             progress.update(done[0], Math.max(totalLive, done[0]));
             try {
-                deletions.prune(packs, Long.getLong(PRUNE_AT_PROPERTY, PRUNE_AT));
+                deletions.prune(packs, Long.getLong(PRUNE_AT_PROPERTY, PRUNE_AT), !rewritten.isEmpty());
             } catch (IOException | RuntimeException e) {
                 // the packs' space is given back whatever became of the log, which the next open or
                 // compaction takes as it finds it

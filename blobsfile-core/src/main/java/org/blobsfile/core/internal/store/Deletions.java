@@ -47,6 +47,8 @@ final class Deletions {
     private static final Logger LOG = LoggerFactory.getLogger(Deletions.class);
     /** Blobs a sweep examines, and at most deletes, per batch. */
     static final int SWEEP_BATCH = 4096;
+    /** Whether a pruning was tried since the store was opened; guarded by the compactor's lock. */
+    private boolean pruneTried;
 
     private final StoreParts parts;
     private final PackAppender appender;
@@ -238,17 +240,20 @@ final class Deletions {
      * the others, so it runs only when that many records can go. Run with no compaction under way;
      * puts and deletions go on, and are held back only while the new log takes the old one's place.
      *
-     * @param packs   the store's packs
-     * @param atLeast the fewest records worth a walk of the packs
+     * @param packs     the store's packs
+     * @param atLeast   the fewest records worth a walk of the packs
+     * @param rewrote   whether the compaction before rewrote a pack: one that did not changes
+     *                  nothing a pruning tried since the store was opened would find
      * @return the records dropped
      * @throws IOException when the log or a pack cannot be read, or the log cannot be written: the
      *                     log is then as it was
      */
-    long prune(Packs packs, long atLeast) throws IOException {
+    long prune(Packs packs, long atLeast, boolean rewrote) throws IOException {
         DeletionLog log = parts.deletions();
-        if (log.isEmpty() || log.isUnreadable()) {
+        if (log.isEmpty() || log.isUnreadable() || !rewrote && pruneTried) {
             return 0;
         }
+        pruneTried = true;
         DeletionLogPruning survey = DeletionLogPruning.survey(log);
         if (survey.fresh() == 0 || survey.fresh() < Math.max(atLeast, parts.index().totals().blobs() / 16)) {
             return 0;

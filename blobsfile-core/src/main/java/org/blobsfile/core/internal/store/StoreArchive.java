@@ -120,9 +120,15 @@ final class StoreArchive {
         for (int n : ledger.archivedPacks()) {
             ArchiveLedger.Archived a = ledger.archived(n);
             Path file = PackFormat.path(dir, n);
-            if (a == null || ledger.isEvicted(n) || ledger.isRewriting(n) || quarantine.contains(n)
-                    || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                    || ArchiveLedger.stamp(file).equals(a.stamp()) || !EmptyPack.isEmpty(file, geometry)) {
+            try {
+                if (a == null || ledger.isEvicted(n) || ledger.isRewriting(n) || quarantine.contains(n)
+                        || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                        || ArchiveLedger.stamp(file).equals(a.stamp()) || !EmptyPack.isEmpty(file, geometry)) {
+                    continue;
+                }
+            } catch (IOException e) {
+                // a pack this open cannot read is left to verify and repair; its upload reports it too
+                LOG.warn("{}: cannot tell whether a compaction emptied it: {}", file, e.getMessage());
                 continue;
             }
             LOG.info("{} was compacted while the store was opened without archive {}: its new copy is archived in"
