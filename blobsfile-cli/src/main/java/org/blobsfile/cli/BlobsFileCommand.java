@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
 import picocli.CommandLine.Command;
@@ -30,10 +32,6 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An append-only, content-addressed blob store in pack files.",
-        subcommands = {PutCommand.class, GetCommand.class, HasCommand.class, LsCommand.class,
-                StatCommand.class, ImportCommand.class, VerifyCommand.class, RepairCommand.class,
-                ReindexCommand.class, RmCommand.class, CompactCommand.class, ArchiveCommand.class,
-                EvictCommand.class, RestoreCommand.class, InspectCommand.class, PluginsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -50,6 +48,19 @@ import picocli.CommandLine;
                 "  BLOBSFILE_PROGRESS  bar, plain or none: how import, verify, repair, compact, archive and restore show",
                 "                      progress on standard error (default: bar on a terminal, else plain)"})
 public final class BlobsFileCommand {
+    /**
+     * The subcommands, in the order the usage lists them. A run builds the model of the one it
+     * names only (picocli reads every option of a command by reflection, which was most of a
+     * short command's start), and of all of them when it names none it knows.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(PutCommand.class, GetCommand.class, HasCommand.class,
+            LsCommand.class, StatCommand.class, ImportCommand.class, VerifyCommand.class, RepairCommand.class,
+            ReindexCommand.class, RmCommand.class, CompactCommand.class, ArchiveCommand.class, EvictCommand.class,
+            RestoreCommand.class, InspectCommand.class, PluginsCommand.class, DemoCommand.class);
+    /** The options of this command that take a value, which a search for the subcommand's name passes over. */
+    private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--dir", "--index", "--codec", "--pack-size",
+            "--archive");
+
     /** Success. */
     public static final int EXIT_OK = 0;
     /** Bad arguments or options, or a store directory that is missing or unusable. */
@@ -183,7 +194,7 @@ public final class BlobsFileCommand {
                           boolean terminal) {
         BlobsFileCommand command = new BlobsFileCommand(in, out, err, env);
         command.terminal = terminal;
-        CommandLine cl = command.commandLine();
+        CommandLine cl = command.commandLine(args);
         try {
             return cl.execute(args);
         } finally {
@@ -192,15 +203,48 @@ public final class BlobsFileCommand {
         }
     }
 
-    /** @return a command line for this instance with the project's error handling installed */
+    /** @return a command line for this instance, with every subcommand and the project's error handling */
     public CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * @param args the command line it is for
+     * @return a command line for this instance with the project's error handling installed, and
+     *         the subcommand {@code args} names, or all of them when it names none
+     */
+    CommandLine commandLine(String[] args) {
         CommandLine cl = new CommandLine(this);
+        Class<?> named = named(args);
+        for (Class<?> c : SUBCOMMANDS) {
+            if (named == null || c == named) {
+                cl.addSubcommand(c);
+            }
+        }
         cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         setUsageExitCode(cl);
         cl.setParameterExceptionHandler(this::onParameterError);
         cl.setExecutionExceptionHandler((ex, failed, parsed) -> onFailure(ex, failed));
         return cl;
+    }
+
+    /** @return the subcommand the first argument that is no option (nor an option's value) names, or null */
+    private static Class<?> named(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (OPTIONS_WITH_VALUES.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                for (Class<?> c : SUBCOMMANDS) {
+                    if (c.getAnnotation(Command.class).name().equals(a)) {
+                        return c;
+                    }
+                }
+                return null;
+            }
+        }
+        return null;
     }
 
     private static void setUsageExitCode(CommandLine cl) {

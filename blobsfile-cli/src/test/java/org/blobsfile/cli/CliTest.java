@@ -3,6 +3,8 @@ package org.blobsfile.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,6 +66,20 @@ class CliTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("put", "import", "verify", "repair", "rm", "compact", "archive", "restore", "inspect",
                 "demo", "--archive=URI", "Exit codes:", "BLOBSFILE_DIR", "BLOBSFILE_PROGRESS");
+    }
+
+    @Test
+    void aRunBuildsTheModelOfTheCommandItNamesAndOfNoOther() {
+        BlobsFileCommand c = new BlobsFileCommand(InputStream.nullInputStream(), OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream(), Map.of());
+        // the first "stat" is the value of --dir
+        assertThat(c.commandLine(new String[] {"--dir", "stat", "stat"}).getSubcommands()).containsOnlyKeys("stat");
+        assertThat(c.commandLine(new String[] {"--pack-size=5", "--debug", "ls", "--limit", "3"}).getSubcommands())
+                .containsOnlyKeys("ls");
+        // no command, or one it does not know: every command, for the usage and the error
+        assertThat(c.commandLine(new String[] {"--help"}).getSubcommands()).hasSize(BlobsFileCommand.SUBCOMMANDS.size());
+        assertThat(c.commandLine(new String[] {"frobnicate"}).getSubcommands())
+                .hasSize(BlobsFileCommand.SUBCOMMANDS.size());
     }
 
     @Test
