@@ -6,10 +6,12 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,9 +59,11 @@ public final class BlobsFileCommand {
             LsCommand.class, StatCommand.class, ImportCommand.class, VerifyCommand.class, RepairCommand.class,
             ReindexCommand.class, RmCommand.class, CompactCommand.class, ArchiveCommand.class, EvictCommand.class,
             RestoreCommand.class, InspectCommand.class, PluginsCommand.class, DemoCommand.class);
-    /** The options of this command that take a value, which a search for the subcommand's name passes over. */
-    private static final Set<String> OPTIONS_WITH_VALUES = Set.of("--dir", "--index", "--codec", "--pack-size",
-            "--archive");
+    /**
+     * The options of this command that take a value, which a search for the subcommand's name
+     * passes over: read from the fields' annotations, a few reflective calls, not a model.
+     */
+    private static final Set<String> OPTIONS_WITH_VALUES = optionsWithValues();
 
     /** Success. */
     public static final int EXIT_OK = 0;
@@ -227,6 +231,17 @@ public final class BlobsFileCommand {
         cl.setParameterExceptionHandler(this::onParameterError);
         cl.setExecutionExceptionHandler((ex, failed, parsed) -> onFailure(ex, failed));
         return cl;
+    }
+
+    private static Set<String> optionsWithValues() {
+        Set<String> names = new HashSet<>();
+        for (Field f : BlobsFileCommand.class.getDeclaredFields()) {
+            Option o = f.getAnnotation(Option.class);
+            if (o != null && f.getType() != boolean.class) {
+                names.addAll(List.of(o.names()));
+            }
+        }
+        return Set.copyOf(names);
     }
 
     /** @return the subcommand the first argument that is no option (nor an option's value) names, or null */

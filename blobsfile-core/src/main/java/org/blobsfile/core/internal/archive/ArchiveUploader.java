@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import org.blobsfile.api.ArchiveException;
 import org.blobsfile.api.ArchiveReport;
@@ -60,6 +61,8 @@ public final class ArchiveUploader implements AutoCloseable {
     private final PackGeometry geometry;
     private final CodecRegistry codecs;
     private final Supplier<List<Integer>> sealedPacks;
+    /** Whether a pack was quarantined: its file is a tombstone, and its archived copy the one to keep. */
+    private final IntPredicate quarantined;
     private final Path deletionLog;
 
     /** Taken for the whole of one pack's archiving, by the thread or a caller of archiveNow. */
@@ -79,15 +82,17 @@ public final class ArchiveUploader implements AutoCloseable {
      * @param geometry    the store's pack geometry
      * @param codecs      the codecs present, to check entries with
      * @param sealedPacks the store's sealed packs, in number order
+     * @param quarantined whether a pack was quarantined
      */
     public ArchiveUploader(Archive archive, ArchiveLedger ledger, Path dir, PackGeometry geometry, CodecRegistry codecs,
-                           Supplier<List<Integer>> sealedPacks) {
+                           Supplier<List<Integer>> sealedPacks, IntPredicate quarantined) {
         this.archive = archive;
         this.ledger = ledger;
         this.dir = dir;
         this.geometry = geometry;
         this.codecs = codecs;
         this.sealedPacks = sealedPacks;
+        this.quarantined = quarantined;
         this.deletionLog = dir.resolve(DeletionLog.FILE_NAME);
     }
 
@@ -373,6 +378,16 @@ public final class ArchiveUploader implements AutoCloseable {
                 // the same bytes in a file replaced or touched since: nothing to upload
                 ledger.archived(n, new ArchiveLedger.Archived(m.digest(), m.length(), stamp));
                 return 0;
+            }
+            if (before != null && !rewritten && m.entries().isEmpty() && !quarantined.test(n)) {
+                // emptied by a compaction while the store was opened without this archive, which so did not
+                // hear of it: the new copy replaces the old as a compaction's does, and a pruned deletion
+                // log, which no longer names the blobs the old copy holds, waits for it
+                LOG.info("{} was compacted while the store was opened without archive {}: its new copy is archived in"
+                        + " place of the old one", PackFormat.fileName(n), archive.location());
+                ledger.rewriting(n);
+                rewrites = ledger.rewrites(n);
+                rewritten = true;
             }
             if (before != null && !rewritten) {
                 throw new IOException("it differs from its archived copy though no compaction rewrote it (a repair or"

@@ -41,8 +41,8 @@ public final class DeletionLogPruning {
     private final Map<Integer, Long> compactedAt = new HashMap<>();
     /** The blobs of the candidates: deletions whose pack was compacted after them. */
     private final Set<BlobRef> candidateBlobs = new HashSet<>();
-    private long records;
-    private long candidates;
+    /** Whether a record was read yet, in the first pass. */
+    private boolean sawRecord;
     private long damaged;
     /** The last pack any candidate's end position names: later packs hold no entry a candidate covers. */
     private int lastCoveredPack = -1;
@@ -68,10 +68,10 @@ public final class DeletionLogPruning {
     public static DeletionLogPruning survey(DeletionLog log) throws IOException {
         DeletionLogPruning p = new DeletionLogPruning(log, log.end());
         p.damaged = p.read((r, at) -> {
-            if (p.records == 0 && at != DeletionLog.HEADER_SIZE) {
+            if (!p.sawRecord && at != DeletionLog.HEADER_SIZE) {
                 p.firstDamaged = true;
             }
-            p.records++;
+            p.sawRecord = true;
             if (r.kind() == DeletionLog.Kind.COMPACTED) {
                 p.compactedAt.put(r.pack(), at);
             }
@@ -82,7 +82,6 @@ public final class DeletionLogPruning {
         long since = last != null ? last.resumeAt() : DeletionLog.HEADER_SIZE;
         p.read((r, at) -> {
             if (p.isCandidate(r, at)) {
-                p.candidates++;
                 if (p.compactedAt.get(r.pack()) >= since) {
                     p.fresh++;
                 }
@@ -96,16 +95,6 @@ public final class DeletionLogPruning {
             }
         });
         return p;
-    }
-
-    /** @return the records surveyed */
-    public long records() {
-        return records;
-    }
-
-    /** @return the deletions whose pack was compacted after them: at most these go */
-    public long candidates() {
-        return candidates;
     }
 
     /** @return the candidates whose pack was compacted since the log was last pruned */
@@ -200,7 +189,7 @@ public final class DeletionLogPruning {
      */
     public Dropped write(DeletionLog.Rewrite out, DeadEntries dead, Set<BlobRef> stillInPacks)
             throws IOException {
-        long[] dropped = {0, 0};
+        long[] dropped = {0, 0, 0};
         Set<Integer> keptDeletionOf = new HashSet<>();
         read((r, at) -> {
             switch (r.kind()) {
@@ -209,6 +198,8 @@ public final class DeletionLogPruning {
                             && dead.isLatest(r.hash(), r.endPack(), r.endOffset())) {
                         out.add(r);
                         keptDeletionOf.add(r.pack());
+                    } else {
+                        dropped[2]++;
                     }
                 }
                 case COMPACTED -> {
@@ -217,6 +208,7 @@ public final class DeletionLogPruning {
                     } else {
                         dropped[0]++;
                         dropped[1] += r.bytes();
+                        dropped[2]++;
                     }
                 }
                 case PRUNED -> {
@@ -225,16 +217,18 @@ public final class DeletionLogPruning {
                 }
             }
         });
-        return new Dropped(dropped[0], dropped[1]);
+        return new Dropped(dropped[2], dropped[0], dropped[1]);
     }
 
     /**
-     * What the compaction records a pruning leaves out counted.
+     * What a pruning leaves out.
      *
-     * @param compactions    packs they say were rewritten
+     * @param records        the deletion and compaction records left out; an earlier pruning's
+     *                       first record, which the new one replaces, is not counted
+     * @param compactions    packs the records left out say were rewritten
      * @param reclaimedBytes bytes they say were given back
      */
-    public record Dropped(long compactions, long reclaimedBytes) {
+    public record Dropped(long records, long compactions, long reclaimedBytes) {
     }
 
     /** A record of the log and its offset. */

@@ -436,7 +436,6 @@ public final class DeletionLog {
         private final FileChannel out;
         /** The first slot is kept for the {@link Kind#PRUNED} record, written when the rest is known. */
         private long written = HEADER_SIZE + RECORD_SIZE;
-        private long added;
         private boolean placed;
 
         private Rewrite() throws IOException {
@@ -458,12 +457,6 @@ public final class DeletionLog {
         public void add(Record r) throws IOException {
             PositionalIo.writeFully(out, written, ByteBuffer.wrap(r.encode()));
             written += RECORD_SIZE;
-            added++;
-        }
-
-        /** @return the records added */
-        public long added() {
-            return added;
         }
 
         /** Removes the file unless it replaced the log. */

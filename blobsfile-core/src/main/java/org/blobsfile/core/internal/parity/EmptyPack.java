@@ -3,7 +3,6 @@ package org.blobsfile.core.internal.parity;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.io.PositionalIo;
@@ -38,31 +37,5 @@ public final class EmptyPack {
             PositionalIo.writeFully(ch, geometry.dataAreaEnd() - 1, ByteBuffer.wrap(new byte[1]));
         }
         new Sealer(geometry).seal(p);
-    }
-
-    /**
-     * Tells an empty sealed pack by its length and first entry, without reading the rest: a pack
-     * sealed because it was full never starts with the EOF entry.
-     *
-     * @param p        a pack file
-     * @param geometry the store's pack geometry
-     * @return whether it is an empty sealed pack as {@link #write} makes them: a compaction's, or a
-     *         quarantine's tombstone
-     * @throws IOException when the file cannot be read
-     */
-    public static boolean isEmpty(Path p, PackGeometry geometry) throws IOException {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            if (ch.size() != geometry.sealedSize()) {
-                return false;
-            }
-            byte[] b = new byte[PackFormat.HEADER_SIZE + EntryHeader.LENGTH];
-            PositionalIo.readFully(ch, 0, b, 0, b.length);
-            if (PackFormat.headerProblem(b, PackFormat.HEADER_SIZE) != null) {
-                return false;
-            }
-            EntryHeader first = EntryHeader.decode(b, PackFormat.HEADER_SIZE);
-            return first.flag() == PackFormat.FLAG_EOF
-                    && first.size() == geometry.dataAreaEnd() - PackFormat.HEADER_SIZE - EntryHeader.LENGTH;
-        }
     }
 }

@@ -277,7 +277,7 @@ final class Deletions {
         long dropped;
         try (DeletionLog.Rewrite out = log.rewrite()) {
             DeletionLogPruning.Dropped left = survey.write(out, dead, stillInPacks);
-            dropped = survey.records() - out.added() - (log.pruning() != null ? 1 : 0);
+            dropped = left.records();
             if (dropped == 0) {
                 return 0; // each deletion is still needed: a new log would only be one record longer
             }
@@ -292,10 +292,7 @@ final class Deletions {
             // a number the index never applied, though the log's first record be damaged
             int generation = parts.index().deletions().generation() + 1;
             appender.exclusively(() -> {
-                if (!DeletionReplay.isApplied(parts.index(), log)) {
-                    DeletionReplay.apply(parts.index(), log);
-                    appender.adoptIndexTotals();
-                }
+                catchUp(log);
                 log.replaceWith(out, survey.upTo(), left.compactions(), left.reclaimedBytes(), generation);
                 // the new log's generation and offsets; after a crash before this write, the log's first
                 // record tells the index where it had got to in the new log (DeletionReplay)
@@ -363,11 +360,7 @@ final class Deletions {
      */
     private void commit(List<DeletionLog.Record> records, Map<BlobRef, Location> removed) throws IOException {
         DeletionLog log = parts.deletions();
-        if (!DeletionReplay.isApplied(parts.index(), log)) {
-            // an earlier deletion reached the log but not the index (its index write failed)
-            DeletionReplay.apply(parts.index(), log);
-            appender.adoptIndexTotals();
-        }
+        catchUp(log);
         IndexMeta.Applying d = parts.index().deletions().applying();
         boolean forces = appender.forces(); // a deletion is forced as puts are, in this durability mode
         if (!forces) {
@@ -385,6 +378,18 @@ final class Deletions {
             d.apply(r, at);
         }
         appender.commitDeletions(removed, d.done());
+    }
+
+    /**
+     * Applies to the index what reached the log but not the index (an earlier deletion whose index
+     * write failed, or a pruning whose did), so that the next write of the index's deletion state
+     * follows the log. Appends held back.
+     */
+    private void catchUp(DeletionLog log) throws IOException {
+        if (!DeletionReplay.isApplied(parts.index(), log)) {
+            DeletionReplay.apply(parts.index(), log);
+            appender.adoptIndexTotals();
+        }
     }
 
     /** @return whether an entry at {@code loc} (false for null) was appended before {@code position} */

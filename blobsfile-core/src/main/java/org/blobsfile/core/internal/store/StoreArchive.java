@@ -20,7 +20,6 @@ import org.blobsfile.core.internal.index.EvictedPacks;
 import org.blobsfile.core.internal.index.Location;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
-import org.blobsfile.core.internal.parity.EmptyPack;
 import org.blobsfile.core.internal.parity.Quarantine;
 import org.blobsfile.core.internal.parity.SealingPipeline;
 import org.blobsfile.core.internal.plugin.CodecRegistry;
@@ -104,39 +103,6 @@ final class StoreArchive {
         }
     }
 
-    /**
-     * Says a compaction rewrote each archived pack that a compaction emptied while the store was
-     * opened without its archive: its local file, replaced since it was archived, is now an empty
-     * sealed pack, and it is not a quarantine's tombstone. Its new copy is then archived as a
-     * compaction's is, naming the old copy as the one it replaces, so a restore takes the empty
-     * one; the old copy would bring back the blobs deleted from it, once the deletion log no
-     * longer says so. A file whose bytes are those of its archived copy after all is found so by
-     * the upload, which then records it and uploads nothing.
-     */
-    private static void rewrittenWithoutArchive(ArchiveLedger ledger, String location, Path dir,
-                                                PackGeometry geometry)
-            throws IOException {
-        Quarantine quarantine = new Quarantine(dir, geometry);
-        for (int n : ledger.archivedPacks()) {
-            ArchiveLedger.Archived a = ledger.archived(n);
-            Path file = PackFormat.path(dir, n);
-            try {
-                if (a == null || ledger.isEvicted(n) || ledger.isRewriting(n) || quarantine.contains(n)
-                        || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                        || ArchiveLedger.stamp(file).equals(a.stamp()) || !EmptyPack.isEmpty(file, geometry)) {
-                    continue;
-                }
-            } catch (IOException e) {
-                // a pack this open cannot read is left to verify and repair; its upload reports it too
-                LOG.warn("{}: cannot tell whether a compaction emptied it: {}", file, e.getMessage());
-                continue;
-            }
-            LOG.info("{} was compacted while the store was opened without archive {}: its new copy is archived in"
-                    + " place of the old one", file, location);
-            ledger.rewriting(n);
-        }
-    }
-
     /** @return the evicted packs of a ledger, their entries read from the manifests kept beside the packs */
     static EvictedPacks evicted(ArchiveLedger ledger, Path dir) {
         return new EvictedPacks() {
@@ -201,13 +167,8 @@ final class StoreArchive {
                             PackGeometry geometry, CodecRegistry codecs, SealingPipeline sealing) {
         ArchiveUploader u = null;
         if (!options.readOnly()) {
-            try {
-                rewrittenWithoutArchive(ledger, archive.location(), dir, geometry);
-            } catch (IOException e) {
-                throw new ArchiveException("cannot tell which packs of " + dir + " were compacted while it was opened"
-                        + " without archive " + archive.location() + ": " + e.getMessage(), e);
-            }
-            u = new ArchiveUploader(archive, ledger, dir, geometry, codecs, sealing::sealedPacks);
+            u = new ArchiveUploader(archive, ledger, dir, geometry, codecs, sealing::sealedPacks,
+                    new Quarantine(dir, geometry)::contains);
             ArchiveUploader up = u;
             sealing.addListener((path, n, blobs) -> up.queue(n));
             u.start();

@@ -67,7 +67,7 @@ class ArchiveUploaderTest {
             }
         };
         u[0] = new ArchiveUploader(racing, ledger, dir, PackGeometry.of(PACK), CodecRegistry.discovered(),
-                () -> List.of(0));
+                () -> List.of(0), n -> false);
         assertThat(u[0].archiveNow(Progress.NONE).problems()).isEmpty();
         assertThat(replaced[0]).isTrue();
         assertThat(u[0].archiveNow(Progress.NONE).uploaded()).as("the new file's copy").isEqualTo(1);
