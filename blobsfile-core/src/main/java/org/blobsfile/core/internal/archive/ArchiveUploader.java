@@ -480,8 +480,8 @@ public final class ArchiveUploader implements AutoCloseable {
      * it is of a later generation than the copy the ledger names, or of that one and longer.
      *
      * <p>A pruned log no longer says which blobs of the packs emptied by compaction were deleted,
-     * so a copy of a new generation waits until the archive holds the new copy of every pack a
-     * compaction emptied ({@link #packNotArchived}): a restore that took it with an old copy of an emptied
+     * so a copy of a new generation waits until the archive holds every pack it has a copy of as
+     * its local file is now ({@link #packNotArchived}): a restore that took it with an old copy of an emptied
      * pack would bring its deleted blobs back. Growth within the archived generation never waits.
      */
     private void archiveDeletions() throws IOException {
@@ -509,8 +509,8 @@ public final class ArchiveUploader implements AutoCloseable {
             if (copy.generation() > archived.generation()) {
                 String waitsFor = packNotArchived();
                 if (waitsFor != null) {
-                    LOG.info("{} was pruned; it is archived once the archive holds the new copy of every pack a"
-                            + " compaction emptied ({} is not yet)", DeletionLog.FILE_NAME, waitsFor);
+                    LOG.info("{} was pruned; it is archived once the archive holds every pack it has a copy of as it is"
+                            + " here ({} is not yet)", DeletionLog.FILE_NAME, waitsFor);
                     return;
                 }
             }
@@ -534,20 +534,26 @@ public final class ArchiveUploader implements AutoCloseable {
     }
 
     /**
-     * Tells whether a pruned log may be archived: not while a pack a compaction emptied waits for
-     * its new copy (said so by the compaction, or at open for one emptied while the store was
-     * opened without its archive), since a restore that took the old copy with the pruned log,
-     * which no longer says its blobs were deleted, would bring them back. A pack whose file changed
-     * otherwise (repaired, quarantined) or that was never archived does not hold the log back: its
-     * archived copy, if any, holds no entry a pruning stopped covering.
+     * Tells whether a pruned log may be archived: not while the archive holds a copy of some pack
+     * that differs from its local file, since that may be the old copy of a pack a compaction
+     * emptied (said so by the compaction, or found so when the copy is made, for one emptied while
+     * the store was opened without its archive), and a restore that took it with the pruned log,
+     * which no longer says its blobs were deleted, would bring them back. A quarantined pack does
+     * not hold the log back (its archived copy is the one to keep, and no pruning runs while it is
+     * there), nor does one never archived (a restore does not bring it).
      *
      * @return what the log waits for, or null when it waits for nothing
      */
-    private String packNotArchived() {
-        // only a pack emptied by a compaction has an archived copy that holds entries the pruned log
-        // may no longer cover: one never archived is not restored at all, and the pruning walked the
-        // others (a quarantined one stops it)
-        return ledger.isRewritingAny() ? "a pack a compaction rewrote" : null;
+    private String packNotArchived() throws IOException {
+        if (ledger.isRewritingAny()) {
+            return "a pack a compaction rewrote";
+        }
+        for (int n : sealedPacks.get()) {
+            if (ledger.archived(n) != null && !quarantined.test(n) && isDue(n)) {
+                return PackFormat.fileName(n);
+            }
+        }
+        return null;
     }
 
     /**
