@@ -37,7 +37,8 @@ final class CompactionReports {
      * @return its file name, {@code blobs-NNNNN}
      */
     static String packName(int pack) {
-        return String.format(Locale.ROOT, "blobs-%05d", pack);
+        String digits = Integer.toString(pack); // not String.format: see Sizes
+        return "blobs-" + "0".repeat(Math.max(0, 5 - digits.length())) + digits;
     }
 
     /**

@@ -1,8 +1,12 @@
 package org.blobsfile.cli;
 
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 
-/** Formats byte counts for people. */
+/**
+ * Formats byte counts and ratios for people. It never uses {@link java.util.Formatter}, whose first
+ * use sets up locale data for tens of milliseconds: the short commands print these.
+ */
 final class Sizes {
     private Sizes() {
     }
@@ -22,6 +26,16 @@ final class Sizes {
             v /= 1024;
             u++;
         }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return decimal(v, 1) + " " + units[u];
+    }
+
+    /**
+     * @param v      a finite number
+     * @param places the digits to keep after the point
+     * @return {@code v} rounded half up to {@code places} digits, as {@code %.Nf} prints it in the
+     *         root locale
+     */
+    static String decimal(double v, int places) {
+        return BigDecimal.valueOf(v).setScale(places, RoundingMode.HALF_UP).toPlainString();
     }
 }

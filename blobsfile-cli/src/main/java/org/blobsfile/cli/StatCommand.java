@@ -110,8 +110,8 @@ final class StatCommand implements Callable<Integer> {
      * @return them as aligned "name  value" lines
      */
     static String text(String dir, StoreStats s) {
-        String ratio = s.bytes() == 0 ? "" : String.format(java.util.Locale.ROOT, ", %.0f%% of the blobs' size",
-                100.0 * s.storedBytes() / s.bytes());
+        String ratio = s.bytes() == 0 ? "" : ", " + Sizes.decimal(100.0 * s.storedBytes() / s.bytes(), 0)
+                + "% of the blobs' size";
         java.util.List<String> rows = new java.util.ArrayList<>(java.util.List.of(
                 row("directory", dir),
                 row("blobs", String.valueOf(s.blobs())),
@@ -145,8 +145,8 @@ final class StatCommand implements Callable<Integer> {
                 row("bytes read since open", String.valueOf(s.bytesRead())),
                 row("forces since open", String.valueOf(s.forces())),
                 row("group commits since open", s.groupCommits() + (s.groupCommits() == 0 ? ""
-                        : String.format(java.util.Locale.ROOT, " (%.1f entries each)",
-                                (double) s.groupCommitEntries() / s.groupCommits()))),
+                        : " (" + Sizes.decimal((double) s.groupCommitEntries() / s.groupCommits(), 1)
+                                + " entries each)")),
                 row("seals since open", String.valueOf(s.seals())),
                 row("repairs since open", String.valueOf(s.repairs())),
                 row("index rebuilds since open", String.valueOf(s.indexRebuilds())),
@@ -184,6 +184,6 @@ final class StatCommand implements Callable<Integer> {
     private static final long HEADER = 64;
 
     private static String row(String name, String value) {
-        return String.format("%-26s %s", name, value);
+        return name + " ".repeat(Math.max(1, 27 - name.length())) + value;
     }
 }

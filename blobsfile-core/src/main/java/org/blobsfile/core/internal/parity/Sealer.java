@@ -28,7 +28,11 @@ import org.blobsfile.core.internal.rs.ReedSolomon;
 public final class Sealer {
     /** Parity zeros are left as holes a block of this many bytes at a time. */
     private static final int SPARSE_BLOCK = 4096;
-    private static final ReedSolomon RS = new ReedSolomon(PackFormat.DATA_SHARDS, PackFormat.PARITY_SHARDS);
+
+    /** Holds the code, built at its first use: its tables cost a short command's start-up otherwise. */
+    private static final class Code {
+        static final ReedSolomon RS = new ReedSolomon(PackFormat.DATA_SHARDS, PackFormat.PARITY_SHARDS);
+    }
 
     private final PackGeometry geometry;
 
@@ -42,7 +46,7 @@ public final class Sealer {
      *         matrices and is thread-safe; repair and healing rebuild shards with it
      */
     public static ReedSolomon codec() {
-        return RS;
+        return Code.RS;
     }
 
     /**
@@ -144,7 +148,7 @@ public final class Sealer {
             for (int i = 0; i < PackFormat.DATA_SHARDS; i++) {
                 s.read(in, i, shards[i]);
             }
-            RS.encodeParity(shards, 0, len);
+            Code.RS.encodeParity(shards, 0, len);
             for (int k = 0; k < PackFormat.PARITY_SHARDS; k++) {
                 byte[] p = shards[PackFormat.DATA_SHARDS + k];
                 writeSparse(out, s.fileOffset(PackFormat.DATA_SHARDS + k), p, len);
