@@ -43,9 +43,11 @@ public final class UpgradeClassFiles {
         }
         Path jar = Path.of(args[0]).toAbsolutePath();
         int upgraded = 0;
-        // the jar's own classes resolve common super classes when frames are computed
-        try (URLClassLoader classes = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
-             FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of())) {
+        // the jar's own classes resolve common super classes when frames are computed; the loader
+        // is closed before the file system, whose close writes the new jar over the old one
+        try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + jar.toUri()), Map.of());
+             URLClassLoader classes = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                     ClassLoader.getPlatformClassLoader())) {
             List<Path> classFiles;
             try (Stream<Path> all = Files.walk(zip.getPath("/"))) {
                 classFiles = all.filter(p -> p.toString().endsWith(".class") && Files.isRegularFile(p)).toList();

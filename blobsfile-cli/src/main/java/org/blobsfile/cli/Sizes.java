@@ -5,7 +5,7 @@ import java.math.RoundingMode;
 
 /**
  * Formats byte counts and ratios for people. It never uses {@link java.util.Formatter}, whose first
- * use sets up locale data for tens of milliseconds: the short commands print these.
+ * number formatted sets up locale data for tens of milliseconds: the short commands print these.
  */
 final class Sizes {
     private Sizes() {
@@ -30,7 +30,7 @@ final class Sizes {
     }
 
     /**
-     * @param v      a finite number
+     * @param v      a finite number, not negative (a negative one rounding to zero loses its sign)
      * @param places the digits to keep after the point
      * @return {@code v} rounded half up to {@code places} digits, as {@code %.Nf} prints it in the
      *         root locale

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Locale;
 import java.util.Random;
+import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SizesTest {
+    @RegisterExtension
+    static final RandomSeed SEED = new RandomSeed();
+
     /** The formatting the short commands avoid is the reference: every figure must print as it did. */
     @Test
     void decimalsPrintAsTheFormatterDoes() {
-        long seed = new Random().nextLong();
-        Random rnd = new Random(seed);
+        Random rnd = SEED.random();
         for (int i = 0; i < 20_000; i++) {
             double v = switch (i % 4) {
                 case 0 -> rnd.nextDouble() * 1024;
@@ -20,7 +24,7 @@ class SizesTest {
                 default -> (double) rnd.nextLong(1L << 50) / (1L << rnd.nextInt(50));
             };
             for (int places = 0; places <= 2; places++) {
-                assertThat(Sizes.decimal(v, places)).as("seed %d, %s to %d places", seed, v, places)
+                assertThat(Sizes.decimal(v, places)).as("%s to %d places", v, places)
                         .isEqualTo(String.format(Locale.ROOT, "%." + places + "f", v));
             }
         }

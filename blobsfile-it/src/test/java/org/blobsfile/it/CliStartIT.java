@@ -27,9 +27,41 @@ class CliStartIT {
     @TempDir
     Path tmp;
 
+    /** Any JDK: no class file in the jar is older than Java 6, which JDK 17's archive leaves out. */
+    @Test
+    void theJarHoldsNoClassFileOlderThanJava6() throws Exception {
+        Path jar = CliKillIT.shadedJar();
+        Assumptions.assumeTrue(jar != null, "the shaded jar is built by the package phase of blobsfile-cli");
+        List<String> old = new java.util.ArrayList<>();
+        int classes = 0;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+                if (!e.getName().endsWith(".class") || e.getName().startsWith("META-INF/")) {
+                    continue;
+                }
+                byte[] head;
+                try (java.io.InputStream in = zip.getInputStream(e)) {
+                    head = in.readNBytes(8);
+                }
+                classes++;
+                if (head.length == 8 && ((head[6] & 0xFF) << 8 | (head[7] & 0xFF)) < 50) {
+                    old.add(e.getName());
+                }
+            }
+        }
+        assertThat(classes).as("class files in the jar").isGreaterThan(1_000);
+        assertThat(old).as("class files older than Java 6").isEmpty();
+    }
+
+    /**
+     * JDK 17 and 18 only (HotSpot): later JDKs archive old class files anyway and name lambda
+     * classes otherwise, so the figures below would say nothing there.
+     */
     @Test
     void aSecondStatLoadsItsClassesFromTheArchive() throws Exception {
         Assumptions.assumeTrue(CliKillIT.shadedJar() != null, "the shaded jar is built by the package phase of blobsfile-cli");
+        Assumptions.assumeTrue(Runtime.version().feature() < 19 && isHotSpot(),
+                "the archive's rules checked here are HotSpot's of JDK 17 and 18");
         Path script = Path.of("..", "bin", "blobsfile").toAbsolutePath().normalize();
         Path store = tmp.resolve("store");
         try (BlobStore s = BlobStore.builder(store).open()) {
@@ -37,6 +69,10 @@ class CliStartIT {
         }
         Path cache = Files.createDirectories(tmp.resolve("cache"));
         run(script, cache, store, "");
+        try (java.util.stream.Stream<Path> files = Files.list(cache)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("the first run's archive")
+                    .anyMatch(n -> n.endsWith(".jsa"));
+        }
         Path log = tmp.resolve("class-load.log");
         run(script, cache, store, "-Xlog:class+load=info:file=" + log);
 
@@ -59,9 +95,20 @@ class CliStartIT {
                 || line.contains("$$Lambda$") && !line.contains("source: shared objects file");
     }
 
+    /** @return whether this JVM is HotSpot, which OpenJDK builds name "OpenJDK ... VM" */
+    private static boolean isHotSpot() {
+        String vm = System.getProperty("java.vm.name", "");
+        return vm.contains("HotSpot") || vm.startsWith("OpenJDK");
+    }
+
     private void run(Path script, Path cache, Path store, String javaOpts) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), "--dir", store.toString(), "stat")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile());
+        // the JDK running the tests, and none of the options a user's environment may add to every JVM
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator
+                + pb.environment().getOrDefault("PATH", ""));
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("JDK_JAVA_OPTIONS");
         pb.environment().put("BLOBSFILE_CACHE_DIR", cache.toString());
         pb.environment().put("BLOBSFILE_JAVA_OPTS", javaOpts);
         Process p = pb.start();

@@ -50,7 +50,7 @@ public final class PackFormat {
      * @return the file name of pack {@code n}: {@code blobs-00042}, and {@code blobs-123456} past five digits
      */
     public static String fileName(int n) {
-        // no Formatter: its first use costs a short command tens of milliseconds of locale set-up
+        // no Formatter: its first number costs a short command tens of milliseconds of locale set-up
         String digits = Integer.toString(n);
         return NAME_PREFIX + "0".repeat(Math.max(0, 5 - digits.length())) + digits;
     }
