@@ -62,7 +62,7 @@ public final class UpgradeClassFiles {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        System.out.println("[INFO] UpgradeClassFiles: " + upgraded + " class files older than Java 6 rewritten as Java 8 in "
+        System.out.println("UpgradeClassFiles: " + upgraded + " class files older than Java 6 rewritten as Java 8 in "
                 + jar.getFileName());
     }
 
