@@ -47,8 +47,11 @@ public final class DeletionLog {
     private static final Logger LOG = LoggerFactory.getLogger(DeletionLog.class);
     /** The file's name in the store directory. */
     public static final String FILE_NAME = "deletions.log";
-    /** Generations count seconds from here at least. */
-    static final Instant GENERATIONS_FROM = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * Generations count seconds from here at least: 2026-01-01T00:00:00Z, given in seconds because
+     * parsing it would set up the date-time parser at every open.
+     */
+    static final Instant GENERATIONS_FROM = Instant.ofEpochSecond(1_767_225_600L);
     /** The suffix of a pruned log written beside the log before it replaces it; one a crash left is removed at open. */
     public static final String REWRITE_SUFFIX = ".pruning";
     /** Bytes before the first record. */

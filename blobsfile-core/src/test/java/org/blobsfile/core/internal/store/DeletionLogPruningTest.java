@@ -851,6 +851,7 @@ class DeletionLogPruningTest {
         private final Random r;
         private final List<byte[]> pool = new ArrayList<>();
         private int generation;
+        private int prunings;
         private int copies;
         private int keptForCopies;
         /** Blobs with a second copy the index does not point to. */
@@ -928,7 +929,7 @@ class DeletionLogPruningTest {
             s.reopenAndRebuild("at the end");
             audit();
             s.close();
-            return new int[] {generation, copies, keptForCopies};
+            return new int[] {prunings, copies, keptForCopies};
         }
 
         private byte[] fresh() {
@@ -1016,7 +1017,9 @@ class DeletionLogPruningTest {
             s.close();
             DeletionLogAudit a = s.audit("\n  " + s.history());
             if (a.generation() > generation) {
+                // a generation is a count of seconds, not of prunings: each new one is one pruning
                 generation = a.generation();
+                prunings++;
             }
             // a pruning runs when at least max(1, live/16) deletions are candidates of packs compacted since
             // the last one: with fewer, some may wait
