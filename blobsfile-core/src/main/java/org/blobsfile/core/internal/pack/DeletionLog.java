@@ -48,10 +48,10 @@ public final class DeletionLog {
     /** The file's name in the store directory. */
     public static final String FILE_NAME = "deletions.log";
     /**
-     * Generations count seconds from here at least: 2026-01-01T00:00:00Z, given in seconds because
-     * parsing it would set up the date-time parser at every open.
+     * Generations count seconds from here at least, in seconds since the epoch: 2026-01-01T00:00:00Z
+     * (a number, since parsing the date would set up the date-time parser at every open).
      */
-    static final Instant GENERATIONS_FROM = Instant.ofEpochSecond(1_767_225_600L);
+    static final long GENERATIONS_FROM = 1_767_225_600L;
     /** The suffix of a pruned log written beside the log before it replaces it; one a crash left is removed at open. */
     public static final String REWRITE_SUFFIX = ".pruning";
     /** Bytes before the first record. */
@@ -252,13 +252,10 @@ public final class DeletionLog {
         // one channel for the size and the reads: a pruning beside a read-only open renames another file in
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < HEADER_SIZE) {
-                // a crash while the header was written: no record had been acknowledged yet
-                return new DeletionLog(file, HEADER_SIZE);
-            }
             if (size < HEADER_SIZE + RECORD_SIZE) {
-                // the first record torn by a crash: never acknowledged, and in the slot that says the
-                // log's generation once it is pruned, where a torn slot kept would stop every pruning
+                // a crash while the header or the first record was written: no record had been
+                // acknowledged yet, and a torn first slot kept, the one that says the log's generation
+                // once it is pruned, would stop every pruning
                 return new DeletionLog(file, HEADER_SIZE);
             }
             long records = (size - HEADER_SIZE + RECORD_SIZE - 1) / RECORD_SIZE;
@@ -543,7 +540,7 @@ public final class DeletionLog {
      *         generation, which an index kept from then would take for its own
      */
     private int nextGeneration(int atLeast) {
-        long seconds = Math.max(0, Instant.now().getEpochSecond() - GENERATIONS_FROM.getEpochSecond());
+        long seconds = Math.max(0, Instant.now().getEpochSecond() - GENERATIONS_FROM);
         return (int) Math.min(Integer.MAX_VALUE, Math.max(Math.max(generation() + 1L, atLeast), seconds));
     }
 
