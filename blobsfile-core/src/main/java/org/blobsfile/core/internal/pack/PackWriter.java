@@ -32,6 +32,9 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
  * commit, which makes it markedly cheaper. A pack so left after a crash ends in zeros, which no
  * entry starts with (an entry's flag byte is never 0); opening the store cuts them off, and
  * closing the writer cuts them off too, so a pack closed cleanly is a plain v1 pack.
+ * Zeros go ahead only while little is written between forces: a force of many bytes barely
+ * notices the metadata, and the zeros ahead of a bulk load would be flushed by its force too,
+ * adding to what it writes.
  */
 public final class PackWriter implements Closeable {
     /** The most {@link #appendFrom} hands the operating system to copy at once. */
@@ -49,6 +52,8 @@ public final class PackWriter implements Closeable {
     private long allocated;
     /** How many bytes of zeros to write ahead of the entries when they reach the end of the file; 0 for none. */
     private long preallocation;
+    /** Bytes written since the last force began: those the next force has to flush. */
+    private final java.util.concurrent.atomic.AtomicLong unforced = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.List<ByteBuffer> reserved = new java.util.ArrayList<>();
     /**
      * The channel whose own position is where the bytes written end, so an append need not seek
@@ -226,6 +231,7 @@ public final class PackWriter implements Closeable {
         }
         positioned = null; // written at positions: the channel's own position is not the end
         end = start + header.length + length;
+        unforced.addAndGet(end - start);
         written = end;
         allocated = Math.max(allocated, end);
         if (entries >= 0) {
@@ -332,20 +338,19 @@ public final class PackWriter implements Closeable {
         reserved.clear();
         reservedEntries = 0;
         written = end;
-        writeAhead(total);
+        unforced.addAndGet(total);
+        writeAhead();
     }
 
     /**
      * Writes zeros ahead of the entries when they have reached the end of the file. Only an
      * optimisation: when the zeros cannot be written (a full disk), the file is cut back to the
-     * entries and the writer goes on without them. Not after a large write: a force of many
-     * bytes barely notices the metadata, and zeros ahead of large entries would double the bytes
-     * written.
-     *
-     * @param justWritten how many bytes the write that ended at {@link #end} wrote
+     * entries and the writer goes on without them. Not while the next force has much to flush
+     * anyway (a large entry, or a batch of many): it would barely notice the metadata, and the
+     * zeros would add to what it flushes.
      */
-    private void writeAhead(long justWritten) throws IOException {
-        if (preallocation == 0 || end < allocated || !geometry.isKnown() || justWritten > preallocation / 16) {
+    private void writeAhead() throws IOException {
+        if (preallocation == 0 || end < allocated || !geometry.isKnown() || unforced.get() > preallocation / 16) {
             return;
         }
         long ahead = Math.min(geometry.dataAreaEnd(), end + preallocation);
@@ -379,8 +384,11 @@ public final class PackWriter implements Closeable {
 
     /** Forces the channel, and keeps a failure for good: see the class comment. */
     private void forceOnce() throws IOException {
+        // what is written while the force runs may not be covered: it stays counted
+        long covered = unforced.get();
         try {
             channel.force(false);
+            unforced.addAndGet(-covered);
         } catch (ClosedChannelException e) {
             throw e; // closed under the force (an interrupt): the force did not fail, it did not run
         } catch (IOException e) {
