@@ -95,6 +95,7 @@ else
         'org\.blobsfile\.bench\.PutAllBenchmark\.' \
         'org\.blobsfile\.bench\.(Get|Enumerate|Rebuild|Verify)Benchmark\.' \
         'org\.blobsfile\.bench\.core\.(ReedSolomon|Blake2b)Benchmark\.' \
+        'org\.blobsfile\.bench\.WakeupBenchmark\.' \
         "${jmh_args[@]}" -prof gc "$@"
     # one durable put at a time beside a plain append + fdatasync, every put sampled for its tail
     jmh latency 'org\.blobsfile\.bench\.SyncPutLatencyBenchmark\.' "${jmh_args[@]}" -p size=512,4096 "$@"

@@ -96,6 +96,13 @@ public final class Report {
                     r -> size(r.longParam("size")), JmhRun::method, r -> mbps(r, r.longParam("size")), "MB/s",
                     "blake2b256BouncyCastle, same size",
                     (r, b) -> b.method().equals("blake2b256BouncyCastle") && same(r, b, "size")),
+            new Section("Waking a group's puts", List.of("WakeupBenchmark"),
+                    "One thread unparks that many parked threads; each hashes its bytes and parks again, the last waking the "
+                            + "first thread: the part of a group commit's cycle that is not the force (WakeupBenchmark).",
+                    r -> r.longParam("threads") + " threads", r -> "hashing " + size(r.longParam("work")) + " each",
+                    JmhRun::score, "µs per round",
+                    "hashing 0 B, same threads (a ratio above 1 is slower)",
+                    (r, b) -> b.longParam("work") == 0 && same(r, b, "threads")),
             new Section("Opening a store", List.of("OpenBenchmark"),
                     "One `open()` of a store a clean close left, and the first open after a bulk `putAll` import, "
                             + "single shots; the figure is the time of an open (OpenBenchmark).",
@@ -171,6 +178,14 @@ public final class Report {
         if (none16 != null && sync1 != null) {
             out.add("* durable puts 512 B: NONE at 16 threads / SYNC_EACH at 1 thread: **"
                     + String.format(Locale.ROOT, "%.2f×", none16.value() / sync1.value()) + "** (the ceiling of group commit)");
+        }
+        Row wake = find(rows, "WakeupBenchmark", "16 threads", "hashing 512 B each");
+        if (wake != null && sync1 != null) {
+            // a cycle of 16 puts costs at least a force (about one SYNC_EACH put) and a wake-up round
+            double force = 1e6 / sync1.run().score();
+            out.add(String.format(Locale.ROOT, "* durable puts 512 B: the most GROUP at 16 threads can do on this machine when each "
+                    + "cycle forces, then wakes its puts, 16 × a SYNC_EACH put (%.0f µs) / (the same + waking 16 puts, %.0f µs): **%.2f×** SYNC_EACH at 1 thread",
+                    force, wake.run().score(), 16 * force / (force + wake.run().score())));
         }
         for (Row r : rows) {
             if (r.run().benchmarkClass().equals("SyncPutLatencyBenchmark")

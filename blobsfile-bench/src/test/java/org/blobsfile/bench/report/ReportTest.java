@@ -90,6 +90,23 @@ class ReportTest {
                 && t.contains("meets")).anyMatch(t -> t.contains("p99 / p50 **4.55**") && t.contains("misses"));
     }
 
+    @Test
+    void theWakeUpRoundBoundsWhatGroupCommitCanDoBesideOneForcePerPut() {
+        String json = "[" + String.join(",",
+                run("DurablePutBenchmark.threads1", "\"engine\": \"blobsfile:none:sync_each\", \"size\": \"512\"", 1, 5000,
+                        "ops/s", ""),
+                run("WakeupBenchmark.wakeAll", "\"threads\": \"16\", \"work\": \"0\"", 1, 120, "us/op", ""),
+                run("WakeupBenchmark.wakeAll", "\"threads\": \"16\", \"work\": \"512\"", 1, 200, "us/op", "")) + "]";
+        List<Row> rows = Report.rows(JmhRun.parse(json));
+        Row round = rows.stream().filter(r -> r.variant().equals("hashing 512 B each")).findFirst().orElseThrow();
+        assertThat(round.workload()).isEqualTo("16 threads");
+        assertThat(round.value()).isEqualTo(200.0);
+        assertThat(round.ratio()).as("against the round that only wakes").isCloseTo(200 / 120.0, within(1e-9));
+        // a SYNC_EACH put of 200 µs, a round of 200 µs: 16 puts per 400 µs against one per 200 µs
+        assertThat(Report.targets(rows)).anyMatch(t -> t.contains("the most GROUP at 16 threads can do")
+                && t.contains("(200 µs)") && t.contains("**8.00×**"));
+    }
+
     private static String sampled(String engine, double mean, double p50, double p99) {
         return "{\"benchmark\": \"org.blobsfile.bench.SyncPutLatencyBenchmark.put\", \"threads\": 1, \"params\": "
                 + "{\"engine\": \"" + engine + "\", \"size\": \"512\"}, \"primaryMetric\": {\"score\": " + mean
