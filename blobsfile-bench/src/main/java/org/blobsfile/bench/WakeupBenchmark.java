@@ -23,11 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What this machine charges for the part of a group commit that is not the force: one thread
  * wakes {@code threads} parked threads, each hashes {@code work} bytes (a put's CPU in miniature)
- * and parks again, and the last to park wakes the first thread, as the last put of a group wakes
- * its gathering leader. The score is the time of one such round. A GROUP cycle at that many
- * threads costs at least one force plus one round, so with a SYNC_EACH put at one thread taking
- * about one force, GROUP can do at most {@code threads × force / (force + round)} times as many
- * puts: the report states that ceiling from this run's figures.
+ * and parks again, and the last to park wakes the waking thread, as the last put of a group wakes
+ * its gathering leader. The score is the time of one such round. The report estimates from it
+ * what GROUP can do at that many threads when every group holds all of them and each cycle
+ * forces, then wakes its puts, nothing overlapping: see {@code Report#targets}. One benchmark
+ * thread only ({@code @Threads(1)}): the sleepers and their round are shared state.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -54,6 +54,8 @@ public class WakeupBenchmark {
     private volatile boolean stopping;
     /** Sleepers that have not yet finished the current round. */
     private final AtomicInteger running = new AtomicInteger();
+    /** The sleepers' hashes folded together, so the JIT cannot drop the work. */
+    private int sink;
 
     /** Starts the sleepers and waits until every one is parked. */
     @Setup(Level.Trial)
@@ -84,7 +86,7 @@ public class WakeupBenchmark {
             }
             done = round;
             if (work > 0) {
-                Blake2b.hash(data, 0, work);
+                sink += Blake2b.hash(data, 0, work)[0];
             }
         }
     }
@@ -106,9 +108,18 @@ public class WakeupBenchmark {
         return round;
     }
 
+    /** Parks until every sleeper has finished the round; fails rather than waits for one that died. */
     private void awaitRound() {
         while (running.get() > 0) {
             LockSupport.park(this);
+            if (Thread.interrupted()) {
+                throw new IllegalStateException("interrupted while " + running.get() + " sleepers were running");
+            }
+            for (Thread t : sleepers) {
+                if (!t.isAlive()) {
+                    throw new IllegalStateException(t.getName() + " died");
+                }
+            }
         }
     }
 

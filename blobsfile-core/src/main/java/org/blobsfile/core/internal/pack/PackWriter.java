@@ -11,13 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
 import org.blobsfile.core.internal.io.Fsync;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.io.Uninterruptibly;
 
 /**
- * Appends entries to the active pack. Not thread-safe: the store calls it under its write lock.
- * Readers read the same file through their own channels, never through this one.
+ * Appends entries to the active pack. Not thread-safe: the store calls it under its write lock,
+ * except {@link #force}, which a group commit runs outside that lock while later entries are
+ * written. Readers read the same file through their own channels, never through this one.
  *
  * <p>A force that fails is never retried: after a failed fsync the operating system may have
  * dropped the unwritten pages and marked them clean, so a later force that succeeds proves
@@ -31,10 +33,10 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
  * written: an {@code fdatasync} then has only data to flush, no file size or block allocation to
  * commit, which makes it markedly cheaper. A pack so left after a crash ends in zeros, which no
  * entry starts with (an entry's flag byte is never 0); opening the store cuts them off, and
- * closing the writer cuts them off too, so a pack closed cleanly is a plain v1 pack.
- * Zeros go ahead only while little is written between forces: a force of many bytes barely
- * notices the metadata, and the zeros ahead of a bulk load would be flushed by its force too,
- * adding to what it writes.
+ * closing the writer cuts them off too, so a pack closed cleanly is a plain v1 pack. Zeros go
+ * ahead only while little is written between forces (a sixteenth of the preallocation): a force
+ * with more to flush, a large entry's or a bulk load's, barely notices the metadata, and would
+ * flush the zeros ahead too, adding to what it writes.
  */
 public final class PackWriter implements Closeable {
     /** The most {@link #appendFrom} hands the operating system to copy at once. */
@@ -52,8 +54,13 @@ public final class PackWriter implements Closeable {
     private long allocated;
     /** How many bytes of zeros to write ahead of the entries when they reach the end of the file; 0 for none. */
     private long preallocation;
-    /** Bytes written since the last force began: those the next force has to flush. */
-    private final java.util.concurrent.atomic.AtomicLong unforced = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Entry bytes written by this writer, and how many of them a successful force covered (what
+     * was written when it began): the difference is what the next force has to flush, zeros
+     * ahead left aside. Atomic because forces run outside the write lock, several at once.
+     */
+    private final AtomicLong entryBytes = new AtomicLong();
+    private final AtomicLong forcedEntryBytes = new AtomicLong();
     private final java.util.List<ByteBuffer> reserved = new java.util.ArrayList<>();
     /**
      * The channel whose own position is where the bytes written end, so an append need not seek
@@ -82,8 +89,9 @@ public final class PackWriter implements Closeable {
     }
 
     /**
-     * Makes the writer write {@code bytes} of zeros ahead of its entries each time they reach the
-     * end of the file, never past the data area: see the class comment. Worth it only where puts
+     * Makes the writer write {@code bytes} of zeros ahead of its entries when they reach the end
+     * of the file while little is written between forces, never past the data area: see the
+     * class comment. Worth it only where puts
      * force; without forces it only doubles what is written.
      *
      * @param bytes how far ahead, 0 to write nothing ahead
@@ -231,7 +239,7 @@ public final class PackWriter implements Closeable {
         }
         positioned = null; // written at positions: the channel's own position is not the end
         end = start + header.length + length;
-        unforced.addAndGet(end - start);
+        entryBytes.addAndGet(end - start);
         written = end;
         allocated = Math.max(allocated, end);
         if (entries >= 0) {
@@ -338,19 +346,19 @@ public final class PackWriter implements Closeable {
         reserved.clear();
         reservedEntries = 0;
         written = end;
-        unforced.addAndGet(total);
+        entryBytes.addAndGet(total);
         writeAhead();
     }
 
     /**
-     * Writes zeros ahead of the entries when they have reached the end of the file. Only an
-     * optimisation: when the zeros cannot be written (a full disk), the file is cut back to the
-     * entries and the writer goes on without them. Not while the next force has much to flush
-     * anyway (a large entry, or a batch of many): it would barely notice the metadata, and the
-     * zeros would add to what it flushes.
+     * Writes zeros ahead of the entries when they have reached the end of the file, unless more
+     * than a sixteenth of the preallocation waits for the next force (see the class comment).
+     * Only an optimisation: when the zeros cannot be written (a full disk), the file is cut back
+     * to the entries and the writer goes on without them.
      */
     private void writeAhead() throws IOException {
-        if (preallocation == 0 || end < allocated || !geometry.isKnown() || unforced.get() > preallocation / 16) {
+        long unforced = entryBytes.get() - forcedEntryBytes.get();
+        if (preallocation == 0 || end < allocated || !geometry.isKnown() || unforced > preallocation / 16) {
             return;
         }
         long ahead = Math.min(geometry.dataAreaEnd(), end + preallocation);
@@ -384,11 +392,11 @@ public final class PackWriter implements Closeable {
 
     /** Forces the channel, and keeps a failure for good: see the class comment. */
     private void forceOnce() throws IOException {
-        // what is written while the force runs may not be covered: it stays counted
-        long covered = unforced.get();
+        // what is written while the force runs may not be covered: it stays unforced
+        long covered = entryBytes.get();
         try {
             channel.force(false);
-            unforced.addAndGet(-covered);
+            forcedEntryBytes.accumulateAndGet(covered, Math::max);
         } catch (ClosedChannelException e) {
             throw e; // closed under the force (an interrupt): the force did not fail, it did not run
         } catch (IOException e) {
