@@ -177,7 +177,8 @@ public final class Report {
         Row sync1 = find(rows, "DurablePutBenchmark", "512 B, 1 thread", SYNC_EACH);
         if (none16 != null && sync1 != null) {
             out.add("* durable puts 512 B: NONE at 16 threads / SYNC_EACH at 1 thread: **"
-                    + String.format(Locale.ROOT, "%.2f×", none16.value() / sync1.value()) + "** (the ceiling of group commit if forcing were free)");
+                    + String.format(Locale.ROOT, "%.2f×", none16.value() / sync1.value())
+                    + "** (the ceiling of group commit if forcing were free)");
         }
         Row wake = find(rows, "WakeupBenchmark", "16 threads", "hashing 512 B each");
         if (wake != null && sync1 != null) {

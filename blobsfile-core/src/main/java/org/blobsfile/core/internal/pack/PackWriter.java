@@ -91,8 +91,8 @@ public final class PackWriter implements Closeable {
     /**
      * Makes the writer write {@code bytes} of zeros ahead of its entries when they reach the end
      * of the file while little is written between forces, never past the data area: see the
-     * class comment. Worth it only where puts
-     * force; without forces it only doubles what is written.
+     * class comment. Worth it only where puts force; without forces it only doubles what is
+     * written.
      *
      * @param bytes how far ahead, 0 to write nothing ahead
      */
