@@ -148,8 +148,7 @@ final class TailRecovery {
                     // another entry: the next put closes it with that entry and seals it (left closed, it
                     // would stay short of the pack size without parity for good). Read-only, it is served
                     // and verified up to its entries' end, as the active pack the writer beside may still have
-                    boolean closable = geometry.isKnown() && end + EntryHeader.LENGTH <= geometry.dataAreaEnd();
-                    activeEnd = geometry.fits(end, 0) || closable || !mayWrite ? end : -1;
+                    activeEnd = geometry.closes(end) || !mayWrite ? end : -1;
                 } else if (last && mayWrite && r.damage() != null && r.eof() != null && r.damage().offset() == size
                         && r.eof().end() > size) {
                     LOG.warn("{}: completing the zero padding a crash interrupted", path);

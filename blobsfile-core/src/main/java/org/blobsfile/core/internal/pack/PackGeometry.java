@@ -115,7 +115,16 @@ public final class PackGeometry {
      * @return whether it fits
      */
     public boolean fits(long end, long payload) {
-        return end + EntryHeader.LENGTH + payload + EntryHeader.LENGTH <= maxPackSize;
+        return closes(end + EntryHeader.LENGTH + payload);
+    }
+
+    /**
+     * @param end where a pack's entries end
+     * @return whether the EOF entry fits after them, so a writer can still close the pack; false
+     *         when the pack size is unknown
+     */
+    public boolean closes(long end) {
+        return end + EntryHeader.LENGTH <= maxPackSize;
     }
 
     @Override

@@ -48,19 +48,20 @@ public final class PackWriter implements Closeable {
     private volatile FileChannel channel;
     private volatile boolean closed;
     private long end;
-    /** Where the bytes written to the file end; below {@link #end} while buffers are reserved. */
-    private long written;
+    /**
+     * Where the bytes written to the file end; below {@link #end} while buffers are reserved.
+     * Volatile because a force, outside the write lock, reads it.
+     */
+    private volatile long written;
     /** The file's length: {@link #written}, or beyond it by the zeros written ahead. */
     private long allocated;
     /** How many bytes of zeros to write ahead of the entries when they reach the end of the file; 0 for none. */
     private long preallocation;
     /**
-     * Entry bytes written by this writer, and how many of them a successful force covered (what
-     * was written when it began): the difference is what the next force has to flush, zeros
-     * ahead left aside. Atomic because forces run outside the write lock, several at once.
+     * Where {@link #written} was when the latest successful force began: the bytes after it wait
+     * for the next force. Atomic because forces run outside the write lock, several at once.
      */
-    private final AtomicLong entryBytes = new AtomicLong();
-    private final AtomicLong forcedEntryBytes = new AtomicLong();
+    private final AtomicLong forcedUpTo;
     private final java.util.List<ByteBuffer> reserved = new java.util.ArrayList<>();
     /**
      * The channel whose own position is where the bytes written end, so an append need not seek
@@ -84,6 +85,7 @@ public final class PackWriter implements Closeable {
         this.channel = channel;
         this.end = end;
         this.written = end;
+        this.forcedUpTo = new AtomicLong(end);
         this.allocated = end;
         this.entries = entries;
     }
@@ -239,7 +241,6 @@ public final class PackWriter implements Closeable {
         }
         positioned = null; // written at positions: the channel's own position is not the end
         end = start + header.length + length;
-        entryBytes.addAndGet(end - start);
         written = end;
         allocated = Math.max(allocated, end);
         if (entries >= 0) {
@@ -346,7 +347,6 @@ public final class PackWriter implements Closeable {
         reserved.clear();
         reservedEntries = 0;
         written = end;
-        entryBytes.addAndGet(total);
         writeAhead();
     }
 
@@ -357,7 +357,7 @@ public final class PackWriter implements Closeable {
      * to the entries and the writer goes on without them.
      */
     private void writeAhead() throws IOException {
-        long unforced = entryBytes.get() - forcedEntryBytes.get();
+        long unforced = written - forcedUpTo.get();
         if (preallocation == 0 || end < allocated || !geometry.isKnown() || unforced > preallocation / 16) {
             return;
         }
@@ -393,10 +393,10 @@ public final class PackWriter implements Closeable {
     /** Forces the channel, and keeps a failure for good: see the class comment. */
     private void forceOnce() throws IOException {
         // what is written while the force runs may not be covered: it stays unforced
-        long covered = entryBytes.get();
+        long covered = written;
         try {
             channel.force(false);
-            forcedEntryBytes.accumulateAndGet(covered, Math::max);
+            forcedUpTo.accumulateAndGet(covered, Math::max);
         } catch (ClosedChannelException e) {
             throw e; // closed under the force (an interrupt): the force did not fail, it did not run
         } catch (IOException e) {

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
-import org.blobsfile.core.internal.hash.Blake2b;
 import org.blobsfile.core.internal.io.Zeros;
 import org.blobsfile.tck.RandomSeed;
 import org.junit.jupiter.api.Test;
@@ -86,9 +85,7 @@ class PackWriterWriteAheadTest {
         try (PackWriter w = PackWriter.create(dir, 0, PackGeometry.of(PACK));
              FileChannel from = FileChannel.open(source, StandardOpenOption.READ)) {
             w.preallocate(AHEAD);
-            byte[] header = new EntryHeader(Blake2b.hash(payload, 0, payload.length), PackFormat.FLAG_BLOB,
-                    PackFormat.CODEC_NONE, payload.length).encode();
-            w.appendFrom(header, from, payload.length);
+            w.appendFrom(plainEntry(payload)[0].array(), from, payload.length);
             w.append(plainEntry(new byte[100]), 1);
             assertThat(size()).as("the copied entry waits for a force").isEqualTo(w.end());
             w.force();
