@@ -431,17 +431,38 @@ public final class PackWriter implements Closeable {
     private void finishOnce() throws IOException {
         writeReservedOnce();
         long dataEnd = geometry.dataAreaEnd();
-        long padding = dataEnd - end - EntryHeader.LENGTH;
-        if (padding < 0) {
+        if (!geometry.closes(end)) {
             throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
         }
-        PositionalIo.writeFully(channel, end, ByteBuffer.wrap(EntryHeader.eof(padding).encode()));
-        PositionalIo.writeZeros(channel, end + EntryHeader.LENGTH, dataEnd);
+        writeClose(channel, geometry, end);
         forceOnce();
         end = dataEnd;
         written = dataEnd;
         allocated = dataEnd;
         finished = true;
+    }
+
+    /**
+     * Writes what closes a data area whose entries end at {@code end}: the EOF entry, then zeros
+     * up to the pack size. Nothing is forced.
+     *
+     * @param channel  the pack
+     * @param geometry the pack's geometry
+     * @param end      where its entries end; {@link PackGeometry#closes} holds for it
+     * @throws IOException when the pack cannot be written
+     */
+    public static void writeClose(FileChannel channel, PackGeometry geometry, long end) throws IOException {
+        PositionalIo.writeFully(channel, end, ByteBuffer.wrap(eofAt(geometry, end).encode()));
+        PositionalIo.writeZeros(channel, end + EntryHeader.LENGTH, geometry.dataAreaEnd());
+    }
+
+    /**
+     * @param geometry the pack's geometry
+     * @param end      where a pack's entries end; {@link PackGeometry#closes} holds for it
+     * @return the EOF entry that closes the pack there, its padding reaching the pack size
+     */
+    public static EntryHeader eofAt(PackGeometry geometry, long end) {
+        return EntryHeader.eof(geometry.dataAreaEnd() - end - EntryHeader.LENGTH);
     }
 
     /**

@@ -21,6 +21,7 @@ import org.blobsfile.core.internal.io.Uninterruptibly;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.plugin.CodecRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class SealingPipeline implements AutoCloseable {
     private final Path dir;
     private final PackGeometry geometry;
     private final Sealer sealer;
+    private final PackVerifier verifier;
     private final NavigableSet<Integer> sealed = new ConcurrentSkipListSet<>();
     private final NavigableSet<Integer> unprotected = new ConcurrentSkipListSet<>();
     /** The packs found closed at open, and what each was found to be once looked at. */
@@ -52,11 +54,13 @@ public final class SealingPipeline implements AutoCloseable {
      *
      * @param dir      the store directory
      * @param geometry the store's pack geometry
+     * @param codecs   to check the entries of a pack before closing it (see {@link UnclosedPack})
      */
-    public SealingPipeline(Path dir, PackGeometry geometry) {
+    public SealingPipeline(Path dir, PackGeometry geometry, CodecRegistry codecs) {
         this.dir = dir;
         this.geometry = geometry;
         this.sealer = new Sealer(geometry);
+        this.verifier = new PackVerifier(geometry, codecs);
     }
 
     /**
@@ -64,6 +68,8 @@ public final class SealingPipeline implements AutoCloseable {
      * seal never finished, which it queues, and unprotected ones: packs another v1 writer filled
      * to the last byte and closed without an EOF entry. Those are left exactly as they are, since
      * v1 readers take such a pack as closed; an EOF entry or parity appended to it would break it.
+     * A pack an earlier version left short of its EOF entry ({@link UnclosedPack}) is closed, once
+     * its entries verify, and sealed.
      *
      * <p>The sorting reads every closed pack, so it runs in the sealing thread rather than in
      * the open: the store opens in a time that does not grow with it. A question about one pack
@@ -83,7 +89,12 @@ public final class SealingPipeline implements AutoCloseable {
         thread.execute(() -> {
             for (int n = 0; n < closedPacks; n++) {
                 try {
-                    if (sort(n, true) != PackState.INTERRUPTED_SEAL) {
+                    PackState state = sort(n, true);
+                    if (state == PackState.UNCLOSED && seal) {
+                        close(n);
+                        continue;
+                    }
+                    if (state != PackState.INTERRUPTED_SEAL) {
                         continue;
                     }
                     if (seal) {
@@ -109,6 +120,8 @@ public final class SealingPipeline implements AutoCloseable {
         UNPROTECTED,
         /** Full but not sealed: a seal that never finished. */
         INTERRUPTED_SEAL,
+        /** Short of the pack size with room for its EOF entry only, and not closed: see {@link UnclosedPack}. */
+        UNCLOSED,
         /** Closed short of the pack size, or not a regular file: it cannot be sealed. */
         UNSEALABLE
     }
@@ -160,6 +173,13 @@ public final class SealingPipeline implements AutoCloseable {
                     }
                 } else if (ch.size() >= geometry.dataAreaEnd()) {
                     state = PackState.INTERRUPTED_SEAL;
+                } else if (UnclosedPack.find(p, ch, geometry) != null) {
+                    state = PackState.UNCLOSED;
+                    if (report) {
+                        LOG.warn("{} is closed at {} bytes with room left for its EOF entry only, without it (as earlier"
+                                + " versions left such a pack): it is closed and sealed once its entries verify", p,
+                                ch.size());
+                    }
                 } else {
                     state = PackState.UNSEALABLE;
                     if (report) {
@@ -230,6 +250,31 @@ public final class SealingPipeline implements AutoCloseable {
      */
     public void runLater(Runnable task) {
         thread.execute(task);
+    }
+
+    /**
+     * Closes a pack sorted {@link PackState#UNCLOSED} and seals it, in the sealing thread; one whose
+     * entries do not all verify is left as it is, for verify to report.
+     */
+    private void close(int n) throws IOException {
+        Path p = PackFormat.path(dir, n);
+        UnclosedPack pack;
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            pack = UnclosedPack.find(p, ch, geometry);
+        }
+        if (pack == null) {
+            return; // changed since it was sorted: the next open looks again
+        }
+        PackVerifier.PackCheck check = pack.check(verifier, n);
+        if (!check.isClean() || check.unchecked() > 0) {
+            LOG.warn("{} is left without its EOF entry and parity: {}", p, check.isClean()
+                    ? check.unchecked() + " of its entries use a codec this store lacks, so they cannot be checked"
+                    : "its entries do not all verify (" + check.damage().get(0).what() + "); verify reports it");
+            return;
+        }
+        pack.close(geometry);
+        LOG.info("{}: wrote its EOF entry at {}; sealing it", p, pack.end());
+        seal(n, check.blobs());
     }
 
     private void seal(int n, long blobCount) {

@@ -188,7 +188,7 @@ public final class StoreOpener {
                 LOG.warn("recovery of {}: indexed {} entries found after the checkpoint, cut {} torn bytes", dir, recovered,
                         truncated);
             }
-            sealing = new SealingPipeline(dir, geometry);
+            sealing = new SealingPipeline(dir, geometry, codecs);
             sealing.resume(recovery.activeEnd() >= 0 ? packs - 1 : packs, !readOnly);
             if (archive != null) {
                 tier = StoreArchive.tier(options, archive, ledger, dir, geometry, codecs, sealing);

@@ -1,0 +1,107 @@
+package org.blobsfile.core.internal.parity;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
+import org.blobsfile.core.internal.pack.PackFormat;
+import org.blobsfile.core.internal.pack.PackGeometry;
+import org.blobsfile.core.internal.pack.PackScanner;
+import org.blobsfile.core.internal.pack.PackWriter;
+
+/**
+ * A closed pack left short of the pack size without its EOF entry, though the entry fit after its
+ * last blob: earlier versions opened a store whose last pack had room for its EOF entry but for
+ * no other entry by starting the next pack, and nothing closed that one afterwards, so it stayed
+ * without parity. A crash while this class closed one leaves the EOF entry torn or its padding
+ * cut short, which it recognises too: what follows the last blob is always a prefix of what
+ * closing writes.
+ *
+ * <p>Closing writes only past the last blob, and writes bytes a complete close would have there,
+ * so nothing readable can change. It runs only on packs whose every entry verifies: sealing
+ * computes parity over whatever the data area holds, and parity over damage repairs nothing.
+ */
+final class UnclosedPack {
+    private final Path path;
+    /** Where the pack's last blob entry ends: the EOF entry goes here. */
+    private final long end;
+
+    private UnclosedPack(Path path, long end) {
+        this.path = path;
+        this.end = end;
+    }
+
+    /**
+     * Looks at the structure of a closed pack shorter than its data area: entries, then nothing,
+     * or the start of the close. Reads the entry headers and the bytes after them, not payloads.
+     *
+     * @param path     the pack
+     * @param ch       an open channel on it
+     * @param geometry the store's pack geometry
+     * @return the pack to close, or null when it is something else
+     * @throws IOException when the pack cannot be read
+     */
+    static UnclosedPack find(Path path, FileChannel ch, PackGeometry geometry) throws IOException {
+        long size = ch.size();
+        if (!geometry.isKnown() || size >= geometry.dataAreaEnd()) {
+            return null;
+        }
+        PackScanner scanner = new PackScanner(path, ch, size, geometry);
+        if (scanner.headerProblem() != null) {
+            return null;
+        }
+        PackScanner.Result r = scanner.scan(PackFormat.HEADER_SIZE, null);
+        long end = r.endOfEntries();
+        // the window in which earlier versions left a pack: room for the EOF entry, none for another entry
+        if (!geometry.closes(end) || geometry.fits(end, 0) || end > size) {
+            return null;
+        }
+        return startsTheClose(ch, geometry, end, size) ? new UnclosedPack(path, end) : null;
+    }
+
+    /** @return whether {@code [end, size)} holds what closing at {@code end} writes there, or a prefix of it */
+    private static boolean startsTheClose(FileChannel ch, PackGeometry geometry, long end, long size) throws IOException {
+        byte[] eof = PackWriter.eofAt(geometry, end).encode();
+        int headerBytes = (int) Math.min(EntryHeader.LENGTH, size - end);
+        byte[] found = new byte[headerBytes];
+        PositionalIo.readFully(ch, end, found, 0, headerBytes);
+        return Arrays.equals(found, 0, headerBytes, eof, 0, headerBytes)
+                && PositionalIo.isZero(ch, end + headerBytes, size);
+    }
+
+    /**
+     * Checks every entry before the close against its hash.
+     *
+     * @param verifier the store's verifier
+     * @param number   the pack's number
+     * @return what the check found; closing needs it clean, with every entry's codec present
+     * @throws IOException when the pack cannot be read
+     */
+    PackVerifier.PackCheck check(PackVerifier verifier, int number) throws IOException {
+        return verifier.check(path, number, end, n -> { });
+    }
+
+    /**
+     * Writes the EOF entry and its padding and forces them: the pack then has the length of a
+     * full pack and is sealed like one.
+     *
+     * @param geometry the store's pack geometry
+     * @throws IOException when the pack cannot be written or forced
+     */
+    void close(PackGeometry geometry) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            PackWriter.writeClose(ch, geometry, end);
+            ch.force(true);
+        }
+    }
+
+    /** @return where the pack's entries end */
+    long end() {
+        return end;
+    }
+}
