@@ -203,6 +203,22 @@ public final class PackScanner {
     }
 
     /**
+     * @param path     the pack, for messages
+     * @param channel  an open channel on it
+     * @param geometry the store's pack geometry; when unknown, the answer is false
+     * @return whether the entries of the data area walk to an EOF entry whose padding ends at the
+     *         pack size, in a file at least that long: the data area is closed and can be sealed
+     * @throws IOException when the channel cannot be read
+     */
+    public static boolean closesAtPackSize(Path path, FileChannel channel, PackGeometry geometry) throws IOException {
+        if (!geometry.isKnown() || channel.size() < geometry.dataAreaEnd()) {
+            return false;
+        }
+        Result r = new PackScanner(path, channel, geometry.dataAreaEnd(), geometry).scan(PackFormat.HEADER_SIZE, null);
+        return r.eof() != null && r.damage() == null;
+    }
+
+    /**
      * The pack size a pack's EOF entry states: where its padding ends. Only an EOF entry says what
      * the pack size is; a pack whose entries fill it without one says nothing, since the last blob
      * may end anywhere up to the pack size.

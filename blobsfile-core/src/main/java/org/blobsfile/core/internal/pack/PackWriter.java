@@ -434,26 +434,13 @@ public final class PackWriter implements Closeable {
         if (!geometry.closes(end)) {
             throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
         }
-        writeClose(channel, geometry, end);
+        PositionalIo.writeFully(channel, end, ByteBuffer.wrap(eofAt(geometry, end).encode()));
+        PositionalIo.writeZeros(channel, end + EntryHeader.LENGTH, dataEnd);
         forceOnce();
         end = dataEnd;
         written = dataEnd;
         allocated = dataEnd;
         finished = true;
-    }
-
-    /**
-     * Writes what closes a data area whose entries end at {@code end}: the EOF entry, then zeros
-     * up to the pack size. Nothing is forced.
-     *
-     * @param channel  the pack
-     * @param geometry the pack's geometry
-     * @param end      where its entries end; {@link PackGeometry#closes} holds for it
-     * @throws IOException when the pack cannot be written
-     */
-    public static void writeClose(FileChannel channel, PackGeometry geometry, long end) throws IOException {
-        PositionalIo.writeFully(channel, end, ByteBuffer.wrap(eofAt(geometry, end).encode()));
-        PositionalIo.writeZeros(channel, end + EntryHeader.LENGTH, geometry.dataAreaEnd());
     }
 
     /**

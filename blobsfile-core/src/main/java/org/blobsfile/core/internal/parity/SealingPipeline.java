@@ -68,8 +68,9 @@ public final class SealingPipeline implements AutoCloseable {
      * seal never finished, which it queues, and unprotected ones: packs another v1 writer filled
      * to the last byte and closed without an EOF entry. Those are left exactly as they are, since
      * v1 readers take such a pack as closed; an EOF entry or parity appended to it would break it.
-     * A pack an earlier version left short of its EOF entry ({@link UnclosedPack}) is closed, once
-     * its entries verify, and sealed.
+     * A pack an earlier version left short of its EOF entry ({@link UnclosedPack}) is closed and
+     * sealed, unless the store is read-only or one of its entries does not verify or has a codec
+     * the store lacks.
      *
      * <p>The sorting reads every closed pack, so it runs in the sealing thread rather than in
      * the open: the store opens in a time that does not grow with it. A question about one pack
@@ -130,6 +131,8 @@ public final class SealingPipeline implements AutoCloseable {
     private static final class Sorting {
         final int closedPacks;
         final Map<Integer, PackState> states = new ConcurrentHashMap<>();
+        /** Where the entries of each pack sorted {@link PackState#UNCLOSED} end. */
+        final Map<Integer, Long> unclosedEnds = new ConcurrentHashMap<>();
 
         Sorting(int closedPacks) {
             this.closedPacks = closedPacks;
@@ -148,6 +151,7 @@ public final class SealingPipeline implements AutoCloseable {
         }
         Path p = PackFormat.path(dir, n);
         PackState state;
+        UnclosedPack unclosed;
         if (PackFormat.notRegular(p) != null) {
             state = PackState.UNSEALABLE; // never opened nor sealed: verify reports it
         } else {
@@ -172,13 +176,20 @@ public final class SealingPipeline implements AutoCloseable {
                                 + " blob fills exactly): closed and unprotected, it has no parity and gets none", p);
                     }
                 } else if (ch.size() >= geometry.dataAreaEnd()) {
-                    state = PackState.INTERRUPTED_SEAL;
-                } else if (UnclosedPack.find(p, ch, geometry) != null) {
+                    // sealing adds parity to whatever the data area holds: only to one that is closed
+                    state = PackScanner.closesAtPackSize(p, ch, geometry) ? PackState.INTERRUPTED_SEAL
+                            : PackState.UNSEALABLE;
+                    if (report && state == PackState.UNSEALABLE) {
+                        LOG.warn("{} is as long as a full pack, but its entries do not walk to an EOF entry at the pack"
+                                + " size: it is not sealed, and verify reports it", p);
+                    }
+                } else if ((unclosed = UnclosedPack.find(p, ch, geometry)) != null) {
                     state = PackState.UNCLOSED;
+                    s.unclosedEnds.putIfAbsent(n, unclosed.end());
                     if (report) {
-                        LOG.warn("{} is closed at {} bytes with room left for its EOF entry only, without it (as earlier"
-                                + " versions left such a pack): it is closed and sealed once its entries verify", p,
-                                ch.size());
+                        LOG.warn("{} is closed at {} bytes short of the pack size, with room for its EOF entry only and"
+                                + " no whole EOF entry (as earlier versions left such a pack): the next open for writing"
+                                + " closes and seals it once every entry verifies", p, ch.size());
                     }
                 } else {
                     state = PackState.UNSEALABLE;
@@ -228,7 +239,19 @@ public final class SealingPipeline implements AutoCloseable {
      */
     public boolean isSealUnfinished(int n) {
         sortNow(n);
-        return sorted.states.get(n) == PackState.INTERRUPTED_SEAL;
+        return sorted.states.get(n) == PackState.INTERRUPTED_SEAL && !sealed.contains(n);
+    }
+
+    /**
+     * @param n a pack number
+     * @return where the entries of pack {@code n} end when it was found at open short of the pack
+     *         size without its EOF entry, which the next open for writing closes and seals (see
+     *         {@link UnclosedPack}); -1 for any other pack, and once it has been closed
+     */
+    public long unclosedEnd(int n) {
+        sortNow(n);
+        Sorting s = sorted;
+        return s.states.get(n) == PackState.UNCLOSED ? s.unclosedEnds.getOrDefault(n, -1L) : -1;
     }
 
     /**
@@ -254,27 +277,32 @@ public final class SealingPipeline implements AutoCloseable {
 
     /**
      * Closes a pack sorted {@link PackState#UNCLOSED} and seals it, in the sealing thread; one whose
-     * entries do not all verify is left as it is, for verify to report.
+     * entries do not all verify, or whose codec the store lacks, is left as it is, for verify to report.
      */
     private void close(int n) throws IOException {
         Path p = PackFormat.path(dir, n);
-        UnclosedPack pack;
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            pack = UnclosedPack.find(p, ch, geometry);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            UnclosedPack pack = UnclosedPack.find(p, ch, geometry);
+            if (pack == null) {
+                return; // changed since it was sorted: the next open looks again
+            }
+            PackVerifier.PackCheck check = pack.check(verifier, n);
+            if (!check.isClean() || check.unchecked() > 0) {
+                LOG.warn("{} is left without its EOF entry and parity: {}", p, check.isClean()
+                        ? check.unchecked() + " of its entries use a codec this store lacks, so they cannot be checked"
+                        : "its entries do not all verify (" + check.damage().get(0).what() + "); verify reports it");
+                return;
+            }
+            UnclosedPack still = UnclosedPack.find(p, ch, geometry);
+            if (still == null || still.end() != pack.end()) {
+                return; // changed while it was checked
+            }
+            pack.close(ch, geometry);
+            sorted.states.put(n, PackState.INTERRUPTED_SEAL);
+            LOG.info("{}: wrote its EOF entry at {}; sealing it", p, pack.end());
+            seal(n, check.blobs());
         }
-        if (pack == null) {
-            return; // changed since it was sorted: the next open looks again
-        }
-        PackVerifier.PackCheck check = pack.check(verifier, n);
-        if (!check.isClean() || check.unchecked() > 0) {
-            LOG.warn("{} is left without its EOF entry and parity: {}", p, check.isClean()
-                    ? check.unchecked() + " of its entries use a codec this store lacks, so they cannot be checked"
-                    : "its entries do not all verify (" + check.damage().get(0).what() + "); verify reports it");
-            return;
-        }
-        pack.close(geometry);
-        LOG.info("{}: wrote its EOF entry at {}; sealing it", p, pack.end());
-        seal(n, check.blobs());
     }
 
     private void seal(int n, long blobCount) {

@@ -1,10 +1,9 @@
 package org.blobsfile.core.internal.parity;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.blobsfile.core.internal.io.PositionalIo;
 import org.blobsfile.core.internal.pack.EntryHeader;
@@ -17,9 +16,9 @@ import org.blobsfile.core.internal.pack.PackWriter;
  * A closed pack left short of the pack size without its EOF entry, though the entry fit after its
  * last blob: earlier versions opened a store whose last pack had room for its EOF entry but for
  * no other entry by starting the next pack, and nothing closed that one afterwards, so it stayed
- * without parity. A crash while this class closed one leaves the EOF entry torn or its padding
- * cut short, which it recognises too: what follows the last blob is always a prefix of what
- * closing writes.
+ * without parity. A crash while this class closed one leaves the EOF entry torn, or whole with its
+ * padding cut short, which it recognises too: it forces the EOF entry before writing the padding,
+ * so what follows the last blob is a prefix of what closing writes until the pack is full length.
  *
  * <p>Closing writes only past the last blob, and writes bytes a complete close would have there,
  * so nothing readable can change. It runs only on packs whose every entry verifies: sealing
@@ -86,18 +85,19 @@ final class UnclosedPack {
     }
 
     /**
-     * Writes the EOF entry and its padding and forces them: the pack then has the length of a
-     * full pack and is sealed like one.
+     * Writes and forces the EOF entry, then the padding: the pack then has the length of a full
+     * pack and is sealed like one. A power cut may keep any part of unforced writes, and padding
+     * kept without its EOF entry would look like a full pack whose entries do not walk.
      *
+     * @param ch       a channel open for writing on the pack {@link #find} was given
      * @param geometry the store's pack geometry
      * @throws IOException when the pack cannot be written or forced
      */
-    void close(PackGeometry geometry) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
-            PackWriter.writeClose(ch, geometry, end);
-            ch.force(true);
-        }
+    void close(FileChannel ch, PackGeometry geometry) throws IOException {
+        PositionalIo.writeFully(ch, end, ByteBuffer.wrap(PackWriter.eofAt(geometry, end).encode()));
+        ch.force(true);
+        PositionalIo.writeZeros(ch, end + EntryHeader.LENGTH, geometry.dataAreaEnd());
+        ch.force(true);
     }
 
     /** @return where the pack's entries end */

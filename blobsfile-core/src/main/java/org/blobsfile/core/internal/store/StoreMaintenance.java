@@ -128,6 +128,15 @@ final class StoreMaintenance {
                 continue;
             }
             long length = lengths[n];
+            long unclosedEnd = n != extent.active() ? parts.sealing().unclosedEnd(n) : -1;
+            if (unclosedEnd >= 0) {
+                // a read-only store only, or one whose entries did not all verify: the process writing
+                // the store may be closing it, so what follows the entries is not looked at
+                length = Math.min(length, unclosedEnd);
+                warnings.add(packs.readers().path(n).getFileName() + ": closed short of the pack size without its EOF"
+                        + " entry (as earlier versions left such a pack); the next open for writing closes and seals"
+                        + " it once every entry verifies; its blobs were checked");
+            }
             boolean sealUnfinished = n != extent.active() && parts.sealing().isSealUnfinished(n);
             if (sealUnfinished) {
                 // a read-only store only: a store that writes finishes such seals before verify gets here

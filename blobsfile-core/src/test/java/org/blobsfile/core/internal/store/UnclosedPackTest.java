@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
 import org.blobsfile.api.BlobStoreOptions;
+import org.blobsfile.api.VerifyReport;
 import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
@@ -41,7 +42,7 @@ class UnclosedPackTest {
 
     private static final long PACK = 64 * 1024;
     private static final PackGeometry GEOMETRY = PackGeometry.of(PACK);
-    private static final int CASES = 24;
+    private static final int CASES = 36;
 
     @TempDir
     Path tmp;
@@ -54,6 +55,14 @@ class UnclosedPackTest {
         TORN_CLOSE,
         /** A bit of a blob's payload flipped. */
         DAMAGED_BLOB,
+        /** A bit of an entry's header flipped. */
+        DAMAGED_HEADER,
+        /** The whole close written, the seal not begun. */
+        CLOSED_NOT_SEALED,
+        /** Zeros up to the pack size without the EOF entry: padding a power cut kept without its header. */
+        PADDING_WITHOUT_EOF,
+        /** A pack with room for another entry: not one earlier versions left. */
+        OUTSIDE_THE_WINDOW,
         /** Bytes after the last entry that no close writes. */
         FOREIGN_TAIL,
         /** Nothing, but the store is opened read-only. */
@@ -76,7 +85,10 @@ class UnclosedPackTest {
     }
 
     private void runCase(Path dir, Random rnd, Change change, String label) throws Exception {
-        int left = EntryHeader.LENGTH + rnd.nextInt(EntryHeader.LENGTH); // room for the EOF entry, none for another
+        // room for the EOF entry, none for another; outside the window, room for another entry (a store
+        // never leaves less room than its EOF entry needs: the entry would go to the next pack)
+        int left = change != Change.OUTSIDE_THE_WINDOW ? EntryHeader.LENGTH + rnd.nextInt(EntryHeader.LENGTH)
+                : 2 * EntryHeader.LENGTH + rnd.nextInt(500);
         Map<BlobRef, byte[]> blobs = fill(dir, rnd, left);
         Path pack = PackFormat.path(dir, 0);
         long end = PACK - left;
@@ -86,7 +98,10 @@ class UnclosedPackTest {
         BlobRef damaged = null;
         switch (change) {
             case TORN_CLOSE -> tearClose(pack, end, 1 + rnd.nextInt((int) (PACK - end) - 1));
-            case DAMAGED_BLOB -> damaged = flipPayloadBit(pack, rnd, blobs);
+            case DAMAGED_BLOB -> damaged = flipBit(pack, rnd, blobs, true);
+            case DAMAGED_HEADER -> damaged = flipBit(pack, rnd, blobs, false);
+            case CLOSED_NOT_SEALED -> tearClose(pack, end, (int) (PACK - end));
+            case PADDING_WITHOUT_EOF -> append(pack, end, new byte[(int) (PACK - end)]);
             case FOREIGN_TAIL -> append(pack, end, foreignTail(rnd, end));
             default -> { }
         }
@@ -97,8 +112,12 @@ class UnclosedPackTest {
             builder.readOnly();
         }
         try (BlobStore store = builder.open()) {
-            store.verify(); // returns once the sealing thread has looked at every closed pack
-            boolean closes = change == Change.NONE || change == Change.TORN_CLOSE;
+            // returns once the sealing thread has looked at every closed pack
+            VerifyReport report = store.verify();
+            boolean closes = change == Change.NONE || change == Change.TORN_CLOSE || change == Change.CLOSED_NOT_SEALED;
+            if (closes) {
+                assertThat(report.isClean()).as(label + ": " + report).isTrue();
+            }
             assertThat(store.sealedPacks().contains(pack)).as(label + ": sealed").isEqualTo(closes);
             for (Map.Entry<BlobRef, byte[]> b : blobs.entrySet()) {
                 if (!b.getKey().equals(damaged)) {
@@ -109,11 +128,16 @@ class UnclosedPackTest {
             if (closes) {
                 assertThat(after.length).as(label).isEqualTo(GEOMETRY.sealedSize());
                 assertThat(Arrays.equals(after, 0, (int) end, before, 0, (int) end)).as(label + ": entries kept").isTrue();
+                byte[] close = new byte[(int) (PACK - end)];
+                byte[] eof = PackWriter.eofAt(GEOMETRY, end).encode();
+                System.arraycopy(eof, 0, close, 0, eof.length);
+                assertThat(Arrays.copyOfRange(after, (int) end, (int) PACK)).as(label + ": the EOF entry and its padding")
+                        .isEqualTo(close);
             } else {
                 assertThat(after).as(label + ": every byte left as it was").isEqualTo(before);
             }
         }
-        if (change == Change.NONE || change == Change.TORN_CLOSE) {
+        if (change == Change.NONE || change == Change.TORN_CLOSE || change == Change.CLOSED_NOT_SEALED) {
             V1Check.assertStrictPass(dir, PACK);
         }
     }
@@ -159,8 +183,9 @@ class UnclosedPackTest {
         }
     }
 
-    /** Flips one bit in the payload of one of the blobs; @return that blob */
-    private static BlobRef flipPayloadBit(Path pack, Random rnd, Map<BlobRef, byte[]> blobs) throws IOException {
+    /** Flips one bit in the payload, or the header, of one of the blobs; @return that blob */
+    private static BlobRef flipBit(Path pack, Random rnd, Map<BlobRef, byte[]> blobs, boolean payload)
+            throws IOException {
         long offset = PackFormat.HEADER_SIZE;
         int target = rnd.nextInt(blobs.size());
         BlobRef hit = null;
@@ -173,7 +198,7 @@ class UnclosedPackTest {
             offset += EntryHeader.LENGTH + b.getValue().length;
         }
         byte[] blob = blobs.get(hit);
-        long at = offset + EntryHeader.LENGTH + rnd.nextInt(blob.length);
+        long at = payload ? offset + EntryHeader.LENGTH + rnd.nextInt(blob.length) : offset + rnd.nextInt(EntryHeader.LENGTH);
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer one = ByteBuffer.allocate(1);
             ch.read(one, at);
