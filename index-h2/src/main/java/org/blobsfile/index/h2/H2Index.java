@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,10 +22,11 @@ import org.h2.mvstore.type.ByteArrayDataType;
 import org.h2.mvstore.type.StringDataType;
 
 /**
- * A {@link BlobIndex} in one H2 MVStore file. Keys live in {@value #SLICES} maps
- * {@code "keys.0"} to {@code "keys.15"}, each holding the keys whose first byte has that value
- * in its high four bits, so the maps in their order list every key in order; meta values live
- * in {@code "meta"}, and this module's own bookkeeping (value layout, H2 version) in
+ * A {@link BlobIndex} in one H2 MVStore file. Keys live in {@link Generation generations}, each
+ * a set of {@value Generation#SLICES} maps {@code "gen.<n>.0"} to {@code "gen.<n>.15"}: new keys
+ * go to the newest, which is frozen once it holds {@link H2Tuning#generationKeys()} keys, its
+ * {@link KeyFilter} stored in {@code "filters"}. Meta values live in {@code "meta"}, and this
+ * module's own bookkeeping (value layout, H2 version, the active generation's number) in
  * {@code "blobsfile"}.
  *
  * <p>MVStore maps show each put at once, so a batch is made atomic for readers by a
@@ -48,20 +50,30 @@ final class H2Index implements BlobIndex {
     static final String FILE_NAME = "index.mv.db";
     /** The name of a key slice's map is this and the slice's number. */
     static final String KEYS_MAP_PREFIX = "keys.";
-    /** How many maps the keys are spread over, by the high bits of their first byte. */
-    static final int SLICES = 16;
-    private static final int SLICE_SHIFT = 4;
     static final String META_MAP = "meta";
+    static final String FILTERS_MAP = "filters";
     static final String INFO_MAP = "blobsfile";
     static final String LAYOUT = "layout";
     static final String H2_VERSION = "h2.version";
-    /** 1 held every key in one map "keys"; 2 spreads them over {@value #SLICES} maps. */
-    private static final String LAYOUT_VERSION = "2";
+    /** The number of the generation new keys go to. */
+    static final String ACTIVE_GENERATION = "generation";
+    /**
+     * 1 held every key in one map "keys"; 2 spread them over {@value Generation#SLICES} maps
+     * "keys.0" to "keys.15", which this version opens as generation 0 (renamed when it writes);
+     * 3 keeps them in generations.
+     */
+    private static final String LAYOUT_VERSION = "3";
+    private static final String SLICED_LAYOUT = "2";
 
     private final Path file;
     private final MVStore store;
-    private final List<MVMap<byte[], byte[]>> slices;
+    /** Oldest first; the last takes new keys. Replaced whole when a generation is frozen. */
+    private volatile List<Generation> generations = List.of();
     private final MVMap<String, byte[]> meta;
+    private final MVMap<String, byte[]> filters;
+    private final MVMap<String, String> info;
+    /** Held while freezing a generation or committing, which one writer does at a time. */
+    private final Object maintenance = new Object();
     private final H2Tuning tuning;
     /** Opened read-only: nothing is committed, recorded or compacted. */
     private final boolean readOnly;
@@ -84,14 +96,11 @@ final class H2Index implements BlobIndex {
         this.tuning = tuning;
         this.readOnly = readOnly;
         this.bulk = bulk;
-        List<MVMap<byte[], byte[]>> maps = new ArrayList<>(SLICES);
-        for (int i = 0; i < SLICES; i++) {
-            maps.add(store.openMap(KEYS_MAP_PREFIX + i, new MVMap.Builder<byte[], byte[]>()
-                    .keyType(UnsignedBytesType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)));
-        }
-        this.slices = List.copyOf(maps);
         this.meta = store.openMap(META_MAP, new MVMap.Builder<String, byte[]>()
                 .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        this.filters = store.openMap(FILTERS_MAP, new MVMap.Builder<String, byte[]>()
+                .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
+        this.info = store.openMap(INFO_MAP);
     }
 
     /** Opens or creates the store file in {@code dir}, which exists. */
@@ -171,27 +180,75 @@ final class H2Index implements BlobIndex {
     }
 
     /**
-     * Checks, or records on first open, the value layout and the H2 version that wrote the file.
-     * A file from another H2 major version is reported unreadable, so the store rebuilds it rather
-     * than trust it; another minor version of the same major reads the same file format.
+     * Checks, or records on first open, the value layout and the H2 version that wrote the file,
+     * and opens the generations. A file from another H2 major version is reported unreadable, so
+     * the store rebuilds it rather than trust it; another minor version of the same major reads
+     * the same file format. A file of layout 2 has its key maps renamed to generation 0, in one
+     * commit; opened read-only, it is read as it is.
      */
     private void checkLayout() throws IOException {
-        MVMap<String, String> info = store.openMap(INFO_MAP);
         String layout = info.get(LAYOUT);
         String version = info.get(H2_VERSION);
-        if (layout != null && !layout.equals(LAYOUT_VERSION)) {
+        boolean sliced = SLICED_LAYOUT.equals(layout);
+        if (layout != null && !layout.equals(LAYOUT_VERSION) && !sliced) {
             throw new IndexUnreadableException("the h2 index " + file + " has layout " + layout
-                    + "; this version reads " + LAYOUT_VERSION, null);
+                    + "; this version reads " + LAYOUT_VERSION + " and " + SLICED_LAYOUT, null);
         }
         if (version != null && !majorOf(version).equals(majorOf(Constants.VERSION))) {
             throw new IndexUnreadableException("the h2 index " + file + " was written by H2 " + version
                     + "; this is H2 " + Constants.VERSION, null);
         }
-        if (!readOnly && (layout == null || !Constants.VERSION.equals(version))) {
+        if (sliced && readOnly) {
+            generations = List.of(Generation.open(store, KEYS_MAP_PREFIX, 0, null));
+            return;
+        }
+        int active = activeGeneration(layout);
+        if (sliced) {
+            // opened with their types first: MVStore keeps one instance of a map, whatever its name
+            Generation old = Generation.open(store, KEYS_MAP_PREFIX, 0, null);
+            for (int i = 0; i < Generation.SLICES; i++) {
+                store.renameMap(old.slice(i), Generation.names(0) + i);
+            }
+        }
+        List<Generation> gens = new ArrayList<>(active + 1);
+        for (int g = 0; g < active; g++) {
+            gens.add(Generation.open(store, Generation.names(g), g, this::storedFilter));
+        }
+        gens.add(Generation.open(store, Generation.names(active), active, null));
+        generations = List.copyOf(gens);
+        if (!readOnly && (layout == null || sliced || !Constants.VERSION.equals(version))) {
             info.put(LAYOUT, LAYOUT_VERSION);
             info.put(H2_VERSION, Constants.VERSION);
+            info.put(ACTIVE_GENERATION, Integer.toString(active));
             store.commit();
         }
+    }
+
+    /** @return the number of the generation that takes new keys, as the file records it */
+    private int activeGeneration(String layout) throws IOException {
+        String recorded = info.get(ACTIVE_GENERATION);
+        if (recorded == null) {
+            if (LAYOUT_VERSION.equals(layout)) {
+                throw new IndexUnreadableException("the h2 index " + file + " does not say which generation is active",
+                        null);
+            }
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(recorded);
+            if (n < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IndexUnreadableException("the h2 index " + file + " records active generation '" + recorded + "'",
+                    e);
+        }
+    }
+
+    /** @return the stored filter of frozen generation {@code g}, or null */
+    private byte[] storedFilter(int g) {
+        return filters.get(Integer.toString(g));
     }
 
     private static String majorOf(String version) {
@@ -204,19 +261,38 @@ final class H2Index implements BlobIndex {
         lock.lockRead();
         try {
             ensureOpen();
-            return store.<String, String>openMap(INFO_MAP).get(H2_VERSION);
+            return info.get(H2_VERSION);
         } finally {
             lock.unlockRead();
         }
     }
 
-    /** @return the map that holds {@code key}: keys sort first by their first byte, an empty key first of all */
-    private MVMap<byte[], byte[]> sliceOf(byte[] key) {
-        return slices.get(sliceIndex(key));
+    /**
+     * @return the map of the generation that holds {@code key}, newest first, or null when none
+     *         does
+     */
+    private static MVMap<byte[], byte[]> holder(List<Generation> gens, byte[] key) {
+        for (int g = gens.size() - 1; g >= 0; g--) {
+            Generation gen = gens.get(g);
+            if (gen.mightHold(key) && gen.slice(key).containsKey(key)) {
+                return gen.slice(key);
+            }
+        }
+        return null;
     }
 
-    private static int sliceIndex(byte[] key) {
-        return key.length == 0 ? 0 : (key[0] & 0xFF) >>> SLICE_SHIFT;
+    /** @return the value {@code key} has in the generation that holds it, or null */
+    private static byte[] find(List<Generation> gens, byte[] key) {
+        for (int g = gens.size() - 1; g >= 0; g--) {
+            Generation gen = gens.get(g);
+            if (gen.mightHold(key)) {
+                byte[] v = gen.slice(key).get(key);
+                if (v != null) {
+                    return v;
+                }
+            }
+        }
+        return null;
     }
 
     @Override
@@ -225,7 +301,7 @@ final class H2Index implements BlobIndex {
         lock.lockRead();
         try {
             ensureOpen();
-            byte[] v = sliceOf(key).get(key);
+            byte[] v = find(generations, key);
             return v == null ? null : v.clone();
         } catch (MVStoreException e) {
             throw failure("read", e);
@@ -251,12 +327,18 @@ final class H2Index implements BlobIndex {
         }
         try {
             ensureOpen();
+            List<Generation> gens = generations;
+            Generation active = gens.get(gens.size() - 1);
             for (IndexRecord r : batch.puts()) {
                 byte[] key = Objects.requireNonNull(r.key(), "key");
-                sliceOf(key).put(key.clone(), Objects.requireNonNull(r.value(), "value").clone());
+                MVMap<byte[], byte[]> home = holder(gens, key);
+                (home != null ? home : active.slice(key)).put(key.clone(), Objects.requireNonNull(r.value(), "value").clone());
             }
             for (byte[] k : batch.deletes()) {
-                sliceOf(Objects.requireNonNull(k, "key")).remove(k);
+                MVMap<byte[], byte[]> home = holder(gens, Objects.requireNonNull(k, "key"));
+                if (home != null) {
+                    home.remove(k);
+                }
             }
             for (Map.Entry<String, byte[]> m : batch.meta().entrySet()) {
                 meta.put(m.getKey(), Objects.requireNonNull(m.getValue(), "meta value").clone());
@@ -270,9 +352,15 @@ final class H2Index implements BlobIndex {
                 lock.unlockExclusive();
             }
         }
-        if (!batch.isEmpty() && commitDue()) {
-            commit();
+        if (!batch.isEmpty() && (freezeDue() || commitDue())) {
+            maintain();
         }
+    }
+
+    /** @return whether the active generation is full, so the next key goes to a new one */
+    private boolean freezeDue() {
+        List<Generation> gens = generations;
+        return !readOnly && gens.get(gens.size() - 1).size() >= tuning.generationKeys();
     }
 
     private boolean commitDue() {
@@ -284,24 +372,51 @@ final class H2Index implements BlobIndex {
     }
 
     /**
-     * Commits in read mode: no batch is half applied, so the file gets whole batches only, and
-     * readers go on meanwhile. Writers that found a commit due at the same time queue here; the
-     * first commits, the others find it done.
+     * Freezes the active generation when it is full, and commits when a commit is due, in read
+     * mode: no batch is half applied, so the file gets whole batches only, and readers go on
+     * meanwhile. Writers that found the work due at the same time queue here; the first does it,
+     * the others find it done.
      */
-    private void commit() throws IOException {
+    private void maintain() throws IOException {
         lock.lockRead();
         try {
-            if (closed || !commitDue()) {
-                return;
+            synchronized (maintenance) {
+                if (closed) {
+                    return;
+                }
+                if (freezeDue()) {
+                    freeze();
+                }
+                if (commitDue()) {
+                    store.commit();
+                    compactIfSparse();
+                    lastCommitNanos = System.nanoTime();
+                }
             }
-            store.commit();
-            compactIfSparse();
-            lastCommitNanos = System.nanoTime();
         } catch (MVStoreException e) {
             throw failure("commit", e);
         } finally {
             lock.unlockRead();
         }
+    }
+
+    /**
+     * Stores the active generation's filter and starts the next generation. Readers meanwhile
+     * keep the list they read, in which the full generation is still the active one and holds
+     * every key it did; the next commit records the filter and the new number together.
+     */
+    private void freeze() {
+        List<Generation> gens = generations;
+        Generation full = gens.get(gens.size() - 1);
+        KeyFilter built = full.buildFilter();
+        filters.put(Integer.toString(full.number()), built.toBytes());
+        int next = full.number() + 1;
+        Generation fresh = Generation.open(store, Generation.names(next), next, null);
+        info.put(ACTIVE_GENERATION, Integer.toString(next));
+        List<Generation> updated = new ArrayList<>(gens.subList(0, gens.size() - 1));
+        updated.add(full.frozen(built, this::storedFilter));
+        updated.add(fresh);
+        generations = List.copyOf(updated);
     }
 
     /**
@@ -335,16 +450,18 @@ final class H2Index implements BlobIndex {
         lock.lockRead();
         try {
             ensureOpen();
+            List<Generation> gens = generations;
             List<IndexRecord> out = new ArrayList<>(Math.max(0, Math.min(limit, 1024)));
             // the start key's slice from the start key, then each later slice from its first key
-            for (int i = sliceIndex(start); i < SLICES && out.size() < limit; i++) {
-                Cursor<byte[], byte[]> c = slices.get(i).cursor(i == sliceIndex(start) ? start : null);
-                while (c.hasNext() && out.size() < limit) {
-                    byte[] k = c.next();
-                    if (!BlobIndex.startsWith(k, prefix)) {
+            int first = Generation.sliceIndex(start);
+            for (int i = first; i < Generation.SLICES && out.size() < limit; i++) {
+                SliceMerge merge = new SliceMerge(gens, i, i == first ? start : null);
+                while (merge.hasNext() && out.size() < limit) {
+                    IndexRecord r = merge.next();
+                    if (!BlobIndex.startsWith(r.key(), prefix)) {
                         return out;
                     }
-                    out.add(new IndexRecord(k.clone(), c.getValue().clone()));
+                    out.add(r);
                 }
             }
             return out;
@@ -352,6 +469,66 @@ final class H2Index implements BlobIndex {
             throw failure("scan", e);
         } finally {
             lock.unlockRead();
+        }
+    }
+
+    /**
+     * One slice of every generation, merged in key order. A key lives in one generation, but
+     * should two hold it, the newest one's value is the one listed.
+     */
+    private static final class SliceMerge {
+        private final List<Cursor<byte[], byte[]>> cursors = new ArrayList<>();
+        /** Each cursor's current key, or null once it is done; index order is generation order. */
+        private final List<byte[]> heads = new ArrayList<>();
+        private final List<byte[]> values = new ArrayList<>();
+
+        SliceMerge(List<Generation> gens, int slice, byte[] from) {
+            for (Generation g : gens) {
+                Cursor<byte[], byte[]> c = g.slice(slice).cursor(from);
+                cursors.add(c);
+                heads.add(null);
+                values.add(null);
+                advance(cursors.size() - 1);
+            }
+        }
+
+        private void advance(int i) {
+            Cursor<byte[], byte[]> c = cursors.get(i);
+            if (c.hasNext()) {
+                heads.set(i, c.next());
+                values.set(i, c.getValue());
+            } else {
+                heads.set(i, null);
+                values.set(i, null);
+            }
+        }
+
+        boolean hasNext() {
+            for (byte[] h : heads) {
+                if (h != null) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** @return the smallest key left, with a copy of its value; the newest generation wins a tie */
+        IndexRecord next() {
+            int best = -1;
+            for (int i = 0; i < heads.size(); i++) {
+                byte[] h = heads.get(i);
+                if (h != null && (best < 0 || Arrays.compareUnsigned(h, heads.get(best)) <= 0)) {
+                    best = i;
+                }
+            }
+            byte[] key = heads.get(best);
+            IndexRecord r = new IndexRecord(key.clone(), values.get(best).clone());
+            for (int i = 0; i < heads.size(); i++) {
+                if (heads.get(i) != null && Arrays.equals(heads.get(i), key)) {
+                    advance(i);
+                }
+            }
+            return r;
         }
     }
 

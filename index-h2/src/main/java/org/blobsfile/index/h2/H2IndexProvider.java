@@ -33,7 +33,12 @@ public final class H2IndexProvider implements IndexProvider {
 
     /** Creates the provider with the tuning in the system properties; {@link java.util.ServiceLoader} calls this. */
     public H2IndexProvider() {
-        this.tuning = H2Tuning.fromSystemProperties();
+        this(H2Tuning.fromSystemProperties());
+    }
+
+    /** Creates the provider with the given tuning: tests use small generations. */
+    H2IndexProvider(H2Tuning tuning) {
+        this.tuning = tuning;
     }
 
     /** @return {@value #NAME} */

@@ -22,15 +22,20 @@ package org.blobsfile.index.h2;
  *                              ({@value #FILL_RATE_PROPERTY}, default 0: growing a store with
  *                              random keys to 1.5 million blobs, 50 left the file between 9%
  *                              larger and 2% smaller along the way, and wrote as much)
+ * @param generationKeys        how many keys the active {@link Generation} takes before it is
+ *                              frozen and a new one started ({@value #GENERATION_KEYS_PROPERTY},
+ *                              default 1,048,576: a commit then rewrites at most about 100 MB of
+ *                              pages, and a lookup of an absent key tests one filter per million keys)
  */
 record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cacheMegabytes, int closeCompactionMillis,
-                int fillRate) {
+                int fillRate, int generationKeys) {
     static final String COMMIT_BYTES_PROPERTY = "blobsfile.h2.commitBytes";
     static final String COMMIT_MILLIS_PROPERTY = "blobsfile.h2.commitMillis";
     static final String PAGE_SPLIT_PROPERTY = "blobsfile.h2.pageSplitSize";
     static final String CACHE_PROPERTY = "blobsfile.h2.cacheMB";
     static final String CLOSE_COMPACTION_PROPERTY = "blobsfile.h2.closeCompactionMillis";
     static final String FILL_RATE_PROPERTY = "blobsfile.h2.fillRate";
+    static final String GENERATION_KEYS_PROPERTY = "blobsfile.h2.generationKeys";
 
     /** @return the defaults, overridden by whichever system properties are set */
     static H2Tuning fromSystemProperties() {
@@ -40,7 +45,8 @@ record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cache
                 intProperty(PAGE_SPLIT_PROPERTY, 16 << 10, 1 << 10),
                 intProperty(CACHE_PROPERTY, 32, 1),
                 intProperty(CLOSE_COMPACTION_PROPERTY, 2_000, 0),
-                Math.min(100, intProperty(FILL_RATE_PROPERTY, 0, 0)));
+                Math.min(100, intProperty(FILL_RATE_PROPERTY, 0, 0)),
+                intProperty(GENERATION_KEYS_PROPERTY, 1 << 20, 1));
     }
 
     /**

@@ -193,7 +193,7 @@ class H2IndexTest extends BlobIndexContract {
         // commit after every batch, so commits meet concurrent batches; close then compacts the
         // file so many small commits leave, where H2 2.3.232's compaction failed its own
         // assertion (RandomAccessStore.moveChunkInside) in about a third of the runs
-        H2Tuning tuning = new H2Tuning(1 << 20, 0, 16 << 10, 8, 2_000, 50);
+        H2Tuning tuning = new H2Tuning(1 << 20, 0, 16 << 10, 8, 2_000, 50, 1 << 20);
         H2Index index = H2Index.open(dir, tuning);
         AtomicBoolean done = new AtomicBoolean();
         CountDownLatch start = new CountDownLatch(1);

@@ -1,0 +1,122 @@
+package org.blobsfile.index.h2;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A Bloom filter over the keys of one frozen {@link Generation}: whether a key may be there, so
+ * that a lookup of a key that is nowhere, which the store makes before every put of a new blob,
+ * reads no page of the generations that do not hold it. Blocked: every bit of a key lies in one
+ * 512-bit block, one cache line, so a test costs one memory access. About ten bits per key, seven
+ * of them set per key, which answers "maybe" for about one key in a hundred that is absent.
+ *
+ * <p>Immutable once built; safe to share between threads.
+ */
+final class KeyFilter {
+    private static final int BLOCK_LONGS = 8;
+    private static final int BLOCK_BITS = BLOCK_LONGS * 64;
+    private static final int BITS_PER_KEY = 10;
+    private static final int PROBES = 7;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final long[] bits;
+    private final long blocks;
+
+    private KeyFilter(long[] bits) {
+        this.bits = bits;
+        this.blocks = bits.length / BLOCK_LONGS;
+    }
+
+    /**
+     * @param keys how many keys will be added
+     * @return an empty filter sized for them
+     */
+    static KeyFilter forKeys(long keys) {
+        long blocks = Math.max(1, (Math.max(1, keys) * BITS_PER_KEY + BLOCK_BITS - 1) / BLOCK_BITS);
+        if (blocks * BLOCK_LONGS > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a key filter for " + keys + " keys is too large");
+        }
+        return new KeyFilter(new long[(int) (blocks * BLOCK_LONGS)]);
+    }
+
+    /** @param key a key to answer "maybe" for from now on; called before the filter is shared */
+    void add(byte[] key) {
+        long h = hash(key);
+        int base = block(h);
+        long probes = mix(h);
+        for (int i = 0; i < PROBES; i++) {
+            int bit = (int) (probes >>> (9 * i)) & (BLOCK_BITS - 1);
+            bits[base + (bit >>> 6)] |= 1L << bit;
+        }
+    }
+
+    /**
+     * @param key a key
+     * @return false only when {@code key} was never added
+     */
+    boolean mightContain(byte[] key) {
+        long h = hash(key);
+        int base = block(h);
+        long probes = mix(h);
+        for (int i = 0; i < PROBES; i++) {
+            int bit = (int) (probes >>> (9 * i)) & (BLOCK_BITS - 1);
+            if ((bits[base + (bit >>> 6)] & (1L << bit)) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the first long of the key's block: the block number taken from the hash's high half */
+    private int block(long h) {
+        return (int) (((h >>> 32) * blocks) >>> 32) * BLOCK_LONGS;
+    }
+
+    /**
+     * Every byte of the key counts: keys are hashes, but nothing here relies on it, so keys that
+     * differ in a few bytes only, as tests write them, spread as well.
+     */
+    private static long hash(byte[] key) {
+        long h = 0x9E3779B97F4A7C15L ^ key.length;
+        int i = 0;
+        for (; i + 8 <= key.length; i += 8) {
+            h = mix(h ^ (long) LONGS.get(key, i));
+        }
+        long tail = 0;
+        for (int j = key.length - 1; j >= i; j--) {
+            tail = tail << 8 | (key[j] & 0xFF);
+        }
+        return mix(h ^ tail);
+    }
+
+    /** The finalizer of MurmurHash3's 64-bit variant: every input bit reaches every output bit. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
+        z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        return z ^ (z >>> 33);
+    }
+
+    /** @return the filter's bits, to store beside its generation */
+    byte[] toBytes() {
+        ByteBuffer b = ByteBuffer.allocate(bits.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(bits);
+        return b.array();
+    }
+
+    /**
+     * @param stored what {@link #toBytes} returned
+     * @return the filter
+     * @throws IllegalArgumentException when {@code stored} is not a whole number of blocks
+     */
+    static KeyFilter fromBytes(byte[] stored) {
+        if (stored.length == 0 || stored.length % (BLOCK_LONGS * 8) != 0) {
+            throw new IllegalArgumentException("a key filter of " + stored.length + " bytes is not whole blocks of "
+                    + BLOCK_LONGS * 8);
+        }
+        long[] bits = new long[stored.length / 8];
+        ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(bits);
+        return new KeyFilter(bits);
+    }
+}

@@ -1,0 +1,208 @@
+package org.blobsfile.index.h2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.blobsfile.api.spi.BlobIndex;
+import org.blobsfile.api.spi.IndexBatch;
+import org.blobsfile.api.spi.IndexProvider;
+import org.blobsfile.api.spi.IndexRecord;
+import org.blobsfile.tck.BlobIndexContract;
+import org.blobsfile.tck.Cases;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.type.ByteArrayDataType;
+import org.h2.mvstore.type.StringDataType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The H2 index with generations of a few keys each, so that every test of the contract crosses
+ * many of them; and a model of the index that random sequences of batches, lookups, scans and
+ * reopenings are checked against, with a generation size drawn per case.
+ */
+class H2GenerationsTest extends BlobIndexContract {
+    private static final int CASES = 12;
+    private static final int STEPS = 160;
+
+    @Override
+    protected IndexProvider provider() {
+        return new H2IndexProvider(tuning(5));
+    }
+
+    private static H2Tuning tuning(int generationKeys) {
+        H2Tuning d = H2Tuning.fromSystemProperties();
+        return new H2Tuning(d.commitBytes(), d.commitMillis(), d.pageSplitSize(), d.cacheMegabytes(),
+                d.closeCompactionMillis(), d.fillRate(), generationKeys);
+    }
+
+    @Test
+    void newKeysFillOneGenerationAtATimeAndFrozenOnesKeepTheirFilters() throws IOException {
+        H2Index index = (H2Index) open();
+        Random rnd = random();
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < 23; i++) {
+            byte[] k = new byte[32];
+            rnd.nextBytes(k);
+            keys.add(k);
+            IndexBatch b = new IndexBatch();
+            b.put(k, new byte[] {(byte) i});
+            index.write(b);
+        }
+        index.close();
+        try (MVStore raw = new MVStore.Builder().fileName(indexDirectory().resolve(H2Index.FILE_NAME).toString())
+                .readOnly().open()) {
+            // a generation freezes once it holds five keys, after the batch that filled it
+            assertThat(raw.<String, String>openMap(H2Index.INFO_MAP).get(H2Index.ACTIVE_GENERATION)).isEqualTo("4");
+            assertThat(raw.openMap(H2Index.FILTERS_MAP, new MVMap.Builder<String, byte[]>()
+                    .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)).keySet())
+                    .containsExactlyInAnyOrder("0", "1", "2", "3");
+        }
+        BlobIndex again = open();
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(again.get(keys.get(i))).as("key %d", i).containsExactly((byte) i);
+        }
+    }
+
+    @Test
+    void randomSequencesAgreeWithAModel() throws IOException {
+        Random root = random();
+        int cases = Cases.scaled(CASES);
+        long lookups = 0;
+        for (int c = 0; c < cases; c++) {
+            long seed = root.nextLong();
+            lookups += runCase(temporaryDirectory().resolve("model-" + c), new Random(seed), "case " + c + " seed " + seed);
+        }
+        System.out.printf("h2 generations model: %d cases of %d steps, %d lookups and scans checked%n", cases, STEPS,
+                lookups);
+    }
+
+    private long runCase(Path dir, Random rnd, String label) throws IOException {
+        int generationKeys = 1 + rnd.nextInt(12);
+        H2IndexProvider provider = new H2IndexProvider(tuning(generationKeys));
+        TreeMap<String, byte[]> model = new TreeMap<>();
+        List<byte[]> known = new ArrayList<>();
+        BlobIndex index = provider.open(dir);
+        long checked = 0;
+        try {
+            for (int step = 0; step < STEPS; step++) {
+                String at = label + " (generations of " + generationKeys + "), step " + step;
+                int op = rnd.nextInt(10);
+                if (op < 5) {
+                    IndexBatch b = new IndexBatch();
+                    int puts = 1 + rnd.nextInt(6);
+                    for (int i = 0; i < puts; i++) {
+                        byte[] k = known.isEmpty() || rnd.nextInt(3) > 0 ? newKey(rnd, known) : pick(rnd, known);
+                        byte[] v = new byte[1 + rnd.nextInt(25)];
+                        rnd.nextBytes(v);
+                        b.put(k, v);
+                        model.put(hex(k), v);
+                    }
+                    if (!known.isEmpty() && rnd.nextInt(4) == 0) {
+                        byte[] k = pick(rnd, known);
+                        b.delete(k);
+                        model.remove(hex(k));
+                    }
+                    index.write(b);
+                } else if (op < 7) {
+                    byte[] k = known.isEmpty() || rnd.nextInt(4) == 0 ? randomKey(rnd) : pick(rnd, known);
+                    assertThat(index.get(k)).as(at + ": get " + hex(k)).isEqualTo(model.get(hex(k)));
+                    assertThat(index.contains(k)).as(at + ": contains " + hex(k)).isEqualTo(model.containsKey(hex(k)));
+                    checked++;
+                } else if (op < 9) {
+                    byte[] from = rnd.nextBoolean() ? new byte[0] : randomKey(rnd);
+                    int limit = 1 + rnd.nextInt(40);
+                    List<String> expected = new ArrayList<>(model.tailMap(hex(from), true).keySet());
+                    expected = expected.subList(0, Math.min(limit, expected.size()));
+                    List<IndexRecord> got = index.scan(from, limit);
+                    assertThat(got.stream().map(r -> hex(r.key())).toList()).as(at + ": scan from " + hex(from))
+                            .containsExactlyElementsOf(expected);
+                    for (IndexRecord r : got) {
+                        assertThat(r.value()).as(at + ": scanned value").isEqualTo(model.get(hex(r.key())));
+                    }
+                    byte[] prefix = {(byte) rnd.nextInt(256)};
+                    List<String> inPrefix = model.keySet().stream().filter(k -> k.startsWith(hex(prefix))).toList();
+                    assertThat(index.scanPrefix(prefix, new byte[0], Integer.MAX_VALUE).stream().map(r -> hex(r.key()))
+                            .toList()).as(at + ": prefix " + hex(prefix)).containsExactlyElementsOf(inPrefix);
+                    checked += 2;
+                } else {
+                    index.close();
+                    index = provider.open(dir);
+                }
+            }
+            assertThat(index.scan(new byte[0], Integer.MAX_VALUE).stream().map(r -> hex(r.key())).toList())
+                    .as(label + ": every key at the end").containsExactlyElementsOf(model.keySet());
+        } finally {
+            index.close();
+        }
+        return checked;
+    }
+
+    /** A random key, mostly with a first byte shared with others so slices and prefixes hold several. */
+    private static byte[] randomKey(Random rnd) {
+        byte[] k = new byte[32];
+        rnd.nextBytes(k);
+        k[0] = (byte) (rnd.nextInt(4) * 0x40 + rnd.nextInt(2));
+        return k;
+    }
+
+    private static byte[] newKey(Random rnd, List<byte[]> known) {
+        byte[] k = randomKey(rnd);
+        known.add(k);
+        return k;
+    }
+
+    private static byte[] pick(Random rnd, List<byte[]> known) {
+        return known.get(rnd.nextInt(known.size()));
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** A file of layout 2 with more keys than a generation takes: all of it becomes generation 0, frozen at the next write. */
+    @Test
+    void aFileOfTheSlicedLayoutBecomesGenerationZero() throws Exception {
+        Path dir = indexDirectory();
+        Files.createDirectories(dir);
+        Random rnd = random();
+        Map<String, byte[]> written = new TreeMap<>();
+        try (MVStore raw = new MVStore.Builder().fileName(dir.resolve(H2Index.FILE_NAME).toString()).open()) {
+            raw.<String, String>openMap(H2Index.INFO_MAP).put(H2Index.LAYOUT, "2");
+            for (int i = 0; i < 40; i++) {
+                byte[] k = randomKey(rnd);
+                byte[] v = {(byte) i};
+                raw.openMap(H2Index.KEYS_MAP_PREFIX + Generation.sliceIndex(k),
+                        new MVMap.Builder<byte[], byte[]>().keyType(UnsignedBytesType.INSTANCE)
+                                .valueType(ByteArrayDataType.INSTANCE)).put(k, v);
+                written.put(hex(k), v);
+            }
+            raw.commit();
+        }
+        BlobIndex index = open();
+        IndexBatch b = new IndexBatch();
+        byte[] added = randomKey(rnd);
+        b.put(added, new byte[] {99});
+        index.write(b);
+        written.put(hex(added), new byte[] {99});
+        index.close();
+        index = open();
+        List<IndexRecord> all = index.scan(new byte[0], Integer.MAX_VALUE);
+        assertThat(all.stream().map(r -> hex(r.key())).toList()).containsExactlyElementsOf(written.keySet());
+        for (IndexRecord r : all) {
+            assertThat(r.value()).isEqualTo(written.get(hex(r.key())));
+        }
+        index.close();
+        try (MVStore raw = new MVStore.Builder().fileName(dir.resolve(H2Index.FILE_NAME).toString()).readOnly().open()) {
+            assertThat(raw.getMapNames()).noneMatch(n -> n.startsWith(H2Index.KEYS_MAP_PREFIX));
+            assertThat(raw.<String, String>openMap(H2Index.INFO_MAP).get(H2Index.LAYOUT)).isEqualTo("3");
+        }
+    }
+}
