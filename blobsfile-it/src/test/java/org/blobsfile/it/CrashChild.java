@@ -22,15 +22,20 @@ public final class CrashChild {
     private CrashChild() {
     }
 
-    /** @param args directory, durability, threads, seed, pack size */
+    /** @param args directory, durability, threads, seed, pack size, index */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Durability durability = Durability.valueOf(args[1]);
         int threads = Integer.parseInt(args[2]);
         long seed = Long.parseLong(args[3]);
         long packSize = Long.parseLong(args[4]);
+        String index = args[5];
+        // H2 committing every few milliseconds, in generations small enough that kills land in
+        // commits, freezes and filter builds
+        System.setProperty("blobsfile.h2.commitMillis", "5");
+        System.setProperty("blobsfile.h2.generationKeys", "200");
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.US_ASCII);
-        BlobStore store = BlobStore.builder(dir).maxPackSize(packSize).durability(durability)
+        BlobStore store = BlobStore.builder(dir).maxPackSize(packSize).durability(durability).index(index)
                 .codec(seed % 4 == 0 ? "snappy" : "none").open();
         // load the hash, codec and index code before the parent's clock starts
         store.put("warm-up".getBytes(StandardCharsets.US_ASCII));

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills a child JVM with SIGKILL at a random moment while it puts blobs from several threads,
  * reopens the store, and checks that every blob whose put had returned reads back, that verify
  * finds no damage, and that the independent v1 checker accepts the packs. Cycles run in two
- * lanes (one store each) to use both cores; every mode gets a third of them.
+ * lanes (one store each) to use both cores; every mode gets a third of them. Every other store
+ * uses the H2 index, with generations of 200 keys, the others RocksDB.
  *
  * <p>Run by failsafe in the {@code verify} phase: {@value #DEFAULT_CYCLES} cycles by default,
  * more under the {@code ci} and {@code soak} profiles, any number with
@@ -49,6 +50,8 @@ class CrashIT {
 
     /** Per durability mode: cycles, acknowledged puts, lost ones. */
     private final Map<Durability, long[]> tally = new EnumMap<>(Durability.class);
+    /** Per index: cycles, acknowledged puts, lost ones. */
+    private final Map<String, long[]> byIndex = new java.util.TreeMap<>();
 
     @Test
     void noAcknowledgedBlobIsLostToAProcessKill() throws Exception {
@@ -59,6 +62,11 @@ class CrashIT {
         Lanes.run(seed, CYCLES, this::runLane);
         StringBuilder summary = new StringBuilder("seed " + seed + "\nmode\tcycles\tacknowledged\tlost\n");
         for (var e : tally.entrySet()) {
+            summary.append(e.getKey()).append('\t').append(e.getValue()[0]).append('\t').append(e.getValue()[1])
+                    .append('\t').append(e.getValue()[2]).append('\n');
+        }
+        summary.append("index\tcycles\tacknowledged\tlost\n");
+        for (var e : byIndex.entrySet()) {
             summary.append(e.getKey()).append('\t').append(e.getValue()[0]).append('\t').append(e.getValue()[1])
                     .append('\t').append(e.getValue()[2]).append('\n');
         }
@@ -73,31 +81,35 @@ class CrashIT {
     private void runLane(int lane, long seed, int cycles) throws Exception {
         Random rnd = new Random(seed);
         Path dir = null;
+        String index = null;
         for (int c = 0; c < cycles; c++) {
             if (c % CYCLES_PER_STORE == 0) {
                 if (dir != null) {
-                    finishStore(dir, seed);
+                    finishStore(dir, index, seed);
                 }
                 dir = tmp.resolve("lane" + lane + "-store" + c);
+                index = (lane + c / CYCLES_PER_STORE) % 2 == 0 ? "rocksdb" : "h2";
             }
             Durability mode = Durability.values()[c % 3];
             int delayMs = rnd.nextInt(10) == 0 ? 0 : 10 + rnd.nextInt(400);
-            List<String> acked = killOnce(dir, mode, rnd.nextLong(), delayMs);
-            long lost = check(dir, acked, seed, c);
+            List<String> acked = killOnce(dir, index, mode, rnd.nextLong(), delayMs);
+            long lost = check(dir, index, acked, seed, c);
             synchronized (tally) {
-                long[] t = tally.get(mode);
-                t[0]++;
-                t[1] += acked.size();
-                t[2] += lost;
+                for (long[] t : List.of(tally.get(mode), byIndex.computeIfAbsent(index, k -> new long[3]))) {
+                    t[0]++;
+                    t[1] += acked.size();
+                    t[2] += lost;
+                }
             }
         }
-        finishStore(dir, seed);
+        finishStore(dir, index, seed);
     }
 
     /** Starts a child, lets it write for {@code delayMs}, kills it, and returns the hashes it acknowledged. */
-    private static List<String> killOnce(Path dir, Durability mode, long childSeed, int delayMs) throws Exception {
+    private static List<String> killOnce(Path dir, String index, Durability mode, long childSeed, int delayMs)
+            throws Exception {
         List<String> lines = KilledChild.run(CrashChild.class, dir, jvmTmp(dir), KilledChild.Trigger.READY, delayMs,
-                dir.toString(), mode.name(), "4", Long.toString(childSeed), Long.toString(PACK_SIZE));
+                dir.toString(), mode.name(), "4", Long.toString(childSeed), Long.toString(PACK_SIZE), index);
         List<String> acked = new ArrayList<>();
         for (String l : lines) {
             if (l.length() == 64) { // a line cut by the kill is no promise
@@ -108,9 +120,9 @@ class CrashIT {
     }
 
     /** Reopens the store and reads every acknowledged blob; returns how many are missing. */
-    private static long check(Path dir, List<String> acked, long seed, int cycle) {
+    private static long check(Path dir, String index, List<String> acked, long seed, int cycle) {
         long lost = 0;
-        try (BlobStore store = BlobStore.builder(dir).open()) {
+        try (BlobStore store = BlobStore.builder(dir).index(index).open()) {
             for (String h : acked) {
                 try {
                     byte[] b = store.get(BlobRef.parse(h)); // get checks the hash
@@ -134,8 +146,8 @@ class CrashIT {
     }
 
     /** After the last kill of a store: the independent checker accepts it, then it is deleted to bound disk use. */
-    private static void finishStore(Path dir, long seed) throws Exception {
-        try (BlobStore store = BlobStore.builder(dir).open()) {
+    private static void finishStore(Path dir, String index, long seed) throws Exception {
+        try (BlobStore store = BlobStore.builder(dir).index(index).open()) {
             assertThat(store.stats().uncleanShutdown()).as("children's stderr:%n%s", KilledChild.errors(dir)).isFalse();
         }
         if (V1Check.available()) {

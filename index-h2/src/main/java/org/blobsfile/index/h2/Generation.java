@@ -13,16 +13,18 @@ import org.h2.mvstore.type.ByteArrayDataType;
  * generation's keys in order.
  *
  * <p>New keys go to the newest generation, the active one, until it holds
- * {@link H2Tuning#generationKeys()} keys; it is then frozen, with a {@link KeyFilter} of its keys,
- * and a new one takes the new keys. A key lives in one generation only: a put of a key some
- * generation holds replaces it there. Why: MVStore writes every page a commit changed, and with
- * random keys nearly every leaf of a map changes between two commits, so a commit costs the size
- * of the maps new keys go to. Kept to one generation of bounded size, that cost stays the same
- * however large the index grows, while a lookup of an absent key, which the store makes before
- * every put of a new blob, costs one filter test per frozen generation.
+ * {@link H2Tuning#generationKeys()} keys; it is then frozen, and a new one takes the new keys. A
+ * frozen generation gets a {@link KeyFilter} of its keys, built after the freeze; until then it may
+ * hold any key. A key lives in one generation only: a put of a key some generation holds replaces
+ * it there. Why: MVStore writes every page a commit changed, and with random keys nearly every leaf
+ * of a map changes between two commits, so a commit costs the size of the maps new keys go to.
+ * Kept to one generation of bounded size, that cost stays the same however large the index grows
+ * (deletes and moved blobs still touch the generations that hold their keys), while a lookup of an
+ * absent key, which the store makes before every put of a new blob, costs one filter test per
+ * frozen generation.
  *
- * <p>Thread-safe: the maps take concurrent reads and writes; the filter is read once, on first
- * use, and never changes.
+ * <p>Thread-safe: the maps take concurrent reads and writes; a frozen generation's key set only
+ * shrinks, so a filter of its keys stays right, and it is set once, built or read on first use.
  */
 final class Generation {
     /** How many maps a generation's keys are spread over, by the high bits of their first byte. */
@@ -36,8 +38,8 @@ final class Generation {
     /** Reads a frozen generation's stored filter; null for the active generation. */
     private final FilterSource source;
     private volatile KeyFilter filter;
-    /** Set once the stored filter has been looked for, found or not. */
-    private volatile boolean filterRead;
+    /** Set once the filter is known: read or looked for in the file, or built. */
+    private volatile boolean filterKnown;
 
     /** Reads the stored filter of a frozen generation. */
     interface FilterSource {
@@ -45,12 +47,10 @@ final class Generation {
         byte[] read(int generation);
     }
 
-    private Generation(int number, List<MVMap<byte[], byte[]>> slices, FilterSource source, KeyFilter filter) {
+    private Generation(int number, List<MVMap<byte[], byte[]>> slices, FilterSource source) {
         this.number = number;
         this.slices = slices;
         this.source = source;
-        this.filter = filter;
-        this.filterRead = filter != null;
     }
 
     /**
@@ -68,7 +68,7 @@ final class Generation {
             maps.add(store.openMap(prefix + i, new MVMap.Builder<byte[], byte[]>()
                     .keyType(UnsignedBytesType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)));
         }
-        return new Generation(number, List.copyOf(maps), source, null);
+        return new Generation(number, List.copyOf(maps), source);
     }
 
     /**
@@ -99,9 +99,32 @@ final class Generation {
         return slices.get(i);
     }
 
-    /** @return the maps of every slice, in key order */
-    List<MVMap<byte[], byte[]>> slices() {
-        return slices;
+    /**
+     * @param store  the file
+     * @param prefix a generation's maps' names before the slice number
+     * @return whether the file holds every map of that generation, as it does once committed
+     */
+    static boolean inFile(MVStore store, String prefix) {
+        for (int i = 0; i < SLICES; i++) {
+            if (!store.hasMap(prefix + i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return whether this is a frozen generation with no filter, neither stored nor built: it
+     *         was frozen just now, or a crash came before its filter was stored
+     */
+    boolean lacksFilter() {
+        if (source == null) {
+            return false;
+        }
+        if (!filterKnown) {
+            readFilter();
+        }
+        return filter == null;
     }
 
     /**
@@ -113,7 +136,7 @@ final class Generation {
         if (source == null) {
             return true;
         }
-        if (!filterRead) {
+        if (!filterKnown) {
             readFilter();
         }
         KeyFilter f = filter;
@@ -121,7 +144,7 @@ final class Generation {
     }
 
     private synchronized void readFilter() {
-        if (filterRead) {
+        if (filterKnown) {
             return;
         }
         byte[] stored = source.read(number);
@@ -130,7 +153,17 @@ final class Generation {
         } catch (IllegalArgumentException e) {
             filter = null; // every lookup then reads the maps: slower, never wrong
         }
-        filterRead = true;
+        filterKnown = true;
+    }
+
+    /**
+     * Sets the filter a frozen generation was built, which answers for it from now on.
+     *
+     * @param built what {@link #buildFilter} returned for this generation, frozen
+     */
+    synchronized void install(KeyFilter built) {
+        filter = built;
+        filterKnown = true;
     }
 
     /** @return how many keys this generation holds; MVStore keeps the count in each map's root */
@@ -143,8 +176,8 @@ final class Generation {
     }
 
     /**
-     * Builds the filter of every key this generation holds now: no key may be added to it
-     * meanwhile, and none is once it is frozen.
+     * Builds the filter of every key a frozen generation holds: no key is added to it any more,
+     * and each map's cursor reads the map as it was when the cursor started.
      *
      * @return the filter
      */
@@ -160,11 +193,11 @@ final class Generation {
     }
 
     /**
-     * @param built  the filter of this generation's keys, as {@link #buildFilter} made it
-     * @param stored where the filter is stored, should this generation be opened again
-     * @return this generation frozen: its maps, answering lookups through {@code built}
+     * @param stored where the filter is stored once built
+     * @return this generation frozen: its maps, which may hold any key until a filter is
+     *         {@link #install installed} or found stored
      */
-    Generation frozen(KeyFilter built, FilterSource stored) {
-        return new Generation(number, slices, stored, built);
+    Generation frozen(FilterSource stored) {
+        return new Generation(number, slices, stored);
     }
 }

@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexRecord;
@@ -37,8 +39,9 @@ import org.h2.mvstore.type.StringDataType;
  * random keys rarely meet in one map.
  *
  * <p>Commits are few and large, which is what keeps a bulk load small and fast: a commit writes
- * every page changed since the last one, and with random keys nearly every leaf changes between
- * commits, so committing per batch would write the whole tree again and again. A batch commits
+ * every page changed since the last one, and with random keys nearly every leaf of the active
+ * generation changes between commits, so committing per batch would write that generation again
+ * and again. A batch commits
  * only when the changes held in memory pass {@link H2Tuning#commitBytes()} or the last commit is
  * older than {@link H2Tuning#commitMillis()}; close commits the rest and compacts the file. The
  * store never needs more: it does not let the index run ahead of durable packs, and after a crash
@@ -48,7 +51,7 @@ import org.h2.mvstore.type.StringDataType;
  */
 final class H2Index implements BlobIndex {
     static final String FILE_NAME = "index.mv.db";
-    /** The name of a key slice's map is this and the slice's number. */
+    /** Layout 2's key maps were named this and the slice's number. */
     static final String KEYS_MAP_PREFIX = "keys.";
     static final String META_MAP = "meta";
     static final String FILTERS_MAP = "filters";
@@ -74,13 +77,15 @@ final class H2Index implements BlobIndex {
     private final MVMap<String, String> info;
     /** Held while freezing a generation or committing, which one writer does at a time. */
     private final Object maintenance = new Object();
+    /** Set while a writer builds the filters of frozen generations, which one does at a time. */
+    private final AtomicBoolean filtering = new AtomicBoolean();
     private final H2Tuning tuning;
     /** Opened read-only: nothing is committed, recorded or compacted. */
     private final boolean readOnly;
     /**
      * Filled in bulk, then closed before use: commits only when memory asks, since a commit
-     * rewrites most of the tree and the load is thrown away when it is cut short, and close
-     * does not compact a file that was written in a few large commits.
+     * rewrites most of the active generation and the load is thrown away when it is cut short,
+     * and close does not compact a file that was written in a few large commits.
      */
     private final boolean bulk;
 
@@ -157,8 +162,10 @@ final class H2Index implements BlobIndex {
         }
         try {
             if (!readOnly) {
-                // a file older versions left without retention settings reuses space at once, too
-                store.setRetentionTime(0);
+                // no old version is read, so none is kept in memory. The retention time stays
+                // MVStore's: with 0, space a commit freed was written over at once, and after a
+                // crash the file opened without its last commit; after more commits and a clean
+                // close it opened with most of its keys gone
                 store.setVersionsToKeep(0);
             }
             H2Index index = new H2Index(file, store, tuning, readOnly, bulk);
@@ -203,6 +210,14 @@ final class H2Index implements BlobIndex {
             return;
         }
         int active = activeGeneration(layout);
+        if (LAYOUT_VERSION.equals(layout)) {
+            for (int g = 0; g <= active; g++) {
+                if (!Generation.inFile(store, Generation.names(g))) {
+                    throw new IndexUnreadableException("the h2 index " + file + " lacks maps of generation " + g
+                            + " (the active one is " + active + ")", null);
+                }
+            }
+        }
         if (sliced) {
             // opened with their types first: MVStore keeps one instance of a map, whatever its name
             Generation old = Generation.open(store, KEYS_MAP_PREFIX, 0, null);
@@ -375,7 +390,7 @@ final class H2Index implements BlobIndex {
      * Freezes the active generation when it is full, and commits when a commit is due, in read
      * mode: no batch is half applied, so the file gets whole batches only, and readers go on
      * meanwhile. Writers that found the work due at the same time queue here; the first does it,
-     * the others find it done.
+     * the others find it done. Then builds the filters frozen generations lack, outside the lock.
      */
     private void maintain() throws IOException {
         lock.lockRead();
@@ -398,25 +413,68 @@ final class H2Index implements BlobIndex {
         } finally {
             lock.unlockRead();
         }
+        buildFilters();
     }
 
     /**
-     * Stores the active generation's filter and starts the next generation. Readers meanwhile
-     * keep the list they read, in which the full generation is still the active one and holds
-     * every key it did; the next commit records the filter and the new number together.
+     * Starts the next generation, the full one frozen without a filter: it may hold any key
+     * until its filter is built. Readers meanwhile keep the list they read, in which the full
+     * generation is still the active one and holds every key it did. The new generation's maps
+     * are created before the file names it active, so a commit in between, which MVStore may
+     * make on its own, leaves a file that opens as it was.
      */
     private void freeze() {
         List<Generation> gens = generations;
         Generation full = gens.get(gens.size() - 1);
-        KeyFilter built = full.buildFilter();
-        filters.put(Integer.toString(full.number()), built.toBytes());
         int next = full.number() + 1;
         Generation fresh = Generation.open(store, Generation.names(next), next, null);
         info.put(ACTIVE_GENERATION, Integer.toString(next));
         List<Generation> updated = new ArrayList<>(gens.subList(0, gens.size() - 1));
-        updated.add(full.frozen(built, this::storedFilter));
+        updated.add(full.frozen(this::storedFilter));
         updated.add(fresh);
         generations = List.copyOf(updated);
+    }
+
+    /**
+     * Builds and stores the filter of each frozen generation that lacks one, in the calling
+     * writer's thread but outside the lock, so batches and reads go on meanwhile: a frozen
+     * generation takes no new key, so the filter of the keys read now stays right. One writer
+     * builds at a time; one that finds another building returns. A filter that cannot be built
+     * or stored leaves its generation without one: lookups then read its maps, slower, never wrong.
+     */
+    private void buildFilters() {
+        if (readOnly || !filtering.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            for (Generation g : generations) {
+                if (closed) {
+                    return;
+                }
+                if (g.lacksFilter()) {
+                    KeyFilter built = g.buildFilter();
+                    storeFilter(g.number(), built);
+                    g.install(built);
+                }
+            }
+        } catch (IllegalStateException | IllegalArgumentException | IOException e) {
+            // closed meanwhile (MVStore's exceptions are IllegalStateExceptions), or a filter too
+            // large: the generation stays without one
+        } finally {
+            filtering.set(false);
+        }
+    }
+
+    /** Puts a filter into the file, for the next commit, unless the index was closed meanwhile. */
+    private void storeFilter(int generation, KeyFilter built) throws IOException {
+        byte[] bytes = built.toBytes();
+        lock.lockRead();
+        try {
+            ensureOpen();
+            filters.put(Integer.toString(generation), bytes);
+        } finally {
+            lock.unlockRead();
+        }
     }
 
     /**
@@ -477,58 +535,45 @@ final class H2Index implements BlobIndex {
      * should two hold it, the newest one's value is the one listed.
      */
     private static final class SliceMerge {
-        private final List<Cursor<byte[], byte[]>> cursors = new ArrayList<>();
-        /** Each cursor's current key, or null once it is done; index order is generation order. */
-        private final List<byte[]> heads = new ArrayList<>();
-        private final List<byte[]> values = new ArrayList<>();
+        /** A generation's cursor and the key it stands at. */
+        private record Head(byte[] key, byte[] value, int generation, Cursor<byte[], byte[]> cursor) {
+        }
+
+        /** Smallest key first; of equal keys, the newest generation's. */
+        private final PriorityQueue<Head> heads = new PriorityQueue<>((a, b) -> {
+            int c = Arrays.compareUnsigned(a.key(), b.key());
+            return c != 0 ? c : Integer.compare(b.generation(), a.generation());
+        });
 
         SliceMerge(List<Generation> gens, int slice, byte[] from) {
-            for (Generation g : gens) {
-                Cursor<byte[], byte[]> c = g.slice(slice).cursor(from);
-                cursors.add(c);
-                heads.add(null);
-                values.add(null);
-                advance(cursors.size() - 1);
+            for (int g = 0; g < gens.size(); g++) {
+                MVMap<byte[], byte[]> m = gens.get(g).slice(slice);
+                if (!m.isEmpty()) {
+                    push(g, m.cursor(from));
+                }
             }
         }
 
-        private void advance(int i) {
-            Cursor<byte[], byte[]> c = cursors.get(i);
+        private void push(int generation, Cursor<byte[], byte[]> c) {
             if (c.hasNext()) {
-                heads.set(i, c.next());
-                values.set(i, c.getValue());
-            } else {
-                heads.set(i, null);
-                values.set(i, null);
+                byte[] k = c.next();
+                heads.add(new Head(k, c.getValue(), generation, c));
             }
         }
 
         boolean hasNext() {
-            for (byte[] h : heads) {
-                if (h != null) {
-                    return true;
-                }
-            }
-            return false;
+            return !heads.isEmpty();
         }
 
-        /** @return the smallest key left, with a copy of its value; the newest generation wins a tie */
+        /** @return the smallest key left, with a copy of its value */
         IndexRecord next() {
-            int best = -1;
-            for (int i = 0; i < heads.size(); i++) {
-                byte[] h = heads.get(i);
-                if (h != null && (best < 0 || Arrays.compareUnsigned(h, heads.get(best)) <= 0)) {
-                    best = i;
-                }
+            Head h = heads.poll();
+            push(h.generation(), h.cursor());
+            while (!heads.isEmpty() && Arrays.equals(heads.peek().key(), h.key())) {
+                Head same = heads.poll();
+                push(same.generation(), same.cursor());
             }
-            byte[] key = heads.get(best);
-            IndexRecord r = new IndexRecord(key.clone(), values.get(best).clone());
-            for (int i = 0; i < heads.size(); i++) {
-                if (heads.get(i) != null && Arrays.equals(heads.get(i), key)) {
-                    advance(i);
-                }
-            }
-            return r;
+            return new IndexRecord(h.key().clone(), h.value().clone());
         }
     }
 

@@ -24,8 +24,10 @@ package org.blobsfile.index.h2;
  *                              larger and 2% smaller along the way, and wrote as much)
  * @param generationKeys        how many keys the active {@link Generation} takes before it is
  *                              frozen and a new one started ({@value #GENERATION_KEYS_PROPERTY},
- *                              default 1,048,576: a commit then rewrites at most about 100 MB of
- *                              pages, and a lookup of an absent key tests one filter per million keys)
+ *                              default 1,048,576: the pages new keys touch between commits stay
+ *                              those of about a million keys, and a lookup of an absent key tests
+ *                              one filter per million keys). Filters stay on the heap once read,
+ *                              1.25 bytes per key: 125 MB for 100 million keys
  */
 record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cacheMegabytes, int closeCompactionMillis,
                 int fillRate, int generationKeys) {
@@ -50,9 +52,9 @@ record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cache
     }
 
     /**
-     * With random keys nearly every leaf of the tree changes between two commits, so each commit
-     * writes the whole tree: the fewer commits a load makes, the faster it runs and the less dead
-     * space it leaves. The changes waiting for a commit live on the heap, so their bound follows
+     * With random keys nearly every leaf of the active generation changes between two commits,
+     * so each commit writes all of it: the fewer commits a load makes, the faster it runs and the
+     * less dead space it leaves. The changes waiting for a commit live on the heap, so their bound follows
      * the heap's size.
      */
     static int defaultCommitBytes(long maxHeap) {

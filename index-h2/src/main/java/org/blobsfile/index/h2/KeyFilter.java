@@ -9,8 +9,10 @@ import java.nio.ByteOrder;
  * A Bloom filter over the keys of one frozen {@link Generation}: whether a key may be there, so
  * that a lookup of a key that is nowhere, which the store makes before every put of a new blob,
  * reads no page of the generations that do not hold it. Blocked: every bit of a key lies in one
- * 512-bit block, one cache line, so a test costs one memory access. About ten bits per key, seven
- * of them set per key, which answers "maybe" for about one key in a hundred that is absent.
+ * 512-bit block, so a test touches one or two cache lines. About ten bits per key, seven of them
+ * set per key, which answers "maybe" for about one key in a hundred that is absent. Stored with a
+ * header naming its format, since a filter read with another hash or layout than it was built
+ * with would answer "absent" for keys that are there.
  *
  * <p>Immutable once built; safe to share between threads.
  */
@@ -19,6 +21,9 @@ final class KeyFilter {
     private static final int BLOCK_BITS = BLOCK_LONGS * 64;
     private static final int BITS_PER_KEY = 10;
     private static final int PROBES = 7;
+    /** The first bytes of a stored filter: this format's name, version 1 (hash, probes and block layout as here). */
+    private static final long FORMAT = 0x314B4C42_46534642L;
+    private static final int HEADER = 8;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final long[] bits;
@@ -98,9 +103,10 @@ final class KeyFilter {
         return z ^ (z >>> 33);
     }
 
-    /** @return the filter's bits, to store beside its generation */
+    /** @return the filter's format and bits, to store beside its generation */
     byte[] toBytes() {
-        ByteBuffer b = ByteBuffer.allocate(bits.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(HEADER + bits.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(FORMAT);
         b.asLongBuffer().put(bits);
         return b.array();
     }
@@ -108,15 +114,21 @@ final class KeyFilter {
     /**
      * @param stored what {@link #toBytes} returned
      * @return the filter
-     * @throws IllegalArgumentException when {@code stored} is not a whole number of blocks
+     * @throws IllegalArgumentException when {@code stored} is of another format, or not a whole
+     *                                  number of blocks
      */
     static KeyFilter fromBytes(byte[] stored) {
-        if (stored.length == 0 || stored.length % (BLOCK_LONGS * 8) != 0) {
-            throw new IllegalArgumentException("a key filter of " + stored.length + " bytes is not whole blocks of "
-                    + BLOCK_LONGS * 8);
+        int length = stored.length - HEADER;
+        if (length <= 0 || length % (BLOCK_LONGS * 8) != 0) {
+            throw new IllegalArgumentException("a key filter of " + stored.length + " bytes is not a header and whole"
+                    + " blocks of " + BLOCK_LONGS * 8);
         }
-        long[] bits = new long[stored.length / 8];
-        ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(bits);
+        ByteBuffer b = ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.getLong() != FORMAT) {
+            throw new IllegalArgumentException("a key filter of another format");
+        }
+        long[] bits = new long[length / 8];
+        b.asLongBuffer().get(bits);
         return new KeyFilter(bits);
     }
 }

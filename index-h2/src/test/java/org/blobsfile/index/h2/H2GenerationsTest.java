@@ -6,11 +6,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexProvider;
@@ -41,6 +45,20 @@ class H2GenerationsTest extends BlobIndexContract {
         H2Tuning d = H2Tuning.fromSystemProperties();
         return new H2Tuning(d.commitBytes(), d.commitMillis(), d.pageSplitSize(), d.cacheMegabytes(),
                 d.closeCompactionMillis(), d.fillRate(), generationKeys);
+    }
+
+    /** @return how many keys the maps of every generation in the closed file at {@code dir} hold together */
+    private static long keysInAllGenerations(Path dir) {
+        try (MVStore raw = new MVStore.Builder().fileName(dir.resolve(H2Index.FILE_NAME).toString()).readOnly().open()) {
+            long n = 0;
+            for (String name : raw.getMapNames()) {
+                if (name.startsWith(Generation.MAP_PREFIX)) {
+                    n += raw.openMap(name, new MVMap.Builder<byte[], byte[]>().keyType(UnsignedBytesType.INSTANCE)
+                            .valueType(ByteArrayDataType.INSTANCE)).sizeAsLong();
+                }
+            }
+            return n;
+        }
     }
 
     @Test
@@ -86,14 +104,24 @@ class H2GenerationsTest extends BlobIndexContract {
 
     private long runCase(Path dir, Random rnd, String label) throws IOException {
         int generationKeys = 1 + rnd.nextInt(12);
-        H2IndexProvider provider = new H2IndexProvider(tuning(generationKeys));
+        // committing after every batch, a crash leaves the index as one of those commits left it
+        boolean commitEach = rnd.nextBoolean();
+        List<TreeMap<String, byte[]>> commits = new ArrayList<>();
+        // close's compaction of the file, up to its time limit, is what a case's reopenings cost most
+        int closeCompactionMillis = rnd.nextBoolean() ? 0 : 20;
+        H2Tuning d = H2Tuning.fromSystemProperties();
+        H2IndexProvider provider = new H2IndexProvider(new H2Tuning(d.commitBytes(), commitEach ? 0 : d.commitMillis(),
+                d.pageSplitSize(), d.cacheMegabytes(), closeCompactionMillis, d.fillRate(), generationKeys));
         TreeMap<String, byte[]> model = new TreeMap<>();
         List<byte[]> known = new ArrayList<>();
         BlobIndex index = provider.open(dir);
+        commits.add(new TreeMap<>(model));
         long checked = 0;
         try {
+            StringBuilder steps = new StringBuilder();
             for (int step = 0; step < STEPS; step++) {
-                String at = label + " (generations of " + generationKeys + "), step " + step;
+                String at = label + " (generations of " + generationKeys + (commitEach ? ", a commit per batch" : "")
+                        + "), step " + step + " after" + steps;
                 int op = rnd.nextInt(10);
                 if (op < 5) {
                     IndexBatch b = new IndexBatch();
@@ -111,6 +139,9 @@ class H2GenerationsTest extends BlobIndexContract {
                         model.remove(hex(k));
                     }
                     index.write(b);
+                    commits.add(new TreeMap<>(model));
+                    steps.append(" [").append(b.puts().size()).append(" puts, ").append(b.deletes().size())
+                            .append(" deletes]");
                 } else if (op < 7) {
                     byte[] k = known.isEmpty() || rnd.nextInt(4) == 0 ? randomKey(rnd) : pick(rnd, known);
                     assertThat(index.get(k)).as(at + ": get " + hex(k)).isEqualTo(model.get(hex(k)));
@@ -132,9 +163,21 @@ class H2GenerationsTest extends BlobIndexContract {
                     assertThat(index.scanPrefix(prefix, new byte[0], Integer.MAX_VALUE).stream().map(r -> hex(r.key()))
                             .toList()).as(at + ": prefix " + hex(prefix)).containsExactlyElementsOf(inPrefix);
                     checked += 2;
+                } else if (commitEach && rnd.nextBoolean()) {
+                    index.discard(); // as a crash: nothing saved beyond the last commit
+                    index = provider.open(dir);
+                    // every batch was committed: the last commit is what opens (when MVStore wrote
+                    // over freed chunks at once, this opened an earlier commit, and the writes after
+                    // it lost most keys)
+                    int found = matchingCommit(index, commits);
+                    assertThat(found).as(at + ": after a crash, the index as the last commit left it")
+                            .isEqualTo(commits.size() - 1);
+                    steps.append(" [crash]");
                 } else {
                     index.close();
                     index = provider.open(dir);
+                    commits.add(new TreeMap<>(model));
+                    steps.append(" [reopen]");
                 }
             }
             assertThat(index.scan(new byte[0], Integer.MAX_VALUE).stream().map(r -> hex(r.key())).toList())
@@ -142,7 +185,107 @@ class H2GenerationsTest extends BlobIndexContract {
         } finally {
             index.close();
         }
+        assertThat(keysInAllGenerations(dir)).as(label + ": each key in one generation only").isEqualTo(model.size());
         return checked;
+    }
+
+    /**
+     * Put-only batches from several threads at once, over keys they share, across many freezes:
+     * every key ends with a value one of them wrote, in one generation only.
+     */
+    @Test
+    void concurrentPutOnlyBatchesAcrossFreezesLoseNothing() throws Exception {
+        Path dir = temporaryDirectory().resolve("concurrent");
+        H2IndexProvider provider = new H2IndexProvider(tuning(5));
+        Random rnd = random();
+        List<byte[]> pool = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            pool.add(randomKey(rnd));
+        }
+        int threads = 4;
+        int batches = 60;
+        BlobIndex index = provider.open(dir);
+        try {
+            ExecutorService pool4 = Executors.newFixedThreadPool(threads);
+            List<Future<?>> done = new ArrayList<>();
+            long[] seeds = rnd.longs(threads).toArray();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool4.submit(() -> {
+                    Random r = new Random(seeds[thread]);
+                    for (int b = 0; b < batches; b++) {
+                        IndexBatch batch = new IndexBatch();
+                        for (int i = 0; i < 1 + r.nextInt(8); i++) {
+                            batch.put(pool.get(r.nextInt(pool.size())), new byte[] {(byte) thread, (byte) b});
+                        }
+                        index.write(batch);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            pool4.shutdown();
+            List<IndexRecord> all = index.scan(new byte[0], Integer.MAX_VALUE);
+            for (IndexRecord r : all) {
+                assertThat(r.value()).hasSize(2);
+                assertThat((int) r.value()[0]).isBetween(0, threads - 1);
+                assertThat(index.get(r.key())).isEqualTo(r.value());
+            }
+            assertThat(all.size()).isLessThanOrEqualTo(pool.size()).isGreaterThan(pool.size() / 2);
+            index.close();
+            assertThat(keysInAllGenerations(dir)).isEqualTo(all.size());
+        } finally {
+            index.close();
+        }
+    }
+
+    /** A file of layout 2 opened read-only is read as it is: every key, and not a byte of the file changed. */
+    @Test
+    void aFileOfTheSlicedLayoutOpenedReadOnlyIsLeftAsItIs() throws Exception {
+        Path dir = indexDirectory();
+        Files.createDirectories(dir);
+        Map<String, byte[]> written = writeSlicedLayout(dir, random(), 30);
+        byte[] before = Files.readAllBytes(dir.resolve(H2Index.FILE_NAME));
+        try (BlobIndex index = provider().openReadOnly(dir)) {
+            assertThat(index.scan(new byte[0], Integer.MAX_VALUE).stream().map(r -> hex(r.key())).toList())
+                    .containsExactlyElementsOf(written.keySet());
+        }
+        assertThat(Files.readAllBytes(dir.resolve(H2Index.FILE_NAME))).isEqualTo(before);
+    }
+
+    /** Writes a file of layout 2 with {@code n} random keys; @return them, by hex, with their values */
+    private static Map<String, byte[]> writeSlicedLayout(Path dir, Random rnd, int n) {
+        Map<String, byte[]> written = new TreeMap<>();
+        try (MVStore raw = new MVStore.Builder().fileName(dir.resolve(H2Index.FILE_NAME).toString()).open()) {
+            raw.<String, String>openMap(H2Index.INFO_MAP).put(H2Index.LAYOUT, "2");
+            for (int i = 0; i < n; i++) {
+                byte[] k = randomKey(rnd);
+                byte[] v = {(byte) i};
+                raw.openMap(H2Index.KEYS_MAP_PREFIX + Generation.sliceIndex(k), new MVMap.Builder<byte[], byte[]>()
+                        .keyType(UnsignedBytesType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)).put(k, v);
+                written.put(hex(k), v);
+            }
+            raw.commit();
+        }
+        return written;
+    }
+
+    /** @return the newest of {@code commits} the index holds exactly, or -1 */
+    private static int matchingCommit(BlobIndex index, List<TreeMap<String, byte[]>> commits) throws IOException {
+        TreeMap<String, byte[]> now = new TreeMap<>();
+        for (IndexRecord r : index.scan(new byte[0], Integer.MAX_VALUE)) {
+            now.put(hex(r.key()), r.value());
+        }
+        for (int i = commits.size() - 1; i >= 0; i--) {
+            TreeMap<String, byte[]> c = commits.get(i);
+            if (c.size() == now.size() && c.entrySet().stream()
+                    .allMatch(e -> Arrays.equals(e.getValue(), now.get(e.getKey())))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** A random key, mostly with a first byte shared with others so slices and prefixes hold several. */
@@ -173,19 +316,7 @@ class H2GenerationsTest extends BlobIndexContract {
         Path dir = indexDirectory();
         Files.createDirectories(dir);
         Random rnd = random();
-        Map<String, byte[]> written = new TreeMap<>();
-        try (MVStore raw = new MVStore.Builder().fileName(dir.resolve(H2Index.FILE_NAME).toString()).open()) {
-            raw.<String, String>openMap(H2Index.INFO_MAP).put(H2Index.LAYOUT, "2");
-            for (int i = 0; i < 40; i++) {
-                byte[] k = randomKey(rnd);
-                byte[] v = {(byte) i};
-                raw.openMap(H2Index.KEYS_MAP_PREFIX + Generation.sliceIndex(k),
-                        new MVMap.Builder<byte[], byte[]>().keyType(UnsignedBytesType.INSTANCE)
-                                .valueType(ByteArrayDataType.INSTANCE)).put(k, v);
-                written.put(hex(k), v);
-            }
-            raw.commit();
-        }
+        Map<String, byte[]> written = writeSlicedLayout(dir, rnd, 40);
         BlobIndex index = open();
         IndexBatch b = new IndexBatch();
         byte[] added = randomKey(rnd);
