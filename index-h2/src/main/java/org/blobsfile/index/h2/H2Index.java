@@ -90,8 +90,8 @@ final class H2Index implements BlobIndex {
     private final boolean bulk;
 
     private final BatchLock lock = new BatchLock();
-    /** Written in exclusive mode, read in any mode. */
-    private boolean closed;
+    /** Written in exclusive mode, read in any mode, and outside the lock by {@link #buildFilters}. */
+    private volatile boolean closed;
     /** Set after each commit, read by whichever batch asks whether to commit next. */
     private volatile long lastCommitNanos = System.nanoTime();
 
@@ -457,9 +457,9 @@ final class H2Index implements BlobIndex {
                     g.install(built);
                 }
             }
-        } catch (IllegalStateException | IllegalArgumentException | IOException e) {
-            // closed meanwhile (MVStore's exceptions are IllegalStateExceptions), or a filter too
-            // large: the generation stays without one
+        } catch (RuntimeException | IOException e) {
+            // closed meanwhile (MVStoreException), a page that cannot be read, or a filter too
+            // large: the batch that got here was applied, and the generation stays without one
         } finally {
             filtering.set(false);
         }
