@@ -66,7 +66,9 @@ class UnclosedPackTest {
         /** Bytes after the last entry that no close writes. */
         FOREIGN_TAIL,
         /** Nothing, but the store is opened read-only. */
-        READ_ONLY
+        READ_ONLY,
+        /** The pack is a symbolic link to such a pack: never followed, so never written. */
+        SYMLINK
     }
 
     @Test
@@ -103,6 +105,11 @@ class UnclosedPackTest {
             case CLOSED_NOT_SEALED -> tearClose(pack, end, (int) (PACK - end));
             case PADDING_WITHOUT_EOF -> append(pack, end, new byte[(int) (PACK - end)]);
             case FOREIGN_TAIL -> append(pack, end, foreignTail(rnd, end));
+            case SYMLINK -> {
+                Path target = dir.resolveSibling(dir.getFileName() + "-pack-elsewhere");
+                Files.move(pack, target);
+                Files.createSymbolicLink(pack, target);
+            }
             default -> { }
         }
         byte[] before = Files.readAllBytes(pack);
@@ -120,7 +127,7 @@ class UnclosedPackTest {
             }
             assertThat(store.sealedPacks().contains(pack)).as(label + ": sealed").isEqualTo(closes);
             for (Map.Entry<BlobRef, byte[]> b : blobs.entrySet()) {
-                if (!b.getKey().equals(damaged)) {
+                if (!b.getKey().equals(damaged) && change != Change.SYMLINK) {
                     assertThat(store.get(b.getKey())).as(label + ": " + b.getKey()).isEqualTo(b.getValue());
                 }
             }
@@ -136,6 +143,7 @@ class UnclosedPackTest {
             } else {
                 assertThat(after).as(label + ": every byte left as it was").isEqualTo(before);
             }
+            assertThat(Files.isSymbolicLink(pack)).as(label + ": still a link").isEqualTo(change == Change.SYMLINK);
         }
         if (change == Change.NONE || change == Change.TORN_CLOSE || change == Change.CLOSED_NOT_SEALED) {
             V1Check.assertStrictPass(dir, PACK);
