@@ -40,6 +40,15 @@ public record EntryHeader(byte[] hash, int flag, int codecId, long size) {
     }
 
     /**
+     * @param geometry the pack's geometry
+     * @param end      where a pack's entries end; {@link PackGeometry#closes} holds for it
+     * @return the EOF entry that closes the pack there, its padding reaching the pack size
+     */
+    public static EntryHeader eofAt(PackGeometry geometry, long end) {
+        return eof(geometry.dataAreaEnd() - end - LENGTH);
+    }
+
+    /**
      * The header of a parity entry.
      *
      * @param hash      the BLAKE2b-256 of the shard

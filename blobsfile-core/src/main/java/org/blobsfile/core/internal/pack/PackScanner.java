@@ -195,27 +195,42 @@ public final class PackScanner {
      * @throws IOException when the channel cannot be read
      */
     public static boolean isFullWithoutEof(Path path, FileChannel channel, PackGeometry geometry) throws IOException {
-        if (!geometry.isKnown() || channel.size() < geometry.dataAreaEnd()) {
-            return false;
-        }
-        Result r = new PackScanner(path, channel, geometry.dataAreaEnd(), geometry).scan(PackFormat.HEADER_SIZE, null);
-        return r.eof() == null && r.damage() == null && r.endOfEntries() == geometry.dataAreaEnd();
+        return dataArea(path, channel, geometry) == DataArea.FULL_WITHOUT_EOF;
+    }
+
+    /** What the entries of a pack's data area walk to, for a file at least as long as the data area. */
+    public enum DataArea {
+        /** The file is shorter than the data area, or the pack size is unknown: not walked. */
+        SHORT,
+        /** Entries to exactly the pack size, no EOF entry: see {@link #isFullWithoutEof}. */
+        FULL_WITHOUT_EOF,
+        /** Entries, then an EOF entry whose padding ends at the pack size: closed, and can be sealed. */
+        CLOSED,
+        /** Anything else: damage, or padding without its EOF entry. */
+        BROKEN
     }
 
     /**
+     * Walks the entry headers of a pack's data area once.
+     *
      * @param path     the pack, for messages
      * @param channel  an open channel on it
-     * @param geometry the store's pack geometry; when unknown, the answer is false
-     * @return whether the entries of the data area walk to an EOF entry whose padding ends at the
-     *         pack size, in a file at least that long: the data area is closed and can be sealed
+     * @param geometry the store's pack geometry
+     * @return what the data area holds
      * @throws IOException when the channel cannot be read
      */
-    public static boolean closesAtPackSize(Path path, FileChannel channel, PackGeometry geometry) throws IOException {
+    public static DataArea dataArea(Path path, FileChannel channel, PackGeometry geometry) throws IOException {
         if (!geometry.isKnown() || channel.size() < geometry.dataAreaEnd()) {
-            return false;
+            return DataArea.SHORT;
         }
         Result r = new PackScanner(path, channel, geometry.dataAreaEnd(), geometry).scan(PackFormat.HEADER_SIZE, null);
-        return r.eof() != null && r.damage() == null;
+        if (r.damage() != null) {
+            return DataArea.BROKEN;
+        }
+        if (r.eof() != null) {
+            return DataArea.CLOSED;
+        }
+        return r.endOfEntries() == geometry.dataAreaEnd() ? DataArea.FULL_WITHOUT_EOF : DataArea.BROKEN;
     }
 
     /**

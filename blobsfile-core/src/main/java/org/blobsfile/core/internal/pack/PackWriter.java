@@ -434,22 +434,13 @@ public final class PackWriter implements Closeable {
         if (!geometry.closes(end)) {
             throw new IllegalStateException(path + ": no room for the EOF entry at " + end);
         }
-        PositionalIo.writeFully(channel, end, ByteBuffer.wrap(eofAt(geometry, end).encode()));
+        PositionalIo.writeFully(channel, end, ByteBuffer.wrap(EntryHeader.eofAt(geometry, end).encode()));
         PositionalIo.writeZeros(channel, end + EntryHeader.LENGTH, dataEnd);
         forceOnce();
         end = dataEnd;
         written = dataEnd;
         allocated = dataEnd;
         finished = true;
-    }
-
-    /**
-     * @param geometry the pack's geometry
-     * @param end      where a pack's entries end; {@link PackGeometry#closes} holds for it
-     * @return the EOF entry that closes the pack there, its padding reaching the pack size
-     */
-    public static EntryHeader eofAt(PackGeometry geometry, long end) {
-        return EntryHeader.eof(geometry.dataAreaEnd() - end - EntryHeader.LENGTH);
     }
 
     /**

@@ -6,9 +6,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.blobsfile.core.internal.io.PositionalIo;
+import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
-import org.blobsfile.core.internal.pack.PackWriter;
 
 /**
  * A sealed pack that holds no blob: the header, an EOF entry whose padding fills the data area,
@@ -32,7 +32,7 @@ public final class EmptyPack {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             PositionalIo.writeFully(ch, 0, ByteBuffer.wrap(PackFormat.header()));
             PositionalIo.writeFully(ch, PackFormat.HEADER_SIZE,
-                    ByteBuffer.wrap(PackWriter.eofAt(geometry, PackFormat.HEADER_SIZE).encode()));
+                    ByteBuffer.wrap(EntryHeader.eofAt(geometry, PackFormat.HEADER_SIZE).encode()));
             // one zero byte at the end leaves the padding a hole: the file costs no disk for it
             PositionalIo.writeFully(ch, geometry.dataAreaEnd() - 1, ByteBuffer.wrap(new byte[1]));
         }

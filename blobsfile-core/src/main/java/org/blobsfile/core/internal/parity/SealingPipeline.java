@@ -152,6 +152,7 @@ public final class SealingPipeline implements AutoCloseable {
         Path p = PackFormat.path(dir, n);
         PackState state;
         UnclosedPack unclosed;
+        PackScanner.DataArea area;
         if (PackFormat.notRegular(p) != null) {
             state = PackState.UNSEALABLE; // never opened nor sealed: verify reports it
         } else {
@@ -169,16 +170,15 @@ public final class SealingPipeline implements AutoCloseable {
                         LOG.warn("{} has the length of a sealed pack but a damaged parity header: verify reports it"
                                 + " and repair fixes it", p);
                     }
-                } else if (PackScanner.isFullWithoutEof(p, ch, geometry)) {
+                } else if ((area = PackScanner.dataArea(p, ch, geometry)) == PackScanner.DataArea.FULL_WITHOUT_EOF) {
                     state = PackState.UNPROTECTED;
                     if (report) {
                         LOG.warn("{} is full to the pack size without an EOF entry (as the Go writer closes a pack a"
                                 + " blob fills exactly): closed and unprotected, it has no parity and gets none", p);
                     }
-                } else if (ch.size() >= geometry.dataAreaEnd()) {
+                } else if (area != PackScanner.DataArea.SHORT) {
                     // sealing adds parity to whatever the data area holds: only to one that is closed
-                    state = PackScanner.closesAtPackSize(p, ch, geometry) ? PackState.INTERRUPTED_SEAL
-                            : PackState.UNSEALABLE;
+                    state = area == PackScanner.DataArea.CLOSED ? PackState.INTERRUPTED_SEAL : PackState.UNSEALABLE;
                     if (report && state == PackState.UNSEALABLE) {
                         LOG.warn("{} is as long as a full pack, but its entries do not walk to an EOF entry at the pack"
                                 + " size: it is not sealed, and verify reports it", p);
@@ -239,7 +239,7 @@ public final class SealingPipeline implements AutoCloseable {
      */
     public boolean isSealUnfinished(int n) {
         sortNow(n);
-        return sorted.states.get(n) == PackState.INTERRUPTED_SEAL && !sealed.contains(n);
+        return sorted.states.get(n) == PackState.INTERRUPTED_SEAL;
     }
 
     /**
@@ -281,28 +281,25 @@ public final class SealingPipeline implements AutoCloseable {
      */
     private void close(int n) throws IOException {
         Path p = PackFormat.path(dir, n);
+        long end = sorted.unclosedEnds.get(n);
+        PackVerifier.PackCheck check = verifier.check(p, n, end, read -> { });
+        if (!check.isClean() || check.unchecked() > 0) {
+            LOG.warn("{} is left without its EOF entry and parity: {}", p, check.isClean()
+                    ? check.unchecked() + " of its entries use a codec this store lacks, so they cannot be checked"
+                    : "its entries do not all verify (" + check.damage().get(0).what() + "); verify reports it");
+            return;
+        }
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
             UnclosedPack pack = UnclosedPack.find(p, ch, geometry);
-            if (pack == null) {
+            if (pack == null || pack.end() != end) {
                 return; // changed since it was sorted: the next open looks again
             }
-            PackVerifier.PackCheck check = pack.check(verifier, n);
-            if (!check.isClean() || check.unchecked() > 0) {
-                LOG.warn("{} is left without its EOF entry and parity: {}", p, check.isClean()
-                        ? check.unchecked() + " of its entries use a codec this store lacks, so they cannot be checked"
-                        : "its entries do not all verify (" + check.damage().get(0).what() + "); verify reports it");
-                return;
-            }
-            UnclosedPack still = UnclosedPack.find(p, ch, geometry);
-            if (still == null || still.end() != pack.end()) {
-                return; // changed while it was checked
-            }
             pack.close(ch, geometry);
-            sorted.states.put(n, PackState.INTERRUPTED_SEAL);
-            LOG.info("{}: wrote its EOF entry at {}; sealing it", p, pack.end());
-            seal(n, check.blobs());
         }
+        sorted.states.put(n, PackState.INTERRUPTED_SEAL);
+        LOG.info("{}: wrote its EOF entry at {}; sealing it", p, end);
+        seal(n, check.blobs());
     }
 
     private void seal(int n, long blobCount) {
@@ -312,6 +309,7 @@ public final class SealingPipeline implements AutoCloseable {
             sealer.seal(p);
             long count = blobCount >= 0 ? blobCount : countBlobs(p);
             sealed.add(n);
+            sorted.states.computeIfPresent(n, (k, was) -> PackState.SEALED); // a pack found at open unsealed
             seals.increment();
             LOG.info("sealed {} ({} blobs) in {} ms", p, count, (System.nanoTime() - t0) / 1_000_000);
             tell(p, n, count);

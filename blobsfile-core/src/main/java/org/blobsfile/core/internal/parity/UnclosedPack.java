@@ -10,7 +10,6 @@ import org.blobsfile.core.internal.pack.EntryHeader;
 import org.blobsfile.core.internal.pack.PackFormat;
 import org.blobsfile.core.internal.pack.PackGeometry;
 import org.blobsfile.core.internal.pack.PackScanner;
-import org.blobsfile.core.internal.pack.PackWriter;
 
 /**
  * A closed pack left short of the pack size without its EOF entry, though the entry fit after its
@@ -25,12 +24,10 @@ import org.blobsfile.core.internal.pack.PackWriter;
  * computes parity over whatever the data area holds, and parity over damage repairs nothing.
  */
 final class UnclosedPack {
-    private final Path path;
     /** Where the pack's last blob entry ends: the EOF entry goes here. */
     private final long end;
 
-    private UnclosedPack(Path path, long end) {
-        this.path = path;
+    private UnclosedPack(long end) {
         this.end = end;
     }
 
@@ -59,29 +56,17 @@ final class UnclosedPack {
         if (!geometry.closes(end) || geometry.fits(end, 0) || end > size) {
             return null;
         }
-        return startsTheClose(ch, geometry, end, size) ? new UnclosedPack(path, end) : null;
+        return startsTheClose(ch, geometry, end, size) ? new UnclosedPack(end) : null;
     }
 
     /** @return whether {@code [end, size)} holds what closing at {@code end} writes there, or a prefix of it */
     private static boolean startsTheClose(FileChannel ch, PackGeometry geometry, long end, long size) throws IOException {
-        byte[] eof = PackWriter.eofAt(geometry, end).encode();
+        byte[] eof = EntryHeader.eofAt(geometry, end).encode();
         int headerBytes = (int) Math.min(EntryHeader.LENGTH, size - end);
         byte[] found = new byte[headerBytes];
         PositionalIo.readFully(ch, end, found, 0, headerBytes);
         return Arrays.equals(found, 0, headerBytes, eof, 0, headerBytes)
                 && PositionalIo.isZero(ch, end + headerBytes, size);
-    }
-
-    /**
-     * Checks every entry before the close against its hash.
-     *
-     * @param verifier the store's verifier
-     * @param number   the pack's number
-     * @return what the check found; closing needs it clean, with every entry's codec present
-     * @throws IOException when the pack cannot be read
-     */
-    PackVerifier.PackCheck check(PackVerifier verifier, int number) throws IOException {
-        return verifier.check(path, number, end, n -> { });
     }
 
     /**
@@ -94,7 +79,7 @@ final class UnclosedPack {
      * @throws IOException when the pack cannot be written or forced
      */
     void close(FileChannel ch, PackGeometry geometry) throws IOException {
-        PositionalIo.writeFully(ch, end, ByteBuffer.wrap(PackWriter.eofAt(geometry, end).encode()));
+        PositionalIo.writeFully(ch, end, ByteBuffer.wrap(EntryHeader.eofAt(geometry, end).encode()));
         ch.force(true);
         PositionalIo.writeZeros(ch, end + EntryHeader.LENGTH, geometry.dataAreaEnd());
         ch.force(true);

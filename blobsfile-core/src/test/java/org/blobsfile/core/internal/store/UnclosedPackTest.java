@@ -136,7 +136,7 @@ class UnclosedPackTest {
                 assertThat(after.length).as(label).isEqualTo(GEOMETRY.sealedSize());
                 assertThat(Arrays.equals(after, 0, (int) end, before, 0, (int) end)).as(label + ": entries kept").isTrue();
                 byte[] close = new byte[(int) (PACK - end)];
-                byte[] eof = PackWriter.eofAt(GEOMETRY, end).encode();
+                byte[] eof = EntryHeader.eofAt(GEOMETRY, end).encode();
                 System.arraycopy(eof, 0, close, 0, eof.length);
                 assertThat(Arrays.copyOfRange(after, (int) end, (int) PACK)).as(label + ": the EOF entry and its padding")
                         .isEqualTo(close);
@@ -169,14 +169,14 @@ class UnclosedPackTest {
     /** Writes the first {@code length} bytes of the close at {@code end}: the EOF entry, then zeros. */
     private static void tearClose(Path pack, long end, int length) throws IOException {
         ByteBuffer close = ByteBuffer.allocate(length);
-        byte[] eof = PackWriter.eofAt(GEOMETRY, end).encode();
+        byte[] eof = EntryHeader.eofAt(GEOMETRY, end).encode();
         close.put(eof, 0, Math.min(length, eof.length));
         append(pack, end, close.array());
     }
 
     /** Bytes after the entries that differ from the close in one place at least. */
     private static byte[] foreignTail(Random rnd, long end) {
-        byte[] eof = PackWriter.eofAt(GEOMETRY, end).encode();
+        byte[] eof = EntryHeader.eofAt(GEOMETRY, end).encode();
         int length = 1 + rnd.nextInt((int) (PACK - end) - 1);
         byte[] tail = new byte[length];
         System.arraycopy(eof, 0, tail, 0, Math.min(length, eof.length));
