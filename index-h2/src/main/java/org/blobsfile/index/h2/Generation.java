@@ -118,13 +118,7 @@ final class Generation {
      *         was frozen just now, or a crash came before its filter was stored
      */
     boolean lacksFilter() {
-        if (source == null) {
-            return false;
-        }
-        if (!filterKnown) {
-            readFilter();
-        }
-        return filter == null;
+        return source != null && filter() == null;
     }
 
     /**
@@ -136,11 +130,16 @@ final class Generation {
         if (source == null) {
             return true;
         }
+        KeyFilter f = filter();
+        return f == null || f.mightContain(key);
+    }
+
+    /** @return a frozen generation's filter, read from the file on first use; null while it has none */
+    private KeyFilter filter() {
         if (!filterKnown) {
             readFilter();
         }
-        KeyFilter f = filter;
-        return f == null || f.mightContain(key);
+        return filter;
     }
 
     private synchronized void readFilter() {

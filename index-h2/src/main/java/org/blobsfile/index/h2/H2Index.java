@@ -283,17 +283,18 @@ final class H2Index implements BlobIndex {
     }
 
     /**
-     * @return the map of the generation that holds {@code key}, newest first, or null when none
-     *         does
+     * @return the map {@code key} lives in: that of the frozen generation that holds it, else the
+     *         active generation's, whether it holds the key or not, so a put or delete there needs
+     *         no lookup first
      */
-    private static MVMap<byte[], byte[]> holder(List<Generation> gens, byte[] key) {
-        for (int g = gens.size() - 1; g >= 0; g--) {
+    private static MVMap<byte[], byte[]> home(List<Generation> gens, byte[] key) {
+        for (int g = gens.size() - 2; g >= 0; g--) {
             Generation gen = gens.get(g);
             if (gen.mightHold(key) && gen.slice(key).containsKey(key)) {
                 return gen.slice(key);
             }
         }
-        return null;
+        return gens.get(gens.size() - 1).slice(key);
     }
 
     /** @return the value {@code key} has in the generation that holds it, or null */
@@ -343,17 +344,12 @@ final class H2Index implements BlobIndex {
         try {
             ensureOpen();
             List<Generation> gens = generations;
-            Generation active = gens.get(gens.size() - 1);
             for (IndexRecord r : batch.puts()) {
                 byte[] key = Objects.requireNonNull(r.key(), "key");
-                MVMap<byte[], byte[]> home = holder(gens, key);
-                (home != null ? home : active.slice(key)).put(key.clone(), Objects.requireNonNull(r.value(), "value").clone());
+                home(gens, key).put(key.clone(), Objects.requireNonNull(r.value(), "value").clone());
             }
             for (byte[] k : batch.deletes()) {
-                MVMap<byte[], byte[]> home = holder(gens, Objects.requireNonNull(k, "key"));
-                if (home != null) {
-                    home.remove(k);
-                }
+                home(gens, Objects.requireNonNull(k, "key")).remove(k);
             }
             for (Map.Entry<String, byte[]> m : batch.meta().entrySet()) {
                 meta.put(m.getKey(), Objects.requireNonNull(m.getValue(), "meta value").clone());
