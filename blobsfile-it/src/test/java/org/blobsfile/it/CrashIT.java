@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.blobsfile.api.BlobNotFoundException;
 import org.blobsfile.api.BlobRef;
 import org.blobsfile.api.BlobStore;
@@ -51,7 +52,7 @@ class CrashIT {
     /** Per durability mode: cycles, acknowledged puts, lost ones. */
     private final Map<Durability, long[]> tally = new EnumMap<>(Durability.class);
     /** Per index: cycles, acknowledged puts, lost ones. */
-    private final Map<String, long[]> byIndex = new java.util.TreeMap<>();
+    private final Map<String, long[]> byIndex = new TreeMap<>();
 
     @Test
     void noAcknowledgedBlobIsLostToAProcessKill() throws Exception {
@@ -60,21 +61,23 @@ class CrashIT {
             tally.put(d, new long[3]);
         }
         Lanes.run(seed, CYCLES, this::runLane);
-        StringBuilder summary = new StringBuilder("seed " + seed + "\nmode\tcycles\tacknowledged\tlost\n");
-        for (var e : tally.entrySet()) {
-            summary.append(e.getKey()).append('\t').append(e.getValue()[0]).append('\t').append(e.getValue()[1])
-                    .append('\t').append(e.getValue()[2]).append('\n');
-        }
-        summary.append("index\tcycles\tacknowledged\tlost\n");
-        for (var e : byIndex.entrySet()) {
-            summary.append(e.getKey()).append('\t').append(e.getValue()[0]).append('\t').append(e.getValue()[1])
-                    .append('\t').append(e.getValue()[2]).append('\n');
-        }
+        StringBuilder summary = new StringBuilder("seed " + seed + "\n");
+        appendTally(summary, "mode", tally);
+        appendTally(summary, "index", byIndex);
         Files.writeString(Path.of("target", "crash-summary.txt"), summary);
         System.out.print(summary);
         for (var e : tally.entrySet()) {
             assertThat(e.getValue()[2]).as("lost acknowledged blobs in mode %s (seed %d)", e.getKey(), seed).isZero();
             assertThat(e.getValue()[1]).as("mode %s acknowledged puts", e.getKey()).isPositive();
+        }
+    }
+
+    /** One line per key: cycles, acknowledged puts, lost ones, under a header naming the key. */
+    private static void appendTally(StringBuilder out, String key, Map<?, long[]> counts) {
+        out.append(key).append("\tcycles\tacknowledged\tlost\n");
+        for (var e : counts.entrySet()) {
+            out.append(e.getKey()).append('\t').append(e.getValue()[0]).append('\t').append(e.getValue()[1])
+                    .append('\t').append(e.getValue()[2]).append('\n');
         }
     }
 
