@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexRecord;
@@ -41,9 +42,10 @@ import org.h2.mvstore.type.StringDataType;
  * <p>Commits are few and large, which is what keeps a bulk load small and fast: a commit writes
  * every page changed since the last one, and with random keys nearly every leaf of the active
  * generation changes between commits, so committing per batch would write that generation again
- * and again. A batch commits
- * only when the changes held in memory pass {@link H2Tuning#commitBytes()} or the last commit is
- * older than {@link H2Tuning#commitMillis()}; close commits the rest and compacts the file. The
+ * and again. A batch commits only when what the changes hold in memory, as
+ * {@link #heldSinceCommit} estimates it, passes {@link H2Tuning#commitBytes()}, when the last
+ * commit is older than {@link H2Tuning#commitMillis()}, or when it froze the active generation;
+ * close commits the rest and compacts the file. The
  * store never needs more: it does not let the index run ahead of durable packs, and after a crash
  * it scans the packs from the index's last committed checkpoint, so uncommitted batches are
  * replayed, never lost. A commit runs while readers may run but no batch is being written, so
@@ -68,6 +70,13 @@ final class H2Index implements BlobIndex {
     private static final String LAYOUT_VERSION = "3";
     private static final String SLICED_LAYOUT = "2";
 
+    /** About what a key and its value take on the heap in a page, with a margin. */
+    static final long HELD_PER_KEY = 128;
+    /** About what a changed leaf takes: MVStore puts up to 48 keys in one. */
+    static final long HELD_PER_LEAF = 48 * HELD_PER_KEY;
+    /** MVStore's own commit in the middle of a batch, as a multiple of {@link H2Tuning#commitBytes()}. */
+    private static final long BACKSTOP_FACTOR = 4;
+
     private final Path file;
     private final MVStore store;
     /** Oldest first; the last takes new keys. Replaced whole when a generation is frozen. */
@@ -79,13 +88,23 @@ final class H2Index implements BlobIndex {
     private final Object maintenance = new Object();
     /** Set while a writer builds the filters of frozen generations, which one does at a time. */
     private final AtomicBoolean filtering = new AtomicBoolean();
+    /** Keys written to the active generation since the last commit. */
+    private final AtomicLong activeWritesSinceCommit = new AtomicLong();
+    /** Keys written to frozen generations since the last commit. */
+    private final AtomicLong frozenWritesSinceCommit = new AtomicLong();
+    /**
+     * The keys a generation takes before it is frozen: {@link H2Tuning#generationKeys()}, but no
+     * more than {@link H2Tuning#commitBytes()} hold when every page of the generation has changed.
+     */
+    private final long generationKeys;
     private final H2Tuning tuning;
     /** Opened read-only: nothing is committed, recorded or compacted. */
     private final boolean readOnly;
     /**
-     * Filled in bulk, then closed before use: commits only when memory asks, since a commit
-     * rewrites most of the active generation and the load is thrown away when it is cut short,
-     * and close does not compact a file that was written in a few large commits.
+     * Filled in bulk, then closed before use: commits only when memory asks or a generation is
+     * frozen, not on a timer, since a commit rewrites most of the active generation and the load
+     * is thrown away when it is cut short, and close does not compact a file that was written in
+     * a few large commits.
      */
     private final boolean bulk;
 
@@ -101,6 +120,7 @@ final class H2Index implements BlobIndex {
         this.tuning = tuning;
         this.readOnly = readOnly;
         this.bulk = bulk;
+        this.generationKeys = Math.max(1, Math.min(tuning.generationKeys(), tuning.commitBytes() / HELD_PER_KEY));
         this.meta = store.openMap(META_MAP, new MVMap.Builder<String, byte[]>()
                 .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
         this.filters = store.openMap(FILTERS_MAP, new MVMap.Builder<String, byte[]>()
@@ -115,8 +135,8 @@ final class H2Index implements BlobIndex {
 
     /**
      * Creates the store file in {@code dir}, which exists, to be filled in bulk and closed
-     * before use: it commits only when the changes held in memory ask for it, and close commits
-     * without compacting.
+     * before use: it commits only when the changes held in memory ask for it or a generation is
+     * frozen, and close commits without compacting.
      */
     static H2Index openForBulkLoad(Path dir, H2Tuning tuning) throws IOException {
         return open(dir, tuning, false, true);
@@ -146,9 +166,11 @@ final class H2Index implements BlobIndex {
                     // in pieces: see BoundedIoFilePath for the native memory a whole chunk's write keeps
                     .fileName(BoundedIoFilePath.nameOf(file))
                     .autoCommitDisabled()
-                    // MVStore would otherwise commit on its own once this much is unsaved, in the
-                    // middle of a batch; this backstop only bounds memory if commits stop
-                    .autoCommitBufferSize((int) Math.min(Integer.MAX_VALUE / 1024, tuning.commitBytes() / 1024L * 2))
+                    // MVStore commits on its own once this much is unsaved, in the middle of a
+                    // batch; commitDue commits after a batch long before, so this only bounds
+                    // the memory a single very large batch holds
+                    .autoCommitBufferSize((int) Math.min(Integer.MAX_VALUE / 1024,
+                            tuning.commitBytes() / 1024L * BACKSTOP_FACTOR))
                     .pageSplitSize(tuning.pageSplitSize())
                     .cacheSize(tuning.cacheMegabytes())
                     .compress()
@@ -344,13 +366,21 @@ final class H2Index implements BlobIndex {
         try {
             ensureOpen();
             List<Generation> gens = generations;
+            Generation active = gens.get(gens.size() - 1);
+            long toActive = 0;
             for (IndexRecord r : batch.puts()) {
                 byte[] key = Objects.requireNonNull(r.key(), "key");
-                home(gens, key).put(key.clone(), Objects.requireNonNull(r.value(), "value").clone());
+                MVMap<byte[], byte[]> home = home(gens, key);
+                home.put(key.clone(), Objects.requireNonNull(r.value(), "value").clone());
+                toActive += home == active.slice(key) ? 1 : 0;
             }
             for (byte[] k : batch.deletes()) {
-                home(gens, Objects.requireNonNull(k, "key")).remove(k);
+                MVMap<byte[], byte[]> home = home(gens, Objects.requireNonNull(k, "key"));
+                home.remove(k);
+                toActive += home == active.slice(k) ? 1 : 0;
             }
+            activeWritesSinceCommit.addAndGet(toActive);
+            frozenWritesSinceCommit.addAndGet(batch.puts().size() + batch.deletes().size() - toActive);
             for (Map.Entry<String, byte[]> m : batch.meta().entrySet()) {
                 meta.put(m.getKey(), Objects.requireNonNull(m.getValue(), "meta value").clone());
             }
@@ -371,19 +401,35 @@ final class H2Index implements BlobIndex {
     /** @return whether the active generation is full, so the next key goes to a new one */
     private boolean freezeDue() {
         List<Generation> gens = generations;
-        return !readOnly && gens.get(gens.size() - 1).size() >= tuning.generationKeys();
+        return !readOnly && gens.get(gens.size() - 1).size() >= generationKeys;
     }
 
     private boolean commitDue() {
         if (readOnly) {
             return false; // its writes fail before this; nothing to commit
         }
-        return store.getUnsavedMemory() >= tuning.commitBytes()
+        return Math.max(heldSinceCommit(), store.getUnsavedMemory()) >= tuning.commitBytes()
                 || !bulk && System.nanoTime() - lastCommitNanos >= tuning.commitMillis() * 1_000_000L;
     }
 
     /**
-     * Freezes the active generation when it is full, and commits when a commit is due, in read
+     * @return about what the changes since the last commit hold on the heap: a changed leaf for
+     *         each key written, since random keys seldom share one, but for the active generation
+     *         at most the whole generation, which is what every key written there changes once
+     *         every leaf has changed. MVStore counts what its changed pages hold too, and
+     *         {@link #commitDue} takes the larger of the two. What made commits frequent before
+     *         was a generation larger than {@code commitBytes} holds with all its leaves changed:
+     *         with random keys, commits then came every few ten thousand keys, each rewriting it
+     */
+    private long heldSinceCommit() {
+        List<Generation> gens = generations;
+        long active = Math.min(activeWritesSinceCommit.get() * HELD_PER_LEAF,
+                gens.get(gens.size() - 1).size() * HELD_PER_KEY);
+        return active + frozenWritesSinceCommit.get() * HELD_PER_LEAF;
+    }
+
+    /**
+     * Freezes the active generation when it is full, and commits then or when a commit is due, in read
      * mode: no batch is half applied, so the file gets whole batches only, and readers go on
      * meanwhile. Writers that found the work due at the same time queue here; the first does it,
      * the others find it done. Then builds the filters frozen generations lack, outside the lock.
@@ -395,11 +441,16 @@ final class H2Index implements BlobIndex {
                 if (closed) {
                     return;
                 }
-                if (freezeDue()) {
+                boolean froze = freezeDue();
+                if (froze) {
                     freeze();
                 }
-                if (commitDue()) {
+                // the full generation's changed pages go at once: its keys are no longer counted
+                // as the active generation's
+                if (froze || commitDue()) {
                     store.commit();
+                    activeWritesSinceCommit.set(0);
+                    frozenWritesSinceCommit.set(0);
                     compactIfSparse();
                     lastCommitNanos = System.nanoTime();
                 }

@@ -4,9 +4,9 @@ package org.blobsfile.index.h2;
  * The knobs of the H2 index, each with a default measured on a 1,000,000-key load and a system
  * property to override it (read when a provider is created).
  *
- * @param commitBytes           commit once MVStore holds this many bytes of unsaved changes
- *                              ({@value #COMMIT_BYTES_PROPERTY}, default an eighth of the
- *                              maximum heap, from 16 MiB to 512 MiB)
+ * @param commitBytes           commit once the changes since the last commit hold about this
+ *                              many bytes of heap ({@value #COMMIT_BYTES_PROPERTY}, default an
+ *                              eighth of the maximum heap, from 16 MiB to 512 MiB)
  * @param commitMillis          commit once the last commit is this old, so a trickle of puts is
  *                              persisted too; after a crash the store replays at most about this
  *                              much work from the packs ({@value #COMMIT_MILLIS_PROPERTY},
@@ -26,8 +26,12 @@ package org.blobsfile.index.h2;
  *                              frozen and a new one started ({@value #GENERATION_KEYS_PROPERTY},
  *                              default 1,048,576: the pages new keys touch between commits stay
  *                              those of about a million keys, and a lookup of an absent key tests
- *                              one filter per million keys). Filters stay on the heap once read,
- *                              1.25 bytes per key: 125 MB for 100 million keys
+ *                              one filter per million keys), but no more than {@code commitBytes}
+ *                              / 128, so a generation all of whose pages changed since the last
+ *                              commit fits in {@code commitBytes}: with the default
+ *                              {@code commitBytes}, generations of a million keys from a 1 GiB
+ *                              heap, 655,360 at 640 MiB, 131,072 at 128 MiB or less. Filters stay
+ *                              on the heap once read, 1.25 bytes per key: 125 MB for 100 million keys
  */
 record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cacheMegabytes, int closeCompactionMillis,
                 int fillRate, int generationKeys) {

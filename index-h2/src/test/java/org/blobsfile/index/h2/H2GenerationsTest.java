@@ -259,6 +259,195 @@ class H2GenerationsTest extends BlobIndexContract {
         }
     }
 
+    /**
+     * Keys of frozen generations updated and deleted from several threads at once, across many
+     * freezes and filter builds: every thread's keys end as it left them, in one generation only,
+     * before and after a reopening.
+     */
+    @Test
+    void concurrentUpdatesAndDeletesAcrossFreezesAreKept() throws Exception {
+        Random rnd = random();
+        int threads = 4;
+        Path dir = temporaryDirectory().resolve("updates");
+        H2Index index = (H2Index) new H2IndexProvider(tuning(300)).open(dir);
+        TreeMap<String, byte[]> all = new TreeMap<>();
+        ExecutorService executor = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<TreeMap<String, byte[]>>> done = new ArrayList<>();
+            long[] seeds = rnd.longs(threads).toArray();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(executor.submit(() -> writeOwnKeys(index, new Random(seeds[thread]), thread)));
+            }
+            for (Future<TreeMap<String, byte[]>> f : done) {
+                all.putAll(f.get());
+            }
+            assertIndexHolds(index, all, "written");
+            index.close();
+            assertThat(keysInAllGenerations(dir)).as("each key in one generation").isEqualTo(all.size());
+            BlobIndex again = new H2IndexProvider(tuning(300)).open(dir);
+            try {
+                assertIndexHolds(again, all, "reopened");
+            } finally {
+                again.close();
+            }
+        } finally {
+            executor.shutdownNow();
+            index.close();
+        }
+    }
+
+    /**
+     * Closing while another thread writes batches, so that a close may meet a freeze, a commit or
+     * a filter being built: close returns without an error, and a reopened index holds every batch
+     * whose write returned.
+     */
+    @Test
+    void aCloseWhileBatchesAreWrittenKeepsEveryBatchWritten() throws Exception {
+        Random rnd = random();
+        for (int round = 0; round < 6; round++) {
+            Path dir = temporaryDirectory().resolve("close-" + round);
+            H2IndexProvider provider = new H2IndexProvider(tuning(400 + rnd.nextInt(400)));
+            BlobIndex index = provider.open(dir);
+            TreeMap<String, byte[]> acknowledged = new TreeMap<>();
+            int closeAfter = 50 + rnd.nextInt(200);
+            java.util.concurrent.CountDownLatch enough = new java.util.concurrent.CountDownLatch(closeAfter);
+            long seed = rnd.nextLong();
+            ExecutorService writer = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> writing = writer.submit(() -> {
+                    Random r = new Random(seed);
+                    for (int b = 0; b < 100_000; b++) {
+                        IndexBatch batch = new IndexBatch();
+                        for (int i = 0; i < 20; i++) {
+                            batch.put(randomKey(r), new byte[] {(byte) b, (byte) i});
+                        }
+                        try {
+                            index.write(batch);
+                        } catch (IOException closed) {
+                            return null;
+                        }
+                        synchronized (acknowledged) {
+                            batch.puts().forEach(p -> acknowledged.put(hex(p.key()), p.value()));
+                        }
+                        enough.countDown();
+                    }
+                    return null;
+                });
+                while (!enough.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (writing.isDone()) {
+                        writing.get(); // a failure of the writer's, thrown here
+                        throw new AssertionError("the writer stopped before the index was closed");
+                    }
+                }
+                index.close();
+                writing.get();
+            } finally {
+                writer.shutdownNow();
+                index.close();
+            }
+            BlobIndex again = provider.open(dir);
+            try {
+                assertIndexHolds(again, acknowledged, "round " + round + ", closed after " + closeAfter + " batches");
+            } finally {
+                again.close();
+            }
+        }
+    }
+
+    /** Puts, updates and deletes of keys only this thread writes; @return what it left, by hex */
+    private static TreeMap<String, byte[]> writeOwnKeys(BlobIndex index, Random r, int thread) throws IOException {
+        TreeMap<String, byte[]> mine = new TreeMap<>();
+        List<byte[]> known = new ArrayList<>();
+        for (int b = 0; b < 400; b++) {
+            IndexBatch batch = new IndexBatch();
+            Set<String> inBatch = new java.util.HashSet<>();
+            int puts = 1 + r.nextInt(12);
+            for (int i = 0; i < puts; i++) {
+                byte[] k = known.size() < 50 || r.nextInt(3) == 0 ? newKey(r, known) : pick(r, known);
+                if (inBatch.add(hex(k))) {
+                    byte[] v = {(byte) thread, (byte) b, (byte) i};
+                    batch.put(k, v);
+                    mine.put(hex(k), v);
+                }
+            }
+            if (!known.isEmpty() && r.nextInt(3) == 0) {
+                byte[] k = pick(r, known);
+                if (inBatch.add(hex(k))) {
+                    batch.delete(k);
+                    mine.remove(hex(k));
+                }
+            }
+            index.write(batch);
+        }
+        return mine;
+    }
+
+    private static void assertIndexHolds(BlobIndex index, TreeMap<String, byte[]> expected, String as)
+            throws IOException {
+        List<IndexRecord> got = index.scan(new byte[0], Integer.MAX_VALUE);
+        assertThat(got.stream().map(r -> hex(r.key())).toList()).as(as + ": every key")
+                .containsExactlyElementsOf(expected.keySet());
+        for (IndexRecord r : got) {
+            assertThat(r.value()).as(as + ": value of " + hex(r.key())).isEqualTo(expected.get(hex(r.key())));
+            assertThat(index.get(r.key())).as(as + ": get " + hex(r.key())).isEqualTo(r.value());
+        }
+    }
+
+    /**
+     * Commits come when what the changes hold passes commitBytes, as the index counts it: a
+     * generation takes no more keys than commitBytes holds, its freeze commits, and each key
+     * written to a frozen generation counts as a changed leaf. A crash then opens exactly the
+     * batches of the last commit.
+     */
+    @Test
+    void commitsComeWhenWhatTheChangesHoldPassesCommitBytes() throws IOException {
+        H2Tuning d = H2Tuning.fromSystemProperties();
+        int commitBytes = 1 << 20;
+        H2IndexProvider provider = new H2IndexProvider(new H2Tuning(commitBytes, 3_600_000, d.pageSplitSize(),
+                d.cacheMegabytes(), d.closeCompactionMillis(), d.fillRate(), 1 << 20));
+        Path dir = temporaryDirectory().resolve("held");
+        Random rnd = random();
+        List<byte[]> keys = new ArrayList<>();
+        BlobIndex index = provider.open(dir);
+        for (int b = 0; b < 200; b++) {
+            IndexBatch batch = new IndexBatch();
+            for (int i = 0; i < 100; i++) {
+                batch.put(newKey(rnd, keys), new byte[] {1});
+            }
+            index.write(batch);
+        }
+        index.discard();
+        // a generation takes commitBytes / 128 = 8,192 keys, so it is frozen, and committed, after
+        // the batch that brings it to 8,200; nothing committed in between
+        int perGeneration = (int) Math.ceil(commitBytes / (double) H2Index.HELD_PER_KEY / 100) * 100;
+        index = provider.open(dir);
+        List<IndexRecord> held = index.scan(new byte[0], Integer.MAX_VALUE);
+        assertThat(held).as("keys after a crash").hasSize(2 * perGeneration);
+        Set<String> committed = new java.util.HashSet<>();
+        held.forEach(r -> committed.add(hex(r.key())));
+        List<byte[]> frozen = keys.stream().filter(k -> committed.contains(hex(k))).toList();
+        // each key written to a frozen generation counts as a changed leaf: 171 of them pass 1 MiB,
+        // so the fourth batch of 50 commits and the fifth does not
+        for (int b = 0; b < 5; b++) {
+            IndexBatch batch = new IndexBatch();
+            for (int i = 0; i < 50; i++) {
+                batch.put(frozen.get(b * 50 + i), new byte[] {2, (byte) b});
+            }
+            index.write(batch);
+        }
+        index.discard();
+        index = provider.open(dir);
+        try {
+            for (int i = 0; i < 250; i++) {
+                byte[] expected = i < 200 ? new byte[] {2, (byte) (i / 50)} : new byte[] {1};
+                assertThat(index.get(frozen.get(i))).as("key %d after the crash", i).isEqualTo(expected);
+            }
+        } finally {
+            index.close();
+        }
+    }
+
     /** A file of layout 2 opened read-only is read as it is: every key, and not a byte of the file changed. */
     @Test
     void aFileOfTheSlicedLayoutOpenedReadOnlyIsLeftAsItIs() throws Exception {
