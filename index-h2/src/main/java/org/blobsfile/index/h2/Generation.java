@@ -122,16 +122,16 @@ final class Generation {
     }
 
     /**
-     * @param key a key
-     * @return false only when this generation certainly does not hold it: the active generation,
-     *         and a frozen one whose filter is missing or unreadable, may hold any key
+     * @param hash {@link KeyFilter#hashOf} a key
+     * @return false only when this generation certainly does not hold that key: the active
+     *         generation, and a frozen one whose filter is missing or unreadable, may hold any key
      */
-    boolean mightHold(byte[] key) {
+    boolean mightHold(long hash) {
         if (source == null) {
             return true;
         }
         KeyFilter f = filter();
-        return f == null || f.mightContain(key);
+        return f == null || f.mightContain(hash);
     }
 
     /** @return a frozen generation's filter, read from the file on first use; null while it has none */

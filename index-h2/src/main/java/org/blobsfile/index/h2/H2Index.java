@@ -310,9 +310,10 @@ final class H2Index implements BlobIndex {
      *         no lookup first
      */
     private static MVMap<byte[], byte[]> home(List<Generation> gens, byte[] key) {
+        long hash = KeyFilter.hashOf(key);
         for (int g = gens.size() - 2; g >= 0; g--) {
             Generation gen = gens.get(g);
-            if (gen.mightHold(key) && gen.slice(key).containsKey(key)) {
+            if (gen.mightHold(hash) && gen.slice(key).containsKey(key)) {
                 return gen.slice(key);
             }
         }
@@ -321,9 +322,10 @@ final class H2Index implements BlobIndex {
 
     /** @return the value {@code key} has in the generation that holds it, or null */
     private static byte[] find(List<Generation> gens, byte[] key) {
+        long hash = KeyFilter.hashOf(key);
         for (int g = gens.size() - 1; g >= 0; g--) {
             Generation gen = gens.get(g);
-            if (gen.mightHold(key)) {
+            if (gen.mightHold(hash)) {
                 byte[] v = gen.slice(key).get(key);
                 if (v != null) {
                     return v;

@@ -31,7 +31,7 @@ package org.blobsfile.index.h2;
  *                              commit fits in {@code commitBytes}: with the default
  *                              {@code commitBytes}, generations of a million keys from a 1 GiB
  *                              heap, 655,360 at 640 MiB, 131,072 at 128 MiB or less. Filters stay
- *                              on the heap once read, 1.25 bytes per key: 125 MB for 100 million keys
+ *                              on the heap once read, 2 bytes per key: 200 MB for 100 million keys
  */
 record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cacheMegabytes, int closeCompactionMillis,
                 int fillRate, int generationKeys) {

@@ -9,8 +9,10 @@ import java.nio.ByteOrder;
  * A Bloom filter over the keys of one frozen {@link Generation}: whether a key may be there, so
  * that a lookup of a key that is nowhere, which the store makes before every put of a new blob,
  * reads no page of the generations that do not hold it. Blocked: every bit of a key lies in one
- * 512-bit block, so a test touches one or two cache lines. About ten bits per key, seven of them
- * set per key, which answers "maybe" for about one key in a hundred that is absent. Stored with a
+ * 512-bit block, so a test touches one or two cache lines. Sixteen bits per key, seven of them
+ * set per key, which answers "maybe" for about one key in a thousand that is absent: a lookup of
+ * an absent key tests every frozen generation's filter, and each "maybe" costs a read of that
+ * generation's tree. The number of bits per key only sizes a filter. Stored with a
  * header naming its format, since a filter read with another hash or layout than it was built
  * with would answer "absent" for keys that are there.
  *
@@ -19,7 +21,7 @@ import java.nio.ByteOrder;
 final class KeyFilter {
     private static final int BLOCK_LONGS = 8;
     private static final int BLOCK_BITS = BLOCK_LONGS * 64;
-    private static final int BITS_PER_KEY = 10;
+    private static final int BITS_PER_KEY = 16;
     private static final int PROBES = 7;
     /** The first bytes of a stored filter: this format's name, version 1 (hash, probes and block layout as here). */
     private static final long FORMAT = 0x314B4C42_46534642L;
@@ -48,7 +50,7 @@ final class KeyFilter {
 
     /** @param key a key to answer "maybe" for from now on; called before the filter is shared */
     void add(byte[] key) {
-        long h = hash(key);
+        long h = hashOf(key);
         int base = block(h);
         long probes = mix(h);
         for (int i = 0; i < PROBES; i++) {
@@ -58,11 +60,12 @@ final class KeyFilter {
     }
 
     /**
-     * @param key a key
-     * @return false only when {@code key} was never added
+     * @param hash what {@link #hashOf} returned for a key, the same for every filter, so a key
+     *             tested against many is hashed once
+     * @return false only when that key was never added
      */
-    boolean mightContain(byte[] key) {
-        long h = hash(key);
+    boolean mightContain(long hash) {
+        long h = hash;
         int base = block(h);
         long probes = mix(h);
         for (int i = 0; i < PROBES; i++) {
@@ -83,7 +86,7 @@ final class KeyFilter {
      * Every byte of the key counts: keys are hashes, but nothing here relies on it, so keys that
      * differ in a few bytes only, as tests write them, spread as well.
      */
-    private static long hash(byte[] key) {
+    static long hashOf(byte[] key) {
         long h = 0x9E3779B97F4A7C15L ^ key.length;
         int i = 0;
         for (; i + 8 <= key.length; i += 8) {
