@@ -122,7 +122,7 @@ final class Generation {
     }
 
     /**
-     * @param hash {@link KeyFilter#hashOf} a key
+     * @param hash what {@link KeyFilter#hashOf} returned for a key
      * @return false only when this generation certainly does not hold that key: the active
      *         generation, and a frozen one whose filter is missing or unreadable, may hold any key
      */
