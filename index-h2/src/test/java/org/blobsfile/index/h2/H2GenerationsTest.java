@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,11 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.blobsfile.api.spi.BlobIndex;
 import org.blobsfile.api.spi.IndexBatch;
 import org.blobsfile.api.spi.IndexProvider;
@@ -37,6 +40,7 @@ import org.junit.jupiter.api.Test;
 class H2GenerationsTest extends BlobIndexContract {
     private static final int CASES = 12;
     private static final int STEPS = 160;
+    private static final H2Tuning DEFAULTS = H2Tuning.fromSystemProperties();
 
     @Override
     protected IndexProvider provider() {
@@ -44,9 +48,13 @@ class H2GenerationsTest extends BlobIndexContract {
     }
 
     private static H2Tuning tuning(int generationKeys) {
-        H2Tuning d = H2Tuning.fromSystemProperties();
-        return new H2Tuning(d.commitBytes(), d.commitMillis(), d.pageSplitSize(), d.cacheMegabytes(),
-                d.closeCompactionMillis(), d.fillRate(), generationKeys);
+        return tuning(DEFAULTS.commitBytes(), DEFAULTS.commitMillis(), DEFAULTS.closeCompactionMillis(), generationKeys);
+    }
+
+    /** @return the default tuning with these knobs set */
+    private static H2Tuning tuning(int commitBytes, long commitMillis, int closeCompactionMillis, int generationKeys) {
+        return new H2Tuning(commitBytes, commitMillis, DEFAULTS.pageSplitSize(), DEFAULTS.cacheMegabytes(),
+                closeCompactionMillis, DEFAULTS.fillRate(), generationKeys);
     }
 
     /** @return how many keys the maps of every generation in the closed file at {@code dir} hold together */
@@ -111,9 +119,8 @@ class H2GenerationsTest extends BlobIndexContract {
         List<TreeMap<String, byte[]>> commits = new ArrayList<>();
         // close's compaction of the file, up to its time limit, is what a case's reopenings cost most
         int closeCompactionMillis = rnd.nextBoolean() ? 0 : 20;
-        H2Tuning d = H2Tuning.fromSystemProperties();
-        H2IndexProvider provider = new H2IndexProvider(new H2Tuning(d.commitBytes(), commitEach ? 0 : d.commitMillis(),
-                d.pageSplitSize(), d.cacheMegabytes(), closeCompactionMillis, d.fillRate(), generationKeys));
+        H2IndexProvider provider = new H2IndexProvider(tuning(DEFAULTS.commitBytes(),
+                commitEach ? 0 : DEFAULTS.commitMillis(), closeCompactionMillis, generationKeys));
         TreeMap<String, byte[]> model = new TreeMap<>();
         List<byte[]> known = new ArrayList<>();
         BlobIndex index = provider.open(dir);
@@ -269,7 +276,7 @@ class H2GenerationsTest extends BlobIndexContract {
         Random rnd = random();
         int threads = 4;
         Path dir = temporaryDirectory().resolve("updates");
-        H2Index index = (H2Index) new H2IndexProvider(tuning(300)).open(dir);
+        BlobIndex index = new H2IndexProvider(tuning(300)).open(dir);
         TreeMap<String, byte[]> all = new TreeMap<>();
         ExecutorService executor = Executors.newFixedThreadPool(threads);
         try {
@@ -311,7 +318,7 @@ class H2GenerationsTest extends BlobIndexContract {
             BlobIndex index = provider.open(dir);
             TreeMap<String, byte[]> acknowledged = new TreeMap<>();
             int closeAfter = 50 + rnd.nextInt(200);
-            java.util.concurrent.CountDownLatch enough = new java.util.concurrent.CountDownLatch(closeAfter);
+            CountDownLatch enough = new CountDownLatch(closeAfter);
             long seed = rnd.nextLong();
             ExecutorService writer = Executors.newSingleThreadExecutor();
             try {
@@ -334,7 +341,7 @@ class H2GenerationsTest extends BlobIndexContract {
                     }
                     return null;
                 });
-                while (!enough.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                while (!enough.await(100, TimeUnit.MILLISECONDS)) {
                     if (writing.isDone()) {
                         writing.get(); // a failure of the writer's, thrown here
                         throw new AssertionError("the writer stopped before the index was closed");
@@ -361,7 +368,7 @@ class H2GenerationsTest extends BlobIndexContract {
         List<byte[]> known = new ArrayList<>();
         for (int b = 0; b < 400; b++) {
             IndexBatch batch = new IndexBatch();
-            Set<String> inBatch = new java.util.HashSet<>();
+            Set<String> inBatch = new HashSet<>();
             int puts = 1 + r.nextInt(12);
             for (int i = 0; i < puts; i++) {
                 byte[] k = known.size() < 50 || r.nextInt(3) == 0 ? newKey(r, known) : pick(r, known);
@@ -402,10 +409,9 @@ class H2GenerationsTest extends BlobIndexContract {
      */
     @Test
     void commitsComeWhenWhatTheChangesHoldPassesCommitBytes() throws IOException {
-        H2Tuning d = H2Tuning.fromSystemProperties();
         int commitBytes = 1 << 20;
-        H2IndexProvider provider = new H2IndexProvider(new H2Tuning(commitBytes, 3_600_000, d.pageSplitSize(),
-                d.cacheMegabytes(), d.closeCompactionMillis(), d.fillRate(), 1 << 20));
+        H2IndexProvider provider = new H2IndexProvider(
+                tuning(commitBytes, 3_600_000, DEFAULTS.closeCompactionMillis(), 1 << 20));
         Path dir = temporaryDirectory().resolve("held");
         Random rnd = random();
         List<byte[]> keys = new ArrayList<>();
@@ -424,7 +430,7 @@ class H2GenerationsTest extends BlobIndexContract {
         index = provider.open(dir);
         List<IndexRecord> held = index.scan(new byte[0], Integer.MAX_VALUE);
         assertThat(held).as("keys after a crash").hasSize(2 * perGeneration);
-        Set<String> committed = new java.util.HashSet<>();
+        Set<String> committed = new HashSet<>();
         held.forEach(r -> committed.add(hex(r.key())));
         List<byte[]> frozen = keys.stream().filter(k -> committed.contains(hex(k))).toList();
         // each key written to a frozen generation counts as a changed leaf: 171 of them pass 1 MiB,
