@@ -65,9 +65,8 @@ final class KeyFilter {
      * @return false only when that key was never added
      */
     boolean mightContain(long hash) {
-        long h = hash;
-        int base = block(h);
-        long probes = mix(h);
+        int base = block(hash);
+        long probes = mix(hash);
         for (int i = 0; i < PROBES; i++) {
             int bit = (int) (probes >>> (9 * i)) & (BLOCK_BITS - 1);
             if ((bits[base + (bit >>> 6)] & (1L << bit)) == 0) {

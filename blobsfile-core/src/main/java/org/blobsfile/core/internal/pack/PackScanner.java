@@ -182,27 +182,15 @@ public final class PackScanner {
         this.window = window;
     }
 
-    /**
-     * Whether a pack's data area is full without an EOF entry: its entries walk from the header to
-     * exactly the pack size and no EOF entry closes them. The Go writer leaves a pack so when a
-     * blob fills it to the last byte; such a pack is closed (no entry fits after it) but has no
-     * parity, and it never gets any: v1 readers take it as it is.
-     *
-     * @param path     the pack, for messages
-     * @param channel  an open channel on it
-     * @param geometry the store's pack geometry; when unknown, the answer is false
-     * @return whether the entries end exactly at the pack size without an EOF entry
-     * @throws IOException when the channel cannot be read
-     */
-    public static boolean isFullWithoutEof(Path path, FileChannel channel, PackGeometry geometry) throws IOException {
-        return dataArea(path, channel, geometry) == DataArea.FULL_WITHOUT_EOF;
-    }
-
     /** What the entries of a pack's data area walk to, for a file at least as long as the data area. */
     public enum DataArea {
         /** The file is shorter than the data area, or the pack size is unknown: not walked. */
         SHORT,
-        /** Entries to exactly the pack size, no EOF entry: see {@link #isFullWithoutEof}. */
+        /**
+         * Entries to exactly the pack size, no EOF entry. The Go writer leaves a pack so when a
+         * blob fills it to the last byte; such a pack is closed (no entry fits after it) but has
+         * no parity, and it never gets any: v1 readers take it as it is.
+         */
         FULL_WITHOUT_EOF,
         /** Entries, then an EOF entry whose padding ends at the pack size: closed, and can be sealed. */
         CLOSED,

@@ -25,7 +25,7 @@ class FullWithoutEofScanTest {
 
     private static boolean fullWithoutEof(Path p, long max) throws IOException {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            return PackScanner.isFullWithoutEof(p, ch, PackGeometry.of(max));
+            return PackScanner.dataArea(p, ch, PackGeometry.of(max)) == PackScanner.DataArea.FULL_WITHOUT_EOF;
         }
     }
 
