@@ -21,7 +21,7 @@ import org.h2.mvstore.type.ByteArrayDataType;
  * Kept to one generation of bounded size, that cost stays the same however large the index grows
  * (deletes and moved blobs still touch the generations that hold their keys), while a lookup of an
  * absent key, which the store makes before every put of a new blob, costs one filter test per
- * frozen generation.
+ * frozen generation, which a {@link FilterBank} makes for many generations at once.
  *
  * <p>Thread-safe: the maps take concurrent reads and writes; a frozen generation's key set only
  * shrinks, so a filter of its keys stays right, and it is set once, built or read on first use.
@@ -37,9 +37,16 @@ final class Generation {
     private final List<MVMap<byte[], byte[]>> slices;
     /** Reads a frozen generation's stored filter; null for the active generation. */
     private final FilterSource source;
+    /** Where a frozen generation's filter is placed once read or built; null for the active one. */
+    private final FilterBanks banks;
+    /** The filter while it answers itself: until it joins a bank, or for good when no bank takes it. */
     private volatile KeyFilter filter;
+    /** The lane of a bank that answers for the filter once it joined one. */
+    private volatile FilterBank.Lane lane;
     /** Set once the filter is known: read or looked for in the file, or built. */
     private volatile boolean filterKnown;
+    /** Set once the filter was offered to a bank. */
+    private boolean bankTried;
 
     /** Reads the stored filter of a frozen generation. */
     interface FilterSource {
@@ -47,10 +54,11 @@ final class Generation {
         byte[] read(int generation);
     }
 
-    private Generation(int number, List<MVMap<byte[], byte[]>> slices, FilterSource source) {
+    private Generation(int number, List<MVMap<byte[], byte[]>> slices, FilterSource source, FilterBanks banks) {
         this.number = number;
         this.slices = slices;
         this.source = source;
+        this.banks = banks;
     }
 
     /**
@@ -60,15 +68,16 @@ final class Generation {
      * @param prefix the maps' names before the slice number: {@link #names(int)}, or an older layout's
      * @param number the generation's number
      * @param source its stored filter when frozen; null for the active generation
+     * @param banks  where its filter is placed when frozen; null for the active generation
      * @return the generation
      */
-    static Generation open(MVStore store, String prefix, int number, FilterSource source) {
+    static Generation open(MVStore store, String prefix, int number, FilterSource source, FilterBanks banks) {
         List<MVMap<byte[], byte[]>> maps = new ArrayList<>(SLICES);
         for (int i = 0; i < SLICES; i++) {
             maps.add(store.openMap(prefix + i, new MVMap.Builder<byte[], byte[]>()
                     .keyType(UnsignedBytesType.INSTANCE).valueType(ByteArrayDataType.INSTANCE)));
         }
-        return new Generation(number, List.copyOf(maps), source);
+        return new Generation(number, List.copyOf(maps), source, banks);
     }
 
     /**
@@ -118,28 +127,37 @@ final class Generation {
      *         was frozen just now, or a crash came before its filter was stored
      */
     boolean lacksFilter() {
-        return source != null && filter() == null;
+        if (source == null) {
+            return false;
+        }
+        knowFilter();
+        return filter == null && lane == null;
     }
 
     /**
-     * @param hash what {@link KeyFilter#hashOf} returned for a key
+     * @param probe the key looked up
      * @return false only when this generation certainly does not hold that key: the active
      *         generation, and a frozen one whose filter is missing or unreadable, may hold any key
      */
-    boolean mightHold(long hash) {
+    boolean mightHold(KeyProbe probe) {
         if (source == null) {
             return true;
         }
-        KeyFilter f = filter();
-        return f == null || f.mightContain(hash);
+        knowFilter();
+        // the filter before the lane: one moving into a bank gets its lane first
+        KeyFilter f = filter;
+        if (f != null) {
+            return f.mightContain(probe.hash());
+        }
+        FilterBank.Lane l = lane;
+        return l == null || probe.mightBeIn(l);
     }
 
-    /** @return a frozen generation's filter, read from the file on first use; null while it has none */
-    private KeyFilter filter() {
+    /** Reads a frozen generation's stored filter on first use. */
+    private void knowFilter() {
         if (!filterKnown) {
             readFilter();
         }
-        return filter;
     }
 
     private synchronized void readFilter() {
@@ -165,6 +183,29 @@ final class Generation {
         filterKnown = true;
     }
 
+    /**
+     * Moves a frozen generation's filter into a lane of a bank, which then answers for it, when a
+     * bank takes it; tried once. Not done when the filter is read, since copying the filters of a
+     * large index into banks takes time that a reader should not wait for: a writer does it,
+     * outside the lock, and the filter answers itself until then.
+     */
+    synchronized void joinBank() {
+        if (source == null || bankTried) {
+            return;
+        }
+        knowFilter();
+        KeyFilter f = filter;
+        if (f == null) {
+            return; // none yet: it may be built
+        }
+        bankTried = true;
+        FilterBank.Lane placed = banks.place(f);
+        if (placed != null) {
+            lane = placed;
+            filter = null;
+        }
+    }
+
     /** @return how many keys this generation holds; MVStore keeps the count in each map's root */
     long size() {
         long n = 0;
@@ -181,7 +222,7 @@ final class Generation {
      * @return the filter
      */
     KeyFilter buildFilter() {
-        KeyFilter f = KeyFilter.forKeys(size());
+        KeyFilter f = KeyFilter.forKeys(banks.filterKeys(size()));
         for (MVMap<byte[], byte[]> m : slices) {
             Cursor<byte[], byte[]> c = m.cursor(null);
             while (c.hasNext()) {
@@ -193,10 +234,11 @@ final class Generation {
 
     /**
      * @param stored where the filter is stored once built
+     * @param banks  where the filter is placed once built or read
      * @return this generation frozen: its maps, which may hold any key until a filter is
      *         {@link #install installed} or found stored
      */
-    Generation frozen(FilterSource stored) {
-        return new Generation(number, slices, stored);
+    Generation frozen(FilterSource stored, FilterBanks banks) {
+        return new Generation(number, slices, stored, banks);
     }
 }

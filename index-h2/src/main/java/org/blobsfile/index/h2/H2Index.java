@@ -97,6 +97,8 @@ final class H2Index implements BlobIndex {
      * more than {@link H2Tuning#commitBytes()} hold when every page of the generation has changed.
      */
     private final long generationKeys;
+    /** Where frozen generations' filters answer from. */
+    private final FilterBanks banks;
     private final H2Tuning tuning;
     /** Opened read-only: nothing is committed, recorded or compacted. */
     private final boolean readOnly;
@@ -121,6 +123,7 @@ final class H2Index implements BlobIndex {
         this.readOnly = readOnly;
         this.bulk = bulk;
         this.generationKeys = Math.max(1, Math.min(tuning.generationKeys(), tuning.commitBytes() / HELD_PER_KEY));
+        this.banks = new FilterBanks(generationKeys);
         this.meta = store.openMap(META_MAP, new MVMap.Builder<String, byte[]>()
                 .keyType(StringDataType.INSTANCE).valueType(ByteArrayDataType.INSTANCE));
         this.filters = store.openMap(FILTERS_MAP, new MVMap.Builder<String, byte[]>()
@@ -228,7 +231,7 @@ final class H2Index implements BlobIndex {
                     + "; this is H2 " + Constants.VERSION, null);
         }
         if (sliced && readOnly) {
-            generations = List.of(Generation.open(store, KEYS_MAP_PREFIX, 0, null));
+            generations = List.of(Generation.open(store, KEYS_MAP_PREFIX, 0, null, null));
             return;
         }
         int active = activeGeneration(layout);
@@ -242,16 +245,16 @@ final class H2Index implements BlobIndex {
         }
         if (sliced) {
             // opened with their types first: MVStore keeps one instance of a map, whatever its name
-            Generation old = Generation.open(store, KEYS_MAP_PREFIX, 0, null);
+            Generation old = Generation.open(store, KEYS_MAP_PREFIX, 0, null, null);
             for (int i = 0; i < Generation.SLICES; i++) {
                 store.renameMap(old.slice(i), Generation.names(0) + i);
             }
         }
         List<Generation> gens = new ArrayList<>(active + 1);
         for (int g = 0; g < active; g++) {
-            gens.add(Generation.open(store, Generation.names(g), g, this::storedFilter));
+            gens.add(Generation.open(store, Generation.names(g), g, this::storedFilter, banks));
         }
-        gens.add(Generation.open(store, Generation.names(active), active, null));
+        gens.add(Generation.open(store, Generation.names(active), active, null, null));
         generations = List.copyOf(gens);
         if (!readOnly && (layout == null || sliced || !Constants.VERSION.equals(version))) {
             info.put(LAYOUT, LAYOUT_VERSION);
@@ -310,10 +313,10 @@ final class H2Index implements BlobIndex {
      *         no lookup first
      */
     private static MVMap<byte[], byte[]> home(List<Generation> gens, byte[] key) {
-        long hash = KeyFilter.hashOf(key);
+        KeyProbe probe = new KeyProbe(key);
         for (int g = gens.size() - 2; g >= 0; g--) {
             Generation gen = gens.get(g);
-            if (gen.mightHold(hash) && gen.slice(key).containsKey(key)) {
+            if (gen.mightHold(probe) && gen.slice(key).containsKey(key)) {
                 return gen.slice(key);
             }
         }
@@ -322,10 +325,10 @@ final class H2Index implements BlobIndex {
 
     /** @return the value {@code key} has in the generation that holds it, or null */
     private static byte[] find(List<Generation> gens, byte[] key) {
-        long hash = KeyFilter.hashOf(key);
+        KeyProbe probe = new KeyProbe(key);
         for (int g = gens.size() - 1; g >= 0; g--) {
             Generation gen = gens.get(g);
-            if (gen.mightHold(hash)) {
+            if (gen.mightHold(probe)) {
                 byte[] v = gen.slice(key).get(key);
                 if (v != null) {
                     return v;
@@ -476,16 +479,17 @@ final class H2Index implements BlobIndex {
         List<Generation> gens = generations;
         Generation full = gens.get(gens.size() - 1);
         int next = full.number() + 1;
-        Generation fresh = Generation.open(store, Generation.names(next), next, null);
+        Generation fresh = Generation.open(store, Generation.names(next), next, null, null);
         info.put(ACTIVE_GENERATION, Integer.toString(next));
         List<Generation> updated = new ArrayList<>(gens.subList(0, gens.size() - 1));
-        updated.add(full.frozen(this::storedFilter));
+        updated.add(full.frozen(this::storedFilter, banks));
         updated.add(fresh);
         generations = List.copyOf(updated);
     }
 
     /**
-     * Builds and stores the filter of each frozen generation that lacks one, in the calling
+     * Builds and stores the filter of each frozen generation that lacks one, and moves filters
+     * into {@link FilterBank banks}, in the calling
      * writer's thread but outside the lock, so batches and reads go on meanwhile: a frozen
      * generation takes no new key, so the filter of the keys read now stays right. One writer
      * builds at a time; one that finds another building returns. A filter that cannot be built
@@ -505,6 +509,7 @@ final class H2Index implements BlobIndex {
                     storeFilter(g.number(), built);
                     g.install(built);
                 }
+                g.joinBank();
             }
         } catch (RuntimeException | IOException e) {
             // closed meanwhile (MVStoreException), a page that cannot be read, or a filter too

@@ -20,9 +20,12 @@ import java.nio.ByteOrder;
  */
 final class KeyFilter {
     private static final int BLOCK_LONGS = 8;
-    private static final int BLOCK_BITS = BLOCK_LONGS * 64;
-    private static final int BITS_PER_KEY = 16;
-    private static final int PROBES = 7;
+    /** The bits of one block, in which all of a key's bits lie. */
+    static final int BLOCK_BITS = BLOCK_LONGS * 64;
+    /** How many bits a filter has per key it is sized for. */
+    static final int BITS_PER_KEY = 16;
+    /** How many bits are set per key. */
+    static final int PROBES = 7;
     /** The first bytes of a stored filter: this format's name, version 1 (hash, probes and block layout as here). */
     private static final long FORMAT = 0x314B4C42_46534642L;
     private static final int HEADER = 8;
@@ -41,20 +44,28 @@ final class KeyFilter {
      * @return an empty filter sized for them
      */
     static KeyFilter forKeys(long keys) {
-        long blocks = Math.max(1, (Math.max(1, keys) * BITS_PER_KEY + BLOCK_BITS - 1) / BLOCK_BITS);
+        long blocks = blocksFor(keys);
         if (blocks * BLOCK_LONGS > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a key filter for " + keys + " keys is too large");
         }
         return new KeyFilter(new long[(int) (blocks * BLOCK_LONGS)]);
     }
 
+    /**
+     * @param keys how many keys a filter is for
+     * @return how many blocks {@link #forKeys} gives it
+     */
+    static long blocksFor(long keys) {
+        return Math.max(1, (Math.max(1, keys) * BITS_PER_KEY + BLOCK_BITS - 1) / BLOCK_BITS);
+    }
+
     /** @param key a key to answer "maybe" for from now on; called before the filter is shared */
     void add(byte[] key) {
         long h = hashOf(key);
-        int base = block(h);
-        long probes = mix(h);
+        int base = (int) (firstBit(h, blocks) >>> 6);
+        long probes = probes(h);
         for (int i = 0; i < PROBES; i++) {
-            int bit = (int) (probes >>> (9 * i)) & (BLOCK_BITS - 1);
+            int bit = probe(probes, i);
             bits[base + (bit >>> 6)] |= 1L << bit;
         }
     }
@@ -65,10 +76,10 @@ final class KeyFilter {
      * @return false only when that key was never added
      */
     boolean mightContain(long hash) {
-        int base = block(hash);
-        long probes = mix(hash);
+        int base = (int) (firstBit(hash, blocks) >>> 6);
+        long probes = probes(hash);
         for (int i = 0; i < PROBES; i++) {
-            int bit = (int) (probes >>> (9 * i)) & (BLOCK_BITS - 1);
+            int bit = probe(probes, i);
             if ((bits[base + (bit >>> 6)] & (1L << bit)) == 0) {
                 return false;
             }
@@ -76,9 +87,46 @@ final class KeyFilter {
         return true;
     }
 
-    /** @return the first long of the key's block: the block number taken from the hash's high half */
-    private int block(long h) {
-        return (int) (((h >>> 32) * blocks) >>> 32) * BLOCK_LONGS;
+    /**
+     * Where a key's bits lie, shared with {@link FilterBank}, which must find them where a filter
+     * put them.
+     *
+     * @param hash   what {@link #hashOf} returned for the key
+     * @param blocks how many blocks the filter has
+     * @return the number of the first bit of the key's block: the block taken from the hash's high half
+     */
+    static long firstBit(long hash, long blocks) {
+        return (((hash >>> 32) * blocks) >>> 32) * BLOCK_BITS;
+    }
+
+    /**
+     * @param hash what {@link #hashOf} returned for a key
+     * @return the key's probes, to pass to {@link #probe}
+     */
+    static long probes(long hash) {
+        return mix(hash);
+    }
+
+    /**
+     * @param probes what {@link #probes} returned for a key
+     * @param i      which of the {@value #PROBES} probes
+     * @return the bit it sets in the key's block, from 0 to {@value #BLOCK_BITS} - 1
+     */
+    static int probe(long probes, int i) {
+        return (int) (probes >>> (9 * i)) & (BLOCK_BITS - 1);
+    }
+
+    /** @return how many blocks of {@value #BLOCK_BITS} bits this filter has */
+    long blocks() {
+        return blocks;
+    }
+
+    /**
+     * @param i from 0 to {@code blocks() * BLOCK_BITS / 64 - 1}
+     * @return bits {@code 64 * i} to {@code 64 * i + 63} of the filter, the lowest first
+     */
+    long word(int i) {
+        return bits[i];
     }
 
     /**

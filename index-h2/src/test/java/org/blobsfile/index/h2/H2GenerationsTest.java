@@ -99,6 +99,48 @@ class H2GenerationsTest extends BlobIndexContract {
         }
     }
 
+    /**
+     * Generations frozen under one size and then under another, more than a bank holds of each:
+     * the filters of the first size answer themselves once the size changed, beside banks of the
+     * second, and every key is found, none that is absent, before and after each reopening.
+     */
+    @Test
+    void filtersOfGenerationsFrozenUnderAnotherSizeAnswerBesideBanks() throws IOException {
+        Random rnd = random();
+        Path dir = temporaryDirectory().resolve("sizes");
+        TreeMap<String, byte[]> written = new TreeMap<>();
+        List<byte[]> absent = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            absent.add(randomKey(rnd));
+        }
+        // 40 keys take two blocks of filter and 17 one, so the first generations cannot join the banks of the second
+        for (int generationKeys : new int[] {40, 17, 40}) {
+            H2IndexProvider provider = new H2IndexProvider(tuning(generationKeys));
+            BlobIndex index = provider.open(dir);
+            try {
+                assertIndexHolds(index, written, "reopened with generations of " + generationKeys);
+                int generations = FilterBank.MAX_LANES + 1 + rnd.nextInt(FilterBank.MAX_LANES);
+                for (int i = 0; i < generations * generationKeys; i += 10) {
+                    IndexBatch b = new IndexBatch();
+                    for (int j = 0; j < 10; j++) {
+                        byte[] k = randomKey(rnd);
+                        byte[] v = new byte[] {(byte) rnd.nextInt()};
+                        b.put(k, v);
+                        written.put(hex(k), v);
+                    }
+                    index.write(b);
+                }
+                assertIndexHolds(index, written, "written with generations of " + generationKeys);
+                for (byte[] k : absent) {
+                    assertThat(index.get(k)).as("an absent key").isNull();
+                }
+            } finally {
+                index.close();
+            }
+        }
+        assertThat(keysInAllGenerations(dir)).as("each key in one generation").isEqualTo(written.size());
+    }
+
     @Test
     void randomSequencesAgreeWithAModel() throws IOException {
         Random root = random();

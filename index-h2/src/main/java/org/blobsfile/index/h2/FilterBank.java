@@ -1,0 +1,131 @@
+package org.blobsfile.index.h2;
+
+/**
+ * The {@link KeyFilter filters} of up to {@value #MAX_LANES} frozen generations, all with the same
+ * number of blocks, laid out bit by bit: for each bit of a filter, one bit per filter, its lane,
+ * side by side. Why: a lookup of an absent key, which the store makes twice for every new blob,
+ * tests every frozen generation's filter, and each filter is an array of its own larger than the
+ * caches, so each test costs a miss to memory and the lookups slow down as the generations grow
+ * in number. Here one key's test reads {@value KeyFilter#PROBES} words, whatever the number of
+ * filters, and answers for all of them: the bits of a filter are the same as in the filter itself,
+ * only placed elsewhere.
+ *
+ * <p>A lane is {@value #FIRST_WIDTH} bits wide at first and doubles, up to {@value #MAX_LANES},
+ * when the lanes are all taken, so a bank holds about as much as its filters would alone.
+ *
+ * <p>One thread adds at a time; tests go on meanwhile without a lock. A test reads one published
+ * {@link Layout}, whose lanes were all complete when it was published, and answers "maybe" for the
+ * lanes it does not have: a lane added later is only written bit by bit into the array of the
+ * layout a test may be reading.
+ */
+final class FilterBank {
+    /** The most filters a bank holds; the widest lane fills half a long. */
+    static final int MAX_LANES = 32;
+    private static final int FIRST_WIDTH = 8;
+
+    /** A lane of a bank: where one generation's filter answers. */
+    record Lane(FilterBank bank, int lane) {
+    }
+
+    /**
+     * What tests read: the bits, each bit of a filter {@code width} bits apart, and how many lanes
+     * are complete in them.
+     */
+    private record Layout(long[] bits, int width, int lanes) {
+    }
+
+    private final long blocks;
+    private volatile Layout layout;
+
+    private FilterBank(long blocks) {
+        this.blocks = blocks;
+        this.layout = new Layout(new long[arrayLength(blocks, FIRST_WIDTH)], FIRST_WIDTH, 0);
+    }
+
+    /**
+     * @param blocks how many blocks each filter in the bank has
+     * @return an empty bank, or null when one for filters that large would not fit in an array
+     */
+    static FilterBank forBlocks(long blocks) {
+        return blocks * KeyFilter.BLOCK_BITS / 64 * MAX_LANES > Integer.MAX_VALUE - 8 ? null : new FilterBank(blocks);
+    }
+
+    private static int arrayLength(long blocks, int width) {
+        return (int) (blocks * KeyFilter.BLOCK_BITS / 64 * width);
+    }
+
+    /** @return how many blocks each filter in this bank has */
+    long blocks() {
+        return blocks;
+    }
+
+    /**
+     * Copies a filter into the next lane, widening the lanes first when all are taken; tests
+     * answer for it once this returns.
+     *
+     * @param filter a filter of {@link #blocks()} blocks
+     * @return the lane that answers for it, or null when the bank is full
+     */
+    synchronized Lane add(KeyFilter filter) {
+        if (filter.blocks() != blocks) {
+            throw new IllegalArgumentException("a filter of " + filter.blocks() + " blocks in a bank of " + blocks);
+        }
+        Layout current = layout;
+        if (current.lanes() == MAX_LANES) {
+            return null;
+        }
+        long[] bits = current.bits();
+        int width = current.width();
+        if (current.lanes() == width) {
+            width *= 2;
+            bits = widened(current, width);
+        }
+        int lane = current.lanes();
+        long words = blocks * KeyFilter.BLOCK_BITS / 64;
+        for (int i = 0; i < words; i++) {
+            for (long w = filter.word(i); w != 0; w &= w - 1) {
+                long position = (long) i * 64 + Long.numberOfTrailingZeros(w);
+                long at = position * width + lane;
+                bits[(int) (at >>> 6)] |= 1L << at;
+            }
+        }
+        layout = new Layout(bits, width, lane + 1);
+        return new Lane(this, lane);
+    }
+
+    /** @return a copy of the layout's bits, each bit of a filter {@code width} bits apart */
+    private long[] widened(Layout from, int width) {
+        long[] wide = new long[arrayLength(blocks, width)];
+        long positions = blocks * KeyFilter.BLOCK_BITS;
+        long laneMask = (1L << from.width()) - 1;
+        for (long p = 0; p < positions; p++) {
+            long at = p * from.width();
+            long lanes = from.bits()[(int) (at >>> 6)] >>> at & laneMask;
+            if (lanes != 0) {
+                long to = p * width;
+                wide[(int) (to >>> 6)] |= lanes << to;
+            }
+        }
+        return wide;
+    }
+
+    /**
+     * @param hash what {@link KeyFilter#hashOf} returned for a key
+     * @return bit {@code i} clear only when the filter in lane {@code i} answers that the key was
+     *         never added to it; set for lanes not yet added when the test began
+     */
+    long mightContain(long hash) {
+        Layout l = layout;
+        long complete = (1L << l.lanes()) - 1;
+        long answer = complete;
+        long first = KeyFilter.firstBit(hash, blocks);
+        long probes = KeyFilter.probes(hash);
+        long[] bits = l.bits();
+        int width = l.width();
+        for (int i = 0; i < KeyFilter.PROBES && answer != 0; i++) {
+            long at = (first + KeyFilter.probe(probes, i)) * width;
+            answer &= bits[(int) (at >>> 6)] >>> at;
+        }
+        return answer | ~complete;
+    }
+}
