@@ -10,21 +10,28 @@ package org.blobsfile.index.h2;
  * filters, and answers for all of them: the bits of a filter are the same as in the filter itself,
  * only placed elsewhere.
  *
- * <p>A lane is {@value #FIRST_WIDTH} bits wide at first and doubles, up to {@value #MAX_LANES},
- * when the lanes are all taken, so a bank holds about as much as its filters would alone.
+ * <p>Each bit position of a filter holds a group of lane bits, {@value #FIRST_WIDTH} at first,
+ * twice as many each time every one is taken, up to {@value #MAX_LANES}. So a bank of one filter
+ * holds what the filter does, the newest bank less than twice the bits of its filters, and while
+ * a bank widens it holds the old group and the new, three times the filters it had: 48 filters'
+ * worth when the 17th arrives.
  *
  * <p>One thread adds at a time; tests go on meanwhile without a lock. A test reads one published
  * {@link Layout}, whose lanes were all complete when it was published, and answers "maybe" for the
  * lanes it does not have: a lane added later is only written bit by bit into the array of the
- * layout a test may be reading.
+ * layout a test may be reading, and a widened layout gets a new array.
  */
 final class FilterBank {
-    /** The most filters a bank holds; the widest lane fills half a long. */
+    /**
+     * The most filters a bank holds. Not 64: a mask of complete lanes is {@code (1L << lanes) - 1},
+     * and widening to 64 would hold 96 filters' worth for a while.
+     */
     static final int MAX_LANES = 32;
-    private static final int FIRST_WIDTH = 8;
+    /** Lane bits per position in a new bank; each width divides 64, so a position's lanes share one long. */
+    private static final int FIRST_WIDTH = 1;
 
     /** A lane of a bank: where one generation's filter answers. */
-    record Lane(FilterBank bank, int lane) {
+    record Lane(FilterBank bank, int index) {
     }
 
     /**
@@ -112,7 +119,8 @@ final class FilterBank {
     /**
      * @param hash what {@link KeyFilter#hashOf} returned for a key
      * @return bit {@code i} clear only when the filter in lane {@code i} answers that the key was
-     *         never added to it; set for lanes not yet added when the test began
+     *         never added to it; every bit of a lane not complete when the test began is set, those
+     *         above {@value #MAX_LANES} too
      */
     long mightContain(long hash) {
         Layout l = layout;

@@ -1,17 +1,20 @@
 package org.blobsfile.index.h2;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Where the filters of one index's frozen generations answer from: filters of the size a full
- * generation gets go into {@link FilterBank banks}, a new bank when the last is full; others, of
- * generations frozen under another size or stored by a version that sized filters by their keys,
- * answer from themselves. Thread-safe.
+ * Where the filters of one index's frozen generations answer from: {@link FilterBank banks} of
+ * filters with the same number of blocks, a new bank when the last of that size is full. A
+ * generation's filter is sized for a full generation, so the generations of one run share banks;
+ * those frozen under another heap, whose full generations were of another size, share theirs.
+ * Thread-safe.
  */
 final class FilterBanks {
     private final long blocks;
-    private final List<FilterBank> banks = new ArrayList<>();
+    private final Map<Long, List<FilterBank>> bySize = new HashMap<>();
 
     /** @param generationKeys the keys a generation takes before it is frozen */
     FilterBanks(long generationKeys) {
@@ -21,8 +24,8 @@ final class FilterBanks {
     /**
      * @param keys how many keys a frozen generation holds
      * @return how many keys to size its filter for: those of a full generation when it holds not
-     *         much more, so that its filter fits a bank, at a slightly higher rate of false
-     *         "maybe"s, else its own
+     *         much more, so that its filter shares a bank with the others, at a slightly higher
+     *         rate of false "maybe"s, else its own
      */
     long filterKeys(long keys) {
         long full = blocks * KeyFilter.BLOCK_BITS / KeyFilter.BITS_PER_KEY;
@@ -31,15 +34,14 @@ final class FilterBanks {
 
     /**
      * @param filter a frozen generation's filter, complete
-     * @return the lane that answers for it from now on, or null when it is to answer itself
+     * @return the lane that answers for it from now on, or null when it is to answer itself: no
+     *         bank of its size fits in an array
      */
     synchronized FilterBank.Lane place(KeyFilter filter) {
-        if (filter.blocks() != blocks) {
-            return null;
-        }
+        List<FilterBank> banks = bySize.computeIfAbsent(filter.blocks(), b -> new ArrayList<>());
         FilterBank.Lane lane = banks.isEmpty() ? null : banks.get(banks.size() - 1).add(filter);
         if (lane == null) {
-            FilterBank bank = FilterBank.forBlocks(blocks);
+            FilterBank bank = FilterBank.forBlocks(filter.blocks());
             if (bank == null) {
                 return null;
             }

@@ -24,7 +24,8 @@ import org.h2.mvstore.type.ByteArrayDataType;
  * frozen generation, which a {@link FilterBank} makes for many generations at once.
  *
  * <p>Thread-safe: the maps take concurrent reads and writes; a frozen generation's key set only
- * shrinks, so a filter of its keys stays right, and it is set once, built or read on first use.
+ * shrinks, so a filter of its keys stays right. The filter is built or read on first use, then
+ * moved once into a bank.
  */
 final class Generation {
     /** How many maps a generation's keys are spread over, by the high bits of their first byte. */
@@ -45,7 +46,7 @@ final class Generation {
     private volatile FilterBank.Lane lane;
     /** Set once the filter is known: read or looked for in the file, or built. */
     private volatile boolean filterKnown;
-    /** Set once the filter was offered to a bank. */
+    /** Set once the filter was offered to a bank; guarded by this. */
     private boolean bankTried;
 
     /** Reads the stored filter of a frozen generation. */
@@ -201,9 +202,15 @@ final class Generation {
         bankTried = true;
         FilterBank.Lane placed = banks.place(f);
         if (placed != null) {
+            // the lane before the filter goes: a test that finds no filter then finds the lane
             lane = placed;
             filter = null;
         }
+    }
+
+    /** @return whether a lane of a bank answers for this generation's filter */
+    boolean inBank() {
+        return lane != null;
     }
 
     /** @return how many keys this generation holds; MVStore keeps the count in each map's root */

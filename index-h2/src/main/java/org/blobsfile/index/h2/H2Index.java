@@ -489,11 +489,12 @@ final class H2Index implements BlobIndex {
 
     /**
      * Builds and stores the filter of each frozen generation that lacks one, and moves filters
-     * into {@link FilterBank banks}, in the calling
-     * writer's thread but outside the lock, so batches and reads go on meanwhile: a frozen
-     * generation takes no new key, so the filter of the keys read now stays right. One writer
-     * builds at a time; one that finds another building returns. A filter that cannot be built
-     * or stored leaves its generation without one: lookups then read its maps, slower, never wrong.
+     * into {@link FilterBank banks}, in the calling writer's thread but outside the lock, so
+     * batches and reads go on meanwhile: a frozen generation takes no new key, so the filter of
+     * the keys read now stays right. One writer builds at a time; one that finds another building
+     * returns. A filter that cannot be built or stored leaves its generation without one: lookups
+     * then read its maps, slower, never wrong. The first writer after an open of a large index
+     * copies every filter into banks (at 30 million keys, about 0.6 s), once.
      */
     private void buildFilters() {
         if (readOnly || !filtering.compareAndSet(false, true)) {
@@ -684,6 +685,16 @@ final class H2Index implements BlobIndex {
     /** @return the bytes the store file takes on disk now */
     long fileSize() throws IOException {
         return Files.size(file);
+    }
+
+    /** @return how many generations are frozen */
+    int frozenGenerations() {
+        return generations.size() - 1;
+    }
+
+    /** @return how many frozen generations' filters answer from a lane of a bank */
+    long frozenGenerationsInBanks() {
+        return generations.stream().filter(Generation::inBank).count();
     }
 
     @Override

@@ -26,14 +26,15 @@ package org.blobsfile.index.h2;
  *                              frozen and a new one started ({@value #GENERATION_KEYS_PROPERTY},
  *                              default 1,048,576: the pages new keys touch between commits stay
  *                              those of about a million keys, and a lookup of an absent key tests
- *                              the filters of up to 32 generations at once), but no more than {@code commitBytes}
- *                              / 128, so a generation all of whose pages changed since the last
- *                              commit fits in {@code commitBytes}: with the default
- *                              {@code commitBytes}, generations of a million keys from a 1 GiB
- *                              heap, 655,360 at 640 MiB, 131,072 at 128 MiB or less. Filters stay
- *                              on the heap once read, 2 bytes per key: 200 MB for 100 million keys,
- *                              and up to twice that for the generations of the newest
- *                              {@link FilterBank}, whose lanes may be half empty
+ *                              one filter per million keys, the filters of 32 generations frozen
+ *                              alike at once), but no more than {@code commitBytes} / 128, so a
+ *                              generation all of whose pages changed since the last commit fits
+ *                              in {@code commitBytes}: with the default {@code commitBytes},
+ *                              generations of a million keys from a 1 GiB heap, 655,360 at
+ *                              640 MiB, 131,072 at 128 MiB or less. Filters stay on the heap once
+ *                              read, 2 bytes per key: 200 MB for 100 million keys, and less than
+ *                              twice that for the generations of the newest {@link FilterBank}
+ *                              (three times while it widens)
  */
 record H2Tuning(int commitBytes, long commitMillis, int pageSplitSize, int cacheMegabytes, int closeCompactionMillis,
                 int fillRate, int generationKeys) {

@@ -23,13 +23,13 @@ final class KeyProbe {
     /**
      * @param lane where a generation's filter answers
      * @return false only when that filter answers that the key was never added to it. A lane added
-     *         to its bank after the bank was first asked here answers "maybe", which is never wrong
+     *         to its bank after the bank was last asked here answers "maybe", which is never wrong
      */
     boolean mightBeIn(FilterBank.Lane lane) {
         if (lane.bank() != bank) {
             bank = lane.bank();
             answer = bank.mightContain(hash);
         }
-        return (answer >>> lane.lane() & 1) != 0;
+        return (answer >>> lane.index() & 1) != 0;
     }
 }

@@ -101,11 +101,11 @@ class H2GenerationsTest extends BlobIndexContract {
 
     /**
      * Generations frozen under one size and then under another, more than a bank holds of each:
-     * the filters of the first size answer themselves once the size changed, beside banks of the
-     * second, and every key is found, none that is absent, before and after each reopening.
+     * the filters of each size join banks of their size, and every key is found, none that is
+     * absent, after each round of writes and after each reopening.
      */
     @Test
-    void filtersOfGenerationsFrozenUnderAnotherSizeAnswerBesideBanks() throws IOException {
+    void generationsFrozenUnderAnotherSizeJoinBanksOfTheirSize() throws IOException {
         Random rnd = random();
         Path dir = temporaryDirectory().resolve("sizes");
         TreeMap<String, byte[]> written = new TreeMap<>();
@@ -113,12 +113,15 @@ class H2GenerationsTest extends BlobIndexContract {
         for (int i = 0; i < 500; i++) {
             absent.add(randomKey(rnd));
         }
-        // 40 keys take two blocks of filter and 17 one, so the first generations cannot join the banks of the second
+        // 40 keys take two blocks of filter and 17 one, so each size has banks of its own
         for (int generationKeys : new int[] {40, 17, 40}) {
             H2IndexProvider provider = new H2IndexProvider(tuning(generationKeys));
-            BlobIndex index = provider.open(dir);
+            H2Index index = (H2Index) provider.open(dir);
             try {
                 assertIndexHolds(index, written, "reopened with generations of " + generationKeys);
+                for (byte[] k : absent) {
+                    assertThat(index.get(k)).as("an absent key, reopened").isNull();
+                }
                 int generations = FilterBank.MAX_LANES + 1 + rnd.nextInt(FilterBank.MAX_LANES);
                 for (int i = 0; i < generations * generationKeys; i += 10) {
                     IndexBatch b = new IndexBatch();
@@ -134,6 +137,9 @@ class H2GenerationsTest extends BlobIndexContract {
                 for (byte[] k : absent) {
                     assertThat(index.get(k)).as("an absent key").isNull();
                 }
+                // each freeze's write builds the new filter and moves every filter read since into a bank
+                assertThat(index.frozenGenerationsInBanks()).as("frozen generations in banks")
+                        .isEqualTo(index.frozenGenerations()).isGreaterThan(FilterBank.MAX_LANES);
             } finally {
                 index.close();
             }
