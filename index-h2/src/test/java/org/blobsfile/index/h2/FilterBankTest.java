@@ -37,14 +37,15 @@ class FilterBankTest {
         FilterBanks banks = new FilterBanks(generationKeys);
         int filters = 2 * FilterBank.MAX_LANES + 1 + rnd.nextInt(FilterBank.MAX_LANES);
         List<Placed> placed = new ArrayList<>();
-        List<byte[]> absent = keys(rnd, 2_000);
+        List<byte[]> absent = KeyFilterTest.randomKeys(rnd, 2_000);
         for (int i = 0; i < filters; i++) {
             // deletes leave frozen generations smaller; a batch may leave them a little larger
-            placed.add(place(banks, keys(rnd, generationKeys / 2 + rnd.nextInt(generationKeys * 3 / 4))));
+            int keys = generationKeys / 2 + rnd.nextInt(generationKeys * 3 / 4);
+            placed.add(place(banks, KeyFilterTest.randomKeys(rnd, keys)));
             for (Placed p : placed) {
                 for (byte[] k : p.keys().subList(0, Math.min(20, p.keys().size()))) {
-                    assertThat(new KeyProbe(k).mightBeIn(p.lane())).as("an added key, filter %d of %d", placed.indexOf(p), i)
-                            .isTrue();
+                    assertThat(new KeyProbe(k).mightBeIn(p.lane()))
+                            .as("an added key, filter %d of %d", placed.indexOf(p), i).isTrue();
                 }
             }
         }
@@ -72,8 +73,8 @@ class FilterBankTest {
     void aLaneAddedAfterAProbeAskedItsBankAnswersMaybe() {
         Random rnd = SEED.random();
         FilterBanks banks = new FilterBanks(100);
-        Placed first = place(banks, keys(rnd, 100));
-        List<byte[]> later = keys(rnd, 100);
+        Placed first = place(banks, KeyFilterTest.randomKeys(rnd, 100));
+        List<byte[]> later = KeyFilterTest.randomKeys(rnd, 100);
         List<KeyProbe> probes = later.stream().map(KeyProbe::new).toList();
         long absentFromFirst = probes.stream().filter(p -> !p.mightBeIn(first.lane())).count();
         assertThat(absentFromFirst).as("keys the first lane answers absent for").isGreaterThan(90);
@@ -89,9 +90,9 @@ class FilterBankTest {
         Random rnd = SEED.random();
         FilterBanks banks = new FilterBanks(1_000);
         assertThat(banks.filterKeys(10_000)).as("a generation much larger than a full one").isEqualTo(10_000);
-        Placed full = place(banks, keys(rnd, 1_000));
-        Placed large = place(banks, keys(rnd, 10_000));
-        Placed larger = place(banks, keys(rnd, 10_000));
+        Placed full = place(banks, KeyFilterTest.randomKeys(rnd, 1_000));
+        Placed large = place(banks, KeyFilterTest.randomKeys(rnd, 10_000));
+        Placed larger = place(banks, KeyFilterTest.randomKeys(rnd, 10_000));
         assertThat(large.lane().bank()).isNotSameAs(full.lane().bank()).isSameAs(larger.lane().bank());
         for (Placed p : List.of(full, large, larger)) {
             for (byte[] k : p.keys()) {
@@ -105,7 +106,7 @@ class FilterBankTest {
         Random rnd = SEED.random();
         FilterBanks banks = new FilterBanks(2_000);
         List<Placed> published = new CopyOnWriteArrayList<>();
-        published.add(place(banks, keys(rnd, 2_000)));
+        published.add(place(banks, KeyFilterTest.randomKeys(rnd, 2_000)));
         AtomicBoolean adding = new AtomicBoolean(true);
         AtomicLong testsDone = new AtomicLong();
         CountDownLatch started = new CountDownLatch(2);
@@ -126,14 +127,15 @@ class FilterBankTest {
                 while (testsDone.get() == seen && tested.stream().noneMatch(Future::isDone)) {
                     Thread.onSpinWait();
                 }
-                published.add(place(banks, keys(rnd, 2_000)));
+                published.add(place(banks, KeyFilterTest.randomKeys(rnd, 2_000)));
             }
             adding.set(false);
             long whileAdding = 0;
             for (Future<Long> f : tested) {
                 whileAdding += f.get();
             }
-            assertThat(whileAdding).as("keys tested while lanes were added").isGreaterThanOrEqualTo(FilterBank.MAX_LANES + 8);
+            assertThat(whileAdding).as("keys tested while lanes were added")
+                    .isGreaterThanOrEqualTo(FilterBank.MAX_LANES + 8);
         } finally {
             adding.set(false);
             readers.shutdownNow();
@@ -162,15 +164,5 @@ class FilterBankTest {
         FilterBank.Lane lane = banks.place(f);
         assertThat(lane).as("a lane for a filter of %d keys", keys.size()).isNotNull();
         return new Placed(f, keys, lane);
-    }
-
-    private static List<byte[]> keys(Random rnd, int n) {
-        List<byte[]> keys = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            byte[] k = new byte[32];
-            rnd.nextBytes(k);
-            keys.add(k);
-        }
-        return keys;
     }
 }

@@ -109,7 +109,8 @@ class KeyFilterTest {
         assertThatThrownBy(() -> KeyFilter.fromBytes(new byte[8])).isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static List<byte[]> randomKeys(Random rnd, int n) {
+    /** @return {@code n} random keys of 32 bytes, as the store's hashes are */
+    static List<byte[]> randomKeys(Random rnd, int n) {
         List<byte[]> keys = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             byte[] k = new byte[32];
