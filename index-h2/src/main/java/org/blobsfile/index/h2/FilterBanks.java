@@ -10,7 +10,9 @@ import java.util.Map;
  * filters with the same number of blocks, a new bank when the last of that size is full. A
  * generation's filter is sized for a full generation, so the generations of one run share banks;
  * those frozen under another heap, whose full generations were of another size, share theirs.
- * Thread-safe.
+ * Filters stored by versions that sized each by its own keys, which vary by up to a batch past
+ * the freeze, mostly sit in banks of one, answering no faster than alone, until the index is
+ * rebuilt. Thread-safe.
  */
 final class FilterBanks {
     private final long blocks;

@@ -24,8 +24,9 @@ import org.h2.mvstore.type.ByteArrayDataType;
  * frozen generation, which a {@link FilterBank} makes for many generations at once.
  *
  * <p>Thread-safe: the maps take concurrent reads and writes; a frozen generation's key set only
- * shrinks, so a filter of its keys stays right. The filter is built or read on first use, then
- * moved once into a bank.
+ * shrinks, so a filter of its keys stays right. The filter is built by a writer after the freeze,
+ * or read from the file on first use, and moved once into a bank when a writer's maintenance
+ * offers it and a bank takes it.
  */
 final class Generation {
     /** How many maps a generation's keys are spread over, by the high bits of their first byte. */

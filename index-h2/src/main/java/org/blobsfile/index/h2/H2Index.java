@@ -493,8 +493,9 @@ final class H2Index implements BlobIndex {
      * batches and reads go on meanwhile: a frozen generation takes no new key, so the filter of
      * the keys read now stays right. One writer builds at a time; one that finds another building
      * returns. A filter that cannot be built or stored leaves its generation without one: lookups
-     * then read its maps, slower, never wrong. The first writer after an open of a large index
-     * copies every filter into banks (at 30 million keys, about 0.6 s), once.
+     * then read its maps, slower, never wrong. The first write after an open that freezes or
+     * commits copies every stored filter into banks (at 30 million keys, about 0.6 s), once; an
+     * index opened read-only keeps each filter answering for itself.
      */
     private void buildFilters() {
         if (readOnly || !filtering.compareAndSet(false, true)) {
