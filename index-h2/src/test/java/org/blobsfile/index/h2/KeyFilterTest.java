@@ -81,7 +81,8 @@ class KeyFilterTest {
 
     /**
      * Filters stored by earlier versions are read as they are, so a filter built now must set the
-     * bits they did: these keys' filter, as the version that first stored this format wrote it.
+     * bits they did: these keys' filter, as the version before filter banks (which moved the hash
+     * and probe arithmetic into shared methods) wrote it.
      */
     @Test
     void theBitsAKeySetsAreThoseOfTheStoredFormat() {
