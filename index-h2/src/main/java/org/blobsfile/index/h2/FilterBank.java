@@ -5,10 +5,10 @@ package org.blobsfile.index.h2;
  * number of blocks, laid out bit by bit: for each bit of a filter, one bit per filter, its lane,
  * side by side. Why: a lookup of an absent key, which the store makes twice for every new blob,
  * tests every frozen generation's filter, and each filter is an array of its own larger than the
- * caches, so each test costs a miss to memory and the lookups slow down as the generations grow
- * in number. Here one key's test reads {@value KeyFilter#PROBES} words, whatever the number of
- * filters, and answers for all of them: the bits of a filter are the same as in the filter itself,
- * only placed elsewhere.
+ * caches, so each test most likely costs a miss to memory: lookups slowed down as generations
+ * grew in number, and not with more false "maybe"s or a smaller page cache. Here one key's test
+ * reads {@value KeyFilter#PROBES} words, whatever the number of filters, and answers for all of
+ * them: the bits of a filter are the same as in the filter itself, only placed elsewhere.
  *
  * <p>Each bit position of a filter holds a group of lane bits, {@value #FIRST_WIDTH} at first,
  * twice as many each time every one is taken, up to {@value #MAX_LANES}. So a bank of one filter
