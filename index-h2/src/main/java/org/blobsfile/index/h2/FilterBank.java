@@ -42,11 +42,14 @@ final class FilterBank {
     }
 
     private final long blocks;
+    /** The bits of each filter in the bank. */
+    private final long positions;
     private volatile Layout layout;
 
     private FilterBank(long blocks) {
         this.blocks = blocks;
-        this.layout = new Layout(new long[arrayLength(blocks, FIRST_WIDTH)], FIRST_WIDTH, 0);
+        this.positions = blocks * KeyFilter.BLOCK_BITS;
+        this.layout = new Layout(new long[arrayLength(FIRST_WIDTH)], FIRST_WIDTH, 0);
     }
 
     /**
@@ -57,20 +60,16 @@ final class FilterBank {
         return blocks * KeyFilter.BLOCK_BITS / 64 * MAX_LANES > Integer.MAX_VALUE - 8 ? null : new FilterBank(blocks);
     }
 
-    private static int arrayLength(long blocks, int width) {
-        return (int) (blocks * KeyFilter.BLOCK_BITS / 64 * width);
-    }
-
-    /** @return how many blocks each filter in this bank has */
-    long blocks() {
-        return blocks;
+    /** @return the longs that hold every position's group of lane bits, {@code width} bits each */
+    private int arrayLength(int width) {
+        return (int) (positions / 64 * width);
     }
 
     /**
      * Copies a filter into the next lane, widening the lanes first when all are taken; tests
      * answer for it once this returns.
      *
-     * @param filter a filter of {@link #blocks()} blocks
+     * @param filter a filter of as many blocks as the bank's
      * @return the lane that answers for it, or null when the bank is full
      */
     synchronized Lane add(KeyFilter filter) {
@@ -88,8 +87,7 @@ final class FilterBank {
             bits = widened(current, width);
         }
         int lane = current.lanes();
-        long words = blocks * KeyFilter.BLOCK_BITS / 64;
-        for (int i = 0; i < words; i++) {
+        for (int i = 0; i < positions / 64; i++) {
             for (long w = filter.word(i); w != 0; w &= w - 1) {
                 long position = (long) i * 64 + Long.numberOfTrailingZeros(w);
                 long at = position * width + lane;
@@ -102,8 +100,7 @@ final class FilterBank {
 
     /** @return a copy of the layout's bits, each bit of a filter {@code width} bits apart */
     private long[] widened(Layout from, int width) {
-        long[] wide = new long[arrayLength(blocks, width)];
-        long positions = blocks * KeyFilter.BLOCK_BITS;
+        long[] wide = new long[arrayLength(width)];
         long laneMask = (1L << from.width()) - 1;
         for (long p = 0; p < positions; p++) {
             long at = p * from.width();
