@@ -68,8 +68,12 @@ jar=blobsfile-bench/target/benchmarks.jar
     echo "kernel: $(uname -srm)"
     echo "cpus: $(nproc)"
     # hosts have differed between runs in ways the kernel's name does not show: say which processor ran it
-    echo "cpu: $(awk -F': ' '/^model name/ {m=$2} /^cpu family/ {f=$2} /^model\t/ {n=$2} /^cpu MHz/ {h=$2}
-        END {printf "%s (family %s, model %s), %s MHz", m, f, n, h}' /proc/cpuinfo 2>/dev/null || echo unknown)"
+    if [[ -r /proc/cpuinfo ]]; then
+        echo "cpu: $(awk -F': ' '/^model name/ {m=$2} /^cpu family/ {f=$2} /^model\t/ {n=$2} /^cpu MHz/ {h=$2}
+            END {printf "%s (family %s, model %s), %s MHz", m, f, n, h}' /proc/cpuinfo)"
+    else
+        echo "cpu: unknown"
+    fi
     echo "java: $(java -version 2>&1 | head -1)"
     echo "scratch: ${BENCH_DIR:-${TMPDIR:-/tmp}} ($(df -h "${BENCH_DIR:-${TMPDIR:-/tmp}}" | awk 'NR==2 {print $1}'))"
     echo "jmh settings: $jmh_opts $*"
