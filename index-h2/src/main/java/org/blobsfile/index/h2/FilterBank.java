@@ -57,12 +57,21 @@ final class FilterBank {
      * @return an empty bank, or null when one for filters that large would not fit in an array
      */
     static FilterBank forBlocks(long blocks) {
-        return blocks * KeyFilter.BLOCK_BITS / 64 * MAX_LANES > Integer.MAX_VALUE - 8 ? null : new FilterBank(blocks);
+        return longs(blocks * KeyFilter.BLOCK_BITS, MAX_LANES) > Integer.MAX_VALUE - 8 ? null : new FilterBank(blocks);
     }
 
-    /** @return the longs that hold every position's group of lane bits, {@code width} bits each */
+    /**
+     * @param positions the bits of each filter
+     * @param width     lane bits per position
+     * @return the longs that hold every position's group of lane bits
+     */
+    private static long longs(long positions, int width) {
+        return positions / 64 * width;
+    }
+
+    /** @return the length of this bank's array at lanes {@code width} bits wide; fits, by {@link #forBlocks} */
     private int arrayLength(int width) {
-        return (int) (positions / 64 * width);
+        return (int) longs(positions, width);
     }
 
     /**
